@@ -1,0 +1,27 @@
+// Lint rules: typescript-eslint's recommended set, plus the import boundary that keeps core/ and
+// methodologies/ pure (no AWS, no file system, no process environment).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const impure = ['@aws-sdk/*', 'aws-lambda', 'aws-cdk-lib', 'aws-cdk-lib/*', 'node:fs', 'node:fs/*', 'fs', 'fs/*', '#functions/*', '@aws-lambda-powertools/*'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'cdk.out/**', '.mrv/**', 'bench-data/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly', Buffer: 'readonly', AbortController: 'readonly', structuredClone: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['core/**/*.ts', 'methodologies/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: impure, message: 'core/ and methodologies/ are pure: no AWS, no file system. Put I/O in functions/ or cli/.' }] }],
+      'no-restricted-globals': ['error', { name: 'process', message: 'core/ and methodologies/ do not read the process environment.' }],
+    },
+  },
+);
