@@ -1,0 +1,78 @@
+import { calculate } from '../../core/calculation/calculate.ts';
+import type { CalculationResult } from '../../core/calculation/result.ts';
+import { PeriodSchema } from '../../core/project/project.ts';
+import type { MonitoringFormat } from '../../core/readers/types.ts';
+import { registry } from '../../methodologies/index.ts';
+import { parse } from '../args.ts';
+import { loadProjectFile, openMonitoringFile } from '../load.ts';
+import { renderSummary } from '../render.ts';
+import { UsageError, type Command, type Io } from './types.ts';
+
+const FORMATS = ['csv', 'json', 'ndjson', 'xlsx'];
+
+/** A progress bar on stderr, only on a terminal and only for files worth waiting for. */
+function progress(io: Io, size: number): ((bytes: number) => void) | undefined {
+  if (!io.errIsTTY || size < 5_000_000) return undefined;
+  let last = -1;
+  return (bytes) => {
+    const pct = Math.floor((bytes / size) * 100);
+    if (pct === last) return;
+    last = pct;
+    const filled = Math.round(pct / 4);
+    process.stderr.write(`\r  [${'#'.repeat(filled)}${'.'.repeat(25 - filled)}] ${pct}%${pct >= 100 ? '\n' : ''}`);
+  };
+}
+
+/** Runs the core on one file for one project registration. Shared by calc, validate and start. */
+export async function runCalculation(args: { project: string; file: string; period?: string; format?: string }, io: Io): Promise<CalculationResult> {
+  if (args.format && !FORMATS.includes(args.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  let period;
+  if (args.period) {
+    const [start, end] = args.period.split('/');
+    const p = PeriodSchema.safeParse({ start, end });
+    if (!p.success) throw new UsageError(`--period must be YYYY-MM-DD/YYYY-MM-DD (first and last day included), got "${args.period}"`);
+    period = p.data;
+  }
+  const project = await loadProjectFile(args.project, io.cwd);
+  const file = await openMonitoringFile(args.file, io.cwd);
+  const onProgress = progress(io, file.size);
+  return calculate({
+    source: file.stream,
+    fileName: args.file,
+    project,
+    registry,
+    ...(period ? { period } : {}),
+    ...(args.format ? { format: args.format as MonitoringFormat } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  });
+}
+
+function makeCalcCommand(name: 'calc' | 'validate'): Command {
+  return {
+    name,
+    summary: name === 'calc' ? 'Validate a monitoring file and calculate BE, PE, LE and ER per gas' : 'Validate a monitoring file against its methodology (no totals)',
+    usage: `mrv ${name} --project <project.json> <monitoring file> [--json] [--period YYYY-MM-DD/YYYY-MM-DD] [--format csv|json|ndjson|xlsx]`,
+    async run(argv, io) {
+      const { values, positionals } = parse(argv, {
+        project: { type: 'string', short: 'p' },
+        json: { type: 'boolean' },
+        period: { type: 'string' },
+        format: { type: 'string' },
+      });
+      if (!values.project) throw new UsageError('--project <project.json> is required');
+      if (positionals.length !== 1) throw new UsageError('give exactly one monitoring file');
+      const result = await runCalculation({ project: values.project, file: positionals[0]!, ...(values.period ? { period: values.period } : {}), ...(values.format ? { format: values.format } : {}) }, io);
+      if (values.json) {
+        const out = name === 'validate' ? { ...result, totals: undefined, gases: undefined, issuable: undefined, trace: [] } : result;
+        io.out(JSON.stringify(out, null, 2));
+      } else if (name === 'validate') {
+        const { totals: _t, gases: _g, issuable: _i, ...rest } = result;
+        io.out(renderSummary({ ...rest, trace: [] } as CalculationResult).replace(/: ACCEPTED$/m, ': VALID'));
+      } else io.out(renderSummary(result));
+      return result.status === 'accepted' ? 0 : 1;
+    },
+  };
+}
+
+export const calcCommand = makeCalcCommand('calc');
+export const validateCommand = makeCalcCommand('validate');

@@ -1,0 +1,55 @@
+import { MrvError } from '../core/errors.ts';
+import { COMMANDS, findCommand } from './commands/index.ts';
+import { UsageError, type Io } from './commands/types.ts';
+
+export function processIo(): Io {
+  return {
+    out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+    err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+    errIsTTY: Boolean(process.stderr.isTTY),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return ['mrv: measurement, reporting and verification of emission reductions', '', 'Usage: mrv <command> [options]', '', 'Commands:', ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', 'Exit codes: 0 accepted/ok, 1 data rejected, 2 usage or configuration error.', 'Run `mrv <command> --help` for the options of a command.'].join('\n');
+}
+
+/**
+ * Runs one `mrv` command and returns its exit code. Bad input is never a stack trace: usage and
+ * configuration errors print their message (exit 2); only unexpected faults print a stack, and only
+ * with MRV_DEBUG=1.
+ */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(help());
+    return name ? 0 : 2;
+  }
+  const command = findCommand(name, rest);
+  if (!command) {
+    io.err(`mrv: unknown command "${name}".\n\n${help()}`);
+    return 2;
+  }
+  const args = rest.slice(command.consumed);
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(`${command.command.summary}\n\nUsage: ${command.command.usage}`);
+    return 0;
+  }
+  try {
+    return await command.command.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`mrv ${command.command.name}: ${e.message}\nUsage: ${command.command.usage}`);
+      return 2;
+    }
+    if (e instanceof MrvError && e.expose) {
+      io.err(`mrv ${command.command.name}: ${e.message}`);
+      return 2;
+    }
+    io.err(`mrv ${command.command.name}: internal error: ${(e as Error).message ?? String(e)}${io.env.MRV_DEBUG ? `\n${(e as Error).stack}` : '\n(set MRV_DEBUG=1 for details)'}`);
+    return 3;
+  }
+}

@@ -1,0 +1,48 @@
+import type { CalculationResult } from '../core/calculation/result.ts';
+import { describeLocation } from '../core/validation/diagnostic.ts';
+
+const pad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+
+/** Thousands-grouped display of a decimal string (display only; JSON keeps the exact string). */
+export function group(decimal: string): string {
+  const [int = '', frac] = decimal.split('.');
+  const sign = int.startsWith('-') ? '-' : '';
+  const digits = sign ? int.slice(1) : int;
+  return `${sign}${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac ? `.${frac}` : ''}`;
+}
+
+/** The human-readable summary of one calculation, as `mrv calc` prints it. */
+export function renderSummary(r: CalculationResult, options: { maxProblems?: number } = {}): string {
+  const lines: string[] = [];
+  const status = r.status === 'accepted' ? 'ACCEPTED' : r.status === 'rejected' ? 'REJECTED' : 'NOT APPLICABLE';
+  lines.push(`${r.file.name}: ${status}`);
+  lines.push(`  project      ${r.project.id} (${r.project.mechanism}, host ${r.project.hostCountry}, ${r.project.scale} scale)`);
+  lines.push(`  methodology  ${r.methodology.key} (${r.methodology.source}; module sha256 ${r.methodology.hash.slice(0, 12)}…)`);
+  lines.push(`  file         ${r.file.format}, ${group(String(r.file.bytes))} bytes, sha256 ${r.file.sha256.slice(0, 16)}…`);
+  if (r.period) lines.push(`  period       ${r.period.start} – ${r.period.end}`);
+  if (r.gwp) lines.push(`  GWP set      IPCC ${r.gwp.set}: ${r.gwp.reason}`);
+  lines.push(`  rows         ${group(String(r.rows.accepted))} accepted, ${group(String(r.rows.rejected))} rejected, ${group(String(r.rows.total))} read`);
+  if (r.status === 'accepted' && r.totals && r.gases) {
+    lines.push('');
+    const header = ['gas', 'GWP', 'BE t', 'BE tCO2e', 'PE t', 'PE tCO2e', 'LE tCO2e', 'ER tCO2e'];
+    const rows = r.gases.map((g) => [g.gas, g.gwp, group(g.BE.t), group(g.BE.tCO2e), group(g.PE.t), group(g.PE.tCO2e), group(g.LE.tCO2e), group(g.ER)]);
+    rows.push(['total', '', '', group(r.totals.BE), '', group(r.totals.PE), group(r.totals.LE), group(r.totals.ER)]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+    const fmt = (cells: string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : pad(c, widths[i]!))).join('  ')}`;
+    lines.push(fmt(header));
+    for (const row of rows) lines.push(fmt(row));
+    lines.push('');
+    lines.push(`  ER = BE − PE − LE = ${group(r.totals.ER)} tCO2e`);
+    if (r.issuable) lines.push(`  issuable units: ${group(r.issuable.units)} (${r.issuable.rounding})`);
+  }
+  const problems = r.diagnostics.filter((d) => d.severity !== 'info');
+  if (problems.length) {
+    const max = options.maxProblems ?? 20;
+    lines.push('');
+    lines.push(`  problems (${group(String(Object.values(r.diagnosticCounts).reduce((a, b) => a + b, 0)))}):`);
+    for (const d of problems.slice(0, max)) lines.push(`    ${d.severity === 'error' ? 'error  ' : 'warning'} ${d.code}  ${describeLocation(d.location)}: ${d.message}`);
+    const more = problems.length - max + r.diagnosticsOmitted;
+    if (more > 0) lines.push(`    … and ${group(String(more))} more; by code: ${Object.entries(r.diagnosticCounts).map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,396 @@
+import { createHash } from 'node:crypto';
+import { ConfigError, GwpNotDefinedError } from '../errors.ts';
+import { gwpOf, type ResolvedGwp } from '../gases/gwp.ts';
+import { findGas } from '../gases/gases.ts';
+import { selectGwpSet, type GwpChoice, type Period } from '../mechanisms/mechanisms.ts';
+import type { Methodology } from '../methodology/define-methodology.ts';
+import { toBigNumber, isBigNumber, type BigNumber } from '../methodology/equations.ts';
+import type { MethodologyRegistry } from '../methodology/registry.ts';
+import type { Project } from '../project/project.ts';
+import { readRecords, detectFormat } from '../readers/read-records.ts';
+import type { ByteSource, Cell, MonitoringFormat } from '../readers/types.ts';
+import { DiagnosticCollector, showValue, type Diagnostic } from '../validation/diagnostic.ts';
+import type { DiagnosticCode } from '../validation/codes.ts';
+import { CompensatedSum } from './compensated-sum.ts';
+import type { CalculationResult, GasBreakdown, TraceEntry } from './result.ts';
+import { Dec, decimalFromFloat, reportQuantity, roundWhole, ROUNDING_POLICIES } from './rounding.ts';
+
+export interface CalculateInput {
+  readonly source: ByteSource;
+  /** Shown in every diagnostic: the S3 key or the local path. */
+  readonly fileName: string;
+  /** Detected from the file name (and first bytes) when absent. */
+  readonly format?: MonitoringFormat;
+  /** A registration that passed {@link resolveProject}. */
+  readonly project: Project;
+  readonly registry: MethodologyRegistry;
+  /** Declared monitoring period; rows outside it are errors. Derived from the rows when absent. */
+  readonly period?: Period;
+  /** How many diagnostics are listed in full (all are counted). Default 1000. */
+  readonly maxDiagnostics?: number;
+  /** Called with the number of bytes read so far (for a progress bar). */
+  readonly onProgress?: (bytes: number) => void;
+}
+
+export interface ResolvedProject {
+  readonly project: Project;
+  readonly methodology: Methodology;
+  /** The project's parameters after the methodology's own schema (defaults applied). */
+  readonly parameters: Record<string, unknown>;
+}
+
+/**
+ * Checks that a project registration can be used with its methodology: the methodology `id@version`
+ * is registered and the parameters satisfy its project schema. Throws {@link ConfigError} listing
+ * every problem: a registration is configuration, not monitoring data.
+ */
+export function resolveProject(project: Project, registry: MethodologyRegistry): ResolvedProject {
+  const methodology = registry.get(project.methodology);
+  if (!methodology.mechanisms.includes(project.mechanism)) throw new ConfigError(`Methodology ${methodology.key} is not available under ${project.mechanism} (it is for ${methodology.mechanisms.join(', ')}).`);
+  const parsed = methodology.project.safeParse(project.parameters);
+  if (!parsed.success) {
+    throw new ConfigError(
+      `Project ${project.id}: the parameters do not match what ${methodology.key} requires.`,
+      parsed.error.issues.map((i) => `parameters.${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  }
+  return { project, methodology, parameters: parsed.data as Record<string, unknown> };
+}
+
+const DAY_MS = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
+
+/** Formats a period-scope value for the trace: exact decimal, at most 12 decimals. */
+function show(value: BigNumber | boolean | number): string | boolean {
+  if (typeof value === 'boolean') return value;
+  return new Dec(value.toString()).toDecimalPlaces(12).toString();
+}
+
+/**
+ * Validates a monitoring file against the project's methodology and calculates BE, PE, LE and
+ * ER = BE − PE − LE per gas and in total, with a trace of every equation. Streams the file (memory
+ * does not grow with its size), reports every bad row (capped list, full counts), and never throws
+ * on bad data: the result's `status` says whether the file was accepted.
+ *
+ * Arithmetic: row equations run in floating point, and their period sums are accumulated with
+ * compensated summation; period equations and every reported quantity are exact decimals
+ * (core/calculation/rounding.ts states the policy).
+ *
+ * @example
+ * const result = await calculate({ source: createReadStream(path), fileName: 'may.csv', project, registry });
+ * if (result.status === 'accepted') console.log(result.totals?.ER);
+ */
+export async function calculate(input: CalculateInput): Promise<CalculationResult> {
+  const { project, methodology, parameters } = resolveProject(input.project, input.registry);
+  const fileName = input.fileName;
+  const diagnostics = new DiagnosticCollector(input.maxDiagnostics ?? 1000);
+  const diag = (d: Omit<Diagnostic, 'source'> & { source?: string }) => diagnostics.add({ source: methodology.key, ...d });
+
+  const base = {
+    schemaVersion: 1 as const,
+    project: { id: project.id, mechanism: project.mechanism, hostCountry: project.hostCountry, scale: project.scale },
+    methodology: { id: methodology.id, version: methodology.version, key: methodology.key, hash: methodology.hash, title: methodology.title, source: `${methodology.source.body} ${methodology.source.document} v${methodology.source.documentVersion}` },
+    parameters,
+  };
+
+  // Applicability comes first: a project the methodology does not cover gets no numbers.
+  const notMet = methodology.applicability.map((c) => ({ c, r: c.check(parameters as never) })).filter((x) => x.r.status === 'not-applicable');
+  for (const { c, r } of notMet) diag({ severity: 'error', code: 'applicability.not_met', message: `Applicability condition ${c.id} (${c.ref}) is not met: ${r.status === 'not-applicable' ? r.reason : ''}.`, ref: c.ref });
+
+  // Hash and count the bytes as they stream past.
+  const sha = createHash('sha256');
+  let bytes = 0;
+  let firstBytes: Uint8Array | undefined;
+  const hashed = (async function* () {
+    for await (const chunk of input.source) {
+      const buf = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+      if (!firstBytes) firstBytes = buf.subarray(0, 16);
+      sha.update(buf);
+      bytes += buf.length;
+      input.onProgress?.(bytes);
+      yield buf;
+    }
+  })();
+  const format = input.format ?? detectFormat(fileName);
+  const fileInfo = () => ({ name: fileName, format: format ?? 'unknown', bytes, sha256: sha.digest('hex') });
+
+  if (notMet.length) {
+    for await (const _ of hashed); // hash the file anyway: the report names what was uploaded
+    return { ...base, status: 'not-applicable', file: fileInfo(), rows: { total: 0, accepted: 0, rejected: 0 }, trace: [], ...listDiagnostics(diagnostics) };
+  }
+  if (!format) {
+    for await (const _ of hashed);
+    diag({ severity: 'error', code: 'file.unknown_format', source: 'core/readers', message: `${fileName}: the file type is not recognised; upload .csv, .json, .ndjson or .xlsx.`, location: { file: fileName } });
+    return { ...base, status: 'rejected', file: fileInfo(), rows: { total: 0, accepted: 0, rejected: 0 }, trace: [], ...listDiagnostics(diagnostics) };
+  }
+
+  // Row scope: constants first (project parameters, fixed parameters, GWPs), then per-row values.
+  const rowScope = new Map<string, number | boolean>();
+  for (const [symbol, ps] of methodology.projectSymbols) {
+    const v = parameters[ps.field];
+    if (ps.kind === 'enum-flag') rowScope.set(symbol, v === ps.option);
+    else if (typeof v === 'number' || typeof v === 'boolean') rowScope.set(symbol, v);
+  }
+  for (const [name, p] of Object.entries(methodology.parameters)) rowScope.set(name, p.value);
+
+  const period = input.period;
+  const periodFrom = period ? dayStart(period.start) : -Infinity;
+  const periodTo = period ? dayStart(period.end) + DAY_MS : Infinity; // end day included
+
+  // GWP: from the declared period now, or once the rows have shown the period.
+  let gwpChoice: GwpChoice | undefined;
+  const gwpValues = new Map<string, ResolvedGwp>();
+  const resolveGwp = (p: Period): boolean => {
+    try {
+      gwpChoice = selectGwpSet(project.mechanism, p, project.gwpSet);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      diag({ severity: 'error', code: 'period.spans_gwp_boundary', message: e.message, location: { file: fileName } });
+      return false;
+    }
+    let ok = true;
+    const gases = new Set<string>([...methodology.emissions.map((t) => findGas(t.gas)!.id), ...methodology.gwpSymbols.values()]);
+    for (const gas of gases) {
+      try {
+        gwpValues.set(gas, gwpOf(gas, gwpChoice.set, project.gwpOverrides));
+      } catch (e) {
+        if (!(e instanceof GwpNotDefinedError)) throw e;
+        diag({ severity: 'error', code: 'gwp.not_defined', message: `${e.message} (${gwpChoice.reason})`, location: { file: fileName } });
+        ok = false;
+      }
+    }
+    for (const [symbol, gas] of methodology.gwpSymbols) {
+      const v = gwpValues.get(gas);
+      if (v) rowScope.set(symbol, Number(v.value));
+    }
+    return ok;
+  };
+  let gwpReady = period ? resolveGwp(period) : false;
+
+  // Sums over accepted rows of every numeric column and row equation.
+  const sums = new Map<string, CompensatedSum>();
+  const summed = [...methodology.columns.filter((c) => c.meta.kind === 'number').map((c) => c.name), ...methodology.rowEquations.map((e) => e.symbol)];
+  for (const s of summed) sums.set(s, new CompensatedSum());
+  const enumColumns = methodology.columns.filter((c) => c.meta.kind === 'enum');
+  const inputColumns = methodology.rowInputs;
+  const required = methodology.columns.filter((c) => !c.meta.optional).map((c) => c.name);
+  const known = new Set(methodology.columns.map((c) => c.name));
+
+  let total = 0;
+  let accepted = 0;
+  let rejected = 0;
+  let headerOk = false;
+  let fatal = false;
+  let firstTime = Infinity;
+  let lastTime = -Infinity;
+  let lastRejectedRow = -1;
+  const rejectRow = (row: number) => {
+    if (row !== lastRejectedRow) {
+      rejected++;
+      lastRejectedRow = row;
+    }
+  };
+
+  for await (const event of readRecords(hashed, { fileName, format })) {
+    if (event.kind === 'diagnostic') {
+      diagnostics.add(event.diagnostic);
+      if (event.diagnostic.code.startsWith('file.')) fatal = true;
+      if (event.diagnostic.location?.row !== undefined && event.diagnostic.code.startsWith('record.')) {
+        total++;
+        rejectRow(event.diagnostic.location.row);
+      }
+      continue;
+    }
+    if (event.kind === 'header') {
+      const present = new Set(event.columns);
+      const missing = required.filter((c) => !present.has(c));
+      for (const c of missing) {
+        const meta = methodology.columns.find((x) => x.name === c)!.meta;
+        diag({ severity: 'error', code: 'header.missing_column', message: `Column ${c} is missing: the methodology needs it (${meta.description}, ${meta.unit}). Columns found: ${event.columns.join(', ') || '(none)'}.`, location: { file: fileName, column: c }, expected: `${c} (${meta.unit})` });
+      }
+      for (const c of event.columns) if (c && !known.has(c)) diag({ severity: 'warning', code: 'header.unknown_column', message: `Column ${c} is not defined by ${methodology.key} and is ignored.`, location: { file: fileName, column: c } });
+      for (const [c, unit] of Object.entries(event.units ?? {})) {
+        const meta = methodology.columns.find((x) => x.name === c)?.meta;
+        if (meta && unit !== meta.unit) diag({ severity: 'error', code: 'header.unknown_unit', message: `Column ${c} is stated in ${unit}, but ${methodology.key} expects ${meta.unit}; convert the column or state it in ${meta.unit}.`, location: { file: fileName, column: c }, actual: String(unit), expected: meta.unit });
+      }
+      headerOk = missing.length === 0 && diagnostics.errors === 0;
+      continue;
+    }
+    // A record.
+    total++;
+    if (!headerOk) {
+      rejectRow(event.row);
+      continue;
+    }
+    const loc = { file: fileName, row: event.row, line: event.line };
+    const parsed = methodology.monitoring.safeParse(event.cells);
+    if (!parsed.success) {
+      rejectRow(event.row);
+      for (const issue of parsed.error.issues) {
+        const column = String(issue.path[0] ?? '');
+        const params = (issue as { params?: { code?: DiagnosticCode; expected?: string } }).params;
+        const cell = (event.cells as Record<string, Cell | undefined>)[column];
+        diag({
+          severity: 'error',
+          code: params?.code ?? 'row.invalid_value',
+          message: `Row ${event.row}, column ${column}: ${showValue(cell)} ${issue.message}.`,
+          location: { ...loc, column },
+          actual: showValue(cell),
+          ...(params?.expected ? { expected: params.expected } : {}),
+        });
+      }
+      continue;
+    }
+    const row = parsed.data as Record<string, unknown>;
+    const t = row[methodology.timeColumn] as number;
+    if (t < periodFrom || t >= periodTo) {
+      rejectRow(event.row);
+      diag({ severity: 'error', code: 'period.outside', message: `Row ${event.row}: ${new Date(t).toISOString()} is outside the monitoring period ${period!.start} – ${period!.end}; remove the row or upload it with its own period.`, location: { ...loc, column: methodology.timeColumn } });
+      continue;
+    }
+    for (const c of inputColumns) rowScope.set(c, row[c] as number | boolean);
+    for (const c of enumColumns) for (const v of c.meta.values ?? []) rowScope.set(`${c.name}_${v.replace(/[^A-Za-z0-9]/g, '_')}`, row[c.name] === v);
+
+    let ok = true;
+    for (const eq of methodology.rowEquations) {
+      let v: number | boolean;
+      try {
+        v = eq.float!(rowScope);
+      } catch (e) {
+        diag({ severity: 'error', code: 'equation.error', message: `Row ${event.row}: equation ${eq.symbol} (${eq.ref}) could not be evaluated: ${(e as Error).message}.`, location: loc, ref: eq.ref });
+        ok = false;
+        break;
+      }
+      if (typeof v === 'number' && !Number.isFinite(v)) {
+        diag({ severity: 'error', code: 'equation.non_finite', message: `Row ${event.row}: equation ${eq.symbol} = ${eq.expr} (${eq.ref}) gives ${v}; check the inputs of this row (a zero divisor?).`, location: loc, ref: eq.ref });
+        ok = false;
+        break;
+      }
+      rowScope.set(eq.symbol, v);
+    }
+    if (ok) {
+      for (const check of methodology.rowChecks) {
+        if (check.float!(rowScope) === true) continue;
+        const severity = check.severity ?? 'error';
+        diag({ severity, code: 'row.check_failed', message: `Row ${event.row}: ${check.message} (check ${check.id}, ${check.ref}).`, location: loc, ref: check.ref });
+        if (severity === 'error') ok = false;
+      }
+    }
+    if (!ok) {
+      rejectRow(event.row);
+      continue;
+    }
+    accepted++;
+    if (t < firstTime) firstTime = t;
+    if (t > lastTime) lastTime = t;
+    for (const [s, sum] of sums) {
+      const v = rowScope.get(s);
+      sum.add(typeof v === 'boolean' ? (v ? 1 : 0) : (v as number));
+    }
+  }
+
+  if (!fatal && total === 0 && diagnostics.errors === 0) diag({ severity: 'error', code: 'file.no_records', source: 'core/readers', message: `${fileName} has no data rows.`, location: { file: fileName } });
+
+  const resultPeriod: Period | undefined = period ?? (accepted > 0 ? { start: isoDay(firstTime), end: isoDay(lastTime) } : undefined);
+  if (resultPeriod) {
+    if (resultPeriod.start < project.creditingPeriod.start || resultPeriod.end > project.creditingPeriod.end)
+      diag({ severity: 'error', code: 'period.outside_crediting', message: `The monitoring period ${resultPeriod.start} – ${resultPeriod.end} is not inside the crediting period ${project.creditingPeriod.start} – ${project.creditingPeriod.end}.`, location: { file: fileName } });
+    if (!period && diagnostics.errors === 0) gwpReady = resolveGwp(resultPeriod);
+  }
+
+  const rows = { total, accepted, rejected };
+  if (diagnostics.errors > 0 || !gwpReady || !resultPeriod || !gwpChoice) {
+    return { ...base, status: 'rejected', file: fileInfo(), ...(resultPeriod ? { period: resultPeriod } : {}), rows, trace: [], ...listDiagnostics(diagnostics) };
+  }
+
+  // Period scope, exact decimals.
+  const trace: TraceEntry[] = [];
+  const scope = new Map<string, BigNumber | boolean>();
+  for (const [symbol, value] of rowScope) {
+    if (inputColumns.includes(symbol) || methodology.rowEquations.some((e) => e.symbol === symbol) || enumColumns.some((c) => symbol.startsWith(`${c.name}_`))) continue;
+    scope.set(symbol, typeof value === 'boolean' ? value : toBigNumber(methodology.gwpSymbols.has(symbol) ? gwpValues.get(methodology.gwpSymbols.get(symbol)!)!.value : String(value)));
+  }
+  for (const [s, sum] of sums) scope.set(s, toBigNumber(decimalFromFloat(sum.value).toString()));
+  scope.set('n_rows', toBigNumber(accepted));
+  scope.set('period_days', toBigNumber((dayStart(resultPeriod.end) - dayStart(resultPeriod.start)) / DAY_MS + 1));
+
+  const constants = (symbols: readonly string[]) => Object.fromEntries(symbols.filter((s) => scope.has(s) && !sums.has(s)).map((s) => [s, show(scope.get(s)!)]));
+  for (const eq of methodology.rowEquations) trace.push({ symbol: eq.symbol, expr: eq.expr, unit: eq.unit, ref: eq.ref, scope: 'row', inputs: constants(eq.parsed.symbols), value: show(scope.get(eq.symbol)!), rows: accepted });
+
+  let failed = false;
+  for (const eq of methodology.periodEquations) {
+    let v: BigNumber | boolean;
+    try {
+      v = eq.decimal!(scope);
+    } catch (e) {
+      diag({ severity: 'error', code: 'equation.error', message: `Equation ${eq.symbol} (${eq.ref}) could not be evaluated for the period: ${(e as Error).message}.`, location: { file: fileName }, ref: eq.ref });
+      failed = true;
+      break;
+    }
+    if (isBigNumber(v) && !v.isFinite()) {
+      diag({ severity: 'error', code: 'equation.non_finite', message: `Equation ${eq.symbol} = ${eq.expr} (${eq.ref}) gives ${v.toString()} for the period; check its inputs.`, location: { file: fileName }, ref: eq.ref });
+      failed = true;
+      break;
+    }
+    scope.set(eq.symbol, v);
+    trace.push({ symbol: eq.symbol, expr: eq.expr, unit: eq.unit, ref: eq.ref, scope: 'period', inputs: Object.fromEntries(eq.parsed.symbols.filter((s) => scope.has(s)).map((s) => [s, show(scope.get(s)!)])), value: show(v) });
+  }
+  if (!failed) {
+    for (const check of methodology.periodChecks) {
+      if (check.decimal!(scope) === true) continue;
+      const severity = check.severity ?? 'error';
+      diag({ severity, code: 'period.check_failed', message: `${check.message} (check ${check.id}, ${check.ref}).`, location: { file: fileName }, ref: check.ref });
+    }
+  }
+  if (failed || diagnostics.errors > 0) {
+    return { ...base, status: 'rejected', file: fileInfo(), period: resultPeriod, rows, trace, ...listDiagnostics(diagnostics) };
+  }
+
+  // Emission terms → per gas, per category, in tCO2e with the GWP in force.
+  const zero = () => ({ t: new Dec(0), co2e: new Dec(0) });
+  const perGas = new Map<string, { BE: ReturnType<typeof zero>; PE: ReturnType<typeof zero>; LE: ReturnType<typeof zero> }>();
+  for (const term of methodology.emissions) {
+    const gas = findGas(term.gas)!.id;
+    const value = scope.get(term.symbol);
+    const t = new Dec(isBigNumber(value) ? value.toString() : value ? 1 : 0);
+    const gwp = new Dec(gwpValues.get(gas)!.value);
+    const entry = perGas.get(gas) ?? { BE: zero(), PE: zero(), LE: zero() };
+    entry[term.category].t = entry[term.category].t.plus(t);
+    entry[term.category].co2e = entry[term.category].co2e.plus(t.times(gwp));
+    perGas.set(gas, entry);
+  }
+  let BE = new Dec(0);
+  let PE = new Dec(0);
+  let LE = new Dec(0);
+  const gases: GasBreakdown[] = [];
+  for (const [gas, e] of perGas) {
+    BE = BE.plus(e.BE.co2e);
+    PE = PE.plus(e.PE.co2e);
+    LE = LE.plus(e.LE.co2e);
+    const q = (x: ReturnType<typeof zero>) => ({ t: reportQuantity(x.t), tCO2e: reportQuantity(x.co2e) });
+    gases.push({ gas, gwp: gwpValues.get(gas)!.value, BE: q(e.BE), PE: q(e.PE), LE: q(e.LE), ER: reportQuantity(e.BE.co2e.minus(e.PE.co2e).minus(e.LE.co2e)) });
+  }
+  const ER = BE.minus(PE).minus(LE);
+  const policy = ROUNDING_POLICIES[project.mechanism];
+  const units = ER.isNegative() ? new Dec(0) : roundWhole(new Dec(reportQuantity(ER)), policy.issuance);
+  if (ER.isNegative()) diag({ severity: 'warning', code: 'period.check_failed', message: `Emission reductions are negative (${reportQuantity(ER)} tCO2e): project and leakage emissions exceed the baseline; no units are issuable for this period.`, location: { file: fileName } });
+
+  return {
+    ...base,
+    status: 'accepted',
+    file: fileInfo(),
+    gwp: { set: gwpChoice.set, reason: gwpChoice.reason, values: Object.fromEntries([...gwpValues].map(([g, v]) => [g, { value: v.value, source: v.source, confidence: v.confidence }])) },
+    period: resultPeriod,
+    rows,
+    totals: { BE: reportQuantity(BE), PE: reportQuantity(PE), LE: reportQuantity(LE), ER: reportQuantity(ER) },
+    gases,
+    issuable: { units: units.toString(), rounding: policy.note },
+    trace,
+    ...listDiagnostics(diagnostics),
+  };
+}
+
+function listDiagnostics(c: DiagnosticCollector) {
+  return { diagnostics: c.kept, diagnosticsOmitted: c.truncated, diagnosticCounts: Object.fromEntries(c.countsByCode) };
+}

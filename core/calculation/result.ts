@@ -1,0 +1,63 @@
+import type { Diagnostic } from '../validation/diagnostic.ts';
+import type { GwpSetId } from '../gases/gwp.ts';
+import type { Mechanism, Period } from '../mechanisms/mechanisms.ts';
+
+/** Emissions of one category for one gas: tonnes of the gas and tonnes of CO2 equivalent. */
+export interface GasQuantity {
+  /** Tonnes of the gas itself (decimal string). */
+  readonly t: string;
+  /** tCO2e = t × GWP (decimal string). */
+  readonly tCO2e: string;
+}
+
+export interface GasBreakdown {
+  readonly gas: string;
+  readonly gwp: string;
+  readonly BE: GasQuantity;
+  readonly PE: GasQuantity;
+  readonly LE: GasQuantity;
+  /** BE − PE − LE for this gas, tCO2e. */
+  readonly ER: string;
+}
+
+export interface TraceEntry {
+  readonly symbol: string;
+  readonly expr: string;
+  readonly unit: string;
+  readonly ref: string;
+  readonly scope: 'row' | 'period';
+  /** Values of the symbols the expression read (period sums for row-scope symbols). */
+  readonly inputs: Readonly<Record<string, string | boolean>>;
+  /** Period value: the equation's result (period scope) or its sum over all rows (row scope). */
+  readonly value: string | boolean;
+  readonly rows?: number;
+}
+
+/**
+ * The outcome of validating and calculating one monitoring file for one project. Quantities are
+ * decimal strings (exact; see core/calculation/rounding.ts). `status`:
+ * - `accepted`: every row valid, totals computed;
+ * - `rejected`: at least one error diagnostic; no totals (no partial result);
+ * - `not-applicable`: an applicability condition of the methodology is not met.
+ */
+export interface CalculationResult {
+  readonly schemaVersion: 1;
+  readonly status: 'accepted' | 'rejected' | 'not-applicable';
+  readonly file: { readonly name: string; readonly format: string; readonly bytes: number; readonly sha256: string };
+  readonly project: { readonly id: string; readonly mechanism: Mechanism; readonly hostCountry: string; readonly scale: string };
+  readonly methodology: { readonly id: string; readonly version: string; readonly key: string; readonly hash: string; readonly title: string; readonly source: string };
+  readonly gwp?: { readonly set: GwpSetId; readonly reason: string; readonly values: Readonly<Record<string, { value: string; source: string; confidence: string }>> };
+  /** Monitoring period, first and last day included. */
+  readonly period?: Period;
+  readonly rows: { readonly total: number; readonly accepted: number; readonly rejected: number };
+  readonly totals?: { readonly BE: string; readonly PE: string; readonly LE: string; readonly ER: string };
+  readonly gases?: readonly GasBreakdown[];
+  /** Whole units issuable before deductions: ER rounded per the mechanism's policy. */
+  readonly issuable?: { readonly units: string; readonly rounding: string };
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly trace: readonly TraceEntry[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** Diagnostics counted but not listed (beyond the cap). */
+  readonly diagnosticsOmitted: number;
+  readonly diagnosticCounts: Readonly<Record<string, number>>;
+}

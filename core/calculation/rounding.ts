@@ -1,0 +1,63 @@
+import Decimal from 'decimal.js';
+import type { Mechanism } from '../mechanisms/mechanisms.ts';
+
+/**
+ * Decimal arithmetic for every reported and issuable quantity. 34 significant digits (IEEE 754
+ * decimal128), round half to even where a rounding mode is not set by policy.
+ */
+export const Dec = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -30, toExpPos: 30 });
+export type Dec = Decimal;
+
+/**
+ * Row-level equations run in binary floating point for speed; their period sums are accumulated with
+ * compensated summation and then brought back to decimal at this many significant digits. A double
+ * holds 15–17 significant digits, so 15 removes binary artefacts (1789.9999999999998 → 1790) without
+ * touching any digit a meter can measure.
+ */
+export const FLOAT_TO_DECIMAL_DIGITS = 15;
+
+/** Reported quantities (t of gas, tCO2e) are rounded to this many decimals: 1 g. */
+export const REPORT_DECIMALS = 6;
+
+/** Converts a float (row sum) to Decimal, dropping binary noise beyond 15 significant digits. */
+export function decimalFromFloat(x: number): Dec {
+  if (x === 0) return new Dec(0);
+  return new Dec(x.toPrecision(FLOAT_TO_DECIMAL_DIGITS));
+}
+
+/** A quantity as reported: 6 decimals, trailing zeros dropped (`"1790"`, `"36037.5"`). */
+export function reportQuantity(x: Dec): string {
+  return x.toDecimalPlaces(REPORT_DECIMALS, Decimal.ROUND_HALF_EVEN).toString();
+}
+
+export type RoundingMode = 'floor' | 'ceil' | 'half-up';
+
+export function roundWhole(x: Dec, mode: RoundingMode): Dec {
+  return x.toDecimalPlaces(0, mode === 'floor' ? Decimal.ROUND_FLOOR : mode === 'ceil' ? Decimal.ROUND_CEIL : Decimal.ROUND_HALF_UP);
+}
+
+/**
+ * The rounding policy of each mechanism, in one place.
+ *
+ * - Issuable units are whole tonnes, rounded **down** from the verified ER (conservative; CERs are
+ *   whole units of 1 tCO2e, cdmrulebook.org/304; domain.md §4.1 marks the floor rule as practice, not
+ *   an explicit rule [unsure]).
+ * - Share-of-proceeds and reserve deductions are rounded **up** (conservative for the fund and the
+ *   atmosphere): this matches the Vaayu Wind monitoring report (2 % of 111,949 = 2,238.98 → 2,239;
+ *   domain.md §4.1) [the SOP rounding rule itself is unsure: configurable here].
+ * - JCM credits: ER rounded down to whole tCO2 (JCM calculation spreadsheets) [unsure]; the
+ *   allocation to accounts is rounded down per account, and the remainder goes to the project
+ *   participants.
+ */
+export interface RoundingPolicy {
+  readonly issuance: RoundingMode;
+  readonly deductions: RoundingMode;
+  readonly note: string;
+}
+
+export const ROUNDING_POLICIES: Readonly<Record<Mechanism, RoundingPolicy>> = {
+  CDM: { issuance: 'floor', deductions: 'ceil', note: 'CERs = floor(ER); SOP-AF and CCS reserve rounded up (Vaayu MR 2,238.98 → 2,239)' },
+  JI: { issuance: 'floor', deductions: 'ceil', note: 'ERUs = floor(ER); 2 % share of proceeds (decision 1/CMP.8) rounded up' },
+  JCM: { issuance: 'floor', deductions: 'floor', note: 'JCM credits = floor(ER); allocations rounded down, remainder to project participants' },
+  'A6.4': { issuance: 'floor', deductions: 'ceil', note: 'A6.4ERs = floor(ER); 5 % SOP and 2 % OMGE rounded up' },
+};

@@ -1,0 +1,241 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { MethodologyDefinitionError } from '../errors.ts';
+import { findGas, gasSymbol, GASES } from '../gases/gases.ts';
+import { columnsOf, type ColumnMeta } from './columns.ts';
+import { compileDecimal, compileFloat, parseExpression, type DecimalEvaluator, type FloatEvaluator, type ParsedExpression } from './equations.ts';
+import type { CheckSpec, EquationSpec, MethodologyDefinition } from './types.ts';
+
+/** Symbols the engine provides in the period scope. */
+export const PERIOD_BUILTINS = {
+  n_rows: 'number of accepted monitoring rows in the period',
+  period_days: 'length of the monitoring period in days (first and last day included)',
+} as const;
+
+export interface CompiledEquation extends EquationSpec {
+  readonly parsed: ParsedExpression;
+  readonly float?: FloatEvaluator;
+  readonly decimal?: DecimalEvaluator;
+}
+
+export interface CompiledCheck extends CheckSpec {
+  readonly parsed: ParsedExpression;
+  readonly float?: FloatEvaluator;
+  readonly decimal?: DecimalEvaluator;
+}
+
+/** How a project parameter is exposed to expressions. */
+export interface ProjectSymbol {
+  readonly field: string;
+  readonly kind: 'number' | 'boolean' | 'enum-flag';
+  /** For enum flags: the option this boolean stands for (`technology_solar` ⇔ technology = "solar"). */
+  readonly option?: string;
+}
+
+/** A methodology after `defineMethodology`: checked, compiled, hashed and frozen. */
+export interface Methodology<P extends z.ZodObject = z.ZodObject, R extends z.ZodObject = z.ZodObject> extends MethodologyDefinition<P, R> {
+  /** `id@version` */
+  readonly key: string;
+  /** SHA-256 of the canonical declarative content (columns, parameters, equations, terms, checks). */
+  readonly hash: string;
+  readonly columns: readonly { name: string; meta: ColumnMeta }[];
+  readonly projectSymbols: ReadonlyMap<string, ProjectSymbol>;
+  /** GWP symbols (`GWP_CH4`) that expressions read, by gas id. */
+  readonly gwpSymbols: ReadonlyMap<string, string>;
+  readonly rowEquations: readonly CompiledEquation[];
+  readonly periodEquations: readonly CompiledEquation[];
+  readonly rowChecks: readonly CompiledCheck[];
+  readonly periodChecks: readonly CompiledCheck[];
+  /** Numeric and boolean monitoring columns, in the row scope under their own names. */
+  readonly rowInputs: readonly string[];
+}
+
+const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const SEMVER = /^\d+\.\d+\.\d+$/;
+const SYMBOL = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s = schema as z.ZodType & { _zod: { def: { type: string; innerType?: z.ZodType } } };
+  while (['optional', 'default', 'nullable', 'readonly', 'prefault'].includes(s._zod.def.type) && s._zod.def.innerType) s = s._zod.def.innerType as typeof s;
+  return s;
+}
+
+function projectSymbolsOf(schema: z.ZodObject): Map<string, ProjectSymbol> {
+  const out = new Map<string, ProjectSymbol>();
+  for (const [field, raw] of Object.entries(schema.shape)) {
+    const inner = unwrap(raw as z.ZodType) as z.ZodType & { _zod: { def: { type: string; entries?: Record<string, string> } } };
+    const type = inner._zod.def.type;
+    if (type === 'number' || type === 'int') out.set(field, { field, kind: 'number' });
+    else if (type === 'boolean') out.set(field, { field, kind: 'boolean' });
+    else if (type === 'enum' && inner._zod.def.entries) for (const option of Object.values(inner._zod.def.entries)) out.set(`${field}_${String(option).replace(/[^A-Za-z0-9]/g, '_')}`, { field, kind: 'enum-flag', option: String(option) });
+  }
+  return out;
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(value);
+}
+
+function projectSchemaFingerprint(schema: z.ZodObject): unknown {
+  try {
+    return z.toJSONSchema(schema, { unrepresentable: 'any' });
+  } catch {
+    return Object.keys(schema.shape);
+  }
+}
+
+/**
+ * Checks a methodology definition once, at load, and returns it compiled and frozen. Every problem
+ * is collected and reported together in one {@link MethodologyDefinitionError}:
+ * id and version format; columns built with `column.*` and carrying units; the time column;
+ * parameters with unit, source and a range that holds the value; every expression parses in the
+ * locked-down mathjs and reads only declared symbols (columns, project fields, parameters, GWP
+ * symbols, earlier equations); no symbol defined twice; emission terms name a known gas and a
+ * period-scope symbol.
+ *
+ * @example
+ * export default defineMethodology({ id: 'grid-renewable', version: '1.0.0', … });
+ */
+export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(definition: MethodologyDefinition<P, R>): Methodology<P, R> {
+  const key = `${definition.id}@${definition.version}`;
+  const problems: string[] = [];
+  if (!KEBAB.test(definition.id)) problems.push(`id "${definition.id}" must be kebab-case (lowercase letters, digits, hyphens)`);
+  if (!SEMVER.test(definition.version)) problems.push(`version "${definition.version}" must be semver major.minor.patch`);
+  if (!definition.title) problems.push('title is empty');
+  if (!definition.source?.document || !definition.source.documentVersion) problems.push('source.document and source.documentVersion are required');
+  if (!definition.mechanisms.length) problems.push('mechanisms must list at least one mechanism');
+
+  // Columns.
+  const columns: { name: string; meta: ColumnMeta }[] = [];
+  for (const { name, meta } of columnsOf(definition.monitoring)) {
+    if (!meta) problems.push(`monitoring column ${name} is not built with column.* (its unit and kind are unknown)`);
+    else if (!meta.unit) problems.push(`monitoring column ${name} has no unit`);
+    else columns.push({ name, meta });
+    if (!SYMBOL.test(name)) problems.push(`monitoring column ${name} is not a valid symbol (letters, digits, _; starts with a letter)`);
+  }
+  const timeMeta = columns.find((c) => c.name === definition.timeColumn)?.meta;
+  if (!timeMeta) problems.push(`timeColumn ${definition.timeColumn} is not a monitoring column`);
+  else if (timeMeta.kind !== 'timestamp') problems.push(`timeColumn ${definition.timeColumn} must be a column.timestamp`);
+
+  const defined = new Map<string, string>(); // symbol → what defines it
+  const define = (symbol: string, what: string) => {
+    const previous = defined.get(symbol);
+    if (previous) problems.push(`symbol ${symbol} is defined twice (${previous} and ${what})`);
+    else defined.set(symbol, what);
+  };
+
+  const rowInputs: string[] = [];
+  for (const c of columns) {
+    if (c.meta.kind === 'number' || c.meta.kind === 'boolean') {
+      define(c.name, 'monitoring column');
+      rowInputs.push(c.name);
+    } else if (c.meta.kind === 'enum') {
+      for (const v of c.meta.values ?? []) define(`${c.name}_${v.replace(/[^A-Za-z0-9]/g, '_')}`, `flag of monitoring column ${c.name}`);
+    }
+  }
+  const projectSymbols = projectSymbolsOf(definition.project);
+  for (const s of projectSymbols.keys()) define(s, 'project parameter');
+
+  for (const [name, p] of Object.entries(definition.parameters)) {
+    define(name, 'fixed parameter');
+    if (!SYMBOL.test(name)) problems.push(`parameter ${name} is not a valid symbol`);
+    if (!p.unit) problems.push(`parameter ${name} has no unit`);
+    if (!p.source || p.source.length < 5) problems.push(`parameter ${name} has no source (cite the document and table)`);
+    if (!Array.isArray(p.range) || p.range.length !== 2 || !(p.range[0] <= p.range[1])) problems.push(`parameter ${name} has no valid range [min, max]`);
+    else if (!(p.value >= p.range[0] && p.value <= p.range[1])) problems.push(`parameter ${name} = ${p.value} is outside its range [${p.range[0]}, ${p.range[1]}]`);
+  }
+
+  const gwpSymbols = new Map<string, string>();
+  for (const gas of GASES) gwpSymbols.set(`GWP_${gasSymbol(gas.id)}`, gas.id);
+  const usedGwp = new Map<string, string>();
+  const isGwp = (s: string) => gwpSymbols.has(s);
+
+  const rowScope = new Set<string>([...rowInputs, ...projectSymbols.keys(), ...Object.keys(definition.parameters)]);
+  for (const c of columns) if (c.meta.kind === 'enum') for (const v of c.meta.values ?? []) rowScope.add(`${c.name}_${v.replace(/[^A-Za-z0-9]/g, '_')}`);
+  const periodScope = new Set<string>([...rowInputs.filter((n) => columns.find((c) => c.name === n)?.meta.kind === 'number'), ...projectSymbols.keys(), ...Object.keys(definition.parameters), ...Object.keys(PERIOD_BUILTINS)]);
+  for (const b of Object.keys(PERIOD_BUILTINS)) define(b, 'engine built-in');
+
+  const checkSymbols = (what: string, parsed: ParsedExpression, scope: Set<string>) => {
+    for (const s of parsed.symbols) {
+      if (isGwp(s)) usedGwp.set(s, gwpSymbols.get(s)!);
+      else if (!scope.has(s)) problems.push(`${what} reads ${s}, which is not declared ${scope === rowScope ? 'in the row scope (monitoring columns, project parameters, fixed parameters, earlier row equations)' : 'in the period scope (period sums of numeric columns and row equations, project and fixed parameters, earlier period equations, n_rows, period_days)'}`);
+    }
+  };
+
+  const rowEquations: CompiledEquation[] = [];
+  const periodEquations: CompiledEquation[] = [];
+  for (const eq of definition.equations) {
+    const what = `equation ${eq.symbol} (${eq.ref})`;
+    if (!SYMBOL.test(eq.symbol)) problems.push(`${what}: symbol is not valid`);
+    if (!eq.unit) problems.push(`${what}: no unit`);
+    if (!eq.ref) problems.push(`${what}: no reference to the source document`);
+    define(eq.symbol, `${eq.scope} equation`);
+    const result = parseExpression(eq.expr);
+    if (!result.ok) {
+      problems.push(...result.problems.map((p) => `${what}: ${p}`));
+      continue;
+    }
+    if (eq.scope === 'row') {
+      checkSymbols(what, result.parsed, rowScope);
+      rowScope.add(eq.symbol);
+      periodScope.add(eq.symbol);
+      rowEquations.push({ ...eq, parsed: result.parsed, float: compileFloat(result.parsed) });
+    } else {
+      checkSymbols(what, result.parsed, periodScope);
+      periodScope.add(eq.symbol);
+      periodEquations.push({ ...eq, parsed: result.parsed, decimal: compileDecimal(result.parsed) });
+    }
+  }
+
+  const rowChecks: CompiledCheck[] = [];
+  const periodChecks: CompiledCheck[] = [];
+  for (const check of definition.checks ?? []) {
+    const what = `check ${check.id}`;
+    const result = parseExpression(check.assert);
+    if (!result.ok) {
+      problems.push(...result.problems.map((p) => `${what}: ${p}`));
+      continue;
+    }
+    if (check.scope === 'row') {
+      checkSymbols(what, result.parsed, rowScope);
+      rowChecks.push({ ...check, parsed: result.parsed, float: compileFloat(result.parsed) });
+    } else {
+      checkSymbols(what, result.parsed, periodScope);
+      periodChecks.push({ ...check, parsed: result.parsed, decimal: compileDecimal(result.parsed) });
+    }
+  }
+
+  if (!definition.emissions.length) problems.push('emissions must list at least one BE, PE or LE term');
+  for (const term of definition.emissions) {
+    if (!findGas(term.gas)) problems.push(`emission term ${term.symbol}: unknown gas ${term.gas}`);
+    if (!periodScope.has(term.symbol)) problems.push(`emission term ${term.category} ${term.gas}: ${term.symbol} is not a period-scope symbol (a numeric column, a row equation summed over the period, or a period equation)`);
+  }
+  for (const cond of definition.applicability) if (!KEBAB.test(cond.id) || !cond.ref) problems.push(`applicability condition "${cond.id}" needs a kebab-case id and a ref`);
+
+  if (problems.length) throw new MethodologyDefinitionError(key, problems);
+
+  const hash = createHash('sha256')
+    .update(
+      canonical({
+        id: definition.id,
+        version: definition.version,
+        title: definition.title,
+        source: definition.source,
+        mechanisms: definition.mechanisms,
+        tags: definition.tags ?? [],
+        applicability: definition.applicability.map(({ id, ref, description }) => ({ id, ref, description })),
+        project: projectSchemaFingerprint(definition.project),
+        columns,
+        timeColumn: definition.timeColumn,
+        parameters: definition.parameters,
+        equations: definition.equations,
+        emissions: definition.emissions,
+        checks: definition.checks ?? [],
+      }),
+    )
+    .digest('hex');
+
+  return Object.freeze({ ...definition, key, hash, columns, projectSymbols, gwpSymbols: usedGwp, rowEquations, periodEquations, rowChecks, periodChecks, rowInputs });
+}

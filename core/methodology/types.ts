@@ -1,0 +1,91 @@
+import type { z } from 'zod';
+import type { Mechanism } from '../mechanisms/mechanisms.ts';
+
+/** Tri-state applicability, like a cdk-nag rule: a "no" is a result with its reason, not a crash. */
+export type Applicability = { readonly status: 'applicable' } | { readonly status: 'not-applicable'; readonly reason: string };
+
+export interface ApplicabilityCondition<P> {
+  /** Stable kebab-case id, e.g. `power-density-above-4`. */
+  readonly id: string;
+  /** Where the condition is in the source document, e.g. `ACM0002 §2.2 (c)`. */
+  readonly ref: string;
+  readonly description: string;
+  /** Pure function of the registered project parameters. */
+  readonly check: (parameters: P) => Applicability;
+}
+
+/** A fixed parameter of the methodology: a default factor with its unit, source and allowed range. */
+export interface ParameterSpec {
+  readonly value: number;
+  readonly unit: string;
+  readonly source: string;
+  readonly range: readonly [number, number];
+  readonly description: string;
+}
+
+/**
+ * An equation: `symbol = expr`, a mathjs expression over declared symbols.
+ *
+ * - `scope: 'row'` runs on every accepted monitoring row; in the period scope its symbol stands for
+ *   the **sum over the period** (as do the numeric monitoring columns).
+ * - `scope: 'period'` runs once per monitoring period, in exact decimal arithmetic.
+ */
+export interface EquationSpec {
+  readonly symbol: string;
+  readonly expr: string;
+  readonly unit: string;
+  /** Equation reference in the source document, e.g. `ACM0002 Eq. (9)`. */
+  readonly ref: string;
+  readonly scope: 'row' | 'period';
+  readonly description?: string;
+}
+
+/**
+ * One emission term: a period-scope symbol holding **tonnes of one gas**. The engine multiplies it by
+ * the GWP of the set in force and adds it to BE, PE or LE, so every result breaks down per gas.
+ */
+export interface EmissionTerm {
+  readonly category: 'BE' | 'PE' | 'LE';
+  readonly gas: string;
+  readonly symbol: string;
+}
+
+/** A consistency check: a boolean expression that must hold for each row, or for the period. */
+export interface CheckSpec {
+  readonly id: string;
+  readonly scope: 'row' | 'period';
+  /** Must evaluate to true; false raises the diagnostic. */
+  readonly assert: string;
+  readonly message: string;
+  readonly ref: string;
+  readonly severity?: 'error' | 'warning';
+}
+
+export interface MethodologySource {
+  readonly body: string;
+  readonly document: string;
+  readonly documentVersion: string;
+  readonly url?: string;
+}
+
+/** What an author writes and passes to `defineMethodology`. */
+export interface MethodologyDefinition<P extends z.ZodObject = z.ZodObject, R extends z.ZodObject = z.ZodObject> {
+  readonly id: string;
+  readonly version: string;
+  readonly title: string;
+  readonly source: MethodologySource;
+  readonly mechanisms: readonly Mechanism[];
+  /** Features the issuance step must know about, e.g. `ccs` (5 % CCS reserve). */
+  readonly tags?: readonly ('ccs' | 'afforestation')[];
+  readonly applicability: readonly ApplicabilityCondition<z.output<P>>[];
+  /** zod schema of the project's registered parameters (the `parameters` of a project registration). */
+  readonly project: P;
+  /** zod schema of one monitoring row, built with `monitoringRow` and `column.*`. */
+  readonly monitoring: R;
+  /** The monitoring column that orders rows in time (a `column.timestamp`). */
+  readonly timeColumn: string;
+  readonly parameters: Readonly<Record<string, ParameterSpec>>;
+  readonly equations: readonly EquationSpec[];
+  readonly emissions: readonly EmissionTerm[];
+  readonly checks?: readonly CheckSpec[];
+}

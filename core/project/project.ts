@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { MECHANISMS } from '../mechanisms/mechanisms.ts';
+import { GWP_SET_IDS } from '../gases/gwp.ts';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+
+export const PeriodSchema = z
+  .object({ start: isoDate, end: isoDate })
+  .refine((p) => p.start <= p.end, { message: 'start must not be after end' });
+
+/**
+ * A project as registered with the pipeline: which methodology (exact id and version) it was
+ * registered under, the mechanism, host country, scale, and the parameters fixed at registration
+ * (validated by the methodology's own project schema).
+ *
+ * @example see methodologies/grid-renewable/1.0.0/fixtures/project.json
+ */
+export const ProjectSchema = z.object({
+  schemaVersion: z.literal(1).default(1),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and hyphens, 2–63 characters'),
+  name: z.string().min(1),
+  /** `id@version`, exactly as registered; there is no "latest". */
+  methodology: z.string().regex(/^[a-z0-9][a-z0-9-]*@\d+\.\d+\.\d+$/, 'expected <methodology-id>@<major.minor.patch>'),
+  mechanism: z.enum(MECHANISMS),
+  /** ISO 3166-1 alpha-2 code of the host country. */
+  hostCountry: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code, e.g. "IN"'),
+  /** Least developed countries are exempt from the CDM share of proceeds (17/CP.7 para 15). */
+  leastDevelopedCountry: z.boolean(),
+  /** Sets the materiality threshold of verification (decision 9/CMP.7). */
+  scale: z.enum(['large', 'small', 'micro']),
+  /** Pins a GWP set; otherwise the mechanism and period decide. */
+  gwpSet: z.enum(GWP_SET_IDS).optional(),
+  /** Replaces single GWP values that the table marks unsure, with their source. */
+  gwpOverrides: z.record(z.string(), z.object({ value: z.number().positive(), source: z.string().min(3) })).optional(),
+  creditingPeriod: PeriodSchema,
+  /** Estimated annual emission reductions in the registered PDD, tCO2e/yr. */
+  pddAnnualEstimate: z.number().nonnegative(),
+  /** Parameters fixed at registration, checked by the methodology's project schema. */
+  parameters: z.record(z.string(), z.unknown()),
+  /** JCM: shares of credits allocated to named accounts (e.g. the Government of Japan); the rest goes to the project participants. */
+  jcmAllocation: z.array(z.object({ account: z.string().min(1), share: z.number().gt(0).lte(1) })).optional(),
+});
+
+export type Project = z.infer<typeof ProjectSchema>;
+export type ProjectInput = z.input<typeof ProjectSchema>;

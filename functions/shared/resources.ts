@@ -1,0 +1,63 @@
+/**
+ * The one definition of the pipeline's AWS resources: environment variable names, key schemas,
+ * queue settings and the bucket layout. The CDK stack (infra/) and the local stack (cli/local-stack)
+ * both build their resources from this file, and the Lambda handlers read their configuration through
+ * the same names, so the three cannot drift apart.
+ */
+
+/** Environment variables the functions read. Infra sets them; the local stack sets them too. */
+export const ENV = {
+  bucket: 'MONITORING_BUCKET_NAME',
+  reviewQueueUrl: 'REVIEW_QUEUE_URL',
+  decisionQueueUrl: 'DECISION_QUEUE_URL',
+  projectsTable: 'PROJECTS_TABLE_NAME',
+  submissionsTable: 'SUBMISSIONS_TABLE_NAME',
+  ledgerTable: 'LEDGER_TABLE_NAME',
+} as const;
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/** S3 key layout of the monitoring bucket, per project. */
+export const BUCKET_LAYOUT = {
+  /** Where sites upload: `uploads/<projectId>/<file name>` (the object-created event fires here). */
+  uploads: (projectId: string, fileName: string) => `uploads/${projectId}/${fileName}`,
+  /** Validation report of one upload, JSON and human-readable text. */
+  reportJson: (projectId: string, uploadId: string) => `reports/${projectId}/${uploadId}.json`,
+  reportText: (projectId: string, uploadId: string) => `reports/${projectId}/${uploadId}.txt`,
+  /** Accepted calculation result (the evidence a verifier reviews). */
+  result: (projectId: string, uploadId: string) => `results/${projectId}/${uploadId}.json`,
+  uploadsPrefix: 'uploads/',
+} as const;
+
+export interface QueueDefinition {
+  /** Logical name: the CDK construct id and the local queue name. */
+  readonly logicalName: string;
+  readonly visibilityTimeoutSeconds: number;
+  readonly retentionSeconds: number;
+  /** Deliveries before a message is parked in the dead-letter queue. */
+  readonly maxReceiveCount: number;
+}
+
+export const QUEUES = {
+  /** S3 object-created events → ingest function. */
+  ingest: { logicalName: 'IngestQueue', visibilityTimeoutSeconds: 960, retentionSeconds: 4 * 86_400, maxReceiveCount: 3 },
+  /** Accepted results waiting for a verifier. Durable state is in the submissions table; this is the work list. */
+  review: { logicalName: 'ReviewQueue', visibilityTimeoutSeconds: 300, retentionSeconds: 14 * 86_400, maxReceiveCount: 5 },
+  /** Verifiers' decisions → decision function. */
+  decision: { logicalName: 'DecisionQueue', visibilityTimeoutSeconds: 120, retentionSeconds: 4 * 86_400, maxReceiveCount: 5 },
+} as const satisfies Record<string, QueueDefinition>;
+
+export interface TableDefinition {
+  readonly logicalName: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly indexes?: readonly { readonly name: string; readonly partitionKey: string; readonly sortKey?: string }[];
+}
+
+export const TABLES = {
+  /** One item per registered project: pk = projectId. */
+  projects: { logicalName: 'ProjectsTable', partitionKey: 'pk' },
+  /** One item per upload: pk = uploadId (derived from project and content hash). GSI by project. */
+  submissions: { logicalName: 'SubmissionsTable', partitionKey: 'pk', indexes: [{ name: 'byProject', partitionKey: 'projectId', sortKey: 'createdAt' }] },
+  /** Append-only ledger: pk = projectId, sk = entry key (hash-chained entries and period claims). */
+  ledger: { logicalName: 'LedgerTable', partitionKey: 'pk', sortKey: 'sk' },
+} as const satisfies Record<string, TableDefinition>;
