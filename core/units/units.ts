@@ -1,0 +1,200 @@
+import {
+  create,
+  createUnitDependencies,
+  unitDependencies,
+  multiplyDependencies,
+  divideDependencies,
+  powDependencies,
+  type MathNode,
+  type Unit,
+} from 'mathjs';
+
+/**
+ * Units of columns, parameters and equations, checked with mathjs units (a private instance that
+ * methodology expressions never see). Custom units:
+ *
+ * - `tCO2e`, `tCO2`, `tCH4`, `tNF3`, … and their `kg`/`g` forms are **mass**: the engine converts tonnes
+ *   of a gas to tCO2e with the GWP in force, so GWPs are dimensionless here;
+ * - `Nm3` is a cubic metre at normal conditions (0 °C, 101.325 kPa; CDM TOOL08): volume;
+ * - `ha` (hectare), `head` (animals), `USD`;
+ * - `1`, `-`, `fraction`, `ratio` are dimensionless; `%` is 0.01;
+ * - `°C` and `degC` are treated as kelvin: methodology equations use temperature *differences*.
+ *
+ * Unit strings are written as in the methodology documents: `tCO2/MWh`, `W/m2`, `kg/Nm3`, `GJ/t`.
+ */
+const math = create({ createUnitDependencies, unitDependencies, multiplyDependencies, divideDependencies, powDependencies } as unknown as Parameters<typeof create>[0]);
+
+const GAS_UNITS = ['CO2e', 'CO2', 'CH4', 'N2O', 'SF6', 'NF3', 'CF4', 'C2F6', 'C3F8', 'C4F8', 'CHF3', 'HFC', 'PFC', 'C'];
+const custom: Record<string, string> = { Nm3: '1 m^3', ha: '10000 m^2', percent_: '0.01' };
+math.createUnit('head', { aliases: ['heads', 'animal', 'animals'] });
+math.createUnit('USD');
+math.createUnit('Nm3', custom.Nm3!);
+math.createUnit('ha', custom.ha!);
+for (const gas of GAS_UNITS) {
+  math.createUnit(`t${gas}`, '1 t');
+  math.createUnit(`kg${gas}`, '1 kg');
+  math.createUnit(`g${gas}`, '1 g');
+}
+
+const DIMENSIONLESS = new Set(['1', '-', '', 'fraction', 'ratio', 'dimensionless']);
+
+export type ParsedUnit = { readonly ok: true; readonly unit: Unit | null; readonly scale: number } | { readonly ok: false; readonly problem: string };
+
+/** Parses a unit as written in a methodology (`tCO2/MWh`, `W/m2`, `%`); `unit: null` = dimensionless. */
+export function parseUnit(text: string): ParsedUnit {
+  const t = text.trim();
+  if (DIMENSIONLESS.has(t)) return { ok: true, unit: null, scale: 1 };
+  if (t === '%') return { ok: true, unit: null, scale: 0.01 };
+  const normalised = t
+    .replace(/°C|degC/g, 'K')
+    .replace(/\b(k?m|cm|mm)([23])\b/g, '$1^$2')
+    .replace(/·/g, ' ')
+    .replace(/\/yr\b/g, '/year');
+  try {
+    const u = math.unit(1, normalised) as unknown as Unit;
+    return { ok: true, unit: u, scale: 1 };
+  } catch {
+    return { ok: false, problem: `unit "${text}" is not known` };
+  }
+}
+
+/** Factor that converts a value in `from` to `to` (kWh → MWh: 0.001), or why it cannot. */
+export function conversionFactor(from: string, to: string): { ok: true; factor: number } | { ok: false; problem: string } {
+  const a = parseUnit(from);
+  const b = parseUnit(to);
+  if (!a.ok) return a;
+  if (!b.ok) return b;
+  if (a.unit === null || b.unit === null) {
+    if (a.unit === null && b.unit === null) return { ok: true, factor: a.scale / b.scale };
+    return { ok: false, problem: `${from} cannot be converted to ${to}` };
+  }
+  if (!a.unit.equalBase(b.unit)) return { ok: false, problem: `${from} cannot be converted to ${to} (different dimensions)` };
+  const factor = (a.unit.toNumber(b.unit.formatUnits()) as number) * a.scale / b.scale;
+  // Snap to the nearest power-of-ten-ish decimal to avoid 0.0009999999 factors.
+  return { ok: true, factor: Number(factor.toPrecision(12)) };
+}
+
+/** A dimension: a unit with value 1, or null for dimensionless; `bool` for comparisons. */
+type Dim = Unit | null | 'bool' | 'num';
+
+function describe(d: Dim): string {
+  if (d === null || d === 'num') return 'dimensionless';
+  if (d === 'bool') return 'true/false';
+  return d.formatUnits() || 'dimensionless';
+}
+
+/** A bare number literal takes the unit of what it is added to or compared with (`T_flare > 500`, `1 - eta`). */
+function same(a: Dim, b: Dim): boolean {
+  if (a === 'num' || b === 'num') return a !== 'bool' && b !== 'bool';
+  if (a === 'bool' || b === 'bool') return a === b;
+  if (a === null || b === null) return (a === null || a.dimensions.every((x) => x === 0)) && (b === null || b.dimensions.every((x) => x === 0));
+  return a.equalBase(b);
+}
+
+const plain = (d: Dim): Unit | null => (d === 'num' || d === 'bool' ? null : d);
+const mul = (x: Dim, y: Dim): Unit | null => {
+  const a = plain(x);
+  const b = plain(y);
+  return a === null ? b : b === null ? a : (math.multiply(a, b) as unknown as Unit);
+};
+const div = (x: Dim, y: Dim): Unit | null => {
+  const a = plain(x);
+  const b = plain(y);
+  return b === null ? a : a === null ? (math.pow(b, -1) as unknown as Unit) : (math.divide(a, b) as unknown as Unit);
+};
+/** Of two operands that must agree, the one that carries the unit (a literal adopts the other's). */
+const pick = (a: Dim, b: Dim): Dim => (a === 'num' ? b : a);
+
+/**
+ * Infers the dimension of an expression from the units of its symbols, statically (both branches of
+ * a conditional are checked). Returns problems in plain words: adding MWh to t, comparing t with a
+ * number, `exp` of a dimensional quantity, and so on.
+ */
+export function inferDimension(node: MathNode, unitOf: (symbol: string) => Dim | undefined): { dim: Dim; problems: string[] } {
+  const problems: string[] = [];
+  const visit = (n: MathNode): Dim => {
+    const any = n as unknown as { type: string; name?: string; value?: unknown; fn?: string | { name: string }; op?: string; args?: MathNode[]; content?: MathNode; condition?: MathNode; trueExpr?: MathNode; falseExpr?: MathNode };
+    switch (any.type) {
+      case 'ConstantNode':
+        return typeof any.value === 'boolean' ? 'bool' : 'num';
+      case 'SymbolNode': {
+        const u = unitOf(any.name!);
+        return u === undefined ? null : u;
+      }
+      case 'ParenthesisNode':
+        return visit(any.content!);
+      case 'ConditionalNode': {
+        visit(any.condition!);
+        const a = visit(any.trueExpr!);
+        const b = visit(any.falseExpr!);
+        if (!same(a, b)) problems.push(`the branches of "${n.toString()}" have different units (${describe(a)} and ${describe(b)})`);
+        return pick(a, b);
+      }
+      case 'OperatorNode': {
+        const args = any.args!.map(visit);
+        const fn = any.fn as string;
+        const [a, b] = args as [Dim, Dim];
+        switch (fn) {
+          case 'add':
+          case 'subtract':
+            if (!same(a, b)) problems.push(`"${n.toString()}" ${fn === 'add' ? 'adds' : 'subtracts'} ${describe(b)} ${fn === 'add' ? 'to' : 'from'} ${describe(a)}`);
+            return pick(a, b);
+          case 'multiply':
+            return a === 'num' && b === 'num' ? 'num' : mul(a, b);
+          case 'divide':
+            return a === 'num' && b === 'num' ? 'num' : div(a, b);
+          case 'pow': {
+            const exponent = any.args![1]!;
+            if (a === null || a === 'num') return a;
+            const e = Number((exponent as unknown as { value?: unknown }).value);
+            if (exponent.type !== 'ConstantNode' || !Number.isFinite(e)) {
+              problems.push(`"${n.toString()}" raises ${describe(a)} to a non-constant power`);
+              return a;
+            }
+            return a === 'bool' ? null : (math.pow(a, e) as unknown as Unit);
+          }
+          case 'unaryMinus':
+          case 'unaryPlus':
+            return a;
+          case 'larger':
+          case 'largerEq':
+          case 'smaller':
+          case 'smallerEq':
+          case 'equal':
+          case 'unequal':
+            if (!same(a, b)) problems.push(`"${n.toString()}" compares ${describe(a)} with ${describe(b)}`);
+            return 'bool';
+          default:
+            return 'bool';
+        }
+      }
+      case 'FunctionNode': {
+        const name = (any.fn as { name: string }).name;
+        const args = any.args!.map(visit);
+        if (name === 'min' || name === 'max') {
+          for (const x of args.slice(1)) if (!same(args[0]!, x)) problems.push(`${name}() of different units in "${n.toString()}"`);
+          return args.reduce<Dim>((acc, x) => pick(acc, x), 'num');
+        }
+        if (name === 'sqrt') return args[0] === null || args[0] === 'bool' || args[0] === 'num' || args[0] === undefined ? null : (math.pow(args[0], 0.5) as unknown as Unit);
+        if (name === 'exp' || name === 'log' || name === 'pow') {
+          for (const x of args) if (!same(x, null)) problems.push(`${name}() needs dimensionless arguments in "${n.toString()}"`);
+          return null;
+        }
+        return args[0] ?? null; // abs, floor, ceil, round keep the unit
+      }
+      default:
+        return null;
+    }
+  };
+  const dim = visit(node);
+  return { dim, problems };
+}
+
+/** True when `dim` has the dimension of the declared unit. */
+export function matchesUnit(dim: Dim, declared: ParsedUnit & { ok: true }): boolean {
+  if (dim === 'num') return declared.unit === null;
+  return same(dim, declared.unit);
+}
+
+export { describe as describeDimension };
+export type { Dim };
