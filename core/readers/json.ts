@@ -137,6 +137,11 @@ export async function* readJson(source: ByteSource, options: ReadOptions): Async
     let partialLine = '';
     const ndjsonLine = function* (raw: string): Generator<ReaderEvent> {
       const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (text.length > limits.maxRecordChars) {
+        yield tooLong(line);
+        stopped = true;
+        return;
+      }
       if (text.trim() !== '') yield* value(text, ++rows, line);
       line++;
     };
@@ -157,6 +162,11 @@ export async function* readJson(source: ByteSource, options: ReadOptions): Async
       const element = parts.join('');
       parts = [];
       partsLen = 0;
+      if (element.length > limits.maxRecordChars) {
+        yield tooLong(elementLine);
+        stopped = true;
+        return;
+      }
       yield* value(element, ++rows, elementLine);
     };
 
@@ -285,7 +295,13 @@ export async function* readJson(source: ByteSource, options: ReadOptions): Async
       yield diagnostic(options, { code: 'file.empty', message: 'The file contains only whitespace; upload the file that contains the monitoring data.' });
       return;
     }
-    if (mode === 'ndjson' && partialLine !== '') yield* ndjsonLine(partialLine);
+    if (mode === 'ndjson' && partialLine !== '') {
+      yield* ndjsonLine(partialLine);
+      if (stopped) {
+        if (!headerEmitted) yield* waiting;
+        return;
+      }
+    }
     if (mode === 'array' && state !== 'closed') {
       if (state === 'element') {
         const text = parts.join('');

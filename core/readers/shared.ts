@@ -105,6 +105,8 @@ export async function peek(source: ByteSource, want = SNIFF_BYTES): Promise<Peek
   }
   const first = concat(parts, total);
   const head = first.length > want ? first.subarray(0, want) : first;
+  // The chunks are handed on as they came (not concatenated), so chunk boundaries stay where the
+  // source put them.
   const close = async (): Promise<void> => {
     if (finished) return;
     finished = true;
@@ -113,7 +115,7 @@ export async function peek(source: ByteSource, want = SNIFF_BYTES): Promise<Peek
   const chunks: AsyncIterable<Uint8Array> = {
     async *[Symbol.asyncIterator]() {
       try {
-        if (first.length > 0) yield first;
+        for (const part of parts.splice(0)) yield part;
         while (!finished) {
           const next = await it.next();
           if (next.done) {

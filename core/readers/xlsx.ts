@@ -121,19 +121,26 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions): Async
     return;
   }
 
+  // exceljs can wait forever: it does not notice when its input fails, and an inflate error on
+  // the zip stream is only seen between entries. Both are raced against every step.
   let inputError: unknown;
-  let failInput: ((e: unknown) => void) | undefined;
-  const inputFailed = new Promise<never>((_, reject) => {
-    failInput = reject;
+  let fail: ((e: unknown) => void) | undefined;
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
   });
-  inputFailed.catch(() => undefined);
+  failed.catch(() => undefined);
   const input = Readable.from(peeked.chunks, { objectMode: false });
   input.on('error', (e) => {
     inputError = e;
-    failInput?.(e);
+    fail?.(e);
   });
-  /** Awaits an exceljs step, or fails as soon as the input stream fails (exceljs would wait forever). */
-  const step = <T>(p: Promise<T>): Promise<T> => Promise.race([p, inputFailed]);
+  const pipe = input.pipe.bind(input);
+  input.pipe = <T extends NodeJS.WritableStream>(destination: T, opts?: { end?: boolean }): T => {
+    (destination as unknown as NodeJS.EventEmitter).on('error', (e: unknown) => fail?.(e));
+    return pipe(destination, opts);
+  };
+  /** Awaits an exceljs step, or fails as soon as the input or the zip stream fails. */
+  const step = <T>(p: Promise<T>): Promise<T> => Promise.race([p, failed]);
 
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',

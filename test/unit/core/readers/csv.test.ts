@@ -142,7 +142,12 @@ describe('CSV reader', () => {
 
   it('keeps a column named __proto__ as a plain key', async () => {
     const r = await collect('__proto__,b\n1,2\n', 'csv');
-    expect(Object.keys(r.events[1]!.kind === 'record' ? r.events[1].cells : {})).toEqual(['__proto__', 'b']);
+    const event = r.events[1];
+    expect(event?.kind).toBe('record');
+    const cells = event?.kind === 'record' ? event.cells : {};
+    expect(Object.keys(cells)).toEqual(['__proto__', 'b']);
+    expect(Object.getPrototypeOf(cells)).toBeNull();
+    expect(cells['__proto__']).toBe('1');
   });
 
   it('stops with file.too_large when the header has more columns than maxColumns', async () => {
