@@ -12,6 +12,7 @@ import type { ByteSource, Cell, MonitoringFormat } from '../readers/types.ts';
 import { DiagnosticCollector, showValue, type Diagnostic } from '../validation/diagnostic.ts';
 import type { DiagnosticCode } from '../validation/codes.ts';
 import { CompensatedSum } from './compensated-sum.ts';
+import { CalibrationRule, IntervalTracker } from './qaqc.ts';
 import type { CalculationResult, GasBreakdown, TraceEntry } from './result.ts';
 import { Dec, decimalFromFloat, reportQuantity, roundWhole, ROUNDING_POLICIES } from './rounding.ts';
 
@@ -47,6 +48,8 @@ export interface ResolvedProject {
 export function resolveProject(project: Project, registry: MethodologyRegistry): ResolvedProject {
   const methodology = registry.get(project.methodology);
   if (!methodology.mechanisms.includes(project.mechanism)) throw new ConfigError(`Methodology ${methodology.key} is not available under ${project.mechanism} (it is for ${methodology.mechanisms.join(', ')}).`);
+  const meterProblems = CalibrationRule.problemsOf(project.meters ?? [], new Map(methodology.columns.map((c) => [c.name, c.meta])));
+  if (meterProblems.length) throw new ConfigError(`Project ${project.id}: the meters do not match ${methodology.key}.`, meterProblems);
   const parsed = methodology.project.safeParse(project.parameters);
   if (!parsed.success) {
     throw new ConfigError(
@@ -177,6 +180,9 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   const required = methodology.columns.filter((c) => !c.meta.optional).map((c) => c.name);
   const known = new Set(methodology.columns.map((c) => c.name));
 
+  const calibration = new CalibrationRule(project.meters ?? [], new Map(methodology.columns.map((c) => [c.name, c.meta])));
+  const intervals = methodology.monitoringIntervalMinutes ? new IntervalTracker(methodology.monitoringIntervalMinutes * 60_000) : undefined;
+
   let total = 0;
   let accepted = 0;
   let rejected = 0;
@@ -249,7 +255,13 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       diag({ severity: 'error', code: 'period.outside', message: `Row ${event.row}: ${new Date(t).toISOString()} is outside the monitoring period ${period!.start} – ${period!.end}; remove the row or upload it with its own period.`, location: { ...loc, column: methodology.timeColumn } });
       continue;
     }
+    if (intervals && !intervals.add(t)) {
+      rejectRow(event.row);
+      diag({ severity: 'error', code: 'period.duplicate_timestamp', message: `Row ${event.row}: another row already has a reading for the ${methodology.monitoringIntervalMinutes}-minute interval of ${new Date(t).toISOString()}; remove the duplicate so no quantity is counted twice.`, location: { ...loc, column: methodology.timeColumn } });
+      continue;
+    }
     for (const c of inputColumns) rowScope.set(c, row[c] as number | boolean);
+    if (calibration.active) calibration.apply(t, rowScope);
     for (const c of enumColumns) for (const v of c.meta.values ?? []) rowScope.set(`${c.name}_${v.replace(/[^A-Za-z0-9]/g, '_')}`, row[c.name] === v);
 
     let ok = true;
@@ -293,6 +305,20 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   if (!fatal && total === 0 && diagnostics.errors === 0) diag({ severity: 'error', code: 'file.no_records', source: 'core/readers', message: `${fileName} has no data rows.`, location: { file: fileName } });
 
   const resultPeriod: Period | undefined = period ?? (accepted > 0 ? { start: isoDay(firstTime), end: isoDay(lastTime) } : undefined);
+  const gapReport = intervals && accepted > 0 ? (period ? intervals.gaps(periodFrom, periodTo) : intervals.gaps()) : { gaps: [], missing: 0 };
+  if (gapReport.missing > 0) {
+    const severity = methodology.gapPolicy === 'reject' ? 'error' : 'warning';
+    const consequence = severity === 'error' ? `${methodology.key} rejects a period with gaps: supply the missing readings` : 'the missing intervals count as zero (conservative)';
+    diag({ severity, code: 'period.gap', message: `${gapReport.missing} expected ${methodology.monitoringIntervalMinutes}-minute readings are missing in ${gapReport.gaps.length} gap(s), the first from ${gapReport.gaps[0]!.from} to ${gapReport.gaps[0]!.to}; ${consequence}.`, location: { file: fileName } });
+  }
+  const qaqc = {
+    calibration: calibration.adjustments.map((a) => ({ ...a })),
+    ...(methodology.monitoringIntervalMinutes ? { intervalMinutes: methodology.monitoringIntervalMinutes } : {}),
+    gaps: gapReport.gaps.slice(0, 1000),
+    missingIntervals: gapReport.missing,
+  };
+  for (const a of qaqc.calibration)
+    diag({ severity: 'info', code: 'qaqc.calibration_overdue', message: `Meter ${a.meter} was overdue for calibration for ${a.rows} reading(s) of ${a.column} (${a.first} – ${a.last}); they were multiplied by ${a.factor} (MPE ${a.mpe * 100} %, ${a.side} side, adjusted conservatively).`, location: { file: fileName, column: a.column } });
   if (resultPeriod) {
     if (resultPeriod.start < project.creditingPeriod.start || resultPeriod.end > project.creditingPeriod.end)
       diag({ severity: 'error', code: 'period.outside_crediting', message: `The monitoring period ${resultPeriod.start} – ${resultPeriod.end} is not inside the crediting period ${project.creditingPeriod.start} – ${project.creditingPeriod.end}.`, location: { file: fileName } });
@@ -301,7 +327,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
 
   const rows = { total, accepted, rejected };
   if (diagnostics.errors > 0 || !gwpReady || !resultPeriod || !gwpChoice) {
-    return { ...base, status: 'rejected', file: fileInfo(), ...(resultPeriod ? { period: resultPeriod } : {}), rows, trace: [], ...listDiagnostics(diagnostics) };
+    return { ...base, status: 'rejected', file: fileInfo(), ...(resultPeriod ? { period: resultPeriod } : {}), rows, qaqc, trace: [], ...listDiagnostics(diagnostics) };
   }
 
   // Period scope, exact decimals.
@@ -344,7 +370,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     }
   }
   if (failed || diagnostics.errors > 0) {
-    return { ...base, status: 'rejected', file: fileInfo(), period: resultPeriod, rows, trace, ...listDiagnostics(diagnostics) };
+    return { ...base, status: 'rejected', file: fileInfo(), period: resultPeriod, rows, qaqc, trace, ...listDiagnostics(diagnostics) };
   }
 
   // Emission terms → per gas, per category, in tCO2e with the GWP in force.
@@ -383,6 +409,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     gwp: { set: gwpChoice.set, reason: gwpChoice.reason, values: Object.fromEntries([...gwpValues].map(([g, v]) => [g, { value: v.value, source: v.source, confidence: v.confidence }])) },
     period: resultPeriod,
     rows,
+    qaqc,
     totals: { BE: reportQuantity(BE), PE: reportQuantity(PE), LE: reportQuantity(LE), ER: reportQuantity(ER) },
     gases,
     issuable: { units: units.toString(), rounding: policy.note },

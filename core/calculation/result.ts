@@ -55,6 +55,13 @@ export interface CalculationResult {
   /** Whole units issuable before deductions: ER rounded per the mechanism's policy. */
   readonly issuable?: { readonly units: string; readonly rounding: string };
   readonly parameters: Readonly<Record<string, unknown>>;
+  /** QA/QC: conservative calibration adjustments applied, and monitoring gaps found. */
+  readonly qaqc?: {
+    readonly calibration: readonly { meter: string; column: string; side: string; mpe: number; factor: number; rows: number; first: string; last: string }[];
+    readonly intervalMinutes?: number;
+    readonly gaps: readonly { from: string; to: string; missingIntervals: number }[];
+    readonly missingIntervals: number;
+  };
   readonly trace: readonly TraceEntry[];
   readonly diagnostics: readonly Diagnostic[];
   /** Diagnostics counted but not listed (beyond the cap). */

@@ -88,4 +88,15 @@ export interface MethodologyDefinition<P extends z.ZodObject = z.ZodObject, R ex
   readonly equations: readonly EquationSpec[];
   readonly emissions: readonly EmissionTerm[];
   readonly checks?: readonly CheckSpec[];
+  /**
+   * Expected monitoring frequency in minutes (15 for 15-minute meter data, 60 hourly, 1440 daily).
+   * When set, duplicate readings for one interval are errors and missing intervals are listed.
+   */
+  readonly monitoringIntervalMinutes?: number;
+  /**
+   * What a gap means. `zero-fill`: missing intervals contribute nothing, which is conservative when
+   * every monitored quantity earns credit (baseline side) — the gaps are listed as warnings.
+   * `reject`: any gap rejects the period (use when project-side quantities are monitored).
+   */
+  readonly gapPolicy?: 'zero-fill' | 'reject';
 }

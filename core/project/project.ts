@@ -37,6 +37,21 @@ export const ProjectSchema = z.object({
   pddAnnualEstimate: z.number().nonnegative(),
   /** Parameters fixed at registration, checked by the methodology's project schema. */
   parameters: z.record(z.string(), z.unknown()),
+  /**
+   * Meters with their calibration record (QA/QC). Readings taken while a calibration is overdue are
+   * adjusted by the maximum permissible error in the conservative direction.
+   */
+  meters: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        columns: z.array(z.string().min(1)).min(1),
+        mpe: z.number().gt(0).lt(0.2),
+        calibrationIntervalDays: z.number().int().positive(),
+        calibrations: z.array(isoDate).min(1),
+      }),
+    )
+    .optional(),
   /** JCM: shares of credits allocated to named accounts (e.g. the Government of Japan); the rest goes to the project participants. */
   jcmAllocation: z.array(z.object({ account: z.string().min(1), share: z.number().gt(0).lte(1) })).optional(),
 });

@@ -40,6 +40,7 @@ export const CODES = {
   'period.gap': 'Expected monitoring intervals are missing.',
   'period.spans_gwp_boundary': 'The monitoring period spans two commitment periods with different GWP sets.',
   'period.outside_crediting': 'The monitoring period is not inside the crediting period.',
+  'qaqc.calibration_overdue': 'Readings taken while a meter calibration was overdue were adjusted by the maximum permissible error.',
   // Calculation.
   'equation.non_finite': 'An equation produced a non-finite value (division by zero, overflow).',
   'equation.error': 'An equation could not be evaluated.',

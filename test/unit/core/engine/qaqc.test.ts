@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineMethodology } from '../../../../core/methodology/define-methodology.ts';
+import { column, monitoringRow } from '../../../../core/methodology/columns.ts';
+import { createRegistry } from '../../../../core/methodology/registry.ts';
+import { calculate, resolveProject } from '../../../../core/calculation/calculate.ts';
+import { ProjectSchema } from '../../../../core/project/project.ts';
+import { ConfigError } from '../../../../core/errors.ts';
+
+const make = (gapPolicy: 'zero-fill' | 'reject') =>
+  defineMethodology({
+    id: `hourly-${gapPolicy}`,
+    version: '1.0.0',
+    title: 'Hourly net export',
+    source: { body: 'test', document: 'QA/QC', documentVersion: '1' },
+    mechanisms: ['CDM'],
+    applicability: [],
+    project: z.object({ EF: z.number().meta({ unit: 'tCO2/MWh' }) }),
+    monitoring: monitoringRow({
+      timestamp: column.timestamp({ description: 'end of hour' }),
+      EG_export: column.number({ unit: 'MWh', min: 0, description: 'export', side: 'baseline' }),
+      EG_import: column.number({ unit: 'MWh', min: 0, description: 'import', side: 'project' }),
+    }),
+    timeColumn: 'timestamp',
+    parameters: {},
+    equations: [{ symbol: 'BE', expr: '(EG_export - EG_import) * EF', unit: 't', ref: 'eq 1', scope: 'period' }],
+    emissions: [{ category: 'BE', gas: 'CO2', symbol: 'BE' }],
+    monitoringIntervalMinutes: 60,
+    gapPolicy,
+  });
+const zeroFill = make('zero-fill');
+const reject = make('reject');
+const registry = createRegistry([zeroFill, reject]);
+const project = (methodology: string, extra: object = {}) =>
+  ProjectSchema.parse({ id: 'qaqc-test', name: 'x', methodology, mechanism: 'CDM', hostCountry: 'IN', leastDevelopedCountry: false, scale: 'small', creditingPeriod: { start: '2014-01-01', end: '2020-12-31' }, pddAnnualEstimate: 1, parameters: { EF: 1 }, ...extra });
+async function* bytes(text: string) {
+  yield Buffer.from(text);
+}
+const hours = (n: number, skip: number[] = []) =>
+  Array.from({ length: n }, (_, h) => h)
+    .filter((h) => !skip.includes(h))
+    .map((h) => `2014-01-01T${String(h).padStart(2, '0')}:00:00Z,10,1`);
+const csv = (rows: string[]) => `timestamp,EG_export,EG_import\n${rows.join('\n')}\n`;
+
+describe('QA/QC', () => {
+  it('lists gaps against the expected frequency and counts them as zero under zero-fill', async () => {
+    const r = await calculate({ source: bytes(csv(hours(24, [5, 6, 7, 20]))), fileName: 'h.csv', project: project(zeroFill.key), registry, period: { start: '2014-01-01', end: '2014-01-01' } });
+    expect(r.status).toBe('accepted');
+    expect(r.qaqc?.gaps).toEqual([
+      { from: '2014-01-01T05:00:00.000Z', to: '2014-01-01T08:00:00.000Z', missingIntervals: 3 },
+      { from: '2014-01-01T20:00:00.000Z', to: '2014-01-01T21:00:00.000Z', missingIntervals: 1 },
+    ]);
+    expect(r.totals?.BE).toBe('180'); // 20 hours × (10 − 1)
+    expect(r.diagnostics.find((d) => d.code === 'period.gap')).toMatchObject({ severity: 'warning' });
+  });
+
+  it('rejects a period with gaps where the methodology says so', async () => {
+    const r = await calculate({ source: bytes(csv(hours(24, [3]))), fileName: 'h.csv', project: project(reject.key), registry, period: { start: '2014-01-01', end: '2014-01-01' } });
+    expect(r.status).toBe('rejected');
+    expect(r.diagnostics.find((d) => d.code === 'period.gap')).toMatchObject({ severity: 'error' });
+  });
+
+  it('refuses a second reading for the same interval, so nothing is counted twice', async () => {
+    const rows = hours(3);
+    rows.push('2014-01-01T01:00:00Z,10,1');
+    const r = await calculate({ source: bytes(csv(rows)), fileName: 'h.csv', project: project(zeroFill.key), registry });
+    expect(r.status).toBe('rejected');
+    expect(r.diagnostics.map((d) => [d.code, d.location?.row])).toEqual([['period.duplicate_timestamp', 4]]);
+  });
+
+  it('adjusts readings taken while a calibration was overdue by the MPE, conservatively on each side', async () => {
+    // Calibrated 2013-01-01 for 365 days: overdue from 2014-01-01; recalibrated 2014-01-01T... not until 2014-01-02.
+    const meters = [{ id: 'main', columns: ['EG_export', 'EG_import'], mpe: 0.002, calibrationIntervalDays: 365, calibrations: ['2013-01-01', '2014-01-02'] }];
+    const rows = [...hours(2), '2014-01-02T01:00:00Z,10,1'];
+    const r = await calculate({ source: bytes(csv(rows)), fileName: 'h.csv', project: project(zeroFill.key, { meters }), registry });
+    expect(r.status).toBe('accepted');
+    // Two overdue hours: export 10 × 0.998, import 1 × 1.002; one calibrated hour: 10 − 1.
+    // BE = 2 × (9.98 − 1.002) + 9 = 26.956
+    expect(r.totals?.BE).toBe('26.956');
+    expect(r.qaqc?.calibration.map((a) => [a.column, a.side, a.factor, a.rows])).toEqual([
+      ['EG_export', 'baseline', 0.998, 2],
+      ['EG_import', 'project', 1.002, 2],
+    ]);
+  });
+
+  it('refuses meters on columns the methodology does not know', () => {
+    const bad = project(zeroFill.key, { meters: [{ id: 'm', columns: ['EG_gross'], mpe: 0.01, calibrationIntervalDays: 365, calibrations: ['2014-01-01'] }] });
+    expect(() => resolveProject(bad, registry)).toThrow(ConfigError);
+  });
+});
