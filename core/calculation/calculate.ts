@@ -13,6 +13,8 @@ import { DiagnosticCollector, showValue, type Diagnostic } from '../validation/d
 import type { DiagnosticCode } from '../validation/codes.ts';
 import { CompensatedSum } from './compensated-sum.ts';
 import { CalibrationRule, IntervalTracker } from './qaqc.ts';
+import { conversionFactor } from '../units/units.ts';
+import { parseNumberCell } from '../methodology/columns.ts';
 import type { CalculationResult, GasBreakdown, TraceEntry } from './result.ts';
 import { Dec, decimalFromFloat, reportQuantity, roundWhole, ROUNDING_POLICIES } from './rounding.ts';
 
@@ -183,6 +185,8 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   const calibration = new CalibrationRule(project.meters ?? [], new Map(methodology.columns.map((c) => [c.name, c.meta])));
   const intervals = methodology.monitoringIntervalMinutes ? new IntervalTracker(methodology.monitoringIntervalMinutes * 60_000) : undefined;
 
+  /** Columns the file states in another compatible unit: factor to the methodology's unit. */
+  const converted = new Map<string, number>();
   let total = 0;
   let accepted = 0;
   let rejected = 0;
@@ -218,7 +222,12 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       for (const c of event.columns) if (c && !known.has(c)) diag({ severity: 'warning', code: 'header.unknown_column', message: `Column ${c} is not defined by ${methodology.key} and is ignored.`, location: { file: fileName, column: c } });
       for (const [c, unit] of Object.entries(event.units ?? {})) {
         const meta = methodology.columns.find((x) => x.name === c)?.meta;
-        if (meta && unit !== meta.unit) diag({ severity: 'error', code: 'header.unknown_unit', message: `Column ${c} is stated in ${unit}, but ${methodology.key} expects ${meta.unit}; convert the column or state it in ${meta.unit}.`, location: { file: fileName, column: c }, actual: String(unit), expected: meta.unit });
+        if (!meta || unit === meta.unit || unit === '') continue;
+        const conversion = meta.kind === 'number' ? conversionFactor(String(unit), meta.unit) : ({ ok: false, problem: `${c} is not a numeric column` } as const);
+        if (conversion.ok) {
+          if (conversion.factor !== 1) converted.set(c, conversion.factor);
+          diag({ severity: 'info', code: 'header.unit_converted', message: `Column ${c} is stated in ${unit} and converted to ${meta.unit} (× ${conversion.factor}).`, location: { file: fileName, column: c } });
+        } else diag({ severity: 'error', code: 'header.unknown_unit', message: `Column ${c} is stated in "${unit}", which cannot be used: ${conversion.problem}. State it in ${meta.unit} or a compatible unit (e.g. kWh for MWh).`, location: { file: fileName, column: c }, actual: String(unit), expected: meta.unit });
       }
       headerOk = missing.length === 0 && diagnostics.errors === 0;
       continue;
@@ -230,7 +239,16 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       continue;
     }
     const loc = { file: fileName, row: event.row, line: event.line };
-    const parsed = methodology.monitoring.safeParse(event.cells);
+    let cells = event.cells;
+    if (converted.size) {
+      const copy: Record<string, Cell> = { ...cells };
+      for (const [c, factor] of converted) {
+        const n = parseNumberCell(copy[c]);
+        if (typeof n === 'number') copy[c] = n * factor;
+      }
+      cells = copy;
+    }
+    const parsed = methodology.monitoring.safeParse(cells);
     if (!parsed.success) {
       rejectRow(event.row);
       for (const issue of parsed.error.issues) {

@@ -15,6 +15,7 @@ export const CODES = {
   'header.unknown_column': 'A column the methodology does not define is present (ignored).',
   'header.duplicate_column': 'The same column appears twice.',
   'header.empty_column_name': 'A column has no name.',
+  'header.unit_converted': 'A column stated in a compatible unit was converted to the methodology unit.',
   'header.unknown_unit': 'A column states a unit that is unknown or not convertible to the methodology unit.',
   // Structure of a record.
   'record.field_count': 'A row has more or fewer fields than the header.',

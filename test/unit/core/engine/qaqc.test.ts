@@ -88,3 +88,21 @@ describe('QA/QC', () => {
     expect(() => resolveProject(bad, registry)).toThrow(ConfigError);
   });
 });
+
+describe('units stated in the file', () => {
+  it('converts a column stated in a compatible unit (kWh for MWh) and says so', async () => {
+    const text = 'timestamp,EG_export [kWh],EG_import\n2014-01-01T00:00:00Z,10000,1\n2014-01-01T01:00:00Z,10000,1\n';
+    const r = await calculate({ source: bytes(text), fileName: 'h.csv', project: project(zeroFill.key), registry });
+    expect(r.status).toBe('accepted');
+    expect(r.totals?.BE).toBe('18'); // 2 × (10 MWh − 1 MWh)
+    expect(r.diagnostics.find((d) => d.code === 'header.unit_converted')?.message).toMatch(/kWh and converted to MWh \(× 0\.001\)/);
+  });
+  it('rejects an unknown or incompatible unit, naming the column, never casting silently', async () => {
+    for (const unit of ['kWhh', 't']) {
+      const text = `timestamp,EG_export [${unit}],EG_import\n2014-01-01T00:00:00Z,10000,1\n`;
+      const r = await calculate({ source: bytes(text), fileName: 'h.csv', project: project(zeroFill.key), registry });
+      expect(r.status).toBe('rejected');
+      expect(r.diagnostics[0]).toMatchObject({ code: 'header.unknown_unit', location: { column: 'EG_export' }, actual: unit });
+    }
+  });
+});
