@@ -46,6 +46,13 @@ export function parseUnit(text: string): ParsedUnit {
   if (DIMENSIONLESS.has(t)) return { ok: true, unit: null, scale: 1 };
   if (t === '%') return { ok: true, unit: null, scale: 0.01 };
   const normalised = t
+    .replace(/Nm(³|\^3)/g, 'Nm3')
+    // Substance qualifiers ("m³ CH4/kg VS", "t d.m./ha") name what is measured, not a dimension.
+    .replace(/\s+(VS|d\.m\.|dm|steam|biogas|LFG|C)(?=[\s/)*]|$)/g, '')
+    .replace(/(m³|m3|m\^3)\s+(CH4|CO2|biogas|LFG)\b/g, '$1')
+    .replace(/²/g, '^2')
+    .replace(/³/g, '^3')
+    .replace(/\b(k?g|t) (CO2e|CO2|CH4|N2O|SF6|NF3|CF4|C2F6|C3F8|C4F8|CHF3|HFC|PFC|C)\b/g, '$1$2')
     .replace(/°C|degC/g, 'K')
     .replace(/\b(k?m|cm|mm)([23])\b/g, '$1^$2')
     .replace(/·/g, ' ')
