@@ -100,7 +100,8 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   };
 
   // Applicability comes first: a project the methodology does not cover gets no numbers.
-  const notMet = methodology.applicability.map((c) => ({ c, r: c.check(parameters as never) })).filter((x) => x.r.status === 'not-applicable');
+  const registration = { mechanism: project.mechanism, scale: project.scale, hostCountry: project.hostCountry, leastDevelopedCountry: project.leastDevelopedCountry };
+  const notMet = methodology.applicability.map((c) => ({ c, r: c.check(parameters as never, registration) })).filter((x) => x.r.status === 'not-applicable');
   for (const { c, r } of notMet) diag({ severity: 'error', code: 'applicability.not_met', message: `Applicability condition ${c.id} (${c.ref}) is not met: ${r.status === 'not-applicable' ? r.reason : ''}.`, ref: c.ref });
 
   // Hash and count the bytes as they stream past.

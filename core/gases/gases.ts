@@ -10,7 +10,7 @@ export interface Gas {
   readonly id: string;
   readonly name: string;
   readonly formula: string;
-  readonly family: 'CO2' | 'CH4' | 'N2O' | 'HFC' | 'PFC' | 'SF6' | 'NF3' | 'other-fluorinated';
+  readonly family: 'CO2' | 'CH4' | 'N2O' | 'HFC' | 'PFC' | 'SF6' | 'NF3' | 'other-fluorinated' | 'other';
   readonly aliases: readonly string[];
 }
 
@@ -51,6 +51,9 @@ export const GASES: readonly Gas[] = [
   g('C10F18', 'perfluorodecalin', 'C10F18', 'PFC', ['PFC-9-1-18']),
   g('c-C3F6', 'perfluorocyclopropane', 'c-C3F6', 'PFC'),
   g('SF5CF3', 'trifluoromethyl sulphur pentafluoride', 'SF5CF3', 'other-fluorinated'),
+  // Not a gas: quantities a methodology states only as CO2 equivalent (e.g. the ACM0002 default
+  // reservoir emission factor of 90 kg CO2e/MWh), kept apart from real CO2 in the per-gas breakdown.
+  g('CO2e', 'CO2 equivalent (no species split)', 'CO2e', 'other'),
 ];
 
 const byKey = new Map<string, Gas>();

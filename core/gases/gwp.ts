@@ -71,6 +71,8 @@ const ROWS: Record<string, readonly [Cell, Cell, Cell, Cell]> = {
   C10F18: [null, ['7500', 'AR4 gives ">7,500"; lower bound used, verify'], '7190', '7480'],
   'c-C3F6': [null, ['17340', 'AR4 gives ">17,340"; lower bound used, verify'], '9200', null],
   SF5CF3: [null, '17700', '17400', '18500'],
+  // By definition: a tonne of CO2 equivalent is 1 tCO2e in every set.
+  CO2e: ['1', '1', '1', '1'],
 };
 
 /** The whole table: gas id → set → value (absent where the report did not assess the gas). */

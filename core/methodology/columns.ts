@@ -39,7 +39,7 @@ function fail(ctx: IssueCtx, input: unknown, code: DiagnosticCode, message: stri
 
 const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
-const THOUSANDS = /^[+-]?\d{1,3}(?:[,. '\u00a0\u202f]\d{3})+(?:[.,]\d+)?$/;
+const THOUSANDS = /^[+-]?[1-9]\d{0,2}(?:[,. '\u00a0\u202f]\d{3})+(?:[.,]\d+)?$/;
 /** Larger than any physical monitoring quantity; guards against 1e308 and friends. */
 const MAX_MAGNITUDE = 1e15;
 
@@ -105,10 +105,10 @@ export function parseTimestampCell(cell: Cell | undefined): number | DiagnosticC
   const month = Number(mo);
   const day = Number(d);
   if (month < 1 || month > 12 || day < 1 || day > 31 || (hh !== undefined && (Number(hh) > 24 || Number(mi) > 59))) return 'row.invalid_timestamp';
+  // Date.parse rolls 2023-02-30 over into March: refuse impossible calendar dates in every form.
+  if (new Date(Date.UTC(Number(y), month - 1, day)).getUTCDate() !== day) return 'row.invalid_timestamp';
   const t = Date.parse(hh === undefined ? `${y}-${mo}-${d}T00:00:00Z` : text.replace(' ', 'T'));
   if (Number.isNaN(t)) return 'row.invalid_timestamp';
-  // Date.parse rolls 2023-02-30 over into March; refuse impossible calendar dates.
-  if (hh === undefined && new Date(t).getUTCDate() !== day) return 'row.invalid_timestamp';
   return t;
 }
 

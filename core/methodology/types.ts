@@ -10,8 +10,16 @@ export interface ApplicabilityCondition<P> {
   /** Where the condition is in the source document, e.g. `ACM0002 §2.2 (c)`. */
   readonly ref: string;
   readonly description: string;
-  /** Pure function of the registered project parameters. */
-  readonly check: (parameters: P) => Applicability;
+  /** Pure function of the registered project parameters (and the registration's scale and mechanism). */
+  readonly check: (parameters: P, registration: RegistrationContext) => Applicability;
+}
+
+/** What applicability conditions may know of the registration besides the methodology's parameters. */
+export interface RegistrationContext {
+  readonly mechanism: Mechanism;
+  readonly scale: 'large' | 'small' | 'micro';
+  readonly hostCountry: string;
+  readonly leastDevelopedCountry: boolean;
 }
 
 /** A fixed parameter of the methodology: a default factor with its unit, source and allowed range. */
