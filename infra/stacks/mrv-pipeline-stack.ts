@@ -1,0 +1,140 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+import { ENV, QUEUES, TABLES, type EnvName } from '../../functions/shared/resources.ts';
+import type { StageConfig } from '../config.ts';
+import { AlarmTopic } from '../constructs/alarm-topic.ts';
+import { MonitoringBucket } from '../constructs/monitoring-bucket.ts';
+import { MrvFunction } from '../constructs/mrv-function.ts';
+import { MrvTable } from '../constructs/mrv-table.ts';
+import { WorkQueue } from '../constructs/work-queue.ts';
+
+/** The handler files of the two functions (each exports `handler`). */
+export const HANDLER_ENTRIES = {
+  ingestUpload: fileURLToPath(new URL('../../functions/ingest-upload/handler.ts', import.meta.url)),
+  recordDecision: fileURLToPath(new URL('../../functions/record-decision/handler.ts', import.meta.url)),
+} as const;
+
+/** Why the functions' S3 grants use object-key wildcards (cdk-nag IAM5 acknowledgement). */
+const OBJECT_KEYS_REASON =
+  'object keys are <prefix>/<projectId>/<uploadId>, created at run time, so the grant is scoped to the prefix; the bucket itself, other prefixes and every other action stay denied.';
+
+export interface MrvPipelineStackProps extends StackProps {
+  readonly config: StageConfig;
+  /** Override handler files (tests with bundling skipped use a stub); defaults to {@link HANDLER_ENTRIES}. */
+  readonly handlerEntries?: Partial<Record<keyof typeof HANDLER_ENTRIES, string>>;
+}
+
+/**
+ * The MRV pipeline: uploads land in the monitoring bucket → ingest queue → ingest function (validate, calculate,
+ * write report/result, enqueue for review) → review queue, read by verifiers through the `mrv` CLI → decision
+ * queue → decision function (ledger). Names, keys and queue settings come from functions/shared/resources.ts.
+ */
+export class MrvPipelineStack extends Stack {
+  readonly monitoring: MonitoringBucket;
+  readonly queues: { readonly ingest: WorkQueue; readonly review: WorkQueue; readonly decision: WorkQueue };
+  readonly tables: { readonly projects: MrvTable; readonly submissions: MrvTable; readonly ledger: MrvTable };
+  readonly ingestFunction: MrvFunction;
+  readonly decisionFunction: MrvFunction;
+  readonly alarms: AlarmTopic;
+
+  constructor(scope: Construct, id: string, props: MrvPipelineStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+    const entries = { ...HANDLER_ENTRIES, ...props.handlerEntries };
+
+    this.alarms = new AlarmTopic(this, 'Alarms', { email: config.alarmEmail });
+    const alarmAction = this.alarms.action;
+
+    this.monitoring = new MonitoringBucket(this, 'Monitoring', { accessLogRetention: Duration.days(config.accessLogRetentionDays) });
+
+    this.queues = {
+      ingest: new WorkQueue(this, QUEUES.ingest.logicalName, { definition: QUEUES.ingest, description: 'the ingest queue (S3 upload events)', alarmAction }),
+      review: new WorkQueue(this, QUEUES.review.logicalName, { definition: QUEUES.review, description: 'the review queue (results waiting for a verifier)', alarmAction }),
+      decision: new WorkQueue(this, QUEUES.decision.logicalName, { definition: QUEUES.decision, description: "the decision queue (verifiers' decisions)", alarmAction }),
+    };
+    this.monitoring.notifyUploadsTo(this.queues.ingest.queue);
+
+    const reviewAge = new cloudwatch.Alarm(this.queues.review, 'AgeAlarm', {
+      alarmDescription: `A result has waited more than ${config.reviewQueueMaxAgeDays} days for a verifier (it is lost after ${QUEUES.review.retentionSeconds / 86_400} days). Assign a verifier, or raise mrv:reviewQueueMaxAgeDays.`,
+      metric: this.queues.review.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(15), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: Duration.days(config.reviewQueueMaxAgeDays).toSeconds(),
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    reviewAge.addAlarmAction(alarmAction);
+
+    this.tables = {
+      projects: new MrvTable(this, TABLES.projects.logicalName, { definition: TABLES.projects }),
+      submissions: new MrvTable(this, TABLES.submissions.logicalName, { definition: TABLES.submissions }),
+      ledger: new MrvTable(this, TABLES.ledger.logicalName, { definition: TABLES.ledger }),
+    };
+    const { projects, submissions, ledger } = this.tables;
+
+    this.ingestFunction = new MrvFunction(this, 'IngestUploadFunction', {
+      entry: entries.ingestUpload,
+      serviceName: 'ingest-upload',
+      description: 'Validates an uploaded monitoring file, calculates reductions, writes the report and result, and queues the result for review',
+      memorySize: 1024,
+      timeout: Duration.seconds(900),
+      logRetention,
+    })
+      // HEAD + GET of the upload, by VersionId (the bucket is versioned); HEAD of reports/* to detect a redelivery;
+      // ListBucket so a missing key is a 404 (handled) and not a 403 (retried into the DLQ).
+      .bindBucket(this.monitoring, ENV.bucket, {
+        read: ['uploads/*', 'reports/*'],
+        readVersions: ['uploads/*'],
+        write: ['reports/*', 'results/*'],
+        list: true,
+        wildcardReason: OBJECT_KEYS_REASON,
+      })
+      .bindTable(projects.table, ENV.projectsTable, ['dynamodb:GetItem'])
+      .bindTable(submissions.table, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'])
+      .bindQueue(this.queues.review.queue, ENV.reviewQueueUrl, ['sqs:SendMessage'])
+      // One upload per invocation: a file may take minutes, and a batch would share the function's timeout.
+      .consume(this.queues.ingest, { batchSize: 1 });
+
+    this.decisionFunction = new MrvFunction(this, 'RecordDecisionFunction', {
+      entry: entries.recordDecision,
+      serviceName: 'record-decision',
+      description: "Records verifiers' decisions: updates the submission and appends to the ledger (idempotent)",
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      logRetention,
+    })
+      // Writes the decision report next to the validation report; reads no object and no project
+      // (functions/record-decision/deps.ts reads only these three variables).
+      .bindBucket(this.monitoring, ENV.bucket, { write: ['reports/*'], wildcardReason: OBJECT_KEYS_REASON })
+      .bindTable(submissions.table, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
+      .bindTable(ledger.table, ENV.ledgerTable, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'])
+      .consume(this.queues.decision, { batchSize: 10 });
+
+    // What the `mrv` CLI needs to talk to this stack: one output per environment variable (see infra/README.md).
+    const outputs: Record<EnvName, string> = {
+      [ENV.bucket]: this.monitoring.bucket.bucketName,
+      [ENV.reviewQueueUrl]: this.queues.review.queue.queueUrl,
+      [ENV.decisionQueueUrl]: this.queues.decision.queue.queueUrl,
+      [ENV.projectsTable]: projects.table.tableName,
+      [ENV.submissionsTable]: submissions.table.tableName,
+      [ENV.ledgerTable]: ledger.table.tableName,
+    };
+    for (const [envName, value] of Object.entries(outputs)) {
+      new CfnOutput(this, outputIdFor(envName), { value, description: `Value of ${envName} for the mrv CLI and the functions` });
+    }
+    new CfnOutput(this, 'IngestQueueUrl', { value: this.queues.ingest.queue.queueUrl, description: 'Queue of S3 upload events (for redrive and operations)' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'SNS topic of all pipeline alarms; subscribe to be notified' });
+  }
+}
+
+/** `MONITORING_BUCKET_NAME` → `MonitoringBucketName` (CloudFormation output ids are alphanumeric). */
+export function outputIdFor(envName: string): string {
+  return envName
+    .toLowerCase()
+    .split('_')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

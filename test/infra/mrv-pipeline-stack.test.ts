@@ -1,0 +1,442 @@
+// CDK assertions on the pipeline stack (house-style §3.8): the properties that protect data and money, least
+// privilege per function, and the cdk-nag gate. One synth per worker is shared by all tests in this file.
+import { Duration, Stack, Validations, type PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../core/errors.ts';
+import { ENV, QUEUES, TABLES, type EnvName } from '../../functions/shared/resources.ts';
+import { MrvFunction } from '../../infra/constructs/mrv-function.ts';
+import { MrvTable } from '../../infra/constructs/mrv-table.ts';
+import { WorkQueue } from '../../infra/constructs/work-queue.ts';
+import { outputIdFor, type MrvPipelineStack } from '../../infra/stacks/mrv-pipeline-stack.ts';
+import { actionsOf, allowedActionsOn, buildStack, logicalIdOf, statementsOfRole, STUB_HANDLER, testApp, type PolicyStatement } from './synth-stack.ts';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+
+let stack: MrvPipelineStack;
+let template: Template;
+let resources: Resources;
+
+beforeAll(() => {
+  // With an alarm e-mail, so the optional subscription (and its DLQ) is under test too.
+  stack = buildStack({ alarmEmail: 'ops@example.org' });
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources as Resources;
+});
+
+const HOUSE_ENV = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'];
+
+const fnProps = (fn: MrvFunction) => resources[logicalIdOf(fn.function)]!.Properties;
+const fnStatements = (fn: MrvFunction): PolicyStatement[] => statementsOfRole(template, logicalIdOf(fn.role));
+const queueIds = () => Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue').map(([id]) => id);
+
+describe('monitoring bucket', () => {
+  it('is encrypted, private, versioned and logs access to the separate log bucket', () => {
+    expect(resources[logicalIdOf(stack.monitoring.bucket)]!.Properties).toMatchObject({
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logicalIdOf(stack.monitoring.accessLogBucket) } },
+    });
+  });
+
+  it('never expires object versions, so nothing uploaded is lost', () => {
+    const rules = (resources[logicalIdOf(stack.monitoring.bucket)]!.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] } | undefined)?.Rules ?? [];
+    for (const rule of rules) {
+      expect(rule).not.toHaveProperty('ExpirationInDays');
+      expect(rule).not.toHaveProperty('NoncurrentVersionExpiration');
+      expect(rule).not.toHaveProperty('NoncurrentVersionExpirationInDays');
+    }
+    expect(resources[logicalIdOf(stack.monitoring.bucket)]!.DeletionPolicy).toBe('Retain');
+  });
+
+  it.each([
+    ['monitoring bucket', () => stack.monitoring.bucket],
+    ['access log bucket', () => stack.monitoring.accessLogBucket],
+  ])('the %s denies every request not sent over TLS', (_name, bucket) => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logicalIdOf(bucket()) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('sends object-created events under uploads/ to the ingest queue', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: logicalIdOf(stack.monitoring.bucket) },
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'uploads/' }] } },
+            QueueArn: { 'Fn::GetAtt': [logicalIdOf(stack.queues.ingest.queue), 'Arn'] },
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('queues', () => {
+  it.each(Object.keys(QUEUES) as (keyof typeof QUEUES)[])('the %s queue takes its settings and DLQ from QUEUES', (name) => {
+    const definition = QUEUES[name];
+    const workQueue = stack.queues[name];
+    expect(resources[logicalIdOf(workQueue.queue)]!.Properties).toMatchObject({
+      VisibilityTimeout: definition.visibilityTimeoutSeconds,
+      MessageRetentionPeriod: definition.retentionSeconds,
+      RedrivePolicy: { maxReceiveCount: definition.maxReceiveCount, deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(workQueue.deadLetterQueue.queue), 'Arn'] } },
+    });
+  });
+
+  it('every queue is either a work queue with a DLQ or itself a DLQ', () => {
+    const dlqTargets = new Set<string>();
+    for (const r of Object.values(resources)) {
+      const target = JSON.stringify((r.Properties?.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn ?? null);
+      const match = /"Fn::GetAtt":\["([^"]+)","Arn"\]/.exec(target);
+      if (match?.[1]) dlqTargets.add(match[1]);
+    }
+    for (const id of queueIds()) {
+      const props = resources[id]!.Properties;
+      expect(props.RedrivePolicy !== undefined || dlqTargets.has(id), `${id} has no DLQ and is no DLQ`).toBe(true);
+    }
+  });
+
+  it('every queue is encrypted and refuses requests not sent over TLS', () => {
+    for (const id of queueIds()) {
+      expect(resources[id]!.Properties.SqsManagedSseEnabled, id).toBe(true);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    }
+  });
+
+  it('keeps an ingest message invisible for longer than the ingest function may run', () => {
+    expect(QUEUES.ingest.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(fnProps(stack.ingestFunction).Timeout as number);
+    expect(QUEUES.decision.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(fnProps(stack.decisionFunction).Timeout as number);
+  });
+});
+
+describe('functions', () => {
+  it.each([
+    ['ingest', () => stack.ingestFunction, 1024, 900, 'ingest-upload'],
+    ['decision', () => stack.decisionFunction, 256, 30, 'record-decision'],
+  ])('the %s function has the house defaults', (_name, fn, memory, timeout, service) => {
+    const props = fnProps(fn());
+    expect(props).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      MemorySize: memory,
+      Timeout: timeout,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogGroup: { Ref: logicalIdOf(fn().logGroup) } },
+      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: service, POWERTOOLS_METRICS_NAMESPACE: 'MrvPipeline' } },
+    });
+    expect(resources[logicalIdOf(fn().logGroup)]!.Properties.RetentionInDays).toBe(90);
+  });
+
+  it.each([
+    ['ingest', () => stack.ingestFunction, [ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl]],
+    ['decision', () => stack.decisionFunction, [ENV.bucket, ENV.submissionsTable, ENV.ledgerTable]],
+  ])('the %s function gets exactly its ENV names, set to the bound resources', (_name, fn, expected) => {
+    const variables = (fnProps(fn()).Environment as { Variables: Record<string, unknown> }).Variables;
+    const names = Object.keys(variables).filter((k) => !HOUSE_ENV.includes(k));
+    expect(names.sort()).toEqual([...expected].sort());
+    const refs: Record<EnvName, unknown> = {
+      [ENV.bucket]: { Ref: logicalIdOf(stack.monitoring.bucket) },
+      [ENV.projectsTable]: { Ref: logicalIdOf(stack.tables.projects.table) },
+      [ENV.submissionsTable]: { Ref: logicalIdOf(stack.tables.submissions.table) },
+      [ENV.ledgerTable]: { Ref: logicalIdOf(stack.tables.ledger.table) },
+      [ENV.reviewQueueUrl]: { Ref: logicalIdOf(stack.queues.review.queue) },
+      [ENV.decisionQueueUrl]: { Ref: logicalIdOf(stack.queues.decision.queue) },
+    };
+    for (const name of names) expect(variables[name], name).toEqual(refs[name as EnvName]);
+  });
+
+  it.each([
+    ['ingest-upload', () => stack.ingestFunction],
+    ['record-decision', () => stack.decisionFunction],
+  ])('the stack sets exactly the variables functions/%s/deps.ts reads', async (folder, fn) => {
+    // createDeps() throws one ConfigError naming every variable it reads but cannot find: with all ENV names
+    // removed from the environment, that list is the handler's contract.
+    const saved = Object.fromEntries(Object.values(ENV).map((n) => [n, process.env[n]]));
+    for (const name of Object.values(ENV)) delete process.env[name];
+    try {
+      const { createDeps } = (await import(`../../functions/${folder}/deps.ts`)) as { createDeps: () => unknown };
+      let error: unknown;
+      try {
+        createDeps();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      const read = (error as ConfigError).problems.map((p) => p.split(' ')[0]);
+      const variables = (fnProps(fn()).Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(Object.keys(variables).filter((k) => !HOUSE_ENV.includes(k)).sort()).toEqual(read.sort());
+    } finally {
+      for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
+    }
+  });
+
+  it.each([
+    ['ingest', () => stack.ingestFunction, () => stack.queues.ingest, 1],
+    ['decision', () => stack.decisionFunction, () => stack.queues.decision, 10],
+  ])('the %s function consumes its queue with partial batch responses', (_name, fn, queue, batchSize) => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalIdOf(fn().function) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(queue().queue), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: batchSize,
+    });
+  });
+
+  it('no Lambda consumes the review queue (verifiers read it through the CLI)', () => {
+    template.resourcePropertiesCountIs('AWS::Lambda::EventSourceMapping', { EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.queues.review.queue), 'Arn'] } }, 0);
+  });
+
+  it('gives each function its own role without AWS managed policies', () => {
+    expect(logicalIdOf(stack.ingestFunction.role)).not.toBe(logicalIdOf(stack.decisionFunction.role));
+    for (const fn of [stack.ingestFunction, stack.decisionFunction]) {
+      const role = resources[logicalIdOf(fn.role)]!.Properties;
+      expect(role.ManagedPolicyArns).toBeUndefined();
+      expect(fnProps(fn).Role).toEqual({ 'Fn::GetAtt': [logicalIdOf(fn.role), 'Arn'] });
+    }
+  });
+});
+
+describe('least privilege', () => {
+  it('the ingest function cannot write, or even read, the ledger table', () => {
+    const ledgerId = logicalIdOf(stack.tables.ledger.table);
+    const statements = fnStatements(stack.ingestFunction);
+    expect(statements.length).toBeGreaterThan(0);
+    expect(allowedActionsOn(statements, ledgerId)).toEqual([]);
+    // …and no statement reaches the ledger some other way: no DynamoDB action on "*" and no dynamodb:* wildcard.
+    for (const s of statements) {
+      const dynamo = actionsOf(s).filter((a) => a.startsWith('dynamodb:'));
+      expect(dynamo.filter((a) => a.includes('*')), JSON.stringify(s)).toEqual([]);
+      if (dynamo.length) expect(JSON.stringify(s.Resource)).not.toContain('"*"');
+    }
+  });
+
+  it('the ingest function has exactly the grants it needs', () => {
+    const statements = fnStatements(stack.ingestFunction);
+    const bucketId = logicalIdOf(stack.monitoring.bucket);
+    expect(allowedActionsOn(statements, logicalIdOf(stack.tables.projects.table))).toEqual(['dynamodb:GetItem']);
+    expect(allowedActionsOn(statements, logicalIdOf(stack.tables.submissions.table))).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    // GetObjectVersion: the bucket is versioned and the handler reads the exact version the event names.
+    expect(allowedActionsOn(statements, bucketId, '/uploads/*')).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    // GetObject on reports/*: HeadObject of the report tells a redelivery from a first delivery.
+    expect(allowedActionsOn(statements, bucketId, '/reports/*')).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(allowedActionsOn(statements, bucketId, '/results/*')).toEqual(['s3:PutObject']);
+    expect(allowedActionsOn(statements, bucketId)).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject']);
+    expect(allowedActionsOn(statements, logicalIdOf(stack.queues.review.queue))).toEqual(['sqs:SendMessage']);
+    expect(allowedActionsOn(statements, logicalIdOf(stack.queues.decision.queue))).toEqual([]);
+  });
+
+  it('the decision function can write the ledger but cannot touch uploads or the review queue', () => {
+    const statements = fnStatements(stack.decisionFunction);
+    const bucketId = logicalIdOf(stack.monitoring.bucket);
+    const ledger = allowedActionsOn(statements, logicalIdOf(stack.tables.ledger.table));
+    expect(ledger).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(allowedActionsOn(statements, logicalIdOf(stack.tables.submissions.table))).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(allowedActionsOn(statements, logicalIdOf(stack.tables.projects.table))).toEqual([]);
+    expect(allowedActionsOn(statements, bucketId)).toEqual(['s3:PutObject']);
+    expect(allowedActionsOn(statements, bucketId, '/reports/*')).toEqual(['s3:PutObject']);
+    expect(allowedActionsOn(statements, logicalIdOf(stack.queues.review.queue))).toEqual([]);
+  });
+
+  it('no function may delete objects or items, scan a table, or use a service-wide wildcard', () => {
+    for (const fn of [stack.ingestFunction, stack.decisionFunction]) {
+      const actions = fnStatements(fn).flatMap(actionsOf);
+      expect(actions.filter((a) => /^(s3:Delete|dynamodb:(Delete|Scan|Batch|Transact|PartiQL))/.test(a) || a.endsWith(':*'))).toEqual([]);
+    }
+  });
+
+  it('the only resource-level "*" is X-Ray, which has no resource-level permissions', () => {
+    for (const fn of [stack.ingestFunction, stack.decisionFunction]) {
+      const star = fnStatements(fn).filter((s) => JSON.stringify(s.Resource) === '"*"');
+      expect(star.flatMap(actionsOf).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    }
+  });
+});
+
+describe('tables', () => {
+  it.each(Object.keys(TABLES) as (keyof typeof TABLES)[])('the %s table follows TABLES and is protected', (name) => {
+    const definition: { partitionKey: string; sortKey?: string; indexes?: readonly { name: string; partitionKey: string; sortKey?: string }[] } = TABLES[name];
+    const resource = resources[logicalIdOf(stack.tables[name].table)]!;
+    expect(resource.Type).toBe('AWS::DynamoDB::Table');
+    expect(resource.DeletionPolicy).toBe('Retain');
+    expect(resource.UpdateReplacePolicy).toBe('Retain');
+    const keySchema = [{ AttributeName: definition.partitionKey, KeyType: 'HASH' }];
+    if (definition.sortKey) keySchema.push({ AttributeName: definition.sortKey, KeyType: 'RANGE' });
+    expect(resource.Properties).toMatchObject({
+      KeySchema: keySchema,
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+      SSESpecification: { SSEEnabled: true },
+    });
+    const indexes = (resource.Properties.GlobalSecondaryIndexes ?? []) as { IndexName: string; KeySchema: unknown }[];
+    expect(indexes.map((i) => i.IndexName)).toEqual((definition.indexes ?? []).map((i) => i.name));
+    for (const index of definition.indexes ?? []) {
+      const keys = [{ AttributeName: index.partitionKey, KeyType: 'HASH' }];
+      if (index.sortKey) keys.push({ AttributeName: index.sortKey, KeyType: 'RANGE' });
+      expect(indexes.find((i) => i.IndexName === index.name)?.KeySchema).toEqual(keys);
+    }
+  });
+});
+
+describe('alarms', () => {
+  const alarmsOnQueue = (queueId: string) =>
+    Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && JSON.stringify(r.Properties.Dimensions).includes(`"${queueId}"`));
+
+  it('alarms as soon as one message is in any dead-letter queue, and notifies the alarm topic', () => {
+    const dlqs = [stack.queues.ingest, stack.queues.review, stack.queues.decision].map((q) => q.deadLetterQueue.queue);
+    const dlqIds = queueIds().filter((id) => !resources[id]!.Properties.RedrivePolicy);
+    expect(dlqIds.sort()).toEqual([...dlqs.map((q) => logicalIdOf(q)), ...queueIds().filter((id) => id.startsWith('AlarmsUndelivered'))].sort());
+    for (const id of dlqIds) {
+      const alarms = alarmsOnQueue(id).map((a) => a.Properties);
+      expect(alarms, id).toContainEqual(
+        expect.objectContaining({
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }],
+          AlarmActions: [{ Ref: logicalIdOf(stack.alarms.topic) }],
+        }),
+      );
+    }
+  });
+
+  it('alarms when the oldest item waiting for a verifier is older than the configured age', () => {
+    const [age] = alarmsOnQueue(logicalIdOf(stack.queues.review.queue)).map((a) => a.Properties);
+    expect(age).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 7 * 86_400, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [{ Ref: logicalIdOf(stack.alarms.topic) }] });
+  });
+
+  it('takes the review age threshold from the stage config', () => {
+    const custom = buildStack({ reviewQueueMaxAgeDays: 3 });
+    Template.fromStack(custom).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 3 * 86_400 });
+  });
+
+  it('the alarm topic is encrypted with a rotated key CloudWatch may use, and is TLS-only', () => {
+    const key = logicalIdOf(stack.alarms.topic.masterKey as unknown as Stack);
+    expect(resources[logicalIdOf(stack.alarms.topic)]!.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [key, 'Arn'] });
+    expect(resources[key]!.Properties.EnableKeyRotation).toBe(true);
+    expect(JSON.stringify(resources[key]!.Properties.KeyPolicy)).toContain('cloudwatch.amazonaws.com');
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('exports one output per ENV name so the CLI can be pointed at the stack', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    for (const envName of Object.values(ENV)) expect(outputs, envName).toHaveProperty(outputIdFor(envName));
+    expect(outputs[outputIdFor(ENV.bucket)]!.Value).toEqual({ Ref: logicalIdOf(stack.monitoring.bucket) });
+    expect(outputs[outputIdFor(ENV.ledgerTable)]!.Value).toEqual({ Ref: logicalIdOf(stack.tables.ledger.table) });
+    expect(outputs[outputIdFor(ENV.reviewQueueUrl)]!.Value).toEqual({ Ref: logicalIdOf(stack.queues.review.queue) });
+  });
+
+  it('names no physical resources, so stages can live side by side', () => {
+    const named = Object.entries(resources).filter(([, r]) =>
+      ['BucketName', 'QueueName', 'TableName', 'FunctionName', 'RoleName', 'TopicName', 'AlarmName', 'LogGroupName'].some(
+        (p) => typeof r.Properties?.[p] === 'string' && r.Type !== 'Custom::S3BucketNotifications',
+      ),
+    );
+    expect(named.map(([id]) => id)).toEqual([]);
+  });
+});
+
+describe('MrvFunction', () => {
+  const newFunction = (environment?: Record<string, string>) => {
+    const scope = new Stack(testApp(), 'FunctionTest');
+    const fn = new MrvFunction(scope, 'Fn', { entry: STUB_HANDLER, serviceName: 'probe', description: 'probe', memorySize: 256, timeout: Duration.seconds(60), logRetention: 30, environment });
+    return { scope, fn };
+  };
+
+  it("merges bindings into the caller's environment instead of replacing it", () => {
+    const { scope, fn } = newFunction({ CALLER_SETTING: 'kept' });
+    fn.bindTable(new MrvTable(scope, 'T', { definition: TABLES.projects }).table, ENV.projectsTable, ['dynamodb:GetItem']);
+    const variables = Template.fromStack(scope).findResources('AWS::Lambda::Function', { Properties: { Description: 'probe' } });
+    expect(Object.values(variables)[0]?.Properties.Environment.Variables).toMatchObject({ CALLER_SETTING: 'kept', [ENV.projectsTable]: expect.anything(), POWERTOOLS_SERVICE_NAME: 'probe' });
+  });
+
+  it('refuses a binding that would overwrite a variable the caller set', () => {
+    const { scope, fn } = newFunction({ [ENV.projectsTable]: 'somewhere-else' });
+    const table = new MrvTable(scope, 'T', { definition: TABLES.projects }).table;
+    expect(() => fn.bindTable(table, ENV.projectsTable, ['dynamodb:GetItem'])).toThrow(/PROJECTS_TABLE_NAME is already set/);
+  });
+
+  it('refuses to consume a queue whose visibility timeout is shorter than the function timeout', () => {
+    const { scope, fn } = newFunction();
+    const queue = new WorkQueue(scope, 'Short', { definition: { ...QUEUES.decision, visibilityTimeoutSeconds: 30 }, description: 'a short queue' });
+    expect(() => fn.consume(queue, { batchSize: 1 })).toThrow(/visibility timeout 30 s is shorter than the timeout/);
+  });
+});
+
+describe('cdk-nag', () => {
+  const violationsOf = (report: PolicyValidationPluginReport) =>
+    report.violations.map((v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+
+  it('AwsSolutions reports no unacknowledged finding', () => {
+    expect(violationsOf(new AwsSolutionsChecks().validateScope(stack))).toEqual([]);
+  });
+
+  it('Serverless reports no unacknowledged finding', () => {
+    expect(violationsOf(new ServerlessChecks().validateScope(stack))).toEqual([]);
+  });
+
+  it('passes as a synthesis-time plugin too, the way `cdk synth` runs it', () => {
+    const app = testApp();
+    buildStack({}, app);
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('acknowledges on resources only: nothing stack-wide, IAM findings only on roles', () => {
+    const acknowledged = stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => ({ construct: c, ids: Object.keys(m.data as object) })));
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const { construct, ids } of acknowledged) {
+      expect(construct, ids.join()).not.toBe(stack);
+      for (const id of ids.filter((i) => /IAM\d/.test(i))) {
+        const onRole = construct instanceof iam.Role || construct.node.id.startsWith('BucketNotificationsHandler');
+        expect(onRole, `${id} on ${construct.node.path}`).toBe(true);
+        expect(id, 'IAM acknowledgements must name the exact finding').toMatch(/\[.+\]$/);
+      }
+    }
+  });
+
+  it('fails on an unacknowledged violation (the gate can fail)', () => {
+    const bad = new Stack(testApp(), 'Bad');
+    new s3.Bucket(bad, 'Careless');
+    const report = new AwsSolutionsChecks().validateScope(bad);
+    expect(report.success).toBe(false);
+    expect(violationsOf(report)).toEqual(expect.arrayContaining(['AwsSolutions-S1 @ Bad/Careless/Resource', 'AwsSolutions-S10 @ Bad/Careless/Resource']));
+
+    const app = testApp();
+    const badInApp = new Stack(app, 'Bad');
+    new s3.Bucket(badInApp, 'Careless');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-S10/);
+  });
+
+  it('a plain rule id does not cover a granular finding, so acknowledgements must name it exactly', () => {
+    const scope = new Stack(testApp(), 'Granular');
+    const bucket = new s3.Bucket(scope, 'B', { enforceSSL: true });
+    Validations.of(bucket).acknowledge({ id: 'AwsSolutions-S1', reason: 'probe' });
+    const role = new iam.Role(scope, 'R', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*')] }));
+    Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5', reason: 'too broad to count' });
+    expect(violationsOf(new AwsSolutionsChecks().validateScope(scope))).toEqual([`AwsSolutions-IAM5[Resource::<${logicalIdOf(bucket)}.Arn>/*] @ Granular/R/DefaultPolicy/Resource`]);
+  });
+});
