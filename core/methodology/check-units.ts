@@ -7,14 +7,14 @@ import type { MethodologyDefinition } from './types.ts';
 
 /**
  * Unit of a project parameter: `z.number().meta({ unit: 'tCO2/MWh' })`, or a description that ends
- * in the unit in square brackets: `.describe('Operating margin of the grid [tCO2/MWh]')`.
+ * its unit in square brackets (the last such bracket): `.describe('Operating margin of the grid [tCO2/MWh]')`.
  */
 export function projectFieldUnit(schema: z.ZodType): string | undefined {
   let s: z.ZodType | undefined = schema;
   while (s) {
     const meta = z.globalRegistry.get(s) as { unit?: unknown; description?: unknown } | undefined;
     if (typeof meta?.unit === 'string') return meta.unit;
-    const bracket = typeof meta?.description === 'string' ? /\[([^\]]+)\]\s*$/.exec(meta.description) : null;
+    const bracket = typeof meta?.description === 'string' ? /\[([^\]]+)\][^[]*$/.exec(meta.description) : null;
     if (bracket) return bracket[1]!.trim();
     const def: { innerType?: z.ZodType } = (s as unknown as { _zod: { def: { innerType?: z.ZodType } } })._zod.def;
     s = def.innerType;

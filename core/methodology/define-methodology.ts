@@ -5,6 +5,7 @@ import { findGas, gasSymbol, GASES } from '../gases/gases.ts';
 import { columnsOf, type ColumnMeta } from './columns.ts';
 import { compileDecimal, compileFloat, parseExpression, type DecimalEvaluator, type FloatEvaluator, type ParsedExpression } from './equations.ts';
 import type { CheckSpec, EquationSpec, MethodologyDefinition } from './types.ts';
+import { checkUnits } from './check-units.ts';
 
 /** Symbols the engine provides in the period scope. */
 export const PERIOD_BUILTINS = {
@@ -214,6 +215,11 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
   }
   for (const cond of definition.applicability) if (!KEBAB.test(cond.id) || !cond.ref) problems.push(`applicability condition "${cond.id}" needs a kebab-case id and a ref`);
 
+  if (!problems.length) {
+    const parsed = new Map<string, ParsedExpression>([...rowEquations, ...periodEquations].map((e) => [e.symbol, e.parsed]));
+    for (const c of [...rowChecks, ...periodChecks]) parsed.set(`check:${c.id}`, c.parsed);
+    problems.push(...checkUnits(definition, { columns, projectSymbols, gwpSymbols: new Set(gwpSymbols.keys()), parsed }));
+  }
   if (problems.length) throw new MethodologyDefinitionError(key, problems);
 
   const hash = createHash('sha256')

@@ -1,3 +1,4 @@
+import { findGas } from '../gases/gases.ts';
 import {
   create,
   createUnitDependencies,
@@ -46,6 +47,8 @@ export function parseUnit(text: string): ParsedUnit {
   if (DIMENSIONLESS.has(t)) return { ok: true, unit: null, scale: 1 };
   if (t === '%') return { ok: true, unit: null, scale: 0.01 };
   const normalised = t
+    // "kg CF4/kg c-C4F8", "t NF3", "tCO2": the gas names what is weighed; the dimension is mass.
+    .replace(/\b(Gg|Mg|kg|g|t) ?([A-Za-z][A-Za-z0-9-]*)/g, (all, mass: string, what: string) => (findGas(what) || findGas(what.replace(/^c(?=[A-Z])/, 'c-')) || what === 'CO2e' ? mass : all))
     .replace(/Nm(³|\^3)/g, 'Nm3')
     // Substance qualifiers ("m³ CH4/kg VS", "t d.m./ha") name what is measured, not a dimension.
     .replace(/\s+(VS|d\.m\.|dm|steam|biogas|LFG|C)(?=[\s/)*]|$)/g, '')
@@ -87,7 +90,8 @@ type Dim = Unit | null | 'bool' | 'num';
 function describe(d: Dim): string {
   if (d === null || d === 'num') return 'dimensionless';
   if (d === 'bool') return 'true/false';
-  return d.formatUnits() || 'dimensionless';
+  const simple = (d as Unit & { simplify?: () => Unit }).simplify?.() ?? d;
+  return simple.formatUnits() || 'dimensionless';
 }
 
 /** A bare number literal takes the unit of what it is added to or compared with (`T_flare > 500`, `1 - eta`). */
@@ -99,15 +103,17 @@ function same(a: Dim, b: Dim): boolean {
 }
 
 const plain = (d: Dim): Unit | null => (d === 'num' || d === 'bool' ? null : d);
+/** mathjs returns a plain number when units cancel (t / t): that is dimensionless. */
+const asUnit = (x: unknown): Unit | null => (x !== null && typeof x === 'object' && 'dimensions' in x ? (x as Unit) : null);
 const mul = (x: Dim, y: Dim): Unit | null => {
   const a = plain(x);
   const b = plain(y);
-  return a === null ? b : b === null ? a : (math.multiply(a, b) as unknown as Unit);
+  return a === null ? b : b === null ? a : asUnit(math.multiply(a, b));
 };
 const div = (x: Dim, y: Dim): Unit | null => {
   const a = plain(x);
   const b = plain(y);
-  return b === null ? a : a === null ? (math.pow(b, -1) as unknown as Unit) : (math.divide(a, b) as unknown as Unit);
+  return b === null ? a : a === null ? asUnit(math.pow(b, -1)) : asUnit(math.divide(a, b));
 };
 /** Of two operands that must agree, the one that carries the unit (a literal adopts the other's). */
 const pick = (a: Dim, b: Dim): Dim => (a === 'num' ? b : a);
@@ -158,7 +164,7 @@ export function inferDimension(node: MathNode, unitOf: (symbol: string) => Dim |
               problems.push(`"${n.toString()}" raises ${describe(a)} to a non-constant power`);
               return a;
             }
-            return a === 'bool' ? null : (math.pow(a, e) as unknown as Unit);
+            return a === 'bool' ? null : asUnit(math.pow(a, e));
           }
           case 'unaryMinus':
           case 'unaryPlus':
@@ -182,7 +188,7 @@ export function inferDimension(node: MathNode, unitOf: (symbol: string) => Dim |
           for (const x of args.slice(1)) if (!same(args[0]!, x)) problems.push(`${name}() of different units in "${n.toString()}"`);
           return args.reduce<Dim>((acc, x) => pick(acc, x), 'num');
         }
-        if (name === 'sqrt') return args[0] === null || args[0] === 'bool' || args[0] === 'num' || args[0] === undefined ? null : (math.pow(args[0], 0.5) as unknown as Unit);
+        if (name === 'sqrt') return args[0] === null || args[0] === 'bool' || args[0] === 'num' || args[0] === undefined ? null : asUnit(math.pow(args[0], 0.5));
         if (name === 'exp' || name === 'log' || name === 'pow') {
           for (const x of args) if (!same(x, null)) problems.push(`${name}() needs dimensionless arguments in "${n.toString()}"`);
           return null;
@@ -199,7 +205,7 @@ export function inferDimension(node: MathNode, unitOf: (symbol: string) => Dim |
 
 /** True when `dim` has the dimension of the declared unit. */
 export function matchesUnit(dim: Dim, declared: ParsedUnit & { ok: true }): boolean {
-  if (dim === 'num') return declared.unit === null;
+  if (dim === 'num') return true; // a bare literal (LE_y = 0) is valid in any unit
   return same(dim, declared.unit);
 }
 

@@ -42,7 +42,7 @@ const project = z.object({
   baseline_methodology: z.enum(['ACM0002', 'AMS-I.D']).describe('Which of the two approved methodologies the project is registered under (AMS-I.D: small scale, ≤ 15 MW)'),
   plant_type: z.enum(['greenfield', 'capacity-addition', 'retrofit', 'replacement']).describe('Greenfield plant, or a change to an existing plant (not covered by 1.0.0)'),
   technology: z.enum(TECHNOLOGIES).describe('Renewable technology; decides the TOOL07 margin weights'),
-  crediting_period_number: z.number().int().min(1).max(3).describe('1, 2 or 3: which (renewable) crediting period the monitoring period lies in; decides the TOOL07 weights for non-wind/solar'),
+  crediting_period_number: z.number().int().min(1).max(3).describe('1, 2 or 3: which (renewable) crediting period the monitoring period lies in; decides the TOOL07 weights for non-wind/solar [1]'),
   installed_capacity_MW: z.number().positive().max(20_000).describe('Installed (rated) capacity of the project plant [MW]'),
   EF_grid_OM: z.number().min(0).max(2).describe('Operating-margin CO2 emission factor of the grid, TOOL07 step 4, fixed ex ante or per year y [tCO2/MWh]'),
   EF_grid_BM: z.number().min(0).max(2).describe('Build-margin CO2 emission factor of the grid, TOOL07 step 5 [tCO2/MWh]'),
@@ -178,7 +178,7 @@ export default defineMethodology({
     { symbol: 'BE_y', scope: 'period', expr: 'EG_PJ * EF_grid_CM_y', unit: 't CO2', ref: 'ACM0002 v22.0 / AMS-I.D v18.0: BE_y = EG_PJ,y × EF_grid,CM,y' },
     { symbol: 'PE_FF_y', scope: 'period', expr: 'FC_diesel * NCV_diesel * EF_CO2_diesel', unit: 't CO2', ref: 'ACM0002 v22.0 PE_FF,y per TOOL03: FC_i,y × NCV_i,y × EF_CO2,i,y (option B)' },
     { symbol: 'PD', scope: 'period', expr: 'A_PJ > A_BL ? (Cap_PJ - Cap_BL) / (A_PJ - A_BL) : 0', unit: 'W/m²', ref: 'ACM0002 v22.0 power density PD = (Cap_PJ − Cap_BL)/(A_PJ − A_BL)', description: 'Power density of the new or enlarged reservoir; 0 when there is none (no reservoir emissions)' },
-    { symbol: 'PE_HP_y', scope: 'period', expr: '(A_PJ > A_BL and PD > PD_min and PD <= PD_reservoir_emissions_max) ? EF_Res * TEG / 1000 : 0', unit: 't CO2e (as CO2)', ref: 'ACM0002 v22.0 PE_HP,y = EF_Res × TEG_y / 1000 for 4 < PD ≤ 10 W/m²; 0 if PD > 10 or no new reservoir', description: 'Reservoir emissions; the methodology gives EF_Res in CO2e and the term is booked as CO2 (GWP 1)' },
+    { symbol: 'PE_HP_y', scope: 'period', expr: '(A_PJ > A_BL and PD > PD_min and PD <= PD_reservoir_emissions_max) ? EF_Res * TEG / 1000 : 0', unit: 't CO2e', ref: 'ACM0002 v22.0 PE_HP,y = EF_Res × TEG_y / 1000 for 4 < PD ≤ 10 W/m²; 0 if PD > 10 or no new reservoir', description: 'Reservoir emissions; the methodology gives EF_Res in CO2e only, so the term is booked as CO2e (no species split)' },
     { symbol: 'LE_y', scope: 'period', expr: '0', unit: 't CO2', ref: 'ACM0002 v22.0 leakage: none (LE_y = 0); AMS-I.D: no equipment transfer' },
   ],
   emissions: [
@@ -186,7 +186,7 @@ export default defineMethodology({
     { category: 'PE', gas: 'CO2', symbol: 'PE_FF_y' },
     { category: 'PE', gas: 'CO2', symbol: 'PE_GP_CO2' },
     { category: 'PE', gas: 'CH4', symbol: 'PE_GP_CH4' },
-    { category: 'PE', gas: 'CO2', symbol: 'PE_HP_y' },
+    { category: 'PE', gas: 'CO2e', symbol: 'PE_HP_y' },
     { category: 'LE', gas: 'CO2', symbol: 'LE_y' },
   ],
   checks: [

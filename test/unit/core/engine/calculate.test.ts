@@ -15,7 +15,7 @@ const definition = {
   source: { body: 'test', document: 'domain.md §6.5', documentVersion: '1' },
   mechanisms: ['CDM', 'A6.4'] as const,
   applicability: [{ id: 'has-flare', ref: '§1', description: 'a flare is installed', check: (p: { flare: boolean }) => (p.flare ? { status: 'applicable' as const } : { status: 'not-applicable' as const, reason: 'no flare installed' }) }],
-  project: z.object({ flare: z.boolean(), eta_flare: z.number().min(0).max(1), EF_grid: z.number().nonnegative() }),
+  project: z.object({ flare: z.boolean(), eta_flare: z.number().min(0).max(1).meta({ unit: '1' }), EF_grid: z.number().nonnegative().meta({ unit: 'tCO2/MWh' }) }),
   monitoring: monitoringRow({
     timestamp: column.timestamp({ description: 'end of the month' }),
     LFG: column.number({ unit: 'Nm3', min: 0, description: 'landfill gas sent to the flare' }),
@@ -150,6 +150,24 @@ describe('defineMethodology', () => {
     expect(problems).toMatch(/F_CH4 .* reads unknown_factor, which is not declared/);
     expect(problems).toMatch(/BE_CH4 .* function evaluate\(\) is not allowed/);
     expect(problems).toMatch(/emission term BE CH4: BE_CH4 is not a period-scope symbol/);
+  });
+
+  it('rejects an equation whose units do not combine to its declared unit, naming the equation', () => {
+    const broken = () =>
+      defineMethodology({
+        ...definition,
+        equations: [
+          definition.equations[0]!,
+          { symbol: 'BE_CH4', expr: 'eta_flare * F_CH4 + EC', unit: 't', ref: 'ACM0001', scope: 'period' },
+          { symbol: 'PE_EC', expr: 'EC * EF_grid', unit: 'MWh', ref: 'TOOL05', scope: 'period' },
+        ],
+      });
+    expect(broken).toThrow(/equation BE_CH4 \(ACM0001\): "eta_flare \* F_CH4 \+ EC" adds MWh to t/);
+    expect(broken).toThrow(/equation PE_EC \(TOOL05\): EC \* EF_grid gives t, but the equation is declared in MWh/);
+  });
+
+  it('requires a unit on every numeric project parameter', () => {
+    expect(() => defineMethodology({ ...definition, project: z.object({ flare: z.boolean(), eta_flare: z.number(), EF_grid: z.number().meta({ unit: 'tCO2/MWh' }) }) })).toThrow(/project parameter eta_flare has no unit/);
   });
 
   it('gives the same hash for the same content and a different one when a number changes', () => {
