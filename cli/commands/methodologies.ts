@@ -104,9 +104,8 @@ export const templateCommand: Command = {
     const sample = (await readFile(join(fixtures, 'valid.csv'), 'utf8')).split(/\r?\n/).filter(Boolean);
     await mkdir(outDir, { recursive: true });
     await writeFile(projectOut, `${JSON.stringify({ ...project, id: `my-${m.id}`, name: `My ${m.title} project` }, null, 2)}\n`);
-    const header = m.columns.map((c) => c.name).join(',');
-    const body = sample[0] === header ? sample.slice(1, 4) : [];
-    await writeFile(monitoringOut, `${[header, ...body].join('\n')}\n`);
+    // The fixture's own header and first rows: a file the module is known to accept, to edit from.
+    await writeFile(monitoringOut, `${sample.slice(0, 4).join('\n')}\n`);
     io.out(`wrote ${projectOut}\nwrote ${monitoringOut}\ncolumns and units: ${m.columns.map((c) => `${c.name} (${c.meta.unit})`).join(', ')}\nnext: edit both, then run mrv calc --project ${projectOut} ${monitoringOut}`);
     return 0;
   },
