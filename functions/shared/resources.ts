@@ -61,3 +61,23 @@ export const TABLES = {
   /** Append-only ledger: pk = projectId, sk = entry key (hash-chained entries and period claims). */
   ledger: { logicalName: 'LedgerTable', partitionKey: 'pk', sortKey: 'sk' },
 } as const satisfies Record<string, TableDefinition>;
+
+/** Decision outcome written back to the site (same folder as the validation report). */
+export const decisionReportKey = (projectId: string, uploadId: string) => `reports/${projectId}/${uploadId}.decision.json`;
+
+/** User metadata on an uploaded object (`x-amz-meta-methodology`): the `id@version` the site meant. */
+export const OBJECT_METADATA = { methodology: 'methodology' } as const;
+
+/** Sort keys of the ledger table (pk = projectId). See core/ledger/append.ts for the write protocol. */
+export const LEDGER_KEYS = {
+  head: 'HEAD',
+  entry: (seq: number) => `ENTRY#${String(seq).padStart(10, '0')}`,
+  entryPrefix: 'ENTRY#',
+  upload: (uploadId: string) => `UPLOAD#${uploadId}`,
+} as const;
+
+/** Name of the submissions' GSI by project (TABLES.submissions.indexes[0]). */
+export const SUBMISSIONS_BY_PROJECT_INDEX = 'byProject';
+
+/** Metrics namespace of every function. */
+export const METRICS_NAMESPACE = 'MrvPipeline';

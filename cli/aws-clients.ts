@@ -1,0 +1,34 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readEnv } from '../functions/shared/env.ts';
+import type { EnvName } from '../functions/shared/resources.ts';
+
+/**
+ * AWS clients for the CLI: region from AWS_REGION (default us-east-1); endpoints from the standard
+ * AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> variables, which the SDK reads itself (the local stack
+ * sets them). SQS ignores queue-URL hosts (`useQueueUrlAsEndpoint: false`, the fauxqs gotcha).
+ * Resource names come from the same variables the functions read (functions/shared/resources.ts ENV).
+ */
+export interface CliAws {
+  readonly s3: S3Client;
+  readonly sqs: SQSClient;
+  readonly ddb: DynamoDBDocumentClient;
+  /** Reads resource names; a ConfigError lists every missing variable (exit 2). */
+  readonly resources: <const N extends EnvName>(names: readonly N[]) => Record<N, string>;
+}
+
+export function createCliAws(env: NodeJS.ProcessEnv): CliAws {
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const local = Boolean(env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL);
+  return {
+    s3: new S3Client({ region, forcePathStyle: local }),
+    sqs: new SQSClient({ region, useQueueUrlAsEndpoint: false }),
+    ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region }), { marshallOptions: { removeUndefinedValues: true } }),
+    resources: (names) => readEnv(names, env),
+  };
+}
+
+/** Built on first use, so `mrv --help` and offline commands never need AWS configuration. */
+export type AwsFactory = (env: NodeJS.ProcessEnv) => CliAws;

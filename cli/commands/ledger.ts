@@ -1,0 +1,39 @@
+import { verifyChain } from '../../core/ledger/entry.ts';
+import { dynamoLedgerStore } from '../../functions/shared/aws/ledger-store.ts';
+import { ENV } from '../../functions/shared/resources.ts';
+import { createCliAws, type AwsFactory } from '../aws-clients.ts';
+import { group } from '../render.ts';
+import { UsageError, type Command } from './types.ts';
+
+/** `mrv ledger list <project-id>` | `mrv ledger verify <project-id>` (exit 1 naming the first bad entry). */
+export function makeLedgerCommand(aws: AwsFactory = createCliAws): Command {
+  return {
+    name: 'ledger',
+    summary: "List a project's hash-chained ledger of approved periods, or verify the chain",
+    usage: 'mrv ledger list <project-id> | mrv ledger verify <project-id>',
+    async run(args, io) {
+      const [sub, projectId] = args;
+      if ((sub !== 'list' && sub !== 'verify') || !projectId) throw new UsageError(sub && sub !== 'list' && sub !== 'verify' ? `unknown subcommand "${sub}"` : 'a subcommand and a project id are required');
+      const a = aws(io.env);
+      const store = dynamoLedgerStore(a.ddb, a.resources([ENV.ledgerTable])[ENV.ledgerTable]);
+      const [head, entries] = [await store.getHead(projectId), await store.listEntries(projectId)];
+      if (sub === 'list') {
+        if (!entries.length) io.out(`The ledger of ${projectId} is empty.`);
+        for (const e of entries) {
+          const deductions = e.issuance.deductions.map((d) => `${d.purpose} ${group(d.units)}`).join(', ');
+          io.out(`#${String(e.seq).padEnd(4)} ${e.period.start} – ${e.period.end}  ER ${e.er}  units ${group(e.issuance.units)}${deductions ? ` (${deductions})` : ''} → participants ${group(e.issuance.toParticipants)}  upload ${e.uploadId}  ${e.methodology.key}  by ${e.verifier} ${e.approvedAt}  hash ${e.hash.slice(0, 16)}…`);
+        }
+        return 0;
+      }
+      const verdict = verifyChain(entries, head ? { seq: head.seq, lastHash: head.lastHash } : undefined);
+      if (verdict.ok) {
+        io.out(`Ledger of ${projectId}: ${verdict.length} entr${verdict.length === 1 ? 'y' : 'ies'}, chain intact${verdict.length ? `, head ${verdict.lastHash}` : ''}.`);
+        return 0;
+      }
+      io.err(`Ledger of ${projectId}: BROKEN at entry ${verdict.seq} (${verdict.reason}): ${verdict.message}.`);
+      return 1;
+    },
+  };
+}
+
+export const ledgerCommand: Command = makeLedgerCommand();

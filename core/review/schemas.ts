@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { MECHANISMS } from '../mechanisms/mechanisms.ts';
+import { GWP_SET_IDS } from '../gases/gwp.ts';
+import { PeriodSchema } from '../project/project.ts';
+
+/**
+ * Messages between the pipeline and verifiers. Both are versioned (`schemaVersion`): a consumer
+ * accepts every version it knows, and fields are only ever added (optional) within a version, so an
+ * item written by an older producer keeps parsing (test/events/review/*.json are the fixtures that
+ * prove it). Unknown fields are dropped on parse, so a newer producer does not break an older reader.
+ */
+
+/** A decimal quantity as the calculation reports it: `"1790"`, `"-3.5"`, `"36037.123456"`. */
+export const DecimalString = z.string().regex(/^-?\d+(?:\.\d+)?$/, 'expected a decimal number as a string');
+/** Upload id: the first 32 hex characters of sha256(projectId + ':' + file sha256). */
+export const UploadIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 lowercase hex characters');
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 in hex');
+const IsoDateTime = z.iso.datetime({ offset: true });
+
+const GasQuantitySchema = z.object({ t: DecimalString, tCO2e: DecimalString });
+
+export const DeductionSchema = z.object({
+  account: z.string().min(1),
+  purpose: z.enum(['share-of-proceeds', 'ccs-reserve', 'omge-cancellation', 'allocation']),
+  units: DecimalString,
+  rate: DecimalString,
+  rounding: z.enum(['floor', 'ceil', 'half-up']),
+  source: z.string().min(1),
+});
+
+export const IssuanceSchema = z.object({
+  units: DecimalString,
+  rounding: z.string(),
+  deductions: z.array(DeductionSchema),
+  toParticipants: DecimalString,
+});
+
+/**
+ * One accepted upload waiting for a verifier: the evidence summary. The full result, with the
+ * equation trace, is in S3 under `resultKey`.
+ */
+export const ReviewItemSchema = z.object({
+  schemaVersion: z.literal(1),
+  uploadId: UploadIdSchema,
+  projectId: z.string().min(1),
+  mechanism: z.enum(MECHANISMS),
+  file: z.object({ key: z.string().min(1), sha256: Sha256, bytes: z.number().int().nonnegative(), versionId: z.string().optional() }),
+  methodology: z.object({ id: z.string().min(1), version: z.string().min(1), hash: z.string().min(1) }),
+  period: PeriodSchema,
+  totals: z.object({ BE: DecimalString, PE: DecimalString, LE: DecimalString, ER: DecimalString }),
+  gases: z.array(z.object({ gas: z.string(), gwp: DecimalString, BE: GasQuantitySchema, PE: GasQuantitySchema, LE: GasQuantitySchema, ER: DecimalString })),
+  gwp: z.object({ set: z.enum(GWP_SET_IDS), reason: z.string() }),
+  /** Whole units before deductions, and the deductions the ledger will record. */
+  issuable: z.object({ units: DecimalString, rounding: z.string() }),
+  issuance: IssuanceSchema,
+  /** The claimed ER against the registered PDD estimate pro-rated to the period (MR section E.5/E.6). */
+  pddComparison: z.object({
+    annualEstimate: z.number().nonnegative(),
+    periodDays: z.number().int().positive(),
+    /** annualEstimate × periodDays / 365. */
+    proRatedEstimate: DecimalString,
+    /** ER − pro-rated estimate. */
+    difference: DecimalString,
+    /** ER / pro-rated estimate × 100; absent when the estimate is 0. */
+    percentOfEstimate: DecimalString.optional(),
+  }),
+  materiality: z.object({ percent: DecimalString, tonnes: DecimalString, bracket: z.string(), annualEr: DecimalString, annualBasis: z.string(), source: z.string() }),
+  rows: z.object({ total: z.number().int(), accepted: z.number().int(), rejected: z.number().int() }),
+  warnings: z.number().int().nonnegative(),
+  /** S3 key of the full CalculationResult (with the trace). */
+  resultKey: z.string().min(1),
+  /** S3 key of the human-readable report. */
+  reportKey: z.string().min(1),
+  createdAt: IsoDateTime,
+});
+export type ReviewItem = z.infer<typeof ReviewItemSchema>;
+
+/** A verifier's decision on one review item. A rejection must say why. */
+export const DecisionSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    uploadId: UploadIdSchema,
+    decision: z.enum(['approve', 'reject']),
+    verifier: z.string().trim().min(1, 'the verifier must be named'),
+    reason: z.string().trim().min(1).optional(),
+    decidedAt: IsoDateTime,
+  })
+  .refine((d) => d.decision !== 'reject' || (d.reason !== undefined && d.reason.length > 0), { message: 'a rejection needs a reason', path: ['reason'] });
+export type Decision = z.infer<typeof DecisionSchema>;

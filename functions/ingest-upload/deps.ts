@@ -1,0 +1,27 @@
+import { registry } from '../../methodologies/index.ts';
+import { createAwsClients } from '../shared/aws/clients.ts';
+import { dynamoProjects, dynamoSubmissions } from '../shared/aws/dynamo-repositories.ts';
+import { sqsReviewQueue } from '../shared/aws/queues.ts';
+import { s3MonitoringStore, s3ReportStore } from '../shared/aws/s3-stores.ts';
+import { readEnv } from '../shared/env.ts';
+import { createObservability } from '../shared/observability.ts';
+import { ENV } from '../shared/resources.ts';
+import type { IngestDeps } from './ingest.ts';
+
+/** Reads the environment (ConfigError naming every missing variable) and builds the clients. */
+export function createDeps(): IngestDeps {
+  const env = readEnv([ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl]);
+  const { s3, sqs, ddb } = createAwsClients();
+  const { logger, metrics } = createObservability('ingest-upload');
+  return {
+    monitoring: s3MonitoringStore(s3, env[ENV.bucket]),
+    reports: s3ReportStore(s3, env[ENV.bucket]),
+    projects: dynamoProjects(ddb, env[ENV.projectsTable]),
+    submissions: dynamoSubmissions(ddb, env[ENV.submissionsTable]),
+    reviewQueue: sqsReviewQueue(sqs, env[ENV.reviewQueueUrl]),
+    registry,
+    now: () => new Date(),
+    logger,
+    metrics,
+  };
+}

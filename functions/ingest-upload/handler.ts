@@ -1,0 +1,45 @@
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { sqsBatchHandler } from '../shared/batch.ts';
+import { ingestObject, type IngestDeps } from './ingest.ts';
+
+/** An S3 event notification as delivered through SQS (or the one-off `s3:TestEvent`). */
+const S3TestEventSchema = z.object({ Event: z.literal('s3:TestEvent') });
+const S3NotificationSchema = z.object({ Records: z.array(z.object({ eventName: z.string(), s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }) }) })) });
+
+/**
+ * Ingest: S3 object-created event (bucket → ingest queue → here) → validate, calculate, report,
+ * queue for review. Bad data never throws (it becomes a report); only system faults fail the record.
+ */
+export const makeHandler = (deps: IngestDeps) =>
+  sqsBatchHandler(deps, async (record: SQSRecord) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(record.body);
+    } catch {
+      body = undefined;
+    }
+    if (S3TestEventSchema.safeParse(body).success) return; // sent once when the notification is configured
+    const parsed = S3NotificationSchema.safeParse(body);
+    if (!parsed.success) {
+      // Not an S3 notification: a misrouted message. Retrying cannot help; log it and drop it.
+      deps.logger.error('Ignoring a message that is not an S3 event notification', { messageId: record.messageId });
+      deps.metrics.count('IngestMessagesInvalid');
+      return;
+    }
+    for (const r of parsed.data.Records) {
+      if (!r.eventName.startsWith('ObjectCreated:')) continue;
+      await ingestObject(deps, r.s3.object.key);
+    }
+  });
+
+let cached: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;
+
+/**
+ * The Lambda entry point. Dependencies (env, SDK clients, registry) are built once per container, on
+ * the first invocation: ./deps.ts is imported lazily so tests of `makeHandler` never load them.
+ */
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  cached ??= makeHandler((await import('./deps.ts')).createDeps());
+  return cached(event);
+};

@@ -1,0 +1,222 @@
+import { calculate, resolveProject } from '../../core/calculation/calculate.ts';
+import type { CalculationResult } from '../../core/calculation/result.ts';
+import { MrvError, PortError } from '../../core/errors.ts';
+import type { MethodologyRegistry } from '../../core/methodology/registry.ts';
+import { ProjectSchema, type Project } from '../../core/project/project.ts';
+import { renderReport } from '../../core/report/render-report.ts';
+import { preCheckRejection, type UploadInfo, type UploadReport } from '../../core/report/upload-report.ts';
+import { buildReviewItem } from '../../core/review/review-item.ts';
+import type { ReviewItem } from '../../core/review/schemas.ts';
+import type { Submission } from '../../core/review/submission.ts';
+import { uploadIdOf } from '../../core/review/upload-id.ts';
+import { createHash } from 'node:crypto';
+import { showValue, type Diagnostic } from '../../core/validation/diagnostic.ts';
+import type { Log, MetricSink } from '../shared/observability.ts';
+import type { MonitoringStore, ProjectsRepository, ReportStore, ReviewQueue, SubmissionsRepository } from '../shared/ports.ts';
+import { BUCKET_LAYOUT, OBJECT_METADATA } from '../shared/resources.ts';
+
+export interface IngestDeps {
+  readonly monitoring: MonitoringStore;
+  readonly reports: ReportStore;
+  readonly projects: ProjectsRepository;
+  readonly submissions: SubmissionsRepository;
+  readonly reviewQueue: ReviewQueue;
+  readonly registry: MethodologyRegistry;
+  readonly now: () => Date;
+  readonly logger: Log;
+  readonly metrics: MetricSink;
+}
+
+export type IngestOutcome = 'accepted' | 'rejected' | 'not-applicable' | 'duplicate' | 'skipped';
+
+/** `uploads/<projectId>/<fileName>` from an S3 event key (URL-encoded, `+` for space). */
+export function parseUploadKey(rawKey: string): { key: string; projectId: string; fileName: string } | undefined {
+  let key: string;
+  try {
+    key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+  const m = /^uploads\/([^/]+)\/(.+)$/.exec(key);
+  if (!m || m[2]!.endsWith('/')) return undefined;
+  return { key, projectId: m[1]!, fileName: m[2]! };
+}
+
+const projectDiag = (code: 'project.invalid' | 'project.methodology_mismatch', message: string, file: string, extra: Partial<Diagnostic> = {}): Diagnostic => ({ severity: 'error', code, message, source: 'core/project', location: { file }, ...extra });
+
+/**
+ * One uploaded object: look up the project, pre-check, stream the object through `calculate()`,
+ * then write the report (always), the result, the submission and the review item (accepted only).
+ *
+ * Idempotent: the upload id is derived from the project and the content hash; the submission is put
+ * with `attribute_not_exists(pk)`; a redelivered event finds the submission and only makes sure its
+ * report exists and (if a crash came between the put and the send) that its review item was sent.
+ * Throws only for system faults (a {@link PortError}), and then before any partial result is written
+ * if the fault was in reading the object.
+ */
+export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<IngestOutcome> {
+  const { logger, metrics } = deps;
+  const parsed = parseUploadKey(rawKey);
+  if (!parsed) {
+    logger.warn('Ignoring an object outside uploads/<projectId>/<file>', { key: rawKey });
+    metrics.count('UploadKeyIgnored');
+    return 'skipped';
+  }
+  const { key, projectId, fileName } = parsed;
+  const head = await deps.monitoring.head(key);
+  if (!head) {
+    logger.warn('The uploaded object no longer exists; nothing to do', { key });
+    return 'skipped';
+  }
+  const receivedAt = deps.now().toISOString();
+
+  // Pre-checks: the registration, and the methodology the site says it used.
+  const stored = await deps.projects.get(projectId);
+  let project: Project | undefined;
+  let pre: Diagnostic | undefined;
+  if (stored === undefined) {
+    pre = projectDiag('project.invalid', `Project ${JSON.stringify(projectId)} is not registered; register it (mrv project register) before uploading, or check the folder name in ${key}.`, fileName);
+  } else {
+    const p = ProjectSchema.safeParse(stored);
+    if (!p.success) pre = projectDiag('project.invalid', `The registration of project ${projectId} is invalid: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`, fileName);
+    else {
+      project = p.data;
+      const declared = head.metadata[OBJECT_METADATA.methodology];
+      if (declared !== undefined && declared !== project.methodology)
+        pre = projectDiag('project.methodology_mismatch', `The upload declares methodology ${JSON.stringify(declared)}, but project ${projectId} is registered under ${project.methodology}; upload with the registered version.`, fileName, { actual: showValue(declared), expected: project.methodology });
+    }
+  }
+
+  if (pre || !project) {
+    const file = await hashObject(deps.monitoring, key, head.versionId);
+    const uploadId = uploadIdOf(projectId, file.sha256);
+    const upload: UploadInfo = { uploadId, projectId, key, ...(head.versionId ? { versionId: head.versionId } : {}), receivedAt };
+    const report: UploadReport = { ...preCheckRejection({ projectId, file: { name: fileName, ...file }, diagnostics: [pre!] }), upload };
+    await writeReport(deps, report);
+    // An unknown project gets its report and nothing else; a known one also records the rejected submission.
+    if (project) await deps.submissions.create(submissionOf(report, undefined));
+    logger.info('Upload rejected before calculation', { key, uploadId, code: pre!.code });
+    metrics.count('UploadsRejected');
+    return 'rejected';
+  }
+
+  // Calculation, streamed. A failure of the stream is a system fault: throw before writing anything.
+  let ccs: boolean;
+  try {
+    // A registration the methodology refuses (unknown version, parameters, mechanism) is reported to the site.
+    ccs = resolveProject(project, deps.registry).methodology.tags?.includes('ccs') ?? false;
+  } catch (error) {
+    if (error instanceof MrvError) return rejectRegistration(deps, { key, projectId, fileName, head, receivedAt, message: error.message });
+    throw error;
+  }
+  const tracked = await deps.monitoring.open(key, head.versionId);
+  let result: CalculationResult;
+  try {
+    result = await calculate({ source: tracked.source, fileName, project, registry: deps.registry });
+  } catch (error) {
+    if (tracked.failure() !== undefined) throw new PortError(`Reading s3 object ${key} failed mid-stream`, tracked.failure());
+    throw error;
+  }
+  if (tracked.failure() !== undefined) throw new PortError(`Reading s3 object ${key} failed mid-stream`, tracked.failure());
+
+  const uploadId = uploadIdOf(projectId, result.file.sha256);
+  const upload: UploadInfo = { uploadId, projectId, key, ...(head.versionId ? { versionId: head.versionId } : {}), receivedAt };
+  const resultKey = BUCKET_LAYOUT.result(projectId, uploadId);
+  const item: ReviewItem | undefined =
+    result.status === 'accepted'
+      ? buildReviewItem({ result, uploadId, project, ccs, file: { key, ...(head.versionId ? { versionId: head.versionId } : {}) }, resultKey, reportKey: BUCKET_LAYOUT.reportText(projectId, uploadId), createdAt: receivedAt })
+      : undefined;
+  const report: UploadReport = { ...result, upload, ...(item ? { issuance: item.issuance } : {}) };
+
+  const existing = await deps.submissions.get(uploadId);
+  if (existing) return redelivered(deps, existing, report, item);
+
+  if (item) await deps.reports.putJson(resultKey, result);
+  await writeReport(deps, report);
+  if (!(await deps.submissions.create(submissionOf(report, item)))) {
+    logger.info('A concurrent delivery created this submission first', { uploadId });
+    metrics.count('UploadsDuplicate');
+    return 'duplicate';
+  }
+  if (item) {
+    await deps.reviewQueue.send(item);
+    await deps.submissions.markQueued(uploadId, deps.now().toISOString());
+  }
+  logger.info('Upload processed', { key, uploadId, status: result.status });
+  metrics.count(result.status === 'accepted' ? 'UploadsAccepted' : 'UploadsRejected');
+  return result.status;
+}
+
+/** The same content again: no new submission; only repair what a crash may have left undone. */
+async function redelivered(deps: IngestDeps, existing: Submission, report: UploadReport, item: ReviewItem | undefined): Promise<IngestOutcome> {
+  const { uploadId, projectId } = existing;
+  if (!(await deps.reports.exists(BUCKET_LAYOUT.reportJson(projectId, uploadId)))) {
+    if (item && existing.resultKey) await deps.reports.putJson(existing.resultKey, stripUpload(report));
+    await writeReport(deps, report);
+  }
+  if (existing.status === 'pending-review' && !existing.queuedAt && item) {
+    await deps.reviewQueue.send(item);
+    await deps.submissions.markQueued(uploadId, deps.now().toISOString());
+  }
+  deps.logger.info('Upload already processed (redelivery or identical re-upload)', { uploadId, key: report.upload.key, firstKey: existing.file.key });
+  deps.metrics.count('UploadsDuplicate');
+  return 'duplicate';
+}
+
+async function rejectRegistration(deps: IngestDeps, x: { key: string; projectId: string; fileName: string; head: { versionId?: string }; receivedAt: string; message: string }): Promise<IngestOutcome> {
+  const file = await hashObject(deps.monitoring, x.key, x.head.versionId);
+  const uploadId = uploadIdOf(x.projectId, file.sha256);
+  const report: UploadReport = {
+    ...preCheckRejection({ projectId: x.projectId, file: { name: x.fileName, ...file }, diagnostics: [projectDiag('project.invalid', x.message.replace(/\n\s*/g, ' '), x.fileName)] }),
+    upload: { uploadId, projectId: x.projectId, key: x.key, ...(x.head.versionId ? { versionId: x.head.versionId } : {}), receivedAt: x.receivedAt },
+  };
+  await writeReport(deps, report);
+  await deps.submissions.create(submissionOf(report, undefined));
+  deps.metrics.count('UploadsRejected');
+  return 'rejected';
+}
+
+async function writeReport(deps: IngestDeps, report: UploadReport): Promise<void> {
+  const { projectId, uploadId } = report.upload;
+  await deps.reports.putJson(BUCKET_LAYOUT.reportJson(projectId, uploadId), report);
+  await deps.reports.putText(BUCKET_LAYOUT.reportText(projectId, uploadId), renderReport(report));
+}
+
+function stripUpload(report: UploadReport): unknown {
+  const { upload: _u, issuance: _i, ...result } = report;
+  return result;
+}
+
+function submissionOf(report: UploadReport, item: ReviewItem | undefined): Submission {
+  const { upload } = report;
+  const r = 'methodology' in report ? report : undefined;
+  return {
+    uploadId: upload.uploadId,
+    projectId: upload.projectId,
+    createdAt: upload.receivedAt,
+    status: item ? 'pending-review' : 'rejected',
+    validation: report.status,
+    file: { key: upload.key, sha256: report.file.sha256, bytes: report.file.bytes, ...(upload.versionId ? { versionId: upload.versionId } : {}) },
+    ...(r ? { methodology: { key: r.methodology.key, hash: r.methodology.hash } } : {}),
+    ...(r?.period ? { period: r.period } : {}),
+    ...(r?.totals ? { er: r.totals.ER } : {}),
+    ...(item ? { issuance: item.issuance, resultKey: item.resultKey, reviewItem: item } : {}),
+    reportKey: BUCKET_LAYOUT.reportJson(upload.projectId, upload.uploadId),
+  };
+}
+
+/** SHA-256 and size of an object, streamed (for rejections that never reach the calculation). */
+async function hashObject(store: MonitoringStore, key: string, versionId?: string): Promise<{ sha256: string; bytes: number }> {
+  const tracked = await store.open(key, versionId);
+  const sha = createHash('sha256');
+  let bytes = 0;
+  try {
+    for await (const chunk of tracked.source) {
+      sha.update(chunk);
+      bytes += chunk.length;
+    }
+  } catch (error) {
+    throw new PortError(`Reading s3 object ${key} failed mid-stream`, error);
+  }
+  return { sha256: sha.digest('hex'), bytes };
+}

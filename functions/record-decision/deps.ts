@@ -1,0 +1,22 @@
+import { createAwsClients } from '../shared/aws/clients.ts';
+import { dynamoSubmissions } from '../shared/aws/dynamo-repositories.ts';
+import { dynamoLedgerStore } from '../shared/aws/ledger-store.ts';
+import { s3ReportStore } from '../shared/aws/s3-stores.ts';
+import { readEnv } from '../shared/env.ts';
+import { createObservability } from '../shared/observability.ts';
+import { ENV } from '../shared/resources.ts';
+import type { DecisionDeps } from './record.ts';
+
+export function createDeps(): DecisionDeps {
+  const env = readEnv([ENV.bucket, ENV.submissionsTable, ENV.ledgerTable]);
+  const { s3, ddb } = createAwsClients();
+  const { logger, metrics } = createObservability('record-decision');
+  return {
+    submissions: dynamoSubmissions(ddb, env[ENV.submissionsTable]),
+    ledger: dynamoLedgerStore(ddb, env[ENV.ledgerTable]),
+    reports: s3ReportStore(s3, env[ENV.bucket]),
+    now: () => new Date(),
+    logger,
+    metrics,
+  };
+}

@@ -1,0 +1,66 @@
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PortError } from '../../../core/errors.ts';
+import type { MonitoringStore, ObjectHead, ReportStore, TrackedSource } from '../ports.ts';
+import { isNotFound, port } from './errors.ts';
+
+/** Monitoring uploads in S3: HeadObject, and GetObject streamed chunk by chunk. */
+export function s3MonitoringStore(s3: S3Client, bucket: string): MonitoringStore {
+  return {
+    async head(key): Promise<ObjectHead | undefined> {
+      try {
+        const r = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return { bytes: r.ContentLength ?? 0, ...(r.VersionId && r.VersionId !== 'null' ? { versionId: r.VersionId } : {}), metadata: Object.fromEntries(Object.entries(r.Metadata ?? {}).map(([k, v]) => [k.toLowerCase(), v])) };
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw new PortError(`HeadObject s3://${bucket}/${key} failed`, error);
+      }
+    },
+    async open(key, versionId): Promise<TrackedSource> {
+      const r = await port(`GetObject s3://${bucket}/${key}`, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) })));
+      if (!r.Body) throw new PortError(`GetObject s3://${bucket}/${key} returned no body`, undefined);
+      return trackSource(r.Body as unknown as AsyncIterable<Uint8Array>);
+    },
+  };
+}
+
+/** Wraps a byte stream so a read failure (network, 5xx mid-stream) can be told from bad data. */
+export function trackSource(body: AsyncIterable<Uint8Array>): TrackedSource {
+  let failure: unknown;
+  const source = (async function* () {
+    try {
+      for await (const chunk of body) yield chunk;
+    } catch (error) {
+      failure = error ?? new Error('stream failed');
+      throw error;
+    }
+  })();
+  return { source, failure: () => failure };
+}
+
+/** Reports and results in S3 (JSON and text objects). */
+export function s3ReportStore(s3: S3Client, bucket: string): ReportStore {
+  const put = (key: string, body: string, contentType: string) => port(`PutObject s3://${bucket}/${key}`, () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }))).then(() => undefined);
+  return {
+    putJson: (key, value) => put(key, `${JSON.stringify(value, null, 2)}\n`, 'application/json'),
+    putText: (key, text) => put(key, text, 'text/plain; charset=utf-8'),
+    async exists(key) {
+      try {
+        await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return true;
+      } catch (error) {
+        if (isNotFound(error)) return false;
+        throw new PortError(`HeadObject s3://${bucket}/${key} failed`, error);
+      }
+    },
+    async getJson<T>(key: string): Promise<T | undefined> {
+      try {
+        const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const text = await r.Body!.transformToString('utf-8');
+        return JSON.parse(text) as T;
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw new PortError(`GetObject s3://${bucket}/${key} failed`, error);
+      }
+    },
+  };
+}

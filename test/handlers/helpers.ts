@@ -1,0 +1,90 @@
+import type { SQSEvent } from 'aws-lambda';
+import type { Decision } from '../../core/review/schemas.ts';
+import type { Submission } from '../../core/review/submission.ts';
+import type { Log, MetricSink } from '../../functions/shared/observability.ts';
+import type { ReportStore, SubmissionsRepository } from '../../functions/shared/ports.ts';
+
+export function sqsEvent(...bodies: string[]): SQSEvent {
+  return {
+    Records: bodies.map((body, i) => ({
+      messageId: `m-${i + 1}`,
+      receiptHandle: `rh-${i + 1}`,
+      body,
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:IngestQueue',
+      awsRegion: 'us-east-1',
+    })),
+  };
+}
+
+/** The body S3 puts on the queue for an object-created event (key URL-encoded as S3 does). */
+export const s3EventBody = (key: string, bucket = 'monitoring') =>
+  JSON.stringify({ Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: bucket }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'), size: 1 } } }] });
+
+export function recordingLog(): Log & { lines: { level: string; message: string; extra: object[] }[] } {
+  const lines: { level: string; message: string; extra: object[] }[] = [];
+  const at = (level: string) => (message: string, ...extra: object[]) => void lines.push({ level, message, extra });
+  return { lines, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+export function recordingMetrics(): MetricSink & { counts: Record<string, number> } {
+  const counts: Record<string, number> = {};
+  return { counts, count: (name, value = 1) => void (counts[name] = (counts[name] ?? 0) + value), flush: () => undefined };
+}
+
+/** Submissions with the DynamoDB adapter's conditional semantics (functions/shared/aws/dynamo-repositories.ts). */
+export class FakeSubmissions implements SubmissionsRepository {
+  readonly items = new Map<string, Submission>();
+  private tick = async () => {
+    for (let i = 0; i < Math.floor(Math.random() * 3); i++) await new Promise((r) => setImmediate(r));
+  };
+  async get(uploadId: string) {
+    await this.tick();
+    const s = this.items.get(uploadId);
+    return s ? structuredClone(s) : undefined;
+  }
+  async create(s: Submission) {
+    await this.tick();
+    if (this.items.has(s.uploadId)) return false;
+    this.items.set(s.uploadId, structuredClone(s));
+    return true;
+  }
+  async markQueued(uploadId: string, at: string) {
+    const s = this.items.get(uploadId);
+    if (s) this.items.set(uploadId, { ...s, queuedAt: at });
+  }
+  async claimDecision(uploadId: string, decision: Decision, at: string) {
+    await this.tick();
+    const s = this.items.get(uploadId);
+    if (!s || s.decision || s.status !== 'pending-review') return false;
+    this.items.set(uploadId, { ...s, decision: structuredClone(decision), updatedAt: at });
+    return true;
+  }
+  async finalise(uploadId: string, u: Parameters<SubmissionsRepository['finalise']>[1]) {
+    await this.tick();
+    const s = this.items.get(uploadId);
+    if (!s || (s.status !== 'pending-review' && s.status !== u.status)) return false;
+    this.items.set(uploadId, { ...s, status: u.status, updatedAt: u.at, ...(u.ledger ? { ledger: u.ledger } : {}), ...(u.statusReason ? { statusReason: u.statusReason } : {}) });
+    return true;
+  }
+}
+
+export class FakeReports implements ReportStore {
+  readonly objects = new Map<string, string>();
+  async putJson(key: string, value: unknown) {
+    this.objects.set(key, JSON.stringify(value));
+  }
+  async putText(key: string, text: string) {
+    this.objects.set(key, text);
+  }
+  async exists(key: string) {
+    return this.objects.has(key);
+  }
+  async getJson<T>(key: string) {
+    const t = this.objects.get(key);
+    return t === undefined ? undefined : (JSON.parse(t) as T);
+  }
+}
