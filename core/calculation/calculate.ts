@@ -3,18 +3,21 @@ import { ConfigError, GwpNotDefinedError } from '../errors.ts';
 import { gwpOf, type ResolvedGwp } from '../gases/gwp.ts';
 import { findGas } from '../gases/gases.ts';
 import { selectGwpSet, type GwpChoice, type Period } from '../mechanisms/mechanisms.ts';
-import type { Methodology } from '../methodology/define-methodology.ts';
-import { toBigNumber, isBigNumber, type BigNumber } from '../methodology/equations.ts';
+import type { CompiledEquation, Methodology } from '../methodology/define-methodology.ts';
+import { compileFloatSlots, toBigNumber, isBigNumber, UNSET, type BigNumber, type SlotScope } from '../methodology/equations.ts';
 import type { MethodologyRegistry } from '../methodology/registry.ts';
 import type { Project } from '../project/project.ts';
 import { readRecords, detectFormat } from '../readers/read-records.ts';
-import type { ByteSource, Cell, MonitoringFormat } from '../readers/types.ts';
+import type { ByteSource, Cell, MonitoringFormat, ReaderEvent } from '../readers/types.ts';
+import { csvFastPath, pumpCsv } from '../readers/csv.ts';
 import { DiagnosticCollector, showValue, type Diagnostic } from '../validation/diagnostic.ts';
 import type { DiagnosticCode } from '../validation/codes.ts';
 import { CompensatedSum } from './compensated-sum.ts';
 import { CalibrationRule, IntervalTracker } from './qaqc.ts';
 import { conversionFactor } from '../units/units.ts';
-import { parseNumberCell } from '../methodology/columns.ts';
+import { fastColumnOf, isPlainMonitoringRow, parseNumberBytes, parseNumberCell, parseTimestampBytes, type FastColumn } from '../methodology/columns.ts';
+
+const latin1 = new TextDecoder('latin1');
 import type { CalculationResult, GasBreakdown, TraceEntry } from './result.ts';
 import { Dec, decimalFromFloat, reportQuantity, roundWhole, ROUNDING_POLICIES } from './rounding.ts';
 
@@ -132,13 +135,34 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   }
 
   // Row scope: constants first (project parameters, fixed parameters, GWPs), then per-row values.
+  // The row equations read it as an array of slots (one per symbol; see compileFloatSlots); the
+  // Map keeps the constants for the period scope.
   const rowScope = new Map<string, number | boolean>();
+  const enumColumns = methodology.columns.filter((c) => c.meta.kind === 'enum');
+  const inputColumns = methodology.rowInputs;
+  const flagName = (c: string, v: string) => `${c}_${v.replace(/[^A-Za-z0-9]/g, '_')}`;
+  const slotOf = new Map<string, number>();
+  const addSlot = (name: string) => {
+    if (!slotOf.has(name)) slotOf.set(name, slotOf.size);
+  };
+  for (const symbol of methodology.projectSymbols.keys()) addSlot(symbol);
+  for (const name of Object.keys(methodology.parameters)) addSlot(name);
+  for (const symbol of methodology.gwpSymbols.keys()) addSlot(symbol);
+  for (const c of inputColumns) addSlot(c);
+  for (const c of enumColumns) for (const v of c.meta.values ?? []) addSlot(flagName(c.name, v));
+  for (const eq of methodology.rowEquations) addSlot(eq.symbol);
+  const slots: SlotScope = new Array<unknown>(slotOf.size).fill(UNSET);
+  const setConstant = (symbol: string, value: number | boolean) => {
+    rowScope.set(symbol, value);
+    const i = slotOf.get(symbol);
+    if (i !== undefined) slots[i] = value;
+  };
   for (const [symbol, ps] of methodology.projectSymbols) {
     const v = parameters[ps.field];
-    if (ps.kind === 'enum-flag') rowScope.set(symbol, v === ps.option);
-    else if (typeof v === 'number' || typeof v === 'boolean') rowScope.set(symbol, v);
+    if (ps.kind === 'enum-flag') setConstant(symbol, v === ps.option);
+    else if (typeof v === 'number' || typeof v === 'boolean') setConstant(symbol, v);
   }
-  for (const [name, p] of Object.entries(methodology.parameters)) rowScope.set(name, p.value);
+  for (const [name, p] of Object.entries(methodology.parameters)) setConstant(name, p.value);
 
   const period = input.period;
   const periodFrom = period ? dayStart(period.start) : -Infinity;
@@ -168,7 +192,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     }
     for (const [symbol, gas] of methodology.gwpSymbols) {
       const v = gwpValues.get(gas);
-      if (v) rowScope.set(symbol, Number(v.value));
+      if (v) setConstant(symbol, Number(v.value));
     }
     return ok;
   };
@@ -178,13 +202,40 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   const sums = new Map<string, CompensatedSum>();
   const summed = [...methodology.columns.filter((c) => c.meta.kind === 'number').map((c) => c.name), ...methodology.rowEquations.map((e) => e.symbol)];
   for (const s of summed) sums.set(s, new CompensatedSum());
-  const enumColumns = methodology.columns.filter((c) => c.meta.kind === 'enum');
-  const inputColumns = methodology.rowInputs;
+  const sumList = [...sums].map(([s, sum]) => ({ slot: slotOf.get(s)!, sum }));
   const required = methodology.columns.filter((c) => !c.meta.optional).map((c) => c.name);
   const known = new Set(methodology.columns.map((c) => c.name));
 
   const calibration = new CalibrationRule(project.meters ?? [], new Map(methodology.columns.map((c) => [c.name, c.meta])));
   const intervals = methodology.monitoringIntervalMinutes ? new IntervalTracker(methodology.monitoringIntervalMinutes * 60_000) : undefined;
+
+  // Row equations and checks compiled over the slots (same results as mathjs: see equations.ts).
+  const mapOfSlots = () => {
+    const m = new Map<string, number | boolean>();
+    for (const [name, i] of slotOf) if (slots[i] !== UNSET) m.set(name, slots[i] as number | boolean);
+    return m;
+  };
+  const slotted = (c: { parsed: CompiledEquation['parsed']; float?: CompiledEquation['float'] }): ((s: SlotScope) => number | boolean) => compileFloatSlots(c.parsed, slotOf) ?? (() => c.float!(mapOfSlots()));
+  const rowEquations = methodology.rowEquations.map((eq) => ({ eq, slot: slotOf.get(eq.symbol)!, run: slotted(eq) }));
+  const rowChecks = methodology.rowChecks.map((check) => ({ check, run: slotted(check) }));
+  /** CalibrationRule adjusts readings through a Map interface; this one reads and writes the slots. */
+  const slotMap = {
+    get: (k: string) => {
+      const i = slotOf.get(k);
+      return i === undefined || slots[i] === UNSET ? undefined : slots[i];
+    },
+    set: (k: string, v: number | boolean) => {
+      slots[slotOf.get(k)!] = v;
+      return slotMap;
+    },
+  } as unknown as Map<string, number | boolean>;
+
+  // The monitoring columns in schema order: where each value goes once a row is valid.
+  const columnOrder = methodology.columns.map((c) => c.name);
+  const timeIndex = columnOrder.indexOf(methodology.timeColumn);
+  const inputIndex = inputColumns.map((c) => ({ index: columnOrder.indexOf(c), slot: slotOf.get(c)! }));
+  const flagIndex = enumColumns.map((c) => ({ index: columnOrder.indexOf(c.name), flags: (c.meta.values ?? []).map((v) => ({ v, slot: slotOf.get(flagName(c.name, v))! })) }));
+  const values: unknown[] = new Array<unknown>(columnOrder.length).fill(undefined);
 
   /** Columns the file states in another compatible unit: factor to the methodology's unit. */
   const converted = new Map<string, number>();
@@ -203,7 +254,118 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     }
   };
 
-  for await (const event of readRecords(hashed, { fileName, format })) {
+  /** A row whose cells passed the monitoring schema; `values` holds them in `columnOrder`. */
+  const acceptValues = (rowNumber: number, line: number): void => {
+    const t = values[timeIndex] as number;
+    if (t < periodFrom || t >= periodTo) {
+      rejectRow(rowNumber);
+      diag({ severity: 'error', code: 'period.outside', message: `Row ${rowNumber}: ${new Date(t).toISOString()} is outside the monitoring period ${period!.start} – ${period!.end}; remove the row or upload it with its own period.`, location: { file: fileName, row: rowNumber, line, column: methodology.timeColumn } });
+      return;
+    }
+    if (intervals && !intervals.add(t)) {
+      rejectRow(rowNumber);
+      diag({ severity: 'error', code: 'period.duplicate_timestamp', message: `Row ${rowNumber}: another row already has a reading for the ${methodology.monitoringIntervalMinutes}-minute interval of ${new Date(t).toISOString()}; remove the duplicate so no quantity is counted twice.`, location: { file: fileName, row: rowNumber, line, column: methodology.timeColumn } });
+      return;
+    }
+    for (let k = 0; k < inputIndex.length; k++) slots[inputIndex[k]!.slot] = values[inputIndex[k]!.index];
+    if (calibration.active) calibration.apply(t, slotMap);
+    for (const f of flagIndex) for (const { v, slot } of f.flags) slots[slot] = values[f.index] === v;
+
+    let ok = true;
+    for (let k = 0; k < rowEquations.length; k++) {
+      const { eq, slot, run } = rowEquations[k]!;
+      let v: number | boolean;
+      try {
+        v = run(slots);
+      } catch (e) {
+        diag({ severity: 'error', code: 'equation.error', message: `Row ${rowNumber}: equation ${eq.symbol} (${eq.ref}) could not be evaluated: ${(e as Error).message}.`, location: { file: fileName, row: rowNumber, line }, ref: eq.ref });
+        ok = false;
+        break;
+      }
+      if (typeof v === 'number' && !Number.isFinite(v)) {
+        diag({ severity: 'error', code: 'equation.non_finite', message: `Row ${rowNumber}: equation ${eq.symbol} = ${eq.expr} (${eq.ref}) gives ${v}; check the inputs of this row (a zero divisor?).`, location: { file: fileName, row: rowNumber, line }, ref: eq.ref });
+        ok = false;
+        break;
+      }
+      slots[slot] = v;
+    }
+    if (ok) {
+      for (let k = 0; k < rowChecks.length; k++) {
+        const { check, run } = rowChecks[k]!;
+        if (run(slots) === true) continue;
+        const severity = check.severity ?? 'error';
+        diag({ severity, code: 'row.check_failed', message: `Row ${rowNumber}: ${check.message} (check ${check.id}, ${check.ref}).`, location: { file: fileName, row: rowNumber, line }, ref: check.ref });
+        if (severity === 'error') ok = false;
+      }
+    }
+    if (!ok) {
+      rejectRow(rowNumber);
+      return;
+    }
+    accepted++;
+    if (t < firstTime) firstTime = t;
+    if (t > lastTime) lastTime = t;
+    for (let k = 0; k < sumList.length; k++) {
+      const { slot, sum } = sumList[k]!;
+      const v = slots[slot];
+      sum.add(typeof v === 'boolean' ? (v ? 1 : 0) : (v as number));
+    }
+  };
+
+  /**
+   * The CSV fast path (core/readers/csv.ts pumpCsv): cells straight from the bytes. A column built
+   * with column.number / column.timestamp is parsed by the byte parsers; any other column by its own
+   * zod schema (an absent one once, up front). A cell the fast parsers do not accept sends the whole
+   * row back as an ordinary record event, so zod reports it exactly as before.
+   */
+  type Plan = { readonly field: number; readonly fast?: FastColumn; readonly schema: { safeParse(v: unknown): { success: boolean; data?: unknown } }; readonly absent?: unknown };
+  let plan: Plan[] | undefined;
+  const buildPlan = (columns: readonly string[]): Plan[] | undefined => {
+    if (!isPlainMonitoringRow(methodology.monitoring)) return undefined;
+    const shape = (methodology.monitoring as unknown as { shape: Record<string, Plan['schema']> }).shape;
+    const out: Plan[] = [];
+    for (const name of columnOrder) {
+      const schema = shape[name]!;
+      const field = columns.indexOf(name);
+      const fast = fastColumnOf(schema);
+      if (field === -1) {
+        const r = schema.safeParse(undefined);
+        if (!r.success) return undefined;
+        out.push({ field, schema, absent: r.data });
+      } else out.push({ field, schema, ...(fast ? { fast } : {}) });
+    }
+    return out;
+  };
+  const fastRow = (rowNumber: number, line: number, bytes: Uint8Array, starts: Int32Array, ends: Int32Array): boolean => {
+    if (!plan) return false;
+    for (let j = 0; j < plan.length; j++) {
+      const p = plan[j]!;
+      const f = p.field;
+      if (f === -1) {
+        values[j] = p.absent;
+        continue;
+      }
+      const fast = p.fast;
+      if (fast === undefined) {
+        const r = p.schema.safeParse(latin1.decode(bytes.subarray(starts[f], ends[f])));
+        if (!r.success) return false;
+        values[j] = r.data;
+      } else if (fast.kind === 'number') {
+        const v = parseNumberBytes(bytes, starts[f]!, ends[f]!);
+        if (v === undefined || (fast.min !== undefined && v < fast.min) || (fast.max !== undefined && v > fast.max)) return false;
+        values[j] = v;
+      } else {
+        const v = parseTimestampBytes(bytes, starts[f]!, ends[f]!);
+        if (v === undefined) return false;
+        values[j] = v;
+      }
+    }
+    total++;
+    acceptValues(rowNumber, line);
+    return true;
+  };
+
+  const onEvent = (event: ReaderEvent): void => {
     if (event.kind === 'diagnostic') {
       diagnostics.add(event.diagnostic);
       if (event.diagnostic.code.startsWith('file.')) fatal = true;
@@ -211,7 +373,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
         total++;
         rejectRow(event.diagnostic.location.row);
       }
-      continue;
+      return;
     }
     if (event.kind === 'header') {
       const present = new Set(event.columns);
@@ -231,15 +393,15 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
         } else diag({ severity: 'error', code: 'header.unknown_unit', message: `Column ${c} is stated in "${unit}", which cannot be used: ${conversion.problem}. State it in ${meta.unit} or a compatible unit (e.g. kWh for MWh).`, location: { file: fileName, column: c }, actual: String(unit), expected: meta.unit });
       }
       headerOk = missing.length === 0 && diagnostics.errors === 0;
-      continue;
+      plan = headerOk && converted.size === 0 ? buildPlan(event.columns) : undefined;
+      return;
     }
     // A record.
     total++;
     if (!headerOk) {
       rejectRow(event.row);
-      continue;
+      return;
     }
-    const loc = { file: fileName, row: event.row, line: event.line };
     let cells = event.cells;
     if (converted.size) {
       const copy: Record<string, Cell> = { ...cells };
@@ -252,6 +414,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     const parsed = methodology.monitoring.safeParse(cells);
     if (!parsed.success) {
       rejectRow(event.row);
+      const loc = { file: fileName, row: event.row, line: event.line };
       for (const issue of parsed.error.issues) {
         const column = String(issue.path[0] ?? '');
         const params = (issue as { params?: { code?: DiagnosticCode; expected?: string } }).params;
@@ -265,61 +428,15 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
           ...(params?.expected ? { expected: params.expected } : {}),
         });
       }
-      continue;
+      return;
     }
     const row = parsed.data as Record<string, unknown>;
-    const t = row[methodology.timeColumn] as number;
-    if (t < periodFrom || t >= periodTo) {
-      rejectRow(event.row);
-      diag({ severity: 'error', code: 'period.outside', message: `Row ${event.row}: ${new Date(t).toISOString()} is outside the monitoring period ${period!.start} – ${period!.end}; remove the row or upload it with its own period.`, location: { ...loc, column: methodology.timeColumn } });
-      continue;
-    }
-    if (intervals && !intervals.add(t)) {
-      rejectRow(event.row);
-      diag({ severity: 'error', code: 'period.duplicate_timestamp', message: `Row ${event.row}: another row already has a reading for the ${methodology.monitoringIntervalMinutes}-minute interval of ${new Date(t).toISOString()}; remove the duplicate so no quantity is counted twice.`, location: { ...loc, column: methodology.timeColumn } });
-      continue;
-    }
-    for (const c of inputColumns) rowScope.set(c, row[c] as number | boolean);
-    if (calibration.active) calibration.apply(t, rowScope);
-    for (const c of enumColumns) for (const v of c.meta.values ?? []) rowScope.set(`${c.name}_${v.replace(/[^A-Za-z0-9]/g, '_')}`, row[c.name] === v);
+    for (let j = 0; j < columnOrder.length; j++) values[j] = row[columnOrder[j]!];
+    acceptValues(event.row, event.line);
+  };
 
-    let ok = true;
-    for (const eq of methodology.rowEquations) {
-      let v: number | boolean;
-      try {
-        v = eq.float!(rowScope);
-      } catch (e) {
-        diag({ severity: 'error', code: 'equation.error', message: `Row ${event.row}: equation ${eq.symbol} (${eq.ref}) could not be evaluated: ${(e as Error).message}.`, location: loc, ref: eq.ref });
-        ok = false;
-        break;
-      }
-      if (typeof v === 'number' && !Number.isFinite(v)) {
-        diag({ severity: 'error', code: 'equation.non_finite', message: `Row ${event.row}: equation ${eq.symbol} = ${eq.expr} (${eq.ref}) gives ${v}; check the inputs of this row (a zero divisor?).`, location: loc, ref: eq.ref });
-        ok = false;
-        break;
-      }
-      rowScope.set(eq.symbol, v);
-    }
-    if (ok) {
-      for (const check of methodology.rowChecks) {
-        if (check.float!(rowScope) === true) continue;
-        const severity = check.severity ?? 'error';
-        diag({ severity, code: 'row.check_failed', message: `Row ${event.row}: ${check.message} (check ${check.id}, ${check.ref}).`, location: loc, ref: check.ref });
-        if (severity === 'error') ok = false;
-      }
-    }
-    if (!ok) {
-      rejectRow(event.row);
-      continue;
-    }
-    accepted++;
-    if (t < firstTime) firstTime = t;
-    if (t > lastTime) lastTime = t;
-    for (const [s, sum] of sums) {
-      const v = rowScope.get(s);
-      sum.add(typeof v === 'boolean' ? (v ? 1 : 0) : (v as number));
-    }
-  }
+  if (format === 'csv' && csvFastPath.enabled) await pumpCsv(hashed, { fileName, format }, { event: onEvent, row: fastRow });
+  else for await (const event of readRecords(hashed, { fileName, format })) onEvent(event);
 
   if (!fatal && total === 0 && diagnostics.errors === 0) diag({ severity: 'error', code: 'file.no_records', source: 'core/readers', message: `${fileName} has no data rows.`, location: { file: fileName } });
 

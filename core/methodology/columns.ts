@@ -43,9 +43,12 @@ const THOUSANDS = /^[+-]?[1-9]\d{0,2}(?:[,. '\u00a0\u202f]\d{3})+(?:[.,]\d+)?$/;
 /** Larger than any physical monitoring quantity; guards against 1e308 and friends. */
 const MAX_MAGNITUDE = 1e15;
 
+/** " MWh" after a number; nothing for dimensionless units ("1", "-"), so no "above 1 1". */
+const withUnit = (unit: string) => (unit === '1' || unit === '-' || unit === '' ? '' : ` ${unit}`);
+
 function expectedNumber(unit: string, min?: number, max?: number): string {
   const range = min !== undefined && max !== undefined ? ` between ${min} and ${max}` : min !== undefined ? ` ≥ ${min}` : max !== undefined ? ` ≤ ${max}` : '';
-  return `a number${range} (${unit})`;
+  return `a number${range}${unit === '1' || unit === '-' || unit === '' ? ' (dimensionless)' : ` (${unit})`}`;
 }
 
 /** Parses a cell into a finite number, or returns the diagnostic code that explains why not. */
@@ -73,15 +76,114 @@ const NUMBER_MESSAGES: Partial<Record<DiagnosticCode, string>> = {
   'row.thousands_separator': 'contains a thousands separator: remove it',
 };
 
+// ---------------------------------------------------------------------------------------------
+// Fast paths: parsing plain cells straight from ASCII bytes, for the CSV hot loop.
+
+/**
+ * How a column built here can be checked without zod when its cell is plainly valid: the engine
+ * parses the bytes itself and asks zod only about cells the fast parser does not accept (zod then
+ * reports them with the usual diagnostics). Only schemas made by {@link column}`.number` and
+ * `.timestamp` carry one.
+ */
+export type FastColumn = { readonly kind: 'number'; readonly min?: number; readonly max?: number } | { readonly kind: 'timestamp' };
+const fastColumns = new WeakMap<object, FastColumn>();
+const plainRows = new WeakSet<object>();
+
+/** The fast-path description of a column schema, if it was built by `column.number` / `column.timestamp`. */
+export function fastColumnOf(schema: unknown): FastColumn | undefined {
+  return typeof schema === 'object' && schema !== null ? fastColumns.get(schema) : undefined;
+}
+
+/** True for a row schema made by {@link monitoringRow} (a plain object: each cell checked on its own). */
+export function isPlainMonitoringRow(schema: unknown): boolean {
+  return typeof schema === 'object' && schema !== null && plainRows.has(schema);
+}
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/**
+ * Parses `bytes[start .. end)` when it is a plain decimal (`[+-]digits[.digits]`, at most 15
+ * digits, no spaces, no exponent) and returns exactly `Number(text)`; otherwise `undefined` (ask
+ * {@link parseNumberCell}). Exact because an integer below 2^53 divided by a power of ten up to
+ * 10^22 is one correctly rounded IEEE operation (Clinger's fast path), as `Number()` is.
+ */
+export function parseNumberBytes(bytes: Uint8Array, start: number, end: number): number | undefined {
+  let i = start;
+  let negative = false;
+  let c = bytes[i];
+  if (c === 45 /* - */ || c === 43 /* + */) {
+    negative = c === 45;
+    i++;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let scale = 0;
+  let point = false;
+  for (; i < end; i++) {
+    c = bytes[i]!;
+    const d = c - 48;
+    if (d >= 0 && d <= 9) {
+      mantissa = mantissa * 10 + d;
+      digits++;
+      if (point) scale++;
+    } else if (c === 46 /* . */ && !point) point = true;
+    else return undefined;
+  }
+  if (digits === 0 || digits > 15) return undefined;
+  const v = scale === 0 ? mantissa : mantissa / POW10[scale]!;
+  return negative ? -v : v;
+}
+
+const DAYS_BEFORE_MONTH = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+const digit2 = (b: Uint8Array, i: number): number => {
+  const a = b[i]! - 48;
+  const c = b[i + 1]! - 48;
+  return a >= 0 && a <= 9 && c >= 0 && c <= 9 ? a * 10 + c : -1;
+};
+
+/**
+ * Parses `bytes[start .. end)` when it is exactly `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DD` with a
+ * real calendar date and time, and returns what {@link parseTimestampCell} returns for it (epoch
+ * ms); otherwise `undefined` (ask {@link parseTimestampCell}).
+ */
+export function parseTimestampBytes(bytes: Uint8Array, start: number, end: number): number | undefined {
+  const n = end - start;
+  if (n !== 20 && n !== 10) return undefined;
+  const y1 = digit2(bytes, start);
+  const y2 = digit2(bytes, start + 2);
+  const month = digit2(bytes, start + 5);
+  const day = digit2(bytes, start + 8);
+  if (y1 < 0 || y2 < 0 || month < 1 || month > 12 || day < 1 || bytes[start + 4] !== 45 || bytes[start + 7] !== 45) return undefined;
+  const year = y1 * 100 + y2;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const monthDays = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  if (day > monthDays) return undefined;
+  let ms = 0;
+  if (n === 20) {
+    const hh = digit2(bytes, start + 11);
+    const mi = digit2(bytes, start + 14);
+    const ss = digit2(bytes, start + 17);
+    if (bytes[start + 10] !== 84 /* T */ || bytes[start + 13] !== 58 || bytes[start + 16] !== 58 || bytes[start + 19] !== 90 /* Z */) return undefined;
+    if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return undefined;
+    ms = ((hh * 60 + mi) * 60 + ss) * 1000;
+  }
+  // Days since 1970-01-01 in the proleptic Gregorian calendar (what Date uses).
+  const y = year - 1;
+  const days = 365 * (year - 1970) + (Math.floor(y / 4) - Math.floor(y / 100) + Math.floor(y / 400)) - 477 + DAYS_BEFORE_MONTH[month]! + (month > 2 && leap ? 1 : 0) + day - 1;
+  return days * 86_400_000 + ms;
+}
+
 function number(spec: { unit: string; description: string; min?: number; max?: number; side?: ColumnMeta['side'] }) {
   const expected = expectedNumber(spec.unit, spec.min, spec.max);
   const schema = z.custom<Cell | undefined>(() => true).transform((cell, ctx): number => {
     const parsed = parseNumberCell(cell);
     if (typeof parsed !== 'number') return fail(ctx, cell, parsed, `${NUMBER_MESSAGES[parsed] ?? 'is invalid'}; expected ${expected}`, expected);
-    if (spec.min !== undefined && parsed < spec.min) return fail(ctx, cell, 'row.below_minimum', `is below ${spec.min} ${spec.unit}`, expected);
-    if (spec.max !== undefined && parsed > spec.max) return fail(ctx, cell, 'row.above_maximum', `is above ${spec.max} ${spec.unit}`, expected);
+    if (spec.min !== undefined && parsed < spec.min) return fail(ctx, cell, 'row.below_minimum', `is below ${spec.min}${withUnit(spec.unit)}`, expected);
+    if (spec.max !== undefined && parsed > spec.max) return fail(ctx, cell, 'row.above_maximum', `is above ${spec.max}${withUnit(spec.unit)}`, expected);
     return parsed;
   });
+  fastColumns.set(schema, { kind: 'number', ...(spec.min !== undefined ? { min: spec.min } : {}), ...(spec.max !== undefined ? { max: spec.max } : {}) });
   return schema.register(columnRegistry, { kind: 'number', ...spec });
 }
 
@@ -122,6 +224,7 @@ function timestamp(spec: { description: string }) {
     }
     return parsed;
   });
+  fastColumns.set(schema, { kind: 'timestamp' });
   return schema.register(columnRegistry, { kind: 'timestamp', unit: '-', description: spec.description });
 }
 
@@ -171,7 +274,9 @@ export const column = { number, timestamp, boolean, oneOf, optional };
 
 /** A monitoring row: the methodology's symbols as column names, every column built with {@link column}. */
 export function monitoringRow<S extends Record<string, z.ZodType>>(shape: S) {
-  return z.object(shape);
+  const schema = z.object(shape);
+  plainRows.add(schema);
+  return schema;
 }
 
 /** Reads the metadata of each column of a monitoring row schema (in declaration order). */

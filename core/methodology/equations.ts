@@ -29,6 +29,7 @@ import {
   bignumberDependencies,
   type MathNode,
   type EvalFunction,
+  type BigNumber as MathBigNumber,
 } from 'mathjs';
 
 /**
@@ -78,7 +79,7 @@ const floatMath = lockedDown('number');
 const decimalMath = lockedDown('BigNumber');
 
 /** mathjs BigNumber (a decimal.js clone with 34 digits) used in period scope. */
-export type BigNumber = import('mathjs').BigNumber;
+export type BigNumber = MathBigNumber;
 export const toBigNumber = (value: string | number): BigNumber => decimalMath.bignumber(typeof value === 'number' ? String(value) : value) as BigNumber;
 export const isBigNumber = (x: unknown): x is BigNumber => typeof x === 'object' && x !== null && (x as { isBigNumber?: boolean }).isBigNumber === true;
 
@@ -160,4 +161,201 @@ export function compileDecimal(parsed: ParsedExpression): DecimalEvaluator {
 /** LaTeX of an expression, from the same parse tree that runs (for `mrv methodology doc`). */
 export function toTex(parsed: ParsedExpression): string {
   return parsed.node.toTex({ parenthesis: 'keep', implicit: 'hide' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Slot compilation: the per-row hot path without mathjs's Map lookups and typed-function dispatch.
+
+/** Marks a slot whose symbol is not in the scope (mathjs: `Undefined symbol …`). */
+export const UNSET: unique symbol = Symbol('unset');
+
+/**
+ * A row scope as an array: every symbol the row equations may read has a fixed slot (its index);
+ * {@link UNSET} means "not in the scope". Any other value is what a Map scope would hold.
+ */
+export type SlotScope = unknown[];
+
+/** A compiled float expression over a {@link SlotScope}. Same results and errors as {@link compileFloat}. */
+export type SlotEvaluator = (scope: SlotScope) => number | boolean;
+
+type Closure = (s: SlotScope) => unknown;
+
+/** Thrown inside a slot closure when it meets something only mathjs itself handles the same way. */
+const DEFER: unique symbol = Symbol('defer to mathjs');
+
+/** mathjs's `nearlyEqual` for numbers (utils/number.js) with the instance's relTol / absTol. */
+function makeNearlyEqual(relTol: number, absTol: number) {
+  return (a: number, b: number): boolean => {
+    if (Number.isNaN(a) || Number.isNaN(b)) return false;
+    if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b;
+    if (a === b) return true;
+    return Math.abs(a - b) <= Math.max(relTol * Math.max(Math.abs(a), Math.abs(b)), absTol);
+  };
+}
+
+/**
+ * Compiles an expression that passed {@link parseExpression} into a tree of JS closures over a
+ * {@link SlotScope}: symbols become array reads, and operators on two numbers run inline with the
+ * exact mathjs number semantics (comparisons use mathjs's relative/absolute tolerance). Anything
+ * else (booleans in arithmetic, `pow`, the allowed functions) calls the same locked-down mathjs
+ * function that `evaluate` would call. When a closure meets an unset symbol or a condition that is
+ * not a number or boolean, the whole expression is re-evaluated by the mathjs compiled expression
+ * on a Map built from the slots, so results and error messages are those of {@link compileFloat}.
+ *
+ * The whitelist check is not repeated here; the input must be a {@link ParsedExpression}. Returns
+ * `undefined` for a tree it does not handle (then use {@link compileFloat}).
+ */
+export function compileFloatSlots(parsed: ParsedExpression, slots: ReadonlyMap<string, number>): SlotEvaluator | undefined {
+  const math = floatMath.math as unknown as Record<string, (...args: unknown[]) => unknown> & { config: () => { relTol?: number; absTol?: number } };
+  const config = math.config();
+  const near = makeNearlyEqual(config.relTol ?? 1e-12, config.absTol ?? 1e-15);
+  let ok = true;
+  const build = (node: MathNode): Closure => {
+    const n = node as unknown as { type: string; value?: unknown; name?: string; fn?: unknown; args?: MathNode[]; content?: MathNode; condition?: MathNode; trueExpr?: MathNode; falseExpr?: MathNode };
+    switch (n.type) {
+      case 'ConstantNode': {
+        const v = n.value;
+        return () => v;
+      }
+      case 'ParenthesisNode':
+        return build(n.content!);
+      case 'SymbolNode': {
+        const slot = slots.get(n.name!);
+        if (slot === undefined) {
+          ok = false;
+          return () => undefined;
+        }
+        return (s) => {
+          const v = s[slot];
+          if (v === UNSET) throw DEFER;
+          return v;
+        };
+      }
+      case 'ConditionalNode': {
+        const c = build(n.condition!);
+        const t = build(n.trueExpr!);
+        const f = build(n.falseExpr!);
+        return (s) => {
+          const v = c(s);
+          if (typeof v !== 'number' && typeof v !== 'boolean') throw DEFER;
+          return v ? t(s) : f(s);
+        };
+      }
+      case 'FunctionNode': {
+        const name = (n.fn as { name?: string } | undefined)?.name;
+        if (!name || slots.has(name) || !(ALLOWED_FUNCTIONS as readonly string[]).includes(name) || typeof math[name] !== 'function') {
+          ok = false;
+          return () => undefined;
+        }
+        const fn = math[name];
+        const args = n.args!.map(build);
+        if (args.length === 1) {
+          const a = args[0]!;
+          return (s) => fn(a(s));
+        }
+        if (args.length === 2) {
+          const a = args[0]!;
+          const b = args[1]!;
+          return (s) => fn(a(s), b(s));
+        }
+        return (s) => fn(...args.map((a) => a(s)));
+      }
+      case 'OperatorNode': {
+        const op = n.fn as string;
+        if (!ALLOWED_OPERATORS.has(op) || typeof math[op] !== 'function') {
+          ok = false;
+          return () => undefined;
+        }
+        const fn = math[op];
+        const args = n.args!.map(build);
+        if (args.length === 1) {
+          const a = args[0]!;
+          switch (op) {
+            case 'unaryMinus':
+              return (s) => {
+                const x = a(s);
+                return typeof x === 'number' ? -x : fn(x);
+              };
+            case 'unaryPlus':
+              return (s) => {
+                const x = a(s);
+                return typeof x === 'number' ? x : fn(x);
+              };
+            case 'not':
+              return (s) => {
+                const x = a(s);
+                return typeof x === 'number' || typeof x === 'boolean' ? !x : fn(x);
+              };
+            default:
+              return (s) => fn(a(s));
+          }
+        }
+        if (args.length !== 2) {
+          ok = false;
+          return () => undefined;
+        }
+        const a = args[0]!;
+        const b = args[1]!;
+        const num = (f: (x: number, y: number) => unknown): Closure => (s) => {
+          const x = a(s);
+          const y = b(s);
+          return typeof x === 'number' && typeof y === 'number' ? f(x, y) : fn(x, y);
+        };
+        const logic = (f: (x: unknown, y: unknown) => boolean): Closure => (s) => {
+          const x = a(s);
+          const y = b(s);
+          return (typeof x === 'number' || typeof x === 'boolean') && (typeof y === 'number' || typeof y === 'boolean') ? f(x, y) : fn(x, y);
+        };
+        switch (op) {
+          case 'add':
+            return num((x, y) => x + y);
+          case 'subtract':
+            return num((x, y) => x - y);
+          case 'multiply':
+            return num((x, y) => x * y);
+          case 'divide':
+            return num((x, y) => x / y);
+          case 'larger':
+            return num((x, y) => x > y && !near(x, y));
+          case 'largerEq':
+            return num((x, y) => x >= y || near(x, y));
+          case 'smaller':
+            return num((x, y) => x < y && !near(x, y));
+          case 'smallerEq':
+            return num((x, y) => x <= y || near(x, y));
+          case 'equal':
+            return num((x, y) => near(x, y));
+          case 'unequal':
+            return num((x, y) => !near(x, y));
+          case 'and':
+            return logic((x, y) => !!(x && y));
+          case 'or':
+            return logic((x, y) => !!(x || y));
+          default:
+            return (s) => fn(a(s), b(s));
+        }
+      }
+      default:
+        ok = false;
+        return () => undefined;
+    }
+  };
+  const root = build(parsed.node);
+  if (!ok) return undefined;
+  const reference = floatMath.compile(parsed.expr);
+  const names: string[] = [];
+  for (const [name, slot] of slots) names[slot] = name;
+  const slow = (s: SlotScope): number | boolean => {
+    const scope = new Map<string, unknown>();
+    for (let i = 0; i < names.length; i++) if (names[i] !== undefined && s[i] !== UNSET) scope.set(names[i]!, s[i]);
+    return reference.evaluate(scope) as number | boolean;
+  };
+  return (s) => {
+    try {
+      return root(s) as number | boolean;
+    } catch (e) {
+      if (e === DEFER) return slow(s);
+      throw e;
+    }
+  };
 }

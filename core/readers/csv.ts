@@ -12,15 +12,18 @@
  *   row number but do count as lines.
  * - Cells are the raw strings (no trimming, no coercion); an empty field is `''`.
  * - Units: see {@link parseHeader} (`name [unit]` / `name (unit)`) and {@link unitsRow}.
+ *
+ * Fast path: after the header, blocks of complete lines that are pure ASCII with no quote and no
+ * lone CR are cut directly in the bytes instead (see {@link pumpCsv}); the events are identical
+ * (test/unit/core/perf/csv-fast-path.test.ts).
  */
+import { isAscii } from 'node:buffer';
 import Papa from 'papaparse';
 import type { ByteSource, Cell, ReaderEvent, ReadOptions } from './types.ts';
 import {
-  decodeUtf8,
   diagnostic,
   emptyCells,
   encodingDiagnostic,
-  EncodingError,
   headerEvent,
   mergeUnits,
   parseHeader,
@@ -87,24 +90,105 @@ interface PapaResult {
   readonly meta: { readonly cursor: number };
 }
 
+/**
+ * Receives the reader's output in file order, synchronously while the bytes are cut (see
+ * {@link pumpCsv}). `row` is offered each data record of a fast block (see below) before a record
+ * event is built for it: returning true consumes it, false asks for the ordinary `record` event.
+ */
+export interface CsvSink {
+  event(event: ReaderEvent): void;
+  /**
+   * A data record with exactly as many fields as the header, none quoted, from pure-ASCII bytes:
+   * field `i` is `bytes[starts[i] .. ends[i])` (a trailing CR of a CRLF line break is excluded).
+   * `starts` and `ends` are reused for the next record.
+   */
+  row?(row: number, line: number, bytes: Uint8Array, starts: Int32Array, ends: Int32Array): boolean;
+}
+
+export interface CsvPumpOptions {
+  /**
+   * Cut quote-free, pure-ASCII blocks of complete lines with the byte tokenizer (default true);
+   * false sends every byte through strict UTF-8 decoding and papaparse (the general path). Both give
+   * identical events (test/unit/core/perf/csv-fast-path.test.ts).
+   */
+  readonly fast?: boolean;
+}
+
+/**
+ * Switch for the fast path of {@link pumpCsv} as the engine uses it (core/calculation/calculate.ts).
+ * On by default; `MRV_CSV_FAST=0` turns it off (to compare with the general path), and the
+ * equivalence tests flip it.
+ */
+export const csvFastPath = { enabled: (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.MRV_CSV_FAST !== '0' };
+
+const NL = 10;
+const CR = 13;
+const QUOTE = 34;
+/** Bytes held back while waiting for a line break before they go to the general path anyway. */
+const MAX_CARRY = 1 << 20;
+const latin1 = new TextDecoder('latin1');
+
+function isAsciiBytes(bytes: Uint8Array): boolean {
+  return isAscii(bytes);
+}
+
+/**
+ * Reads a CSV byte stream and pushes header, record and diagnostic events into `sink`, in file
+ * order. Never throws on bad data (an I/O error of the source is rethrown).
+ *
+ * Two paths cut the bytes, with identical results:
+ * - the general path decodes strict UTF-8, normalises line breaks and parses with papaparse;
+ * - the fast path takes over once the header (and units row) is read, for each block of complete
+ *   lines that is pure ASCII, has no `"` and no lone CR, and while papaparse holds no partial
+ *   record: it splits lines at `\n` and fields at the delimiter directly in the bytes, with no
+ *   decoding and no per-field strings unless a record event is wanted. Any other block (a quote,
+ *   non-ASCII text, an over-long record) goes to the general path.
+ */
+export async function pumpCsv(source: ByteSource, options: ReadOptions, sink: CsvSink, pumpOptions: CsvPumpOptions = {}): Promise<void> {
+  for await (const batch of csvBatches(source, options, sink, pumpOptions)) for (const e of batch) sink.event(e);
+}
+
 /** Reads a CSV byte stream into header, record and diagnostic events. Never throws on bad data. */
-export async function* readCsv(source: ByteSource, options: ReadOptions): AsyncGenerator<ReaderEvent> {
+export async function* readCsv(source: ByteSource, options: ReadOptions, pumpOptions: CsvPumpOptions = {}): AsyncGenerator<ReaderEvent> {
+  for await (const batch of csvBatches(source, options, { event: () => {} }, pumpOptions)) yield* batch;
+}
+
+/**
+ * The reader itself. Events go to `sink.event` while a fast block is cut when `sink.row` is given
+ * (so they interleave with the rows it takes, in file order); otherwise they are collected and
+ * yielded once per source chunk.
+ */
+async function* csvBatches(source: ByteSource, options: ReadOptions, sink: CsvSink, pumpOptions: CsvPumpOptions): AsyncGenerator<ReaderEvent[]> {
+  const fast = pumpOptions.fast ?? csvFastPath.enabled;
+  const direct = sink.row !== undefined;
+  let out: ReaderEvent[] = [];
+  const emit = direct ? (e: ReaderEvent) => sink.event(e) : (e: ReaderEvent) => void out.push(e);
+  const flush = function* (): Generator<ReaderEvent[]> {
+    if (out.length > 0) {
+      const batch = out;
+      out = [];
+      yield batch;
+    }
+  };
   const limits = resolveLimits(options);
   const peeked = await peek(source);
   try {
     if (peeked.head.length === 0) {
-      yield diagnostic(options, { code: 'file.empty', message: 'The file is empty (0 bytes); upload the file that contains the monitoring data.' });
+      emit(diagnostic(options, { code: 'file.empty', message: 'The file is empty (0 bytes); upload the file that contains the monitoring data.' }));
+      yield* flush();
       return;
     }
     const sniffed = sniffText(peeked.head, options);
     if (sniffed) {
-      yield sniffed;
+      emit(sniffed);
+      yield* flush();
       return;
     }
 
     let pending = ''; // decoded, newline-normalised text not yet cut into records
     let heldCR = false; // a chunk ended in '\r': wait for the next one to see whether '\n' follows
     let delimiter: Delimiter | undefined;
+    let delimiterByte = 44;
     let parser: Papa.Parser | undefined;
     let line = 1; // physical line where the first record in `pending` starts
     let header: ParsedHeader | undefined;
@@ -112,6 +196,10 @@ export async function* readCsv(source: ByteSource, options: ReadOptions): AsyncG
     let headerEmitted = false;
     let dataRows = 0;
     let stopped = false;
+    let lastFed = -1; // last byte handed to the general path's decoder
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let starts = new Int32Array(0);
+    let ends = new Int32Array(0);
 
     const tooLong = (startLine: number): ReaderEvent =>
       diagnostic(options, {
@@ -120,8 +208,25 @@ export async function* readCsv(source: ByteSource, options: ReadOptions): AsyncG
         line: startLine,
       });
 
+    const fieldCount = (startLine: number, count: number, expected: number): ReaderEvent =>
+      diagnostic(options, {
+        code: 'record.field_count',
+        message: `Row ${dataRows} (line ${startLine}) has ${count} fields but the header has ${expected}; add or remove "${delimiter === '\t' ? 'tab' : delimiter}" separators, or quote values that contain one.`,
+        row: dataRows,
+        line: startLine,
+        actual: `${count} fields`,
+        expected: `${expected} fields`,
+      });
+
+    const emitHeader = (): void => {
+      if (!header || headerEmitted) return;
+      headerEmitted = true;
+      emit(headerEvent(header));
+      for (const d of header.diagnostics) emit(d);
+    };
+
     /** Turns parsed rows into events; sets `stopped` when reading must end. */
-    const handle = function* (result: PapaResult): Generator<ReaderEvent> {
+    const handle = (result: PapaResult): void => {
       const malformedRows = new Set<number>();
       for (const e of result.errors) {
         if ((e.code === 'MissingQuotes' || e.code === 'InvalidQuotes') && e.row !== undefined) malformedRows.add(e.row);
@@ -139,28 +244,32 @@ export async function* readCsv(source: ByteSource, options: ReadOptions): AsyncG
         }
         line += 1;
         if (chars > limits.maxRecordChars) {
-          yield tooLong(startLine);
+          emit(tooLong(startLine));
           stopped = true;
           return;
         }
         if (malformedRows.has(r)) {
           if (!header) {
-            yield diagnostic(options, {
-              code: 'record.malformed',
-              message: `The header line ${startLine} has a quote (") that is never closed or is followed by other characters; close the quote or remove it.`,
-              line: startLine,
-            });
+            emit(
+              diagnostic(options, {
+                code: 'record.malformed',
+                message: `The header line ${startLine} has a quote (") that is never closed or is followed by other characters; close the quote or remove it.`,
+                line: startLine,
+              }),
+            );
             stopped = true;
             return;
           }
-          if (!headerEmitted) yield* emitHeader();
+          if (!headerEmitted) emitHeader();
           dataRows++;
-          yield diagnostic(options, {
-            code: 'record.malformed',
-            message: `Row ${dataRows} (line ${startLine}) has a quote (") that is never closed or is followed by other characters; quote the whole field as "…" and double any quote inside it ("").`,
-            row: dataRows,
-            line: startLine,
-          });
+          emit(
+            diagnostic(options, {
+              code: 'record.malformed',
+              message: `Row ${dataRows} (line ${startLine}) has a quote (") that is never closed or is followed by other characters; quote the whole field as "…" and double any quote inside it ("").`,
+              row: dataRows,
+              line: startLine,
+            }),
+          );
           continue;
         }
         if (blank) continue;
@@ -168,13 +277,15 @@ export async function* readCsv(source: ByteSource, options: ReadOptions): AsyncG
           header = parseHeader(fields, options, startLine);
           headerLine = startLine;
           if (header.columns.length > limits.maxColumns) {
-            yield diagnostic(options, {
-              code: 'file.too_large',
-              message: `The header has ${header.columns.length} columns, more than the limit of ${limits.maxColumns}; remove the columns the methodology does not need.`,
-              line: startLine,
-              actual: String(header.columns.length),
-              expected: `at most ${limits.maxColumns} columns`,
-            });
+            emit(
+              diagnostic(options, {
+                code: 'file.too_large',
+                message: `The header has ${header.columns.length} columns, more than the limit of ${limits.maxColumns}; remove the columns the methodology does not need.`,
+                line: startLine,
+                actual: String(header.columns.length),
+                expected: `at most ${limits.maxColumns} columns`,
+              }),
+            );
             stopped = true;
             return;
           }
@@ -184,23 +295,16 @@ export async function* readCsv(source: ByteSource, options: ReadOptions): AsyncG
           const units = unitsRow(fields);
           if (units) {
             const merged = mergeUnits(header, units, options, startLine);
-            yield* emitHeader();
-            yield* merged;
+            emitHeader();
+            for (const d of merged) emit(d);
             continue;
           }
-          yield* emitHeader();
+          emitHeader();
         }
         dataRows++;
         const expected = header.columns.length;
         if (fields.length !== expected) {
-          yield diagnostic(options, {
-            code: 'record.field_count',
-            message: `Row ${dataRows} (line ${startLine}) has ${fields.length} fields but the header has ${expected}; add or remove "${delimiter === '\t' ? 'tab' : delimiter}" separators, or quote values that contain one.`,
-            row: dataRows,
-            line: startLine,
-            actual: `${fields.length} fields`,
-            expected: `${expected} fields`,
-          });
+          emit(fieldCount(startLine, fields.length, expected));
           continue;
         }
         const cells = emptyCells();
@@ -209,72 +313,207 @@ export async function* readCsv(source: ByteSource, options: ReadOptions): AsyncG
           const key = keys[i];
           if (key !== undefined) cells[key] = fields[i] as Cell;
         }
-        yield { kind: 'record', row: dataRows, line: startLine, cells };
+        emit({ kind: 'record', row: dataRows, line: startLine, cells });
       }
     };
 
-    const emitHeader = function* (): Generator<ReaderEvent> {
-      if (!header || headerEmitted) return;
-      headerEmitted = true;
-      yield headerEvent(header);
-      yield* header.diagnostics;
-    };
-
     /** Parses `pending`; with `final` false the incomplete last record stays in `pending`. */
-    const parse = function* (final: boolean): Generator<ReaderEvent> {
+    const parse = (final: boolean): void => {
       if (!parser) {
         delimiter = detectDelimiter(pending, final);
         if (delimiter === undefined) {
           if (pending.length > limits.maxRecordChars) {
-            yield tooLong(line);
+            emit(tooLong(line));
             stopped = true;
           }
           return;
         }
+        delimiterByte = delimiter.charCodeAt(0);
         parser = new Papa.Parser({ delimiter, newline: '\n', quoteChar: '"' });
       }
       const result = parser.parse(pending, 0, !final) as PapaResult;
       pending = final ? '' : pending.slice(result.meta.cursor);
-      yield* handle(result);
+      handle(result);
       if (!stopped && pending.length > limits.maxRecordChars) {
-        yield tooLong(line);
+        emit(tooLong(line));
         stopped = true;
       }
     };
 
-    try {
-      for await (let text of decodeUtf8(peeked.chunks)) {
+    /** The general path for some bytes: strict UTF-8, line-break normalisation, papaparse. An encoding error is reported and stops reading. */
+    const feedText = (bytes: Uint8Array): void => {
+      if (stopped || bytes.length === 0) return;
+      lastFed = bytes[bytes.length - 1]!;
+      let text: string;
+      let bad = false;
+      try {
+        text = decoder.decode(bytes, { stream: true });
+      } catch {
+        const lenient = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+        const at = lenient.indexOf('\uFFFD');
+        text = at > 0 ? lenient.slice(0, at) : '';
+        bad = true;
+      }
+      if (text.length > 0) {
         if (heldCR) text = `\r${text}`;
         heldCR = text.endsWith('\r');
         if (heldCR) text = text.slice(0, -1);
         if (text.indexOf('\r') !== -1) text = text.replace(/\r\n?/g, '\n');
         pending += text;
-        yield* parse(false);
-        if (stopped) return;
+        parse(false);
       }
-    } catch (error) {
-      if (!(error instanceof EncodingError)) throw error;
-      yield* emitHeader();
-      yield encodingDiagnostic(options, line + countNewlines(pending));
-      return;
-    }
-    if (heldCR) pending += '\n';
-    yield* parse(true);
-    if (stopped) return;
+      if (bad && !stopped) {
+        emitHeader();
+        emit(encodingDiagnostic(options, line + countNewlines(pending)));
+        stopped = true;
+      }
+    };
 
-    if (!header) {
-      yield diagnostic(options, { code: 'file.empty', message: 'The file contains only blank lines; upload the file that contains the monitoring data.' });
-      return;
+    /**
+     * The fast path for `bytes[0 .. end)`, complete lines ending in `\n`, pure ASCII, no quote, no
+     * lone CR. Returns where it stopped: `end`, or the start of a line it leaves to the general path.
+     */
+    const fastLines = (bytes: Uint8Array, end: number): number => {
+      const h = header!;
+      const expected = h.columns.length;
+      if (starts.length < expected + 1) {
+        starts = new Int32Array(expected + 1);
+        ends = new Int32Array(expected + 1);
+      }
+      const keys = h.keys;
+      const d = delimiterByte;
+      const rowSink = sink.row;
+      let ls = 0;
+      while (ls < end) {
+        // One pass over the line: fields end at the delimiter, the line at \n (bytes[end - 1]).
+        let count = 0;
+        let fs = ls;
+        let i = ls;
+        let c = bytes[i]!;
+        while (c !== NL) {
+          if (c === d) {
+            if (count < expected) {
+              starts[count] = fs;
+              ends[count] = i;
+            }
+            count++;
+            fs = i + 1;
+          }
+          c = bytes[++i]!;
+        }
+        const nl = i;
+        const le = nl > ls && bytes[nl - 1] === CR ? nl - 1 : nl;
+        // papaparse counts fields + characters; here every character is one byte.
+        if (le - ls + 1 > limits.maxRecordChars) return ls;
+        if (count < expected) {
+          starts[count] = fs;
+          ends[count] = le;
+        }
+        count++;
+        // Blank: every byte is white space or a delimiter (papaparse: every field trims to '').
+        let blank = false;
+        const c0 = bytes[ls]!;
+        if (c0 === d || c0 === 32 || (c0 >= 9 && c0 <= 13)) {
+          blank = true;
+          for (let k = ls; k < le; k++) {
+            const b = bytes[k]!;
+            if (b !== d && b !== 32 && (b < 9 || b > 13)) {
+              blank = false;
+              break;
+            }
+          }
+        }
+        const startLine = line;
+        line++;
+        ls = nl + 1;
+        if (blank) continue;
+        dataRows++;
+        if (count !== expected) {
+          emit(fieldCount(startLine, count, expected));
+          continue;
+        }
+        if (rowSink && rowSink.call(sink, dataRows, startLine, bytes, starts, ends)) continue;
+        const cells = emptyCells();
+        for (let i = 0; i < expected; i++) {
+          const key = keys[i];
+          if (key !== undefined) cells[key] = latin1.decode(bytes.subarray(starts[i]!, ends[i]!));
+        }
+        emit({ kind: 'record', row: dataRows, line: startLine, cells });
+      }
+      return end;
+    };
+
+    /** Whether `bytes[0 .. end)` may take the fast path. */
+    const fastBlock = (bytes: Uint8Array, end: number): boolean => {
+      if (!fast || !headerEmitted || !header || pending !== '' || heldCR || (lastFed !== -1 && lastFed !== NL)) return false;
+      const block = bytes.subarray(0, end);
+      if (block.indexOf(QUOTE) !== -1 || !isAsciiBytes(block)) return false;
+      for (let cr = block.indexOf(CR); cr !== -1; cr = block.indexOf(CR, cr + 1)) if (block[cr + 1] !== NL) return false;
+      return true;
+    };
+
+    let carry: Uint8Array | undefined;
+    const step = (chunk: Uint8Array): void => {
+      let bytes = chunk;
+      if (carry) {
+        const joined = new Uint8Array(carry.length + chunk.length);
+        joined.set(carry, 0);
+        joined.set(chunk, carry.length);
+        bytes = joined;
+        carry = undefined;
+      }
+      const lastNl = bytes.lastIndexOf(NL);
+      if (lastNl === -1) {
+        if (bytes.length > MAX_CARRY || !fast) feedText(bytes);
+        else carry = bytes;
+        return;
+      }
+      const end = lastNl + 1;
+      if (fastBlock(bytes, end)) {
+        const at = fastLines(bytes, end);
+        if (at < end) feedText(bytes.subarray(at, end));
+      } else feedText(bytes.subarray(0, end));
+      if (!stopped && end < bytes.length) carry = bytes.slice(end);
+    };
+    const finish = (): void => {
+      if (carry) feedText(carry);
+      if (stopped) return;
+      try {
+        const tail = decoder.decode();
+        if (tail.length > 0) pending += tail;
+      } catch {
+        emitHeader();
+        emit(encodingDiagnostic(options, line + countNewlines(pending)));
+        return;
+      }
+      if (heldCR) pending += '\n';
+      parse(true);
+      if (stopped) return;
+      if (!header) {
+        emit(diagnostic(options, { code: 'file.empty', message: 'The file contains only blank lines; upload the file that contains the monitoring data.' }));
+        return;
+      }
+      emitHeader();
+      if (dataRows === 0) {
+        emit(
+          diagnostic(options, {
+            code: 'file.no_records',
+            message: `The file has a header (line ${headerLine}) but no data rows; add the monitoring records below the header.`,
+            line: headerLine,
+          }),
+        );
+      }
+    };
+
+    for await (const chunk of peeked.chunks) {
+      step(chunk);
+      yield* flush();
+      if (stopped) return;
     }
-    yield* emitHeader();
-    if (dataRows === 0) {
-      yield diagnostic(options, {
-        code: 'file.no_records',
-        message: `The file has a header (line ${headerLine}) but no data rows; add the monitoring records below the header.`,
-        line: headerLine,
-      });
-    }
+    finish();
+    yield* flush();
   } finally {
     await peeked.close();
   }
 }
+
