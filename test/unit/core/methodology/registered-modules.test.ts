@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UnknownMethodologyError } from '#core/errors';
 import { registry } from '#methodologies';
@@ -6,8 +6,13 @@ import { registry } from '#methodologies';
 const root = new URL('../../../../methodologies/', import.meta.url);
 
 describe('the methodology registry (methodologies/index.ts)', () => {
-  it('lists the bundled modules by exact id@version', () => {
-    expect(registry.list.map((m) => m.key)).toEqual(['fgas-abatement@1.0.0', 'grid-renewable@1.0.0']);
+  it('registers exactly the module folders on disk, by exact id@version (the template is not registered)', () => {
+    const onDisk = readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
+      .flatMap((d) => readdirSync(new URL(`${d.name}/`, root)).filter((v) => existsSync(new URL(`${d.name}/${v}/methodology.ts`, root))).map((v) => `${d.name}@${v}`))
+      .sort();
+    expect(registry.list.map((m) => m.key)).toEqual(onDisk);
+    expect(registry.list.map((m) => m.key)).toEqual(expect.arrayContaining(['fgas-abatement@1.0.0', 'grid-renewable@1.0.0', 'landfill-gas@1.0.0', 'manure-methane@1.0.0']));
   });
 
   it('has no "latest": an unregistered version throws UnknownMethodologyError naming the registered ones', () => {
