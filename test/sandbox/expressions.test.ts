@@ -1,0 +1,158 @@
+/**
+ * The expression sandbox (core/methodology/equations.ts): methodology expressions cannot reach
+ * mathjs's dangerous functions, constructors or prototypes, cannot define functions, assign, access
+ * properties, build matrices/ranges or strings, neither through parseExpression nor through
+ * defineMethodology (which reports a MethodologyDefinitionError naming the equation); evaluation
+ * time is bounded and deep nesting is a definition error, not a stack overflow.
+ */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { MethodologyDefinitionError } from '../../core/errors.ts';
+import { column, monitoringRow } from '../../core/methodology/columns.ts';
+import { defineMethodology } from '../../core/methodology/define-methodology.ts';
+import { compileDecimal, compileFloat, compileFloatSlots, parseExpression, toBigNumber } from '../../core/methodology/equations.ts';
+
+/** Each must be refused. Grouped by what it tries to reach. */
+export const HOSTILE: Readonly<Record<string, readonly string[]>> = {
+  'mathjs functions': ['import({x: 1})', 'createUnit("foo")', 'evaluate("1+1")', 'parse("1+1")', 'compile("1")', 'simplify("x+x")', 'derivative("x^2", "x")', 'resolve(x)', 'reviver()', 'help(add)', 'typed("f", {})', 'chain(1)', 'config({})', 'sin(x)', 'add(x, 1)', 'format(1)', 'print("$x", {})', 'string(1)', 'matrix([1])', 'range(1, 1e9)', 'map([1], f)', 'forEach([1], f)', 'f(1)'],
+  'constructors and prototypes': ['x.constructor', 'toString.constructor', 'toString.constructor("return process")()', '[].map', '[].map.constructor("return 1")()', '"".constructor', '"".constructor.constructor("return this")()', 'x["constructor"]', 'x.__proto__', 'cos.constructor("return process")()', 'Function("return 1")()', 'globalThis.process', 'process.exit(1)', 'eval("1")', 'Object.keys(x)'],
+  'function definitions and assignments': ['f(x) = x', 'f(x) = f(x)', 'x = 1', 'x += 1', 'a.b = 1', 'a["b"] = 1', 'a[1] = 2', '(x) = 1', 'f(x) = import({}); 1'],
+  'property access and indexing': ['a.b', 'a["b"]', 'a[1]', 'a.b.c', 'x[1:2]', '{a: 1}.a', '{a: 1}["a"]'],
+  'matrices, ranges, objects, strings, units': ['[1, 2, 3]', '[1; 2]', '1:10', '1:1e9', '{a: 1}', '"text"', "'text'", '"a" + 1', 'x to cm', 'x; y', 'x\ny', '1, 2'],
+  'operators outside the whitelist': ['x mod 2', 'x % 2', 'x!', 'x xor y', 'x & y', 'x | y', 'x << 2', 'x >> 2', 'x >>> 2', '~x', "x'"],
+};
+/** Bare names of JS internals: just undeclared symbols. parseExpression lists them; defineMethodology refuses them; evaluation never resolves them to JS objects. */
+const BARE = ['constructor', '__proto__', 'prototype', 'this', 'toString', 'valueOf', 'hasOwnProperty', 'process', 'globalThis'] as const;
+/** Units do not exist in the locked-down instance: `5 cm` is 5 × an undeclared symbol `cm`. */
+const UNDECLARED = ['5 cm', '1 km + 1', 'pi * x', 'e ^ x', 'i * x'] as const;
+const cases = Object.entries(HOSTILE).flatMap(([group, exprs]) => exprs.map((e) => [group, e] as const));
+
+const baseDefinition = (expr: string, scope: 'row' | 'period' = 'row') => ({
+  id: 'sandbox-probe',
+  version: '1.0.0',
+  title: 'Sandbox probe',
+  source: { body: 'test', document: 'test', documentVersion: '1' },
+  mechanisms: ['CDM' as const],
+  applicability: [],
+  project: z.object({}),
+  monitoring: monitoringRow({ timestamp: column.timestamp({ description: 'time' }), x: column.number({ unit: 't', min: 0, description: 'x' }), y: column.number({ unit: 't', min: 0, description: 'y' }) }),
+  timeColumn: 'timestamp',
+  parameters: {},
+  equations: [{ symbol: 'Q', scope, expr, unit: 't', ref: 'probe equation Q' }, ...(scope === 'row' ? [] : []), { symbol: 'BE_y', scope: 'period' as const, expr: 'x', unit: 't', ref: 'probe BE' }],
+  emissions: [{ category: 'BE' as const, gas: 'CO2', symbol: 'BE_y' }],
+});
+
+describe(`hostile expressions are refused (${cases.length} expressions)`, () => {
+  it.each(cases)('%s: parseExpression refuses %j without evaluating anything', (_group, expr) => {
+    const r = parseExpression(expr);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems.length).toBeGreaterThan(0);
+  });
+
+  it.each(cases)('%s: defineMethodology refuses %j with a MethodologyDefinitionError naming equation Q', (_group, expr) => {
+    for (const scope of ['row', 'period'] as const) {
+      let error: unknown;
+      try {
+        defineMethodology(baseDefinition(expr, scope) as never);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(MethodologyDefinitionError);
+      expect((error as MethodologyDefinitionError).problems.some((p) => p.startsWith('equation Q (probe equation Q)'))).toBe(true);
+    }
+  });
+
+  it.each(BARE)('bare %s: an undeclared symbol for defineMethodology; evaluating it with an empty scope throws instead of reaching JS', (name) => {
+    const r = parseExpression(name);
+    expect(r.ok && r.parsed.symbols).toEqual([name]);
+    expect(() => defineMethodology(baseDefinition(name) as never)).toThrow(/equation Q \(probe equation Q\) reads .* which is not declared/);
+    if (r.ok) {
+      // mathjs refuses ("Undefined symbol" / "No access to property"): it never hands out a JS object
+      expect(() => compileFloat(r.parsed)(new Map())).toThrow();
+      expect(() => compileDecimal(r.parsed)(new Map())).toThrow();
+    }
+  });
+
+  it.each(UNDECLARED)('%s: undeclared symbols (no units, no constants) → definition error naming equation Q', (expr) => {
+    expect(() => defineMethodology(baseDefinition(expr) as never)).toThrow(/equation Q \(probe equation Q\) reads/);
+  });
+
+  it('…and in checks too, naming the check', () => {
+    for (const expr of ['import({})', 'f(x) = 1', 'x.constructor', '"a"']) {
+      const def = { ...baseDefinition('x'), checks: [{ id: 'probe-check', scope: 'row' as const, assert: expr, message: 'm', ref: 'r' }] };
+      expect(() => defineMethodology(def as never)).toThrow(/check probe-check/);
+    }
+  });
+
+  it('a benign control definition is accepted (so the refusals above are about the expression)', () => {
+    expect(() => defineMethodology(baseDefinition('max(x - y, 0) * 2') as never)).not.toThrow();
+  });
+
+  it('the compiled evaluators cannot reach the disabled functions even if an expression got past the check', () => {
+    // Call the mathjs compile directly on an unchecked expression: the instance itself has no import/evaluate/parse.
+    for (const expr of ['import({a: 1})', 'evaluate("1")', 'parse("1")', 'compile("1")', 'createUnit("x")', 'simplify("x")', 'derivative("x", "x")']) {
+      const one = parseExpression('1');
+      if (!one.ok) throw new Error('control expression must parse');
+      const fake = { ...one.parsed, expr };
+      expect(() => compileFloat(fake)(new Map())).toThrow();
+      expect(() => compileDecimal(fake)(new Map())).toThrow();
+    }
+  });
+});
+
+describe('evaluation time and depth are bounded', () => {
+  const parsedOk = (expr: string) => {
+    const r = parseExpression(expr);
+    if (!r.ok) throw new Error(r.problems.join('; '));
+    return r.parsed;
+  };
+
+  // BUG (core/methodology/equations.ts:106): parseExpression throws RangeError (node.traverse recursion)
+  // instead of returning problems, so a long expression is neither refused nor evaluated.
+  it('10,000 chained operations: parsed and evaluated in < 50 ms (float and decimal), or refused', () => {
+    const expr = Array.from({ length: 10_000 }, (_, i) => `x * ${(i % 7) + 1}`).join(' + ');
+    let r: ReturnType<typeof parseExpression> | undefined;
+    expect(() => (r = parseExpression(expr)), 'parseExpression returns problems, never throws').not.toThrow();
+    if (!r) return;
+    if (!r.ok) return;
+    const f = compileFloat(r.parsed);
+    const d = compileDecimal(r.parsed);
+    const slots = compileFloatSlots(r.parsed, new Map([['x', 0]]));
+    const t0 = performance.now();
+    expect(f(new Map([['x', 2]]))).toBeGreaterThan(0);
+    expect(Number(d(new Map([['x', toBigNumber(2)]])).toString())).toBeGreaterThan(0);
+    if (slots) expect(slots([2])).toBeGreaterThan(0);
+    expect(performance.now() - t0).toBeLessThan(50);
+  });
+
+  // BUG (core/methodology/equations.ts:106 traverse, and define-methodology.ts:185/189/204/207 compileFloat/compileDecimal):
+  // 3,000 unary minus and a 2,000-level power tower escape defineMethodology as an uncaught RangeError.
+  it('deep nesting (10,000 parentheses, 5,000 nested max(), 3,000 unary minus) is a definition error or evaluates: never an uncaught RangeError', () => {
+    const exprs = ['('.repeat(10_000) + 'x' + ')'.repeat(10_000), 'max('.repeat(5_000) + 'x' + ', 1)'.repeat(5_000), '-'.repeat(3_000) + 'x', 'x' + '^x'.repeat(2_000)];
+    for (const expr of exprs) {
+      let error: unknown;
+      let result: unknown;
+      const t0 = performance.now();
+      try {
+        result = defineMethodology(baseDefinition(expr) as never);
+      } catch (e) {
+        error = e;
+      }
+      expect(performance.now() - t0).toBeLessThan(2_000);
+      if (error !== undefined) {
+        expect(error, expr.slice(0, 20)).toBeInstanceOf(MethodologyDefinitionError);
+        expect((error as MethodologyDefinitionError).message).toMatch(/equation Q/);
+      } else expect(result).toBeDefined();
+    }
+  });
+
+  it('pow towers and huge constants evaluate to a number quickly (non-finite results are the engine’s equation.non_finite)', () => {
+    for (const expr of ['x ^ x ^ x ^ x ^ x', '1e308 * 1e308', 'exp(1e6)', 'pow(x, 1e9)', 'sqrt(-x)', 'log(0)', 'x / 0']) {
+      const p = parsedOk(expr);
+      const t0 = performance.now();
+      const v = compileFloat(p)(new Map([['x', 9]]));
+      expect(performance.now() - t0).toBeLessThan(50);
+      expect(typeof v === 'number' || typeof v === 'boolean' || typeof v === 'object').toBe(true);
+    }
+  });
+});
