@@ -257,20 +257,36 @@ function oneOf<const V extends readonly [string, ...string[]]>(values: V, spec: 
 }
 
 /** Makes a column optional: an empty cell or an absent column becomes `undefined`. */
-function optional<T extends z.ZodType>(inner: T) {
+function optional<T extends z.ZodType>(inner: T, options: { default?: z.output<T> } = {}) {
   const meta = columnRegistry.get(inner);
+  // A numeric column must say what its absence means (usually 0): an engine sum never meets `undefined`.
+  if (meta?.kind === 'number' && options.default === undefined) throw new Error(`column.optional(column.number(…)) needs { default: … }: say what an absent "${meta.description}" means`);
   const schema = z.custom<Cell | undefined>(() => true).optional().transform((cell, ctx) => {
-    if (cell === undefined || cell === null || cell === '') return undefined;
+    if (cell === undefined || cell === null || cell === '') return options.default;
     const r = inner.safeParse(cell);
     if (r.success) return r.data as z.output<T>;
     for (const issue of r.error.issues) ctx.addIssue({ ...(issue as object), path: [] } as never);
     return z.NEVER;
   });
-  if (meta) schema.register(columnRegistry, { ...meta, optional: true });
+  if (meta) schema.register(columnRegistry, { ...meta, optional: true, ...(options.default !== undefined ? { description: `${meta.description} (absent or empty: ${String(options.default)})` } : {}) });
   return schema;
 }
 
-export const column = { number, timestamp, boolean, oneOf, optional };
+/** A free-text column (an identifier such as a stratum or chiller name), trimmed, at most `maxLength` characters. */
+function text(spec: { description: string; maxLength?: number }) {
+  const max = spec.maxLength ?? 200;
+  const expected = `text of at most ${max} characters`;
+  const schema = z.custom<Cell | undefined>(() => true).transform((cell, ctx): string => {
+    if (cell === null || cell === undefined || cell === '') return fail(ctx, cell, 'row.missing_value', `is empty; expected ${expected}`, expected);
+    const t = String(cell).trim();
+    if (t === '' ) return fail(ctx, cell, 'row.missing_value', `is empty; expected ${expected}`, expected);
+    if (t.length > max) return fail(ctx, cell, 'row.invalid_value', `is longer than ${max} characters`, expected);
+    return t;
+  });
+  return schema.register(columnRegistry, { kind: 'text', unit: '-', description: spec.description });
+}
+
+export const column = { number, timestamp, boolean, oneOf, optional, text };
 
 /** A monitoring row: the methodology's symbols as column names, every column built with {@link column}. */
 export function monitoringRow<S extends Record<string, z.ZodType>>(shape: S) {

@@ -8,6 +8,9 @@ export const PeriodSchema = z
   .object({ start: isoDate, end: isoDate })
   .refine((p) => p.start <= p.end, { message: 'start must not be after end' });
 
+/** A project id: lowercase letters, digits and hyphens, 2–63 characters (safe in S3 keys and table keys). */
+export const PROJECT_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
 /**
  * A project as registered with the pipeline: which methodology (exact id and version) it was
  * registered under, the mechanism, host country, scale, and the parameters fixed at registration
@@ -17,7 +20,7 @@ export const PeriodSchema = z
  */
 export const ProjectSchema = z.object({
   schemaVersion: z.literal(1).default(1),
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and hyphens, 2–63 characters'),
+  id: z.string().regex(PROJECT_ID, 'lowercase letters, digits and hyphens, 2–63 characters'),
   name: z.string().min(1),
   /** `id@version`, exactly as registered; there is no "latest". */
   methodology: z.string().regex(/^[a-z0-9][a-z0-9-]*@\d+\.\d+\.\d+$/, 'expected <methodology-id>@<major.minor.patch>'),

@@ -2,7 +2,7 @@ import { calculate, resolveProject } from '../../core/calculation/calculate.ts';
 import type { CalculationResult } from '../../core/calculation/result.ts';
 import { MrvError, PortError } from '../../core/errors.ts';
 import type { MethodologyRegistry } from '../../core/methodology/registry.ts';
-import { ProjectSchema, type Project } from '../../core/project/project.ts';
+import { PROJECT_ID, ProjectSchema, type Project } from '../../core/project/project.ts';
 import { renderReport } from '../../core/report/render-report.ts';
 import { preCheckRejection, type UploadInfo, type UploadReport } from '../../core/report/upload-report.ts';
 import { buildReviewItem } from '../../core/review/review-item.ts';
@@ -71,10 +71,15 @@ export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<In
   const receivedAt = deps.now().toISOString();
 
   // Pre-checks: the registration, and the methodology the site says it used.
-  const stored = await deps.projects.get(projectId);
+  // A folder that cannot be a project id (too long, `..`, unicode) is never looked up; its report goes
+  // under a fixed folder so the report key stays within S3's limits.
+  const validId = PROJECT_ID.test(projectId);
+  const stored = validId ? await deps.projects.get(projectId) : undefined;
   let project: Project | undefined;
   let pre: Diagnostic | undefined;
-  if (stored === undefined) {
+  if (!validId) {
+    pre = projectDiag('project.invalid', `The folder ${showValue(projectId)} in ${showValue(key)} is not a project id (lowercase letters, digits and hyphens, 2–63 characters); upload to uploads/<project-id>/<file>.`, fileName);
+  } else if (stored === undefined) {
     pre = projectDiag('project.invalid', `Project ${JSON.stringify(projectId)} is not registered; register it (mrv project register) before uploading, or check the folder name in ${key}.`, fileName);
   } else {
     const p = ProjectSchema.safeParse(stored);
@@ -176,8 +181,12 @@ async function rejectRegistration(deps: IngestDeps, x: { key: string; projectId:
   return 'rejected';
 }
 
+/** Reports of uploads whose folder is not a valid project id go here. */
+export const INVALID_PROJECT_FOLDER = '_invalid-project';
+
 async function writeReport(deps: IngestDeps, report: UploadReport): Promise<void> {
-  const { projectId, uploadId } = report.upload;
+  const { uploadId } = report.upload;
+  const projectId = PROJECT_ID.test(report.upload.projectId) ? report.upload.projectId : INVALID_PROJECT_FOLDER;
   await deps.reports.putJson(BUCKET_LAYOUT.reportJson(projectId, uploadId), report);
   await deps.reports.putText(BUCKET_LAYOUT.reportText(projectId, uploadId), renderReport(report));
 }

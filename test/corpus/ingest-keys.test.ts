@@ -55,13 +55,13 @@ describe('hostile object keys through the ingest handler', () => {
     expect(world.messages.get(QUEUE)).toHaveLength(1);
   });
 
-  it('a unicode project folder that is not registered → a rejection report naming it', async () => {
+  it('a unicode project folder (not a valid project id) → a rejection report naming it', async () => {
     const key = 'uploads/prøject-電力/x.csv';
     seed(world, key, VALID);
     const { res } = await ingest(key);
     expect(res.batchItemFailures).toEqual([]);
     const json = reportKeys().find((k) => k.endsWith('.json'))!;
-    expect(String(world.objects.get(json)!.body)).toMatch(/prøject-電力.*is not registered/);
+    expect(String(world.objects.get(json)!.body)).toMatch(/prøject-電力.*is not a project id/);
   });
 
   it('a 1000-character file name → processed, report under a short key', async () => {
@@ -73,7 +73,7 @@ describe('hostile object keys through the ingest handler', () => {
     expect(submissions()).toMatchObject([{ status: 'pending-review' }]);
   });
 
-  // BUG (functions/ingest-upload/ingest.ts:59-95, report written at :95): the project id is taken from the key unchecked and
+  // Was a bug: the project id was taken from the key unchecked and
   // used in the report key; an unregistered 1000-character folder makes reports/<1000 chars>/<id>.json
   // longer than S3's 1024-byte key limit, PutObject fails (KeyTooLongError), the record fails on every
   // delivery and lands in the DLQ without any report.

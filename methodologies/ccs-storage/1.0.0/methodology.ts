@@ -15,28 +15,9 @@
  */
 import { z } from 'zod';
 import { defineMethodology } from '#core/methodology/define-methodology';
-import { column, columnRegistry, monitoringRow } from '#core/methodology/columns';
+import { column, monitoringRow } from '#core/methodology/columns';
 import type { ParameterSpec } from '#core/methodology/types';
 
-/**
- * A numeric column that may be absent or empty (then 0): used only for leakage, which the registered
- * PDD may or may not identify. core's `column.optional` yields `undefined`, which cannot be summed.
- */
-function zeroWhenAbsent(inner: ReturnType<typeof column.number>) {
-  const meta = columnRegistry.get(inner);
-  const schema = z
-    .custom<unknown>(() => true)
-    .optional()
-    .transform((cell, ctx): number => {
-      if (cell === undefined || cell === null || cell === '') return 0;
-      const parsed = inner.safeParse(cell);
-      if (parsed.success) return parsed.data;
-      for (const issue of parsed.error.issues) ctx.addIssue({ ...(issue as object), path: [] } as never);
-      return z.NEVER;
-    });
-  if (meta) schema.register(columnRegistry, { ...meta, optional: true, description: `${meta.description} (absent or empty = 0)` });
-  return schema;
-}
 
 const CMP7 = 'decision 10/CMP.7 annex (modalities and procedures for CCS as CDM project activities)';
 
@@ -112,7 +93,7 @@ export default defineMethodology({
     EC_injection: mwh('Electricity consumed at the injection site (booster compression, pumps) in the interval'),
     CO2_injection_vent: t('CO2 vented or lost at the injection site (wellhead, maintenance, upsets) in the interval', 'project'),
     CO2_seepage: t('CO2 seeping from the storage site to the atmosphere or seabed in the interval, as quantified by the site monitoring plan', 'project'),
-    LE_upstream: zeroWhenAbsent(column.number({ unit: 't CO2e', min: 0, max: 10_000_000, side: 'project', description: 'Leakage identified in the registered PDD (e.g. upstream emissions of the fuel and electricity supplied), tCO2e' })),
+    LE_upstream: column.optional(column.number({ unit: 't CO2e', min: 0, max: 10_000_000, side: 'project', description: 'Leakage identified in the registered PDD (e.g. upstream emissions of the fuel and electricity supplied), tCO2e' }), { default: 0 }),
   }),
   timeColumn: 'timestamp',
   parameters,

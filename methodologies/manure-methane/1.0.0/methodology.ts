@@ -11,25 +11,9 @@
  */
 import { z } from 'zod';
 import { defineMethodology } from '#core/methodology/define-methodology';
-import { column, columnRegistry, monitoringRow } from '#core/methodology/columns';
+import { column, monitoringRow } from '#core/methodology/columns';
 import type { ParameterSpec } from '#core/methodology/types';
 
-/** A numeric column that may be absent or empty, meaning 0 (see the landfill-gas module and the report). */
-function zeroWhenAbsent(inner: ReturnType<typeof column.number>) {
-  const meta = columnRegistry.get(inner);
-  const schema = z
-    .custom<unknown>(() => true)
-    .optional()
-    .transform((cell, ctx): number => {
-      if (cell === undefined || cell === null || cell === '') return 0;
-      const parsed = inner.safeParse(cell);
-      if (parsed.success) return parsed.data;
-      for (const issue of parsed.error.issues) ctx.addIssue({ ...(issue as object), path: [] } as never);
-      return z.NEVER;
-    });
-  if (meta) schema.register(columnRegistry, { ...meta, optional: true, description: `${meta.description} (absent or empty = 0)` });
-  return schema;
-}
 
 const AMS = 'AMS-III.D "Methane recovery in animal manure management systems" [M: from memory, domain.md §5d; verify against the registered version]';
 const IPCC10 = 'IPCC 2006 GL Vol. 4 Ch. 10';
@@ -108,7 +92,7 @@ export default defineMethodology({
     w_CH4: column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Methane volume fraction of the biogas (monthly mean)' }),
     FE: column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Efficiency of the combustion/flare in the month: TOOL06 default (enclosed 0.90; open 0.50 with flame, else 0) or measured' }),
     EC_PJ: column.number({ unit: 'MWh', min: 0, max: 10_000, side: 'project', description: 'Electricity consumed by the project (digester, pumps, blowers) in the month, TOOL05' }),
-    BG_flared: zeroWhenAbsent(column.number({ unit: 'm3', min: 0, max: 10_000_000, side: 'project', description: 'Part of BG_burnt sent to a flare (the flare slip is a project emission, TOOL06)' })),
+    BG_flared: column.optional(column.number({ unit: 'm3', min: 0, max: 10_000_000, side: 'project', description: 'Part of BG_burnt sent to a flare (the flare slip is a project emission, TOOL06)' }), { default: 0 }),
   }),
   timeColumn: 'timestamp',
   parameters,

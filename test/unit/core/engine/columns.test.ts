@@ -55,7 +55,7 @@ describe('a monitoring row schema', () => {
     EG: column.number({ unit: 'MWh', min: 0, description: 'energy' }),
     on: column.boolean({ description: 'flame detected' }),
     kind: column.oneOf(['enclosed', 'open'], { description: 'flare type' }),
-    note: column.optional(column.number({ unit: 'MWh', description: 'optional reading' })),
+    note: column.optional(column.number({ unit: 'MWh', description: 'optional reading' }), { default: 0 }),
   });
   it('reports each bad column with our code and what was expected', () => {
     const r = row.safeParse({ t: 'yesterday', EG: '-1', on: 'maybe', kind: 'closed', note: 'x' });
@@ -69,7 +69,11 @@ describe('a monitoring row schema', () => {
       ['note', 'row.not_a_number'],
     ]);
   });
-  it('treats an empty optional cell as absent', () => {
-    expect(row.parse({ t: '2024-01-01', EG: '1', on: 'yes', kind: 'open', note: '' })).toEqual({ t: Date.UTC(2024, 0, 1), EG: 1, on: true, kind: 'open', note: undefined });
+  it('gives an empty or absent optional cell its declared default', () => {
+    expect(row.parse({ t: '2024-01-01', EG: '1', on: 'yes', kind: 'open', note: '' })).toEqual({ t: Date.UTC(2024, 0, 1), EG: 1, on: true, kind: 'open', note: 0 });
+    expect(row.parse({ t: '2024-01-01', EG: '1', on: 'yes', kind: 'open' })).toMatchObject({ note: 0 });
+  });
+  it('refuses an optional numeric column without a default, so no sum ever meets undefined', () => {
+    expect(() => column.optional(column.number({ unit: 'MWh', description: 'x' }))).toThrow(/needs \{ default: … \}/);
   });
 });

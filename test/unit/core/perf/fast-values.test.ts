@@ -52,7 +52,7 @@ describe('fast value parsers', () => {
     const n = column.number({ unit: 'MWh', min: 0, max: 5, description: 'x' });
     expect(fastColumnOf(n)).toEqual({ kind: 'number', min: 0, max: 5 });
     expect(fastColumnOf(column.timestamp({ description: 't' }))).toEqual({ kind: 'timestamp' });
-    expect(fastColumnOf(column.optional(n))).toBeUndefined();
+    expect(fastColumnOf(column.optional(n, { default: 0 }))).toBeUndefined();
     expect(fastColumnOf(column.boolean({ description: 'b' }))).toBeUndefined();
     const row = monitoringRow({ n });
     expect(isPlainMonitoringRow(row)).toBe(true);
