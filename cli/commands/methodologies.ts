@@ -6,6 +6,7 @@ import { PERIOD_BUILTINS } from '../../core/methodology/define-methodology.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { registry } from '../../methodologies/index.ts';
 import { parse } from '../args.ts';
+import { checkCommand, docCommand, newCommand } from '../methodology-kit.ts';
 import { UsageError, type Command } from './types.ts';
 
 export const METHODOLOGIES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../methodologies');
@@ -65,20 +66,47 @@ export function describeMethodology(m: Methodology): string {
   return out.join('\n');
 }
 
+const METHODOLOGY_USAGE = [
+  'mrv methodology show <id>[@version] [--json]     describe a registered module',
+  '       mrv methodology check <folder>                   run every conformance check on a module folder (✓/✗; exit 1 if one fails)',
+  '       mrv methodology new <id> [--dir <dir>]           scaffold <dir>/<id>/1.0.0/ from methodologies/_template (default dir: methodologies)',
+  '       mrv methodology doc <id>[@version]|<folder> [--write]   print the equations block (Markdown + LaTeX); --write embeds it in the README',
+].join('\n');
+
 export const methodologyCommand: Command = {
   name: 'methodology',
-  summary: 'Show a methodology module: columns with units, parameters, equations (mrv methodology show <id>[@version])',
-  usage: 'mrv methodology show <id>[@version] [--json]',
+  summary: 'Show, check, scaffold or document a methodology module (show | check | new | doc)',
+  usage: METHODOLOGY_USAGE,
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    if (sub !== 'show') throw new UsageError(`unknown sub-command "${sub ?? ''}"`);
-    const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
-    if (positionals.length !== 1) throw new UsageError('name one methodology, e.g. grid-renewable@1.0.0');
-    const m = pickMethodology(positionals[0]!);
-    if (values.json) {
-      io.out(JSON.stringify({ key: m.key, hash: m.hash, title: m.title, source: m.source, mechanisms: m.mechanisms, timeColumn: m.timeColumn, columns: m.columns, parameters: m.parameters, equations: m.equations, emissions: m.emissions, checks: m.checks ?? [], applicability: m.applicability.map(({ id, ref, description }) => ({ id, ref, description })) }, null, 2));
-    } else io.out(describeMethodology(m));
-    return 0;
+    switch (sub) {
+      case 'show': {
+        const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
+        if (positionals.length !== 1) throw new UsageError('name one methodology, e.g. grid-renewable@1.0.0');
+        const m = pickMethodology(positionals[0]!);
+        if (values.json) {
+          io.out(JSON.stringify({ key: m.key, hash: m.hash, title: m.title, source: m.source, mechanisms: m.mechanisms, timeColumn: m.timeColumn, columns: m.columns, parameters: m.parameters, equations: m.equations, emissions: m.emissions, checks: m.checks ?? [], applicability: m.applicability.map(({ id, ref, description }) => ({ id, ref, description })) }, null, 2));
+        } else io.out(describeMethodology(m));
+        return 0;
+      }
+      case 'check': {
+        const { positionals } = parse(rest, {});
+        if (positionals.length !== 1) throw new UsageError('name one module folder, e.g. mrv methodology check methodologies/grid-renewable/1.0.0');
+        return checkCommand(positionals[0]!, io);
+      }
+      case 'new': {
+        const { values, positionals } = parse(rest, { dir: { type: 'string' } });
+        if (positionals.length !== 1) throw new UsageError('name the new module id, e.g. mrv methodology new landfill-gas');
+        return newCommand(positionals[0]!, values.dir, io);
+      }
+      case 'doc': {
+        const { values, positionals } = parse(rest, { write: { type: 'boolean' } });
+        if (positionals.length !== 1) throw new UsageError('name one methodology (id[@version]) or module folder, e.g. mrv methodology doc grid-renewable@1.0.0 --write');
+        return docCommand(positionals[0]!, values.write === true, io, pickMethodology);
+      }
+      default:
+        throw new UsageError(sub ? `unknown sub-command "${sub}" (show, check, new, doc)` : 'name a sub-command: show, check, new or doc');
+    }
   },
 };
 
