@@ -7,8 +7,8 @@ import type { EnvName } from '../functions/shared/resources.ts';
 
 /**
  * AWS clients for the CLI: region from AWS_REGION (default us-east-1); endpoints from the standard
- * AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> variables, which the SDK reads itself (the local stack
- * sets them). SQS ignores queue-URL hosts (`useQueueUrlAsEndpoint: false`, the fauxqs gotcha).
+ * AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> variables of `env` (the local stack prints them);
+ * credentials from `env` when it has keys, else the SDK's default chain. SQS ignores queue-URL hosts (`useQueueUrlAsEndpoint: false`, the fauxqs gotcha).
  * Resource names come from the same variables the functions read (functions/shared/resources.ts ENV).
  */
 export interface CliAws {
@@ -22,10 +22,16 @@ export interface CliAws {
 export function createCliAws(env: NodeJS.ProcessEnv): CliAws {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const local = Boolean(env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL);
+  // The SDK reads these variables from process.env only; `env` (the command's Io) may differ (tests, `mrv start`).
+  const endpoint = (service: 'S3' | 'SQS' | 'DYNAMODB') => {
+    const url = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
+    return url ? { endpoint: url } : {};
+  };
+  const credentials = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } } : {};
   return {
-    s3: new S3Client({ region, forcePathStyle: local }),
-    sqs: new SQSClient({ region, useQueueUrlAsEndpoint: false }),
-    ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region }), { marshallOptions: { removeUndefinedValues: true } }),
+    s3: new S3Client({ region, forcePathStyle: local, ...endpoint('S3'), ...credentials }),
+    sqs: new SQSClient({ region, useQueueUrlAsEndpoint: false, ...endpoint('SQS'), ...credentials }),
+    ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region, ...endpoint('DYNAMODB'), ...credentials }), { marshallOptions: { removeUndefinedValues: true } }),
     resources: (names) => readEnv(names, env),
   };
 }

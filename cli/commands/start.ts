@@ -1,47 +1,194 @@
-import { readdir } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { S3SpyEvent } from 'fauxqs';
+import { join } from 'node:path';
+import type { DecisionReport } from '../../core/report/decision-report.ts';
+import type { UploadReport } from '../../core/report/upload-report.ts';
+import { dynamoSubmissions } from '../../functions/shared/aws/dynamo-repositories.ts';
+import { s3ReportStore } from '../../functions/shared/aws/s3-stores.ts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ENV } from '../../functions/shared/resources.ts';
 import { parse } from '../args.ts';
-import { loadProjectFile } from '../load.ts';
-import { renderSummary } from '../render.ts';
-import { runCalculation } from './calc.ts';
-import type { Command } from './types.ts';
+import { renderOutcome } from '../local-stack/render-outcome.ts';
+import { watchSpy } from '../local-stack/s3-notifications.ts';
+import { listSamples, outcomeReader, sendSamples, waitForOutcomes } from '../local-stack/samples.ts';
+import type { LocalStack } from '../local-stack/stack.ts';
+import { reviewCommand } from './review.ts';
+import { UsageError, type Command, type Io } from './types.ts';
 
-export const SAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../samples');
+/** Interactive defaults (a stable endpoint to export); `--once` and tests use free ports. */
+export const DEFAULT_PORT = 4566;
+export const DEFAULT_DYNAMO_PORT = 4567;
+/** Where the local stack keeps state (gitignored). */
+export const STATE_DIR = '.mrv';
 
-/** The bundled samples: every project under samples/projects and its uploads under samples/uploads/<project-id>/. */
-export async function listSamples(): Promise<{ projectFile: string; projectId: string; files: string[] }[]> {
-  const projects = (await readdir(join(SAMPLES_DIR, 'projects'))).filter((f) => f.endsWith('.json')).sort();
-  const out = [];
-  for (const p of projects) {
-    const projectFile = join(SAMPLES_DIR, 'projects', p);
-    const project = await loadProjectFile(projectFile, SAMPLES_DIR);
-    const dir = join(SAMPLES_DIR, 'uploads', project.id);
-    const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => !f.startsWith('.')).sort().map((f) => join(dir, f));
-    out.push({ projectFile, projectId: project.id, files });
-  }
-  return out;
+const USAGE = [
+  'mrv start [--once] [--persist] [--port <n>] [--dynamo-port <n>] [--timeout <s>]',
+  '  Starts S3 + SQS (fauxqs) and DynamoDB (dynalite) in this process, creates the stack\'s bucket, queues and',
+  '  tables, registers the sample projects, uploads the sample files and prints each outcome and the review queue.',
+  '  --once          exit after the summary (free ports, in-memory DynamoDB unless --persist)',
+  '  --persist       with --once: keep DynamoDB state in .mrv/dynamodb (always on without --once)',
+  `  --port          S3 + SQS port (default ${DEFAULT_PORT}; 0 = any free port); --dynamo-port (default: --port + 1, ${DEFAULT_DYNAMO_PORT})`,
+  '  --timeout       seconds to wait for every sample report (default 60)',
+].join('\n');
+
+function port(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new UsageError(`${flag} must be a port number (0 for any free port), not ${JSON.stringify(value)}`);
+  return n;
 }
 
-export const startCommand: Command = {
-  name: 'start',
-  summary: 'Run the pipeline locally on the bundled samples and print each outcome',
-  usage: 'mrv start [--once]',
-  async run(argv, io) {
-    parse(argv, { once: { type: 'boolean' } });
-    const samples = await listSamples();
-    let accepted = 0;
-    let rejected = 0;
-    for (const s of samples) {
-      for (const file of s.files) {
-        const result = await runCalculation({ project: s.projectFile, file: relative(io.cwd, file) }, io);
-        io.out(renderSummary(result, { maxProblems: 5 }));
-        io.out('');
-        if (result.status === 'accepted') accepted++;
-        else rejected++;
+/** Resolves on Ctrl-C (SIGINT) or SIGTERM. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}
+
+export interface StartOptions {
+  /** How the interactive stack waits before stopping (default: Ctrl-C / SIGTERM). Tests pass their own. */
+  readonly untilStopped?: (stack: LocalStack) => Promise<void>;
+}
+
+/**
+ * `mrv start`: the whole AWS pipeline on this machine (cli/local-stack), fed with the bundled samples.
+ * `--once` prints the summary and exits (0, or 1 when a sample got no report in time); otherwise the
+ * stack keeps running for `mrv` and the AWS CLI, prints how to point them at it, prints the outcome of
+ * every later upload and decision, and stops cleanly on Ctrl-C.
+ */
+export function makeStartCommand(options: StartOptions = {}): Command {
+  return {
+    name: 'start',
+    summary: 'Run the whole pipeline locally (S3, SQS, DynamoDB emulators) on the bundled samples',
+    usage: USAGE,
+    async run(argv, io) {
+      const { values } = parse(argv, { once: { type: 'boolean' }, persist: { type: 'boolean' }, port: { type: 'string' }, 'dynamo-port': { type: 'string' }, timeout: { type: 'string' } });
+      const once = Boolean(values.once);
+      const s3Port = port(values.port, once ? 0 : DEFAULT_PORT, '--port');
+      const dynamoPort = port(values['dynamo-port'], s3Port === 0 ? 0 : s3Port + 1, '--dynamo-port');
+      const timeoutS = Number(values.timeout ?? 60);
+      if (!(timeoutS > 0)) throw new UsageError(`--timeout must be a number of seconds, not ${JSON.stringify(values.timeout)}`);
+      const persist = !once || Boolean(values.persist);
+      const dynamoPath = persist ? join(io.cwd, STATE_DIR, 'dynamodb') : undefined;
+
+      const started = Date.now();
+      // Loaded here, not at the top: the emulators (fastify, LevelDB) cost every other mrv command a second.
+      const { startLocalStack } = await import('../local-stack/stack.ts');
+      const stack = await startLocalStack({ port: s3Port, dynamoPort, ...(dynamoPath ? { dynamoPath } : {}), onError: (where, error) => io.err(`[local stack] ${where}: ${(error as Error)?.message ?? String(error)}`) });
+      try {
+        io.out(`Local stack: S3 + SQS ${stack.endpoint} (fauxqs), DynamoDB ${stack.dynamoEndpoint} (dynalite, ${dynamoPath ? `${STATE_DIR}/dynamodb` : 'in memory'}).`);
+        const cliIo: Io = { ...io, env: { ...io.env, ...stack.env } };
+        if (stack.resources.existingTables.length) await describeRestoredState(stack, io);
+
+        const sent = await sendSamples(await listSamples(), cliIo);
+        const outcomes = await waitForOutcomes(stack, sent, Date.now() + timeoutS * 1000);
+        const counts = { accepted: 0, rejected: 0, skipped: 0, missing: 0 };
+        for (const f of sent) {
+          io.out('');
+          const o = 'uploadId' in f ? outcomes.get(f.uploadId) : undefined;
+          if (o) {
+            io.out(renderOutcome(o.report, o.submission));
+            counts[o.report.status === 'accepted' ? 'accepted' : 'rejected']++;
+          } else if ('notSent' in f) {
+            io.out(`${f.key}: NOT UPLOADED — ${f.notSent}`);
+            counts.skipped++;
+          } else {
+            io.out(`${f.key}: NO REPORT after ${timeoutS} s`);
+            counts.missing++;
+          }
+        }
+        io.out('\nReview queue (mrv review list):');
+        await reviewCommand.run(['list'], { ...cliIo, out: (t) => io.out(indent(t)) });
+        io.out(`\n${sent.length} sample files: ${counts.accepted} accepted, ${counts.rejected} rejected${counts.skipped ? `, ${counts.skipped} not uploaded` : ''}${counts.missing ? `, ${counts.missing} WITHOUT A REPORT` : ''} (the rejected ones are bad on purpose) — ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+        if (counts.missing) await describeMissing(stack, io);
+        if (once) return counts.missing ? 1 : 0;
+
+        printConnectionHelp(stack, io, dynamoPath !== undefined);
+        const seen = new Set(outcomes.keys());
+        const watcher = watchLaterReports(stack, io, seen);
+        try {
+          await (options.untilStopped ?? untilSignal)(stack);
+        } finally {
+          await watcher.stop();
+        }
+        io.out('Stopping the local stack.');
+        return 0;
+      } finally {
+        await stack.stop();
       }
-    }
-    io.out(`${accepted + rejected} sample files: ${accepted} accepted, ${rejected} rejected (the rejected ones are bad on purpose, to show the error report).`);
-    return 0;
-  },
-};
+    },
+  };
+}
+
+export const startCommand: Command = makeStartCommand();
+
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => (l ? `  ${l}` : l))
+    .join('\n');
+
+/** DynamoDB kept its tables from an earlier run; S3 and SQS (fauxqs) start empty. */
+async function describeRestoredState(stack: LocalStack, io: Io): Promise<void> {
+  const subs = dynamoSubmissions(DynamoDBDocumentClient.from(stack.clients.dynamo), stack.resources.env[ENV.submissionsTable]);
+  const pending = await subs.listByStatus('pending-review');
+  io.out(`DynamoDB state restored from ${STATE_DIR}/dynamodb (${pending.length} submission(s) pending review). S3 objects and queues are in memory and start empty:`);
+  io.out('run `mrv review requeue` to rebuild the review queue from the submissions table.');
+}
+
+async function describeMissing(stack: LocalStack, io: Io): Promise<void> {
+  const r = await stack.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.resources.queues.ingest.dlq.url, AttributeNames: ['ApproximateNumberOfMessages'] })).catch(() => undefined);
+  io.err(`Some uploads got no report: the ingest function failed on them (errors above) or is still working. Ingest dead-letter queue ${stack.resources.queues.ingest.dlq.name}: ${r?.Attributes?.ApproximateNumberOfMessages ?? '?'} message(s). Retry with a longer --timeout.`);
+}
+
+function printConnectionHelp(stack: LocalStack, io: Io, persistent: boolean): void {
+  const e = stack.env;
+  const exports = Object.entries(e).map(([k, v]) => `export ${k}=${v}`);
+  io.out(
+    [
+      '',
+      'The stack is running. Point mrv (or the AWS CLI) at it from another terminal:',
+      '',
+      ...exports.map((l) => `  ${l}`),
+      '',
+      '  npx mrv review list',
+      '  npx mrv review approve <upload-id> --verifier "A. Auditor"',
+      '  npx mrv upload <project-id> <file>          # validated here as it arrives',
+      `  aws s3 ls s3://${stack.resources.bucket}/reports/ --recursive`,
+      '',
+      `New reports and decisions are printed below. Ctrl-C stops the stack${persistent ? ` (DynamoDB state stays in ${STATE_DIR}/dynamodb; S3 and the queues are in memory)` : ''}.`,
+    ].join('\n'),
+  );
+}
+
+const REPORT_KEY = /^reports\/([^/]+)\/([0-9a-f]{32})(\.decision)?\.json$/;
+
+/** Prints each report and decision outcome written after the sample summary (uploads from other terminals). */
+function watchLaterReports(stack: LocalStack, io: Io, seen: Set<string>) {
+  const read = outcomeReader(stack);
+  const reports = s3ReportStore(stack.clients.s3, stack.resources.bucket);
+  return watchSpy(
+    stack.emulators.fauxqs,
+    (m): m is S3SpyEvent => m.service === 's3' && m.status === 'uploaded' && m.bucket === stack.resources.bucket && REPORT_KEY.test(m.key),
+    async (event) => {
+      const [, projectId, uploadId, decision] = REPORT_KEY.exec(event.key)!;
+      if (decision) {
+        const d = await reports.getJson<DecisionReport>(event.key);
+        if (d) io.out(`\nDecision on ${uploadId} (${projectId}) by ${d.decision.verifier}: ${d.outcome.toUpperCase()}${d.ledger ? ` — ledger #${d.ledger.seq}, ${d.ledger.units} units (${d.ledger.toParticipants} to the participants)` : ''}${d.reason ? ` — ${d.reason}` : ''}`);
+        return;
+      }
+      if (seen.has(uploadId!)) return;
+      seen.add(uploadId!);
+      // The submission may not be written yet (the report comes first): then it shows as waiting for review.
+      const o = await read(projectId!, uploadId!);
+      if (o) io.out(`\n${renderOutcome(o.report as UploadReport, o.submission)}`);
+    },
+    (error, event) => io.err(`[local stack] cannot show the report ${event.key}: ${(error as Error).message}`),
+  );
+}
