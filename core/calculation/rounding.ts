@@ -56,8 +56,9 @@ export interface RoundingPolicy {
 }
 
 export const ROUNDING_POLICIES: Readonly<Record<Mechanism, RoundingPolicy>> = {
-  CDM: { issuance: 'floor', deductions: 'ceil', note: 'CERs = floor(ER); SOP-AF and CCS reserve rounded up (Vaayu MR 2,238.98 → 2,239)' },
-  JI: { issuance: 'floor', deductions: 'ceil', note: 'ERUs = floor(ER); 2 % share of proceeds (decision 1/CMP.8) rounded up' },
-  JCM: { issuance: 'floor', deductions: 'floor', note: 'JCM credits = floor(ER); allocations rounded down, remainder to project participants' },
-  'A6.4': { issuance: 'floor', deductions: 'ceil', note: 'A6.4ERs = floor(ER); 5 % SOP and 2 % OMGE rounded up' },
+  // CDM deductions rounded up: the Vaayu Wind MR forwards 2 % of 111,949 = 2,238.98 as 2,239.
+  CDM: { issuance: 'floor', deductions: 'ceil', note: 'CERs = floor(ER); deductions rounded up' },
+  JI: { issuance: 'floor', deductions: 'ceil', note: 'ERUs = floor(ER); deductions rounded up' },
+  JCM: { issuance: 'floor', deductions: 'floor', note: 'JCM credits = floor(ER); allocations rounded down' },
+  'A6.4': { issuance: 'floor', deductions: 'ceil', note: 'A6.4ERs = floor(ER); deductions rounded up' },
 };
