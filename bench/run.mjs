@@ -28,6 +28,8 @@ const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const asJson = args.has('--json');
 const useTsx = args.has('--tsx');
+/** `--only=lambda` (bundles only), `--only=xlsx`, `--only=grid-1m.csv,…`: a subset of the cases. */
+const only = process.argv.slice(2).find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const log = (m) => process.stderr.write(`${m}\n`);
 const hasGnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-v', 'true']).status === 0;
 
@@ -84,44 +86,90 @@ async function buildCli() {
   return outfile;
 }
 
-/** The ingest Lambda bundle as the CDK stack builds it; size, biggest inputs and cold import time. */
-async function lambdaBundle() {
+const BANNER = "import { createRequire as __mrvCreateRequire } from 'node:module'; const require = __mrvCreateRequire(import.meta.url);";
+
+/** Median of 9 fresh processes running `code` (an ES module body that prints one number). */
+function medianOf9(code, env = {}) {
+  const times = [];
+  for (let i = 0; i < 9; i++) {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env } });
+    const n = Number(r.stdout.trim().split('\n').pop());
+    if (!Number.isFinite(n)) throw new Error(`bench child failed: ${r.stderr.slice(0, 500)}`);
+    times.push(n);
+  }
+  times.sort((a, b) => a - b);
+  return times[4];
+}
+
+/**
+ * The ingest Lambda bundle as the CDK stack builds it (esbuild, node22, ESM, minified, ESM splitting
+ * so the lazily imported XLSX reader becomes its own chunk). `sdk: 'external'` leaves `@aws-sdk/*`
+ * out (as if the Lambda runtime's SDK were used); `sdk: 'bundled'` is what infra deploys
+ * (`externalModules: []`, SDK versions pinned by package-lock.json).
+ *
+ * Reported: the entry chunk and every chunk it imports statically (what a cold start loads), the
+ * lazily loaded chunks separately, the biggest packages, and two times in fresh processes (median
+ * of 9): `initMs` = `import()` of the handler module (the Lambda INIT phase), `readyMs` = that plus
+ * what the first invocation initialises (`createDeps()`: the registry, i.e. every methodology
+ * module, and the SDK clients), measured through a second entry that re-exports the handler's deps.
+ */
+async function lambdaBundle({ sdk }) {
   const esbuild = await import('esbuild');
-  const handler = join(root, 'functions/ingest-upload/handler.ts');
-  const proxy = !existsSync(handler);
-  const entry = proxy ? { stdin: { contents: "export { calculate } from './core/calculation/calculate.ts';\nexport { registry } from './methodologies/index.ts';\n", resolveDir: root, loader: 'ts' } } : { entryPoints: [handler] };
-  const outfile = join(dataDir, 'ingest.bundle.mjs');
+  const outdir = join(dataDir, `ingest-${sdk}`);
   const result = await esbuild.build({
-    ...entry,
+    entryPoints: { handler: join(root, 'functions/ingest-upload/handler.ts'), deps: join(root, 'functions/ingest-upload/deps.ts') },
     bundle: true,
     platform: 'node',
     format: 'esm',
+    splitting: true,
     target: 'node22',
     minify: true,
-    external: ['@aws-sdk/*'],
-    outfile,
+    mainFields: ['module', 'main'],
+    external: sdk === 'external' ? ['@aws-sdk/*'] : [],
+    outdir,
+    outExtension: { '.js': '.mjs' },
     metafile: true,
-    banner: { js: "import { createRequire as __mrvCreateRequire } from 'node:module'; const require = __mrvCreateRequire(import.meta.url);" },
+    banner: { js: BANNER },
     logLevel: 'error',
   });
-  const bytes = statSync(outfile).size;
+  const outputs = result.metafile.outputs;
+  const key = (f) => relative(root, join(outdir, f));
+  // Static closure of the handler entry = what a cold start loads.
+  const eager = new Set();
+  const visit = (out) => {
+    if (eager.has(out)) return;
+    eager.add(out);
+    for (const imp of outputs[out]?.imports ?? []) if (imp.kind === 'import-statement' && outputs[imp.path]) visit(imp.path);
+  };
+  visit(key('handler.mjs'));
+  const readyClosure = new Set(eager);
+  const visitReady = (out) => {
+    if (readyClosure.has(out) && out !== key('deps.mjs')) return;
+    readyClosure.add(out);
+    for (const imp of outputs[out]?.imports ?? []) if (imp.kind === 'import-statement' && outputs[imp.path]) visitReady(imp.path);
+  };
+  visitReady(key('deps.mjs'));
+  let bytes = 0;
+  let lazyBytes = 0;
   const byPackage = new Map();
-  for (const [file, info] of Object.entries(result.metafile.outputs[relative(root, outfile)]?.inputs ?? {})) {
-    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
-    const key = m ? m[1] : file.split('/').slice(0, 2).join('/');
-    byPackage.set(key, (byPackage.get(key) ?? 0) + info.bytesInOutput);
+  for (const [out, info] of Object.entries(outputs)) {
+    if (out.endsWith('.map')) continue;
+    if (eager.has(out) || readyClosure.has(out)) bytes += info.bytes;
+    else lazyBytes += info.bytes;
+    if (!eager.has(out) && !readyClosure.has(out)) continue;
+    for (const [file, input] of Object.entries(info.inputs)) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
+      const k = m ? m[1] : file.split('/').slice(0, 2).join('/');
+      byPackage.set(k, (byPackage.get(k) ?? 0) + input.bytesInOutput);
+    }
   }
   const top = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${(v / 1024).toFixed(0)} KB`);
-  // Module initialisation in fresh processes (median of 9), plus the first-invocation work the
-  // handler defers (its lazy `import('./deps.ts')` is inlined by esbuild: the registry, i.e. the
-  // methodology modules, initialise there).
-  const times = [];
-  for (let i = 0; i < 9; i++) {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now()-t)`], { cwd: root, encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
-    times.push(Number(r.stdout.trim()));
-  }
-  times.sort((a, b) => a - b);
-  return { proxy, bytes, initMs: times[4], top };
+  const handlerUrl = JSON.stringify(join(outdir, 'handler.mjs'));
+  const depsUrl = JSON.stringify(join(outdir, 'deps.mjs'));
+  const initMs = medianOf9(`const t=performance.now(); await import(${handlerUrl}); console.log(performance.now()-t)`);
+  const env = { MONITORING_BUCKET_NAME: 'b', PROJECTS_TABLE_NAME: 'p', SUBMISSIONS_TABLE_NAME: 's', REVIEW_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q', AWS_REGION: 'eu-west-1' };
+  const readyMs = medianOf9(`const t=performance.now(); await import(${handlerUrl}); const d = await import(${depsUrl}); d.createDeps(); console.log(performance.now()-t)`, env);
+  return { sdk, bytes, lazyBytes, initMs, readyMs, top, chunks: Object.keys(outputs).filter((o) => !o.endsWith('.map')).length };
 }
 
 /** Registry + calculate on their own (what the first invocation initialises), same bundling. */
@@ -147,10 +195,11 @@ const fmt = (n, d = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toLoca
 async function main() {
   mkdirSync(dataDir, { recursive: true });
   const t0 = performance.now();
-  const list = await generate(dataDir, { quick, log });
+  const all = await generate(dataDir, { quick: quick || Boolean(only && !only.includes('grid-10m.csv')), log });
+  const list = only ? all.filter((f) => only.includes(f.name) || (only.includes('xlsx') && f.name.endsWith('.xlsx')) || (only.includes('csv') && f.name.endsWith('.csv'))) : all;
   const cli = useTsx ? join(root, 'cli/bin/mrv.mjs') : await buildCli();
-  const startups = [0, 1, 2, 3, 4].map(() => measure(process.execPath, [cli, '--help']).wallMs).sort((a, b) => a - b);
-  const startup = startups[2];
+  const startups = (list.length ? [0, 1, 2, 3, 4] : [0]).map(() => measure(process.execPath, [cli, '--help']).wallMs).sort((a, b) => a - b);
+  const startup = startups[startups.length >> 1];
   log(`CLI: ${useTsx ? 'node cli/bin/mrv.mjs (tsx)' : 'esbuild bundle bench-data/mrv.bundle.mjs'}; start-up (mrv --help) ${fmt(startup)} ms`);
   const records = [];
   for (const f of list) {
@@ -190,25 +239,30 @@ async function main() {
     records.push(rec);
     if (asJson) console.log(JSON.stringify(rec));
   }
-  const lambda = await lambdaBundle();
-  const engine = await engineBundle();
-  const lrec = { case: 'lambda-bundle', entry: lambda.proxy ? 'proxy: core/calculation/calculate.ts + methodologies/index.ts' : 'functions/ingest-upload/handler.ts', bytes: lambda.bytes, initMs: lambda.initMs, top: lambda.top, engineBytes: engine.bytes, engineInitMs: engine.initMs };
-  if (asJson) console.log(JSON.stringify(lrec));
+  const lambdas = !only || only.includes('lambda') ? [await lambdaBundle({ sdk: 'external' }), await lambdaBundle({ sdk: 'bundled' })] : [];
+  const engine = !only || only.includes('lambda') ? await engineBundle() : undefined;
+  const lrecs = lambdas.map((l) => ({ case: `lambda-bundle-sdk-${l.sdk}`, entry: 'functions/ingest-upload/handler.ts (+ deps.ts)', ...l }));
+  if (engine) lrecs.push({ case: 'engine-bundle', entry: 'calculate + registry', bytes: engine.bytes, initMs: engine.initMs });
+  if (asJson) for (const r of lrecs) console.log(JSON.stringify(r));
   else {
-    const head = ['case', 'rows', 'MB', 'status', 'wall s', 'rows/s', 'MB/s', 'floor rows/s', 'ratio', 'ratio excl. start-up', 'peak RSS MB'];
-    const body = records.map((r) => [r.case, fmt(r.rows), fmt(r.mb, 1), r.status, fmt(r.wallS, 2), fmt(r.rowsPerS), fmt(r.mbPerS, 1), fmt(r.floorRowsPerS), fmt(r.ratioToFloor, 2), fmt(r.netRatioToFloor, 2), fmt(r.peakRssMb)]);
-    const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
-    const line = (cells) => `| ${cells.map((c, i) => String(c).padStart(w[i])).join(' | ')} |`;
-    console.log(line(head));
-    console.log(`|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`);
-    for (const b of body) console.log(line(b));
-    console.log(`\nCLI: ${useTsx ? 'tsx (node cli/bin/mrv.mjs)' : 'esbuild bundle of cli/main.ts'}, start-up ${fmt(startup)} ms (median of 5 "mrv --help" runs; included in wall time; "ratio excl. start-up" subtracts it).`);
-    console.log(`Lambda bundle (${lrec.entry}): ${fmt(lambda.bytes / 1024)} KB minified, module initialisation ${fmt(lambda.initMs, 1)} ms (median of 9 fresh processes).`);
-    console.log(`  largest parts: ${lambda.top.join(', ')}`);
-    console.log(`Engine alone (calculate + registry, what the handler's lazy deps initialise): ${fmt(engine.bytes / 1024)} KB, initialisation ${fmt(engine.initMs, 1)} ms.`);
+    if (records.length) {
+      const head = ['case', 'rows', 'MB', 'status', 'wall s', 'rows/s', 'MB/s', 'floor rows/s', 'ratio', 'ratio excl. start-up', 'peak RSS MB'];
+      const body = records.map((r) => [r.case, fmt(r.rows), fmt(r.mb, 1), r.status, fmt(r.wallS, 2), fmt(r.rowsPerS), fmt(r.mbPerS, 1), fmt(r.floorRowsPerS), fmt(r.ratioToFloor, 2), fmt(r.netRatioToFloor, 2), fmt(r.peakRssMb)]);
+      const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
+      const line = (cells) => `| ${cells.map((c, i) => String(c).padStart(w[i])).join(' | ')} |`;
+      console.log(line(head));
+      console.log(`|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`);
+      for (const b of body) console.log(line(b));
+      console.log(`\nCLI: ${useTsx ? 'tsx (node cli/bin/mrv.mjs)' : 'esbuild bundle of cli/main.ts'}, start-up ${fmt(startup)} ms (median of 5 "mrv --help" runs; included in wall time; "ratio excl. start-up" subtracts it).`);
+    }
+    for (const l of lambdas) {
+      console.log(`Lambda bundle, @aws-sdk/* ${l.sdk === 'external' ? 'EXTERNAL (runtime SDK)' : 'BUNDLED (as infra deploys)'}: ${fmt(l.bytes / 1024)} KB minified loaded at cold start (+ ${fmt(l.lazyBytes / 1024)} KB in lazily imported chunks, ${l.chunks} files); module initialisation ${fmt(l.initMs, 1)} ms, ready to process (init + createDeps: registry, clients) ${fmt(l.readyMs, 1)} ms (medians of 9 fresh processes).`);
+      console.log(`  largest parts: ${l.top.join(', ')}`);
+    }
+    if (engine) console.log(`Engine alone (calculate + registry, what the handler's lazy deps initialise): ${fmt(engine.bytes / 1024)} KB, initialisation ${fmt(engine.initMs, 1)} ms.`);
     console.log(`Whole bench: ${fmt((performance.now() - t0) / 1000, 1)} s.`);
   }
-  writeFileSync(join(dataDir, 'last-run.json'), `${JSON.stringify({ at: new Date().toISOString(), records, lambda: lrec }, null, 2)}\n`);
+  writeFileSync(join(dataDir, 'last-run.json'), `${JSON.stringify({ at: new Date().toISOString(), records, lambda: lrecs }, null, 2)}\n`);
 }
 
 await main();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { MethodologyDefinitionError } from '../errors.ts';
 import { findGas, gasSymbol, GASES } from '../gases/gases.ts';
 import { columnsOf, type ColumnMeta } from './columns.ts';
-import { compileDecimal, compileFloat, parseExpression, type DecimalEvaluator, type FloatEvaluator, type ParsedExpression } from './equations.ts';
+import { compileDecimalClosures, compileFloat, parseExpression, type DecimalEvaluator, type FloatEvaluator, type ParsedExpression } from './equations.ts';
 import type { CheckSpec, EquationSpec, MethodologyDefinition } from './types.ts';
 import { checkUnits } from './check-units.ts';
 
@@ -79,12 +79,38 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function projectSchemaFingerprint(schema: z.ZodObject): unknown {
-  try {
-    return z.toJSONSchema(schema, { unrepresentable: 'any' });
-  } catch {
-    return Object.keys(schema.shape);
-  }
+/**
+ * A canonical description of a zod schema for the methodology hash: every zod type's definition
+ * (`_zod.def`: type, shape, checks with their bounds and formats, inner types, enum entries, literal
+ * values, defaults, …) and its registry metadata (description, unit, …), with functions left out.
+ * Much cheaper than `z.toJSONSchema` (which this replaced; the hashes changed with it) and it also
+ * sees what JSON Schema cannot represent.
+ */
+export function schemaFingerprint(schema: unknown): unknown {
+  const seen = new Map<object, number>();
+  const walk = (v: unknown): unknown => {
+    if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
+    if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'function' || typeof v === 'symbol' || v === undefined) return undefined;
+    if (v instanceof RegExp) return { regexp: String(v) };
+    if (v instanceof Date) return { date: v.toISOString() };
+    if (Array.isArray(v)) return v.map((x) => walk(x) ?? null);
+    const o = v as Record<string, unknown>;
+    if (seen.has(o)) return { ref: seen.get(o) };
+    seen.set(o, seen.size);
+    if ('_zod' in o && o._zod && typeof o._zod === 'object') {
+      const meta = z.globalRegistry.get(o as unknown as z.ZodType);
+      return { def: walk((o._zod as { def: unknown }).def), ...(meta ? { meta: walk(meta) } : {}) };
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(o)) {
+      const x = walk(o[k]);
+      if (x !== undefined) out[k] = x;
+    }
+    return out;
+  };
+  return walk(schema);
 }
 
 /**
@@ -186,7 +212,9 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
     } else {
       checkSymbols(what, result.parsed, periodScope);
       periodScope.add(eq.symbol);
-      periodEquations.push({ ...eq, parsed: result.parsed, decimal: compileDecimal(result.parsed) });
+      const decimal = compileDecimalClosures(result.parsed);
+      if (!decimal.ok) problems.push(...decimal.problems.map((p) => `${what}: ${p}`));
+      else periodEquations.push({ ...eq, parsed: result.parsed, decimal: decimal.evaluate });
     }
   }
 
@@ -204,7 +232,9 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
       rowChecks.push({ ...check, parsed: result.parsed, float: compileFloat(result.parsed) });
     } else {
       checkSymbols(what, result.parsed, periodScope);
-      periodChecks.push({ ...check, parsed: result.parsed, decimal: compileDecimal(result.parsed) });
+      const decimal = compileDecimalClosures(result.parsed);
+      if (!decimal.ok) problems.push(...decimal.problems.map((p) => `${what}: ${p}`));
+      else periodChecks.push({ ...check, parsed: result.parsed, decimal: decimal.evaluate });
     }
   }
 
@@ -232,7 +262,7 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
         mechanisms: definition.mechanisms,
         tags: definition.tags ?? [],
         applicability: definition.applicability.map(({ id, ref, description }) => ({ id, ref, description })),
-        project: projectSchemaFingerprint(definition.project),
+        project: schemaFingerprint(definition.project),
         columns,
         timeColumn: definition.timeColumn,
         parameters: definition.parameters,

@@ -26,11 +26,10 @@ import {
   unaryMinusDependencies,
   unaryPlusDependencies,
   unequalDependencies,
-  bignumberDependencies,
   type MathNode,
   type EvalFunction,
-  type BigNumber as MathBigNumber,
-} from 'mathjs';
+} from 'mathjs/number';
+import Decimal from 'decimal.js';
 
 /**
  * Methodology expressions run in a locked-down mathjs, following the mathjs guidance for untrusted
@@ -46,8 +45,11 @@ import {
  *    {@link ALLOWED_FUNCTIONS}. Assignments, function definitions, property access, objects, arrays,
  *    strings, indexing and ranges are refused. So are symbols that are not declared.
  *
- * Two instances: `number` (binary floating point, for the per-row hot path) and `BigNumber` (decimal,
- * 34 digits, for period-level equations whose results are reported and issued).
+ * One instance, from the lean `mathjs/number` entry (binary floating point, for the per-row hot path;
+ * its parser is the only way in for every expression). Period-level equations, whose results are
+ * reported and issued, run in decimal (34 digits): the same checked tree is compiled to closures over
+ * decimal.js ({@link compileDecimal}) with the semantics of mathjs's BigNumber instance, so no
+ * mathjs BigNumber instance is needed at run time.
  */
 export const ALLOWED_FUNCTIONS = ['min', 'max', 'abs', 'floor', 'ceil', 'round', 'sqrt', 'exp', 'log', 'pow'] as const;
 
@@ -57,14 +59,13 @@ const factories = {
   absDependencies, addDependencies, andDependencies, ceilDependencies, compileDependencies, divideDependencies, equalDependencies, expDependencies,
   floorDependencies, largerDependencies, largerEqDependencies, logDependencies, maxDependencies, minDependencies, multiplyDependencies, notDependencies,
   orDependencies, powDependencies, roundDependencies, smallerDependencies, smallerEqDependencies, sqrtDependencies, subtractDependencies,
-  unaryMinusDependencies, unaryPlusDependencies, unequalDependencies, bignumberDependencies,
+  unaryMinusDependencies, unaryPlusDependencies, unequalDependencies,
 };
 
-function lockedDown(number: 'number' | 'BigNumber') {
-  const math = create(factories as unknown as Parameters<typeof create>[0], { number, precision: 34 });
+function lockedDown() {
+  const math = create(factories as unknown as Parameters<typeof create>[0], { number: 'number' });
   const parse = math.parse.bind(math);
   const compile = math.compile.bind(math);
-  const bignumber = math.bignumber.bind(math);
   const refuse = (name: string) => () => {
     throw new Error(`${name} is disabled in methodology expressions`);
   };
@@ -72,16 +73,21 @@ function lockedDown(number: 'number' | 'BigNumber') {
     { import: refuse('import'), createUnit: refuse('createUnit'), evaluate: refuse('evaluate'), parse: refuse('parse'), compile: refuse('compile'), simplify: refuse('simplify'), derivative: refuse('derivative'), resolve: refuse('resolve'), reviver: refuse('reviver') },
     { override: true },
   );
-  return { parse, compile, bignumber, math };
+  return { parse, compile, math };
 }
 
-const floatMath = lockedDown('number');
-const decimalMath = lockedDown('BigNumber');
+const floatMath = lockedDown();
 
-/** mathjs BigNumber (a decimal.js clone with 34 digits) used in period scope. */
-export type BigNumber = MathBigNumber;
-export const toBigNumber = (value: string | number): BigNumber => decimalMath.bignumber(typeof value === 'number' ? String(value) : value) as BigNumber;
-export const isBigNumber = (x: unknown): x is BigNumber => typeof x === 'object' && x !== null && (x as { isBigNumber?: boolean }).isBigNumber === true;
+/**
+ * The period-scope decimal: decimal.js with the configuration of a mathjs BigNumber instance with
+ * `precision: 34` (mathjs: `Decimal.clone({ precision, modulo: Decimal.EUCLID })`; rounding half up,
+ * decimal.js's default).
+ */
+export const PeriodDecimal = Decimal.clone({ precision: 34, modulo: Decimal.EUCLID });
+/** A period-scope decimal value (34 significant digits). */
+export type BigNumber = Decimal;
+export const toBigNumber = (value: string | number): BigNumber => new PeriodDecimal(typeof value === 'number' ? String(value) : value);
+export const isBigNumber = (x: unknown): x is BigNumber => Decimal.isDecimal(x);
 
 export interface ParsedExpression {
   readonly expr: string;
@@ -153,9 +159,21 @@ export function compileFloat(parsed: ParsedExpression): FloatEvaluator {
   return wrap<number | boolean>(floatMath.compile(parsed.expr));
 }
 
-/** Compiles a checked expression for the period-level decimal path. */
+/**
+ * Compiles a checked expression for the period-level decimal path: closures over decimal.js (see
+ * {@link compileDecimalClosures}). Throws for a tree it cannot compile; {@link decimalProblems}
+ * reports that at definition time.
+ */
 export function compileDecimal(parsed: ParsedExpression): DecimalEvaluator {
-  return wrap<BigNumber | boolean>(decimalMath.compile(parsed.expr));
+  const r = compileDecimalClosures(parsed);
+  if (!r.ok) throw new Error(`${parsed.expr}: ${r.problems.join('; ')}`);
+  return r.evaluate;
+}
+
+/** What keeps an expression from compiling for the period scope (empty when it compiles). */
+export function decimalProblems(parsed: ParsedExpression): string[] {
+  const r = compileDecimalClosures(parsed);
+  return r.ok ? [] : r.problems;
 }
 
 /** LaTeX of an expression, from the same parse tree that runs (for `mrv methodology doc`). */
@@ -358,4 +376,263 @@ export function compileFloatSlots(parsed: ParsedExpression, slots: ReadonlyMap<s
       throw e;
     }
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decimal compilation: period-scope equations without a mathjs BigNumber instance.
+
+type DecValue = Decimal | boolean;
+type DecClosure = (scope: ReadonlyMap<string, DecValue>) => DecValue;
+
+/** mathjs config defaults (core/config.js): relTol 1e-12, absTol 1e-15; `toExponent(relTol)` = 12. */
+const REL_TOL = 1e-12;
+const ABS_TOL = 1e-15;
+const EPSILON_DECIMALS = 12;
+
+/** mathjs utils/bignumber/nearlyEqual.js. */
+function bigNearlyEqual(a: Decimal, b: Decimal): boolean {
+  if (a.isNaN() || b.isNaN()) return false;
+  if (!a.isFinite() || !b.isFinite()) return a.eq(b);
+  if (a.eq(b)) return true;
+  const D = a.constructor as typeof Decimal;
+  return a.minus(b).abs().lte(D.max(D.max(a.abs(), b.abs()).mul(REL_TOL), ABS_TOL));
+}
+
+/** typed-function's boolean → BigNumber conversion (mathjs converts mixed operands to BigNumber). */
+const dec = (x: DecValue): Decimal => (typeof x === 'boolean' ? new PeriodDecimal(x ? 1 : 0) : x);
+/** mathjs `and`/`or`/`not` on BigNumbers and booleans: zero and NaN are false. */
+const truthy = (x: DecValue): boolean => (typeof x === 'boolean' ? x : !x.isZero() && !x.isNaN());
+
+/** mathjs round(BigNumber): first to relTol decimals when that is "nearly equal", then to 0 decimals. */
+function bigRound(x: Decimal, n = 0): Decimal {
+  if (n >= EPSILON_DECIMALS) return x.toDecimalPlaces(n);
+  const xEpsilon = x.toDecimalPlaces(EPSILON_DECIMALS);
+  return (bigNearlyEqual(x, xEpsilon) ? xEpsilon : x).toDecimalPlaces(n);
+}
+/** mathjs floor/ceil(BigNumber): the rounded value when x is indistinguishable from it (floor.js). */
+function bigFloorCeil(x: Decimal, up: boolean): Decimal {
+  const f = up ? x.ceil() : x.floor();
+  const r = bigRound(x);
+  if (f.eq(r)) return f;
+  if (bigNearlyEqual(x, r) && !bigNearlyEqual(x, f)) return r;
+  return f;
+}
+const larger = (x: DecValue, y: DecValue): boolean => {
+  const a = dec(x);
+  const b = dec(y);
+  return a.gt(b) && !bigNearlyEqual(a, b);
+};
+const smaller = (x: DecValue, y: DecValue): boolean => {
+  const a = dec(x);
+  const b = dec(y);
+  return a.lt(b) && !bigNearlyEqual(a, b);
+};
+/** mathjs statistics/max.js / min.js `_max`: NaN wins, else the largest (the operand itself). */
+function extreme(values: DecValue[], better: (x: DecValue, y: DecValue) => boolean): DecValue {
+  let res: DecValue | undefined;
+  for (const v of values) {
+    if (typeof v !== 'boolean' && v.isNaN()) res = v;
+    else if (res === undefined || better(v, res)) res = v;
+  }
+  return res!;
+}
+/** mathjs pow(BigNumber, BigNumber): decimal.js pow when the exponent is an integer or the base ≥ 0; else mathjs gives a Complex (here NaN, which the engine reports as non-finite). */
+function bigPow(x: Decimal, y: Decimal): Decimal {
+  if (y.isInteger() || x.gte(0)) return x.pow(y);
+  return new PeriodDecimal(NaN);
+}
+const NAN = new PeriodDecimal(NaN);
+
+const UNARY_FUNCTIONS: Record<string, (x: Decimal) => Decimal> = {
+  abs: (x) => x.abs(),
+  floor: (x) => bigFloorCeil(x, false),
+  ceil: (x) => bigFloorCeil(x, true),
+  round: (x) => bigRound(x),
+  sqrt: (x) => (x.isNegative() && !x.isZero() ? NAN : x.sqrt()), // mathjs: Complex for x < 0
+  exp: (x) => x.exp(),
+  log: (x) => (x.isNegative() ? NAN : x.ln()), // mathjs: Complex for x < 0 (and for −0)
+};
+
+/** Numeric literals of an expression as written (mathjs BigNumber mode parses them from their text). */
+const NUMBER_LITERAL = /(?<![A-Za-z0-9_.])(?:0[xXbBoO][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/g;
+
+/**
+ * Compiles an expression that passed {@link parseExpression} into closures over decimal.js with the
+ * semantics mathjs's BigNumber instance (`number: 'BigNumber', precision: 34`) gives it:
+ *
+ * - literals are decimals from their text (`0.1` is exactly 1/10); symbols are read from the scope
+ *   (`Undefined symbol X` when absent, as mathjs);
+ * - `+ − × ÷`, unary ±: `plus`, `minus`, `times`, `div`, `neg` at 34 digits; `^`/`pow`: `pow` when
+ *   the exponent is an integer or the base ≥ 0;
+ * - comparisons: `gt`/`lt`/`gte`/`lte` with mathjs's relTol 1e-12 / absTol 1e-15 "nearly equal";
+ * - `and`, `or`, `not`: zero and NaN are false; `a ? b : c`: a decimal condition is true unless zero;
+ * - `min`/`max` return the chosen operand (NaN wins); `abs`, `floor`, `ceil`, `round` (with mathjs's
+ *   round-off correction), `round(x, n)`, `sqrt`, `exp`, `log`, `log(x, base)`;
+ * - booleans meeting a decimal in arithmetic or comparison count as 0/1 (typed-function's
+ *   boolean → BigNumber conversion).
+ *
+ * Deliberate differences, only where mathjs's result is not a real number the engine can use:
+ * `sqrt`/`log` of a negative and a negative base to a non-integer power give NaN (mathjs: a Complex,
+ * which the engine could not report); arithmetic on two booleans gives a decimal (mathjs: a float).
+ * Shapes mathjs would only reject at evaluation (wrong number of arguments) are refused here.
+ */
+export function compileDecimalClosures(parsed: ParsedExpression): { ok: true; evaluate: DecimalEvaluator } | { ok: false; problems: string[] } {
+  const problems: string[] = [];
+  // Literal text by float value: the number parser keeps the float, the decimal needs the text.
+  const literals = new Map<number, Set<string>>();
+  for (const m of parsed.expr.matchAll(NUMBER_LITERAL)) {
+    const text = m[0];
+    const v = Number(text);
+    if (Number.isNaN(v)) continue;
+    const set = literals.get(v) ?? new Set<string>();
+    set.add(/^0[xXbBoO]/.test(text) ? String(v) : text);
+    literals.set(v, set);
+  }
+  const constant = (v: number): Decimal => {
+    const texts = [...(literals.get(v) ?? [])].map((t) => new PeriodDecimal(t));
+    if (texts.length > 1 && texts.some((d) => !d.eq(texts[0]!))) problems.push(`the literals ${[...literals.get(v)!].join(' and ')} are the same binary number; write them with at most 15 significant digits`);
+    return texts[0] ?? new PeriodDecimal(v);
+  };
+  const build = (node: MathNode): DecClosure => {
+    const n = node as unknown as { type: string; value?: unknown; name?: string; fn?: unknown; args?: MathNode[]; content?: MathNode; condition?: MathNode; trueExpr?: MathNode; falseExpr?: MathNode };
+    switch (n.type) {
+      case 'ConstantNode': {
+        const v = typeof n.value === 'boolean' ? n.value : constant(n.value as number);
+        return () => v;
+      }
+      case 'ParenthesisNode':
+        return build(n.content!);
+      case 'SymbolNode': {
+        const name = n.name!;
+        return (scope) => {
+          const v = scope.get(name);
+          if (v === undefined) throw new Error(`Undefined symbol ${name}`);
+          return v;
+        };
+      }
+      case 'ConditionalNode': {
+        const c = build(n.condition!);
+        const t = build(n.trueExpr!);
+        const f = build(n.falseExpr!);
+        return (s) => {
+          const v = c(s);
+          return (typeof v === 'boolean' ? v : !v.isZero()) ? t(s) : f(s);
+        };
+      }
+      case 'FunctionNode': {
+        const name = (n.fn as { name?: string } | undefined)?.name ?? '';
+        const args = n.args!.map(build);
+        if (name === 'min' || name === 'max') {
+          if (!args.length) problems.push(`${name}() needs at least one argument`);
+          const better = name === 'max' ? larger : smaller;
+          return (s) => extreme(args.map((a) => a(s)), better);
+        }
+        if (name === 'pow') {
+          if (args.length !== 2) problems.push('pow() takes 2 arguments');
+          const [a, b] = args as [DecClosure, DecClosure];
+          return (s) => bigPow(dec(a(s)), dec(b(s)));
+        }
+        if (name === 'round' && args.length === 2) {
+          const [a, b] = args as [DecClosure, DecClosure];
+          return (s) => {
+            const x = dec(a(s));
+            const digits = dec(b(s));
+            if (!digits.isInteger()) throw new TypeError('Number of decimals in function round must be an integer');
+            return bigRound(x, digits.toNumber());
+          };
+        }
+        if (name === 'log' && args.length === 2) {
+          const [a, b] = args as [DecClosure, DecClosure];
+          return (s) => {
+            const x = UNARY_FUNCTIONS.log!(dec(a(s)));
+            const base = UNARY_FUNCTIONS.log!(dec(b(s)));
+            return x.div(base);
+          };
+        }
+        const f = Object.hasOwn(UNARY_FUNCTIONS, name) ? UNARY_FUNCTIONS[name] : undefined;
+        if (!f) {
+          problems.push(`function ${name}() is not allowed`);
+          return () => NAN;
+        }
+        if (args.length !== 1) problems.push(`${name}() takes 1 argument${name === 'round' || name === 'log' ? ' (or 2)' : ''}`);
+        const a = args[0]!;
+        return (s) => f(dec(a(s)));
+      }
+      case 'OperatorNode': {
+        const op = n.fn as string;
+        const args = n.args!.map(build);
+        const [a, b] = args as [DecClosure, DecClosure];
+        if (args.length === 1) {
+          switch (op) {
+            case 'unaryMinus':
+              return (s) => dec(a(s)).neg();
+            case 'unaryPlus':
+              return (s) => dec(a(s));
+            case 'not':
+              return (s) => !truthy(a(s));
+          }
+        } else if (args.length === 2) {
+          switch (op) {
+            case 'add':
+              return (s) => dec(a(s)).plus(dec(b(s)));
+            case 'subtract':
+              return (s) => dec(a(s)).minus(dec(b(s)));
+            case 'multiply':
+              return (s) => dec(a(s)).times(dec(b(s)));
+            case 'divide':
+              return (s) => dec(a(s)).div(dec(b(s)));
+            case 'pow':
+              return (s) => bigPow(dec(a(s)), dec(b(s)));
+            case 'larger':
+              return (s) => larger(a(s), b(s));
+            case 'smaller':
+              return (s) => smaller(a(s), b(s));
+            case 'largerEq':
+              return (s) => {
+                const x = dec(a(s));
+                const y = dec(b(s));
+                return x.gte(y) || bigNearlyEqual(x, y);
+              };
+            case 'smallerEq':
+              return (s) => {
+                const x = dec(a(s));
+                const y = dec(b(s));
+                return x.lte(y) || bigNearlyEqual(x, y);
+              };
+            case 'equal':
+              return (s) => bigNearlyEqual(dec(a(s)), dec(b(s)));
+            case 'unequal':
+              return (s) => !bigNearlyEqual(dec(a(s)), dec(b(s)));
+            case 'and':
+              return (s) => {
+                const x = a(s);
+                const y = b(s);
+                return truthy(x) && truthy(y);
+              };
+            case 'or':
+              return (s) => {
+                const x = a(s);
+                const y = b(s);
+                return truthy(x) || truthy(y);
+              };
+          }
+        }
+        problems.push(`operator ${op} with ${args.length} operand(s) is not supported`);
+        return () => NAN;
+      }
+      default:
+        problems.push(`${n.type} is not allowed`);
+        return () => NAN;
+    }
+  };
+  // Built from the expression text (as compileFloat compiles it), through the same parser.
+  let node: MathNode;
+  try {
+    node = floatMath.parse(parsed.expr);
+  } catch (e) {
+    return { ok: false, problems: [`does not parse: ${(e as Error).message}`] };
+  }
+  const root = build(node);
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, evaluate: (scope) => root(scope as ReadonlyMap<string, DecValue>) };
 }

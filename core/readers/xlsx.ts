@@ -24,7 +24,6 @@
  * end (also after a limit stop) so exceljs deletes those files.
  */
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { ByteSource, Cell, ReaderEvent, ReadOptions } from './types.ts';
 import {
   diagnostic,
@@ -124,24 +123,48 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions): Async
   // exceljs can wait forever: it does not notice when its input fails, and an inflate error on
   // the zip stream is only seen between entries. Both are raced against every step.
   let inputError: unknown;
-  let fail: ((e: unknown) => void) | undefined;
-  const failed = new Promise<never>((_, reject) => {
-    fail = reject;
-  });
-  failed.catch(() => undefined);
+  // One pending step at a time: a failure rejects the step in flight (or the next one). Racing every
+  // step against one long-lived promise (Promise.race) would attach a reaction to it per step, and
+  // each reaction keeps that step's result (a worksheet row) alive: memory grew with the sheet.
+  let failure0: { error: unknown } | undefined;
+  let rejectStep: ((e: unknown) => void) | undefined;
+  const fail = (e: unknown): void => {
+    failure0 ??= { error: e };
+    rejectStep?.(e);
+  };
   const input = Readable.from(peeked.chunks, { objectMode: false });
   input.on('error', (e) => {
     inputError = e;
-    fail?.(e);
+    fail(e);
   });
   const pipe = input.pipe.bind(input);
   input.pipe = <T extends NodeJS.WritableStream>(destination: T, opts?: { end?: boolean }): T => {
-    (destination as unknown as NodeJS.EventEmitter).on('error', (e: unknown) => fail?.(e));
+    (destination as unknown as NodeJS.EventEmitter).on('error', (e: unknown) => fail(e));
     return pipe(destination, opts);
   };
   /** Awaits an exceljs step, or fails as soon as the input or the zip stream fails. */
-  const step = <T>(p: Promise<T>): Promise<T> => Promise.race([p, failed]);
+  const step = <T>(p: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (failure0) {
+        p.catch(() => undefined);
+        reject(failure0.error);
+        return;
+      }
+      rejectStep = reject;
+      p.then(
+        (v) => {
+          rejectStep = undefined;
+          resolve(v);
+        },
+        (e) => {
+          rejectStep = undefined;
+          reject(e);
+        },
+      );
+    });
 
+  // exceljs (≈1 MB with its zip stack) is loaded on the first XLSX only: CSV/JSON never pay for it.
+  const ExcelJS = (await import('exceljs')).default;
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -201,18 +224,33 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions): Async
         continue;
       }
       const date1904 = Boolean((reader as unknown as { properties?: { model?: { date1904?: boolean } } }).properties?.model?.date1904);
-      const rows = next.value[Symbol.asyncIterator]();
-      for (;;) {
-        let r: IteratorResult<StreamRow>;
+      // Rows in batches: exceljs's WorksheetReader.parse() yields the events of one chunk of XML
+      // at a time (its async iterator only unpacks those batches row by row, one await per row).
+      const sheet = next.value as AsyncIterable<StreamRow> & { parse?: () => AsyncIterator<{ eventType: string; value: unknown }[]> };
+      const batches = typeof sheet.parse === 'function' ? sheet.parse() : undefined;
+      const single = batches ? undefined : sheet[Symbol.asyncIterator]();
+      const nextBatch = async (): Promise<StreamRow[] | undefined> => {
+        if (batches) {
+          const b = await batches.next();
+          if (b.done) return undefined;
+          const out: StreamRow[] = [];
+          for (const e of b.value) if (e.eventType === 'row') out.push(e.value as StreamRow);
+          return out;
+        }
+        const r = await single!.next();
+        return r.done ? undefined : [r.value];
+      };
+      rows: for (;;) {
+        let batch: StreamRow[] | undefined;
         try {
-          r = await step(rows.next());
+          batch = await step(nextBatch());
         } catch (error) {
           if (inputError !== undefined) throw inputError;
           failure.message = error instanceof Error ? error.message : String(error);
           break;
         }
-        if (r.done) break;
-        const row = r.value;
+        if (!batch) break;
+        for (const row of batch) {
         const raw = row.values as unknown[];
         const cells: Cell[] = [];
         let last = 0;
@@ -231,7 +269,7 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions): Async
             line: row.number,
           });
           stopped = true;
-          break;
+          break rows;
         }
         if (last === 0) continue; // empty row
         cells.length = last;
@@ -245,7 +283,7 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions): Async
               expected: `at most ${limits.maxColumns} columns`,
             });
             stopped = true;
-            break;
+            break rows;
           }
           header = parseHeader(cells.map(headerText), options, row.number);
           headerLine = row.number;
@@ -280,6 +318,7 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions): Async
           });
         }
         yield { kind: 'record', row: dataRows, line: row.number, cells: record };
+        }
       }
       if (stopped) {
         // Let exceljs finish the archive so it deletes the temporary files it made.

@@ -91,7 +91,7 @@ const cell: fc.Arbitrary<Cell> = fc.oneof(
 );
 
 describe('validation: arbitrary cells never throw', () => {
-  const schemas = [column.number({ unit: 'MWh', min: 0, max: 100, description: 'n' }), column.timestamp({ description: 't' }), column.boolean({ description: 'b' }), column.oneOf(['a', 'b'], { description: 'e' }), column.optional(column.number({ unit: 't', description: 'o' }))];
+  const schemas = [column.number({ unit: 'MWh', min: 0, max: 100, description: 'n' }), column.timestamp({ description: 't' }), column.boolean({ description: 'b' }), column.oneOf(['a', 'b'], { description: 'e' }), column.optional(column.number({ unit: 't', description: 'o' }), { default: 0 })];
   it('parseNumberCell / parseTimestampCell return a finite number or a catalogued code', () => {
     fc.assert(
       fc.property(cell, (c) => {
