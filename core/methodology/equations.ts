@@ -101,6 +101,8 @@ export interface ParsedExpression {
  * them) instead of throwing, so a methodology definition can report everything at once.
  */
 export function parseExpression(expr: string): { ok: true; parsed: ParsedExpression } | { ok: false; problems: string[] } {
+  const shape = shapeProblems(expr);
+  if (shape.length) return { ok: false, problems: shape };
   let node: MathNode;
   try {
     node = floatMath.parse(expr);
@@ -109,6 +111,48 @@ export function parseExpression(expr: string): { ok: true; parsed: ParsedExpress
   }
   const problems: string[] = [];
   const symbols: string[] = [];
+  try {
+    walk(node, problems, symbols);
+  } catch (e) {
+    // A stack overflow on a pathological tree is a definition problem, never an uncaught error.
+    return { ok: false, problems: [`is too deeply nested to check (${(e as Error).name}); split it into several equations`] };
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, parsed: { expr, node, symbols } };
+}
+
+/**
+ * Limits on an expression's size and nesting, checked on the text before mathjs parses it (its
+ * parser and tree walks recurse): methodology equations are short, and a longer one is better split
+ * into named intermediate equations a verifier can read in the trace.
+ */
+export const EXPRESSION_LIMITS = { maxLength: 2000, maxParenthesisDepth: 32, maxPowers: 16, maxUnaryRun: 4 } as const;
+
+function shapeProblems(expr: string): string[] {
+  const problems: string[] = [];
+  if (expr.length > EXPRESSION_LIMITS.maxLength) problems.push(`is ${expr.length} characters long; the limit is ${EXPRESSION_LIMITS.maxLength}: split it into several equations`);
+  let depth = 0;
+  let maxDepth = 0;
+  let powers = 0;
+  let unaryRun = 0;
+  let maxUnaryRun = 0;
+  let previous = '(';
+  for (const c of expr) {
+    if (c === ' ' || c === '\t' || c === '\n') continue;
+    if (c === '(' || c === '[') maxDepth = Math.max(maxDepth, ++depth);
+    else if (c === ')' || c === ']') depth--;
+    else if (c === '^') powers++;
+    // A sign right after an operator or an opening parenthesis is unary.
+    if ((c === '-' || c === '+') && '(,+-*/^<>=!?:'.includes(previous)) maxUnaryRun = Math.max(maxUnaryRun, ++unaryRun);
+    else unaryRun = 0;
+    previous = c;
+  }
+  if (maxDepth > EXPRESSION_LIMITS.maxParenthesisDepth) problems.push(`nests parentheses ${maxDepth} deep; the limit is ${EXPRESSION_LIMITS.maxParenthesisDepth}`);
+  if (powers > EXPRESSION_LIMITS.maxPowers) problems.push(`has ${powers} powers (^); the limit is ${EXPRESSION_LIMITS.maxPowers}`);
+  if (maxUnaryRun > EXPRESSION_LIMITS.maxUnaryRun) problems.push(`has ${maxUnaryRun} signs in a row; write the sign once`);
+  return problems;
+}
+
+function walk(node: MathNode, problems: string[], symbols: string[]): void {
   node.traverse((n: MathNode, path: string, parent: MathNode | null) => {
     switch (n.type) {
       case 'ConstantNode': {
@@ -142,7 +186,6 @@ export function parseExpression(expr: string): { ok: true; parsed: ParsedExpress
         problems.push(`${n.type} is not allowed in methodology expressions`);
     }
   });
-  return problems.length ? { ok: false, problems } : { ok: true, parsed: { expr, node, symbols } };
 }
 
 /** A compiled expression in floating point: evaluate with a Map of symbol → number | boolean. */

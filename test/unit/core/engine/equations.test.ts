@@ -23,6 +23,14 @@ describe('the expression sandbox', () => {
   it('refuses calls through anything but a plain allowed function name', () => {
     expect(refused('(max)(1, 2)').length).toBeGreaterThan(0);
   });
+  it('refuses expressions too long or too deeply nested to check safely, with a reason', () => {
+    expect(refused('x + '.repeat(600) + 'x').join()).toMatch(/characters long; the limit is 2000/);
+    expect(refused('('.repeat(40) + 'x' + ')'.repeat(40)).join()).toMatch(/nests parentheses 40 deep/);
+    expect(refused('x' + '^x'.repeat(20)).join()).toMatch(/20 powers/);
+    expect(refused('-'.repeat(6) + 'x').join()).toMatch(/signs in a row/);
+    expect(parseExpression('a - -b').ok).toBe(true);
+  });
+
   it('evaluates arithmetic, comparisons, conditionals and min/max', () => {
     const r = parseExpression('T > 500 ? max(a, b) * (1 - eta) : 0');
     expect(r.ok).toBe(true);
