@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
@@ -37,4 +37,17 @@ export async function openMonitoringFile(path: string, cwd: string): Promise<{ s
     throw new UsageError(`monitoring file ${path} does not exist or is not a file`);
   }
   return { stream: createReadStream(full, { highWaterMark: 256 * 1024 }), size, full };
+}
+
+/** The last `length` bytes of a file (for the XLSX zip-bomb check). */
+export async function readTail(path: string, size: number, length: number): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const n = Math.min(size, length);
+    const buf = new Uint8Array(n);
+    await handle.read(buf, 0, n, size - n);
+    return buf;
+  } finally {
+    await handle.close();
+  }
 }

@@ -3,6 +3,9 @@ import type { CalculationResult } from '../../core/calculation/result.ts';
 import { PeriodSchema } from '../../core/project/project.ts';
 import type { MonitoringFormat } from '../../core/readers/types.ts';
 import { registry } from '../../methodologies/index.ts';
+import { detectFormat } from '../../core/readers/read-records.ts';
+import { ZIP_TAIL_BYTES } from '../../core/readers/zip-directory.ts';
+import { readTail } from '../load.ts';
 import { parse } from '../args.ts';
 import { loadProjectFile, openMonitoringFile } from '../load.ts';
 import { renderSummary } from '../render.ts';
@@ -36,7 +39,9 @@ export async function runCalculation(args: { project: string; file: string; peri
   const project = await loadProjectFile(args.project, io.cwd);
   const file = await openMonitoringFile(args.file, io.cwd);
   const onProgress = progress(io, file.size);
+  const archiveTail = (args.format ?? detectFormat(args.file)) === 'xlsx' ? await readTail(file.full, file.size, ZIP_TAIL_BYTES) : undefined;
   return calculate({
+    ...(archiveTail ? { archiveTail } : {}),
     source: file.stream,
     fileName: args.file,
     project,

@@ -14,6 +14,7 @@ import { DiagnosticCollector, showValue, type Diagnostic } from '../validation/d
 import type { DiagnosticCode } from '../validation/codes.ts';
 import { CompensatedSum } from './compensated-sum.ts';
 import { CalibrationRule, IntervalTracker } from './qaqc.ts';
+import { checkZipBomb } from '../readers/zip-directory.ts';
 import { conversionFactor } from '../units/units.ts';
 import { fastColumnOf, isPlainMonitoringRow, parseNumberBytes, parseNumberCell, parseTimestampBytes, type FastColumn } from '../methodology/columns.ts';
 
@@ -34,6 +35,12 @@ export interface CalculateInput {
   readonly period?: Period;
   /** How many diagnostics are listed in full (all are counted). Default 1000. */
   readonly maxDiagnostics?: number;
+  /**
+   * For XLSX: the last bytes of the file (up to `ZIP_TAIL_BYTES`), so the zip directory can be checked
+   * for a zip bomb before anything is inflated. Callers that can read the end of the object pass it
+   * (the CLI from disk, the ingest function with a ranged GET).
+   */
+  readonly archiveTail?: Uint8Array;
   /** Called with the number of bytes read so far (for a progress bar). */
   readonly onProgress?: (bytes: number) => void;
 }
@@ -107,29 +114,50 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   const notMet = methodology.applicability.map((c) => ({ c, r: c.check(parameters as never, registration) })).filter((x) => x.r.status === 'not-applicable');
   for (const { c, r } of notMet) diag({ severity: 'error', code: 'applicability.not_met', message: `Applicability condition ${c.id} (${c.ref}) is not met: ${r.status === 'not-applicable' ? r.reason : ''}.`, ref: c.ref });
 
-  // Hash and count the bytes as they stream past.
+  // Hash and count the bytes as they stream past. The reader gets a view whose early exit (a fatal
+  // file error) does not close the upload: the rest is drained into the hash, so the file's sha256 —
+  // and with it the upload id — is the same whatever the reader made of the content.
   const sha = createHash('sha256');
   let bytes = 0;
   let firstBytes: Uint8Array | undefined;
-  const hashed = (async function* () {
-    for await (const chunk of input.source) {
-      const buf = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
-      if (!firstBytes) firstBytes = buf.subarray(0, 16);
-      sha.update(buf);
-      bytes += buf.length;
-      input.onProgress?.(bytes);
-      yield buf;
+  const upstream = input.source[Symbol.asyncIterator]();
+  let exhausted = false;
+  const pull = async (): Promise<Uint8Array | undefined> => {
+    if (exhausted) return undefined;
+    const r = await upstream.next();
+    if (r.done) {
+      exhausted = true;
+      return undefined;
     }
-  })();
+    const chunk = r.value as Uint8Array | string;
+    const buf = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    if (!firstBytes) firstBytes = buf.subarray(0, 16);
+    sha.update(buf);
+    bytes += buf.length;
+    input.onProgress?.(bytes);
+    return buf;
+  };
+  const hashed: AsyncIterable<Uint8Array> = {
+    [Symbol.asyncIterator]: () => ({
+      next: async () => {
+        const value = await pull();
+        return value ? { value, done: false as const } : { value: undefined, done: true as const };
+      },
+      return: async () => ({ value: undefined, done: true as const }),
+    }),
+  };
+  const drain = async () => {
+    while (await pull());
+  };
   const format = input.format ?? detectFormat(fileName);
   const fileInfo = () => ({ name: fileName, format: format ?? 'unknown', bytes, sha256: sha.digest('hex') });
 
   if (notMet.length) {
-    for await (const _ of hashed); // hash the file anyway: the report names what was uploaded
+    await drain(); // hash the file anyway: the report names what was uploaded
     return { ...base, status: 'not-applicable', file: fileInfo(), rows: { total: 0, accepted: 0, rejected: 0 }, trace: [], ...listDiagnostics(diagnostics) };
   }
   if (!format) {
-    for await (const _ of hashed);
+    await drain();
     diag({ severity: 'error', code: 'file.unknown_format', source: 'core/readers', message: `${fileName}: the file type is not recognised; upload .csv, .json, .ndjson or .xlsx.`, location: { file: fileName } });
     return { ...base, status: 'rejected', file: fileInfo(), rows: { total: 0, accepted: 0, rejected: 0 }, trace: [], ...listDiagnostics(diagnostics) };
   }
@@ -435,8 +463,13 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     acceptValues(event.row, event.line);
   };
 
-  if (format === 'csv' && csvFastPath.enabled) await pumpCsv(hashed, { fileName, format }, { event: onEvent, row: fastRow });
+  const bomb = format === 'xlsx' && input.archiveTail ? checkZipBomb(input.archiveTail, fileName) : undefined;
+  if (bomb) {
+    diagnostics.add(bomb);
+    fatal = true;
+  } else if (format === 'csv' && csvFastPath.enabled) await pumpCsv(hashed, { fileName, format }, { event: onEvent, row: fastRow });
   else for await (const event of readRecords(hashed, { fileName, format })) onEvent(event);
+  await drain();
 
   if (!fatal && total === 0 && diagnostics.errors === 0) diag({ severity: 'error', code: 'file.no_records', source: 'core/readers', message: `${fileName} has no data rows.`, location: { file: fileName } });
 

@@ -2,6 +2,8 @@ import { calculate, resolveProject } from '../../core/calculation/calculate.ts';
 import type { CalculationResult } from '../../core/calculation/result.ts';
 import { MrvError, PortError } from '../../core/errors.ts';
 import type { MethodologyRegistry } from '../../core/methodology/registry.ts';
+import { detectFormat } from '../../core/readers/read-records.ts';
+import { ZIP_TAIL_BYTES } from '../../core/readers/zip-directory.ts';
 import { PROJECT_ID, ProjectSchema, type Project } from '../../core/project/project.ts';
 import { renderReport } from '../../core/report/render-report.ts';
 import { preCheckRejection, type UploadInfo, type UploadReport } from '../../core/report/upload-report.ts';
@@ -114,10 +116,12 @@ export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<In
     if (error instanceof MrvError) return rejectRegistration(deps, { key, projectId, fileName, head, receivedAt, message: error.message });
     throw error;
   }
+  // An XLSX's zip directory is read first (a ranged GET of its tail), so a zip bomb is refused before anything inflates.
+  const archiveTail = detectFormat(fileName) === 'xlsx' && deps.monitoring.tail && head.bytes > 0 ? await deps.monitoring.tail(key, head.versionId, head.bytes, ZIP_TAIL_BYTES) : undefined;
   const tracked = await deps.monitoring.open(key, head.versionId);
   let result: CalculationResult;
   try {
-    result = await calculate({ source: tracked.source, fileName, project, registry: deps.registry });
+    result = await calculate({ source: tracked.source, fileName, project, registry: deps.registry, ...(archiveTail ? { archiveTail } : {}) });
   } catch (error) {
     if (tracked.failure() !== undefined) throw new PortError(`Reading s3 object ${key} failed mid-stream`, tracked.failure());
     throw error;

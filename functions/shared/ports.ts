@@ -22,6 +22,8 @@ export interface MonitoringStore {
   head(key: string): Promise<ObjectHead | undefined>;
   /** Streams the object (GetObject Body); never buffers it whole. */
   open(key: string, versionId?: string): Promise<TrackedSource>;
+  /** The last `length` bytes of an object of `size` bytes (a ranged GET), for the XLSX zip-bomb check. */
+  tail?(key: string, versionId: string | undefined, size: number, length: number): Promise<Uint8Array>;
 }
 
 export interface ReportStore {

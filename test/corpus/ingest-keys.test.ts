@@ -130,3 +130,19 @@ describe('registration problems through the ingest handler', () => {
     expect(submissions()).toMatchObject([{ status: 'rejected' }]);
   });
 });
+
+describe('an XLSX zip bomb through the ingest handler', () => {
+  it('is refused from its zip directory (file.too_large): a report, no result, no review item, the raw file kept', async () => {
+    const { zipBomb } = await import('./generate-xlsx.ts');
+    const bomb = zipBomb();
+    const key = `uploads/${P}/bomb.xlsx`;
+    seed(world, key, bomb);
+    const { res } = await ingest(key);
+    expect(res.batchItemFailures).toEqual([]);
+    const json = reportKeys().find((k) => k.endsWith('.json'))!;
+    expect(String(world.objects.get(json)!.body)).toMatch(/file\.too_large[\s\S]*zip bomb/);
+    expect([...world.objects.keys()].some((k) => k.startsWith('results/'))).toBe(false);
+    expect(world.messages.size).toBe(0);
+    expect(world.objects.get(key)!.body).toEqual(bomb);
+  });
+});

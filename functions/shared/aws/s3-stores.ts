@@ -20,6 +20,11 @@ export function s3MonitoringStore(s3: S3Client, bucket: string): MonitoringStore
       if (!r.Body) throw new PortError(`GetObject s3://${bucket}/${key} returned no body`, undefined);
       return trackSource(r.Body as unknown as AsyncIterable<Uint8Array>);
     },
+    async tail(key, versionId, size, length): Promise<Uint8Array> {
+      const range = `bytes=${Math.max(0, size - length)}-${Math.max(0, size - 1)}`;
+      const r = await port(`GetObject s3://${bucket}/${key} (${range})`, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, ...(versionId ? { VersionId: versionId } : {}) })));
+      return r.Body ? await r.Body.transformToByteArray() : new Uint8Array();
+    },
   };
 }
 
