@@ -235,7 +235,9 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   const known = new Set(methodology.columns.map((c) => c.name));
 
   const calibration = new CalibrationRule(project.meters ?? [], new Map(methodology.columns.map((c) => [c.name, c.meta])));
-  const intervals = methodology.monitoringIntervalMinutes ? new IntervalTracker(methodology.monitoringIntervalMinutes * 60_000) : undefined;
+  // The monitoring plan of the registration sets the expected frequency; the methodology's is the default.
+  const intervalMinutes = project.monitoringIntervalMinutes ?? methodology.monitoringIntervalMinutes;
+  const intervals = intervalMinutes ? new IntervalTracker(intervalMinutes * 60_000) : undefined;
 
   // Row equations and checks compiled over the slots (same results as mathjs: see equations.ts).
   const mapOfSlots = () => {
@@ -292,7 +294,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     }
     if (intervals && !intervals.add(t)) {
       rejectRow(rowNumber);
-      diag({ severity: 'error', code: 'period.duplicate_timestamp', message: `Row ${rowNumber}: another row already has a reading for the ${methodology.monitoringIntervalMinutes}-minute interval of ${new Date(t).toISOString()}; remove the duplicate so no quantity is counted twice.`, location: { file: fileName, row: rowNumber, line, column: methodology.timeColumn } });
+      diag({ severity: 'error', code: 'period.duplicate_timestamp', message: `Row ${rowNumber}: another row already has a reading for the ${intervalMinutes}-minute interval of ${new Date(t).toISOString()}; remove the duplicate so no quantity is counted twice.`, location: { file: fileName, row: rowNumber, line, column: methodology.timeColumn } });
       return;
     }
     for (let k = 0; k < inputIndex.length; k++) slots[inputIndex[k]!.slot] = values[inputIndex[k]!.index];
@@ -474,15 +476,16 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   if (!fatal && total === 0 && diagnostics.errors === 0) diag({ severity: 'error', code: 'file.no_records', source: 'core/readers', message: `${fileName} has no data rows.`, location: { file: fileName } });
 
   const resultPeriod: Period | undefined = period ?? (accepted > 0 ? { start: isoDay(firstTime), end: isoDay(lastTime) } : undefined);
-  const gapReport = intervals && accepted > 0 ? (period ? intervals.gaps(periodFrom, periodTo) : intervals.gaps()) : { gaps: [], missing: 0 };
+  // Rows rejected for their values leave holes of their own: gaps are judged on a file whose rows all passed.
+  const gapReport = intervals && accepted > 0 && rejected === 0 ? (period ? intervals.gaps(periodFrom, periodTo) : intervals.gaps()) : { gaps: [], missing: 0 };
   if (gapReport.missing > 0) {
     const severity = methodology.gapPolicy === 'reject' ? 'error' : 'warning';
     const consequence = severity === 'error' ? `${methodology.key} rejects a period with gaps: supply the missing readings` : 'the missing intervals count as zero (conservative)';
-    diag({ severity, code: 'period.gap', message: `${gapReport.missing} expected ${methodology.monitoringIntervalMinutes}-minute readings are missing in ${gapReport.gaps.length} gap(s), the first from ${gapReport.gaps[0]!.from} to ${gapReport.gaps[0]!.to}; ${consequence}.`, location: { file: fileName } });
+    diag({ severity, code: 'period.gap', message: `${gapReport.missing} expected ${intervalMinutes}-minute readings are missing in ${gapReport.gaps.length} gap(s), the first from ${gapReport.gaps[0]!.from} to ${gapReport.gaps[0]!.to}; ${consequence}.`, location: { file: fileName } });
   }
   const qaqc = {
     calibration: calibration.adjustments.map((a) => ({ ...a })),
-    ...(methodology.monitoringIntervalMinutes ? { intervalMinutes: methodology.monitoringIntervalMinutes } : {}),
+    ...(intervalMinutes ? { intervalMinutes } : {}),
     gaps: gapReport.gaps.slice(0, 1000),
     missingIntervals: gapReport.missing,
   };

@@ -269,6 +269,8 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
         equations: definition.equations,
         emissions: definition.emissions,
         checks: definition.checks ?? [],
+        monitoringIntervalMinutes: definition.monitoringIntervalMinutes ?? null,
+        gapPolicy: definition.gapPolicy ?? null,
       }),
     )
     .digest('hex');

@@ -55,6 +55,12 @@ export const ProjectSchema = z.object({
       }),
     )
     .optional(),
+  /**
+   * Expected monitoring frequency of the registered monitoring plan, in minutes (15 for 15-minute
+   * meter data). Overrides the methodology's default: duplicate readings for one interval are then
+   * rejected and gaps listed (and treated as the methodology's gap policy says).
+   */
+  monitoringIntervalMinutes: z.number().int().positive().max(44_640).optional(),
   /** JCM: shares of credits allocated to named accounts (e.g. the Government of Japan); the rest goes to the project participants. */
   jcmAllocation: z.array(z.object({ account: z.string().min(1), share: z.number().gt(0).lte(1) })).optional(),
 });

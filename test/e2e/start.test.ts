@@ -50,7 +50,7 @@ describe('mrv start', () => {
         expect(Object.keys(env)).toEqual(expect.arrayContaining(['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'MONITORING_BUCKET_NAME', 'REVIEW_QUEUE_URL', 'DECISION_QUEUE_URL', 'SUBMISSIONS_TABLE_NAME', 'LEDGER_TABLE_NAME', 'PROJECTS_TABLE_NAME']));
         // A new file from a site (one more reading than the sample): validated and printed by the running stack.
         const file = join(cwd, 'site-upload.csv');
-        writeFileSync(file, `${readFileSync(sample('uploads', 'solar-rajasthan-in', '2016-04-01_07-15min.csv'), 'utf8').trimEnd()}\n2016-04-08T00:00:00+05:30,0.100,0.000\n`);
+        writeFileSync(file, `${readFileSync(sample('uploads', 'solar-rajasthan-in', '2016-04-01_07-15min.csv'), 'utf8').trimEnd()}\n2016-04-08T05:30:00+05:30,0.100,0.000\n`);
         const up = await mrv(['upload', 'solar-rajasthan-in', file], { env, cwd });
         uploadOut = up.out + up.err;
         await pollUntil(async () => /^uploads\/solar-rajasthan-in\/site-upload\.csv: ACCEPTED \(upload [0-9a-f]{32}\) — waiting for review/m.test(c.out()) || undefined, { deadline: Date.now() + 20_000, what: 'the new upload to be printed' });

@@ -105,6 +105,9 @@ export default defineMethodology({
     url: 'https://cdm.unfccc.int/methodologies/PAmethodologies/approved',
   },
   mechanisms: ['CDM', 'JI', 'A6.4'],
+  // Meter data comes at the frequency of the registered monitoring plan (project monitoringIntervalMinutes).
+  // A missing interval counts as no net export: conservative, since only net export earns credit.
+  gapPolicy: 'zero-fill',
   applicability: [
     {
       id: 'greenfield-plant',
