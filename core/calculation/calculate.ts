@@ -15,8 +15,12 @@ import type { DiagnosticCode } from '../validation/codes.ts';
 import { CompensatedSum } from './compensated-sum.ts';
 import { CalibrationRule, IntervalTracker } from './qaqc.ts';
 import { checkZipBomb } from '../readers/zip-directory.ts';
-import { conversionFactor } from '../units/units.ts';
-import { fastColumnOf, isPlainMonitoringRow, parseNumberBytes, parseNumberCell, parseTimestampBytes, type FastColumn } from '../methodology/columns.ts';
+import { creditExpiry, CREDIT_TYPES, DEFAULT_CREDIT_TYPE, type CreditType } from './credits.ts';
+import type * as Units from '../units/units.ts';
+
+/** core/units (mathjs units) is loaded only for a file that states a column in another unit (kWh for MWh). */
+let unitsModule: typeof Units | undefined;
+import { fastColumnOf, isPlainMonitoringRow, parseNumberBytes, parseNumberCell, parseTimestampBytes, parseTimestampCell, type FastColumn } from '../methodology/columns.ts';
 
 const latin1 = new TextDecoder('latin1');
 import type { CalculationResult, GasBreakdown, TraceEntry } from './result.ts';
@@ -75,6 +79,14 @@ export function resolveProject(project: Project, registry: MethodologyRegistry):
 const DAY_MS = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
+
+/**
+ * Switch for the per-cell validation of record events (XLSX and JSON rows, and CSV rows that left
+ * the byte fast path): each cell through its column's own parser, zod only for a row with a cell
+ * that is not plainly valid. On by default; `MRV_RECORD_FAST=0` validates every record with the
+ * monitoring schema's `safeParse` (the general path), and the equivalence tests flip it.
+ */
+export const recordFastPath = { enabled: (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.MRV_RECORD_FAST !== '0' };
 
 /** Formats a period-scope value for the trace: exact decimal, at most 12 decimals. */
 function show(value: BigNumber | boolean | number): string | boolean {
@@ -395,6 +407,52 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     return true;
   };
 
+  /**
+   * The same plan for a record event (cells already typed: XLSX numbers and Dates, JSON values,
+   * strings): a number or timestamp column goes through the very parser its zod schema runs
+   * (`parseNumberCell` / `parseTimestampCell` plus the column's bounds), so a cell they accept gets
+   * the value zod would give; any other column through its own schema. A cell that is not plainly
+   * valid sends the row to the monitoring schema, which reports it as always.
+   */
+  const fastRecord = (cells: Record<string, Cell>): boolean => {
+    const p0 = plan!;
+    for (let j = 0; j < p0.length; j++) {
+      const p = p0[j]!;
+      if (p.field === -1) {
+        values[j] = p.absent;
+        continue;
+      }
+      const cell = cells[columnOrder[j]!];
+      const fast = p.fast;
+      if (fast === undefined) {
+        const r = p.schema.safeParse(cell);
+        if (!r.success) return false;
+        values[j] = r.data;
+      } else if (fast.kind === 'number') {
+        const v = parseNumberCell(cell);
+        if (typeof v !== 'number' || (fast.min !== undefined && v < fast.min) || (fast.max !== undefined && v > fast.max)) return false;
+        values[j] = v;
+      } else {
+        const v = parseTimestampCell(cell);
+        if (typeof v !== 'number') return false;
+        values[j] = v;
+      }
+    }
+    return true;
+  };
+
+  /** Events held while core/units loads (see the header case below). */
+  let held: { readonly queue: ReaderEvent[]; readonly loaded: Promise<void> } | undefined;
+  /** Waits for core/units if a header asked for it, then replays the held events in order. */
+  const release = async (): Promise<void> => {
+    while (held) {
+      const { queue, loaded } = held;
+      await loaded;
+      held = undefined;
+      for (const event of queue) onEvent(event); // (a header held again would queue the rest)
+    }
+  };
+
   const onEvent = (event: ReaderEvent): void => {
     if (event.kind === 'diagnostic') {
       diagnostics.add(event.diagnostic);
@@ -405,7 +463,17 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       }
       return;
     }
+    if (held) {
+      held.queue.push(event);
+      return;
+    }
     if (event.kind === 'header') {
+      // A unit to convert needs core/units, loaded on first use: the header (and whatever the reader
+      // sends before the engine can wait, at most one chunk) is held until it is there.
+      if (!unitsModule && Object.entries(event.units ?? {}).some(([c, unit]) => unit !== '' && methodology.columns.some((x) => x.name === c && x.meta.kind === 'number' && x.meta.unit !== unit))) {
+        held = { queue: [event], loaded: import('../units/units.ts').then((m) => void (unitsModule = m)) };
+        return;
+      }
       const present = new Set(event.columns);
       const missing = required.filter((c) => !present.has(c));
       for (const c of missing) {
@@ -416,7 +484,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       for (const [c, unit] of Object.entries(event.units ?? {})) {
         const meta = methodology.columns.find((x) => x.name === c)?.meta;
         if (!meta || unit === meta.unit || unit === '') continue;
-        const conversion = meta.kind === 'number' ? conversionFactor(String(unit), meta.unit) : ({ ok: false, problem: `${c} is not a numeric column` } as const);
+        const conversion = meta.kind === 'number' ? unitsModule!.conversionFactor(String(unit), meta.unit) : ({ ok: false, problem: `${c} is not a numeric column` } as const);
         if (conversion.ok) {
           if (conversion.factor !== 1) converted.set(c, conversion.factor);
           diag({ severity: 'info', code: 'header.unit_converted', message: `Column ${c} is stated in ${unit} and converted to ${meta.unit} (× ${conversion.factor}).`, location: { file: fileName, column: c } });
@@ -430,6 +498,10 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     total++;
     if (!headerOk) {
       rejectRow(event.row);
+      return;
+    }
+    if (plan !== undefined && recordFastPath.enabled && fastRecord(event.cells)) {
+      acceptValues(event.row, event.line);
       return;
     }
     let cells = event.cells;
@@ -469,8 +541,13 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   if (bomb) {
     diagnostics.add(bomb);
     fatal = true;
-  } else if (format === 'csv' && csvFastPath.enabled) await pumpCsv(hashed, { fileName, format }, { event: onEvent, row: fastRow });
-  else for await (const event of readRecords(hashed, { fileName, format })) onEvent(event);
+  } else if (format === 'csv' && csvFastPath.enabled) await pumpCsv(hashed, { fileName, format }, { event: onEvent, row: fastRow, pause: () => (held ? release() : undefined) });
+  else
+    for await (const event of readRecords(hashed, { fileName, format })) {
+      onEvent(event);
+      if (held) await release();
+    }
+  await release();
   await drain();
 
   if (!fatal && total === 0 && diagnostics.errors === 0) diag({ severity: 'error', code: 'file.no_records', source: 'core/readers', message: `${fileName} has no data rows.`, location: { file: fileName } });
@@ -571,7 +648,13 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   }
   const ER = BE.minus(PE).minus(LE);
   const policy = ROUNDING_POLICIES[project.mechanism];
-  const units = ER.isNegative() ? new Dec(0) : roundWhole(new Dec(reportQuantity(ER)), policy.issuance);
+  // What is issued: floor(ER) of the mechanism's credit, or the methodology's own credit quantity and type.
+  const creditValue = methodology.credits ? scope.get(methodology.credits.symbol) : undefined;
+  const quantity = creditValue !== undefined && isBigNumber(creditValue) ? new Dec(creditValue.toString()) : ER;
+  const units = quantity.isNegative() ? new Dec(0) : roundWhole(new Dec(reportQuantity(quantity)), policy.issuance);
+  const typeParameter = methodology.credits?.typeParameter;
+  const creditType = (typeParameter && CREDIT_TYPES.includes(parameters[typeParameter] as CreditType) ? parameters[typeParameter] : DEFAULT_CREDIT_TYPE[project.mechanism]) as CreditType;
+  const expiry = creditExpiry(creditType, resultPeriod, project.creditingPeriod);
   if (ER.isNegative()) diag({ severity: 'warning', code: 'period.check_failed', message: `Emission reductions are negative (${reportQuantity(ER)} tCO2e): project and leakage emissions exceed the baseline; no units are issuable for this period.`, location: { file: fileName } });
 
   return {
@@ -584,7 +667,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     qaqc,
     totals: { BE: reportQuantity(BE), PE: reportQuantity(PE), LE: reportQuantity(LE), ER: reportQuantity(ER) },
     gases,
-    issuable: { units: units.toString(), rounding: policy.note },
+    issuable: { units: units.toString(), rounding: policy.note, creditType, ...(expiry.expires ? { expires: expiry.expires } : {}), ...(creditType === 'tCER' || creditType === 'lCER' ? { expiryRule: expiry.rule } : {}) },
     trace,
     ...listDiagnostics(diagnostics),
   };

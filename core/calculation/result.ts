@@ -52,8 +52,11 @@ export interface CalculationResult {
   readonly rows: { readonly total: number; readonly accepted: number; readonly rejected: number };
   readonly totals?: { readonly BE: string; readonly PE: string; readonly LE: string; readonly ER: string };
   readonly gases?: readonly GasBreakdown[];
-  /** Whole units issuable before deductions: ER rounded per the mechanism's policy. */
-  readonly issuable?: { readonly units: string; readonly rounding: string };
+  /**
+   * Whole units issuable before deductions: ER (or the methodology's credit quantity) rounded per the
+   * mechanism's policy, the credit type, and its expiry where the type expires (tCER, lCER).
+   */
+  readonly issuable?: { readonly units: string; readonly rounding: string; readonly creditType?: string; readonly expires?: string; readonly expiryRule?: string };
   readonly parameters: Readonly<Record<string, unknown>>;
   /** QA/QC: conservative calibration adjustments applied, and monitoring gaps found. */
   readonly qaqc?: {

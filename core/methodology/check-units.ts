@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { Unit } from 'mathjs';
 import { describeDimension, inferDimension, matchesUnit, parseUnit, type Dim } from '../units/units.ts';
 import type { ColumnMeta } from './columns.ts';
+import type { Methodology } from './define-methodology.ts';
 import type { ParsedExpression } from './equations.ts';
+import { GASES, gasSymbol } from '../gases/gases.ts';
 import type { MethodologyDefinition } from './types.ts';
 
 /**
@@ -89,4 +91,15 @@ export function checkUnits(
     if (r.dim !== 'bool') problems.push(`check ${check.id} (${check.ref}): ${check.assert} is not a true/false condition`);
   }
   return problems;
+}
+
+/**
+ * {@link checkUnits} on a compiled methodology (what `defineMethodology` runs, and what
+ * test/unit/core/perf/units-checked.test.ts runs on every registered module for the build-time list).
+ */
+export function checkMethodologyUnits(m: Methodology): string[] {
+  const parsed = new Map<string, ParsedExpression>([...m.rowEquations, ...m.periodEquations].map((e) => [e.symbol, e.parsed]));
+  for (const c of [...m.rowChecks, ...m.periodChecks]) parsed.set(`check:${c.id}`, c.parsed);
+  const gwpSymbols = new Set(GASES.map((g) => `GWP_${gasSymbol(g.id)}`));
+  return checkUnits(m, { columns: m.columns, projectSymbols: m.projectSymbols, gwpSymbols, parsed });
 }

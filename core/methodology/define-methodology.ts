@@ -5,7 +5,13 @@ import { findGas, gasSymbol, GASES } from '../gases/gases.ts';
 import { columnsOf, type ColumnMeta } from './columns.ts';
 import { compileDecimalClosures, compileFloat, parseExpression, type DecimalEvaluator, type FloatEvaluator, type ParsedExpression } from './equations.ts';
 import type { CheckSpec, EquationSpec, MethodologyDefinition } from './types.ts';
-import { checkUnits } from './check-units.ts';
+import { buildTimeUnitChecks } from './unit-checks.ts';
+
+/**
+ * The unit checker (mathjs units), loaded unless this process relies on the build-time list of
+ * unit-checked modules (the ingest Lambda; see ./unit-checks.ts).
+ */
+const unitChecker = buildTimeUnitChecks() ? undefined : (await import('./check-units.ts')).checkMethodologyUnits;
 
 /** Symbols the engine provides in the period scope. */
 export const PERIOD_BUILTINS = {
@@ -239,17 +245,16 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
   }
 
   if (!definition.emissions.length) problems.push('emissions must list at least one BE, PE or LE term');
+  if (definition.credits) {
+    if (!periodScope.has(definition.credits.symbol)) problems.push(`credits.symbol ${definition.credits.symbol} is not a period-scope symbol`);
+    if (definition.credits.typeParameter && !(definition.credits.typeParameter in definition.project.shape)) problems.push(`credits.typeParameter ${definition.credits.typeParameter} is not a project parameter`);
+  }
   for (const term of definition.emissions) {
     if (!findGas(term.gas)) problems.push(`emission term ${term.symbol}: unknown gas ${term.gas}`);
     if (!periodScope.has(term.symbol)) problems.push(`emission term ${term.category} ${term.gas}: ${term.symbol} is not a period-scope symbol (a numeric column, a row equation summed over the period, or a period equation)`);
   }
   for (const cond of definition.applicability) if (!KEBAB.test(cond.id) || !cond.ref) problems.push(`applicability condition "${cond.id}" needs a kebab-case id and a ref`);
 
-  if (!problems.length) {
-    const parsed = new Map<string, ParsedExpression>([...rowEquations, ...periodEquations].map((e) => [e.symbol, e.parsed]));
-    for (const c of [...rowChecks, ...periodChecks]) parsed.set(`check:${c.id}`, c.parsed);
-    problems.push(...checkUnits(definition, { columns, projectSymbols, gwpSymbols: new Set(gwpSymbols.keys()), parsed }));
-  }
   if (problems.length) throw new MethodologyDefinitionError(key, problems);
 
   const hash = createHash('sha256')
@@ -271,9 +276,16 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
         checks: definition.checks ?? [],
         monitoringIntervalMinutes: definition.monitoringIntervalMinutes ?? null,
         gapPolicy: definition.gapPolicy ?? null,
+        credits: definition.credits ?? null,
       }),
     )
     .digest('hex');
 
-  return Object.freeze({ ...definition, key, hash, columns, projectSymbols, gwpSymbols: usedGwp, rowEquations, periodEquations, rowChecks, periodChecks, rowInputs });
+  const methodology = Object.freeze({ ...definition, key, hash, columns, projectSymbols, gwpSymbols: usedGwp, rowEquations, periodEquations, rowChecks, periodChecks, rowInputs });
+  // Units: checked here, or (ingest Lambda) checked at build time for exactly this content.
+  if (unitChecker) problems.push(...unitChecker(methodology as unknown as Methodology));
+  else if (buildTimeUnitChecks()!.get(key) !== hash)
+    problems.push(`its units were not checked: this content (hash ${hash}) is not in the build-time list methodologies/units-checked.json; run MRV_UPDATE_UNITS_CHECKED=1 npx vitest run test/unit/core/perf/units-checked.test.ts, which checks every registered module and rewrites the list`);
+  if (problems.length) throw new MethodologyDefinitionError(key, problems);
+  return methodology;
 }

@@ -97,6 +97,12 @@ export interface MethodologyDefinition<P extends z.ZodObject = z.ZodObject, R ex
   readonly emissions: readonly EmissionTerm[];
   readonly checks?: readonly CheckSpec[];
   /**
+   * What is issued, when it is not floor(ER) of the mechanism's default credit: `symbol` is the
+   * period symbol holding the issuable quantity (e.g. tCERs since the start, lCERs since the last
+   * verification), `typeParameter` the project parameter naming the credit type (`tCER` | `lCER`).
+   */
+  readonly credits?: { readonly symbol: string; readonly typeParameter?: string };
+  /**
    * Expected monitoring frequency in minutes (15 for 15-minute meter data, 60 hourly, 1440 daily).
    * When set, duplicate readings for one interval are errors and missing intervals are listed.
    */

@@ -103,6 +103,11 @@ export interface CsvSink {
    * `starts` and `ends` are reused for the next record.
    */
   row?(row: number, line: number, bytes: Uint8Array, starts: Int32Array, ends: Int32Array): boolean;
+  /**
+   * Asked after each source chunk (and at the end): a promise makes the reader wait for it before
+   * it reads on (the engine loads core/units when a header states a unit to convert).
+   */
+  pause?(): Promise<void> | undefined;
 }
 
 export interface CsvPumpOptions {
@@ -509,6 +514,8 @@ async function* csvBatches(source: ByteSource, options: ReadOptions, sink: CsvSi
       step(chunk);
       yield* flush();
       if (stopped) return;
+      const wait = sink.pause?.();
+      if (wait) await wait;
     }
     finish();
     yield* flush();

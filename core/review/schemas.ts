@@ -51,7 +51,7 @@ export const ReviewItemSchema = z.object({
   gases: z.array(z.object({ gas: z.string(), gwp: DecimalString, BE: GasQuantitySchema, PE: GasQuantitySchema, LE: GasQuantitySchema, ER: DecimalString })),
   gwp: z.object({ set: z.enum(GWP_SET_IDS), reason: z.string() }),
   /** Whole units before deductions, and the deductions the ledger will record. */
-  issuable: z.object({ units: DecimalString, rounding: z.string() }),
+  issuable: z.object({ units: DecimalString, rounding: z.string(), creditType: z.string().optional(), expires: z.string().optional(), expiryRule: z.string().optional() }),
   issuance: IssuanceSchema,
   /** The claimed ER against the registered PDD estimate pro-rated to the period (MR section E.5/E.6). */
   pddComparison: z.object({

@@ -44,8 +44,9 @@ describe('ar-small-scale@1.0.0 hand-worked cases (domain.md §6.9)', () => {
     expect(trace(result, 'lCER_replacement')).toBe('0');
     // Subtract-then-floor would give floor(12,601.875) = 12,601: the module does not do that (README §6).
     expect(trace(result, 'C_AR_annual')).toBe('2100.3125');
-    // The engine's issuable units are floor(ER) = the tCER quantity; an lCER issuance reads credits_issuable.
-    expect(result.issuable?.units).toBe('21003');
+    // The module declares credits_issuable as its credit quantity: an lCER project is issued its lCERs,
+    // which expire at the end of the crediting period (decision 5/CMP.1 annex para 1(h)).
+    expect(result.issuable).toMatchObject({ units: '12602', creditType: 'lCER', expires: project.creditingPeriod.end });
   });
 
   it('gives the same lCER whether C_AR_t1 is entered exact (8,401.25) or as certified whole units (8,401)', async () => {

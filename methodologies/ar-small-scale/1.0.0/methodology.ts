@@ -13,8 +13,9 @@
  *     ER                   = ΔC_P − GHG_E − ΔC_BSL − LK = C_AR,t2, the net anthropogenic removals
  *                            cumulative since the project start (= the tCER quantity before flooring)
  *
- * tCER and lCER quantities are period symbols (`tCER_quantity`, `lCER_quantity`); `issuable.units`
- * equals the tCER quantity. Expiry dates are not computed by the engine (README §6).
+ * tCER and lCER quantities are period symbols (`tCER_quantity`, `lCER_quantity`); `credits` makes
+ * `issuable.units` the quantity of the registered credit type (`credits_issuable`), and the engine
+ * adds the credit type and its expiry date (core/calculation/credits.ts).
  */
 import { z } from 'zod';
 import { defineMethodology } from '#core/methodology/define-methodology';
@@ -82,6 +83,7 @@ export default defineMethodology({
     url: 'https://cdm.unfccc.int/methodologies/ARmethodologies/approved',
   },
   mechanisms: ['CDM'],
+  credits: { symbol: 'credits_issuable', typeParameter: 'credit_type' },
   tags: ['afforestation'],
   applicability: [
     {
