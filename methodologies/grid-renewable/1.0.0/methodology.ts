@@ -113,7 +113,7 @@ export default defineMethodology({
       id: 'greenfield-plant',
       ref: 'ACM0002 v22.0 §2 (baseline scenario of greenfield plants)',
       description: 'Version 1.0.0 implements the greenfield baseline (EG_PJ,y = EG_facility,y) only; capacity additions, retrofits and replacements need EG_historical and are not covered.',
-      check: (p) => (p.plant_type === 'greenfield' ? { status: 'applicable' } : { status: 'not-applicable', reason: `plant_type is "${p.plant_type}"; 1.0.0 covers greenfield plants only (EG_historical + σ baseline not implemented)` }),
+      check: (p) => (p.plant_type === 'greenfield' ? { status: 'applicable' } : { status: 'not-applicable', reason: `plant_type is "${p.plant_type}"; 1.0.0 covers greenfield plants only (the EG_historical + σ baseline of retrofits is not covered by this version)` }),
     },
     {
       id: 'small-scale-capacity-limit',
