@@ -172,6 +172,12 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions): Async
     styles: 'cache',
     entries: 'emit',
   });
+  // exceljs reads the zip entries in archive order; when xl/workbook.xml comes after the first
+  // worksheet it dereferences the not-yet-parsed workbook model and throws ("reading 'sheets'",
+  // exceljs/exceljs#3064), so a valid workbook was rejected now and then. An empty model until
+  // workbook.xml is parsed lets the worksheet be read (we read the first one, by archive order, and
+  // need none of the workbook's sheet names).
+  (reader as unknown as { model?: unknown }).model ??= { sheets: [] };
   const sheets = reader[Symbol.asyncIterator]() as AsyncIterator<AsyncIterable<StreamRow>>;
 
   let header: ParsedHeader | undefined;
