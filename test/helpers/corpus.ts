@@ -136,3 +136,12 @@ export function outcomeOf(run: { code: number; out: string; err: string }): Corp
   }
   return { exit: run.code, ...(json.status ? { status: json.status } : {}), diagnostics: json.diagnostics ?? [], output: `${run.out}\n${run.err}` };
 }
+
+/**
+ * A pipeline report (`reports/<project>/<uploadId>.json`) as an outcome, so {@link checkOutcome} applies
+ * to the local-stack run: exit 0 for accepted, 1 for rejected / not applicable (what `mrv calc` exits);
+ * `output` is the human-readable report (`.txt`).
+ */
+export function outcomeOfReport(report: { readonly status: string; readonly diagnostics: readonly RunDiagnostic[] }, text = ''): CorpusOutcome {
+  return { exit: report.status === 'accepted' ? 0 : 1, status: report.status, diagnostics: report.diagnostics, output: text };
+}
