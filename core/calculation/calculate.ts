@@ -13,7 +13,7 @@ import { csvFastPath, pumpCsv } from '../readers/csv.ts';
 import { DiagnosticCollector, showValue, type Diagnostic } from '../validation/diagnostic.ts';
 import type { DiagnosticCode } from '../validation/codes.ts';
 import { CompensatedSum } from './compensated-sum.ts';
-import { CalibrationRule, IntervalTracker } from './qaqc.ts';
+import { CalibrationRule, IntervalTracker, type IntervalSpec } from './qaqc.ts';
 import { checkZipBomb } from '../readers/zip-directory.ts';
 import { creditExpiry, CREDIT_TYPES, DEFAULT_CREDIT_TYPE, type CreditType } from './credits.ts';
 import type * as Units from '../units/units.ts';
@@ -248,8 +248,16 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
 
   const calibration = new CalibrationRule(project.meters ?? [], new Map(methodology.columns.map((c) => [c.name, c.meta])));
   // The monitoring plan of the registration sets the expected frequency; the methodology's is the default.
-  const intervalMinutes = project.monitoringIntervalMinutes ?? methodology.monitoringIntervalMinutes;
-  const intervals = intervalMinutes ? new IntervalTracker(intervalMinutes * 60_000) : undefined;
+  const intervalSpec: IntervalSpec | undefined = project.monitoringIntervalMinutes
+    ? { minutes: project.monitoringIntervalMinutes }
+    : project.monitoringIntervalMonths
+      ? { months: project.monitoringIntervalMonths }
+      : methodology.monitoringIntervalMinutes
+        ? { minutes: methodology.monitoringIntervalMinutes }
+        : methodology.monitoringIntervalMonths
+          ? { months: methodology.monitoringIntervalMonths }
+          : undefined;
+  const intervals = intervalSpec ? new IntervalTracker(intervalSpec) : undefined;
 
   // Row equations and checks compiled over the slots (same results as mathjs: see equations.ts).
   const mapOfSlots = () => {
@@ -306,7 +314,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     }
     if (intervals && !intervals.add(t)) {
       rejectRow(rowNumber);
-      diag({ severity: 'error', code: 'period.duplicate_timestamp', message: `Row ${rowNumber}: another row already has a reading for the ${intervalMinutes}-minute interval of ${new Date(t).toISOString()}; remove the duplicate so no quantity is counted twice.`, location: { file: fileName, row: rowNumber, line, column: methodology.timeColumn } });
+      diag({ severity: 'error', code: 'period.duplicate_timestamp', message: `Row ${rowNumber}: another row already has a reading for the ${intervals.label} interval of ${new Date(t).toISOString()}; remove the duplicate so no quantity is counted twice.`, location: { file: fileName, row: rowNumber, line, column: methodology.timeColumn } });
       return;
     }
     for (let k = 0; k < inputIndex.length; k++) slots[inputIndex[k]!.slot] = values[inputIndex[k]!.index];
@@ -552,17 +560,21 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
 
   if (!fatal && total === 0 && diagnostics.errors === 0) diag({ severity: 'error', code: 'file.no_records', source: 'core/readers', message: `${fileName} has no data rows.`, location: { file: fileName } });
 
-  const resultPeriod: Period | undefined = period ?? (accepted > 0 ? { start: isoDay(firstTime), end: isoDay(lastTime) } : undefined);
+  // A period read from the data ends with its last reading — or, for calendar-month intervals, with
+  // the last day of the last month (a reading dated 1 December covers December).
+  const monthlyEnd = intervals && 'months' in intervals.spec && intervals.end !== undefined ? intervals.end - DAY_MS : undefined;
+  const resultPeriod: Period | undefined = period ?? (accepted > 0 ? { start: isoDay(firstTime), end: isoDay(monthlyEnd !== undefined && rejected === 0 ? monthlyEnd : lastTime) } : undefined);
   // Rows rejected for their values leave holes of their own: gaps are judged on a file whose rows all passed.
   const gapReport = intervals && accepted > 0 && rejected === 0 ? (period ? intervals.gaps(periodFrom, periodTo) : intervals.gaps()) : { gaps: [], missing: 0 };
   if (gapReport.missing > 0) {
     const severity = methodology.gapPolicy === 'reject' ? 'error' : 'warning';
     const consequence = severity === 'error' ? `${methodology.key} rejects a period with gaps: supply the missing readings` : 'the missing intervals count as zero (conservative)';
-    diag({ severity, code: 'period.gap', message: `${gapReport.missing} expected ${intervalMinutes}-minute readings are missing in ${gapReport.gaps.length} gap(s), the first from ${gapReport.gaps[0]!.from} to ${gapReport.gaps[0]!.to}; ${consequence}.`, location: { file: fileName } });
+    diag({ severity, code: 'period.gap', message: `${gapReport.missing} expected ${intervals!.label} readings are missing in ${gapReport.gaps.length} gap(s), the first from ${gapReport.gaps[0]!.from} to ${gapReport.gaps[0]!.to}; ${consequence}.`, location: { file: fileName } });
   }
   const qaqc = {
     calibration: calibration.adjustments.map((a) => ({ ...a })),
-    ...(intervalMinutes ? { intervalMinutes } : {}),
+    ...(intervalSpec && 'minutes' in intervalSpec ? { intervalMinutes: intervalSpec.minutes } : {}),
+    ...(intervalSpec && 'months' in intervalSpec ? { intervalMonths: intervalSpec.months } : {}),
     gaps: gapReport.gaps.slice(0, 1000),
     missingIntervals: gapReport.missing,
   };

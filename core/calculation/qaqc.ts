@@ -97,20 +97,49 @@ export interface Gap {
 
 const CHUNK = 1 << 16;
 
+/** The expected monitoring frequency: a fixed number of minutes, or calendar months (UTC). */
+export type IntervalSpec = { readonly minutes: number } | { readonly months: number };
+
 /**
  * Expected-frequency bookkeeping: which monitoring intervals have a reading. Detects a second
  * reading for the same interval (a duplicate or overlapping timestamp) as it streams, and lists the
- * gaps at the end.
+ * gaps at the end. Intervals are fixed lengths of minutes, or calendar months (a monthly reading for
+ * March is any timestamp in March, UTC).
  */
 export class IntervalTracker {
   private readonly chunks = new Map<number, Uint8Array>();
   private min = Infinity;
   private max = -Infinity;
-  constructor(readonly intervalMs: number) {}
+  constructor(readonly spec: IntervalSpec) {}
+
+  /** "15-minute" or "monthly" / "3-month", for messages. */
+  get label(): string {
+    if ('minutes' in this.spec) return `${this.spec.minutes}-minute`;
+    return this.spec.months === 1 ? 'monthly' : `${this.spec.months}-month`;
+  }
+
+  /** The interval a timestamp falls in. */
+  slotOf(t: number): number {
+    if ('minutes' in this.spec) return Math.floor(t / (this.spec.minutes * 60_000));
+    const d = new Date(t);
+    return Math.floor((d.getUTCFullYear() * 12 + d.getUTCMonth()) / this.spec.months);
+  }
+
+  /** Start of an interval, epoch ms. */
+  startOf(slot: number): number {
+    if ('minutes' in this.spec) return slot * this.spec.minutes * 60_000;
+    const month = slot * this.spec.months;
+    return Date.UTC(Math.floor(month / 12), month % 12, 1);
+  }
+
+  /** Start of the interval after the last reading (the end of the monitored time), or undefined. */
+  get end(): number | undefined {
+    return this.max === -Infinity ? undefined : this.startOf(this.max + 1);
+  }
 
   /** Records a reading; returns false when its interval already had one. */
   add(t: number): boolean {
-    const slot = Math.floor(t / this.intervalMs);
+    const slot = this.slotOf(t);
     const key = Math.floor(slot / CHUNK);
     let chunk = this.chunks.get(key);
     if (!chunk) {
@@ -128,8 +157,8 @@ export class IntervalTracker {
   /** Gaps between `from` and `to` (epoch ms, `to` exclusive), or between the first and last reading. */
   gaps(from?: number, to?: number): { gaps: Gap[]; missing: number } {
     if (this.min === Infinity && from === undefined) return { gaps: [], missing: 0 };
-    const first = from !== undefined ? Math.floor(from / this.intervalMs) : this.min;
-    const last = to !== undefined ? Math.ceil(to / this.intervalMs) - 1 : this.max;
+    const first = from !== undefined ? this.slotOf(from) : this.min;
+    const last = to !== undefined ? this.slotOf(to - 1) : this.max;
     const gaps: Gap[] = [];
     let missing = 0;
     let start = -1;
@@ -140,7 +169,7 @@ export class IntervalTracker {
       if (has && start >= 0) {
         const n = slot - start;
         missing += n;
-        gaps.push({ from: new Date(start * this.intervalMs).toISOString(), to: new Date(slot * this.intervalMs).toISOString(), missingIntervals: n });
+        gaps.push({ from: new Date(this.startOf(start)).toISOString(), to: new Date(this.startOf(slot)).toISOString(), missingIntervals: n });
         start = -1;
       }
     }

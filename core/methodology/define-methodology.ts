@@ -275,6 +275,7 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
         emissions: definition.emissions,
         checks: definition.checks ?? [],
         monitoringIntervalMinutes: definition.monitoringIntervalMinutes ?? null,
+        monitoringIntervalMonths: definition.monitoringIntervalMonths ?? null,
         gapPolicy: definition.gapPolicy ?? null,
         credits: definition.credits ?? null,
       }),

@@ -107,6 +107,8 @@ export interface MethodologyDefinition<P extends z.ZodObject = z.ZodObject, R ex
    * When set, duplicate readings for one interval are errors and missing intervals are listed.
    */
   readonly monitoringIntervalMinutes?: number;
+  /** Expected monitoring frequency in calendar months (1 for monthly totals), instead of minutes. */
+  readonly monitoringIntervalMonths?: number;
   /**
    * What a gap means. `zero-fill`: missing intervals contribute nothing, which is conservative when
    * every monitored quantity earns credit (baseline side) — the gaps are listed as warnings.

@@ -61,6 +61,8 @@ export const ProjectSchema = z.object({
    * rejected and gaps listed (and treated as the methodology's gap policy says).
    */
   monitoringIntervalMinutes: z.number().int().positive().max(44_640).optional(),
+  /** The same for monthly (or n-monthly) data: calendar months, UTC. */
+  monitoringIntervalMonths: z.number().int().min(1).max(12).optional(),
   /** JCM: shares of credits allocated to named accounts (e.g. the Government of Japan); the rest goes to the project participants. */
   jcmAllocation: z.array(z.object({ account: z.string().min(1), share: z.number().gt(0).lte(1) })).optional(),
 });

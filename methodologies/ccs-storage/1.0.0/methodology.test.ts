@@ -43,7 +43,9 @@ describe('ccs-storage@1.0.0 hand-worked cases', () => {
     // Prepare: post-crediting monitoring registered with phase = post-crediting. core rejects periods
     // outside the registration's creditingPeriod, so the post-crediting registration carries the
     // seepage-monitoring window there (workaround; see README §1 and the report).
-    const project = projectWith(projectInput, { id: 'ccs-6-7-post', creditingPeriod: { start: '2025-01-01', end: '2044-12-31' }, parameters: { phase: 'post-crediting', EF_grid: 0.84 } });
+    // Seepage surveys are half-yearly in this monitoring plan (monitoringIntervalMonths 6), so the two
+    // readings cover the year without gaps.
+    const project = projectWith(projectInput, { id: 'ccs-6-7-post', creditingPeriod: { start: '2025-01-01', end: '2044-12-31' }, monitoringIntervalMonths: 6, parameters: { phase: 'post-crediting', EF_grid: 0.84 } });
     const csv = `${header}\n2026-03-31,0,0,0,0,0,0,18000\n2026-09-30,0,0,0,0,0,0,12000\n`;
     // Act
     const result = await run(methodology, project, csv, { period: { start: '2026-01-01', end: '2026-12-31' } });

@@ -62,6 +62,10 @@ export default defineMethodology({
     url: 'https://unfccc.int/resource/docs/2011/cmp7/eng/10a02.pdf',
   },
   mechanisms: ['CDM'],
+  // Monthly totals: one reading per calendar month; a second one for the same month is refused.
+  // A missing month counts as nothing: no CO2 stored is credited for it (listed as a gap).
+  monitoringIntervalMonths: 1,
+  gapPolicy: 'zero-fill',
   tags: ['ccs'],
   applicability: [
     {

@@ -35,6 +35,10 @@ export default defineMethodology({
     url: 'https://www.jcm.go.jp/',
   },
   mechanisms: ['JCM'],
+  // Monthly totals: one reading per calendar month; a second one for the same month is refused.
+  // A missing month counts as no generation: no reference emissions for it (listed as a gap).
+  monitoringIntervalMonths: 1,
+  gapPolicy: 'zero-fill',
   applicability: [
     {
       id: 'pv-modules-certified',

@@ -63,6 +63,10 @@ export default defineMethodology({
     url: 'https://cdm.unfccc.int/methodologies/SSCmethodologies/approved',
   },
   mechanisms: ['CDM', 'JI', 'A6.4'],
+  // Monthly totals: one reading per calendar month; a second one for the same month is refused.
+  // A missing month counts as nothing: no baseline methane and no project emissions for it (listed as a gap).
+  monitoringIntervalMonths: 1,
+  gapPolicy: 'zero-fill',
   applicability: [
     {
       id: 'small-scale',

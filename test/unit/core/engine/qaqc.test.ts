@@ -106,3 +106,24 @@ describe('units stated in the file', () => {
     }
   });
 });
+
+describe('calendar-month intervals', () => {
+  const monthly = defineMethodology({ ...make('zero-fill'), id: 'monthly-net-export', monitoringIntervalMinutes: undefined, monitoringIntervalMonths: 1 } as never);
+  const reg = createRegistry([monthly]);
+  const prj = ProjectSchema.parse({ id: 'monthly-test', name: 'x', methodology: monthly.key, mechanism: 'CDM', hostCountry: 'IN', leastDevelopedCountry: false, scale: 'small', creditingPeriod: { start: '2014-01-01', end: '2020-12-31' }, pddAnnualEstimate: 1, parameters: { EF: 1 } });
+  const run = (rows: string[]) => calculate({ source: bytes(csv(rows)), fileName: 'm.csv', project: prj, registry: reg });
+
+  it('ends a period read from monthly rows on the last day of the last month, and lists a missing month', async () => {
+    const r = await run(['2015-01-01,10,1', '2015-02-01,10,1', '2015-04-01,10,1']);
+    expect(r.status).toBe('accepted');
+    expect(r.period).toEqual({ start: '2015-01-01', end: '2015-04-30' });
+    expect(r.qaqc).toMatchObject({ intervalMonths: 1, gaps: [{ from: '2015-03-01T00:00:00.000Z', to: '2015-04-01T00:00:00.000Z', missingIntervals: 1 }] });
+  });
+
+  it('refuses a second reading for the same month, whatever its day, so a month is never counted twice', async () => {
+    const r = await run(['2015-01-01,10,1', '2015-02-01,10,1', '2015-02-28,10,1']);
+    expect(r.status).toBe('rejected');
+    expect(r.diagnostics.map((d) => [d.code, d.location?.row])).toEqual([['period.duplicate_timestamp', 3]]);
+    expect(r.diagnostics[0]!.message).toMatch(/monthly interval/);
+  });
+});
