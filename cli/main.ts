@@ -1,4 +1,6 @@
 import { MrvError } from '../core/errors.ts';
+import { recordFastPath } from '../core/calculation/calculate.ts';
+import { csvFastPath } from '../core/readers/csv.ts';
 import { COMMANDS, findCommand } from './commands/index.ts';
 import { UsageError, type Io } from './commands/types.ts';
 
@@ -23,6 +25,9 @@ function help(): string {
  * with MRV_DEBUG=1.
  */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  // Switches for comparing the fast paths with the general ones (npm run bench; core reads no environment).
+  if (io.env.MRV_CSV_FAST === '0') csvFastPath.enabled = false;
+  if (io.env.MRV_RECORD_FAST === '0') recordFastPath.enabled = false;
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(help());
