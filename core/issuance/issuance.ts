@@ -32,6 +32,12 @@ export interface IssuanceBreakdown {
   readonly deductions: readonly Deduction[];
   /** Units forwarded to the project participants: units − Σ deductions. */
   readonly toParticipants: string;
+  /**
+   * CCS: a net reversal of storage (seepage exceeding the period's reductions, tCO2e, rounded up)
+   * to be cancelled from the project's CCS reserve first (decision 10/CMP.7). The ledger works out
+   * the cancellation against the reserve balance when it appends the entry.
+   */
+  readonly storageReversal?: string;
 }
 
 export interface IssuanceInput {
@@ -42,6 +48,8 @@ export interface IssuanceInput {
   readonly ldc: boolean;
   /** Carbon capture and storage project activity (CDM CCS reserve). */
   readonly ccs: boolean;
+  /** CCS: the period's net reversal of storage (−ER when ER < 0), tCO2e. */
+  readonly netReversal?: string;
   /** JCM: shares of the credits allocated to named accounts; the rest goes to the participants. */
   readonly jcmAllocation?: readonly { readonly account: string; readonly share: number }[];
   /** Replaces a rate of {@link ISSUANCE_RATES} (the unsure ones are configurable). */
@@ -123,7 +131,8 @@ export function computeIssuance(input: IssuanceInput): IssuanceBreakdown {
   }
   const deducted = deductions.reduce((s, d) => s.plus(d.units), new Dec(0));
   if (deducted.greaterThan(units)) throw new ConfigError(`Deductions (${deducted.toString()}) exceed the units issued (${units.toString()}).`);
-  return { units: units.toString(), rounding: policy.note, deductions, toParticipants: units.minus(deducted).toString() };
+  const reversal = input.ccs && input.netReversal !== undefined && new Dec(input.netReversal).greaterThan(0) ? roundWhole(new Dec(input.netReversal), 'ceil').toString() : undefined;
+  return { units: units.toString(), rounding: policy.note, deductions, toParticipants: units.minus(deducted).toString(), ...(reversal ? { storageReversal: reversal } : {}) };
 }
 
 export interface ReserveCancellation {

@@ -2,6 +2,8 @@ import { MrvError } from '../errors.ts';
 import type { Period } from '../mechanisms/mechanisms.ts';
 import { GENESIS_HASH, hashEntry, sealEntry, type LedgerEntry, type UnsealedEntry } from './entry.ts';
 import { findOverlap } from './periods.ts';
+import { cancelFromReserve } from '../issuance/issuance.ts';
+import { Dec } from '../calculation/rounding.ts';
 
 /** The per-project head: the last appended entry and every approved period. */
 export interface LedgerHead {
@@ -59,8 +61,21 @@ export class LedgerContentionError extends MrvError {
   }
 }
 
-/** What to append: the entry without seq, prevHash and hash (the protocol assigns them). */
-export type AppendRequest = Omit<UnsealedEntry, 'seq' | 'prevHash'>;
+/** What to append: the entry without seq, prevHash, hash and reserve cancellation (the protocol works them out). */
+export type AppendRequest = Omit<UnsealedEntry, 'seq' | 'prevHash' | 'reserveCancellation'>;
+
+/**
+ * The project's CCS reserve before the next entry: every CCS-reserve deduction so far minus every
+ * cancellation from it (decision 10/CMP.7), from the entries up to `head`.
+ */
+export function reserveBalance(entries: readonly LedgerEntry[]): string {
+  let balance = new Dec(0);
+  for (const e of entries) {
+    for (const d of e.issuance.deductions) if (d.purpose === 'ccs-reserve') balance = balance.plus(d.units);
+    if (e.reserveCancellation) balance = balance.minus(e.reserveCancellation.fromReserve);
+  }
+  return balance.toString();
+}
 
 export type AppendOutcome =
   | { readonly kind: 'appended'; readonly entry: LedgerEntry }
@@ -123,7 +138,14 @@ export async function appendEntry(store: LedgerStore, request: AppendRequest, op
       return { kind: 'refused', overlaps, reason: `the monitoring period ${request.period.start} – ${request.period.end} overlaps the approved period ${overlaps.start} – ${overlaps.end} of project ${projectId}; a period can be credited only once` };
     }
 
-    const entry = sealEntry({ ...request, seq: head.seq + 1, prevHash: head.lastHash });
+    // A CCS net reversal is cancelled from the reserve as it stands at this head (recomputed on every attempt).
+    let reserveCancellation: LedgerEntry['reserveCancellation'];
+    const reversal = request.issuance.storageReversal;
+    if (reversal !== undefined) {
+      const prior = (await store.listEntries(projectId)).filter((e) => e.seq <= head.seq);
+      reserveCancellation = { reversal, ...cancelFromReserve(reserveBalance(prior), reversal) };
+    }
+    const entry = sealEntry({ ...request, ...(reserveCancellation ? { reserveCancellation } : {}), seq: head.seq + 1, prevHash: head.lastHash });
     if (!(await store.putEntryIfAbsent(entry))) continue;
     await completeAppend(store, head, entry);
     return { kind: 'appended', entry };

@@ -21,6 +21,11 @@ export interface LedgerEntry {
   /** Verified emission reductions, tCO2e (decimal string). */
   readonly er: string;
   readonly issuance: IssuanceBreakdown;
+  /**
+   * CCS: the net reversal of storage of this period cancelled from the project's CCS reserve first
+   * (decision 10/CMP.7); what the reserve cannot cover is owed by the project participants.
+   */
+  readonly reserveCancellation?: { readonly reversal: string; readonly fromReserve: string; readonly reserveRemaining: string; readonly owedByParticipants: string };
   readonly methodology: { readonly key: string; readonly hash: string };
   readonly file: { readonly sha256: string };
   readonly verifier: string;

@@ -38,7 +38,14 @@ export function buildReviewItem(input: BuildReviewItemInput): ReviewItem {
   const days = periodDays(result.period);
   const er = new Dec(result.totals.ER);
   const proRated = new Dec(project.pddAnnualEstimate).times(days).dividedBy(365).toDecimalPlaces(3);
-  const issuance = computeIssuance({ mechanism: project.mechanism, er: result.issuable?.units ?? result.totals.ER, ldc: project.leastDevelopedCountry, ccs: input.ccs, ...(project.jcmAllocation ? { jcmAllocation: project.jcmAllocation } : {}) });
+  const issuance = computeIssuance({
+    mechanism: project.mechanism,
+    er: result.issuable?.units ?? result.totals.ER,
+    ldc: project.leastDevelopedCountry,
+    ccs: input.ccs,
+    ...(input.ccs && er.isNegative() ? { netReversal: er.neg().toString() } : {}),
+    ...(project.jcmAllocation ? { jcmAllocation: project.jcmAllocation } : {}),
+  });
   const m = materiality({ scale: project.scale, erPeriod: result.totals.ER, periodDays: days, pddAnnualEstimate: project.pddAnnualEstimate });
   const warnings = result.diagnostics.filter((d) => d.severity === 'warning').length;
   return ReviewItemSchema.parse({

@@ -33,6 +33,7 @@ export const IssuanceSchema = z.object({
   rounding: z.string(),
   deductions: z.array(DeductionSchema),
   toParticipants: DecimalString,
+  storageReversal: DecimalString.optional(),
 });
 
 /**
