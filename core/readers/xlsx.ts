@@ -87,6 +87,14 @@ function headerText(cell: Cell): string {
   return String(cell);
 }
 
+/** Largest workbook kept in memory for one more read after a failed shared-string resolution. */
+const RETRY_KEEP_BYTES = 64 * 1024 * 1024;
+
+/** exceljs's placeholder for a text cell whose shared string it could not resolve. */
+function isUnresolvedSharedString(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !(v instanceof Date) && 'sharedString' in v;
+}
+
 function cellSize(cell: Cell): number {
   return typeof cell === 'string' ? cell.length : 8;
 }
@@ -99,7 +107,7 @@ interface StreamRow {
 }
 
 /** Reads the first worksheet of an XLSX byte stream into header, record and diagnostic events. Never throws on bad data. */
-export async function* readXlsx(source: ByteSource, options: ReadOptions): AsyncGenerator<ReaderEvent> {
+export async function* readXlsx(source: ByteSource, options: ReadOptions, attempt = 1): AsyncGenerator<ReaderEvent> {
   const limits = resolveLimits(options);
   const peeked = await peek(source);
   const unreadable = (why: string): ReaderEvent =>
@@ -132,7 +140,27 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions): Async
     failure0 ??= { error: e };
     rejectStep?.(e);
   };
-  const input = Readable.from(peeked.chunks, { objectMode: false });
+  // A copy of the bytes (up to RETRY_KEEP_BYTES) for one more read when exceljs resolved no shared
+  // strings (see `unresolved` below).
+  const kept: Uint8Array[] = [];
+  let keptBytes = 0;
+  let keeping = attempt === 1;
+  const keepingChunks = async function* () {
+    for await (const chunk of peeked.chunks) {
+      if (keeping) {
+        if (keptBytes + chunk.length <= RETRY_KEEP_BYTES) {
+          kept.push(chunk);
+          keptBytes += chunk.length;
+        } else {
+          keeping = false;
+          kept.length = 0;
+        }
+      }
+      yield chunk;
+    }
+  };
+  let unresolved = false;
+  const input = Readable.from(keepingChunks(), { objectMode: false });
   input.on('error', (e) => {
     inputError = e;
     fail(e);
@@ -258,6 +286,13 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions): Async
         if (!batch) break;
         for (const row of batch) {
         const raw = row.values as unknown[];
+        if (raw.some(isUnresolvedSharedString)) {
+          // exceljs read the worksheet without the shared-string table (now and then under load its
+          // zip reader reports the sheet before sharedStrings.xml): not bad data, a failed read.
+          unresolved = true;
+          stopped = true;
+          break rows;
+        }
         const cells: Cell[] = [];
         let last = 0;
         for (let c = 1; c < raw.length; c++) {
@@ -339,6 +374,16 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions): Async
     await peeked.close();
   }
 
+  if (unresolved) {
+    if (!headerEmitted && keeping && keptBytes > 0) {
+      const whole = Buffer.concat(kept);
+      yield* readXlsx((async function* () { yield new Uint8Array(whole); })(), options, attempt + 1);
+      return;
+    }
+    yield* emitHeader();
+    yield unreadable('its text cells refer to a shared-string table that could not be read');
+    return;
+  }
   if (stopped) return;
   if (failure.message !== undefined) {
     yield* emitHeader();

@@ -41,3 +41,17 @@ describe('XLSX entry order (exceljs/exceljs#3064)', () => {
     ]);
   });
 });
+
+describe('XLSX text cells without their shared-string table', () => {
+  it('reports the workbook as unreadable (after one more read), never as headers like {"sharedString":0}', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Monitoring');
+    ws.addRow(['timestamp', 'EG_export']);
+    ws.addRow(['2015-06-01T01:00:00Z', 10.5]);
+    const zip = await JSZip.loadAsync(await wb.xlsx.writeBuffer());
+    zip.remove('xl/sharedStrings.xml');
+    const ev = await events(await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+    expect(ev.filter((e) => e.kind === 'header' || e.kind === 'record')).toEqual([]);
+    expect(ev).toEqual([expect.objectContaining({ kind: 'diagnostic', diagnostic: expect.objectContaining({ code: 'file.unreadable', message: expect.stringMatching(/shared-string table that could not be read/) }) })]);
+  });
+});
