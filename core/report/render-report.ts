@@ -33,7 +33,7 @@ export function renderTrace(trace: readonly TraceEntry[]): string[] {
   const lines: string[] = [];
   for (const t of trace) {
     const inputs = Object.entries(t.inputs).map(([k, v]) => `${k}=${String(v)}`).join(', ');
-    lines.push(`  ${t.symbol} = ${t.expr} = ${String(t.value)} ${t.unit}  [${t.scope}${t.rows !== undefined ? `, Σ over ${t.rows} rows` : ''}; ${t.ref}]${inputs ? `\n      with ${inputs}` : ''}`);
+    lines.push(`  ${t.symbol} = ${t.expr} = ${String(t.value)}${t.unit === '1' || t.unit === '-' ? '' : ` ${t.unit}`}  [${t.scope}${t.rows !== undefined ? `, Σ over ${t.rows} rows` : ''}; ${t.ref}]${inputs ? `\n      with ${inputs}` : ''}`);
   }
   return lines;
 }
