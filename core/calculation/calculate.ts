@@ -257,7 +257,15 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
         : methodology.monitoringIntervalMonths
           ? { months: methodology.monitoringIntervalMonths }
           : undefined;
-  const intervals = intervalSpec ? new IntervalTracker(intervalSpec) : undefined;
+  // One tracker per monitored item (e.g. per chiller) when the methodology names an item column.
+  const trackers = new Map<string, IntervalTracker>();
+  const trackerOf = (item: string): IntervalTracker => {
+    let t = trackers.get(item);
+    if (!t) trackers.set(item, (t = new IntervalTracker(intervalSpec!)));
+    return t;
+  };
+  const intervals = intervalSpec ? trackerOf('') : undefined;
+  const itemIndex = methodology.monitoringItemColumn ? methodology.columns.findIndex((c) => c.name === methodology.monitoringItemColumn) : -1;
 
   // Row equations and checks compiled over the slots (same results as mathjs: see equations.ts).
   const mapOfSlots = () => {
@@ -312,9 +320,11 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       diag({ severity: 'error', code: 'period.outside', message: `Row ${rowNumber}: ${new Date(t).toISOString()} is outside the monitoring period ${period!.start} – ${period!.end}; remove the row or upload it with its own period.`, location: { file: fileName, row: rowNumber, line, column: methodology.timeColumn } });
       return;
     }
-    if (intervals && !intervals.add(t)) {
+    const item = itemIndex >= 0 ? String(values[itemIndex]) : '';
+    if (intervals && !trackerOf(item).add(t)) {
       rejectRow(rowNumber);
-      diag({ severity: 'error', code: 'period.duplicate_timestamp', message: `Row ${rowNumber}: another row already has a reading for the ${intervals.label} interval of ${new Date(t).toISOString()}; remove the duplicate so no quantity is counted twice.`, location: { file: fileName, row: rowNumber, line, column: methodology.timeColumn } });
+      const which = itemIndex >= 0 ? ` of ${methodology.monitoringItemColumn} ${item}` : '';
+      diag({ severity: 'error', code: 'period.duplicate_timestamp', message: `Row ${rowNumber}: another row already has a reading${which} for the ${intervals.label} interval of ${new Date(t).toISOString()}; remove the duplicate so no quantity is counted twice.`, location: { file: fileName, row: rowNumber, line, column: methodology.timeColumn } });
       return;
     }
     for (let k = 0; k < inputIndex.length; k++) slots[inputIndex[k]!.slot] = values[inputIndex[k]!.index];
@@ -562,14 +572,30 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
 
   // A period read from the data ends with its last reading — or, for calendar-month intervals, with
   // the last day of the last month (a reading dated 1 December covers December).
-  const monthlyEnd = intervals && 'months' in intervals.spec && intervals.end !== undefined ? intervals.end - DAY_MS : undefined;
+  const lastEnd = Math.max(...[...trackers.values()].map((t) => t.end ?? -Infinity));
+  const monthlyEnd = intervals && 'months' in intervals.spec && Number.isFinite(lastEnd) ? lastEnd - DAY_MS : undefined;
   const resultPeriod: Period | undefined = period ?? (accepted > 0 ? { start: isoDay(firstTime), end: isoDay(monthlyEnd !== undefined && rejected === 0 ? monthlyEnd : lastTime) } : undefined);
   // Rows rejected for their values leave holes of their own: gaps are judged on a file whose rows all passed.
-  const gapReport = intervals && accepted > 0 && rejected === 0 ? (period ? intervals.gaps(periodFrom, periodTo) : intervals.gaps()) : { gaps: [], missing: 0 };
+  // Gaps per item, judged over the whole period (declared, or from the first to the last reading of any item).
+  const itemTrackers = [...trackers].filter(([item]) => itemIndex < 0 || item !== '');
+  const spanFrom = period ? periodFrom : Math.min(...itemTrackers.map(([, t]) => t.startOfFirst ?? Infinity));
+  const spanTo = period ? periodTo : Math.max(...itemTrackers.map(([, t]) => t.end ?? -Infinity));
+  const gapReport =
+    intervals && accepted > 0 && rejected === 0
+      ? itemTrackers.reduce<{ gaps: { from: string; to: string; missingIntervals: number; item?: string }[]; missing: number }>(
+          (acc, [item, t]) => {
+            const g = t.gaps(spanFrom, spanTo);
+            acc.gaps.push(...g.gaps.map((x) => (itemIndex >= 0 ? { ...x, item } : x)));
+            acc.missing += g.missing;
+            return acc;
+          },
+          { gaps: [], missing: 0 },
+        )
+      : { gaps: [], missing: 0 };
   if (gapReport.missing > 0) {
     const severity = methodology.gapPolicy === 'reject' ? 'error' : 'warning';
     const consequence = severity === 'error' ? `${methodology.key} rejects a period with gaps: supply the missing readings` : 'the missing intervals count as zero (conservative)';
-    diag({ severity, code: 'period.gap', message: `${gapReport.missing} expected ${intervals!.label} readings are missing in ${gapReport.gaps.length} gap(s), the first from ${gapReport.gaps[0]!.from} to ${gapReport.gaps[0]!.to}; ${consequence}.`, location: { file: fileName } });
+    diag({ severity, code: 'period.gap', message: `${gapReport.missing} expected ${intervals!.label} readings are missing in ${gapReport.gaps.length} gap(s), the first${gapReport.gaps[0]!.item !== undefined ? ` (${methodology.monitoringItemColumn} ${gapReport.gaps[0]!.item})` : ''} from ${gapReport.gaps[0]!.from} to ${gapReport.gaps[0]!.to}; ${consequence}.`, location: { file: fileName } });
   }
   const qaqc = {
     calibration: calibration.adjustments.map((a) => ({ ...a })),

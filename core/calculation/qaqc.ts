@@ -93,6 +93,8 @@ export interface Gap {
   readonly from: string;
   readonly to: string;
   readonly missingIntervals: number;
+  /** The monitored item (e.g. the chiller) the gap belongs to, when the methodology names an item column. */
+  readonly item?: string;
 }
 
 const CHUNK = 1 << 16;
@@ -130,6 +132,11 @@ export class IntervalTracker {
     if ('minutes' in this.spec) return slot * this.spec.minutes * 60_000;
     const month = slot * this.spec.months;
     return Date.UTC(Math.floor(month / 12), month % 12, 1);
+  }
+
+  /** Start of the interval of the first reading, or undefined. */
+  get startOfFirst(): number | undefined {
+    return this.min === Infinity ? undefined : this.startOf(this.min);
   }
 
   /** Start of the interval after the last reading (the end of the monitored time), or undefined. */

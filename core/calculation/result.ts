@@ -63,7 +63,7 @@ export interface CalculationResult {
     readonly calibration: readonly { meter: string; column: string; side: string; mpe: number; factor: number; rows: number; first: string; last: string }[];
     readonly intervalMinutes?: number;
     readonly intervalMonths?: number;
-    readonly gaps: readonly { from: string; to: string; missingIntervals: number }[];
+    readonly gaps: readonly { from: string; to: string; missingIntervals: number; item?: string }[];
     readonly missingIntervals: number;
   };
   readonly trace: readonly TraceEntry[];

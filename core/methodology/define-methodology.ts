@@ -245,6 +245,7 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
   }
 
   if (!definition.emissions.length) problems.push('emissions must list at least one BE, PE or LE term');
+  if (definition.monitoringItemColumn && !columns.some((c) => c.name === definition.monitoringItemColumn)) problems.push(`monitoringItemColumn ${definition.monitoringItemColumn} is not a monitoring column`);
   if (definition.credits) {
     if (!periodScope.has(definition.credits.symbol)) problems.push(`credits.symbol ${definition.credits.symbol} is not a period-scope symbol`);
     if (definition.credits.typeParameter && !(definition.credits.typeParameter in definition.project.shape)) problems.push(`credits.typeParameter ${definition.credits.typeParameter} is not a project parameter`);
@@ -276,6 +277,7 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
         checks: definition.checks ?? [],
         monitoringIntervalMinutes: definition.monitoringIntervalMinutes ?? null,
         monitoringIntervalMonths: definition.monitoringIntervalMonths ?? null,
+        monitoringItemColumn: definition.monitoringItemColumn ?? null,
         gapPolicy: definition.gapPolicy ?? null,
         credits: definition.credits ?? null,
       }),

@@ -110,6 +110,11 @@ export interface MethodologyDefinition<P extends z.ZodObject = z.ZodObject, R ex
   /** Expected monitoring frequency in calendar months (1 for monthly totals), instead of minutes. */
   readonly monitoringIntervalMonths?: number;
   /**
+   * A monitoring column naming the item a row belongs to (e.g. `chiller`): the expected frequency then
+   * applies per item — one reading per item and interval, gaps listed per item.
+   */
+  readonly monitoringItemColumn?: string;
+  /**
    * What a gap means. `zero-fill`: missing intervals contribute nothing, which is conservative when
    * every monitored quantity earns credit (baseline side) — the gaps are listed as warnings.
    * `reject`: any gap rejects the period (use when project-side quantities are monitored).

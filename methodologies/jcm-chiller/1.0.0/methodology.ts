@@ -76,6 +76,11 @@ export default defineMethodology({
     url: 'https://www.jcm.go.jp/id-jp/methodologies',
   },
   mechanisms: ['JCM'],
+  // Monthly readings per chiller: one per chiller and calendar month; a second one is refused, and a
+  // missing month of a chiller counts as nothing (no reference emissions for it: conservative).
+  monitoringIntervalMonths: 1,
+  monitoringItemColumn: 'chiller',
+  gapPolicy: 'zero-fill',
   applicability: [
     {
       id: 'centrifugal-chiller',

@@ -127,3 +127,23 @@ describe('calendar-month intervals', () => {
     expect(r.diagnostics[0]!.message).toMatch(/monthly interval/);
   });
 });
+
+describe('intervals per monitored item (jcm-chiller@1.0.0: one reading per chiller and month)', () => {
+  it('accepts one row per chiller and month, refuses a second one for the same chiller, and lists a chiller\'s missing month', async () => {
+    const { registry: modules } = await import('../../../../methodologies/index.ts');
+    const { readFileSync } = await import('node:fs');
+    const folder = new URL('../../../../methodologies/jcm-chiller/1.0.0/fixtures/', import.meta.url);
+    const prj = ProjectSchema.parse(JSON.parse(readFileSync(new URL('project.json', folder), 'utf8')));
+    const lines = readFileSync(new URL('valid.csv', folder), 'utf8').trimEnd().split('\n');
+    const go = (rows: string[]) => calculate({ source: bytes(`${rows.join('\n')}\n`), fileName: 'ch.csv', project: prj, registry: modules });
+    expect((await go(lines)).status).toBe('accepted');
+    // The first data row again: same chiller, same month.
+    const dup = await go([...lines, lines[1]!]);
+    expect(dup.diagnostics.map((d) => [d.code, d.location?.row])).toEqual([['period.duplicate_timestamp', lines.length]]);
+    expect(dup.diagnostics[0]!.message).toMatch(/of chiller 1 for the monthly interval/);
+    // Chiller 2's February row removed: a gap of that chiller only.
+    const chiller2Feb = lines.findIndex((l) => /^2017-02-01,2,/.test(l));
+    const gap = await go(lines.filter((_, i) => i !== chiller2Feb));
+    expect(gap.qaqc?.gaps).toEqual([{ from: '2017-02-01T00:00:00.000Z', to: '2017-03-01T00:00:00.000Z', missingIntervals: 1, item: '2' }]);
+  });
+});
