@@ -257,7 +257,7 @@ function oneOf<const V extends readonly [string, ...string[]]>(values: V, spec: 
 }
 
 /** Makes a column optional: an empty cell or an absent column becomes `undefined`. */
-function optional<T extends z.ZodType>(inner: T, options: { default?: z.output<T> } = {}) {
+function optional<T extends z.ZodType>(inner: T, options: { default?: z.output<T>; note?: string } = {}) {
   const meta = columnRegistry.get(inner);
   // A numeric column must say what its absence means (usually 0): an engine sum never meets `undefined`.
   if (meta?.kind === 'number' && options.default === undefined) throw new Error(`column.optional(column.number(…)) needs { default: … }: say what an absent "${meta.description}" means`);
@@ -268,7 +268,7 @@ function optional<T extends z.ZodType>(inner: T, options: { default?: z.output<T
     for (const issue of r.error.issues) ctx.addIssue({ ...(issue as object), path: [] } as never);
     return z.NEVER;
   });
-  if (meta) schema.register(columnRegistry, { ...meta, optional: true, ...(options.default !== undefined ? { description: `${meta.description} (absent or empty: ${String(options.default)})` } : {}) });
+  if (meta) schema.register(columnRegistry, { ...meta, optional: true, ...(options.default !== undefined ? { description: `${meta.description} (${options.note ?? `absent or empty: ${String(options.default)}`})` } : {}) });
   return schema;
 }
 

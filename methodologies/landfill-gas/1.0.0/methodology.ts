@@ -11,30 +11,9 @@
  */
 import { z } from 'zod';
 import { defineMethodology } from '#core/methodology/define-methodology';
-import { column, columnRegistry, monitoringRow } from '#core/methodology/columns';
+import { column, monitoringRow } from '#core/methodology/columns';
 import type { ParameterSpec } from '#core/methodology/types';
 
-/**
- * A column that may be absent or left empty, standing for `whenAbsent` (0 or false); when present
- * it is validated like `inner`. Every use below is conservative when absent (no credit, or zero
- * efficiency), and a check insists on the column where the registration needs it.
- * (core's `column.optional` yields `undefined`, which the engine cannot sum: see the report.)
- */
-function absentMeans<T extends number | boolean>(inner: z.ZodType, whenAbsent: T, note: string) {
-  const meta = columnRegistry.get(inner);
-  const schema = z
-    .custom<unknown>(() => true)
-    .optional()
-    .transform((cell, ctx): T => {
-      if (cell === undefined || cell === null || cell === '') return whenAbsent;
-      const parsed = inner.safeParse(cell);
-      if (parsed.success) return parsed.data as T;
-      for (const issue of parsed.error.issues) ctx.addIssue({ ...(issue as object), path: [] } as never);
-      return z.NEVER;
-    });
-  if (meta) schema.register(columnRegistry, { ...meta, optional: true, description: `${meta.description} (${note})` });
-  return schema;
-}
 
 const ACM0001 = 'ACM0001 v19-style (UNFCCC CDM "Flaring or use of landfill gas") [M: from memory, domain.md §5d; verify against the registered version]';
 const TOOL06 = 'TOOL06 "Project emissions from flaring"';
@@ -124,11 +103,11 @@ export default defineMethodology({
     w_CH4: column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Volume fraction of methane in the landfill gas, dry basis (hourly mean of the continuous analyser)' }),
     T_flare: column.number({ unit: '°C', min: -60, max: 1600, description: 'Mean exhaust gas temperature of the flare in the hour' }),
     t_below_500: column.number({ unit: 'min', min: 0, max: 60, description: 'Minutes of the hour with the flare exhaust below 500 °C or with no temperature record' }),
-    flame: absentMeans(column.boolean({ description: 'Flame detected throughout the hour by the electronic flame detector (open flares)' }), false, 'absent or empty = no flame detected'),
+    flame: column.optional(column.boolean({ description: 'Flame detected throughout the hour by the electronic flame detector (open flares)' }), { default: false, note: 'absent or empty = no flame detected' }),
     EC_PJ: column.number({ unit: 'MWh', min: 0, max: 100, side: 'project', description: 'Electricity consumed by the project (blowers, flare, analysers) in the hour, TOOL05' }),
-    LFG_EL: absentMeans(column.number({ unit: 'Nm3', min: 0, max: 100_000, side: 'baseline', description: 'Landfill gas sent to power generation in the hour, dry, normal conditions' }), 0, 'absent or empty = 0'),
-    LFG_total: absentMeans(column.number({ unit: 'Nm3', min: 0, max: 200_000, side: 'baseline', description: 'Total landfill gas collected in the hour, dry, normal conditions; for the mass balance when LFG_total_metered' }), 0, 'absent or empty = 0'),
-    eta_flare_m: absentMeans(column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Measured flare efficiency of the enclosed flare in the hour (continuous monitoring, TOOL06)' }), 0, 'absent or empty = 0, conservative'),
+    LFG_EL: column.optional(column.number({ unit: 'Nm3', min: 0, max: 100_000, side: 'baseline', description: 'Landfill gas sent to power generation in the hour, dry, normal conditions' }), { default: 0, note: 'absent or empty = 0' }),
+    LFG_total: column.optional(column.number({ unit: 'Nm3', min: 0, max: 200_000, side: 'baseline', description: 'Total landfill gas collected in the hour, dry, normal conditions; for the mass balance when LFG_total_metered' }), { default: 0, note: 'absent or empty = 0' }),
+    eta_flare_m: column.optional(column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Measured flare efficiency of the enclosed flare in the hour (continuous monitoring, TOOL06)' }), { default: 0, note: 'absent or empty = 0, conservative' }),
   }),
   timeColumn: 'timestamp',
   monitoringIntervalMinutes: 60,
