@@ -3,7 +3,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const impure = ['@aws-sdk/*', 'aws-lambda', 'aws-cdk-lib', 'aws-cdk-lib/*', 'node:fs', 'node:fs/*', 'fs', 'fs/*', '#functions/*', '@aws-lambda-powertools/*'];
+const impure = ['@aws-sdk/*', 'aws-lambda', 'aws-cdk-lib', 'aws-cdk-lib/*', 'node:fs', 'node:fs/*', 'fs', 'fs/*', '@aws-lambda-powertools/*'];
+// The floors above core/: whatever the path form (subpath import, relative, absolute), core/ and
+// methodologies/ never import from functions/, cli/ or infra/. `**/` catches ../../functions/x.ts,
+// ./../cli/y.ts and /abs/path/infra/z.ts alike.
+// A leading # starts a comment in these gitignore-style patterns: subpath imports need it escaped.
+const upperFloors = ['\\#functions', '\\#functions/**', '\\#cli/**', '\\#infra/**', '**/functions', '**/functions/**', '**/cli', '**/cli/**', '**/infra', '**/infra/**'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', '.mrv/**', 'bench-data/**', 'coverage/**'] },
@@ -20,7 +25,7 @@ export default tseslint.config(
     files: ['core/**/*.ts', 'methodologies/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: impure, message: 'core/ and methodologies/ are pure: no AWS, no file system. Put I/O in functions/ or cli/.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: impure, message: 'core/ and methodologies/ are pure: no AWS, no file system. Put I/O in functions/ or cli/.' }, { group: upperFloors, message: 'core/ and methodologies/ never import from functions/, cli/ or infra/ (the floors above them).' }] }],
       'no-restricted-globals': ['error', { name: 'process', message: 'core/ and methodologies/ do not read the process environment.' }],
     },
   },

@@ -48,7 +48,7 @@ async function* bytes(text: string) {
 const run = (csv: string, extra: Partial<Parameters<typeof calculate>[0]> = {}) => calculate({ source: bytes(csv), fileName: 'flare.csv', project, registry, ...extra });
 
 describe('calculate', () => {
-  it('computes BE, PE and ER per gas in exact decimals (domain.md §6.5: 1,790 t CH4 → ER 36,037.5 → 36,037 units)', async () => {
+  it('computes BE, PE and ER per gas in exact decimals (1,790 t CH4 captured: BE 40,275 tCO2e, PE 210 t CO2 → ER 40,065 → 40,065 units)', async () => {
     // 5,000,000 Nm3 × 0.5 × 0.000716 t/Nm3 = 1,790 t CH4 (1789.9999999999998 in binary floating point).
     const r = await run('timestamp,LFG,w_CH4,EC\n2014-01-31,5000000,0.5,300\n');
     expect(r.status).toBe('accepted');
