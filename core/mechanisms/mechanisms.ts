@@ -1,16 +1,14 @@
 import { ConfigError } from '../errors.ts';
 import type { GwpSetId } from '../gases/gwp.ts';
+import { spanOf, type Period } from '../time/period.ts';
+import { SiteClock } from '../time/zone.ts';
 
 /** Crediting mechanisms in scope: Kyoto (CDM, JI), Japan's Joint Crediting Mechanism, Paris Article 6.4. */
 export const MECHANISMS = ['CDM', 'JI', 'JCM', 'A6.4'] as const;
 export type Mechanism = (typeof MECHANISMS)[number];
 
-export interface Period {
-  /** Inclusive first day, `YYYY-MM-DD`. */
-  readonly start: string;
-  /** Inclusive last day, `YYYY-MM-DD`. */
-  readonly end: string;
-}
+/** A monitoring period: half-open instants `[start, end)` in the site's zone (core/time/period.ts). */
+export type { Period } from '../time/period.ts';
 
 export interface GwpChoice {
   readonly set: GwpSetId;
@@ -20,6 +18,8 @@ export interface GwpChoice {
 
 const CP1_END = '2012-12-31'; // Kyoto first commitment period 2008–2012 (CDM prompt-start credits are CP1 too)
 const CP2_END = '2020-12-31'; // Kyoto second commitment period 2013–2020 (Doha Amendment)
+/** The day after each last day: the boundary instant is 00:00 of it on the site's clock (UTC for a legacy period). */
+const DAY_AFTER: Record<string, string> = { [CP1_END]: '2013-01-01', [CP2_END]: '2021-01-01' };
 
 /**
  * Chooses the GWP set a mechanism requires for a monitoring period.
@@ -38,8 +38,12 @@ const CP2_END = '2020-12-31'; // Kyoto second commitment period 2013–2020 (Doh
  */
 export function selectGwpSet(mechanism: Mechanism, period: Period, pinned?: GwpSetId): GwpChoice {
   if (pinned) return { set: pinned, reason: `pinned in the project registration (mechanism ${mechanism} would otherwise apply its default rule)` };
-  const within = (last: string) => period.end <= last;
-  const after = (last: string) => period.start > last;
+  // Half-open instants: a period ending at 2013-01-01T00:00 on the site's clock lies within 2012.
+  const span = spanOf(period);
+  const clock = SiteClock.of(period.timeZone ?? 'UTC');
+  const boundary = (last: string) => clock.startOfDate(DAY_AFTER[last]!);
+  const within = (last: string) => span.end <= boundary(last);
+  const after = (last: string) => span.start >= boundary(last);
   const straddles = (last: string, what: string): never => {
     throw new ConfigError(`The monitoring period ${period.start} – ${period.end} spans the end of ${what} (${last}), where the required GWP set changes. Split the upload into one period up to ${last} and one after it.`);
   };
