@@ -128,12 +128,10 @@ export async function writeEquations(readmePath: string, m: Methodology): Promis
 }
 
 const humanise = (id: string) => id.charAt(0).toUpperCase() + id.slice(1).replace(/-/g, ' ');
-const camel = (id: string) => id.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-/** The line(s) that register a module in methodologies/index.ts. */
-export function registrationLines(id: string, version: string): { importLine: string; name: string } {
-  const name = `${camel(id)}_${version.replace(/\./g, '_')}`;
-  return { importLine: `import ${name} from './${id}/${version}/methodology.ts';`, name };
+/** The entry that registers a module in the MODULES list of methodologies/index.ts. */
+export function registrationLines(id: string, version: string): { entryLine: string } {
+  return { entryLine: `['${id}@${version}', () => import('./${id}/${version}/methodology.ts')],` };
 }
 
 async function listFiles(dir: string, base = dir): Promise<string[]> {
@@ -186,7 +184,7 @@ export async function newCommand(id: string, dirArg: string | undefined, io: Io)
     throw e;
   }
   const shown = relative(io.cwd, target) || target;
-  const { importLine, name } = registrationLines(id, '1.0.0');
+  const { entryLine } = registrationLines(id, '1.0.0');
   const files = await listFiles(target);
   io.out(
     [
@@ -201,9 +199,8 @@ export async function newCommand(id: string, dirArg: string | undefined, io: Io)
       `  3. mrv methodology doc ${shown} --write      (renders the equations into README §6)`,
       `  4. mrv methodology check ${shown}            (every conformance check, ✓/✗)`,
       `  5. npx vitest run ${shown}`,
-      '  6. Register it in methodologies/index.ts:',
-      `       ${importLine}`,
-      `     and add ${name} to the list passed to createRegistry([...]).`,
+      '  6. Register it: add this entry to the MODULES list in methodologies/index.ts:',
+      `       ${entryLine}`,
     ].join('\n'),
   );
   return 0;

@@ -27,6 +27,17 @@ export class MethodologyDefinitionError extends MrvError {
   }
 }
 
+/**
+ * A registered methodology module could not be loaded (its definition threw). The other modules keep
+ * working; a command that needs this one is refused with this message (exit 2), never a stack trace.
+ */
+export class MethodologyLoadError extends MrvError {
+  override name = 'MethodologyLoadError';
+  constructor(key: string, reason: string) {
+    super('methodology.load_failed', `Methodology ${key} failed to load, so it cannot be used until its module is fixed (mrv methodology check ${key}):\n${reason}`);
+  }
+}
+
 /** `{id, version}` is not in the registry. There is never a silent "latest" fallback. */
 export class UnknownMethodologyError extends MrvError {
   override name = 'UnknownMethodologyError';

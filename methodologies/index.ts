@@ -1,15 +1,21 @@
 /**
- * The methodology modules this pipeline runs: an explicit, static list (no dynamic import, no
- * "latest"). Add a module by importing its `methodology.ts` and listing it here.
+ * The methodology modules this pipeline runs: an explicit, static list (no "latest", no import path
+ * built from a name). Add a module by adding its key and the import of its `methodology.ts` here.
+ *
+ * Each module loads on its own: one whose definition is broken is listed by `mrv methodologies` as
+ * failed and refused by the commands that need it, while every other module and command keeps working.
  */
-import { createRegistry } from '#core/methodology/registry';
-import arSmallScale_1_0_0 from './ar-small-scale/1.0.0/methodology.ts';
-import ccsStorage_1_0_0 from './ccs-storage/1.0.0/methodology.ts';
-import fgasAbatement_1_0_0 from './fgas-abatement/1.0.0/methodology.ts';
-import gridRenewable_1_0_0 from './grid-renewable/1.0.0/methodology.ts';
-import jcmChiller_1_0_0 from './jcm-chiller/1.0.0/methodology.ts';
-import jcmSolarPv_1_0_0 from './jcm-solar-pv/1.0.0/methodology.ts';
-import landfillGas_1_0_0 from './landfill-gas/1.0.0/methodology.ts';
-import manureMethane_1_0_0 from './manure-methane/1.0.0/methodology.ts';
+import { loadRegistry, type MethodologyLoader } from '#core/methodology/registry';
 
-export const registry = createRegistry([gridRenewable_1_0_0, fgasAbatement_1_0_0, landfillGas_1_0_0, manureMethane_1_0_0, ccsStorage_1_0_0, jcmSolarPv_1_0_0, jcmChiller_1_0_0, arSmallScale_1_0_0]);
+export const MODULES: readonly MethodologyLoader[] = [
+  ['grid-renewable@1.0.0', () => import('./grid-renewable/1.0.0/methodology.ts')],
+  ['fgas-abatement@1.0.0', () => import('./fgas-abatement/1.0.0/methodology.ts')],
+  ['landfill-gas@1.0.0', () => import('./landfill-gas/1.0.0/methodology.ts')],
+  ['manure-methane@1.0.0', () => import('./manure-methane/1.0.0/methodology.ts')],
+  ['ccs-storage@1.0.0', () => import('./ccs-storage/1.0.0/methodology.ts')],
+  ['jcm-solar-pv@1.0.0', () => import('./jcm-solar-pv/1.0.0/methodology.ts')],
+  ['jcm-chiller@1.0.0', () => import('./jcm-chiller/1.0.0/methodology.ts')],
+  ['ar-small-scale@1.0.0', () => import('./ar-small-scale/1.0.0/methodology.ts')],
+];
+
+export const registry = await loadRegistry(MODULES);

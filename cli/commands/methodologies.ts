@@ -15,7 +15,9 @@ export const METHODOLOGIES_DIR = resolve(dirname(fileURLToPath(import.meta.url))
 export function pickMethodology(ref: string): Methodology {
   if (ref.includes('@')) return registry.get(ref);
   const versions = registry.versions(ref);
-  if (versions.length === 1) return versions[0]!;
+  const failed = registry.failures.filter((f) => f.key.startsWith(`${ref}@`));
+  if (versions.length === 1 && !failed.length) return versions[0]!;
+  if (!versions.length && failed.length === 1) return registry.get(failed[0]!.key);
   if (!versions.length) throw new ConfigError(`No methodology "${ref}" is registered. Run mrv methodologies for the list.`);
   throw new ConfigError(`${ref} has several versions (${versions.map((m) => m.version).join(', ')}): name one, e.g. ${versions.at(-1)!.key}.`);
 }
@@ -27,12 +29,16 @@ export const methodologiesCommand: Command = {
   async run(argv, io) {
     const { values } = parse(argv, { json: { type: 'boolean' } });
     if (values.json) {
-      io.out(JSON.stringify(registry.list.map((m) => ({ key: m.key, title: m.title, source: m.source, mechanisms: m.mechanisms, hash: m.hash })), null, 2));
-      return 0;
+      const loaded = registry.list.map((m) => ({ key: m.key, status: 'loaded', title: m.title, source: m.source, mechanisms: m.mechanisms, hash: m.hash }));
+      const failed = registry.failures.map((f) => ({ key: f.key, status: 'failed', reason: f.reason }));
+      io.out(JSON.stringify([...loaded, ...failed], null, 2));
+      return failed.length ? 2 : 0;
     }
-    const width = Math.max(...registry.list.map((m) => m.key.length));
+    const width = Math.max(...registry.list.map((m) => m.key.length), ...registry.failures.map((f) => f.key.length));
     for (const m of registry.list) io.out(`${m.key.padEnd(width)}  ${m.title} (${m.source.body} ${m.source.document} v${m.source.documentVersion}; ${m.mechanisms.join(', ')})`);
-    return 0;
+    for (const f of registry.failures) io.out(`${f.key.padEnd(width)}  FAILED TO LOAD: ${f.reason.split('\n').join(' ').slice(0, 300)}`);
+    if (registry.failures.length) io.err(`mrv methodologies: ${registry.failures.length} module(s) failed to load; commands that need them are refused (exit 2). See mrv methodology check <key>.`);
+    return registry.failures.length ? 2 : 0;
   },
 };
 

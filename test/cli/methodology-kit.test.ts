@@ -155,8 +155,8 @@ describe('mrv methodology new', () => {
     expect(readFileSync(join(folder, 'methodology.ts'), 'utf8')).toContain("title: 'Demo thing (new module: describe what it covers)',");
     expect(JSON.parse(readFileSync(join(folder, 'fixtures/project.json'), 'utf8'))).toMatchObject({ id: 'fixture-demo-thing', methodology: 'demo-thing@1.0.0' });
     expect(readFileSync(join(folder, 'README.md'), 'utf8')).toMatch(/^# demo-thing@1\.0\.0 — /);
-    expect(r.out).toContain("import demoThing_1_0_0 from './demo-thing/1.0.0/methodology.ts';");
-    expect(r.out).toContain('add demoThing_1_0_0 to the list passed to createRegistry');
+    expect(r.out).toContain("['demo-thing@1.0.0', () => import('./demo-thing/1.0.0/methodology.ts')],");
+    expect(r.out).toContain('add this entry to the MODULES list in methodologies/index.ts');
     expect(r.out).toContain(`mrv methodology check ${join(dir, 'demo-thing', '1.0.0')}`);
 
     const check = await mrv('methodology', 'check', join(dir, 'demo-thing', '1.0.0'));
