@@ -131,7 +131,7 @@ describe('mrv methodology check', () => {
     }
   });
 
-  it('runs as the real CLI (node cli/bin/mrv.mjs, tsx loader): 0 on the template, 1 on a broken copy', { timeout: 120_000 }, () => {
+  it('runs as the real CLI (node cli/bin/mrv.mjs, tsx loader): 0 on the template, 1 on a broken copy', { timeout: 300_000 }, () => {
     const ok = spawnSync(process.execPath, ['cli/bin/mrv.mjs', 'methodology', 'check', 'methodologies/_template/1.0.0'], { cwd: repo, encoding: 'utf8' });
     expect(ok.status, ok.stdout + ok.stderr).toBe(0);
     expect(ok.stdout).toContain('✓ reports every annotated row');

@@ -22,10 +22,14 @@ import { calcArgs, checkOutcome, loadManifest, materializeCorpus, outcomeOf, typ
 const manifest = loadManifest();
 const dir = mkdtempSync(join(tmpdir(), 'mrv-corpus-'));
 const MRV_BIN = fileURLToPath(new URL('../../cli/bin/mrv.mjs', import.meta.url));
-/** Per-file time limit for the in-process runs. The slowest file takes ~0.1 s. */
-const PER_FILE_MS = 10_000;
-/** Child-process caps for `isolate` entries: a guarded reader answers well within them. */
-const ISOLATE = { timeoutMs: 12_000, heapMb: 256 } as const;
+/** Per-file safety net for the in-process runs (the slowest file takes ~0.1 s): catches a hang, not slowness. */
+const PER_FILE_MS = 60_000;
+/**
+ * Child-process caps for `isolate` entries. The heap cap is the real guard (a zip bomb that inflated would
+ * exceed it); the time cap only catches a hang, and is generous because a child pays tsx start-up, which on
+ * a loaded 2-core machine alone can take tens of seconds.
+ */
+const ISOLATE = { timeoutMs: 150_000, heapMb: 256 } as const;
 
 let entries: MaterializedEntry[] = [];
 const reports = new Map<string, { json: UploadReport | undefined; diagnostics: Diagnostic[] }>();
@@ -33,7 +37,7 @@ const sha = (path: string) => createHash('sha256').update(readFileSync(path)).di
 
 beforeAll(async () => {
   entries = await materializeCorpus(dir);
-}, 60_000);
+}, 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the corpus itself', () => {

@@ -47,8 +47,12 @@ import { sqsEvents, startTestStack, type TestStack } from '../helpers/local-stac
 const MULTIPART_ABOVE = 5 * 1024 * 1024;
 /** Concurrent uploads. */
 const POOL = 4;
-/** Every report and ingest delivery within this (a healthy 2-core run needs ~10 s). */
-const PROCESS_MS = 45_000;
+/**
+ * Every report and ingest delivery within this. A safety net against a hung pipeline, not a speed target
+ * (a healthy 2-core run needs ~10 s; `npm run bench` measures speed): generous, so that a loaded machine
+ * cannot fail the test.
+ */
+const PROCESS_MS = 300_000;
 
 const FIXTURE_ID = (JSON.parse(readFileSync(DEFAULT_PROJECT, 'utf8')) as { id: string }).id;
 /** A copy of the fixture project for content-identical files (one content = one upload per project). */
@@ -179,7 +183,7 @@ beforeAll(async () => {
     pendingAtDeadline = await pending();
   }
   processingMs = Date.now() - started;
-}, 90_000);
+}, PROCESS_MS + 120_000);
 
 afterAll(async () => {
   await t?.stop();

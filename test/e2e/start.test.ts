@@ -53,11 +53,11 @@ describe('mrv start', () => {
         writeFileSync(file, `${readFileSync(sample('uploads', 'solar-rajasthan-in', '2016-04-01_07-15min.csv'), 'utf8').trimEnd()}\n2016-04-08T05:30:00+05:30,0.100,0.000\n`);
         const up = await mrv(['upload', 'solar-rajasthan-in', file], { env, cwd });
         uploadOut = up.out + up.err;
-        await pollUntil(async () => /^uploads\/solar-rajasthan-in\/site-upload\.csv: ACCEPTED \(upload [0-9a-f]{32}\) — waiting for review/m.test(c.out()) || undefined, { deadline: Date.now() + 20_000, what: 'the new upload to be printed' });
+        await pollUntil(async () => /^uploads\/solar-rajasthan-in\/site-upload\.csv: ACCEPTED \(upload [0-9a-f]{32}\) — waiting for review/m.test(c.out()) || undefined, { deadline: Date.now() + 120_000, what: 'the new upload to be printed' });
         // A verifier's decision is printed too.
         const id = /^uploads\/wind-tamil-nadu-in\/2023-07-01_10-hourly\.csv: ACCEPTED \(upload ([0-9a-f]{32})\)/m.exec(c.out())![1]!;
         expect((await mrv(['review', 'approve', id, '--verifier', 'A. Auditor'], { env, cwd })).code).toBe(0);
-        await pollUntil(async () => /^Decision on [0-9a-f]{32} \(wind-tamil-nadu-in\) by A\. Auditor: APPROVED — ledger #1/m.test(c.out()) || undefined, { deadline: Date.now() + 20_000, what: 'the decision to be printed' });
+        await pollUntil(async () => /^Decision on [0-9a-f]{32} \(wind-tamil-nadu-in\) by A\. Auditor: APPROVED — ledger #1/m.test(c.out()) || undefined, { deadline: Date.now() + 120_000, what: 'the decision to be printed' });
       },
     });
     const code = await command.run(['--port', '0'], c.io);

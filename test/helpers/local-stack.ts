@@ -20,7 +20,7 @@ import { SAMPLES_DIR } from '../../cli/local-stack/samples.ts';
 import { mrv } from './cli.ts';
 
 /** Generous for a loaded 2-core machine; a healthy run needs a fraction of it. */
-export const WAIT_MS = 20_000;
+export const WAIT_MS = 120_000;
 
 export interface TestStack {
   readonly stack: LocalStack;

@@ -46,13 +46,21 @@ describe('build-time list of unit-checked modules', () => {
       import { trustBuildTimeUnitChecks } from './core/methodology/unit-checks.ts';
       import list from './methodologies/units-checked.json' with { type: 'json' };
       trustBuildTimeUnitChecks({ ...list, 'fgas-abatement@1.0.0': '0'.repeat(64) });
+      const { registry } = await import('./methodologies/index.ts');
+      let refused = '';
       try {
-        await import('./methodologies/index.ts');
-        console.log('loaded');
+        registry.get('fgas-abatement@1.0.0');
       } catch (e) {
-        console.log(e.problems.join('\\n'));
+        refused = e.message;
       }
+      console.log(JSON.stringify({ failures: registry.failures, loaded: registry.list.map((m) => m.key), refused }));
     `);
-    expect(r.stdout).toMatch(/its units were not checked: this content \(hash [0-9a-f]{64}\) is not in the build-time list/);
+    // The module is refused (listed as failed, and get() throws), while the other modules load.
+    const out = JSON.parse(r.stdout.trim()) as { failures: { key: string; reason: string }[]; loaded: string[]; refused: string };
+    expect(out.failures.map((f) => f.key)).toEqual(['fgas-abatement@1.0.0']);
+    expect(out.failures[0]!.reason).toMatch(/its units were not checked: this content \(hash [0-9a-f]{64}\) is not in the build-time list/);
+    expect(out.refused).toMatch(/fgas-abatement@1\.0\.0 failed to load[\s\S]*its units were not checked/);
+    expect(out.loaded).not.toContain('fgas-abatement@1.0.0');
+    expect(out.loaded.length).toBe(registry.list.length - 1);
   });
 });
