@@ -11,7 +11,7 @@ const impure = ['@aws-sdk/*', 'aws-lambda', 'aws-cdk-lib', 'aws-cdk-lib/*', 'nod
 const upperFloors = ['\\#functions', '\\#functions/**', '\\#cli/**', '\\#infra/**', '**/functions', '**/functions/**', '**/cli', '**/cli/**', '**/infra', '**/infra/**'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', '.mrv/**', 'bench-data/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', '.mrv/**', 'bench-data/**', 'coverage/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

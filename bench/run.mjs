@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --json] [-- --tsx]`: the performance benchmark of issue 6.
+ * `npm run bench [-- --quick] [-- --json] [-- --tsx] [-- --only=startup]`: the performance benchmark.
+ *
+ * 0. CLI start-up: `mrv --help` and `mrv gwp NF3 --set AR4` through cli/bin/mrv.mjs (the prebuilt
+ *    dist/cli) against `node -e 0`, medians of 7 fresh processes (`startupS`, `nodeBaselineS`).
  *
  * 1. Generates the deterministic monitoring files into bench-data/ (once; see generate.mjs).
  * 2. Builds the CLI into one ESM file with esbuild (bench-data/mrv.bundle.mjs): `tsx` compiles the
@@ -202,6 +205,24 @@ async function main() {
   const startup = startups[startups.length >> 1];
   log(`CLI: ${useTsx ? 'node cli/bin/mrv.mjs (tsx)' : 'esbuild bundle bench-data/mrv.bundle.mjs'}; start-up (mrv --help) ${fmt(startup)} ms`);
   const records = [];
+  // Start-up of the command a person types (cli/bin/mrv.mjs: the prebuilt dist/cli, freshness check
+  // included) against a bare `node -e 0`: medians of 7 fresh processes each.
+  if (!only || only.includes('startup')) {
+    const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+    const runs = (argv, n = 7) => Array.from({ length: n }, () => measure(process.execPath, argv));
+    const base = runs(['-e', '0']);
+    const nodeBaselineS = median(base.map((m) => m.wallMs)) / 1000;
+    const bin = join(root, 'cli/bin/mrv.mjs');
+    measure(process.execPath, [bin, '--help']); // a stale build is rebuilt once, outside the measurement
+    for (const [name, argv] of [['cli-startup-help', ['--help']], ['cli-startup-gwp', ['gwp', 'NF3', '--set', 'AR4']]]) {
+      const ms = runs([bin, ...argv]);
+      const startupS = median(ms.map((m) => m.wallMs)) / 1000;
+      const rec = { case: name, command: `mrv ${argv.join(' ')}`, rows: 0, wallS: startupS, startupS, nodeBaselineS, ratioToBaseline: startupS / nodeBaselineS, peakRssMb: median(ms.map((m) => m.rssMb ?? 0)), targets: { ratioToBaseline: 2, peakRssMb: 60 } };
+      records.push(rec);
+      if (asJson) console.log(JSON.stringify(rec));
+      else log(`${rec.command}: ${fmt(startupS * 1000)} ms (node -e 0: ${fmt(nodeBaselineS * 1000)} ms, ×${fmt(rec.ratioToBaseline, 2)}), peak RSS ${fmt(rec.peakRssMb)} MB`);
+    }
+  }
   for (const f of list) {
     const size = statSync(f.path).size;
     const isCsv = f.name.endsWith('.csv');
@@ -245,9 +266,10 @@ async function main() {
   if (engine) lrecs.push({ case: 'engine-bundle', entry: 'calculate + registry', bytes: engine.bytes, initMs: engine.initMs });
   if (asJson) for (const r of lrecs) console.log(JSON.stringify(r));
   else {
-    if (records.length) {
+    for (const r of records.filter((x) => x.case.startsWith('cli-startup'))) console.log(`${r.command}: ${fmt(r.startupS * 1000)} ms wall (node -e 0: ${fmt(r.nodeBaselineS * 1000)} ms; ×${fmt(r.ratioToBaseline, 2)}, target ≤ ×2), peak RSS ${fmt(r.peakRssMb)} MB (target < 60)`);
+    if (records.some((x) => !x.case.startsWith('cli-startup'))) {
       const head = ['case', 'rows', 'MB', 'status', 'wall s', 'rows/s', 'MB/s', 'floor rows/s', 'ratio', 'ratio excl. start-up', 'peak RSS MB'];
-      const body = records.map((r) => [r.case, fmt(r.rows), fmt(r.mb, 1), r.status, fmt(r.wallS, 2), fmt(r.rowsPerS), fmt(r.mbPerS, 1), fmt(r.floorRowsPerS), fmt(r.ratioToFloor, 2), fmt(r.netRatioToFloor, 2), fmt(r.peakRssMb)]);
+      const body = records.filter((x) => !x.case.startsWith('cli-startup')).map((r) => [r.case, fmt(r.rows), fmt(r.mb, 1), r.status, fmt(r.wallS, 2), fmt(r.rowsPerS), fmt(r.mbPerS, 1), fmt(r.floorRowsPerS), fmt(r.ratioToFloor, 2), fmt(r.netRatioToFloor, 2), fmt(r.peakRssMb)]);
       const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
       const line = (cells) => `| ${cells.map((c, i) => String(c).padStart(w[i])).join(' | ')} |`;
       console.log(line(head));

@@ -1,6 +1,4 @@
 import { MrvError } from '../core/errors.ts';
-import { recordFastPath } from '../core/calculation/calculate.ts';
-import { csvFastPath } from '../core/readers/csv.ts';
 import { COMMANDS, findCommand } from './commands/index.ts';
 import { UsageError, type Io } from './commands/types.ts';
 
@@ -25,36 +23,37 @@ function help(): string {
  * with MRV_DEBUG=1.
  */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
-  // Switches for comparing the fast paths with the general ones (npm run bench; core reads no environment).
-  if (io.env.MRV_CSV_FAST === '0') csvFastPath.enabled = false;
-  if (io.env.MRV_RECORD_FAST === '0') recordFastPath.enabled = false;
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(help());
     return name ? 0 : 2;
   }
-  const command = findCommand(name, rest);
-  if (!command) {
+  const found = findCommand(name, rest);
+  if (!found) {
     io.err(`mrv: unknown command "${name}".\n\n${help()}`);
     return 2;
   }
-  const args = rest.slice(command.consumed);
-  if (args.includes('--help') || args.includes('-h')) {
-    io.out(`${command.command.summary}\n\nUsage: ${command.command.usage}`);
-    return 0;
-  }
+  const args = rest.slice(found.consumed);
+  let usage = '';
   try {
-    return await command.command.run(args, io);
+    // The command's module (and its libraries) loads only now, for this command alone.
+    const command = await found.command.load();
+    usage = command.usage;
+    if (args.includes('--help') || args.includes('-h')) {
+      io.out(`${command.summary}\n\nUsage: ${command.usage}`);
+      return 0;
+    }
+    return await command.run(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`mrv ${command.command.name}: ${e.message}\nUsage: ${command.command.usage}`);
+      io.err(`mrv ${found.command.name}: ${e.message}\nUsage: ${usage}`);
       return 2;
     }
     if (e instanceof MrvError && e.expose) {
-      io.err(`mrv ${command.command.name}: ${e.message}`);
+      io.err(`mrv ${found.command.name}: ${e.message}`);
       return 2;
     }
-    io.err(`mrv ${command.command.name}: internal error: ${(e as Error).message ?? String(e)}${io.env.MRV_DEBUG ? `\n${(e as Error).stack}` : '\n(set MRV_DEBUG=1 for details)'}`);
+    io.err(`mrv ${found.command.name}: internal error: ${(e as Error).message ?? String(e)}${io.env.MRV_DEBUG ? `\n${(e as Error).stack}` : '\n(set MRV_DEBUG=1 for details)'}`);
     return 3;
   }
 }

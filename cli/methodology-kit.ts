@@ -4,19 +4,19 @@
  * loads its `methodology.ts`, writes scaffolds and READMEs, and prints.
  */
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { MethodologyDefinitionError } from '../core/errors.ts';
 import { checkModuleFiles, checkFixtures, MODULE_ID, passed, type CheckResult, type ModuleFiles } from '../core/methodology/conformance.ts';
 import type { Methodology } from '../core/methodology/define-methodology.ts';
 import { embedEquations, renderEquationsMarkdown } from '../core/methodology/render-doc.ts';
 import { UsageError, type Io } from './commands/types.ts';
+import { REPO_ROOT } from './paths.ts';
 
-export const METHODOLOGIES_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../methodologies');
+export const METHODOLOGIES_ROOT = join(REPO_ROOT, 'methodologies');
 /** The skeleton that `mrv methodology new` copies (never registered; its own test keeps it working). */
 export const TEMPLATE_DIR = join(METHODOLOGIES_ROOT, '_template', '1.0.0');
 const TEMPLATE_ID = 'template';
-const REPO_ROOT = resolve(METHODOLOGIES_ROOT, '..');
 
 /**
  * A module imports `#core/…`, which Node resolves through the "imports" of the nearest package.json:

@@ -1,4 +1,5 @@
-import { calculate } from '../../core/calculation/calculate.ts';
+import { calculate, recordFastPath } from '../../core/calculation/calculate.ts';
+import { csvFastPath } from '../../core/readers/csv.ts';
 import type { CalculationResult } from '../../core/calculation/result.ts';
 import { PeriodSchema } from '../../core/project/project.ts';
 import type { MonitoringFormat } from '../../core/readers/types.ts';
@@ -28,6 +29,9 @@ function progress(io: Io, size: number): ((bytes: number) => void) | undefined {
 
 /** Runs the core on one file for one project registration. Shared by calc, validate and start. */
 export async function runCalculation(args: { project: string; file: string; period?: string; format?: string }, io: Io): Promise<CalculationResult> {
+  // Switches for comparing the fast paths with the general ones (npm run bench; core reads no environment).
+  if (io.env.MRV_CSV_FAST === '0') csvFastPath.enabled = false;
+  if (io.env.MRV_RECORD_FAST === '0') recordFastPath.enabled = false;
   if (args.format && !FORMATS.includes(args.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   let period;
   if (args.period) {

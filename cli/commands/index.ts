@@ -1,17 +1,34 @@
 import type { Command } from './types.ts';
-import { calcCommand, validateCommand } from './calc.ts';
-import { gwpCommand } from './gwp.ts';
-import { methodologiesCommand, methodologyCommand, templateCommand } from './methodologies.ts';
-import { startCommand } from './start.ts';
-import { projectCommand } from './project.ts';
-import { uploadCommand } from './upload.ts';
-import { reviewCommand } from './review.ts';
-import { ledgerCommand } from './ledger.ts';
 
-/** Every `mrv` command, in the order `mrv --help` lists them. A static list: no dynamic loading. */
-export const COMMANDS: readonly Command[] = [startCommand, calcCommand, validateCommand, methodologiesCommand, methodologyCommand, templateCommand, gwpCommand, projectCommand, uploadCommand, reviewCommand, ledgerCommand];
+/**
+ * One line of `mrv --help` and the way to load the command. The command's module — and with it its
+ * libraries (AWS SDK, local stack, exceljs, the methodology modules) — is imported only when that
+ * command runs: `mrv gwp` never loads the AWS SDK. Every path is a literal (no import path built from
+ * a name), so bundlers see each one; test/cli/commands-index.test.ts checks that each summary here
+ * matches the command's own.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
+}
 
-export function findCommand(name: string, _rest: readonly string[]): { command: Command; consumed: number } | undefined {
+/** Every `mrv` command, in the order `mrv --help` lists them. */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'start', summary: 'Run the whole pipeline locally (S3, SQS, DynamoDB emulators) on the bundled samples', load: async () => (await import('./start.ts')).startCommand },
+  { name: 'calc', summary: 'Validate a monitoring file and calculate BE, PE, LE and ER per gas', load: async () => (await import('./calc.ts')).calcCommand },
+  { name: 'validate', summary: 'Validate a monitoring file against its methodology (no totals)', load: async () => (await import('./calc.ts')).validateCommand },
+  { name: 'methodologies', summary: 'List the registered methodology modules', load: async () => (await import('./methodologies.ts')).methodologiesCommand },
+  { name: 'methodology', summary: 'Show, check, scaffold or document a methodology module (show | check | new | doc)', load: async () => (await import('./methodologies.ts')).methodologyCommand },
+  { name: 'template', summary: 'Write a sample project.json and a monitoring file with the right header for a methodology', load: async () => (await import('./methodologies.ts')).templateCommand },
+  { name: 'gwp', summary: 'Show the 100-year GWP of a gas (one set, or all four), with its source', load: async () => (await import('./gwp.ts')).gwpCommand },
+  { name: 'project', summary: 'Register, list and show projects in the pipeline (projects table)', load: async () => (await import('./project.ts')).projectCommand },
+  { name: 'upload', summary: 'Upload a monitoring file for a registered project (the pipeline validates it)', load: async () => (await import('./upload.ts')).uploadCommand },
+  { name: 'review', summary: 'Verifier review queue: list, next, show, approve, reject, requeue', load: async () => (await import('./review.ts')).reviewCommand },
+  { name: 'ledger', summary: "List a project's hash-chained ledger of approved periods, or verify the chain", load: async () => (await import('./ledger.ts')).ledgerCommand },
+];
+
+export function findCommand(name: string, _rest: readonly string[]): { command: CommandEntry; consumed: number } | undefined {
   const command = COMMANDS.find((c) => c.name === name);
   return command ? { command, consumed: 0 } : undefined;
 }

@@ -1,6 +1,5 @@
 import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { Methodology } from '../../core/methodology/define-methodology.ts';
 import { PERIOD_BUILTINS } from '../../core/methodology/define-methodology.ts';
 import { ConfigError } from '../../core/errors.ts';
@@ -8,8 +7,9 @@ import { registry } from '../../methodologies/index.ts';
 import { parse } from '../args.ts';
 import { checkCommand, docCommand, newCommand } from '../methodology-kit.ts';
 import { UsageError, type Command } from './types.ts';
+import { REPO_ROOT } from '../paths.ts';
 
-export const METHODOLOGIES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../methodologies');
+export const METHODOLOGIES_DIR = join(REPO_ROOT, 'methodologies');
 
 /** `id@version`, or `id` when exactly one version is registered. Never a silent "latest". */
 export function pickMethodology(ref: string): Methodology {

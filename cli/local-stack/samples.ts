@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import type { UploadReport } from '../../core/report/upload-report.ts';
 import type { Submission } from '../../core/review/submission.ts';
 import { uploadIdOf } from '../../core/review/upload-id.ts';
@@ -14,8 +13,9 @@ import type { Io } from '../commands/types.ts';
 import { uploadCommand } from '../commands/upload.ts';
 import { loadProjectFile } from '../load.ts';
 import type { LocalStack } from './stack.ts';
+import { REPO_ROOT } from '../paths.ts';
 
-export const SAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../samples');
+export const SAMPLES_DIR = join(REPO_ROOT, 'samples');
 
 export interface Sample {
   readonly projectFile: string;

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Builds the `mrv` command into plain JavaScript (dist/cli/), so that it starts without compiling
+// TypeScript: run by `npm ci`/`npm install` (the "prepare" script) and again by cli/bin/mrv.mjs when a
+// source is newer than the build. Each command is its own chunk (code splitting on the literal dynamic
+// imports of cli/commands/index.ts and methodologies/index.ts), and packages stay in node_modules
+// (`packages: 'external'`), so a command loads only its own code and libraries.
+//
+// Usage: node cli/build.mjs [--quiet]. Never fails an install: without esbuild (npm ci --omit=dev) it
+// says so and `mrv` keeps running from the TypeScript sources through tsx.
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { newestSourceMs, SOURCE_DIRS } from './bin/sources.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'dist', 'cli');
+const quiet = process.argv.includes('--quiet');
+
+export async function buildCli() {
+  const esbuild = await import('esbuild');
+  const newest = newestSourceMs(root);
+  // Built aside and swapped in, so that a command starting meanwhile never sees half a build.
+  const tmp = `${outdir}-${process.pid}-${Date.now()}`;
+  mkdirSync(tmp, { recursive: true });
+  await esbuild.build({
+    entryPoints: { main: join(root, 'cli/main.ts') },
+    outdir: tmp,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    logLevel: 'error',
+  });
+  writeFileSync(join(tmp, 'build.json'), `${JSON.stringify({ builtFromSourcesAtMs: newest, sources: SOURCE_DIRS }, null, 2)}\n`);
+  const old = `${tmp}-old`;
+  try {
+    renameSync(outdir, old);
+  } catch {
+    // no earlier build
+  }
+  try {
+    renameSync(tmp, outdir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another process swapped its build in first
+  }
+  rmSync(old, { recursive: true, force: true });
+  return outdir;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    const t0 = performance.now();
+    await buildCli();
+    if (!quiet) console.log(`mrv: built dist/cli in ${Math.round(performance.now() - t0)} ms`);
+  } catch (e) {
+    console.warn(`mrv: could not build dist/cli (${e?.message ?? e}); mrv runs from the TypeScript sources instead.`);
+  }
+}
