@@ -47,6 +47,17 @@ export async function readModuleFolder(folder: string): Promise<ModuleFiles> {
 
 const isMethodology = (x: unknown): x is Methodology => typeof x === 'object' && x !== null && typeof (x as Methodology).key === 'string' && typeof (x as Methodology).hash === 'string' && Array.isArray((x as Methodology).rowEquations);
 
+let typeScriptLoader: Promise<void> | undefined;
+/**
+ * The prebuilt CLI (dist/cli, see cli/build.mjs) runs plain JavaScript: to load a module folder's
+ * methodology.ts it registers tsx's loader first, once. From the sources (tsx, vitest) it is already there.
+ */
+function ensureTypeScriptLoader(): Promise<void> {
+  if (process.env.MRV_PREBUILT !== '1') return Promise.resolve();
+  typeScriptLoader ??= import('tsx/esm/api').then(({ register }) => void register());
+  return typeScriptLoader;
+}
+
 /**
  * Loads `<folder>/methodology.ts` by dynamic import.
  *
@@ -63,11 +74,14 @@ export async function loadModuleFolder(folder: string): Promise<{ ok: true; meth
   const title = 'the module loads: defineMethodology accepts it (ids, units, declared symbols, parameters)';
   const file = join(folder, 'methodology.ts');
   try {
+    await ensureTypeScriptLoader();
     const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
     if (!isMethodology(mod.default)) return { ok: false, check: { id: 'definition', title, problems: ['methodology.ts has no default export made by defineMethodology(…)'] } };
     return { ok: true, methodology: mod.default };
   } catch (e) {
-    if (e instanceof MethodologyDefinitionError) return { ok: false, check: { id: 'definition', title, problems: e.problems } };
+    // By name as well as class: a module loaded from its TypeScript source has its own copy of core/errors.ts
+    // when the CLI itself runs prebuilt.
+    if (e instanceof MethodologyDefinitionError || ((e as Error)?.name === 'MethodologyDefinitionError' && Array.isArray((e as MethodologyDefinitionError).problems))) return { ok: false, check: { id: 'definition', title, problems: (e as MethodologyDefinitionError).problems } };
     const message = (e as Error).message?.split('\n')[0] ?? String(e);
     const hint = /#core|#test|imports/.test(message) ? ' (a module folder must lie inside this repository: its #core/… imports resolve through the repository package.json)' : '';
     return { ok: false, check: { id: 'definition', title, problems: [`methodology.ts cannot be loaded: ${message}${hint}`] } };

@@ -24,6 +24,8 @@ function fresh() {
 
 async function loadMain() {
   if (process.env.MRV_FROM_SOURCE !== '1') {
+    // Tells the few places that load TypeScript at run time (mrv methodology check <folder>) to register tsx.
+    process.env.MRV_PREBUILT = '1';
     if (fresh()) return import(pathToFileURL(built).href);
     try {
       const { buildCli } = await import('../build.mjs');
@@ -31,6 +33,7 @@ async function loadMain() {
       return await import(pathToFileURL(built).href);
     } catch {
       // No esbuild (a production install) or a build error: the sources run as they are.
+      delete process.env.MRV_PREBUILT;
     }
   }
   const { register } = await import('tsx/esm/api');

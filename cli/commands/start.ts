@@ -162,6 +162,10 @@ function printConnectionHelp(stack: LocalStack, io: Io, persistent: boolean): vo
       '  npx mrv upload <project-id> <file>          # validated here as it arrives',
       `  aws s3 ls s3://${stack.resources.bucket}/reports/ --recursive`,
       '',
+      '  # AWS CLI v1 ignores AWS_ENDPOINT_URL*: give the endpoint to each command instead, e.g.',
+      `  aws --endpoint-url ${e.AWS_ENDPOINT_URL} s3 ls s3://${stack.resources.bucket}/reports/ --recursive`,
+      `  aws --endpoint-url ${e.AWS_ENDPOINT_URL_DYNAMODB} dynamodb list-tables`,
+      '',
       `New reports and decisions are printed below. Ctrl-C stops the stack${persistent ? ` (DynamoDB state stays in ${STATE_DIR}/dynamodb; S3 and the queues are in memory)` : ''}.`,
     ].join('\n'),
   );

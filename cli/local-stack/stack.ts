@@ -96,6 +96,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL: emulators.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
       AWS_REGION: region,
+      // AWS CLI v1 reads only AWS_DEFAULT_REGION; v2 and the SDKs read either.
+      AWS_DEFAULT_REGION: region,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       ...(resources.env satisfies Record<EnvName, string>),

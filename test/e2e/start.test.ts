@@ -47,7 +47,11 @@ describe('mrv start', () => {
         // What a user copies from the output into another terminal.
         const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
         for (const m of c.out().matchAll(/^ {2}export (\w+)=(\S+)$/gm)) env[m[1]!] = m[2]!;
-        expect(Object.keys(env)).toEqual(expect.arrayContaining(['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'MONITORING_BUCKET_NAME', 'REVIEW_QUEUE_URL', 'DECISION_QUEUE_URL', 'SUBMISSIONS_TABLE_NAME', 'LEDGER_TABLE_NAME', 'PROJECTS_TABLE_NAME']));
+        // AWS CLI v1 reads AWS_DEFAULT_REGION only and has no AWS_ENDPOINT_URL: both are catered for.
+        expect(c.out()).toMatch(/^ {2}aws --endpoint-url http:\/\/127\.0\.0\.1:\d+ s3 ls /m);
+        expect(c.out()).toMatch(/^ {2}aws --endpoint-url http:\/\/127\.0\.0\.1:\d+ dynamodb list-tables$/m);
+        expect(env.AWS_DEFAULT_REGION).toBe(env.AWS_REGION);
+        expect(Object.keys(env)).toEqual(expect.arrayContaining(['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'MONITORING_BUCKET_NAME', 'REVIEW_QUEUE_URL', 'DECISION_QUEUE_URL', 'SUBMISSIONS_TABLE_NAME', 'LEDGER_TABLE_NAME', 'PROJECTS_TABLE_NAME']));
         // A new file from a site (one more reading than the sample): validated and printed by the running stack.
         const file = join(cwd, 'site-upload.csv');
         writeFileSync(file, `${readFileSync(sample('uploads', 'solar-rajasthan-in', '2016-04-01_07-15min.csv'), 'utf8').trimEnd()}\n2016-04-08T05:30:00+05:30,0.100,0.000\n`);
