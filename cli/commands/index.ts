@@ -26,6 +26,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'upload', summary: 'Upload a monitoring file for a registered project (the pipeline validates it)', load: async () => (await import('./upload.ts')).uploadCommand },
   { name: 'review', summary: 'Verifier review queue: list, next, show, approve, reject, requeue', load: async () => (await import('./review.ts')).reviewCommand },
   { name: 'ledger', summary: "List a project's hash-chained ledger of approved periods, or verify the chain", load: async () => (await import('./ledger.ts')).ledgerCommand },
+  { name: 'audit', summary: "Export or verify a project's hash-chained audit trail", load: async () => (await import('./audit.ts')).auditCommand },
+  { name: 'access', summary: 'Registrar: assign verification bodies to projects, list the access register', load: async () => (await import('./access.ts')).accessCommand },
 ];
 
 export function findCommand(name: string, _rest: readonly string[]): { command: CommandEntry; consumed: number } | undefined {

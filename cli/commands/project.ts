@@ -4,6 +4,9 @@ import { dynamoProjects } from '../../functions/shared/aws/dynamo-repositories.t
 import { ENV } from '../../functions/shared/resources.ts';
 import { registry } from '../../methodologies/index.ts';
 import { createCliAws, type AwsFactory } from '../aws-clients.ts';
+import { appendAuditEvent } from '../../core/audit/audit.ts';
+import { dynamoAuditStore } from '../../functions/shared/aws/audit-store.ts';
+import { callerActor, cliEventId } from '../caller.ts';
 import { loadProjectFile } from '../load.ts';
 import { UsageError, type Command } from './types.ts';
 
@@ -26,7 +29,11 @@ export function makeProjectCommand(aws: AwsFactory = createCliAws): Command {
           if (!arg) throw new UsageError('register needs a project registration file');
           const project = await loadProjectFile(arg, io.cwd);
           resolveProject(project, registry); // ConfigError (exit 2) if the methodology refuses the parameters
-          const stored = await open().register(project, new Date().toISOString());
+          const at = new Date().toISOString();
+          const projects = open();
+          const existed = (await projects.get(project.id)) !== undefined;
+          const stored = await projects.register(project, at);
+          await auditProject(aws(io.env), io.env, stored.id, existed ? 'project.change' : 'project.register', at, stored.methodology);
           io.out(`Registered project ${stored.id} (${stored.methodology}, ${stored.mechanism}, host ${stored.hostCountry}${stored.leastDevelopedCountry ? ', LDC' : ''}, ${stored.scale}-scale).`);
           io.out(`Upload monitoring files with: mrv upload ${stored.id} <file>`);
           return 0;
@@ -56,6 +63,12 @@ export function makeProjectCommand(aws: AwsFactory = createCliAws): Command {
       }
     },
   };
+}
+
+/** The registration in the project's audit trail (issue 13), with the caller's credentials as the actor. */
+async function auditProject(a: ReturnType<AwsFactory>, env: NodeJS.ProcessEnv, projectId: string, action: 'project.register' | 'project.change', at: string, methodology: string): Promise<void> {
+  const store = dynamoAuditStore(a.ddb, a.resources([ENV.auditTable])[ENV.auditTable]);
+  await appendAuditEvent(store, { projectId, eventId: cliEventId(action, projectId, at), action, actor: callerActor(env), at, subject: projectId, details: { methodology } }, at);
 }
 
 export const projectCommand: Command = makeProjectCommand();

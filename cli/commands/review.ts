@@ -15,7 +15,7 @@ const USAGE = [
   'mrv review list                      pending reviews (submissions table; durable)',
   '       mrv review next [--hold <s>]         take the next item from the review queue (hidden from others for --hold s, default 900)',
   '       mrv review show <upload-id>          the evidence: hashes, methodology, parameters, trace, per gas, PDD, materiality',
-  '       mrv review approve <upload-id> [--verifier <name>]',
+  '       mrv review approve <upload-id>     as the authenticated verifier (the decision function checks the verifier register)',
   '       mrv review reject <upload-id> --reason "…" [--verifier <name>]',
   '       mrv review requeue                   rebuild the review queue from pending submissions',
 ].join('\n');
@@ -76,8 +76,9 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
         case 'approve':
         case 'reject': {
           if (!uploadId) throw new UsageError(`${sub} needs an upload id`);
+          // Who decides is the authenticated sender (SQS SenderId), recorded from the verifier register; a
+          // --verifier name is only carried along for the record (and audited if it differs).
           const verifier = values.verifier ?? io.env.MRV_VERIFIER;
-          if (!verifier) throw new UsageError('name the verifier: --verifier "<DOE, person>" or MRV_VERIFIER');
           if (sub === 'reject' && !values.reason?.trim()) throw new UsageError('reject needs --reason "…" (it is sent back to the site)');
           const s = await submissions().get(uploadId);
           if (!s) {
@@ -85,13 +86,13 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
             return 1;
           }
           if (s.status !== 'pending-review') {
-            io.err(`Submission ${uploadId} is ${s.status}${s.decision ? ` (decided: ${s.decision.decision} by ${s.decision.verifier})` : ''}; nothing sent.`);
+            io.err(`Submission ${uploadId} is ${s.status}${s.decision ? ` (decided: ${s.decision.decision} by ${s.decision.actor?.name ?? s.decision.verifier ?? '?'})` : ''}; nothing sent.`);
             return 1;
           }
-          const decision = DecisionSchema.parse({ schemaVersion: 1, uploadId, decision: sub, verifier, ...(values.reason ? { reason: values.reason } : {}), decidedAt: new Date().toISOString() });
+          const decision = DecisionSchema.parse({ schemaVersion: 1, uploadId, decision: sub, ...(verifier ? { verifier } : {}), ...(values.reason ? { reason: values.reason } : {}), decidedAt: new Date().toISOString() });
           const { [ENV.decisionQueueUrl]: url } = a.resources([ENV.decisionQueueUrl]);
           await sqsDecisionQueue(a.sqs, url).send(decision);
-          io.out(`Decision sent: ${sub} ${uploadId} by ${verifier}. Outcome: ${decisionReportKey(s.projectId, uploadId)} (mrv review show ${uploadId}).`);
+          io.out(`Decision sent: ${sub} ${uploadId}. It is recorded under your authenticated identity if you are an active verifier of the body assigned to ${s.projectId}, else refused. Outcome: ${decisionReportKey(s.projectId, uploadId)} (mrv review show ${uploadId}).`);
           return 0;
         }
         case 'requeue': {

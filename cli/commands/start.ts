@@ -12,6 +12,7 @@ import { renderOutcome } from '../local-stack/render-outcome.ts';
 import { watchSpy } from '../local-stack/s3-notifications.ts';
 import { listSamples, outcomeReader, sendSamples, waitForOutcomes } from '../local-stack/samples.ts';
 import type { LocalStack } from '../local-stack/stack.ts';
+import { LOCAL_BODY, type LocalIdentity } from '../local-stack/identities.ts';
 import { reviewCommand } from './review.ts';
 import { UsageError, type Command, type Io } from './types.ts';
 
@@ -87,6 +88,8 @@ export function makeStartCommand(options: StartOptions = {}): Command {
         if (stack.resources.existingTables.length) await describeRestoredState(stack, io);
 
         const sent = await sendSamples(await listSamples(), cliIo);
+        // The registrar assigns every sample project to the local verification body (and registers its site).
+        for (const projectId of new Set(sent.map((f) => f.projectId))) await stack.assign(projectId);
         const outcomes = await waitForOutcomes(stack, sent, Date.now() + timeoutS * 1000);
         const counts = { accepted: 0, rejected: 0, skipped: 0, missing: 0 };
         for (const f of sent) {
@@ -107,9 +110,13 @@ export function makeStartCommand(options: StartOptions = {}): Command {
         await reviewCommand.run(['list'], { ...cliIo, out: (t) => io.out(indent(t)) });
         io.out(`\n${sent.length} sample files: ${counts.accepted} accepted, ${counts.rejected} rejected${counts.skipped ? `, ${counts.skipped} not uploaded` : ''}${counts.missing ? `, ${counts.missing} WITHOUT A REPORT` : ''} (the rejected ones are bad on purpose) — ${((Date.now() - started) / 1000).toFixed(1)} s.`);
         if (counts.missing) await describeMissing(stack, io);
-        if (once) return counts.missing ? 1 : 0;
+        if (once) {
+          printIdentities(stack, io, [...new Set(sent.map((f) => f.projectId))]);
+          return counts.missing ? 1 : 0;
+        }
 
         printConnectionHelp(stack, io, dynamoPath !== undefined);
+        printIdentities(stack, io, [...new Set(sent.map((f) => f.projectId))]);
         const seen = new Set(outcomes.keys());
         const watcher = watchLaterReports(stack, io, seen);
         try {
@@ -158,7 +165,7 @@ function printConnectionHelp(stack: LocalStack, io: Io, persistent: boolean): vo
       ...exports.map((l) => `  ${l}`),
       '',
       '  npx mrv review list',
-      '  npx mrv review approve <upload-id> --verifier "A. Auditor"',
+      '  env $(echo VERIFIER_LINE) npx mrv review approve <upload-id>   # as a verifier: see the identities below',
       '  npx mrv upload <project-id> <file>          # validated here as it arrives',
       `  aws s3 ls s3://${stack.resources.bucket}/reports/ --recursive`,
       '',
@@ -169,6 +176,22 @@ function printConnectionHelp(stack: LocalStack, io: Io, persistent: boolean): vo
       `New reports and decisions are printed below. Ctrl-C stops the stack${persistent ? ` (DynamoDB state stays in ${STATE_DIR}/dynamodb; S3 and the queues are in memory)` : ''}.`,
     ].join('\n'),
   );
+}
+
+/**
+ * The local identities, one per role (a site per project), with the line that makes a command act as
+ * each: the operator (the export lines) may do anything but decide; decisions need a verifier.
+ */
+export function printIdentities(stack: LocalStack, io: Io, projectIds: readonly string[]): void {
+  const line = (who: LocalIdentity) => `AWS_ACCESS_KEY_ID=${who.accessKeyId} AWS_SECRET_ACCESS_KEY=${who.secretAccessKey}`;
+  io.out(['', 'Local identities (one per role; put the line before a command to act as that identity, e.g. `env <line> npx mrv review approve <upload-id>`):'].join('\n'));
+  for (const who of stack.identities) {
+    const r = who.record;
+    const what = r.role === 'verifier' ? `verifier ${r.name}, ${r.body}${r.body === LOCAL_BODY ? ' (assigned to every local project)' : ' (assigned to none)'}` : `${r.role} ${r.name}`;
+    io.out(`  ${who.name.padEnd(16)} ${line(who)}   # ${what}`);
+  }
+  for (const projectId of projectIds) io.out(`  ${`site`.padEnd(16)} ${line(stack.site(projectId))}   # site of ${projectId}: uploads only under uploads/${projectId}/`);
+  io.out('  (The export lines above act as the operator: everything except deciding.) A new project: `env <registrar line> npx mrv access assign <project-id> --body LOCAL-DOE-A`.');
 }
 
 const REPORT_KEY = /^reports\/([^/]+)\/([0-9a-f]{32})(\.decision)?\.json$/;
@@ -184,7 +207,7 @@ function watchLaterReports(stack: LocalStack, io: Io, seen: Set<string>) {
       const [, projectId, uploadId, decision] = REPORT_KEY.exec(event.key)!;
       if (decision) {
         const d = await reports.getJson<DecisionReport>(event.key);
-        if (d) io.out(`\nDecision on ${uploadId} (${projectId}) by ${d.decision.verifier}: ${d.outcome.toUpperCase()}${d.ledger ? ` — ledger #${d.ledger.seq}, ${d.ledger.units} units (${d.ledger.toParticipants} to the participants)` : ''}${d.reason ? ` — ${d.reason}` : ''}`);
+        if (d) io.out(`\nDecision on ${uploadId} (${projectId}) by ${d.decision.actor?.name ?? d.decision.verifier ?? '?'}: ${d.outcome.toUpperCase()}${d.ledger ? ` — ledger #${d.ledger.seq}, ${d.ledger.units} units (${d.ledger.toParticipants} to the participants)` : ''}${d.reason ? ` — ${d.reason}` : ''}`);
         return;
       }
       if (seen.has(uploadId!)) return;

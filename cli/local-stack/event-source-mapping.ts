@@ -21,6 +21,8 @@ export interface EventSourceMappingOptions {
   readonly waitTimeSeconds?: number;
   /** Called when an invocation throws as a whole, or a delete fails (the loop goes on). */
   readonly onError: (error: unknown) => void;
+  /** The SenderId SQS would set (the local gateway knows who sent each message); else the emulator's. */
+  readonly senderOf?: (messageId: string) => string | undefined;
 }
 
 export interface EventSourceMapping {
@@ -32,7 +34,7 @@ export interface EventSourceMapping {
 }
 
 /** A received SQS message in the shape Lambda's event source mapping passes to the handler. Pure. */
-export function toSqsRecord(m: Message, source: { queueArn: string; region: string }): SQSRecord {
+export function toSqsRecord(m: Message, source: { queueArn: string; region: string; senderOf?: (messageId: string) => string | undefined }): SQSRecord {
   const a = m.Attributes ?? {};
   return {
     messageId: m.MessageId!,
@@ -41,7 +43,7 @@ export function toSqsRecord(m: Message, source: { queueArn: string; region: stri
     attributes: {
       ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
       SentTimestamp: a.SentTimestamp ?? String(Date.now()),
-      SenderId: a.SenderId ?? 'local',
+      SenderId: source.senderOf?.(m.MessageId!) ?? a.SenderId ?? 'local',
       ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
     },
     messageAttributes: Object.fromEntries(

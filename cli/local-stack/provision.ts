@@ -59,6 +59,8 @@ export async function provision(clients: { s3: S3Client; sqs: SQSClient; dynamo:
       [ENV.projectsTable]: TABLES.projects.logicalName,
       [ENV.submissionsTable]: TABLES.submissions.logicalName,
       [ENV.ledgerTable]: TABLES.ledger.logicalName,
+      [ENV.accessTable]: TABLES.access.logicalName,
+      [ENV.auditTable]: TABLES.audit.logicalName,
     },
   };
 }

@@ -6,9 +6,15 @@ import { createDeps as createIngestDeps } from '../../functions/ingest-upload/de
 import type { IngestDeps } from '../../functions/ingest-upload/ingest.ts';
 import { makeHandler as makeDecisionHandler } from '../../functions/record-decision/handler.ts';
 import { createDeps as createDecisionDeps } from '../../functions/record-decision/deps.ts';
-import type { DecisionDeps } from '../../functions/record-decision/record.ts';
-import { BUCKET_LAYOUT, type EnvName } from '../../functions/shared/resources.ts';
-import { startEmulators, type Emulators } from './emulators.ts';
+import type { GateDeps } from '../../functions/record-decision/authorize.ts';
+import { dynamoAccess } from '../../functions/shared/aws/access-store.ts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { rolePolicies } from '../../infra/policies/role-policies.ts';
+import { startGateway, type Gateway } from './gateway.ts';
+import { FIXED_IDENTITIES, LOCAL_BODY, siteIdentity, type LocalIdentity } from './identities.ts';
+import type { Mechanism } from '../../core/mechanisms/mechanisms.ts';
+import { BUCKET_LAYOUT, ENV, type EnvName } from '../../functions/shared/resources.ts';
+import { EmulatorStartError, startEmulators, type Emulators } from './emulators.ts';
 import { startEventSourceMapping, type EventSourceMapping } from './event-source-mapping.ts';
 import { provision, type Provisioned } from './provision.ts';
 import { startS3NotificationBridge, type SpyWatcher } from './s3-notifications.ts';
@@ -36,7 +42,7 @@ export interface LocalStackOptions {
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Tests: wrap the handlers' dependencies (fault injection); production code builds them. */
   readonly ingestDeps?: (deps: IngestDeps) => IngestDeps;
-  readonly decisionDeps?: (deps: DecisionDeps) => DecisionDeps;
+  readonly decisionDeps?: (deps: GateDeps) => GateDeps;
   /** Faults of the bridge and the event-source loops (default: stderr). */
   readonly onError?: (where: string, error: unknown) => void;
 }
@@ -55,6 +61,16 @@ export interface LocalStack {
   /** SDK clients with explicit endpoints (for the stack's own reads and for tests). */
   readonly clients: { readonly s3: S3Client; readonly sqs: SQSClient; readonly dynamo: DynamoDBClient };
   readonly mappings: { readonly ingest: EventSourceMapping; readonly decision: EventSourceMapping };
+  /** The local IAM stand-in in front of S3 and SQS (`env` points at it). */
+  readonly gateway: Gateway;
+  /** One identity per role (sites: {@link LocalStack.site}); their records are in the access table. */
+  readonly identities: readonly LocalIdentity[];
+  /** The site identity of a project, registered in the access table by {@link LocalStack.assign}. */
+  site(projectId: string): LocalIdentity;
+  /** As the registrar: assigns the project to the local verification body and registers its site identity. */
+  assign(projectId: string, mechanism?: Mechanism, options?: { validationBody?: string }): Promise<void>;
+  /** `env` acting as `who` (its access key instead of the operator's). */
+  envAs(who: LocalIdentity): Readonly<Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -70,7 +86,8 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const region = options.region ?? 'us-east-1';
   const onError = options.onError ?? ((where, error) => process.stderr.write(`[local stack] ${where}: ${(error as Error)?.message ?? String(error)}\n`));
-  const emulators = await startEmulators({ port: options.port ?? 0, dynamoPort: options.dynamoPort ?? 0, ...(options.dynamoPath ? { dynamoPath: options.dynamoPath } : {}) });
+  // fauxqs on a free port behind the gateway, which takes the requested port (what users point at).
+  const emulators = await startEmulators({ port: 0, dynamoPort: options.dynamoPort ?? 0, ...(options.dynamoPath ? { dynamoPath: options.dynamoPath } : {}) });
   const common = { region, credentials: LOCAL_CREDENTIALS };
   const clients = {
     s3: new S3Client({ ...common, endpoint: emulators.endpoint, forcePathStyle: true }),
@@ -92,8 +109,37 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     const resources = await provision(clients);
+    const identities = [...FIXED_IDENTITIES];
+    const byKey = (key: string) => identities.find((i) => i.accessKeyId === key) ?? (key.startsWith('AKIALOCALSITE.') ? siteIdentity(key.slice('AKIALOCALSITE.'.length)) : undefined);
+    const policies = rolePolicies({
+      bucketArn: `arn:aws:s3:::${resources.bucket}`,
+      decisionQueueArn: resources.queues.decision.arn,
+      reviewQueueArn: resources.queues.review.arn,
+      projectsTableArn: 'arn:aws:dynamodb:local:000000000000:table/ProjectsTable',
+      submissionsTableArn: 'arn:aws:dynamodb:local:000000000000:table/SubmissionsTable',
+      ledgerTableArn: 'arn:aws:dynamodb:local:000000000000:table/LedgerTable',
+      accessTableArn: 'arn:aws:dynamodb:local:000000000000:table/AccessTable',
+      auditTableArn: 'arn:aws:dynamodb:local:000000000000:table/AuditTable',
+    });
+    let gateway: Gateway;
+    try {
+      gateway = await startGateway({
+        upstream: emulators.endpoint,
+        port: options.port ?? 0,
+        region,
+        operatorKey: LOCAL_CREDENTIALS.accessKeyId,
+        identity: byKey,
+        policy: (who) => policies[who.role],
+        queueArn: (name) => Object.values(resources.queues).find((q) => q.name === name)?.arn ?? Object.values(resources.queues).find((q) => q.dlq.name === name)?.dlq.arn ?? `arn:aws:sqs:${region}:000000000000:${name}`,
+      });
+    } catch (error) {
+      throw new EmulatorStartError(`Port ${options.port} for S3 + SQS is in use (another mrv start?). Stop it, or choose another port with --port <n>. (${(error as Error).message})`);
+    }
+    running.push(gateway);
+    const access = dynamoAccess(DynamoDBDocumentClient.from(clients.dynamo), resources.env[ENV.accessTable]);
+    for (const who of identities) await access.putPrincipal(who.record);
     const env: Record<string, string> = {
-      AWS_ENDPOINT_URL: emulators.endpoint,
+      AWS_ENDPOINT_URL: gateway.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
       AWS_REGION: region,
       // AWS CLI v1 reads only AWS_DEFAULT_REGION; v2 and the SDKs read either.
@@ -103,7 +149,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(resources.env satisfies Record<EnvName, string>),
     };
     // The handlers' environment, as Lambda would set it (plus quiet Powertools: metrics off, errors only).
-    const handlerEnv = { ...env, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR' };
+    // The handlers reach the emulators directly, as Lambda functions use their own roles.
+    const handlerEnv = { ...env, AWS_ENDPOINT_URL: emulators.endpoint, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR' };
     for (const [k, v] of Object.entries(handlerEnv)) {
       restoreEnv[k] = process.env[k];
       process.env[k] = v;
@@ -120,6 +167,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         batchSize: BATCH_SIZE[queue],
         retryDelaySeconds: options.retryDelaySeconds ?? 1,
         onError: (error) => onError(`${queue} function`, error),
+        senderOf: gateway.senderOf,
       });
     const mappings = {
       ingest: mapping('ingest', makeIngestHandler(options.ingestDeps ? options.ingestDeps(ingestDeps) : ingestDeps)),
@@ -137,7 +185,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       onError: (error, key) => onError(`S3 notification for ${key}`, error),
     });
     running.push(bridge);
-    return { env, endpoint: emulators.endpoint, dynamoEndpoint: emulators.dynamoEndpoint, region, resources, emulators, clients, mappings, stop };
+    const site = (projectId: string) => siteIdentity(projectId);
+    return {
+      env,
+      endpoint: gateway.endpoint,
+      dynamoEndpoint: emulators.dynamoEndpoint,
+      region,
+      resources,
+      emulators,
+      clients,
+      mappings,
+      gateway,
+      identities,
+      site,
+      async assign(projectId, mechanism, assignOptions = {}) {
+        await access.putPrincipal(site(projectId).record);
+        await access.putAssignment({ projectId, verificationBody: LOCAL_BODY, ...(mechanism ? { mechanism } : {}), ...(assignOptions.validationBody ? { validationBody: assignOptions.validationBody } : {}), assignedAt: new Date().toISOString(), assignedBy: 'local-registrar' });
+      },
+      envAs: (who) => ({ ...env, AWS_ACCESS_KEY_ID: who.accessKeyId, AWS_SECRET_ACCESS_KEY: who.secretAccessKey }),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MECHANISMS } from '../mechanisms/mechanisms.ts';
 
 /**
  * The access registers the registrar keeps (stored in the access table; see
@@ -64,6 +65,8 @@ export const ProjectAssignmentSchema = z.object({
   verificationBody: Id,
   /** The body that validated the project, when known. */
   validationBody: Id.optional(),
+  /** The project's mechanism as registered (used when a submission does not carry it). */
+  mechanism: z.enum(MECHANISMS).optional(),
   /** The project's sectoral scope; when set, the verifier's accreditation must cover it. */
   sectoralScope: Id.optional(),
   /**

@@ -28,11 +28,25 @@ export interface LedgerEntry {
   readonly reserveCancellation?: { readonly reversal: string; readonly fromReserve: string; readonly reserveRemaining: string; readonly owedByParticipants: string };
   readonly methodology: { readonly key: string; readonly hash: string };
   readonly file: { readonly sha256: string };
+  /** The approving verifier's name (from the verifier register when the decision was authenticated). */
   readonly verifier: string;
+  /** The authenticated verifier whose approval issued: principal, person and verification body. */
+  readonly approvedBy?: LedgerActor;
+  /** Independent review (maker–checker): the first approval, which this entry's approval completed. */
+  readonly firstApproval?: { readonly by: LedgerActor; readonly decidedAt: string };
   /** The verifier's decision time (ISO date-time). */
   readonly approvedAt: string;
   readonly prevHash: string;
   readonly hash: string;
+}
+
+/** Who approved, as the ledger records it. */
+export interface LedgerActor {
+  readonly principal: string;
+  readonly personId?: string;
+  readonly name: string;
+  readonly body?: string;
+  readonly accreditationRef?: string;
 }
 
 export type UnsealedEntry = Omit<LedgerEntry, 'hash'>;

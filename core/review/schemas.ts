@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Actor, FirstApproval } from '../access/authorize.ts';
 import { MECHANISMS } from '../mechanisms/mechanisms.ts';
 import { GWP_SET_IDS } from '../gases/gwp.ts';
 import { PeriodSchema } from '../project/project.ts';
@@ -82,9 +83,22 @@ export const DecisionSchema = z
     schemaVersion: z.literal(1),
     uploadId: UploadIdSchema,
     decision: z.enum(['approve', 'reject']),
-    verifier: z.string().trim().min(1, 'the verifier must be named'),
+    /**
+     * The name the sender typed. Informational only: the decision function records the authenticated
+     * principal's name from the verifier register instead (core/access), never this.
+     */
+    verifier: z.string().trim().min(1, 'the verifier must be named').optional(),
     reason: z.string().trim().min(1).optional(),
     decidedAt: IsoDateTime,
   })
   .refine((d) => d.decision !== 'reject' || (d.reason !== undefined && d.reason.length > 0), { message: 'a rejection needs a reason', path: ['reason'] });
-export type Decision = z.infer<typeof DecisionSchema>;
+/**
+ * A decision as the pipeline records it: the message, plus what only the decision function sets after
+ * authenticating the sender (never parsed from the wire: the schema drops these fields).
+ */
+export type Decision = z.infer<typeof DecisionSchema> & {
+  /** The authenticated verifier, from the verifier register. */
+  readonly actor?: Actor;
+  /** Maker–checker: the first approval this (second) approval completes. */
+  readonly firstApproval?: FirstApproval;
+};

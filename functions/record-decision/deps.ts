@@ -5,16 +5,20 @@ import { s3ReportStore } from '../shared/aws/s3-stores.ts';
 import { readEnv } from '../shared/env.ts';
 import { createObservability } from '../shared/observability.ts';
 import { ENV } from '../shared/resources.ts';
-import type { DecisionDeps } from './record.ts';
+import { dynamoAccess } from '../shared/aws/access-store.ts';
+import { dynamoAuditStore } from '../shared/aws/audit-store.ts';
+import type { GateDeps } from './authorize.ts';
 
-export function createDeps(): DecisionDeps {
-  const env = readEnv([ENV.bucket, ENV.submissionsTable, ENV.ledgerTable]);
+export function createDeps(): GateDeps {
+  const env = readEnv([ENV.bucket, ENV.submissionsTable, ENV.ledgerTable, ENV.accessTable, ENV.auditTable]);
   const { s3, ddb } = createAwsClients();
   const { logger, metrics } = createObservability('record-decision');
   return {
     submissions: dynamoSubmissions(ddb, env[ENV.submissionsTable]),
     ledger: dynamoLedgerStore(ddb, env[ENV.ledgerTable]),
     reports: s3ReportStore(s3, env[ENV.bucket]),
+    access: dynamoAccess(ddb, env[ENV.accessTable]),
+    audit: dynamoAuditStore(ddb, env[ENV.auditTable]),
     now: () => new Date(),
     logger,
     metrics,

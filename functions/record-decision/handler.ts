@@ -2,7 +2,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { MrvError } from '../../core/errors.ts';
 import { DecisionSchema } from '../../core/review/schemas.ts';
 import { sqsBatchHandler } from '../shared/batch.ts';
-import { recordDecision, type DecisionDeps } from './record.ts';
+import { gateDecision, type GateDeps } from './authorize.ts';
 
 /** A decision message that does not parse: kept (via redelivery) until it lands in the DLQ. */
 export class InvalidDecisionMessage extends MrvError {
@@ -13,13 +13,14 @@ export class InvalidDecisionMessage extends MrvError {
 }
 
 /**
- * Decisions: SQS messages with a DecisionSchema body → ledger append / rejection, idempotently.
+ * Decisions: SQS messages with a DecisionSchema body → authorization of the sender (./authorize.ts) →
+ * ledger append / rejection, idempotently.
  *
  * An invalid body is a poison message. It is *not* dropped: a verifier's decision must never vanish
  * silently. The record fails (logged, metric `DecisionsInvalid`), SQS redelivers it until
  * maxReceiveCount and then parks it in the decision DLQ, where an alarm and an operator see it.
  */
-export const makeHandler = (deps: DecisionDeps) =>
+export const makeHandler = (deps: GateDeps) =>
   sqsBatchHandler(deps, async (record: SQSRecord) => {
     let body: unknown;
     try {
@@ -32,7 +33,8 @@ export const makeHandler = (deps: DecisionDeps) =>
       deps.metrics.count('DecisionsInvalid');
       throw new InvalidDecisionMessage(record.messageId, parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
     }
-    await recordDecision(deps, parsed.data);
+    // Only the authenticated sender (SQS SenderId) counts: see ./authorize.ts.
+    await gateDecision(deps, record, parsed.data);
   });
 
 let cached: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;

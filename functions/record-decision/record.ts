@@ -5,6 +5,7 @@ import { decide, type Submission } from '../../core/review/submission.ts';
 import type { Log, MetricSink } from '../shared/observability.ts';
 import type { ReportStore, SubmissionsRepository } from '../shared/ports.ts';
 import { decisionReportKey } from '../shared/resources.ts';
+import { ledgerIdentity } from './identity.ts';
 
 export interface DecisionDeps {
   readonly submissions: SubmissionsRepository;
@@ -66,7 +67,9 @@ async function approve(deps: DecisionDeps, s: Submission, decision: Decision): P
     issuance: s.issuance,
     methodology: s.methodology,
     file: { sha256: s.file.sha256 },
-    verifier: decision.verifier,
+    // Identity (issue 13): the authenticated verifier set by the handler's gate (./authorize.ts), never the message's name.
+    verifier: decision.actor?.name ?? decision.verifier ?? '(not named)',
+    ...ledgerIdentity(decision),
     approvedAt: decision.decidedAt,
   });
   const at = deps.now().toISOString();

@@ -13,6 +13,10 @@ export const ENV = {
   projectsTable: 'PROJECTS_TABLE_NAME',
   submissionsTable: 'SUBMISSIONS_TABLE_NAME',
   ledgerTable: 'LEDGER_TABLE_NAME',
+  /** Access registers (principals, verifier register, project→body assignments, first approvals). */
+  accessTable: 'ACCESS_TABLE_NAME',
+  /** Hash-chained audit trail, one chain per project. */
+  auditTable: 'AUDIT_TABLE_NAME',
 } as const;
 export type EnvName = (typeof ENV)[keyof typeof ENV];
 
@@ -60,6 +64,10 @@ export const TABLES = {
   submissions: { logicalName: 'SubmissionsTable', partitionKey: 'pk', indexes: [{ name: 'byProject', partitionKey: 'projectId', sortKey: 'createdAt' }] },
   /** Append-only ledger: pk = projectId, sk = entry key (hash-chained entries and period claims). */
   ledger: { logicalName: 'LedgerTable', partitionKey: 'pk', sortKey: 'sk' },
+  /** Access registers: pk = PRINCIPAL#<id> | PROJECT#<id> | UPLOAD#<id>, sk = the record kind (ACCESS_KEYS). */
+  access: { logicalName: 'AccessTable', partitionKey: 'pk', sortKey: 'sk' },
+  /** Audit trail: pk = projectId, sk = EVENT#<seq> (append-only, hash-chained). */
+  audit: { logicalName: 'AuditTable', partitionKey: 'pk', sortKey: 'sk' },
 } as const satisfies Record<string, TableDefinition>;
 
 /** Decision outcome written back to the site (same folder as the validation report). */
@@ -81,3 +89,25 @@ export const SUBMISSIONS_BY_PROJECT_INDEX = 'byProject';
 
 /** Metrics namespace of every function. */
 export const METRICS_NAMESPACE = 'MrvPipeline';
+
+/** Keys of the access table (core/access registers). */
+export const ACCESS_KEYS = {
+  principal: (principalId: string) => ({ pk: `PRINCIPAL#${principalId}`, sk: 'RECORD' }),
+  assignment: (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'ASSIGNMENT' }),
+  /** The first approval of a monitoring report waiting for its independent (technical) review. */
+  firstApproval: (uploadId: string) => ({ pk: `UPLOAD#${uploadId}`, sk: 'FIRST-APPROVAL' }),
+} as const;
+
+/** Sort keys of the audit table (pk = projectId). */
+export const AUDIT_KEYS = {
+  event: (seq: number) => `EVENT#${String(seq).padStart(10, '0')}`,
+  eventPrefix: 'EVENT#',
+} as const;
+
+/**
+ * What happened to one decision message, told to its sender: `outcomes/<SenderId>/<messageId>.json`.
+ * The IAM policy variable `${aws:userid}` is the SenderId, so each principal may read only its own
+ * outcomes (infra/constructs/access-policies.ts).
+ */
+export const outcomeKey = (senderId: string, messageId: string) => `outcomes/${senderId}/${messageId}.json`;
+export const OUTCOMES_PREFIX = 'outcomes/';

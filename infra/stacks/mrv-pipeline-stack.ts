@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { ENV, QUEUES, TABLES, type EnvName } from '../../functions/shared/resources.ts';
 import type { StageConfig } from '../config.ts';
+import { AccessControl } from '../constructs/access-control.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { MonitoringBucket } from '../constructs/monitoring-bucket.ts';
 import { MrvFunction } from '../constructs/mrv-function.ts';
@@ -35,7 +36,9 @@ export interface MrvPipelineStackProps extends StackProps {
 export class MrvPipelineStack extends Stack {
   readonly monitoring: MonitoringBucket;
   readonly queues: { readonly ingest: WorkQueue; readonly review: WorkQueue; readonly decision: WorkQueue };
-  readonly tables: { readonly projects: MrvTable; readonly submissions: MrvTable; readonly ledger: MrvTable };
+  readonly tables: { readonly projects: MrvTable; readonly submissions: MrvTable; readonly ledger: MrvTable; readonly access: MrvTable; readonly audit: MrvTable };
+  /** Role policies (IAM, attribute-based), the Cognito user pool and its groups. */
+  readonly accessControl: AccessControl;
   readonly ingestFunction: MrvFunction;
   readonly decisionFunction: MrvFunction;
   readonly alarms: AlarmTopic;
@@ -72,8 +75,10 @@ export class MrvPipelineStack extends Stack {
       projects: new MrvTable(this, TABLES.projects.logicalName, { definition: TABLES.projects }),
       submissions: new MrvTable(this, TABLES.submissions.logicalName, { definition: TABLES.submissions }),
       ledger: new MrvTable(this, TABLES.ledger.logicalName, { definition: TABLES.ledger }),
+      access: new MrvTable(this, TABLES.access.logicalName, { definition: TABLES.access }),
+      audit: new MrvTable(this, TABLES.audit.logicalName, { definition: TABLES.audit }),
     };
-    const { projects, submissions, ledger } = this.tables;
+    const { projects, submissions, ledger, access, audit } = this.tables;
 
     this.ingestFunction = new MrvFunction(this, 'IngestUploadFunction', {
       entry: entries.ingestUpload,
@@ -106,12 +111,28 @@ export class MrvPipelineStack extends Stack {
       timeout: Duration.seconds(30),
       logRetention,
     })
-      // Writes the decision report next to the validation report; reads no object and no project
-      // (functions/record-decision/deps.ts reads only these three variables).
-      .bindBucket(this.monitoring, ENV.bucket, { write: ['reports/*'], wildcardReason: OBJECT_KEYS_REASON })
+      // Writes the decision report next to the validation report, and each sender's outcome under
+      // outcomes/<SenderId>/; reads no object and no project (functions/record-decision/deps.ts).
+      .bindBucket(this.monitoring, ENV.bucket, { write: ['reports/*', 'outcomes/*'], wildcardReason: OBJECT_KEYS_REASON })
       .bindTable(submissions.table, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
+      // The verifier register and assignments (read), first approvals of the independent review (conditional put).
+      .bindTable(access.table, ENV.accessTable, ['dynamodb:GetItem', 'dynamodb:PutItem'])
+      .bindTable(audit.table, ENV.auditTable, ['dynamodb:PutItem', 'dynamodb:Query'])
       .bindTable(ledger.table, ENV.ledgerTable, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'])
       .consume(this.queues.decision, { batchSize: 10 });
+
+    this.accessControl = new AccessControl(this, 'AccessControl', {
+      targets: {
+        bucketArn: this.monitoring.bucket.bucketArn,
+        decisionQueueArn: this.queues.decision.queue.queueArn,
+        reviewQueueArn: this.queues.review.queue.queueArn,
+        projectsTableArn: projects.table.tableArn,
+        submissionsTableArn: submissions.table.tableArn,
+        ledgerTableArn: ledger.table.tableArn,
+        accessTableArn: access.table.tableArn,
+        auditTableArn: audit.table.tableArn,
+      },
+    });
 
     // What the `mrv` CLI needs to talk to this stack: one output per environment variable (see infra/README.md).
     const outputs: Record<EnvName, string> = {
@@ -121,6 +142,8 @@ export class MrvPipelineStack extends Stack {
       [ENV.projectsTable]: projects.table.tableName,
       [ENV.submissionsTable]: submissions.table.tableName,
       [ENV.ledgerTable]: ledger.table.tableName,
+      [ENV.accessTable]: access.table.tableName,
+      [ENV.auditTable]: audit.table.tableName,
     };
     for (const [envName, value] of Object.entries(outputs)) {
       new CfnOutput(this, outputIdFor(envName), { value, description: `Value of ${envName} for the mrv CLI and the functions` });

@@ -35,7 +35,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const approve = (uploadId: string, verifier = 'A. Auditor') => t.mrv(['review', 'approve', uploadId, '--verifier', verifier]);
+// Decisions are sent as the local verifier identity (the decision function authorizes the SQS sender).
+const approve = (uploadId: string, verifier = 'A. Auditor') => t.as('verifier', ['review', 'approve', uploadId, '--verifier', verifier]);
 const statusOf = (uploadId: string, status: string) => async () => ((await t.submissions.get(uploadId))?.status === status ? true : undefined);
 
 describe('the local stack, end to end', () => {

@@ -60,8 +60,12 @@ describe('mrv start', () => {
         await pollUntil(async () => /^uploads\/solar-rajasthan-in\/site-upload\.csv: ACCEPTED \(upload [0-9a-f]{32}\) — waiting for review/m.test(c.out()) || undefined, { deadline: Date.now() + 120_000, what: 'the new upload to be printed' });
         // A verifier's decision is printed too.
         const id = /^uploads\/wind-tamil-nadu-in\/2023-07-01_10-hourly\.csv: ACCEPTED \(upload ([0-9a-f]{32})\)/m.exec(c.out())![1]!;
-        expect((await mrv(['review', 'approve', id, '--verifier', 'A. Auditor'], { env, cwd })).code).toBe(0);
-        await pollUntil(async () => /^Decision on [0-9a-f]{32} \(wind-tamil-nadu-in\) by A\. Auditor: APPROVED — ledger #1/m.test(c.out()) || undefined, { deadline: Date.now() + 120_000, what: 'the decision to be printed' });
+        // As the operator (the export lines) a decision is refused; with the printed verifier line it is recorded.
+        const verifierLine = /^ {2}verifier +AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+)/m.exec(c.out());
+        expect(verifierLine, 'the verifier identity is printed').not.toBeNull();
+        const asVerifier = { ...env, AWS_ACCESS_KEY_ID: verifierLine![1]!, AWS_SECRET_ACCESS_KEY: verifierLine![2]! };
+        expect((await mrv(['review', 'approve', id, '--verifier', 'A. Auditor'], { env: asVerifier, cwd })).code).toBe(0);
+        await pollUntil(async () => /^Decision on [0-9a-f]{32} \(wind-tamil-nadu-in\) by Vera Verifier: APPROVED — ledger #1/m.test(c.out()) || undefined, { deadline: Date.now() + 120_000, what: 'the decision to be printed' });
       },
     });
     const code = await command.run(['--port', '0'], c.io);

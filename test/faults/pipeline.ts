@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { makeHandler as makeIngestHandler } from '../../functions/ingest-upload/handler.ts';
+import { withAccess } from '../handlers/access-helpers.ts';
 import { makeHandler as makeDecisionHandler } from '../../functions/record-decision/handler.ts';
 import { dynamoProjects, dynamoSubmissions } from '../../functions/shared/aws/dynamo-repositories.ts';
 import { dynamoLedgerStore } from '../../functions/shared/aws/ledger-store.ts';
@@ -55,13 +56,16 @@ export function decisionHandler(world: AwsWorld) {
   const ddb = world.ddbClient();
   const logger = recordingLog();
   const metrics = recordingMetrics();
-  const handler = makeDecisionHandler({
-    submissions: dynamoSubmissions(ddb, TABLES.submissions),
-    ledger: dynamoLedgerStore(ddb, TABLES.ledger),
-    reports: s3ReportStore(world.s3Client(), BUCKET),
-    now: () => new Date('2024-02-03T12:00:05Z'),
-    logger,
-    metrics,
-  });
+  // Access registers and audit trail in memory (the faults here are those of the submission, ledger and report writes).
+  const handler = makeDecisionHandler(
+    withAccess({
+      submissions: dynamoSubmissions(ddb, TABLES.submissions),
+      ledger: dynamoLedgerStore(ddb, TABLES.ledger),
+      reports: s3ReportStore(world.s3Client(), BUCKET),
+      now: () => new Date('2024-02-03T12:00:05Z'),
+      logger,
+      metrics,
+    }),
+  );
   return { handler, logger, metrics };
 }

@@ -3,14 +3,20 @@ import type { Decision } from '../../core/review/schemas.ts';
 import type { Submission } from '../../core/review/submission.ts';
 import type { Log, MetricSink } from '../../functions/shared/observability.ts';
 import type { ReportStore, SubmissionsRepository } from '../../functions/shared/ports.ts';
+import { TEST_SENDER } from './access-helpers.ts';
 
 export function sqsEvent(...bodies: string[]): SQSEvent {
+  return sqsEventFrom(TEST_SENDER, ...bodies);
+}
+
+/** An SQS event as Lambda delivers it; `senderId` is the SenderId system attribute SQS sets from the sender's credentials. */
+export function sqsEventFrom(senderId: string, ...bodies: string[]): SQSEvent {
   return {
     Records: bodies.map((body, i) => ({
       messageId: `m-${i + 1}`,
       receiptHandle: `rh-${i + 1}`,
       body,
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: senderId, ApproximateFirstReceiveTimestamp: '0' },
       messageAttributes: {},
       md5OfBody: '',
       eventSource: 'aws:sqs',

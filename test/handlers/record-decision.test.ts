@@ -14,6 +14,7 @@ import { dynamoSubmissions } from '../../functions/shared/aws/dynamo-repositorie
 import { dynamoLedgerStore } from '../../functions/shared/aws/ledger-store.ts';
 import { s3ReportStore } from '../../functions/shared/aws/s3-stores.ts';
 import { FakeLedgerStore } from '../unit/core/ledger/fake-ledger-store.ts';
+import { withAccess } from './access-helpers.ts';
 import { FakeReports, FakeSubmissions, recordingLog, recordingMetrics, sqsEvent } from './helpers.ts';
 
 const approve = JSON.parse(readFileSync(new URL('../events/review/decision-approve.v1.json', import.meta.url), 'utf8')) as Decision;
@@ -46,7 +47,7 @@ describe('record-decision with in-memory stores (conditional semantics, interlea
     const reports = new FakeReports();
     const metrics = recordingMetrics();
     const deps: DecisionDeps = { submissions, ledger, reports, now: () => new Date('2024-02-03T12:00:05Z'), logger: recordingLog(), metrics };
-    return { submissions, ledger, reports, metrics, deps, handler: makeHandler(deps) };
+    return { submissions, ledger, reports, metrics, deps, handler: makeHandler(withAccess(deps)) };
   }
 
   it('approve → one ledger entry, submission approved with the seq, decision report written back', async () => {
@@ -156,7 +157,7 @@ describe('record-decision with mocked SDK clients (commands sent)', () => {
   });
   const handler = () => {
     const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
-    return makeHandler({ submissions: dynamoSubmissions(ddb, 'Submissions'), ledger: dynamoLedgerStore(ddb, 'Ledger'), reports: s3ReportStore(new S3Client({ region: 'us-east-1' }), 'monitoring'), now: () => new Date('2024-02-03T12:00:05Z'), logger: process.env.DEBUG_LOG ? { info: console.log, warn: console.log, error: console.log } : recordingLog(), metrics: recordingMetrics() });
+    return makeHandler(withAccess({ submissions: dynamoSubmissions(ddb, 'Submissions'), ledger: dynamoLedgerStore(ddb, 'Ledger'), reports: s3ReportStore(new S3Client({ region: 'us-east-1' }), 'monitoring'), now: () => new Date('2024-02-03T12:00:05Z'), logger: process.env.DEBUG_LOG ? { info: console.log, warn: console.log, error: console.log } : recordingLog(), metrics: recordingMetrics() }));
   };
 
   it('approve: claim, then the ledger protocol (entry attribute_not_exists, marker, HEAD lock), then status approved', async () => {

@@ -26,8 +26,10 @@ export interface TestStack {
   readonly stack: LocalStack;
   /** Faults the stack reported (bridge, event-source loops): tests that inject none expect none. */
   readonly faults: string[];
-  /** `mrv …` in-process, pointed at the stack through its Io env. */
+  /** `mrv …` in-process, pointed at the stack through its Io env (as the operator: anything but deciding). */
   mrv(args: string[]): Promise<{ code: number; out: string; err: string }>;
+  /** `mrv …` as one of the stack's local identities (e.g. the verifier: `t.as('verifier', …)`). */
+  as(identity: string, args: string[]): Promise<{ code: number; out: string; err: string }>;
   /** A copy of a sample registration under another project id (one project per test keeps tests apart). */
   registerProject(id: string, sample?: string): Promise<void>;
   /** `mrv upload`; returns the upload id it printed. */
@@ -62,12 +64,18 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
     stack,
     faults,
     mrv: run,
+    as(name, args) {
+      const who = name.startsWith('site.') ? stack.site(name.slice('site.'.length)) : stack.identities.find((i) => i.name === name);
+      if (!who) throw new Error(`no local identity ${name}`);
+      return mrv(args, { env: { ...process.env, ...stack.envAs(who) }, cwd: dir });
+    },
     async registerProject(id, base = 'wind-tamil-nadu-in') {
       const project = JSON.parse(readFileSync(sample('projects', `${base}.json`), 'utf8')) as Record<string, unknown>;
       const file = join(dir, `${id}.json`);
       writeFileSync(file, JSON.stringify({ ...project, id }));
       const r = await run(['project', 'register', file]);
       if (r.code !== 0) throw new Error(`mrv project register ${id} exited ${r.code}: ${r.err}`);
+      await stack.assign(id); // the registrar assigns the local verification body
     },
     async upload(projectId, file) {
       const r = await run(['upload', projectId, file]);

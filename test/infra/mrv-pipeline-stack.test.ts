@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { evaluatePolicies, type PolicyDocument } from '../../core/access/iam-policy.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { ENV, QUEUES, TABLES, type EnvName } from '../../functions/shared/resources.ts';
 import { MrvFunction } from '../../infra/constructs/mrv-function.ts';
@@ -143,7 +144,7 @@ describe('functions', () => {
 
   it.each([
     ['ingest', () => stack.ingestFunction, [ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl]],
-    ['decision', () => stack.decisionFunction, [ENV.bucket, ENV.submissionsTable, ENV.ledgerTable]],
+    ['decision', () => stack.decisionFunction, [ENV.bucket, ENV.submissionsTable, ENV.ledgerTable, ENV.accessTable, ENV.auditTable]],
   ])('the %s function gets exactly its ENV names, set to the bound resources', (_name, fn, expected) => {
     const variables = (fnProps(fn()).Environment as { Variables: Record<string, unknown> }).Variables;
     const names = Object.keys(variables).filter((k) => !HOUSE_ENV.includes(k));
@@ -155,6 +156,8 @@ describe('functions', () => {
       [ENV.ledgerTable]: { Ref: logicalIdOf(stack.tables.ledger.table) },
       [ENV.reviewQueueUrl]: { Ref: logicalIdOf(stack.queues.review.queue) },
       [ENV.decisionQueueUrl]: { Ref: logicalIdOf(stack.queues.decision.queue) },
+      [ENV.accessTable]: { Ref: logicalIdOf(stack.tables.access.table) },
+      [ENV.auditTable]: { Ref: logicalIdOf(stack.tables.audit.table) },
     };
     for (const name of names) expect(variables[name], name).toEqual(refs[name as EnvName]);
   });
@@ -409,7 +412,8 @@ describe('cdk-nag', () => {
     for (const { construct, ids } of acknowledged) {
       expect(construct, ids.join()).not.toBe(stack);
       for (const id of ids.filter((i) => /IAM\d/.test(i))) {
-        const onRole = construct instanceof iam.Role || construct.node.id.startsWith('BucketNotificationsHandler');
+        // on a role, or on one of the per-role managed policies (infra/constructs/access-control.ts)
+        const onRole = construct instanceof iam.Role || construct instanceof iam.ManagedPolicy || construct.node.id.startsWith('BucketNotificationsHandler');
         expect(onRole, `${id} on ${construct.node.path}`).toBe(true);
         expect(id, 'IAM acknowledgements must name the exact finding').toMatch(/\[.+\]$/);
       }
@@ -438,5 +442,115 @@ describe('cdk-nag', () => {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*')] }));
     Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5', reason: 'too broad to count' });
     expect(violationsOf(new AwsSolutionsChecks().validateScope(scope))).toEqual([`AwsSolutions-IAM5[Resource::<${logicalIdOf(bucket)}.Arn>/*] @ Granular/R/DefaultPolicy/Resource`]);
+  });
+});
+
+// ——— Issue 13: policy simulation on the synthesized template ———
+// The managed policy of each role, with its CloudFormation references resolved to concrete ARNs, evaluated
+// for requests of principals carrying the role's tags (core/access/iam-policy.ts: Allow/Deny, wildcards,
+// policy variables and the condition operators these policies use). Plus the Cognito user pool.
+const ACCOUNT = '123456789012';
+const policies: Record<string, PolicyDocument> = {};
+function arnOf(logicalId: string): string {
+  const type = resources[logicalId]?.Type;
+  if (type === 'AWS::S3::Bucket') return `arn:aws:s3:::${logicalId.toLowerCase()}`;
+  if (type === 'AWS::SQS::Queue') return `arn:aws:sqs:us-east-1:${ACCOUNT}:${logicalId}`;
+  if (type === 'AWS::DynamoDB::Table') return `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${logicalId}`;
+  throw new Error(`no ARN rule for ${logicalId} (${type})`);
+}
+function resolveCfn(v: unknown): unknown {
+  if (typeof v === 'string' || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(resolveCfn);
+  const o = v as Record<string, unknown>;
+  if (o['Fn::Join']) {
+    const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+    return parts.map(resolveCfn).join(sep);
+  }
+  if (o['Fn::GetAtt']) return arnOf((o['Fn::GetAtt'] as [string, string])[0]);
+  if (o.Ref === 'AWS::Partition') return 'aws';
+  if (o.Ref === 'AWS::AccountId') return ACCOUNT;
+  if (o.Ref === 'AWS::Region') return 'us-east-1';
+  if (o.Ref) throw new Error(`unresolved Ref ${String(o.Ref)}`);
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, resolveCfn(x)]));
+}
+const policyOf = (role: 'site' | 'verifier' | 'registrar'): PolicyDocument => {
+  if (!policies[role]) {
+    const r = resources[logicalIdOf(stack.accessControl.policies[role])]!;
+    expect(r.Type).toBe('AWS::IAM::ManagedPolicy');
+    policies[role] = resolveCfn(r.Properties.PolicyDocument) as PolicyDocument;
+  }
+  return policies[role];
+};
+
+const bucket = () => arnOf(logicalIdOf(stack.monitoring.bucket));
+const object = (key: string) => `${bucket()}/${key}`;
+const table = (t: 'projects' | 'submissions' | 'ledger' | 'access' | 'audit') => arnOf(logicalIdOf(stack.tables[t].table));
+const queue = (q: 'decision' | 'review' | 'ingest') => arnOf(logicalIdOf(stack.queues[q].queue));
+
+const SITE_P1 = { 'aws:PrincipalTag/mrv:project': 'p1', 'aws:userid': 'AIDASITEP1' };
+const VERIFIER = { 'aws:PrincipalTag/mrv:verifier-body': 'DOE-A', 'aws:userid': 'AROAVERIFIER:alice' };
+const REGISTRAR = { 'aws:userid': 'AIDAREGISTRAR' };
+const can = (role: string, context: Record<string, string>, action: string, resource: string, extra: Record<string, string> = {}) =>
+  evaluatePolicies([policyOf(role as 'site' | 'verifier' | 'registrar')], { action, resource, context: { ...context, ...extra } }).decision === 'allow';
+
+describe('role policies, simulated on the synthesized template', () => {
+  it('a site puts objects only under uploads/<its project>/', () => {
+    expect(can('site', SITE_P1, 's3:PutObject', object('uploads/p1/2024-01.csv'))).toBe(true);
+    expect(can('site', SITE_P1, 's3:PutObject', object('uploads/p2/2024-01.csv'))).toBe(false);
+    expect(can('site', SITE_P1, 's3:PutObject', object('uploads/p1-other/x.csv'))).toBe(false);
+    expect(can('site', SITE_P1, 's3:PutObject', object('reports/p1/x.json'))).toBe(false);
+    expect(can('site', SITE_P1, 's3:PutObject', object('results/p1/x.json'))).toBe(false);
+    expect(can('site', SITE_P1, 's3:PutObject', object('outcomes/AIDASITEP1/x.json'))).toBe(false);
+    // a tag value with wildcards is literal, not a pattern
+    expect(can('site', { 'aws:PrincipalTag/mrv:project': '*' }, 's3:PutObject', object('uploads/p2/x.csv'))).toBe(false);
+    // an untagged principal with the site policy can do nothing
+    expect(can('site', { 'aws:userid': 'AIDAUNTAGGED' }, 's3:PutObject', object('uploads/p1/x.csv'))).toBe(false);
+  });
+
+  it('a site reads only its own reports and results, and its own registration', () => {
+    expect(can('site', SITE_P1, 's3:GetObject', object('reports/p1/u.json'))).toBe(true);
+    expect(can('site', SITE_P1, 's3:GetObject', object('reports/p2/u.json'))).toBe(false);
+    expect(can('site', SITE_P1, 's3:GetObject', object('results/p2/u.json'))).toBe(false);
+    expect(can('site', SITE_P1, 'dynamodb:GetItem', table('projects'), { 'dynamodb:LeadingKeys': 'p1' })).toBe(true);
+    expect(can('site', SITE_P1, 'dynamodb:GetItem', table('projects'), { 'dynamodb:LeadingKeys': 'p2' })).toBe(false);
+    expect(can('site', SITE_P1, 'dynamodb:PutItem', table('projects'), { 'dynamodb:LeadingKeys': 'p1' })).toBe(false);
+  });
+
+  it('a site cannot submit decisions or touch the registers, ledger or audit trail', () => {
+    expect(can('site', SITE_P1, 'sqs:SendMessage', queue('decision'))).toBe(false);
+    for (const t of ['access', 'audit', 'ledger', 'submissions'] as const) expect(can('site', SITE_P1, 'dynamodb:PutItem', table(t))).toBe(false);
+  });
+
+  it('a verifier submits decisions and reads evidence, its own outcomes, never uploads or registrations', () => {
+    expect(can('verifier', VERIFIER, 'sqs:SendMessage', queue('decision'))).toBe(true);
+    expect(can('verifier', VERIFIER, 'sqs:ReceiveMessage', queue('review'))).toBe(true);
+    expect(can('verifier', VERIFIER, 's3:GetObject', object('results/p1/u.json'))).toBe(true);
+    expect(can('verifier', VERIFIER, 's3:GetObject', object('outcomes/AROAVERIFIER:alice/m1.json'))).toBe(true);
+    expect(can('verifier', VERIFIER, 's3:GetObject', object('outcomes/AROAVERIFIER:bob/m1.json'))).toBe(false);
+    expect(can('verifier', VERIFIER, 's3:PutObject', object('uploads/p1/x.csv'))).toBe(false);
+    expect(can('verifier', VERIFIER, 'dynamodb:PutItem', table('projects'))).toBe(false);
+    expect(can('verifier', VERIFIER, 'dynamodb:PutItem', table('access'))).toBe(false);
+    expect(can('verifier', VERIFIER, 'dynamodb:PutItem', table('ledger'))).toBe(false);
+    expect(can('verifier', { 'aws:userid': 'AIDANOBODY' }, 'sqs:SendMessage', queue('decision'))).toBe(false); // untagged
+  });
+
+  it('only the registrar writes registrations, assignments and the verifier register; it cannot decide or upload', () => {
+    expect(can('registrar', REGISTRAR, 'dynamodb:PutItem', table('projects'))).toBe(true);
+    expect(can('registrar', REGISTRAR, 'dynamodb:PutItem', table('access'))).toBe(true);
+    expect(can('registrar', REGISTRAR, 'sqs:SendMessage', queue('decision'))).toBe(false);
+    expect(can('registrar', REGISTRAR, 's3:PutObject', object('uploads/p1/x.csv'))).toBe(false);
+    expect(can('registrar', REGISTRAR, 'dynamodb:PutItem', table('ledger'))).toBe(false);
+    for (const role of ['site', 'verifier'] as const) expect(can(role, role === 'site' ? SITE_P1 : VERIFIER, 'dynamodb:PutItem', table('projects'))).toBe(false);
+  });
+});
+
+describe('Cognito user pool', () => {
+  it('has one group per role, no self sign-up, MFA required, threat protection enforced', () => {
+    const pool = resources[logicalIdOf(stack.accessControl.userPool)]!.Properties;
+    expect(pool).toMatchObject({ AdminCreateUserConfig: { AllowAdminCreateUserOnly: true }, MfaConfiguration: 'ON', UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' } });
+    const groups = Object.values(resources).filter((r) => r.Type === 'AWS::Cognito::UserPoolGroup').map((r) => r.Properties.GroupName);
+    expect(groups.sort()).toEqual(['registrar', 'site', 'verifier']);
+    const client = Object.values(resources).find((r) => r.Type === 'AWS::Cognito::UserPoolClient')!.Properties;
+    expect(client).toMatchObject({ ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], GenerateSecret: false, PreventUserExistenceErrors: 'ENABLED' });
   });
 });

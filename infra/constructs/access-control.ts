@@ -1,0 +1,112 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { ROLES } from '../../core/access/registers.ts';
+import { PRINCIPAL_TAGS, rolePolicies, type PolicyTargets, type RoleName } from '../policies/role-policies.ts';
+
+export interface AccessControlProps {
+  readonly targets: PolicyTargets;
+}
+
+/**
+ * Who may do what (issue 13), on AWS:
+ * - one IAM managed policy per role (site, verifier, registrar) from infra/policies/role-policies.ts,
+ *   attribute-based on the principal tags `mrv:project` and `mrv:verifier-body`: attach it to the
+ *   users or roles of that role and tag them;
+ * - a Cognito user pool with one group per role for people using the console and the HTTP API
+ *   (no self sign-up, MFA required, threat protection enforced), and an app client for the CLI and
+ *   the console (SRP only, no secret);
+ * - `jwtAuthorizer()` for the HTTP API's routes.
+ * Groups and tags are coarse: decisions are authorized against the verifier register and the
+ * project's assigned body by the decision function (core/access), whatever the group says.
+ */
+export class AccessControl extends Construct {
+  readonly policies: Record<RoleName, iam.ManagedPolicy>;
+  readonly userPool: cognito.UserPool;
+  readonly client: cognito.UserPoolClient;
+  readonly groups: Record<RoleName, cognito.CfnUserPoolGroup>;
+
+  constructor(scope: Construct, id: string, props: AccessControlProps) {
+    super(scope, id);
+    const docs = rolePolicies(props.targets);
+    const descriptions: Record<RoleName, string> = {
+      site: `MRV site: uploads only under uploads/<${PRINCIPAL_TAGS.project} tag>/, reads its own reports and results`,
+      verifier: `MRV verifier (tag ${PRINCIPAL_TAGS.verifierBody}): reads evidence and review state, submits decisions (authorized per project by the decision function)`,
+      registrar: 'MRV registrar: registers projects, manages the verifier register and body assignments',
+    };
+    const wildcardReasons: Record<RoleName, string> = {
+      site: `Object keys are uploads|reports|results/<project>/<file>; the project segment is the caller's ${PRINCIPAL_TAGS.project} principal tag (attribute-based access), so the wildcard covers only the caller's own project's files.`,
+      verifier:
+        'Evidence keys are results|reports/<project>/<upload>, created at run time for every project; decisions are authorized per project and body by the decision function (core/access). Outcomes are under outcomes/<aws:userid>/: only the caller\'s own. Index ARNs are those of the submissions table.',
+      registrar: 'Reports and results are keyed by project and upload, created at run time; the registrar reads them for every project. Index ARNs are those of the submissions table.',
+    };
+    this.policies = {} as Record<RoleName, iam.ManagedPolicy>;
+    for (const role of ROLES) {
+      const policy = new iam.ManagedPolicy(this, `${role[0]!.toUpperCase()}${role.slice(1)}Policy`, { description: descriptions[role], document: iam.PolicyDocument.fromJson(docs[role]) });
+      this.policies[role] = policy;
+      const wildcards = docs[role].Statement.flatMap((s) => (typeof s.Resource === 'string' ? [s.Resource] : (s.Resource ?? []))).filter((r) => r.includes('*'));
+      for (const resource of new Set(wildcards.map((r) => findingOf(Stack.of(this), r))))
+        Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason: wildcardReasons[role] });
+    }
+
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: { minLength: 14, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.groups = {} as Record<RoleName, cognito.CfnUserPoolGroup>;
+    for (const role of ROLES) this.groups[role] = new cognito.CfnUserPoolGroup(this, `${role}Group`, { userPoolId: this.userPool.userPoolId, groupName: role, description: descriptions[role] });
+    this.client = this.userPool.addClient('Client', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.minutes(60),
+      idTokenValidity: Duration.minutes(60),
+      refreshTokenValidity: Duration.hours(12),
+    });
+
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId, description: 'Cognito user pool of people (groups site, verifier, registrar)' });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.client.userPoolClientId, description: 'App client of the CLI and the console (SRP, no secret)' });
+    for (const role of ROLES) new CfnOutput(this, `${role}PolicyArn`, { value: this.policies[role].managedPolicyArn, description: `Managed policy of the ${role} role; attach it and set the principal tags` });
+  }
+
+  /** The issuer of the pool's tokens, as principalFromJwtClaims expects it. */
+  get issuer(): string {
+    return `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
+  }
+
+  /** A JWT authorizer for HTTP API routes: tokens of this pool and client only. */
+  jwtAuthorizer(): HttpUserPoolAuthorizer {
+    return new HttpUserPoolAuthorizer('Cognito', this.userPool, { userPoolClients: [this.client] });
+  }
+}
+
+/** How cdk-nag prints a resource of a finding: `<Logical.Arn>/uploads/<AWS::…>/*` from the resolved Fn::Join / Fn::GetAtt. */
+function findingOf(stack: Stack, resource: string): string {
+  const resolved = stack.resolve(resource) as unknown;
+  const flatten = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    if (Array.isArray(v)) return v.map(flatten).join('');
+    const o = v as Record<string, unknown>;
+    if (o['Fn::Join']) {
+      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+      return parts.map(flatten).join(sep);
+    }
+    if (o['Fn::GetAtt']) {
+      const [logical, attr] = o['Fn::GetAtt'] as [string, string];
+      return `<${logical}.${attr}>`;
+    }
+    if (o.Ref) return `<${String(o.Ref)}>`;
+    return JSON.stringify(v);
+  };
+  return flatten(resolved);
+}

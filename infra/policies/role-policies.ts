@@ -1,0 +1,93 @@
+import type { PolicyDocument, PolicyStatement } from '../../core/access/iam-policy.ts';
+
+/**
+ * The IAM policy documents of the three roles, as plain JSON: the CDK stack turns them into managed
+ * policies (infra/constructs/access-control.ts) and the local stack enforces the very same documents
+ * (cli/local-stack/gateway.ts). Attribute-based: a principal carries the tags
+ * - `mrv:project` (a site: the one project it uploads for),
+ * - `mrv:verifier-body` (a verifier: its verification body),
+ * and one policy per role serves every project and body. Authorization of *decisions* does not rest
+ * on IAM alone: the decision function checks the sender against the verifier register and the
+ * project's assigned body (core/access).
+ */
+export const PRINCIPAL_TAGS = { project: 'mrv:project', verifierBody: 'mrv:verifier-body' } as const;
+
+export interface PolicyTargets {
+  readonly bucketArn: string;
+  readonly decisionQueueArn: string;
+  readonly reviewQueueArn: string;
+  readonly projectsTableArn: string;
+  readonly submissionsTableArn: string;
+  readonly ledgerTableArn: string;
+  readonly accessTableArn: string;
+  readonly auditTableArn: string;
+}
+
+const PROJECT = `\${aws:PrincipalTag/${PRINCIPAL_TAGS.project}}`;
+const BODY_TAG_KEY = `aws:PrincipalTag/${PRINCIPAL_TAGS.verifierBody}`;
+const PROJECT_TAG_KEY = `aws:PrincipalTag/${PRINCIPAL_TAGS.project}`;
+
+export type RoleName = 'site' | 'verifier' | 'registrar';
+
+export function rolePolicies(t: PolicyTargets): Record<RoleName, PolicyDocument> {
+  const mustHave = (key: string) => ({ Null: { [key]: 'false' } });
+  const site: PolicyStatement[] = [
+    {
+      Sid: 'UploadOwnProjectOnly',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      Resource: [`${t.bucketArn}/uploads/${PROJECT}/*`],
+      Condition: mustHave(PROJECT_TAG_KEY),
+    },
+    {
+      Sid: 'ReadOwnReportsAndResults',
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: [`${t.bucketArn}/reports/${PROJECT}/*`, `${t.bucketArn}/results/${PROJECT}/*`],
+      Condition: mustHave(PROJECT_TAG_KEY),
+    },
+    {
+      Sid: 'ListOwnPrefixes',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: [t.bucketArn],
+      Condition: { StringLike: { 's3:prefix': [`uploads/${PROJECT}/*`, `reports/${PROJECT}/*`, `results/${PROJECT}/*`] }, ...mustHave(PROJECT_TAG_KEY) },
+    },
+    {
+      Sid: 'ReadOwnProjectRegistration',
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem'],
+      Resource: [t.projectsTableArn],
+      Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [PROJECT] }, ...mustHave(PROJECT_TAG_KEY) },
+    },
+  ];
+  const verifier: PolicyStatement[] = [
+    { Sid: 'SubmitDecisions', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [t.decisionQueueArn], Condition: mustHave(BODY_TAG_KEY) },
+    { Sid: 'TakeReviewItems', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: [t.reviewQueueArn], Condition: mustHave(BODY_TAG_KEY) },
+    {
+      Sid: 'ReadEvidence',
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: [`${t.bucketArn}/results/*`, `${t.bucketArn}/reports/*`],
+      Condition: mustHave(BODY_TAG_KEY),
+    },
+    { Sid: 'ReadOwnDecisionOutcomes', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${t.bucketArn}/outcomes/\${aws:userid}/*`] },
+    {
+      Sid: 'ReadReviewState',
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+      Resource: [t.submissionsTableArn, `${t.submissionsTableArn}/index/*`, t.ledgerTableArn, t.auditTableArn, t.projectsTableArn],
+      Condition: mustHave(BODY_TAG_KEY),
+    },
+  ];
+  const registrar: PolicyStatement[] = [
+    { Sid: 'WriteRegistrations', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan'], Resource: [t.projectsTableArn] },
+    { Sid: 'ManageVerifiersAndAssignments', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan'], Resource: [t.accessTableArn] },
+    { Sid: 'AuditRegistrarActions', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], Resource: [t.auditTableArn] },
+    { Sid: 'ReadState', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: [t.submissionsTableArn, `${t.submissionsTableArn}/index/*`, t.ledgerTableArn] },
+    { Sid: 'ReadReports', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${t.bucketArn}/reports/*`, `${t.bucketArn}/results/*`] },
+    { Sid: 'RequeueReviewItems', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [t.reviewQueueArn] },
+  ];
+  const doc = (Statement: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement });
+  return { site: doc(site), verifier: doc(verifier), registrar: doc(registrar) };
+}
