@@ -1,5 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import { authorize, independentReview, type Actor } from '../../core/access/authorize.ts';
+import { DEFAULT_ACCESS_RULES } from '../../core/access/rules.ts';
 import { principalFromSqsSenderId, PrincipalError, type Principal } from '../../core/access/principal.ts';
 import type { AccessRules } from '../../core/access/rules.ts';
 import { appendAuditEvent, type AuditActor, type AuditInput, type AuditStore } from '../../core/audit/audit.ts';
@@ -90,10 +91,14 @@ export async function gateDecision(deps: GateDeps, record: Pick<SQSRecord, 'mess
     if (!mechanism || !submission.er) return refuse('access.mechanism_unknown', 'the submission carries no mechanism or ER, so the independent-review rule cannot be applied', actor);
     for (let attempt = 0; ; attempt++) {
       const first = await deps.access.getFirstApproval(decision.uploadId);
-      if (first?.messageId === record.messageId) {
-        await tell({ projectId, principal: principal.id, outcome: 'pending-technical-review', recordedAs: actor });
-        return 'pending-technical-review'; // a redelivery of the first approval
-      }
+      const pending = async (threshold: string) => {
+        // Each step is idempotent (audit by eventId, outcome by key), so a redelivery after a crash completes it.
+        await audit({ projectId, action: 'decision.pending-technical-review', actor: auditActor(principal.id, actor), outcome: 'pending-technical-review', reason: `ER ${submission.er} tCO2e is above ${threshold} tCO2e: a second verifier of ${actor.body} must approve before anything is issued` });
+        await tell({ projectId, principal: principal.id, outcome: 'pending-technical-review', recordedAs: actor, reason: `a second approval by another verifier of ${actor.body} is needed (ER above ${threshold} tCO2e)` });
+        return 'pending-technical-review' as const;
+      };
+      const threshold = String((deps.rules ?? DEFAULT_ACCESS_RULES)[mechanism].independentReview.aboveTCO2e);
+      if (first?.messageId === record.messageId) return pending(threshold); // a redelivery of the first approval
       const step = independentReview({ er: submission.er, mechanism, actor, ...(first ? { first } : {}), ...(deps.rules ? { rules: deps.rules } : {}) });
       if (step.kind === 'refuse') return refuse(step.code, step.reason, actor);
       if (step.kind === 'second') {
@@ -102,10 +107,8 @@ export async function gateDecision(deps: GateDeps, record: Pick<SQSRecord, 'mess
       }
       if (step.kind === 'single') break;
       if (await deps.access.putFirstApproval(decision.uploadId, { actor, decidedAt: decision.decidedAt, recordedAt: at, messageId: record.messageId })) {
-        await audit({ projectId, action: 'decision.pending-technical-review', actor: auditActor(principal.id, actor), outcome: 'pending-technical-review', reason: `ER ${submission.er} tCO2e is above ${step.threshold} tCO2e: a second verifier of ${actor.body} must approve before anything is issued` });
-        await tell({ projectId, principal: principal.id, outcome: 'pending-technical-review', recordedAs: actor, reason: `a second approval by another verifier of ${actor.body} is needed (ER above ${step.threshold} tCO2e)` });
         deps.metrics.count('ApprovalsPendingTechnicalReview');
-        return 'pending-technical-review';
+        return pending(step.threshold);
       }
       if (attempt > 3) throw new Error(`First approval of ${decision.uploadId} kept changing; retry.`);
     }

@@ -142,6 +142,19 @@ describe('independent review above the threshold (maker–checker)', () => {
     expect(verifyAuditChain(events).ok).toBe(true);
   });
 
+  it('a crash after the first approval is stored but before it is audited is completed by the redelivery', async () => {
+    const w = world({ er: '25000.5' });
+    const put = w.deps.audit.putIfAbsent.bind(w.deps.audit);
+    let failures = 1;
+    w.deps.audit.putIfAbsent = async (e) => (failures-- > 0 ? Promise.reject(new Error('DynamoDB unavailable')) : put(e));
+    const handler = makeHandler(w.deps);
+    const event = sqsEventFrom(TEST_SENDER, JSON.stringify(approve));
+    expect((await handler(event)).batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    expect(w.deps.access.firstApprovals.size).toBe(1);
+    expect((await handler(event)).batchItemFailures).toEqual([]);
+    expect((await w.events()).map((e) => e.action)).toEqual(['decision.pending-technical-review']);
+  });
+
   it('a redelivered first approval stays one pending approval', async () => {
     const w = world({ er: '25000.5' });
     const handler = makeHandler(w.deps);
