@@ -28,6 +28,28 @@ export interface GateDeps extends DecisionDeps {
   readonly access: AccessRepository;
   readonly audit: AuditStore;
   readonly rules?: AccessRules;
+  /**
+   * IAM role ids (`AROA…`) of trusted forwarders: the HTTP API function, which authenticates people
+   * with the Cognito JWT authorizer and forwards their decisions. Only a message whose SenderId is a
+   * session of such a role may name the person's principal, in the message attribute
+   * {@link FORWARDED_PRINCIPAL_ATTRIBUTE} (`cognito:<sub>`); that principal is then authorized like any
+   * other. Empty by default: nobody can forward.
+   */
+  readonly trustedForwarders?: readonly string[];
+}
+
+/** SQS message attribute by which a trusted forwarder names the authenticated person (`cognito:<sub>`). */
+export const FORWARDED_PRINCIPAL_ATTRIBUTE = 'mrv-principal';
+
+/** The principal of a decision message: the SQS sender, or the person a trusted forwarder names. */
+export function principalOfRecord(record: Pick<SQSRecord, 'attributes' | 'messageAttributes'>, trustedForwarders: readonly string[] = []): Principal {
+  const sender = principalFromSqsSenderId(record.attributes.SenderId);
+  const roleId = record.attributes.SenderId.split(':')[0]!;
+  const forwarded = record.messageAttributes?.[FORWARDED_PRINCIPAL_ATTRIBUTE]?.stringValue;
+  if (forwarded === undefined) return sender;
+  if (!record.attributes.SenderId.includes(':') || !trustedForwarders.includes(roleId)) throw new PrincipalError(`${sender.id} is not a trusted forwarder; it may not name another principal`);
+  if (!/^cognito:[\w-]{1,128}$/.test(forwarded)) throw new PrincipalError(`forwarded principal ${JSON.stringify(forwarded)} is not a Cognito principal`);
+  return { source: 'cognito', id: forwarded };
 }
 
 export type GatedOutcome = DecisionOutcome | 'refused-access' | 'pending-technical-review';
@@ -49,7 +71,7 @@ export interface DecisionOutcomeReport {
 
 const auditActor = (principal: string, a?: Actor): AuditActor => (a ? { principal: a.principal, role: a.role, name: a.name, ...(a.personId ? { personId: a.personId } : {}), ...(a.body ? { body: a.body } : {}) } : { principal });
 
-export async function gateDecision(deps: GateDeps, record: Pick<SQSRecord, 'messageId' | 'attributes'>, decision: Decision): Promise<GatedOutcome> {
+export async function gateDecision(deps: GateDeps, record: Pick<SQSRecord, 'messageId' | 'attributes' | 'messageAttributes'>, decision: Decision): Promise<GatedOutcome> {
   const senderId = record.attributes.SenderId;
   const at = deps.now().toISOString();
   const tell = async (r: Omit<DecisionOutcomeReport, 'schemaVersion' | 'messageId' | 'uploadId' | 'recordedAt'>) => {
@@ -59,10 +81,11 @@ export async function gateDecision(deps: GateDeps, record: Pick<SQSRecord, 'mess
 
   let principal: Principal;
   try {
-    principal = principalFromSqsSenderId(senderId);
+    principal = principalOfRecord(record, deps.trustedForwarders);
   } catch (error) {
     if (!(error instanceof PrincipalError)) throw error;
-    deps.logger.warn('Decision without an authenticated sender; refused', { messageId: record.messageId, uploadId: decision.uploadId });
+    deps.logger.warn('Decision without an authenticated sender; refused', { messageId: record.messageId, uploadId: decision.uploadId, reason: error.message });
+    await tell({ principal: senderId ?? '', outcome: 'refused-access', code: 'access.unauthenticated', reason: error.message });
     deps.metrics.count('DecisionsRefusedAccess');
     return 'refused-access';
   }

@@ -19,6 +19,8 @@ export function createDeps(): GateDeps {
     reports: s3ReportStore(s3, env[ENV.bucket]),
     access: dynamoAccess(ddb, env[ENV.accessTable]),
     audit: dynamoAuditStore(ddb, env[ENV.auditTable]),
+    // Optional: role ids of the HTTP API function(s) that forward people's decisions (see ./authorize.ts).
+    trustedForwarders: (process.env.MRV_TRUSTED_FORWARDER_ROLE_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     now: () => new Date(),
     logger,
     metrics,

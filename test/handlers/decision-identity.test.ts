@@ -121,6 +121,29 @@ describe('decisions are bound to the authenticated sender', () => {
   });
 });
 
+describe('decisions forwarded by the HTTP API function', () => {
+  const forward = (senderId: string, principal: string) => {
+    const event = sqsEventFrom(senderId, JSON.stringify(approve));
+    event.Records[0]!.messageAttributes = { 'mrv-principal': { dataType: 'String', stringValue: principal, stringListValues: [], binaryListValues: [] } };
+    return event;
+  };
+  it('only a trusted forwarder role may name the person; the named person is then authorized like any other', async () => {
+    const w = world();
+    await w.deps.access.putPrincipal({ ...(ANNA as Extract<PrincipalRecord, { role: 'verifier' }>), principal: 'cognito:anna-sub' });
+    const untrusted = makeHandler(w.deps);
+    expect((await untrusted(forward('AROAAPIFUNCTION:mrv-api', 'cognito:anna-sub'))).batchItemFailures).toEqual([]);
+    expect(await w.ledger.listEntries(P)).toEqual([]); // no forwarder is trusted by default
+    const trusted = makeHandler({ ...w.deps, trustedForwarders: ['AROAAPIFUNCTION'] });
+    // a verifier cannot forward for someone else, even from a role session
+    expect((await trusted(forward(CHECKER_SENDER, 'cognito:anna-sub'))).batchItemFailures).toEqual([]);
+    expect(await w.ledger.listEntries(P)).toEqual([]);
+    expect((await trusted(forward('AROAAPIFUNCTION:mrv-api', 'cognito:nobody'))).batchItemFailures).toEqual([]);
+    expect(await w.ledger.listEntries(P)).toEqual([]);
+    expect((await trusted(forward('AROAAPIFUNCTION:mrv-api', 'cognito:anna-sub'))).batchItemFailures).toEqual([]);
+    expect((await w.ledger.listEntries(P))[0]).toMatchObject({ verifier: 'Anna Checker', approvedBy: { principal: 'cognito:anna-sub', personId: 'anna' } });
+  });
+});
+
 describe('independent review above the threshold (maker–checker)', () => {
   it('the second approval by the same verifier does not satisfy the review; another verifier of the body completes it', async () => {
     const w = world({ er: '25000.5' });
