@@ -108,5 +108,6 @@ function findingOf(stack: Stack, resource: string): string {
     if (o.Ref) return `<${String(o.Ref)}>`;
     return JSON.stringify(v);
   };
-  return flatten(resolved);
+  // cdk-nag prints policy variables `${aws:userid}` as `<aws:userid>`
+  return flatten(resolved).replace(/\$\{([^}]+)\}/g, '<$1>');
 }
