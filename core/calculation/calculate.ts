@@ -15,6 +15,7 @@ import type { DiagnosticCode } from '../validation/codes.ts';
 import { CompensatedSum } from './compensated-sum.ts';
 import { CalibrationRule, IntervalTracker, type IntervalSpec } from './qaqc.ts';
 import { SitePeriods } from '../time/site-periods.ts';
+import { closestColumn } from '../methodology/did-you-mean.ts';
 import { formatPeriod, periodDays } from '../time/period.ts';
 import { checkZipBomb } from '../readers/zip-directory.ts';
 import { creditExpiry, CREDIT_TYPES, DEFAULT_CREDIT_TYPE, type CreditType } from './credits.ts';
@@ -508,7 +509,13 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
         const meta = methodology.columns.find((x) => x.name === c)!.meta;
         diag({ severity: 'error', code: 'header.missing_column', message: `Column ${c} is missing: the methodology needs it (${meta.description}, ${meta.unit}). Columns found: ${event.columns.join(', ') || '(none)'}.`, location: { file: fileName, column: c }, expected: `${c} (${meta.unit})` });
       }
-      for (const c of event.columns) if (c && !known.has(c)) diag({ severity: 'warning', code: 'header.unknown_column', message: `Column ${c} is not defined by ${methodology.key} and is ignored.`, location: { file: fileName, column: c } });
+      for (const c of event.columns) {
+        if (!c || known.has(c)) continue;
+        // Close to a declared column: a typo whose quantity would be dropped; refused, never ignored.
+        const meant = closestColumn(c, [...known]);
+        if (meant) diag({ severity: 'error', code: 'header.misspelled_column', message: `Column ${c} is not defined by ${methodology.key}: did you mean ${meant}? Rename the column; a misspelled column is refused rather than ignored, so no quantity is dropped.`, location: { file: fileName, column: c }, actual: c, expected: meant });
+        else diag({ severity: 'warning', code: 'header.unknown_column', message: `Column ${c} is not defined by ${methodology.key} and is ignored.`, location: { file: fileName, column: c } });
+      }
       for (const [c, unit] of Object.entries(event.units ?? {})) {
         const meta = methodology.columns.find((x) => x.name === c)?.meta;
         if (!meta || unit === meta.unit || unit === '') continue;

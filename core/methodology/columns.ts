@@ -198,7 +198,7 @@ function number(spec: { unit: string; description: string; min?: number; max?: n
   return schema.register(columnRegistry, { kind: 'number', ...spec });
 }
 
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
  * Parses a timestamp cell. ISO 8601 date-times **with** an offset (`2024-03-31T02:15:00+01:00`,
