@@ -16,7 +16,7 @@ import { CompensatedSum } from './compensated-sum.ts';
 import { CalibrationRule, IntervalTracker, type IntervalSpec } from './qaqc.ts';
 import { SitePeriods } from '../time/site-periods.ts';
 import { closestColumn } from '../methodology/did-you-mean.ts';
-import { formatPeriod, periodDays } from '../time/period.ts';
+import { formatPeriod } from '../time/period.ts';
 import { checkZipBomb } from '../readers/zip-directory.ts';
 import { creditExpiry, CREDIT_TYPES, DEFAULT_CREDIT_TYPE, type CreditType } from './credits.ts';
 import type * as Units from '../units/units.ts';
@@ -644,7 +644,8 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   }
   for (const [s, sum] of sums) scope.set(s, toBigNumber(decimalFromFloat(sum.value).toString()));
   scope.set('n_rows', toBigNumber(accepted));
-  scope.set('period_days', toBigNumber(periodDays(resultPeriod))); // exact: [start, end) in days
+  const periodSpanMs = site.span(resultPeriod);
+  scope.set('period_days', toBigNumber(new Dec(periodSpanMs.end - periodSpanMs.start).div(86_400_000).toString())); // exact: the length of [start, end) in days
 
   const constants = (symbols: readonly string[]) => Object.fromEntries(symbols.filter((s) => scope.has(s) && !sums.has(s)).map((s) => [s, show(scope.get(s)!)]));
   for (const eq of methodology.rowEquations) trace.push({ symbol: eq.symbol, expr: eq.expr, unit: eq.unit, ref: eq.ref, scope: 'row', inputs: constants(eq.parsed.symbols), value: show(scope.get(eq.symbol)!), rows: accepted });

@@ -59,7 +59,7 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
   });
 
   it('uses the TOOL07 weights: wind/solar 0.75/0.25 always; others 0.5/0.5 in the first and 0.25/0.75 in later crediting periods', async () => {
-    const csv = 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,100,0\n';
+    const csv = 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,10,0\n';
     const cases = [
       ['solar', 3, '0.75'],
       ['wind', 1, '0.75'],
