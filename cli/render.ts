@@ -1,3 +1,4 @@
+import { formatPeriod } from '../core/time/period.ts';
 import type { CalculationResult } from '../core/calculation/result.ts';
 import { describeLocation } from '../core/validation/diagnostic.ts';
 
@@ -19,7 +20,7 @@ export function renderSummary(r: CalculationResult, options: { maxProblems?: num
   lines.push(`  project      ${r.project.id} (${r.project.mechanism}, host ${r.project.hostCountry}, ${r.project.scale} scale)`);
   lines.push(`  methodology  ${r.methodology.key} (${r.methodology.source}; module sha256 ${r.methodology.hash.slice(0, 12)}…)`);
   lines.push(`  file         ${r.file.format}, ${group(String(r.file.bytes))} bytes, sha256 ${r.file.sha256.slice(0, 16)}…`);
-  if (r.period) lines.push(`  period       ${r.period.start} – ${r.period.end}`);
+  if (r.period) lines.push(`  period       ${formatPeriod(r.period)}`);
   if (r.gwp) lines.push(`  GWP set      IPCC ${r.gwp.set}: ${r.gwp.reason}`);
   lines.push(`  rows         ${group(String(r.rows.accepted))} accepted, ${group(String(r.rows.rejected))} rejected, ${group(String(r.rows.total))} read`);
   if (r.status === 'accepted' && r.totals && r.gases) {

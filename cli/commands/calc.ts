@@ -1,7 +1,8 @@
 import { calculate, recordFastPath } from '../../core/calculation/calculate.ts';
 import { csvFastPath } from '../../core/readers/csv.ts';
 import type { CalculationResult } from '../../core/calculation/result.ts';
-import { PeriodSchema } from '../../core/project/project.ts';
+import { parsePeriodText } from '../../core/time/period.ts';
+import { DEFAULT_TIME_ZONE } from '../../core/time/zone.ts';
 import type { MonitoringFormat } from '../../core/readers/types.ts';
 import { registry } from '../../methodologies/index.ts';
 import { detectFormat } from '../../core/readers/read-records.ts';
@@ -33,14 +34,14 @@ export async function runCalculation(args: { project: string; file: string; peri
   if (io.env.MRV_CSV_FAST === '0') csvFastPath.enabled = false;
   if (io.env.MRV_RECORD_FAST === '0') recordFastPath.enabled = false;
   if (args.format && !FORMATS.includes(args.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  const project = await loadProjectFile(args.project, io.cwd);
   let period;
   if (args.period) {
-    const [start, end] = args.period.split('/');
-    const p = PeriodSchema.safeParse({ start, end });
-    if (!p.success) throw new UsageError(`--period must be YYYY-MM-DD/YYYY-MM-DD (first and last day included), got "${args.period}"`);
-    period = p.data;
+    // Local dates of the site: [first day 00:00, day after the last 00:00) on its clock; or two instants with offsets.
+    const p = parsePeriodText(args.period, project.timeZone ?? DEFAULT_TIME_ZONE);
+    if ('problem' in p) throw new UsageError(`--period must be YYYY-MM-DD/YYYY-MM-DD (local dates of the site, first and last day included) or <date-time with offset>/<date-time with offset> (end excluded): ${p.problem}, got "${args.period}"`);
+    period = p;
   }
-  const project = await loadProjectFile(args.project, io.cwd);
   const file = await openMonitoringFile(args.file, io.cwd);
   const onProgress = progress(io, file.size);
   const archiveTail = (args.format ?? detectFormat(args.file)) === 'xlsx' ? await readTail(file.full, file.size, ZIP_TAIL_BYTES) : undefined;
@@ -60,7 +61,7 @@ function makeCalcCommand(name: 'calc' | 'validate'): Command {
   return {
     name,
     summary: name === 'calc' ? 'Validate a monitoring file and calculate BE, PE, LE and ER per gas' : 'Validate a monitoring file against its methodology (no totals)',
-    usage: `mrv ${name} --project <project.json> <monitoring file> [--json] [--period YYYY-MM-DD/YYYY-MM-DD] [--format csv|json|ndjson|xlsx]`,
+    usage: `mrv ${name} --project <project.json> <monitoring file> [--json] [--period YYYY-MM-DD/YYYY-MM-DD (site-local days)] [--format csv|json|ndjson|xlsx]`,
     async run(argv, io) {
       const { values, positionals } = parse(argv, {
         project: { type: 'string', short: 'p' },

@@ -1,3 +1,4 @@
+import { formatPeriod } from '../../core/time/period.ts';
 import { verifyChain } from '../../core/ledger/entry.ts';
 import { dynamoLedgerStore } from '../../functions/shared/aws/ledger-store.ts';
 import { dynamoProjects } from '../../functions/shared/aws/dynamo-repositories.ts';
@@ -28,7 +29,7 @@ export function makeLedgerCommand(aws: AwsFactory = createCliAws): Command {
         if (!entries.length) io.out(`The ledger of ${projectId} is empty.`);
         for (const e of entries) {
           const deductions = e.issuance.deductions.map((d) => `${d.purpose} ${group(d.units)}`).join(', ');
-          io.out(`#${String(e.seq).padEnd(4)} ${e.period.start} – ${e.period.end}  ER ${e.er}  units ${group(e.issuance.units)}${deductions ? ` (${deductions})` : ''} → participants ${group(e.issuance.toParticipants)}${e.reserveCancellation ? `  reversal ${group(e.reserveCancellation.reversal)}: ${group(e.reserveCancellation.fromReserve)} cancelled from the CCS reserve (${group(e.reserveCancellation.reserveRemaining)} left), ${group(e.reserveCancellation.owedByParticipants)} owed by the participants` : ''}  upload ${e.uploadId}  ${e.methodology.key}  by ${e.verifier}${e.approvedBy?.body ? ` (${e.approvedBy.body}, ${e.approvedBy.principal})` : ''}${e.firstApproval ? `, first approval ${e.firstApproval.by.name}` : ''} ${e.approvedAt}  hash ${e.hash.slice(0, 16)}…`);
+          io.out(`#${String(e.seq).padEnd(4)} ${formatPeriod(e.period)}  ER ${e.er}  units ${group(e.issuance.units)}${deductions ? ` (${deductions})` : ''} → participants ${group(e.issuance.toParticipants)}${e.reserveCancellation ? `  reversal ${group(e.reserveCancellation.reversal)}: ${group(e.reserveCancellation.fromReserve)} cancelled from the CCS reserve (${group(e.reserveCancellation.reserveRemaining)} left), ${group(e.reserveCancellation.owedByParticipants)} owed by the participants` : ''}  upload ${e.uploadId}  ${e.methodology.key}  by ${e.verifier}${e.approvedBy?.body ? ` (${e.approvedBy.body}, ${e.approvedBy.principal})` : ''}${e.firstApproval ? `, first approval ${e.firstApproval.by.name}` : ''} ${e.approvedAt}  hash ${e.hash.slice(0, 16)}…`);
         }
         return 0;
       }

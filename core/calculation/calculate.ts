@@ -14,13 +14,16 @@ import { DiagnosticCollector, showValue, type Diagnostic } from '../validation/d
 import type { DiagnosticCode } from '../validation/codes.ts';
 import { CompensatedSum } from './compensated-sum.ts';
 import { CalibrationRule, IntervalTracker, type IntervalSpec } from './qaqc.ts';
+import { SitePeriods } from '../time/site-periods.ts';
+import { closestColumn } from '../methodology/did-you-mean.ts';
+import { formatPeriod } from '../time/period.ts';
 import { checkZipBomb } from '../readers/zip-directory.ts';
 import { creditExpiry, CREDIT_TYPES, DEFAULT_CREDIT_TYPE, type CreditType } from './credits.ts';
 import type * as Units from '../units/units.ts';
 
 /** core/units (mathjs units) is loaded only for a file that states a column in another unit (kWh for MWh). */
 let unitsModule: typeof Units | undefined;
-import { fastColumnOf, isPlainMonitoringRow, parseNumberBytes, parseNumberCell, parseTimestampBytes, parseTimestampCell, type FastColumn } from '../methodology/columns.ts';
+import { fastColumnOf, isPlainMonitoringRow, parseNumberBytes, parseNumberCell, parseTimestampBytes, parseTimestampCell, type FastColumn, type TimestampKind } from '../methodology/columns.ts';
 
 const latin1 = new TextDecoder('latin1');
 import type { CalculationResult, GasBreakdown, TraceEntry } from './result.ts';
@@ -76,9 +79,6 @@ export function resolveProject(project: Project, registry: MethodologyRegistry):
   return { project, methodology, parameters: parsed.data as Record<string, unknown> };
 }
 
-const DAY_MS = 86_400_000;
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
 
 /**
  * Switch for the per-cell validation of record events (XLSX and JSON rows, and CSV rows that left
@@ -204,9 +204,11 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   }
   for (const [name, p] of Object.entries(methodology.parameters)) setConstant(name, p.value);
 
-  const period = input.period;
-  const periodFrom = period ? dayStart(period.start) : -Infinity;
-  const periodTo = period ? dayStart(period.end) + DAY_MS : Infinity; // end day included
+  // Time on the site's clock: periods are half-open instants [start, end) (core/time).
+  const site = new SitePeriods(project.timeZone, methodology.timestampMarks);
+  const clock = site.clock;
+  const period = input.period ? site.normalise(input.period) : undefined;
+  const periodSpan = period ? site.span(period) : undefined;
 
   // GWP: from the declared period now, or once the rows have shown the period.
   let gwpChoice: GwpChoice | undefined;
@@ -246,7 +248,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   const required = methodology.columns.filter((c) => !c.meta.optional).map((c) => c.name);
   const known = new Set(methodology.columns.map((c) => c.name));
 
-  const calibration = new CalibrationRule(project.meters ?? [], new Map(methodology.columns.map((c) => [c.name, c.meta])));
+  const calibration = new CalibrationRule(project.meters ?? [], new Map(methodology.columns.map((c) => [c.name, c.meta])), clock);
   // The monitoring plan of the registration sets the expected frequency; the methodology's is the default.
   const intervalSpec: IntervalSpec | undefined = project.monitoringIntervalMinutes
     ? { minutes: project.monitoringIntervalMinutes }
@@ -261,7 +263,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   const trackers = new Map<string, IntervalTracker>();
   const trackerOf = (item: string): IntervalTracker => {
     let t = trackers.get(item);
-    if (!t) trackers.set(item, (t = new IntervalTracker(intervalSpec!)));
+    if (!t) trackers.set(item, (t = new IntervalTracker(intervalSpec!, clock, site.marks)));
     return t;
   };
   const intervals = intervalSpec ? trackerOf('') : undefined;
@@ -294,6 +296,8 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   const inputIndex = inputColumns.map((c) => ({ index: columnOrder.indexOf(c), slot: slotOf.get(c)! }));
   const flagIndex = enumColumns.map((c) => ({ index: columnOrder.indexOf(c.name), flags: (c.meta.values ?? []).map((v) => ({ v, slot: slotOf.get(flagName(c.name, v))! })) }));
   const values: unknown[] = new Array<unknown>(columnOrder.length).fill(undefined);
+  /** Whether the time cell of the row at hand had no offset (a local time on the site's clock). */
+  const timeKind: TimestampKind = { local: false };
 
   /** Columns the file states in another compatible unit: factor to the methodology's unit. */
   const converted = new Map<string, number>();
@@ -314,17 +318,24 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
 
   /** A row whose cells passed the monitoring schema; `values` holds them in `columnOrder`. */
   const acceptValues = (rowNumber: number, line: number): void => {
-    const t = values[timeIndex] as number;
-    if (t < periodFrom || t >= periodTo) {
+    const loc = { file: fileName, row: rowNumber, line, column: methodology.timeColumn };
+    const time = site.instantOf(values[timeIndex] as number, timeKind.local);
+    if (typeof time === 'string') {
       rejectRow(rowNumber);
-      diag({ severity: 'error', code: 'period.outside', message: `Row ${rowNumber}: ${new Date(t).toISOString()} is outside the monitoring period ${period!.start} – ${period!.end}; remove the row or upload it with its own period.`, location: { file: fileName, row: rowNumber, line, column: methodology.timeColumn } });
+      diag({ severity: 'error', code: 'row.invalid_timestamp', message: `Row ${rowNumber}, column ${methodology.timeColumn}: ${time}.`, location: loc });
+      return;
+    }
+    const t = time;
+    if (periodSpan && !site.admits(periodSpan, t)) {
+      rejectRow(rowNumber);
+      diag({ severity: 'error', code: 'period.outside', message: `Row ${rowNumber}: ${clock.format(t)} is outside the monitoring period ${formatPeriod(period!)}${site.marks === 'interval-end' ? ' (timestamps mark the end of their interval)' : ''}; remove the row or upload it with its own period.`, location: loc });
       return;
     }
     const item = itemIndex >= 0 ? String(values[itemIndex]) : '';
     if (intervals && !trackerOf(item).add(t)) {
       rejectRow(rowNumber);
       const which = itemIndex >= 0 ? ` of ${methodology.monitoringItemColumn} ${item}` : '';
-      diag({ severity: 'error', code: 'period.duplicate_timestamp', message: `Row ${rowNumber}: another row already has a reading${which} for the ${intervals.label} interval of ${new Date(t).toISOString()}; remove the duplicate so no quantity is counted twice.`, location: { file: fileName, row: rowNumber, line, column: methodology.timeColumn } });
+      diag({ severity: 'error', code: 'period.duplicate_timestamp', message: `Row ${rowNumber}: another row already has a reading${which} for the ${intervals.label} interval of ${clock.format(t)}; remove the duplicate so no quantity is counted twice.`, location: { file: fileName, row: rowNumber, line, column: methodology.timeColumn } });
       return;
     }
     for (let k = 0; k < inputIndex.length; k++) slots[inputIndex[k]!.slot] = values[inputIndex[k]!.index];
@@ -415,7 +426,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
         if (v === undefined || (fast.min !== undefined && v < fast.min) || (fast.max !== undefined && v > fast.max)) return false;
         values[j] = v;
       } else {
-        const v = parseTimestampBytes(bytes, starts[f]!, ends[f]!);
+        const v = parseTimestampBytes(bytes, starts[f]!, ends[f]!, timeKind);
         if (v === undefined) return false;
         values[j] = v;
       }
@@ -451,7 +462,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
         if (typeof v !== 'number' || (fast.min !== undefined && v < fast.min) || (fast.max !== undefined && v > fast.max)) return false;
         values[j] = v;
       } else {
-        const v = parseTimestampCell(cell);
+        const v = parseTimestampCell(cell, timeKind);
         if (typeof v !== 'number') return false;
         values[j] = v;
       }
@@ -498,7 +509,13 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
         const meta = methodology.columns.find((x) => x.name === c)!.meta;
         diag({ severity: 'error', code: 'header.missing_column', message: `Column ${c} is missing: the methodology needs it (${meta.description}, ${meta.unit}). Columns found: ${event.columns.join(', ') || '(none)'}.`, location: { file: fileName, column: c }, expected: `${c} (${meta.unit})` });
       }
-      for (const c of event.columns) if (c && !known.has(c)) diag({ severity: 'warning', code: 'header.unknown_column', message: `Column ${c} is not defined by ${methodology.key} and is ignored.`, location: { file: fileName, column: c } });
+      for (const c of event.columns) {
+        if (!c || known.has(c)) continue;
+        // Close to a declared column: a typo whose quantity would be dropped; refused, never ignored.
+        const meant = closestColumn(c, [...known]);
+        if (meant) diag({ severity: 'error', code: 'header.misspelled_column', message: `Column ${c} is not defined by ${methodology.key}: did you mean ${meant}? Rename the column; a misspelled column is refused rather than ignored, so no quantity is dropped.`, location: { file: fileName, column: c }, actual: c, expected: meant });
+        else diag({ severity: 'warning', code: 'header.unknown_column', message: `Column ${c} is not defined by ${methodology.key} and is ignored.`, location: { file: fileName, column: c } });
+      }
       for (const [c, unit] of Object.entries(event.units ?? {})) {
         const meta = methodology.columns.find((x) => x.name === c)?.meta;
         if (!meta || unit === meta.unit || unit === '') continue;
@@ -552,6 +569,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     }
     const row = parsed.data as Record<string, unknown>;
     for (let j = 0; j < columnOrder.length; j++) values[j] = row[columnOrder[j]!];
+    parseTimestampCell(event.cells[methodology.timeColumn], timeKind); // local or with offset (the value is the one zod gave)
     acceptValues(event.row, event.line);
   };
 
@@ -570,32 +588,36 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
 
   if (!fatal && total === 0 && diagnostics.errors === 0) diag({ severity: 'error', code: 'file.no_records', source: 'core/readers', message: `${fileName} has no data rows.`, location: { file: fileName } });
 
-  // A period read from the data ends with its last reading — or, for calendar-month intervals, with
-  // the last day of the last month (a reading dated 1 December covers December).
-  const lastEnd = Math.max(...[...trackers.values()].map((t) => t.end ?? -Infinity));
-  const monthlyEnd = intervals && 'months' in intervals.spec && Number.isFinite(lastEnd) ? lastEnd - DAY_MS : undefined;
-  const resultPeriod: Period | undefined = period ?? (accepted > 0 ? { start: isoDay(firstTime), end: isoDay(monthlyEnd !== undefined && rejected === 0 ? monthlyEnd : lastTime) } : undefined);
+  // A period read from the data: the intervals of its readings on the site's clock, [start of the
+  // first, end of the last) — with a monitoring plan, the first and last intervals of the plan
+  // (hourly end-stamped January: 01-01 00:00 – 02-01 00:00); without one, whole local days.
+  const itemTrackers = [...trackers].filter(([item]) => itemIndex < 0 || item !== '');
+  const resultSpan =
+    periodSpan ??
+    (accepted > 0
+      ? intervals && itemTrackers.length
+        ? { start: Math.min(...itemTrackers.map(([, t]) => t.startOfFirst ?? Infinity)), end: Math.max(...itemTrackers.map(([, t]) => t.end ?? -Infinity)) }
+        : site.daysSpan(firstTime, lastTime)
+      : undefined);
+  const resultPeriod: Period | undefined = period ?? (resultSpan ? site.periodOf(resultSpan) : undefined);
+  // Period limits come first: a period outside the crediting period gets no gap bookkeeping at all.
+  const credited = resultSpan ? site.within(resultSpan, project.creditingPeriod) : false;
+  if (resultSpan && resultPeriod && !credited)
+    diag({ severity: 'error', code: 'period.outside_crediting', message: `The monitoring period ${formatPeriod(resultPeriod)} is not inside the crediting period ${formatPeriod(site.localDays(project.creditingPeriod))}.`, location: { file: fileName } });
   // Rows rejected for their values leave holes of their own: gaps are judged on a file whose rows all passed.
   // Gaps per item, judged over the whole period (declared, or from the first to the last reading of any item).
-  const itemTrackers = [...trackers].filter(([item]) => itemIndex < 0 || item !== '');
-  const spanFrom = period ? periodFrom : Math.min(...itemTrackers.map(([, t]) => t.startOfFirst ?? Infinity));
-  const spanTo = period ? periodTo : Math.max(...itemTrackers.map(([, t]) => t.end ?? -Infinity));
-  const gapReport =
-    intervals && accepted > 0 && rejected === 0
-      ? itemTrackers.reduce<{ gaps: { from: string; to: string; missingIntervals: number; item?: string }[]; missing: number }>(
-          (acc, [item, t]) => {
-            const g = t.gaps(spanFrom, spanTo);
-            acc.gaps.push(...g.gaps.map((x) => (itemIndex >= 0 ? { ...x, item } : x)));
-            acc.missing += g.missing;
-            return acc;
-          },
-          { gaps: [], missing: 0 },
-        )
-      : { gaps: [], missing: 0 };
+  const gapReport = { gaps: [] as { from: string; to: string; missingIntervals: number; item?: string }[], missing: 0, count: 0 };
+  if (intervals && accepted > 0 && rejected === 0 && credited && resultSpan)
+    for (const [item, t] of itemTrackers) {
+      const g = t.gaps(resultSpan.start, resultSpan.end, 1000 - gapReport.gaps.length);
+      gapReport.gaps.push(...g.gaps.map((x) => (itemIndex >= 0 ? { ...x, item } : x)));
+      gapReport.missing += g.missing;
+      gapReport.count += g.count;
+    }
   if (gapReport.missing > 0) {
     const severity = methodology.gapPolicy === 'reject' ? 'error' : 'warning';
     const consequence = severity === 'error' ? `${methodology.key} rejects a period with gaps: supply the missing readings` : 'the missing intervals count as zero (conservative)';
-    diag({ severity, code: 'period.gap', message: `${gapReport.missing} expected ${intervals!.label} readings are missing in ${gapReport.gaps.length} gap(s), the first${gapReport.gaps[0]!.item !== undefined ? ` (${methodology.monitoringItemColumn} ${gapReport.gaps[0]!.item})` : ''} from ${gapReport.gaps[0]!.from} to ${gapReport.gaps[0]!.to}; ${consequence}.`, location: { file: fileName } });
+    diag({ severity, code: 'period.gap', message: `${gapReport.missing} expected ${intervals!.label} readings are missing in ${gapReport.count} gap(s), the first${gapReport.gaps[0]!.item !== undefined ? ` (${methodology.monitoringItemColumn} ${gapReport.gaps[0]!.item})` : ''} from ${gapReport.gaps[0]!.from} to ${gapReport.gaps[0]!.to}; ${consequence}.`, location: { file: fileName } });
   }
   const qaqc = {
     calibration: calibration.adjustments.map((a) => ({ ...a })),
@@ -606,11 +628,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   };
   for (const a of qaqc.calibration)
     diag({ severity: 'info', code: 'qaqc.calibration_overdue', message: `Meter ${a.meter} was overdue for calibration for ${a.rows} reading(s) of ${a.column} (${a.first} – ${a.last}); they were multiplied by ${a.factor} (MPE ${a.mpe * 100} %, ${a.side} side, adjusted conservatively).`, location: { file: fileName, column: a.column } });
-  if (resultPeriod) {
-    if (resultPeriod.start < project.creditingPeriod.start || resultPeriod.end > project.creditingPeriod.end)
-      diag({ severity: 'error', code: 'period.outside_crediting', message: `The monitoring period ${resultPeriod.start} – ${resultPeriod.end} is not inside the crediting period ${project.creditingPeriod.start} – ${project.creditingPeriod.end}.`, location: { file: fileName } });
-    if (!period && diagnostics.errors === 0) gwpReady = resolveGwp(resultPeriod);
-  }
+  if (resultPeriod && !period && diagnostics.errors === 0) gwpReady = resolveGwp(resultPeriod);
 
   const rows = { total, accepted, rejected };
   if (diagnostics.errors > 0 || !gwpReady || !resultPeriod || !gwpChoice) {
@@ -626,7 +644,8 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   }
   for (const [s, sum] of sums) scope.set(s, toBigNumber(decimalFromFloat(sum.value).toString()));
   scope.set('n_rows', toBigNumber(accepted));
-  scope.set('period_days', toBigNumber((dayStart(resultPeriod.end) - dayStart(resultPeriod.start)) / DAY_MS + 1));
+  const periodSpanMs = site.span(resultPeriod);
+  scope.set('period_days', toBigNumber(new Dec(periodSpanMs.end - periodSpanMs.start).div(86_400_000).toString())); // exact: the length of [start, end) in days
 
   const constants = (symbols: readonly string[]) => Object.fromEntries(symbols.filter((s) => scope.has(s) && !sums.has(s)).map((s) => [s, show(scope.get(s)!)]));
   for (const eq of methodology.rowEquations) trace.push({ symbol: eq.symbol, expr: eq.expr, unit: eq.unit, ref: eq.ref, scope: 'row', inputs: constants(eq.parsed.symbols), value: show(scope.get(eq.symbol)!), rows: accepted });

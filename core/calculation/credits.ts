@@ -1,4 +1,6 @@
 import type { Period } from '../mechanisms/mechanisms.ts';
+import { isLegacyPeriod, spanOf } from '../time/period.ts';
+import { SiteClock } from '../time/zone.ts';
 
 /**
  * Credit types, and when temporary A/R credits expire (decision 5/CMP.1 annex, domain.md §4.4).
@@ -30,7 +32,9 @@ const COMMITMENT_PERIODS = [
 export function creditExpiry(type: CreditType, period: Period, creditingPeriod: Period): CreditExpiry {
   if (type === 'lCER') return { expires: creditingPeriod.end, rule: 'lCER: expires at the end of the crediting period (decision 5/CMP.1 annex para 1(h))' };
   if (type !== 'tCER') return { rule: `${type}: does not expire` };
-  const issuedIn = COMMITMENT_PERIODS.findIndex((cp) => period.end <= cp.end);
+  // The period's last local day (half-open: the day before its end instant; a legacy period stores it).
+  const lastDay = isLegacyPeriod(period) ? period.end : SiteClock.of(period.timeZone ?? 'UTC').dateOf(spanOf(period).end - 1);
+  const issuedIn = COMMITMENT_PERIODS.findIndex((cp) => lastDay <= cp.end);
   const following = issuedIn >= 0 ? COMMITMENT_PERIODS[issuedIn + 1] : undefined;
   const rule = 'tCER: expires at the end of the commitment period following the one in which it was issued (decision 5/CMP.1 annex para 1(g))';
   if (!following) return { rule: `${rule}; issued after the first commitment period, and no later Kyoto commitment period is defined: the expiry follows the registry's rules` };

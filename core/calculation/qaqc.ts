@@ -1,9 +1,10 @@
 import type { ColumnMeta } from '../methodology/columns.ts';
+import { SiteClock } from '../time/zone.ts';
 
 /**
- * QA/QC rules shared by every methodology (domain.md §7.2): delayed meter calibration and
- * monitoring gaps and duplicates. Pure and streaming: state grows with the number of monitoring
- * intervals (one byte each), never with the file size.
+ * QA/QC rules shared by every methodology: delayed meter calibration and monitoring gaps and
+ * duplicates. Pure and streaming: state grows with the number of readings (runs of covered
+ * intervals), never with the span of time they claim.
  */
 
 export interface MeterSpec {
@@ -31,7 +32,7 @@ export interface CalibrationAdjustment {
 const DAY_MS = 86_400_000;
 
 /**
- * Delayed calibration (CDM VVS paras 366–367, domain.md §7.2 item 3): a reading taken while its
+ * Delayed calibration (CDM VVS paras 366–367): a reading taken while its
  * meter's calibration is overdue is adjusted by the meter's maximum permissible error in the
  * conservative direction: down for baseline-side quantities (less credit), up for project-side ones
  * (more project emissions).
@@ -40,9 +41,14 @@ export class CalibrationRule {
   private readonly byColumn = new Map<string, { windows: [number, number][]; adjustment: CalibrationAdjustment }[]>();
   readonly adjustments: CalibrationAdjustment[] = [];
 
-  constructor(meters: readonly MeterSpec[], columns: ReadonlyMap<string, ColumnMeta>) {
+  constructor(
+    meters: readonly MeterSpec[],
+    columns: ReadonlyMap<string, ColumnMeta>,
+    private readonly clock: SiteClock = SiteClock.of('UTC'),
+  ) {
     for (const meter of meters) {
-      const windows = meter.calibrations.map((d) => Date.parse(`${d}T00:00:00Z`)).sort((a, b) => a - b).map((start): [number, number] => [start, start + meter.calibrationIntervalDays * DAY_MS]);
+      // A calibration date is a day on the site's clock: valid from its 00:00 local.
+      const windows = meter.calibrations.map((d) => clock.startOfDate(d)).sort((a, b) => a - b).map((start): [number, number] => [start, start + meter.calibrationIntervalDays * DAY_MS]);
       for (const column of meter.columns) {
         const side = columns.get(column)?.side;
         if (!side) continue; // checked by problemsOf()
@@ -79,11 +85,11 @@ export class CalibrationRule {
         if (typeof v !== 'number') continue;
         values.set(column, v * adjustment.factor);
         if (adjustment.rows === 0) {
-          adjustment.first = new Date(t).toISOString();
+          adjustment.first = this.clock.format(t);
           this.adjustments.push(adjustment);
         }
         adjustment.rows++;
-        adjustment.last = new Date(t).toISOString();
+        adjustment.last = this.clock.format(t);
       }
     }
   }
@@ -97,22 +103,46 @@ export interface Gap {
   readonly item?: string;
 }
 
-const CHUNK = 1 << 16;
-
-/** The expected monitoring frequency: a fixed number of minutes, or calendar months (UTC). */
+/** The expected monitoring frequency: a fixed number of minutes, or calendar months on the site's clock. */
 export type IntervalSpec = { readonly minutes: number } | { readonly months: number };
+
+/** What a row's timestamp marks: the start of its interval (`[t, t + L)`) or its end (`[t − L, t)`). */
+export type TimestampConvention = 'interval-start' | 'interval-end';
 
 /**
  * Expected-frequency bookkeeping: which monitoring intervals have a reading. Detects a second
  * reading for the same interval (a duplicate or overlapping timestamp) as it streams, and lists the
- * gaps at the end. Intervals are fixed lengths of minutes, or calendar months (a monthly reading for
- * March is any timestamp in March, UTC).
+ * gaps at the end.
+ *
+ * Intervals are numbered slots on the site's clock:
+ * - minutes below a day: fixed lengths of instants, aligned to the site's local clock (an hourly
+ *   slot starts at a local full hour, also at +05:30);
+ * - whole days (1440 minutes, …): local days, so a 23- or 25-hour DST day is one slot;
+ * - calendar months: local months (a monthly reading for March is any time in March on the site's clock).
+ * An end-stamped reading belongs to the slot that ends at (or after) its timestamp.
+ *
+ * Memory grows with the number of readings, never with the span of time they claim: covered slots
+ * are kept as sorted runs (a file in time order is one run per gap plus one), and gaps are counted
+ * from the runs, not slot by slot.
  */
 export class IntervalTracker {
-  private readonly chunks = new Map<number, Uint8Array>();
-  private min = Infinity;
-  private max = -Infinity;
-  constructor(readonly spec: IntervalSpec) {}
+  /** Covered slots as sorted, disjoint, non-adjacent runs [runStart[i], runEnd[i]] (inclusive). */
+  private readonly runStart: number[] = [];
+  private readonly runEnd: number[] = [];
+  private readonly anchor: number;
+  private readonly wallDays: boolean;
+  private readonly lengthMs: number;
+
+  constructor(
+    readonly spec: IntervalSpec,
+    private readonly clock: SiteClock = SiteClock.of('UTC'),
+    private readonly convention: TimestampConvention = 'interval-start',
+  ) {
+    this.lengthMs = 'minutes' in spec ? spec.minutes * 60_000 : 0;
+    this.wallDays = 'minutes' in spec && spec.minutes % 1440 === 0;
+    // Sub-day slots are aligned to the zone's standard offset (its offset in January and July, the smaller).
+    this.anchor = 'minutes' in spec && !this.wallDays ? Math.min(clock.offsetAt(Date.UTC(2001, 0, 1)), clock.offsetAt(Date.UTC(2001, 6, 1))) : 0;
+  }
 
   /** "15-minute" or "monthly" / "3-month", for messages. */
   get label(): string {
@@ -120,66 +150,142 @@ export class IntervalTracker {
     return this.spec.months === 1 ? 'monthly' : `${this.spec.months}-month`;
   }
 
-  /** The interval a timestamp falls in. */
+  /** The interval a reading stamped `t` belongs to. */
   slotOf(t: number): number {
-    if ('minutes' in this.spec) return Math.floor(t / (this.spec.minutes * 60_000));
-    const d = new Date(t);
+    // An end-stamped reading covers the interval ending at t: take the instant just before it.
+    const at = this.convention === 'interval-end' ? t - 1 : t;
+    if ('minutes' in this.spec) {
+      if (this.wallDays) return Math.floor(this.clock.wallOf(at) / this.lengthMs);
+      return Math.floor((at + this.anchor) / this.lengthMs);
+    }
+    const d = new Date(this.clock.wallOf(at));
     return Math.floor((d.getUTCFullYear() * 12 + d.getUTCMonth()) / this.spec.months);
   }
 
   /** Start of an interval, epoch ms. */
   startOf(slot: number): number {
-    if ('minutes' in this.spec) return slot * this.spec.minutes * 60_000;
+    if ('minutes' in this.spec) {
+      if (this.wallDays) return this.clock.boundary(slot * this.lengthMs);
+      return slot * this.lengthMs - this.anchor;
+    }
     const month = slot * this.spec.months;
-    return Date.UTC(Math.floor(month / 12), month % 12, 1);
+    const year = Math.floor(month / 12);
+    const w = new Date(0);
+    w.setUTCFullYear(year, month - year * 12, 1);
+    return this.clock.boundary(w.getTime());
   }
 
   /** Start of the interval of the first reading, or undefined. */
   get startOfFirst(): number | undefined {
-    return this.min === Infinity ? undefined : this.startOf(this.min);
+    return this.runStart.length ? this.startOf(this.runStart[0]!) : undefined;
   }
 
   /** Start of the interval after the last reading (the end of the monitored time), or undefined. */
   get end(): number | undefined {
-    return this.max === -Infinity ? undefined : this.startOf(this.max + 1);
+    return this.runEnd.length ? this.startOf(this.runEnd[this.runEnd.length - 1]! + 1) : undefined;
+  }
+
+  /** Number of runs kept (for tests of the memory bound). */
+  get runs(): number {
+    return this.runStart.length;
   }
 
   /** Records a reading; returns false when its interval already had one. */
   add(t: number): boolean {
-    const slot = this.slotOf(t);
-    const key = Math.floor(slot / CHUNK);
-    let chunk = this.chunks.get(key);
-    if (!chunk) {
-      chunk = new Uint8Array(CHUNK);
-      this.chunks.set(key, chunk);
+    return this.addSlot(this.slotOf(t));
+  }
+
+  private addSlot(slot: number): boolean {
+    const starts = this.runStart;
+    const ends = this.runEnd;
+    const n = starts.length;
+    // The common case: in time order, at or after the last run.
+    if (n === 0 || slot > ends[n - 1]!) {
+      if (n > 0 && slot === ends[n - 1]! + 1) ends[n - 1] = slot;
+      else {
+        starts.push(slot);
+        ends.push(slot);
+      }
+      return true;
     }
-    const i = slot - key * CHUNK;
-    if (chunk[i]) return false;
-    chunk[i] = 1;
-    if (slot < this.min) this.min = slot;
-    if (slot > this.max) this.max = slot;
+    // Binary search: the last run starting at or before slot.
+    let lo = 0;
+    let hi = n - 1;
+    let i = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! <= slot) {
+        i = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (i >= 0 && slot <= ends[i]!) return false;
+    const joinsLeft = i >= 0 && ends[i]! + 1 === slot;
+    const joinsRight = i + 1 < n && starts[i + 1]! - 1 === slot;
+    if (joinsLeft && joinsRight) {
+      ends[i] = ends[i + 1]!;
+      starts.splice(i + 1, 1);
+      ends.splice(i + 1, 1);
+    } else if (joinsLeft) ends[i] = slot;
+    else if (joinsRight) starts[i + 1] = slot;
+    else {
+      starts.splice(i + 1, 0, slot);
+      ends.splice(i + 1, 0, slot);
+    }
     return true;
   }
 
-  /** Gaps between `from` and `to` (epoch ms, `to` exclusive), or between the first and last reading. */
-  gaps(from?: number, to?: number): { gaps: Gap[]; missing: number } {
-    if (this.min === Infinity && from === undefined) return { gaps: [], missing: 0 };
-    const first = from !== undefined ? this.slotOf(from) : this.min;
-    const last = to !== undefined ? this.slotOf(to - 1) : this.max;
+  /**
+   * Gaps between `from` and `to` (epoch ms, `to` exclusive), or between the first and last reading:
+   * at most `limit` listed (default 1000), all counted.
+   */
+  gaps(from?: number, to?: number, limit = 1000): { gaps: Gap[]; missing: number; count: number } {
+    const n = this.runStart.length;
+    if (n === 0 && (from === undefined || to === undefined)) return { gaps: [], missing: 0, count: 0 };
+    // Slots wholly inside [from, to): the first slot starting at or after from, the last ending at or before to.
+    const first = from !== undefined ? this.firstSlotFrom(from) : this.runStart[0]!;
+    const last = to !== undefined ? this.lastSlotTo(to) : this.runEnd[n - 1]!;
     const gaps: Gap[] = [];
     let missing = 0;
-    let start = -1;
-    for (let slot = first; slot <= last + 1; slot++) {
-      const chunk = this.chunks.get(Math.floor(slot / CHUNK));
-      const has = slot > last || (chunk ? chunk[slot - Math.floor(slot / CHUNK) * CHUNK] === 1 : false);
-      if (!has && start < 0) start = slot;
-      if (has && start >= 0) {
-        const n = slot - start;
-        missing += n;
-        gaps.push({ from: new Date(this.startOf(start)).toISOString(), to: new Date(this.startOf(slot)).toISOString(), missingIntervals: n });
-        start = -1;
-      }
+    let count = 0;
+    const hole = (a: number, b: number) => {
+      // Missing slots a..b inclusive, clipped to [first, last].
+      const lo = Math.max(a, first);
+      const hi = Math.min(b, last);
+      if (lo > hi) return;
+      missing += hi - lo + 1;
+      count++;
+      if (gaps.length < limit) gaps.push({ from: this.clock.format(this.startOf(lo)), to: this.clock.format(this.startOf(hi + 1)), missingIntervals: hi - lo + 1 });
+    };
+    let cursor = first;
+    for (let i = 0; i < n && cursor <= last; i++) {
+      const s = this.runStart[i]!;
+      const e = this.runEnd[i]!;
+      if (e < cursor) continue;
+      if (s > cursor) hole(cursor, s - 1);
+      cursor = e + 1;
     }
-    return { gaps, missing };
+    if (cursor <= last) hole(cursor, last);
+    return { gaps, missing, count };
+  }
+
+  private firstSlotFrom(t: number): number {
+    const s = this.slotOfStart(t);
+    return this.startOf(s) < t ? s + 1 : s;
+  }
+
+  private lastSlotTo(t: number): number {
+    const s = this.slotOfStart(t);
+    return s - 1;
+  }
+
+  /** The slot an instant falls in (start-stamped sense), for boundaries. */
+  private slotOfStart(t: number): number {
+    if ('minutes' in this.spec) {
+      if (this.wallDays) return Math.floor(this.clock.wallOf(t) / this.lengthMs);
+      return Math.floor((t + this.anchor) / this.lengthMs);
+    }
+    const d = new Date(this.clock.wallOf(t));
+    return Math.floor((d.getUTCFullYear() * 12 + d.getUTCMonth()) / this.spec.months);
   }
 }

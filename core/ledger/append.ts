@@ -2,6 +2,7 @@ import { MrvError } from '../errors.ts';
 import type { Period } from '../mechanisms/mechanisms.ts';
 import { GENESIS_HASH, hashEntry, sealEntry, type LedgerEntry, type UnsealedEntry } from './entry.ts';
 import { findOverlap } from './periods.ts';
+import { formatPeriod } from '../time/period.ts';
 import { cancelFromReserve } from '../issuance/issuance.ts';
 import { Dec } from '../calculation/rounding.ts';
 
@@ -135,7 +136,7 @@ export async function appendEntry(store: LedgerStore, request: AppendRequest, op
 
     const overlaps = findOverlap(head.periods, request.period);
     if (overlaps) {
-      return { kind: 'refused', overlaps, reason: `the monitoring period ${request.period.start} – ${request.period.end} overlaps the approved period ${overlaps.start} – ${overlaps.end} of project ${projectId}; a period can be credited only once` };
+      return { kind: 'refused', overlaps, reason: `the monitoring period ${formatPeriod(request.period)} overlaps the approved period ${formatPeriod(overlaps)} of project ${projectId}; a period can be credited only once` };
     }
 
     // A CCS net reversal is cancelled from the reserve as it stands at this head (recomputed on every attempt).

@@ -143,13 +143,23 @@ const digit2 = (b: Uint8Array, i: number): number => {
 };
 
 /**
- * Parses `bytes[start .. end)` when it is exactly `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DD` with a
- * real calendar date and time, and returns what {@link parseTimestampCell} returns for it (epoch
- * ms); otherwise `undefined` (ask {@link parseTimestampCell}).
+ * Which kind of time the last successful timestamp parse read (`local`: no offset — a wall-clock time
+ * or a date on the site's clock, or a spreadsheet date cell, which has no zone). Pass one to the
+ * parsers; the engine converts local times with the site's clock (core/time/zone.ts).
  */
-export function parseTimestampBytes(bytes: Uint8Array, start: number, end: number): number | undefined {
+export interface TimestampKind {
+  local: boolean;
+}
+
+/**
+ * Parses `bytes[start .. end)` when it is exactly `YYYY-MM-DDTHH:MM:SSZ`, `YYYY-MM-DDTHH:MM:SS`
+ * (local) or `YYYY-MM-DD` (local) with a real calendar date and time, and returns what
+ * {@link parseTimestampCell} returns for it (epoch ms, or the wall time written as UTC for a local
+ * time); otherwise `undefined` (ask {@link parseTimestampCell}).
+ */
+export function parseTimestampBytes(bytes: Uint8Array, start: number, end: number, kind?: TimestampKind): number | undefined {
   const n = end - start;
-  if (n !== 20 && n !== 10) return undefined;
+  if (n !== 20 && n !== 19 && n !== 10) return undefined;
   const y1 = digit2(bytes, start);
   const y2 = digit2(bytes, start + 2);
   const month = digit2(bytes, start + 5);
@@ -160,14 +170,15 @@ export function parseTimestampBytes(bytes: Uint8Array, start: number, end: numbe
   const monthDays = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
   if (day > monthDays) return undefined;
   let ms = 0;
-  if (n === 20) {
+  if (n !== 10) {
     const hh = digit2(bytes, start + 11);
     const mi = digit2(bytes, start + 14);
     const ss = digit2(bytes, start + 17);
-    if (bytes[start + 10] !== 84 /* T */ || bytes[start + 13] !== 58 || bytes[start + 16] !== 58 || bytes[start + 19] !== 90 /* Z */) return undefined;
+    if (bytes[start + 10] !== 84 /* T */ || bytes[start + 13] !== 58 || bytes[start + 16] !== 58 || (n === 20 && bytes[start + 19] !== 90) /* Z */) return undefined;
     if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return undefined;
     ms = ((hh * 60 + mi) * 60 + ss) * 1000;
   }
+  if (kind) kind.local = n !== 20;
   // Days since 1970-01-01 in the proleptic Gregorian calendar (what Date uses).
   const y = year - 1;
   const days = 365 * (year - 1970) + (Math.floor(y / 4) - Math.floor(y / 100) + Math.floor(y / 400)) - 477 + DAYS_BEFORE_MONTH[month]! + (month > 2 && leap ? 1 : 0) + day - 1;
@@ -187,39 +198,44 @@ function number(spec: { unit: string; description: string; min?: number; max?: n
   return schema.register(columnRegistry, { kind: 'number', ...spec });
 }
 
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
- * Parses a timestamp cell to epoch milliseconds. Accepts ISO 8601 date-times **with** an offset
- * (`2024-03-31T02:15:00+01:00`, `…Z`) and plain dates (`2024-03-31`, taken as 00:00 UTC), and Date
- * cells from spreadsheets. A local time without an offset is refused: around a DST change it is
- * ambiguous, and a tonne must not depend on a guess.
+ * Parses a timestamp cell. ISO 8601 date-times **with** an offset (`2024-03-31T02:15:00+01:00`,
+ * `…Z`) give their instant (epoch ms). Times without an offset (`2024-03-31T02:15:00`), plain dates
+ * (`2024-03-31`, its 00:00) and spreadsheet Date cells are local times of the site: they give the
+ * wall time written as UTC and set `kind.local`; the engine reads them on the site's clock, and
+ * refuses one that a DST change makes ambiguous or skips (a tonne must not depend on a guess).
  */
-export function parseTimestampCell(cell: Cell | undefined): number | DiagnosticCode {
+export function parseTimestampCell(cell: Cell | undefined, kind?: TimestampKind): number | DiagnosticCode {
   if (cell === null || cell === undefined || cell === '') return 'row.missing_value';
-  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? 'row.invalid_timestamp' : cell.getTime();
+  if (cell instanceof Date) {
+    if (Number.isNaN(cell.getTime())) return 'row.invalid_timestamp';
+    if (kind) kind.local = true;
+    return cell.getTime();
+  }
   if (typeof cell !== 'string') return 'row.invalid_timestamp';
   const text = cell.trim();
   const m = ISO_DATE_TIME.exec(text);
   if (!m) return 'row.invalid_timestamp';
   const [, y, mo, d, hh, mi, , zone] = m;
-  if (hh !== undefined && zone === undefined) return 'row.invalid_timestamp';
   const month = Number(mo);
   const day = Number(d);
   if (month < 1 || month > 12 || day < 1 || day > 31 || (hh !== undefined && (Number(hh) > 24 || Number(mi) > 59))) return 'row.invalid_timestamp';
   // Date.parse rolls 2023-02-30 over into March: refuse impossible calendar dates in every form.
   if (new Date(Date.UTC(Number(y), month - 1, day)).getUTCDate() !== day) return 'row.invalid_timestamp';
-  const t = Date.parse(hh === undefined ? `${y}-${mo}-${d}T00:00:00Z` : text.replace(' ', 'T'));
+  const t = Date.parse(hh === undefined ? `${y}-${mo}-${d}T00:00:00Z` : `${text.replace(' ', 'T')}${zone === undefined ? 'Z' : ''}`);
   if (Number.isNaN(t)) return 'row.invalid_timestamp';
+  if (kind) kind.local = zone === undefined;
   return t;
 }
 
 function timestamp(spec: { description: string }) {
-  const expected = 'an ISO 8601 date-time with offset (2024-01-31T23:45:00Z) or a date (2024-01-31)';
+  const expected = 'an ISO 8601 date-time (2024-01-31T23:45:00+05:30, or without offset on the site\'s clock) or a date (2024-01-31)';
   const schema = z.custom<Cell | undefined>(() => true).transform((cell, ctx): number => {
     const parsed = parseTimestampCell(cell);
     if (typeof parsed !== 'number') {
-      const why = parsed === 'row.missing_value' ? 'is empty' : typeof cell === 'string' && /\d{2}:\d{2}/.test(cell) && !/(Z|[+-]\d{2}:?\d{2})$/.test(cell.trim()) ? 'has no time-zone offset (add Z or +hh:mm)' : 'is not a valid date or date-time';
+      const why = parsed === 'row.missing_value' ? 'is empty' : 'is not a valid date or date-time';
       return fail(ctx, cell, parsed, `${why}; expected ${expected}`, expected);
     }
     return parsed;

@@ -71,7 +71,7 @@ const count = z.number().int().min(0);
 const ExpectedResultSchema = z.object({
   status: z.enum(['accepted', 'rejected', 'not-applicable']),
   gwpSet: z.string().optional(),
-  period: z.object({ start: z.string(), end: z.string() }).optional(),
+  period: z.object({ start: z.string(), end: z.string(), timeZone: z.string().optional() }).optional(),
   rows: z.object({ total: count, accepted: count, rejected: count }).optional(),
   totals: z.object({ BE: decimal, PE: decimal, LE: decimal, ER: decimal }),
   gases: z.array(z.object({ gas: z.string(), BE: quantity, PE: quantity, LE: quantity, ER: decimal })),

@@ -271,6 +271,7 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
         project: schemaFingerprint(definition.project),
         columns,
         timeColumn: definition.timeColumn,
+        ...(definition.timestampMarks ? { timestampMarks: definition.timestampMarks } : {}),
         parameters: definition.parameters,
         equations: definition.equations,
         emissions: definition.emissions,

@@ -92,6 +92,13 @@ export interface MethodologyDefinition<P extends z.ZodObject = z.ZodObject, R ex
   readonly monitoring: R;
   /** The monitoring column that orders rows in time (a `column.timestamp`). */
   readonly timeColumn: string;
+  /**
+   * What a row's timestamp marks: the start of the interval its quantities cover (`interval-start`,
+   * the default: a reading at 00:00 covers 00:00–01:00 of an hourly plan, a monthly row dated the 1st
+   * covers that month) or its end (`interval-end`: a meter read at 01:00 for 00:00–01:00). The
+   * monitoring period derived from the rows, and which rows a declared period admits, follow from it.
+   */
+  readonly timestampMarks?: 'interval-start' | 'interval-end';
   readonly parameters: Readonly<Record<string, ParameterSpec>>;
   readonly equations: readonly EquationSpec[];
   readonly emissions: readonly EmissionTerm[];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MECHANISMS } from '../mechanisms/mechanisms.ts';
 import { GWP_SET_IDS } from '../gases/gwp.ts';
+import { isTimeZone } from '../time/zone.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
 
@@ -29,6 +30,12 @@ export const ProjectSchema = z.object({
   hostCountry: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code, e.g. "IN"'),
   /** Least developed countries are exempt from the CDM share of proceeds (17/CP.7 para 15). */
   leastDevelopedCountry: z.boolean(),
+  /**
+   * The site's IANA time zone (`Asia/Kolkata`, `America/Sao_Paulo`): timestamps without an offset are
+   * read in it, periods and messages are shown in it, and local dates (crediting period, `--period`,
+   * calibration dates) mean days on its clock. Absent: UTC, with a warning (docs/periods-and-time.md).
+   */
+  timeZone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. "Asia/Kolkata", "America/Sao_Paulo", "UTC")').optional(),
   /** Sets the materiality threshold of verification (decision 9/CMP.7). */
   scale: z.enum(['large', 'small', 'micro']),
   /** Pins a GWP set; otherwise the mechanism and period decide. */
@@ -61,7 +68,7 @@ export const ProjectSchema = z.object({
    * rejected and gaps listed (and treated as the methodology's gap policy says).
    */
   monitoringIntervalMinutes: z.number().int().positive().max(44_640).optional(),
-  /** The same for monthly (or n-monthly) data: calendar months, UTC. */
+  /** The same for monthly (or n-monthly) data: calendar months on the site's clock. */
   monitoringIntervalMonths: z.number().int().min(1).max(12).optional(),
   /** JCM: shares of credits allocated to named accounts (e.g. the Government of Japan); the rest goes to the project participants. */
   jcmAllocation: z.array(z.object({ account: z.string().min(1), share: z.number().gt(0).lte(1) })).optional(),

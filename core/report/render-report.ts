@@ -1,3 +1,4 @@
+import { formatPeriod } from '../time/period.ts';
 import type { TraceEntry } from '../calculation/result.ts';
 import type { IssuanceBreakdown } from '../issuance/issuance.ts';
 import { describeLocation, type Diagnostic } from '../validation/diagnostic.ts';
@@ -51,7 +52,7 @@ export function renderReport(report: UploadReport, options: { readonly trace?: b
     const r = report;
     lines.push(`Methodology ${r.methodology.key} (${r.methodology.title}; ${r.methodology.source}), hash ${r.methodology.hash}`);
     lines.push(`Mechanism  ${r.project.mechanism}, host ${r.project.hostCountry}, ${r.project.scale}-scale`);
-    if (r.period) lines.push(`Period     ${r.period.start} – ${r.period.end} (first and last day included)`);
+    if (r.period) lines.push(`Period     ${formatPeriod(r.period)}`);
     if (r.gwp) lines.push(`GWP        IPCC ${r.gwp.set}: ${r.gwp.reason}`);
     lines.push(`Rows       ${r.rows.total} read, ${r.rows.accepted} accepted, ${r.rows.rejected} rejected`);
     if (r.totals) {

@@ -1,10 +1,11 @@
+import { formatPeriod } from '../time/period.ts';
 import type { CalculationResult } from '../calculation/result.ts';
 import type { ReviewItem } from '../review/schemas.ts';
 import { renderIssuance, renderTrace } from './render-report.ts';
 
 /** One line per item for `mrv review list|next`. */
 export function renderReviewLine(i: ReviewItem): string {
-  return `${i.uploadId}  ${i.projectId.padEnd(28)} ${i.period.start} – ${i.period.end}  ER ${i.totals.ER.padStart(14)}  units ${i.issuable.units.padStart(9)}  materiality ${i.materiality.percent} %  since ${i.createdAt}`;
+  return `${i.uploadId}  ${i.projectId.padEnd(28)} ${formatPeriod(i.period)}  ER ${i.totals.ER.padStart(14)}  units ${i.issuable.units.padStart(9)}  materiality ${i.materiality.percent} %  since ${i.createdAt}`;
 }
 
 /**
@@ -18,7 +19,7 @@ export function renderReviewItem(i: ReviewItem, result?: CalculationResult, stat
   L.push(`File        ${JSON.stringify(i.file.key)}${i.file.versionId ? ` (version ${i.file.versionId})` : ''}, ${i.file.bytes} bytes`);
   L.push(`SHA-256     ${i.file.sha256}`);
   L.push(`Methodology ${i.methodology.id}@${i.methodology.version}, hash ${i.methodology.hash}`);
-  L.push(`Period      ${i.period.start} – ${i.period.end} (${i.pddComparison.periodDays} days, first and last included)`);
+  L.push(`Period      ${formatPeriod(i.period)}, ${i.pddComparison.periodDays} days`);
   L.push(`GWP         IPCC ${i.gwp.set}: ${i.gwp.reason}`);
   L.push(`Rows        ${i.rows.accepted} accepted of ${i.rows.total}; ${i.warnings} warning(s)`);
   if (result) {

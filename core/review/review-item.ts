@@ -2,13 +2,17 @@ import type { CalculationResult } from '../calculation/result.ts';
 import { Dec } from '../calculation/rounding.ts';
 import { computeIssuance } from '../issuance/issuance.ts';
 import type { Period } from '../mechanisms/mechanisms.ts';
+import { periodDays as daysOf } from '../time/period.ts';
 import type { Project } from '../project/project.ts';
 import { materiality } from './materiality.ts';
 import { ReviewItemSchema, type ReviewItem } from './schemas.ts';
 
-/** Days in a period, first and last day included. */
+/**
+ * Days in a period: the length of `[start, end)` (core/time/period.ts); a legacy period counts its
+ * first and last day. Exact, so a period with a DST change is a fraction of a day shorter or longer.
+ */
 export function periodDays(period: Period): number {
-  return Math.round((Date.parse(`${period.end}T00:00:00Z`) - Date.parse(`${period.start}T00:00:00Z`)) / 86_400_000) + 1;
+  return daysOf(period);
 }
 
 export interface BuildReviewItemInput {

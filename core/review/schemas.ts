@@ -1,8 +1,8 @@
+import { StoredPeriodSchema } from '../time/period.ts';
 import { z } from 'zod';
 import type { Actor, FirstApproval } from '../access/authorize.ts';
 import { MECHANISMS } from '../mechanisms/mechanisms.ts';
 import { GWP_SET_IDS } from '../gases/gwp.ts';
-import { PeriodSchema } from '../project/project.ts';
 
 /**
  * Messages between the pipeline and verifiers. Both are versioned (`schemaVersion`): a consumer
@@ -48,7 +48,7 @@ export const ReviewItemSchema = z.object({
   mechanism: z.enum(MECHANISMS),
   file: z.object({ key: z.string().min(1), sha256: Sha256, bytes: z.number().int().nonnegative(), versionId: z.string().optional() }),
   methodology: z.object({ id: z.string().min(1), version: z.string().min(1), hash: z.string().min(1) }),
-  period: PeriodSchema,
+  period: StoredPeriodSchema,
   totals: z.object({ BE: DecimalString, PE: DecimalString, LE: DecimalString, ER: DecimalString }),
   gases: z.array(z.object({ gas: z.string(), gwp: DecimalString, BE: GasQuantitySchema, PE: GasQuantitySchema, LE: GasQuantitySchema, ER: DecimalString })),
   gwp: z.object({ set: z.enum(GWP_SET_IDS), reason: z.string() }),
@@ -58,7 +58,7 @@ export const ReviewItemSchema = z.object({
   /** The claimed ER against the registered PDD estimate pro-rated to the period (MR section E.5/E.6). */
   pddComparison: z.object({
     annualEstimate: z.number().nonnegative(),
-    periodDays: z.number().int().positive(),
+    periodDays: z.number().positive(),
     /** annualEstimate × periodDays / 365. */
     proRatedEstimate: DecimalString,
     /** ER − pro-rated estimate. */

@@ -13,6 +13,7 @@ export const CODES = {
   // Header / columns.
   'header.missing_column': 'A column the methodology requires is absent.',
   'header.unknown_column': 'A column the methodology does not define is present (ignored).',
+  'header.misspelled_column': 'A column the methodology does not define is within a small edit distance of one it does (did you mean …?); refused, not ignored.',
   'header.duplicate_column': 'The same column appears twice.',
   'header.empty_column_name': 'A column has no name.',
   'header.unit_converted': 'A column stated in a compatible unit was converted to the methodology unit.',
@@ -29,7 +30,7 @@ export const CODES = {
   'row.thousands_separator': 'A number contains a thousands separator; remove it.',
   'row.below_minimum': 'A value is below its allowed range.',
   'row.above_maximum': 'A value is above its allowed range.',
-  'row.invalid_timestamp': 'A timestamp is not an ISO 8601 date-time with an offset.',
+  'row.invalid_timestamp': 'A timestamp is not a valid ISO 8601 date or date-time, is a local time a DST change makes ambiguous or skips, or mixes times with and without offsets in one file.',
   'row.invalid_boolean': 'A value is not a boolean (true/false, yes/no, 1/0).',
   'row.invalid_enum': 'A value is not one of the allowed values.',
   'row.invalid_value': 'A value is not valid for its column.',

@@ -70,6 +70,7 @@ interface ProjectPlan {
 const PLANS: Record<string, ProjectPlan> = {
   '': { folder: FIXTURE_ID, registration: 'cli' },
   'projects/not-applicable.project.json': { folder: 'corpus-not-applicable', registration: 'cli' },
+  'projects/berlin.project.json': { folder: 'corpus-berlin', registration: 'cli' },
   'projects/wrong-version.project.json': { folder: 'corpus-wrong-version', registration: 'table', preCheck: { message: /grid-renewable@9\.9\.9 is not registered/, submission: true } },
   'projects/does-not-exist.project.json': { folder: 'corpus-does-not-exist', registration: 'none', preCheck: { message: /"corpus-does-not-exist" is not registered/, submission: false } },
   'projects/invalid.project.json': { folder: 'Corpus Invalid!', registration: 'none', preCheck: { message: /"Corpus Invalid!" .*is not a project id/, submission: false } },

@@ -131,7 +131,7 @@ const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
 /** Cell texts that no number column accepts, whatever its range. */
 const BAD_NUMBERS = ['n/a', 'abc', 'NaN', '--', '1e999', '"1,5"', '"12,345.6"', ''] as const;
 /** Cell texts that no timestamp column accepts. */
-const BAD_TIMESTAMPS = ['yesterday', '2015-13-01', '2015-06-01 12:00', '', 'n/a'] as const;
+const BAD_TIMESTAMPS = ['yesterday', '2015-13-01', '2015-06-31 12:00', '', 'n/a'] as const;
 
 /**
  * Registers the conformance suite for one methodology module.

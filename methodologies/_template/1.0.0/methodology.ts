@@ -62,6 +62,7 @@ export default defineMethodology({
     FC_diesel: column.number({ unit: 't', min: 0, max: 100, side: 'project', description: 'Diesel burnt in the back-up generator during the day' }),
   }),
   timeColumn: 'timestamp',
+  timestampMarks: 'interval-start',
   monitoringIntervalMinutes: 1440,
   gapPolicy: 'zero-fill',
   parameters,

@@ -119,6 +119,7 @@ export default defineMethodology({
     V: column.number({ unit: 'm3/ha', min: 0, max: 2_000, side: 'baseline', description: 'Mean stem volume per hectare of the stratum, from the sample plots (conservative estimate where the sampling uncertainty exceeds 10 %)' }),
   }),
   timeColumn: 'timestamp',
+  timestampMarks: 'interval-start',
   parameters,
   equations: [
     { symbol: 'V_A', scope: 'row', expr: 'V * A', unit: 'm3', ref: `${TOOL14}: stem volume of stratum i, V_i × A_i`, description: 'Stem volume of the stratum; summed over the strata it is the stem volume of the project area' },

@@ -59,7 +59,7 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
   });
 
   it('uses the TOOL07 weights: wind/solar 0.75/0.25 always; others 0.5/0.5 in the first and 0.25/0.75 in later crediting periods', async () => {
-    const csv = 'timestamp,EG_export,EG_import\n2015-06-01T00:00:00Z,100,0\n';
+    const csv = 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,10,0\n';
     const cases = [
       ['solar', 3, '0.75'],
       ['wind', 1, '0.75'],
@@ -81,7 +81,7 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
   });
 
   it('takes no reservoir emissions above 10 W/m² and none without a new reservoir', async () => {
-    const csv = 'timestamp,EG_export,EG_import,TEG\n2015-06-01T00:00:00Z,100,0,102\n';
+    const csv = 'timestamp,EG_export,EG_import,TEG\n2015-06-01T01:00:00Z,100,0,102\n';
     const dense = await run(methodology, projectWith(projectInput, { parameters: { Cap_PJ: 24_000_000, A_PJ: 2_000_000 } }), csv);
     expect(dense.trace.find((t) => t.symbol === 'PD')?.value).toBe('12');
     expect(dense.trace.find((t) => t.symbol === 'PE_HP_y')?.value).toBe('0');
@@ -95,7 +95,7 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
   it('is not applicable to a new reservoir with a power density of 4 W/m² or less, and says why', async () => {
     const project = projectWith(projectInput, { parameters: { Cap_PJ: 16_000_000, A_PJ: 4_000_000 } });
     expect(powerDensity({ Cap_BL: 0, Cap_PJ: 16_000_000, A_BL: 0, A_PJ: 4_000_000 })).toBe(4);
-    const result = await run(methodology, project, 'timestamp,EG_export,EG_import,TEG\n2015-06-01T00:00:00Z,10,0,10\n');
+    const result = await run(methodology, project, 'timestamp,EG_export,EG_import,TEG\n2015-06-01T01:00:00Z,10,0,10\n');
     expect(result.status).toBe('not-applicable');
     expect(result.totals).toBeUndefined();
     const d = result.diagnostics.find((x) => x.code === 'applicability.not_met');
@@ -104,40 +104,40 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
   });
 
   it('is not applicable to an AMS-I.D project above 15 MW, nor to a retrofit', async () => {
-    const big = await run(methodology, projectWith(projectInput, { parameters: { baseline_methodology: 'AMS-I.D', installed_capacity_MW: 15.5 } }), 'timestamp,EG_export,EG_import\n2015-06-01T00:00:00Z,1,0\n');
+    const big = await run(methodology, projectWith(projectInput, { parameters: { baseline_methodology: 'AMS-I.D', installed_capacity_MW: 15.5 } }), 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,1,0\n');
     expect(big.status).toBe('not-applicable');
     expect(big.diagnostics[0]?.message).toContain('small-scale-capacity-limit');
-    const small = await run(methodology, projectWith(projectInput, { parameters: { baseline_methodology: 'AMS-I.D', installed_capacity_MW: 15 } }), 'timestamp,EG_export,EG_import,TEG\n2015-06-01T00:00:00Z,1,0,1\n');
+    const small = await run(methodology, projectWith(projectInput, { parameters: { baseline_methodology: 'AMS-I.D', installed_capacity_MW: 15 } }), 'timestamp,EG_export,EG_import,TEG\n2015-06-01T01:00:00Z,1,0,1\n');
     expect(small.status).toBe('accepted');
-    const retrofit = await run(methodology, projectWith(projectInput, { parameters: { plant_type: 'retrofit' } }), 'timestamp,EG_export,EG_import\n2015-06-01T00:00:00Z,1,0\n');
+    const retrofit = await run(methodology, projectWith(projectInput, { parameters: { plant_type: 'retrofit' } }), 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,1,0\n');
     expect(retrofit.status).toBe('not-applicable');
   });
 
   it('refuses a reservoir project that does not report gross generation TEG', async () => {
-    const result = await run(methodology, projectWith(projectInput, {}), 'timestamp,EG_export,EG_import\n2015-06-01T00:00:00Z,10,0\n');
+    const result = await run(methodology, projectWith(projectInput, {}), 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,10,0\n');
     expect(result.status).toBe('rejected');
     expect(result.diagnostics.map((d) => d.message).join(' ')).toContain('reservoir-gross-generation-reported');
   });
 
   it('refuses an export larger than installed capacity × hours (kWh uploaded as MWh)', async () => {
     // 24 MW × 24 h × 1 day = 576 MWh at most.
-    const result = await run(methodology, projectWith(projectInput, {}), 'timestamp,EG_export,EG_import,TEG\n2015-06-01T00:00:00Z,14500,0,14800\n');
+    const result = await run(methodology, projectWith(projectInput, {}), 'timestamp,EG_export,EG_import,TEG\n2015-06-01T01:00:00Z,14500,0,14800\n');
     expect(result.status).toBe('rejected');
     expect(result.diagnostics.map((d) => d.message).join(' ')).toContain('export-within-capacity');
   });
 
   it('treats an absent or empty optional column as 0, but still validates it when present', async () => {
     const project = projectWith(projectInput, { parameters: { technology: 'wind', Cap_PJ: 0, A_PJ: 0 } });
-    const absent = await run(methodology, project, 'timestamp,EG_export,EG_import\n2015-06-01T00:00:00Z,10,1\n');
-    const empty = await run(methodology, project, 'timestamp,EG_export,EG_import,FC_diesel\n2015-06-01T00:00:00Z,10,1,\n');
+    const absent = await run(methodology, project, 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,10,1\n');
+    const empty = await run(methodology, project, 'timestamp,EG_export,EG_import,FC_diesel\n2015-06-01T01:00:00Z,10,1,\n');
     expect(absent.status).toBe('accepted');
     expect(empty.totals).toEqual(absent.totals);
-    const bad = await run(methodology, project, 'timestamp,EG_export,EG_import,FC_diesel\n2015-06-01T00:00:00Z,10,1,lots\n');
+    const bad = await run(methodology, project, 'timestamp,EG_export,EG_import,FC_diesel\n2015-06-01T01:00:00Z,10,1,lots\n');
     expect(bad.diagnostics[0]).toMatchObject({ code: 'row.not_a_number', location: { row: 1, column: 'FC_diesel' } });
   });
 
   it('names the missing column when a required one is absent', async () => {
-    const result = await run(methodology, projectWith(projectInput, {}), 'timestamp,EG_export,TEG\n2015-06-01T00:00:00Z,10,10\n');
+    const result = await run(methodology, projectWith(projectInput, {}), 'timestamp,EG_export,TEG\n2015-06-01T01:00:00Z,10,10\n');
     expect(result.status).toBe('rejected');
     expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 'EG_import' }) }));
   });

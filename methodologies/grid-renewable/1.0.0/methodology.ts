@@ -147,6 +147,7 @@ export default defineMethodology({
     w_steam_CH4: column.optional(column.number({ unit: 't CH4/t steam', min: 0, max: 0.2, side: 'project', description: 'Mass fraction of CH4 in the produced steam (latest non-condensable gas sample)' }), { default: 0 }),
   }),
   timeColumn: 'timestamp',
+  timestampMarks: 'interval-end',
   parameters,
   equations: [
     { symbol: 'EG_PJ', scope: 'row', expr: 'EG_export - EG_import', unit: 'MWh', ref: 'ACM0002 v22.0 baseline emissions, greenfield: EG_PJ,y = EG_facility,y (net supply to the grid)', description: 'Net electricity supplied to the grid; summed over the period it is EG_PJ,y' },

@@ -118,6 +118,7 @@ export default defineMethodology({
     EC_PJ: column.number({ unit: 'MWh', min: 0, max: 100_000, side: 'project', description: 'Electricity consumed by project chiller i in the interval, EC_PJ,i,p (Option C: own measurement with a calibrated meter)' }),
   }),
   timeColumn: 'timestamp',
+  timestampMarks: 'interval-start',
   parameters,
   equations: [
     ...SLOTS.map((i) => ({ symbol: `EC_PJ_${i}`, scope: 'row' as const, expr: `chiller_${i} ? EC_PJ : 0`, unit: 'MWh', ref: `${ID_AM002}: EC_PJ,i,p for i = ${i}`, description: `Electricity of chiller ${i}; summed over the period it is EC_PJ,${i},p` })),

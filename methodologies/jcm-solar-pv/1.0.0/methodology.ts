@@ -54,6 +54,7 @@ export default defineMethodology({
     EG_import: column.number({ unit: 'MWh', min: 0, max: 1_000_000, side: 'project', description: 'Auxiliary electricity drawn from the grid by the PV system in the interval (import register; 0 when none)' }),
   }),
   timeColumn: 'timestamp',
+  timestampMarks: 'interval-start',
   parameters: {},
   equations: [
     { symbol: 'RE_p', scope: 'period', expr: 'EG * EF_RE', unit: 't CO2', ref: `${JCM_PV}: RE_p = Σ_i EG_i,p × EF_RE`, description: 'Reference emissions of the period' },

@@ -41,8 +41,16 @@ describe('timestamp cells', () => {
     expect(parseTimestampCell('2024-03-31')).toBe(Date.UTC(2024, 2, 31));
     expect(parseTimestampCell(new Date(Date.UTC(2024, 0, 1)))).toBe(Date.UTC(2024, 0, 1));
   });
-  it('refuses local times without an offset (ambiguous at DST changes), impossible dates and other formats', () => {
-    expect(parseTimestampCell('2024-03-31T02:15:00')).toBe('row.invalid_timestamp');
+  it('reads times without an offset, dates and spreadsheet dates as local wall times (the engine puts them on the site clock)', () => {
+    const kind = { local: false };
+    expect(parseTimestampCell('2024-03-31T02:15:00', kind)).toBe(Date.UTC(2024, 2, 31, 2, 15));
+    expect(kind.local).toBe(true);
+    expect(parseTimestampCell('2024-03-31T02:15:00+01:00', kind)).toBe(Date.UTC(2024, 2, 31, 1, 15));
+    expect(kind.local).toBe(false);
+    expect(parseTimestampCell(new Date(Date.UTC(2024, 0, 1)), kind)).toBe(Date.UTC(2024, 0, 1));
+    expect(kind.local).toBe(true);
+  });
+  it('refuses impossible dates and other formats', () => {
     expect(parseTimestampCell('2023-02-30')).toBe('row.invalid_timestamp');
     expect(parseTimestampCell('31/03/2024')).toBe('row.invalid_timestamp');
     expect(parseTimestampCell('2024-13-01')).toBe('row.invalid_timestamp');

@@ -47,8 +47,8 @@ describe('QA/QC', () => {
     const r = await calculate({ source: bytes(csv(hours(24, [5, 6, 7, 20]))), fileName: 'h.csv', project: project(zeroFill.key), registry, period: { start: '2014-01-01', end: '2014-01-01' } });
     expect(r.status).toBe('accepted');
     expect(r.qaqc?.gaps).toEqual([
-      { from: '2014-01-01T05:00:00.000Z', to: '2014-01-01T08:00:00.000Z', missingIntervals: 3 },
-      { from: '2014-01-01T20:00:00.000Z', to: '2014-01-01T21:00:00.000Z', missingIntervals: 1 },
+      { from: '2014-01-01T05:00:00+00:00', to: '2014-01-01T08:00:00+00:00', missingIntervals: 3 },
+      { from: '2014-01-01T20:00:00+00:00', to: '2014-01-01T21:00:00+00:00', missingIntervals: 1 },
     ]);
     expect(r.totals?.BE).toBe('180'); // 20 hours × (10 − 1)
     expect(r.diagnostics.find((d) => d.code === 'period.gap')).toMatchObject({ severity: 'warning' });
@@ -116,8 +116,8 @@ describe('calendar-month intervals', () => {
   it('ends a period read from monthly rows on the last day of the last month, and lists a missing month', async () => {
     const r = await run(['2015-01-01,10,1', '2015-02-01,10,1', '2015-04-01,10,1']);
     expect(r.status).toBe('accepted');
-    expect(r.period).toEqual({ start: '2015-01-01', end: '2015-04-30' });
-    expect(r.qaqc).toMatchObject({ intervalMonths: 1, gaps: [{ from: '2015-03-01T00:00:00.000Z', to: '2015-04-01T00:00:00.000Z', missingIntervals: 1 }] });
+    expect(r.period).toEqual({ start: '2015-01-01T00:00:00+00:00', end: '2015-05-01T00:00:00+00:00', timeZone: 'UTC' });
+    expect(r.qaqc).toMatchObject({ intervalMonths: 1, gaps: [{ from: '2015-03-01T00:00:00+00:00', to: '2015-04-01T00:00:00+00:00', missingIntervals: 1 }] });
   });
 
   it('refuses a second reading for the same month, whatever its day, so a month is never counted twice', async () => {
@@ -144,6 +144,6 @@ describe('intervals per monitored item (jcm-chiller@1.0.0: one reading per chill
     // Chiller 2's February row removed: a gap of that chiller only.
     const chiller2Feb = lines.findIndex((l) => /^2017-02-01,2,/.test(l));
     const gap = await go(lines.filter((_, i) => i !== chiller2Feb));
-    expect(gap.qaqc?.gaps).toEqual([{ from: '2017-02-01T00:00:00.000Z', to: '2017-03-01T00:00:00.000Z', missingIntervals: 1, item: '2' }]);
+    expect(gap.qaqc?.gaps).toEqual([{ from: '2017-02-01T00:00:00+00:00', to: '2017-03-01T00:00:00+00:00', missingIntervals: 1, item: '2' }]);
   });
 });
