@@ -66,6 +66,8 @@ async function approve(deps: DecisionDeps, s: Submission, decision: Decision): P
     issuance: s.issuance,
     methodology: s.methodology,
     file: { sha256: s.file.sha256 },
+    ...(s.registration ? { registration: s.registration } : {}),
+    ...(s.resultKey && s.resultSha256 ? { result: { key: s.resultKey, sha256: s.resultSha256 } } : {}),
     verifier: decision.verifier,
     approvedAt: decision.decidedAt,
   });
