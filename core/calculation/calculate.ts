@@ -74,7 +74,7 @@ export function resolveProject(project: Project, registry: MethodologyRegistry):
       parsed.error.issues.map((i) => `parameters.${i.path.join('.') || '(root)'}: ${i.message}`),
     );
   }
-  const problems = registrationProblems(project, methodology, parsed.data as Record<string, unknown>);
+  const problems = registrationProblems(project, methodology);
   if (problems.length) throw new ConfigError(`Project ${project.id}: the registration does not fit ${methodology.key}.`, problems);
   return { project, methodology, parameters: parsed.data as Record<string, unknown> };
 }

@@ -136,7 +136,7 @@ export async function appendEntry(store: LedgerStore, request: AppendRequest, op
     }
 
     // The head's list of periods is a summary in a mutable item: the entries themselves decide too.
-    const prior = (await store.listEntries(projectId)).filter((e) => e.seq <= head.seq);
+    const prior = head.seq === 0 ? [] : (await store.listEntries(projectId)).filter((e) => e.seq <= head.seq);
     const overlaps = findOverlap([...prior.map((e) => e.period), ...head.periods], request.period);
     if (overlaps) {
       return { kind: 'refused', overlaps, reason: `the monitoring period ${request.period.start} – ${request.period.end} overlaps the approved period ${overlaps.start} – ${overlaps.end} of project ${projectId}; a period can be credited only once` };

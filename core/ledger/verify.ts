@@ -52,11 +52,15 @@ export interface PinnedObjects {
 export type LedgerProblem =
   | { readonly kind: 'chain'; readonly seq: number; readonly message: string }
   | { readonly kind: 'overlap'; readonly seq: number; readonly message: string }
-  | { readonly kind: 'head-periods'; readonly seq: number; readonly message: string }
   | { readonly kind: 'pin'; readonly seq: number; readonly message: string };
 
 export interface LedgerVerdict {
   readonly ok: boolean;
+  /**
+   * Not failures: the head's summary of approved periods differs from the entries' periods (the
+   * entries are authoritative, and both the append guard and this verification read them).
+   */
+  readonly warnings: readonly string[];
   readonly chain: ChainVerdict;
   readonly problems: readonly LedgerProblem[];
   /** Entries whose pins (registration, result, methodology) were recomputed and matched. */
@@ -71,7 +75,7 @@ const hashOf = (value: unknown) => sha256Hex(canonicalJson(value));
  * Verifies a project's ledger end to end:
  * 1. the hash chain (core/ledger/entry.ts verifyChain) against the head;
  * 2. the monitoring periods recomputed from the entries: any two that overlap fail, whatever the
- *    head's summary says; a head summary that differs from the entries' periods fails too;
+ *    head's summary says (a summary that differs from the entries is a warning);
  * 3. for each entry that pins them: the registration version, the stored result and the
  *    methodology, each re-hashed from the stored object (a changed or missing object fails, naming
  *    the entry).
@@ -85,8 +89,9 @@ export async function verifyLedger(input: { readonly projectId: string; readonly
   for (const o of findPeriodOverlaps(entries)) {
     problems.push({ kind: 'overlap', seq: o.seq, message: `entry ${o.seq} (${o.period.start} – ${o.period.end}) overlaps entry ${o.overlapsSeq} (${o.overlaps.start} – ${o.overlaps.end}): the same period is credited twice` });
   }
+  const warnings: string[] = [];
   if (head?.periods && !headPeriodsMatch(head.periods, entries)) {
-    problems.push({ kind: 'head-periods', seq: head.seq, message: `the head's list of approved periods (${head.periods.map((p) => `${p.start} – ${p.end}`).join(', ') || 'none'}) differs from the periods of the entries (${entries.map((e) => `${e.period.start} – ${e.period.end}`).join(', ') || 'none'}); the entries are authoritative` });
+    warnings.push(`the head's list of approved periods (${head.periods.map((p) => `${p.start} – ${p.end}`).join(', ') || 'none'}) differs from the periods of the entries (${entries.map((e) => `${e.period.start} – ${e.period.end}`).join(', ') || 'none'}); the entries are authoritative`);
   }
 
   let pinsChecked = 0;
@@ -113,5 +118,5 @@ export async function verifyLedger(input: { readonly projectId: string; readonly
     if (problems.length === before) pinsChecked++;
   }
   problems.sort((a, b) => a.seq - b.seq);
-  return { ok: problems.length === 0, chain, problems, pinsChecked, unpinned };
+  return { ok: problems.length === 0, chain, problems, warnings, pinsChecked, unpinned };
 }

@@ -24,10 +24,8 @@ const ReviewGwp = ReviewItemSchema.shape.gases.element.shape.gwp;
  * the ingest function refuse the same registrations):
  * - no parameter the methodology does not declare (did-you-mean);
  * - GWP overrides only for gases the methodology uses, and values the review item accepts.
- *
- * @param parameters the parameters after the methodology's schema (defaults applied)
  */
-export function registrationProblems(project: Project, methodology: Methodology, parameters: Record<string, unknown>): string[] {
+export function registrationProblems(project: Project, methodology: Methodology): string[] {
   const problems: string[] = [];
   const shape = (methodology.project as { shape?: Record<string, unknown> }).shape;
   if (shape) {

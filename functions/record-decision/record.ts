@@ -5,6 +5,10 @@ import { decide, type Submission } from '../../core/review/submission.ts';
 import type { Log, MetricSink } from '../shared/observability.ts';
 import type { ReportStore, SubmissionsRepository } from '../shared/ports.ts';
 import { decisionReportKey } from '../shared/resources.ts';
+import { canonicalJson, sha256Hex } from '../../core/ledger/canonical.ts';
+
+/** Where a refused (contradicting) decision's report goes: beside the outcome, one per distinct decision. */
+export const conflictReportKey = (projectId: string, decision: Decision): string => decisionReportKey(projectId, decision.uploadId).replace(/\.decision\.json$/, `.decision-refused-${sha256Hex(canonicalJson(decision)).slice(0, 16)}.json`);
 
 export interface DecisionDeps {
   readonly submissions: SubmissionsRepository;
@@ -43,7 +47,20 @@ export async function recordDecision(deps: DecisionDeps, decision: Decision): Pr
     }
     const t = decide(submission, decision);
     if (t.kind === 'refuse') {
-      logger.warn('Conflicting decision refused', { uploadId: decision.uploadId, decision: decision.decision, reason: t.reason });
+      // A decision was claimed first. If a crash left its effects half done (e.g. killed after the
+      // ledger write, the submission still pending-review), complete them now, then refuse this one
+      // with a report the verifier can read: never drop it silently.
+      if (submission.decision && submission.status === 'pending-review') {
+        logger.warn('Completing a decision a crash left half-recorded', { uploadId: decision.uploadId, claimed: submission.decision.decision });
+        metrics.count('DecisionsCompleted');
+        await (submission.decision.decision === 'approve' ? approve(deps, submission, submission.decision) : reject(deps, submission, submission.decision));
+      }
+      const now = await deps.submissions.get(decision.uploadId);
+      const reason = submission.decision
+        ? `refused: the upload was already ${submission.decision.decision === 'approve' ? 'approved' : 'rejected'} by ${submission.decision.verifier} at ${submission.decision.decidedAt} (status ${now?.status ?? submission.status}${now?.ledger ? `, ledger entry ${now.ledger.seq}` : ''}); a ${decision.decision} decision cannot change a final decision`
+        : `refused: ${t.reason}`;
+      await deps.reports.putJson(conflictReportKey(submission.projectId, decision), decisionReport({ projectId: submission.projectId, decision, outcome: 'conflict', reason, recordedAt: deps.now().toISOString() }));
+      logger.warn('Conflicting decision refused', { uploadId: decision.uploadId, decision: decision.decision, reason });
       metrics.count('DecisionsConflicting');
       return 'conflict';
     }

@@ -59,6 +59,8 @@ export interface ProjectsAdmin extends ProjectsRepository {
    */
   register(project: ProjectInput, at: string, who?: { readonly by?: string; readonly reason?: string }): Promise<RegisterOutcome>;
   list(): Promise<unknown[]>;
+  getCurrent(projectId: string): Promise<{ readonly registration: unknown; readonly pin: { readonly version: number; readonly hash: string } } | undefined>;
+  getVersion(projectId: string, version: number): Promise<RegistrationVersion | undefined>;
   /** Every version of a project, oldest first (a project registered before versioning has its current content as version 1). */
   history(projectId: string): Promise<RegistrationVersion[]>;
 }
