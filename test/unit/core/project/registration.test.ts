@@ -106,7 +106,7 @@ describe('numbers above 2^53 are refused at registration (they crashed the pipel
   it('a top-level number and a parameter', () => {
     expect(issues({ ...wind, pddAnnualEstimate: 2 ** 60 }).join()).toMatch(/pddAnnualEstimate: .*larger than 2\^53 − 1/);
     expect(issues({ ...wind, parameters: { ...wind.parameters, EF_grid_OM: 1e300 } }).join()).toMatch(/parameters\.EF_grid_OM: 1e\+300 is larger than 2\^53 − 1/);
-    expect(issues({ ...wind, parameters: { ...wind.parameters, extra: [1, 9007199254740993] } }).join()).toMatch(/parameters\.extra\.1:/);
+    expect(issues({ ...wind, parameters: { ...wind.parameters, extra: [1, JSON.parse('9007199254740993') as number] } }).join()).toMatch(/parameters\.extra\.1:/);
     expect(issues({ ...wind, pddAnnualEstimate: Number.MAX_SAFE_INTEGER })).toEqual([]);
   });
 });
