@@ -22,6 +22,7 @@ export function renderSummary(r: CalculationResult, options: { maxProblems?: num
   lines.push(`  file         ${r.file.format}, ${group(String(r.file.bytes))} bytes, sha256 ${r.file.sha256.slice(0, 16)}…`);
   if (r.period) lines.push(`  period       ${formatPeriod(r.period)}`);
   if (r.gwp) lines.push(`  GWP set      IPCC ${r.gwp.set}: ${r.gwp.reason}`);
+  for (const [gas, v] of Object.entries(r.gwp?.values ?? {})) if (v.confidence === 'override') lines.push(`  GWP override ${gas} = ${v.value}${v.replaces ? ` (replaces IPCC ${r.gwp!.set} ${v.replaces})` : ''}, source: ${v.source}`);
   lines.push(`  rows         ${group(String(r.rows.accepted))} accepted, ${group(String(r.rows.rejected))} rejected, ${group(String(r.rows.total))} read`);
   if (r.status === 'accepted' && r.totals && r.gases) {
     lines.push('');

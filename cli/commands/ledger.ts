@@ -1,13 +1,20 @@
 import { formatPeriod } from '../../core/time/period.ts';
-import { verifyChain } from '../../core/ledger/entry.ts';
-import { dynamoLedgerStore } from '../../functions/shared/aws/ledger-store.ts';
+import { verifyLedger } from '../../core/ledger/verify.ts';
 import { dynamoProjects } from '../../functions/shared/aws/dynamo-repositories.ts';
+import { s3ReportStore } from '../../functions/shared/aws/s3-stores.ts';
+import { registry } from '../../methodologies/index.ts';
+import { dynamoLedgerStore } from '../../functions/shared/aws/ledger-store.ts';
 import { ENV } from '../../functions/shared/resources.ts';
 import { createCliAws, type AwsFactory } from '../aws-clients.ts';
 import { group } from '../render.ts';
 import { UsageError, type Command } from './types.ts';
 
-/** `mrv ledger list <project-id>` | `mrv ledger verify <project-id>` (exit 1 naming the first bad entry). */
+/**
+ * `mrv ledger list <project-id>` | `mrv ledger verify <project-id>`: verify recomputes the hash
+ * chain, the approved periods (any overlap fails, whatever the head says) and, for entries that pin
+ * them, the registration version, the stored result and the methodology hash (core/ledger/verify.ts);
+ * exit 1 naming each bad entry.
+ */
 export function makeLedgerCommand(aws: AwsFactory = createCliAws): Command {
   return {
     name: 'ledger',
@@ -17,7 +24,7 @@ export function makeLedgerCommand(aws: AwsFactory = createCliAws): Command {
       const [sub, projectId] = args;
       if ((sub !== 'list' && sub !== 'verify') || !projectId) throw new UsageError(sub && sub !== 'list' && sub !== 'verify' ? `unknown subcommand "${sub}"` : 'a subcommand and a project id are required');
       const a = aws(io.env);
-      const env = a.resources([ENV.ledgerTable, ENV.projectsTable]);
+      const env = a.resources([ENV.ledgerTable, ENV.projectsTable, ENV.bucket]);
       const store = dynamoLedgerStore(a.ddb, env[ENV.ledgerTable]);
       const [head, entries] = [await store.getHead(projectId), await store.listEntries(projectId)];
       // An unknown project is a usage error (exit 2), never "an intact empty chain".
@@ -33,12 +40,28 @@ export function makeLedgerCommand(aws: AwsFactory = createCliAws): Command {
         }
         return 0;
       }
-      const verdict = verifyChain(entries, head ? { seq: head.seq, lastHash: head.lastHash } : undefined);
+      const projects = dynamoProjects(a.ddb, env[ENV.projectsTable]);
+      const results = s3ReportStore(a.s3, env[ENV.bucket]);
+      const verdict = await verifyLedger({
+        projectId,
+        entries,
+        ...(head ? { head } : {}),
+        objects: {
+          registration: async (id, version) => (await projects.getVersion(id, version))?.registration,
+          result: (key) => results.getJson(key),
+          methodologyHash: (key) => (registry.has(key) ? registry.get(key).hash : undefined),
+        },
+      });
+      for (const w of verdict.warnings) io.err(`Ledger of ${projectId}: warning: ${w}.`);
       if (verdict.ok) {
-        io.out(`Ledger of ${projectId}: ${verdict.length} entr${verdict.length === 1 ? 'y' : 'ies'}, chain intact${verdict.length ? `, head ${verdict.lastHash}` : ''}.`);
+        const n = entries.length;
+        const pins = verdict.pinsChecked ? `; registration, result and methodology re-hashed for ${verdict.pinsChecked} entr${verdict.pinsChecked === 1 ? 'y' : 'ies'}` : '';
+        const old = verdict.unpinned ? `; ${verdict.unpinned} entr${verdict.unpinned === 1 ? 'y' : 'ies'} from before pinning (chain and periods checked)` : '';
+        io.out(`Ledger of ${projectId}: ${n} entr${n === 1 ? 'y' : 'ies'}, chain intact, no overlapping periods${pins}${old}${n ? `, head ${verdict.chain.ok ? verdict.chain.lastHash : ''}` : ''}.`);
         return 0;
       }
-      io.err(`Ledger of ${projectId}: BROKEN at entry ${verdict.seq} (${verdict.reason}): ${verdict.message}.`);
+      if (!verdict.chain.ok) io.err(`Ledger of ${projectId}: BROKEN at entry ${verdict.chain.seq} (${verdict.chain.reason}): ${verdict.chain.message}.`);
+      for (const p of verdict.problems.filter((x) => x.kind !== 'chain')) io.err(`Ledger of ${projectId}: ${p.kind === 'overlap' ? 'OVERLAP' : 'CHANGED'} at entry ${p.seq}: ${p.message}.`);
       return 1;
     },
   };

@@ -85,6 +85,11 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
             io.err(`No submission ${uploadId}.`);
             return 1;
           }
+          if (s.decision && s.decision.decision !== sub) {
+            // Claimed but maybe not yet completed (a crash after the ledger write): a contradicting decision is refused here.
+            io.err(`Submission ${uploadId} was already ${s.decision.decision === 'approve' ? 'approved' : 'rejected'} by ${s.decision.verifier} at ${s.decision.decidedAt} (status ${s.status}${s.status === 'pending-review' ? ': still being recorded' : ''}); a ${sub} cannot change it. Nothing sent.`);
+            return 1;
+          }
           if (s.status !== 'pending-review') {
             io.err(`Submission ${uploadId} is ${s.status}${s.decision ? ` (decided: ${s.decision.decision} by ${s.decision.actor?.name ?? s.decision.verifier ?? '?'})` : ''}; nothing sent.`);
             return 1;

@@ -7,6 +7,7 @@ import type { CompiledEquation, Methodology } from '../methodology/define-method
 import { compileFloatSlots, toBigNumber, isBigNumber, UNSET, type BigNumber, type SlotScope } from '../methodology/equations.ts';
 import type { MethodologyRegistry } from '../methodology/registry.ts';
 import type { Project } from '../project/project.ts';
+import { registrationProblems } from '../project/registration.ts';
 import { readRecords, detectFormat } from '../readers/read-records.ts';
 import type { ByteSource, Cell, MonitoringFormat, ReaderEvent } from '../readers/types.ts';
 import { csvFastPath, pumpCsv } from '../readers/csv.ts';
@@ -76,6 +77,8 @@ export function resolveProject(project: Project, registry: MethodologyRegistry):
       parsed.error.issues.map((i) => `parameters.${i.path.join('.') || '(root)'}: ${i.message}`),
     );
   }
+  const problems = registrationProblems(project, methodology);
+  if (problems.length) throw new ConfigError(`Project ${project.id}: the registration does not fit ${methodology.key}.`, problems);
   return { project, methodology, parameters: parsed.data as Record<string, unknown> };
 }
 
@@ -718,7 +721,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     ...base,
     status: 'accepted',
     file: fileInfo(),
-    gwp: { set: gwpChoice.set, reason: gwpChoice.reason, values: Object.fromEntries([...gwpValues].map(([g, v]) => [g, { value: v.value, source: v.source, confidence: v.confidence }])) },
+    gwp: { set: gwpChoice.set, reason: gwpChoice.reason, values: Object.fromEntries([...gwpValues].map(([g, v]) => [g, { value: v.value, source: v.source, confidence: v.confidence, ...(v.replaces ? { replaces: v.replaces } : {}) }])) },
     period: resultPeriod,
     rows,
     qaqc,

@@ -46,7 +46,7 @@ export interface CalculationResult {
   readonly file: { readonly name: string; readonly format: string; readonly bytes: number; readonly sha256: string };
   readonly project: { readonly id: string; readonly mechanism: Mechanism; readonly hostCountry: string; readonly scale: string };
   readonly methodology: { readonly id: string; readonly version: string; readonly key: string; readonly hash: string; readonly title: string; readonly source: string };
-  readonly gwp?: { readonly set: GwpSetId; readonly reason: string; readonly values: Readonly<Record<string, { value: string; source: string; confidence: string }>> };
+  readonly gwp?: { readonly set: GwpSetId; readonly reason: string; readonly values: Readonly<Record<string, { value: string; source: string; confidence: string; replaces?: string }>> };
   /** Monitoring period, first and last day included. */
   readonly period?: Period;
   readonly rows: { readonly total: number; readonly accepted: number; readonly rejected: number };

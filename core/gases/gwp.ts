@@ -1,5 +1,6 @@
 import { GwpNotDefinedError, ConfigError } from '../errors.ts';
 import { findGas, GASES } from './gases.ts';
+import { Dec } from '../calculation/rounding.ts';
 
 /** The IPCC assessment reports whose 100-year GWPs a mechanism may require. */
 export const GWP_SET_IDS = ['SAR', 'AR4', 'AR5', 'AR6'] as const;
@@ -100,6 +101,8 @@ export interface ResolvedGwp {
   readonly value: string;
   readonly source: string;
   readonly confidence: 'confirmed' | 'unsure' | 'override';
+  /** For an override: the value of the set it replaces (absent when the set does not cover the gas). */
+  readonly replaces?: string;
 }
 
 /**
@@ -112,8 +115,9 @@ export function gwpOf(gasName: string, set: GwpSetId, overrides: GwpOverrides = 
   const gas = findGas(gasName);
   if (!gas) throw new ConfigError(`Unknown gas "${gasName}". Known gases: ${GASES.map((x) => x.id).join(', ')}.`);
   const override = overrides[gas.id];
-  if (override) return { gas: gas.id, set, value: String(override.value), source: override.source, confidence: 'override' };
   const cell = GWP_TABLE.get(gas.id)?.[set];
+  // Exact plain decimal (never exponent form: the review item's schema takes decimal strings only).
+  if (override) return { gas: gas.id, set, value: new Dec(override.value).toFixed(), source: override.source, confidence: 'override', ...(cell ? { replaces: cell.value } : {}) };
   if (!cell) {
     const why = set === 'SAR' && gas.id === 'NF3' ? 'NF3 was added to the Kyoto basket for the second commitment period by decision 4/CMP.7 and was not assessed in SAR' : `IPCC ${set} did not assess ${gas.id}`;
     throw new GwpNotDefinedError(gas.id, set, why);

@@ -101,7 +101,9 @@ export type AppendOutcome =
  *    the next attempt on the project (the retry of the same message, or another approval).
  * 3. **Idempotency**: if `UPLOAD#<uploadId>` exists, return its entry (`already`). Markers are always
  *    written before HEAD moves past their entry, so every entry ≤ HEAD.seq has its marker.
- * 4. **Overlap**: if the period shares a day with a period in HEAD.periods, return `refused`.
+ * 4. **Overlap**: if the period overlaps the period of any entry up to HEAD.seq (read from the
+ *    entries themselves) or any period in HEAD.periods, return `refused`. HEAD.periods alone is not
+ *    trusted: it is a summary in one mutable item, and an edit to it must not open a period twice.
  * 5. Put `ENTRY#<seq+1>` with `attribute_not_exists(sk)`. If it fails, someone appended meanwhile:
  *    start over (the re-read sees their entry, their marker, or their period).
  * 6. Put the `UPLOAD#` marker, advance HEAD (a failed condition means a helper already did it).
@@ -134,7 +136,9 @@ export async function appendEntry(store: LedgerStore, request: AppendRequest, op
       return { kind: 'already', entry };
     }
 
-    const overlaps = findOverlap(head.periods, request.period);
+    // The head's list of periods is a summary in a mutable item: the entries themselves decide too.
+    const prior = head.seq === 0 ? [] : (await store.listEntries(projectId)).filter((e) => e.seq <= head.seq);
+    const overlaps = findOverlap([...prior.map((e) => e.period), ...head.periods], request.period);
     if (overlaps) {
       return { kind: 'refused', overlaps, reason: `the monitoring period ${formatPeriod(request.period)} overlaps the approved period ${formatPeriod(overlaps)} of project ${projectId}; a period can be credited only once` };
     }
@@ -143,7 +147,6 @@ export async function appendEntry(store: LedgerStore, request: AppendRequest, op
     let reserveCancellation: LedgerEntry['reserveCancellation'];
     const reversal = request.issuance.storageReversal;
     if (reversal !== undefined) {
-      const prior = (await store.listEntries(projectId)).filter((e) => e.seq <= head.seq);
       reserveCancellation = { reversal, ...cancelFromReserve(reserveBalance(prior), reversal) };
     }
     const entry = sealEntry({ ...request, ...(reserveCancellation ? { reserveCancellation } : {}), seq: head.seq + 1, prevHash: head.lastHash });

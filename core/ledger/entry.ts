@@ -29,6 +29,14 @@ export interface LedgerEntry {
   readonly methodology: { readonly key: string; readonly hash: string };
   readonly file: { readonly sha256: string };
   /** The approving verifier's name (from the verifier register when the decision was authenticated). */
+  /**
+   * The registration version the result was calculated with: its number and the SHA-256 of its
+   * canonical JSON (core/project/versions.ts). Absent on entries written before registrations were
+   * versioned (they keep verifying: absent members are not part of the hash).
+   */
+  readonly registration?: { readonly version: number; readonly hash: string };
+  /** The stored calculation result (S3 key) and the SHA-256 of its canonical JSON. Absent on older entries. */
+  readonly result?: { readonly key: string; readonly sha256: string };
   readonly verifier: string;
   /** The authenticated verifier whose approval issued: principal, person and verification body. */
   readonly approvedBy?: LedgerActor;

@@ -2,6 +2,31 @@ import { z } from 'zod';
 import { MECHANISMS } from '../mechanisms/mechanisms.ts';
 import { GWP_SET_IDS } from '../gases/gwp.ts';
 import { isTimeZone } from '../time/zone.ts';
+import { GwpOverridesSchema } from './gwp-overrides.ts';
+import { unknownKeyMessage } from './suggest.ts';
+
+/**
+ * A strict object: an unknown key is an error with a did-you-mean, never dropped (a misspelled
+ * optional field would otherwise vanish and its default apply).
+ */
+function strictObject<S extends z.core.$ZodLooseShape>(shape: S) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, { error: (iss) => (iss.code === 'unrecognized_keys' ? iss.keys.map((k) => unknownKeyMessage(k, known)).join('; ') : undefined) });
+}
+
+/** The largest integer a registration may hold: JSON numbers above it are not exact in IEEE 754 doubles (nor storable in DynamoDB through the SDK). */
+export const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+const TOO_LARGE = `larger than 2^53 − 1 (${MAX_EXACT}): a number that large is not stored or computed exactly; check the value and its unit`;
+
+/** Every number in a JSON value, with its path, that is not finite or whose magnitude exceeds {@link MAX_EXACT}. */
+export function inexactNumbers(value: unknown, path: (string | number)[] = [], out: { path: (string | number)[]; value: number }[] = [], depth = 0): { path: (string | number)[]; value: number }[] {
+  if (depth > 64) return out;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || Math.abs(value) > MAX_EXACT) out.push({ path, value });
+  } else if (Array.isArray(value)) value.forEach((v, i) => inexactNumbers(v, [...path, i], out, depth + 1));
+  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) inexactNumbers(v, [...path, k], out, depth + 1);
+  return out;
+}
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
 
@@ -19,7 +44,7 @@ export const PROJECT_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
  *
  * @example see methodologies/grid-renewable/1.0.0/fixtures/project.json
  */
-export const ProjectSchema = z.object({
+export const ProjectSchema = strictObject({
   schemaVersion: z.literal(1).default(1),
   id: z.string().regex(PROJECT_ID, 'lowercase letters, digits and hyphens, 2–63 characters'),
   name: z.string().min(1),
@@ -40,24 +65,29 @@ export const ProjectSchema = z.object({
   scale: z.enum(['large', 'small', 'micro']),
   /** Pins a GWP set; otherwise the mechanism and period decide. */
   gwpSet: z.enum(GWP_SET_IDS).optional(),
-  /** Replaces single GWP values that the table marks unsure, with their source. */
-  gwpOverrides: z.record(z.string(), z.object({ value: z.number().positive(), source: z.string().min(3) })).optional(),
-  creditingPeriod: PeriodSchema,
+  /**
+   * Replaces single GWP values with another published value and its source (core/project/gwp-overrides.ts:
+   * keyed by gas id, never CO2, within the plausible range; only gases the methodology uses).
+   */
+  gwpOverrides: GwpOverridesSchema.optional(),
+  creditingPeriod: strictObject({ start: isoDate, end: isoDate }).refine((p) => p.start <= p.end, { message: 'start must not be after end' }),
   /** Estimated annual emission reductions in the registered PDD, tCO2e/yr. */
-  pddAnnualEstimate: z.number().nonnegative(),
-  /** Parameters fixed at registration, checked by the methodology's project schema. */
-  parameters: z.record(z.string(), z.unknown()),
+  pddAnnualEstimate: z.number().nonnegative().max(MAX_EXACT, TOO_LARGE),
+  /** Parameters fixed at registration, checked by the methodology's project schema (unknown names are refused there). */
+  parameters: z.record(z.string(), z.unknown()).superRefine((p, ctx) => {
+    for (const bad of inexactNumbers(p)) ctx.addIssue({ code: 'custom', path: bad.path, message: Number.isFinite(bad.value) ? `${bad.value} is ${TOO_LARGE}` : `${bad.value} is not a finite number` });
+  }),
   /**
    * Meters with their calibration record (QA/QC). Readings taken while a calibration is overdue are
    * adjusted by the maximum permissible error in the conservative direction.
    */
   meters: z
     .array(
-      z.object({
+      strictObject({
         id: z.string().min(1),
         columns: z.array(z.string().min(1)).min(1),
         mpe: z.number().gt(0).lt(0.2),
-        calibrationIntervalDays: z.number().int().positive(),
+        calibrationIntervalDays: z.number().int().positive().max(36_525, 'at most 100 years'),
         calibrations: z.array(isoDate).min(1),
       }),
     )
@@ -71,7 +101,7 @@ export const ProjectSchema = z.object({
   /** The same for monthly (or n-monthly) data: calendar months on the site's clock. */
   monitoringIntervalMonths: z.number().int().min(1).max(12).optional(),
   /** JCM: shares of credits allocated to named accounts (e.g. the Government of Japan); the rest goes to the project participants. */
-  jcmAllocation: z.array(z.object({ account: z.string().min(1), share: z.number().gt(0).lte(1) })).optional(),
+  jcmAllocation: z.array(strictObject({ account: z.string().min(1), share: z.number().gt(0).lte(1) })).optional(),
 });
 
 export type Project = z.infer<typeof ProjectSchema>;

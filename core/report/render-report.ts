@@ -54,6 +54,7 @@ export function renderReport(report: UploadReport, options: { readonly trace?: b
     lines.push(`Mechanism  ${r.project.mechanism}, host ${r.project.hostCountry}, ${r.project.scale}-scale`);
     if (r.period) lines.push(`Period     ${formatPeriod(r.period)}`);
     if (r.gwp) lines.push(`GWP        IPCC ${r.gwp.set}: ${r.gwp.reason}`);
+    for (const [gas, v] of Object.entries(r.gwp?.values ?? {})) if (v.confidence === 'override') lines.push(`GWP override ${gas} = ${v.value}${v.replaces ? ` (replaces IPCC ${r.gwp!.set} ${v.replaces})` : ''}, registered with the source: ${v.source}`);
     lines.push(`Rows       ${r.rows.total} read, ${r.rows.accepted} accepted, ${r.rows.rejected} rejected`);
     if (r.totals) {
       lines.push('', 'Totals (tCO2e)', `  BE ${r.totals.BE}`, `  PE ${r.totals.PE}`, `  LE ${r.totals.LE}`, `  ER ${r.totals.ER}`);

@@ -52,6 +52,9 @@ export function buildReviewItem(input: BuildReviewItemInput): ReviewItem {
   });
   const m = materiality({ scale: project.scale, erPeriod: result.totals.ER, periodDays: days, pddAnnualEstimate: project.pddAnnualEstimate });
   const warnings = result.diagnostics.filter((d) => d.severity === 'warning').length;
+  const overrides = Object.entries(result.gwp.values)
+    .filter(([, v]) => v.confidence === 'override')
+    .map(([gas, v]) => ({ gas, value: v.value, source: v.source, ...(v.replaces ? { replaces: v.replaces } : {}) }));
   return ReviewItemSchema.parse({
     schemaVersion: 1,
     uploadId: input.uploadId,
@@ -62,7 +65,7 @@ export function buildReviewItem(input: BuildReviewItemInput): ReviewItem {
     period: result.period,
     totals: result.totals,
     gases: result.gases,
-    gwp: { set: result.gwp.set, reason: result.gwp.reason },
+    gwp: { set: result.gwp.set, reason: result.gwp.reason, ...(overrides.length ? { overrides } : {}) },
     issuable: result.issuable,
     issuance,
     pddComparison: {

@@ -51,7 +51,12 @@ export const ReviewItemSchema = z.object({
   period: StoredPeriodSchema,
   totals: z.object({ BE: DecimalString, PE: DecimalString, LE: DecimalString, ER: DecimalString }),
   gases: z.array(z.object({ gas: z.string(), gwp: DecimalString, BE: GasQuantitySchema, PE: GasQuantitySchema, LE: GasQuantitySchema, ER: DecimalString })),
-  gwp: z.object({ set: z.enum(GWP_SET_IDS), reason: z.string() }),
+  gwp: z.object({
+    set: z.enum(GWP_SET_IDS),
+    reason: z.string(),
+    /** GWP values the registration overrides (gas id, value used, its source, the set's value it replaces). */
+    overrides: z.array(z.object({ gas: z.string(), value: DecimalString, source: z.string(), replaces: DecimalString.optional() })).optional(),
+  }),
   /** Whole units before deductions, and the deductions the ledger will record. */
   issuable: z.object({ units: DecimalString, rounding: z.string(), creditType: z.string().optional(), expires: z.string().optional(), expiryRule: z.string().optional() }),
   issuance: IssuanceSchema,

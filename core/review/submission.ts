@@ -28,6 +28,10 @@ export interface Submission {
   readonly issuance?: IssuanceBreakdown;
   readonly reportKey: string;
   readonly resultKey?: string;
+  /** The registration version the upload was calculated with (absent on submissions from before versioning). */
+  readonly registration?: { readonly version: number; readonly hash: string };
+  /** SHA-256 of the canonical JSON of the stored result (`resultKey`), pinned in the ledger entry on approval. */
+  readonly resultSha256?: string;
   /** The evidence summary sent to the review queue (kept here so the queue can be rebuilt: `mrv review requeue`). */
   readonly reviewItem?: ReviewItem;
   /** Set once the review item was sent (a submission without it is re-sent on redelivery). */

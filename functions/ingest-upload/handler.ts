@@ -28,7 +28,12 @@ export const makeHandler = (deps: IngestDeps) =>
       return;
     }
     for (const r of parsed.data.Records) {
-      if (!r.eventName.startsWith('ObjectCreated:')) continue;
+      if (!r.eventName.startsWith('ObjectCreated:')) {
+        // The bucket notifies object creation only; a deletion, restore or replication event is not an upload.
+        deps.logger.warn('Ignoring an S3 event that is not an object creation', { eventName: r.eventName, key: r.s3.object.key });
+        deps.metrics.count('IngestEventsIgnored');
+        continue;
+      }
       await ingestObject(deps, r.s3.object.key);
     }
   });

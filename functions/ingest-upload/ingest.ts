@@ -1,4 +1,7 @@
-import { calculate, resolveProject } from '../../core/calculation/calculate.ts';
+import { calculate } from '../../core/calculation/calculate.ts';
+import { canonicalJson, sha256Hex } from '../../core/ledger/canonical.ts';
+import { checkRegistration } from '../../core/project/registration.ts';
+import { registrationHash, type RegistrationPin } from '../../core/project/versions.ts';
 import type { CalculationResult } from '../../core/calculation/result.ts';
 import { MrvError, PortError } from '../../core/errors.ts';
 import type { MethodologyRegistry } from '../../core/methodology/registry.ts';
@@ -31,17 +34,54 @@ export interface IngestDeps {
 
 export type IngestOutcome = 'accepted' | 'rejected' | 'not-applicable' | 'duplicate' | 'skipped';
 
-/** `uploads/<projectId>/<fileName>` from an S3 event key (URL-encoded, `+` for space). */
-export function parseUploadKey(rawKey: string): { key: string; projectId: string; fileName: string } | undefined {
+/** An event for a key the ingest function must not (or cannot) read: the record fails, is retried, and its DLQ alarms. */
+export class UnprocessableUploadEvent extends MrvError {
+  override name = 'UnprocessableUploadEvent';
+  constructor(message: string) {
+    super('ingest.unprocessable_event', message, { expose: false });
+  }
+}
+
+export type UploadKey =
+  /** `uploads/<projectId>/<fileName>`: the file name may contain further `/` (a subfolder of the project folder). */
+  | { readonly kind: 'upload'; readonly key: string; readonly projectId: string; readonly fileName: string }
+  /** Under `uploads/` but not in a project folder (`uploads/x.csv`), or a folder marker (`uploads/p/`): a rejection report. */
+  | { readonly kind: 'misplaced'; readonly key: string; readonly projectId: string; readonly fileName: string; readonly problem: string }
+  /** Not readable (bad URL encoding) or outside `uploads/`: the record fails (the notification is filtered to `uploads/`, so this is misrouting). */
+  | { readonly kind: 'unprocessable'; readonly key: string; readonly problem: string };
+
+/**
+ * Classifies the key of an S3 event (URL-encoded, `+` for space) under the bucket layout
+ * `uploads/<projectId>/<fileName>` (functions/shared/resources.ts):
+ * - `uploads/p/f.csv`, `uploads/p/sub/f.csv` → an upload of project `p` (file name `f.csv`, `sub/f.csv`);
+ * - `uploads/f.csv` (no project folder), `uploads/p/` and `uploads/` (folder markers) → misplaced: a rejection report;
+ * - a key that is not valid URL encoding or UTF-8, or outside `uploads/` → unprocessable: the record fails.
+ */
+export function classifyUploadKey(rawKey: string): UploadKey {
   let key: string;
   try {
     key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
   } catch {
-    return undefined;
+    return { kind: 'unprocessable', key: rawKey, problem: `the event key ${JSON.stringify(rawKey)} is not valid URL encoding (S3 encodes keys as UTF-8, percent-escaped)` };
   }
-  const m = /^uploads\/([^/]+)\/(.+)$/.exec(key);
-  if (!m || m[2]!.endsWith('/')) return undefined;
-  return { key, projectId: m[1]!, fileName: m[2]! };
+  if (!key.startsWith(BUCKET_LAYOUT.uploadsPrefix)) return { kind: 'unprocessable', key, problem: `the object ${JSON.stringify(key)} is outside ${BUCKET_LAYOUT.uploadsPrefix} (the bucket notification is filtered to that prefix: check its configuration)` };
+  const rest = key.slice(BUCKET_LAYOUT.uploadsPrefix.length);
+  const slash = rest.indexOf('/');
+  if (slash < 0) {
+    return rest === ''
+      ? { kind: 'misplaced', key, projectId: '', fileName: '(folder)', problem: `${key} is a folder marker, not a monitoring file: nothing was read; upload files to uploads/<project-id>/<file>.` }
+      : { kind: 'misplaced', key, projectId: '', fileName: rest, problem: `${JSON.stringify(key)} is not in a project folder: upload to uploads/<project-id>/${rest}; nothing was read.` };
+  }
+  const projectId = rest.slice(0, slash);
+  const fileName = rest.slice(slash + 1);
+  if (fileName === '' || fileName.endsWith('/')) return { kind: 'misplaced', key, projectId, fileName: '(folder)', problem: `${JSON.stringify(key)} is a folder marker, not a monitoring file: nothing was read; upload files to uploads/${projectId}/<file>.` };
+  return { kind: 'upload', key, projectId, fileName };
+}
+
+/** `uploads/<projectId>/<fileName>` from an S3 event key (URL-encoded, `+` for space); undefined for any other key. */
+export function parseUploadKey(rawKey: string): { key: string; projectId: string; fileName: string } | undefined {
+  const k = classifyUploadKey(rawKey);
+  return k.kind === 'upload' ? { key: k.key, projectId: k.projectId, fileName: k.fileName } : undefined;
 }
 
 const projectDiag = (code: 'project.invalid' | 'project.methodology_mismatch', message: string, file: string, extra: Partial<Diagnostic> = {}): Diagnostic => ({ severity: 'error', code, message, source: 'core/project', location: { file }, ...extra });
@@ -58,25 +98,39 @@ const projectDiag = (code: 'project.invalid' | 'project.methodology_mismatch', m
  */
 export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<IngestOutcome> {
   const { logger, metrics } = deps;
-  const parsed = parseUploadKey(rawKey);
-  if (!parsed) {
-    logger.warn('Ignoring an object outside uploads/<projectId>/<file>', { key: rawKey });
-    metrics.count('UploadKeyIgnored');
-    return 'skipped';
+  const parsed = classifyUploadKey(rawKey);
+  if (parsed.kind === 'unprocessable') {
+    logger.error('Upload event cannot be processed; the record fails (DLQ alarm)', { key: rawKey, problem: parsed.problem });
+    metrics.count('UploadKeyUnprocessable');
+    throw new UnprocessableUploadEvent(`Ingest: ${parsed.problem}.`);
   }
   const { key, projectId, fileName } = parsed;
   const head = await deps.monitoring.head(key);
   if (!head) {
-    logger.warn('The uploaded object no longer exists; nothing to do', { key });
-    return 'skipped';
+    // Deleted before it was read: no content, so no report; the record fails and its DLQ alarms.
+    logger.error('The uploaded object no longer exists; the record fails (DLQ alarm)', { key });
+    metrics.count('UploadVanished');
+    throw new UnprocessableUploadEvent(`Ingest: the object ${JSON.stringify(key)} was deleted before it could be read; no report was written.`);
   }
   const receivedAt = deps.now().toISOString();
+  if (parsed.kind === 'misplaced') {
+    const file = await hashObject(deps.monitoring, key, head.versionId);
+    const uploadId = uploadIdOf(projectId, file.sha256);
+    const upload: UploadInfo = { uploadId, projectId, key, ...(head.versionId ? { versionId: head.versionId } : {}), receivedAt };
+    const report: UploadReport = { ...preCheckRejection({ projectId, file: { name: parsed.fileName, ...file }, diagnostics: [projectDiag('project.invalid', parsed.problem, parsed.fileName)] }), upload };
+    await writeReport(deps, report);
+    logger.warn('Upload outside a project folder: rejection report written', { key, uploadId });
+    metrics.count('UploadsRejected');
+    metrics.count('UploadKeyMisplaced');
+    return 'rejected';
+  }
 
   // Pre-checks: the registration, and the methodology the site says it used.
   // A folder that cannot be a project id (too long, `..`, unicode) is never looked up; its report goes
   // under a fixed folder so the report key stays within S3's limits.
   const validId = PROJECT_ID.test(projectId);
-  const stored = validId ? await deps.projects.get(projectId) : undefined;
+  const current = !validId ? undefined : deps.projects.getCurrent ? await deps.projects.getCurrent(projectId) : await deps.projects.get(projectId).then((r) => (r === undefined ? undefined : { registration: r, pin: { version: 1, hash: registrationHash(r) } }));
+  const stored = current?.registration;
   let project: Project | undefined;
   let pre: Diagnostic | undefined;
   if (!validId) {
@@ -111,7 +165,7 @@ export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<In
   let ccs: boolean;
   try {
     // A registration the methodology refuses (unknown version, parameters, mechanism) is reported to the site.
-    ccs = resolveProject(project, deps.registry).methodology.tags?.includes('ccs') ?? false;
+    ccs = checkRegistration(project, deps.registry).methodology.tags?.includes('ccs') ?? false;
   } catch (error) {
     if (error instanceof MrvError) return rejectRegistration(deps, { key, projectId, fileName, head, receivedAt, message: error.message });
     throw error;
@@ -142,7 +196,8 @@ export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<In
 
   if (item) await deps.reports.putJson(resultKey, result);
   await writeReport(deps, report);
-  if (!(await deps.submissions.create(submissionOf(report, item)))) {
+  const pins = { registration: current!.pin, ...(item ? { resultSha256: resultHash(result) } : {}) };
+  if (!(await deps.submissions.create(submissionOf(report, item, pins)))) {
     logger.info('A concurrent delivery created this submission first', { uploadId });
     metrics.count('UploadsDuplicate');
     return 'duplicate';
@@ -200,7 +255,10 @@ function stripUpload(report: UploadReport): unknown {
   return result;
 }
 
-function submissionOf(report: UploadReport, item: ReviewItem | undefined): Submission {
+/** SHA-256 of the canonical JSON of a result as stored (JSON round trip first: what `mrv ledger verify` reads back). */
+export const resultHash = (result: unknown): string => sha256Hex(canonicalJson(JSON.parse(JSON.stringify(result))));
+
+function submissionOf(report: UploadReport, item: ReviewItem | undefined, pins: { registration?: RegistrationPin; resultSha256?: string } = {}): Submission {
   const { upload } = report;
   const r = 'methodology' in report ? report : undefined;
   return {
@@ -214,6 +272,8 @@ function submissionOf(report: UploadReport, item: ReviewItem | undefined): Submi
     ...(r?.period ? { period: r.period } : {}),
     ...(r?.totals ? { er: r.totals.ER } : {}),
     ...(item ? { issuance: item.issuance, resultKey: item.resultKey, reviewItem: item } : {}),
+    ...(pins.registration ? { registration: pins.registration } : {}),
+    ...(pins.resultSha256 ? { resultSha256: pins.resultSha256 } : {}),
     reportKey: BUCKET_LAYOUT.reportJson(upload.projectId, upload.uploadId),
   };
 }

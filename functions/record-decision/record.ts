@@ -6,6 +6,10 @@ import type { Log, MetricSink } from '../shared/observability.ts';
 import type { ReportStore, SubmissionsRepository } from '../shared/ports.ts';
 import { decisionReportKey } from '../shared/resources.ts';
 import { ledgerIdentity } from './identity.ts';
+import { canonicalJson, sha256Hex } from '../../core/ledger/canonical.ts';
+
+/** Where a refused (contradicting) decision's report goes: beside the outcome, one per distinct decision. */
+export const conflictReportKey = (projectId: string, decision: Decision): string => decisionReportKey(projectId, decision.uploadId).replace(/\.decision\.json$/, `.decision-refused-${sha256Hex(canonicalJson(decision)).slice(0, 16)}.json`);
 
 export interface DecisionDeps {
   readonly submissions: SubmissionsRepository;
@@ -44,7 +48,20 @@ export async function recordDecision(deps: DecisionDeps, decision: Decision): Pr
     }
     const t = decide(submission, decision);
     if (t.kind === 'refuse') {
-      logger.warn('Conflicting decision refused', { uploadId: decision.uploadId, decision: decision.decision, reason: t.reason });
+      // A decision was claimed first. If a crash left its effects half done (e.g. killed after the
+      // ledger write, the submission still pending-review), complete them now, then refuse this one
+      // with a report the verifier can read: never drop it silently.
+      if (submission.decision && submission.status === 'pending-review') {
+        logger.warn('Completing a decision a crash left half-recorded', { uploadId: decision.uploadId, claimed: submission.decision.decision });
+        metrics.count('DecisionsCompleted');
+        await (submission.decision.decision === 'approve' ? approve(deps, submission, submission.decision) : reject(deps, submission, submission.decision));
+      }
+      const now = await deps.submissions.get(decision.uploadId);
+      const reason = submission.decision
+        ? `refused: the upload was already ${submission.decision.decision === 'approve' ? 'approved' : 'rejected'} by ${submission.decision.verifier} at ${submission.decision.decidedAt} (status ${now?.status ?? submission.status}${now?.ledger ? `, ledger entry ${now.ledger.seq}` : ''}); a ${decision.decision} decision cannot change a final decision`
+        : `refused: ${t.reason}`;
+      await deps.reports.putJson(conflictReportKey(submission.projectId, decision), decisionReport({ projectId: submission.projectId, decision, outcome: 'conflict', reason, recordedAt: deps.now().toISOString() }));
+      logger.warn('Conflicting decision refused', { uploadId: decision.uploadId, decision: decision.decision, reason });
       metrics.count('DecisionsConflicting');
       return 'conflict';
     }
@@ -67,6 +84,8 @@ async function approve(deps: DecisionDeps, s: Submission, decision: Decision): P
     issuance: s.issuance,
     methodology: s.methodology,
     file: { sha256: s.file.sha256 },
+    ...(s.registration ? { registration: s.registration } : {}),
+    ...(s.resultKey && s.resultSha256 ? { result: { key: s.resultKey, sha256: s.resultSha256 } } : {}),
     // Identity (issue 13): the authenticated verifier set by the handler's gate (./authorize.ts), never the message's name.
     verifier: decision.actor?.name ?? decision.verifier ?? '(not named)',
     ...ledgerIdentity(decision),

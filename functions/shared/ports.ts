@@ -1,6 +1,7 @@
 import type { ByteSource } from '../../core/readers/types.ts';
 import type { ReviewItem, Decision } from '../../core/review/schemas.ts';
 import type { Submission } from '../../core/review/submission.ts';
+import type { RegistrationPin, RegistrationVersion } from '../../core/project/versions.ts';
 
 /** Ports the handlers use; functions/shared/aws/* implements them over the SDK, tests fake them. */
 
@@ -42,8 +43,12 @@ export interface DecisionQueue {
 }
 
 export interface ProjectsRepository {
-  /** The stored registration, unvalidated (the caller validates: a bad item is a registration problem). */
+  /** The stored (current) registration, unvalidated (the caller validates: a bad item is a registration problem). */
   get(projectId: string): Promise<unknown>;
+  /** The current registration with its version and hash (what a submission records). */
+  getCurrent?(projectId: string): Promise<{ readonly registration: unknown; readonly pin: RegistrationPin } | undefined>;
+  /** One stored version (for `mrv ledger verify`); undefined when it does not exist. */
+  getVersion?(projectId: string, version: number): Promise<RegistrationVersion | undefined>;
 }
 
 export interface SubmissionsRepository {

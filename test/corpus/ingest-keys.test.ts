@@ -86,14 +86,24 @@ describe('hostile object keys through the ingest handler', () => {
     expect(reportKeys().length).toBeGreaterThan(0);
   });
 
-  it('keys outside uploads/<project>/<file> and folder markers are skipped without a crash', async () => {
-    for (const key of ['uploads/x.csv', `uploads/${P}/`, 'elsewhere/p/x.json', 'x']) {
+  // Was a bug: these keys got neither a report nor a failed record (issue 16 item 14). Now every key
+  // under uploads/ gets a report; a key outside it fails the record (DLQ alarm). test/corpus/ingest-events.test.ts enumerates the shapes.
+  it('keys under uploads/ but outside a project folder, and folder markers, get a rejection report; keys outside uploads/ fail the record', async () => {
+    for (const key of ['uploads/x.csv', `uploads/${P}/`]) {
       seed(world, key, VALID);
       const { res } = await ingest(key);
-      expect(res.batchItemFailures).toEqual([]);
+      expect(res.batchItemFailures, key).toEqual([]);
     }
-    expect(reportKeys()).toEqual([]);
+    const reports = reportKeys().filter((k) => k.endsWith('.json')).map((k) => JSON.parse(String(world.objects.get(k)!.body)) as { status: string; diagnostics: { message: string }[]; upload: { key: string } });
+    expect(reports.map((r) => r.upload.key).sort()).toEqual([`uploads/${P}/`, 'uploads/x.csv']);
+    expect(reports.every((r) => r.status === 'rejected')).toBe(true);
+    expect(reportKeys().filter((k) => k.startsWith('reports/_invalid-project/'))).toHaveLength(2);
     expect(submissions()).toEqual([]);
+    for (const key of ['elsewhere/p/x.json', 'x']) {
+      seed(world, key, VALID);
+      const { res } = await ingest(key);
+      expect(res.batchItemFailures, key).toEqual([{ itemIdentifier: 'm-1' }]);
+    }
   });
 });
 

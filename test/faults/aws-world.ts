@@ -202,6 +202,10 @@ function condition(expr: string | undefined, item: Item | undefined, names: Reco
       return item !== undefined;
     case 'attribute_not_exists(sk) OR seq = :seq':
       return item === undefined || item.seq === values[':seq'];
+    case 'registrationVersion = :prev':
+      return item !== undefined && item.registrationVersion === values[':prev'];
+    case 'attribute_exists(pk) AND attribute_not_exists(registrationVersion)':
+      return item !== undefined && item.registrationVersion === undefined;
     case 'seq = :expected':
       return item !== undefined && item.seq === values[':expected'];
     case 'attribute_exists(pk) AND attribute_not_exists(#decision) AND #status = :pending':

@@ -10,7 +10,7 @@ import { verifyChain, type LedgerEntry } from '../../core/ledger/entry.ts';
 import type { Decision } from '../../core/review/schemas.ts';
 import type { Submission } from '../../core/review/submission.ts';
 import { s3EventBody, sqsEvent } from '../handlers/helpers.ts';
-import { AwsWorld, errorFor, type Call } from './aws-world.ts';
+import { AWS_ERRORS, AwsWorld, errorFor, type Call } from './aws-world.ts';
 import { report, tally } from './faults-count.ts';
 import { decisionHandler, ingestHandler, P, seed, TABLES, uploadIdFor, VALID } from './pipeline.ts';
 
@@ -104,5 +104,41 @@ describe('decisions: a fault at every AWS command, then the healed redelivery', 
     expect(['approved', 'rejected']).toContain(s.status);
     expect(entries()).toHaveLength(s.status === 'approved' ? 1 : 0);
     expect(s.decision!.decision).toBe(s.status === 'approved' ? 'approve' : 'reject');
+  });
+});
+
+describe('a decision killed after the ledger write (issue 16 item 13)', () => {
+  /** Runs the approval until the ledger HEAD has moved, then "kills" it (the record fails; the message is never redelivered). */
+  async function approvalKilledAfterLedgerWrite(): Promise<void> {
+    await pendingSubmission();
+    world.fault = (c) => (c.command === 'UpdateItem' && (c.input as { TableName?: string }).TableName === TABLES.ledger ? { error: AWS_ERRORS.timeout(), when: 'after' } : undefined);
+    const { handler } = decisionHandler(world);
+    expect((await handler(sqsEvent(JSON.stringify(approve)))).batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    world.fault = undefined;
+    expect(entries().map((e) => e.uploadId)).toEqual([UPLOAD]);
+    expect(submission()).toMatchObject({ status: 'pending-review', decision: { decision: 'approve' } });
+  }
+
+  it('a later rejection completes the approval the ledger holds and is refused with a report (not dropped)', async () => {
+    await approvalKilledAfterLedgerWrite();
+    const { handler, metrics } = decisionHandler(world);
+    expect((await handler(sqsEvent(JSON.stringify(reject)))).batchItemFailures).toEqual([]);
+    expect(submission()).toMatchObject({ status: 'approved', ledger: { seq: 1, hash: entries()[0]!.hash } });
+    expect(verifyChain(entries(), head())).toMatchObject({ ok: true, length: 1 });
+    const refused = [...world.objects.keys()].filter((k) => k.startsWith(`reports/${P}/${UPLOAD}.decision-refused-`));
+    expect(refused).toHaveLength(1);
+    const report = JSON.parse(String(world.objects.get(refused[0]!)!.body)) as { outcome: string; reason: string };
+    expect(report.outcome).toBe('conflict');
+    expect(report.reason).toMatch(/already approved by DOE Example .*ledger entry 1.*a reject decision cannot change a final decision/);
+    expect(world.objects.has(`reports/${P}/${UPLOAD}.decision.json`)).toBe(true);
+    expect(metrics.counts).toMatchObject({ DecisionsCompleted: 1, DecisionsConflicting: 1 });
+  });
+
+  it('the same approval repeated (a redelivery, or mrv review approve again) sees the ledger entry and completes the state', async () => {
+    await approvalKilledAfterLedgerWrite();
+    const { handler } = decisionHandler(world);
+    expect((await handler(sqsEvent(JSON.stringify({ ...approve, decidedAt: '2024-02-04T08:00:00Z' })))).batchItemFailures).toEqual([]);
+    expect(submission()).toMatchObject({ status: 'approved', ledger: { seq: 1 } });
+    expect(entries()).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PortError } from '../../../core/errors.ts';
 import type { MonitoringStore, ObjectHead, ReportStore, TrackedSource } from '../ports.ts';
-import { isNotFound, port } from './errors.ts';
+import { AwsCallError, isNotFound, port } from './errors.ts';
 
 /** Monitoring uploads in S3: HeadObject, and GetObject streamed chunk by chunk. */
 export function s3MonitoringStore(s3: S3Client, bucket: string): MonitoringStore {
@@ -12,7 +12,7 @@ export function s3MonitoringStore(s3: S3Client, bucket: string): MonitoringStore
         return { bytes: r.ContentLength ?? 0, ...(r.VersionId && r.VersionId !== 'null' ? { versionId: r.VersionId } : {}), metadata: Object.fromEntries(Object.entries(r.Metadata ?? {}).map(([k, v]) => [k.toLowerCase(), v])) };
       } catch (error) {
         if (isNotFound(error)) return undefined;
-        throw new PortError(`HeadObject s3://${bucket}/${key} failed`, error);
+        throw new AwsCallError(`HeadObject s3://${bucket}/${key}`, error);
       }
     },
     async open(key, versionId): Promise<TrackedSource> {
@@ -54,7 +54,7 @@ export function s3ReportStore(s3: S3Client, bucket: string): ReportStore {
         return true;
       } catch (error) {
         if (isNotFound(error)) return false;
-        throw new PortError(`HeadObject s3://${bucket}/${key} failed`, error);
+        throw new AwsCallError(`HeadObject s3://${bucket}/${key}`, error);
       }
     },
     async getJson<T>(key: string): Promise<T | undefined> {
@@ -64,7 +64,7 @@ export function s3ReportStore(s3: S3Client, bucket: string): ReportStore {
         return JSON.parse(text) as T;
       } catch (error) {
         if (isNotFound(error)) return undefined;
-        throw new PortError(`GetObject s3://${bucket}/${key} failed`, error);
+        throw new AwsCallError(`GetObject s3://${bucket}/${key}`, error);
       }
     },
   };

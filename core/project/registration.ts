@@ -1,0 +1,66 @@
+import { resolveProject, type ResolvedProject } from '../calculation/calculate.ts';
+import { ConfigError } from '../errors.ts';
+import type { Methodology } from '../methodology/define-methodology.ts';
+import type { MethodologyRegistry } from '../methodology/registry.ts';
+import { findGas } from '../gases/gases.ts';
+import { gwpOf } from '../gases/gwp.ts';
+import { GWP_SET_IDS } from '../gases/gwp.ts';
+import { ReviewItemSchema } from '../review/schemas.ts';
+import type { Project } from './project.ts';
+import { scaleProblems } from './scale.ts';
+import { unknownKeyMessage } from './suggest.ts';
+
+/** The gases whose GWP a methodology reads (emission terms and GWP symbols), by gas id. */
+export function gasesOf(methodology: Pick<Methodology, 'emissions' | 'gwpSymbols'>): Set<string> {
+  return new Set([...methodology.emissions.map((t) => findGas(t.gas)?.id ?? t.gas), ...methodology.gwpSymbols.values()]);
+}
+
+/** The schema the review item applies to a GWP value: a registration must pass it, so no later stage refuses it. */
+const ReviewGwp = ReviewItemSchema.shape.gases.element.shape.gwp;
+
+/**
+ * What a registration must satisfy besides core's ProjectSchema, checked against its methodology
+ * (core/calculation/calculate.ts resolveProject calls it, so `mrv project register`, `mrv calc` and
+ * the ingest function refuse the same registrations):
+ * - no parameter the methodology does not declare (did-you-mean);
+ * - GWP overrides only for gases the methodology uses, and values the review item accepts.
+ */
+export function registrationProblems(project: Project, methodology: Methodology): string[] {
+  const problems: string[] = [];
+  const shape = (methodology.project as { shape?: Record<string, unknown> }).shape;
+  if (shape) {
+    const known = Object.keys(shape);
+    for (const key of Object.keys(project.parameters)) if (!(key in shape)) problems.push(`parameters.${key}: ${unknownKeyMessage(key, known, 'parameter')} of ${methodology.key}`);
+  }
+  const used = gasesOf(methodology);
+  for (const [gas, o] of Object.entries(project.gwpOverrides ?? {})) {
+    if (!used.has(gas)) {
+      problems.push(`gwpOverrides.${gas}: ${methodology.key} does not use ${gas} (it uses ${[...used].join(', ') || 'no GWP'}); an override for a gas the methodology does not use is refused, not ignored`);
+      continue;
+    }
+    for (const set of GWP_SET_IDS) {
+      const shown = gwpOf(gas, set, { [gas]: o }).value;
+      if (!ReviewGwp.safeParse(shown).success) {
+        problems.push(`gwpOverrides.${gas}.value: ${shown} is not a plain decimal number the review accepts`);
+        break;
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Everything a registration must satisfy to be stored or used by the pipeline: core's ProjectSchema
+ * (the caller parsed it), {@link resolveProject} (methodology, parameters, {@link registrationProblems})
+ * and the declared scale against the parameters (core/project/scale.ts). `mrv project register` and
+ * the ingest function's pre-check call it. (`calculate` itself leaves a plant above a small-scale
+ * methodology's limit to that methodology's applicability conditions, which report it as not applicable.)
+ *
+ * @throws ConfigError listing every problem
+ */
+export function checkRegistration(project: Project, registry: MethodologyRegistry): ResolvedProject {
+  const resolved = resolveProject(project, registry);
+  const problems = scaleProblems(project, resolved.methodology.id, resolved.parameters).map((p) => `scale: ${p}`);
+  if (problems.length) throw new ConfigError(`Project ${project.id}: the declared scale contradicts the registration.`, problems);
+  return resolved;
+}
