@@ -352,7 +352,16 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     if (ok) {
       for (let k = 0; k < rowChecks.length; k++) {
         const { check, run } = rowChecks[k]!;
-        if (run(slots) === true) continue;
+        let passed: unknown;
+        try {
+          passed = run(slots);
+        } catch (e) {
+          // A check that cannot be evaluated on this row is a row error, never a crash (nor a pass).
+          diag({ severity: 'error', code: 'equation.error', message: `Row ${rowNumber}: check ${check.id} (${check.ref}) could not be evaluated: ${(e as Error).message}.`, location: { file: fileName, row: rowNumber, line }, ref: check.ref });
+          ok = false;
+          break;
+        }
+        if (passed === true) continue;
         const severity = check.severity ?? 'error';
         diag({ severity, code: 'row.check_failed', message: `Row ${rowNumber}: ${check.message} (check ${check.id}, ${check.ref}).`, location: { file: fileName, row: rowNumber, line }, ref: check.ref });
         if (severity === 'error') ok = false;
@@ -378,7 +387,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
    * zod schema (an absent one once, up front). A cell the fast parsers do not accept sends the whole
    * row back as an ordinary record event, so zod reports it exactly as before.
    */
-  type Plan = { readonly field: number; readonly fast?: FastColumn; readonly schema: { safeParse(v: unknown): { success: boolean; data?: unknown } }; readonly absent?: unknown };
+  type Plan = { readonly field: number; readonly fast?: FastColumn; readonly schema: { safeParse(v: unknown): { success: boolean; data?: unknown } }; readonly absent?: unknown; readonly absentOk: boolean };
   let plan: Plan[] | undefined;
   const buildPlan = (columns: readonly string[]): Plan[] | undefined => {
     if (!isPlainMonitoringRow(methodology.monitoring)) return undefined;
@@ -388,11 +397,9 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       const schema = shape[name]!;
       const field = columns.indexOf(name);
       const fast = fastColumnOf(schema);
-      if (field === -1) {
-        const r = schema.safeParse(undefined);
-        if (!r.success) return undefined;
-        out.push({ field, schema, absent: r.data });
-      } else out.push({ field, schema, ...(fast ? { fast } : {}) });
+      const r = schema.safeParse(undefined);
+      if (field === -1 && !r.success) return undefined;
+      out.push({ field, schema, ...(fast ? { fast } : {}), absent: r.success ? r.data : undefined, absentOk: r.success });
     }
     return out;
   };
@@ -436,11 +443,13 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     const p0 = plan!;
     for (let j = 0; j < p0.length; j++) {
       const p = p0[j]!;
-      if (p.field === -1) {
+      // By name, not by the header: a JSON record may carry a key its first record lacked (and lack one it had).
+      const cell = cells[columnOrder[j]!];
+      if (cell === undefined) {
+        if (!p.absentOk) return false;
         values[j] = p.absent;
         continue;
       }
-      const cell = cells[columnOrder[j]!];
       const fast = p.fast;
       if (fast === undefined) {
         const r = p.schema.safeParse(cell);
@@ -651,7 +660,14 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   }
   if (!failed) {
     for (const check of methodology.periodChecks) {
-      if (check.decimal!(scope) === true) continue;
+      let passed: unknown;
+      try {
+        passed = check.decimal!(scope);
+      } catch (e) {
+        diag({ severity: 'error', code: 'equation.error', message: `Check ${check.id} (${check.ref}) could not be evaluated for the period: ${(e as Error).message}.`, location: { file: fileName }, ref: check.ref });
+        continue;
+      }
+      if (passed === true) continue;
       const severity = check.severity ?? 'error';
       diag({ severity, code: 'period.check_failed', message: `${check.message} (check ${check.id}, ${check.ref}).`, location: { file: fileName }, ref: check.ref });
     }
