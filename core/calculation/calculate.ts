@@ -17,6 +17,7 @@ import { CalibrationRule, IntervalTracker, type IntervalSpec } from './qaqc.ts';
 import { checkZipBomb } from '../readers/zip-directory.ts';
 import { creditExpiry, CREDIT_TYPES, DEFAULT_CREDIT_TYPE, type CreditType } from './credits.ts';
 import type * as Units from '../units/units.ts';
+import { hasInvisible, visible, withoutInvisible } from '../readers/visible.ts';
 
 /** core/units (mathjs units) is loaded only for a file that states a column in another unit (kWh for MWh). */
 let unitsModule: typeof Units | undefined;
@@ -505,9 +506,12 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       const missing = required.filter((c) => !present.has(c));
       for (const c of missing) {
         const meta = methodology.columns.find((x) => x.name === c)!.meta;
-        diag({ severity: 'error', code: 'header.missing_column', message: `Column ${c} is missing: the methodology needs it (${meta.description}, ${meta.unit}). Columns found: ${event.columns.join(', ') || '(none)'}.`, location: { file: fileName, column: c }, expected: `${c} (${meta.unit})` });
+        // A name that differs only by invisible characters (a zero-width space) is named as such, escaped.
+        const lookalike = event.columns.find((x) => x !== c && withoutInvisible(x) === c);
+        const why = lookalike !== undefined ? ` The file has a column "${visible(lookalike)}", which contains invisible characters: delete them.` : '';
+        diag({ severity: 'error', code: 'header.missing_column', message: `Column ${c} is missing: the methodology needs it (${meta.description}, ${meta.unit}).${why} Columns found: ${event.columns.map((x) => (hasInvisible(x) ? `"${visible(x)}"` : x)).join(', ') || '(none)'}.`, location: { file: fileName, column: c }, expected: `${c} (${meta.unit})` });
       }
-      for (const c of event.columns) if (c && !known.has(c)) diag({ severity: 'warning', code: 'header.unknown_column', message: `Column ${c} is not defined by ${methodology.key} and is ignored.`, location: { file: fileName, column: c } });
+      for (const c of event.columns) if (c && !known.has(c)) diag({ severity: 'warning', code: 'header.unknown_column', message: `Column ${hasInvisible(c) ? `"${visible(c)}"` : c} is not defined by ${methodology.key} and is ignored.`, location: { file: fileName, column: c } });
       for (const [c, unit] of Object.entries(event.units ?? {})) {
         const meta = methodology.columns.find((x) => x.name === c)?.meta;
         if (!meta || unit === meta.unit || unit === '') continue;

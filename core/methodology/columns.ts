@@ -199,7 +199,8 @@ export function parseTimestampCell(cell: Cell | undefined): number | DiagnosticC
   if (cell === null || cell === undefined || cell === '') return 'row.missing_value';
   if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? 'row.invalid_timestamp' : cell.getTime();
   if (typeof cell !== 'string') return 'row.invalid_timestamp';
-  const text = cell.trim();
+  // RFC 3339 §5.6 (note): "T" and "Z" may alternatively be lower case "t" and "z".
+  const text = cell.trim().replace(/^(\d{4}-\d{2}-\d{2})t/, '$1T').replace(/z$/, 'Z');
   const m = ISO_DATE_TIME.exec(text);
   if (!m) return 'row.invalid_timestamp';
   const [, y, mo, d, hh, mi, , zone] = m;
@@ -219,7 +220,7 @@ function timestamp(spec: { description: string }) {
   const schema = z.custom<Cell | undefined>(() => true).transform((cell, ctx): number => {
     const parsed = parseTimestampCell(cell);
     if (typeof parsed !== 'number') {
-      const why = parsed === 'row.missing_value' ? 'is empty' : typeof cell === 'string' && /\d{2}:\d{2}/.test(cell) && !/(Z|[+-]\d{2}:?\d{2})$/.test(cell.trim()) ? 'has no time-zone offset (add Z or +hh:mm)' : 'is not a valid date or date-time';
+      const why = parsed === 'row.missing_value' ? 'is empty' : typeof cell === 'string' && /\d{2}:\d{2}/.test(cell) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(cell.trim()) ? 'has no time-zone offset (add Z or +hh:mm)' : 'is not a valid date or date-time';
       return fail(ctx, cell, parsed, `${why}; expected ${expected}`, expected);
     }
     return parsed;

@@ -40,3 +40,21 @@ describe('deeply nested JSON values', () => {
     }
   });
 });
+
+describe('timestamps with a lower-case t / z (RFC 3339 §5.6 allows them)', () => {
+  it('are read as UTC like T / Z, in CSV (byte fast path and general path) and JSON alike', async () => {
+    const { parseTimestampCell } = await import('../../../../core/methodology/columns.ts');
+    expect(parseTimestampCell('2015-06-01t01:00:00z')).toBe(Date.parse('2015-06-01T01:00:00Z'));
+    expect(parseTimestampCell('2015-06-01T01:00:00z')).toBe(Date.parse('2015-06-01T01:00:00Z'));
+    expect(parseTimestampCell('2015-06-01t01:00:00+02:00')).toBe(Date.parse('2015-06-01T01:00:00+02:00'));
+    const csv = 'timestamp,EG_export,EG_import\n2015-06-01T00:00:00z,1,0\n2015-06-01t01:00:00Z,2,0\n';
+    const r = await calculate({ source: chunked(csv), fileName: 'z.csv', project: gridProject, registry });
+    expect(r.diagnostics.filter((d) => d.code.startsWith('row.'))).toEqual([]);
+    expect(r.rows).toEqual({ total: 2, accepted: 2, rejected: 0 });
+  });
+  it('a local time without an offset is still refused, with the precise message', async () => {
+    const csv = 'timestamp,EG_export,EG_import\n2015-06-01T00:00:00,1,0\n';
+    const r = await calculate({ source: chunked(csv), fileName: 'z.csv', project: gridProject, registry });
+    expect(r.diagnostics[0]).toMatchObject({ code: 'row.invalid_timestamp', message: expect.stringMatching(/has no time-zone offset/) });
+  });
+});
