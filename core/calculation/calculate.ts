@@ -16,10 +16,10 @@ import { CompensatedSum } from './compensated-sum.ts';
 import { CalibrationRule, IntervalTracker, type IntervalSpec } from './qaqc.ts';
 import { checkZipBomb } from '../readers/zip-directory.ts';
 import { creditExpiry, CREDIT_TYPES, DEFAULT_CREDIT_TYPE, type CreditType } from './credits.ts';
-import type * as Units from '../units/units.ts';
+import type * as Units from '../units/exact.ts';
 import { hasInvisible, visible, withoutInvisible } from '../readers/visible.ts';
 
-/** core/units (mathjs units) is loaded only for a file that states a column in another unit (kWh for MWh). */
+/** core/units/exact.ts is loaded only for a file that states a column in another unit (kWh for MWh). */
 let unitsModule: typeof Units | undefined;
 import { fastColumnOf, isPlainMonitoringRow, parseNumberBytes, parseNumberCell, parseTimestampBytes, parseTimestampCell, type FastColumn } from '../methodology/columns.ts';
 
@@ -296,8 +296,8 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   const flagIndex = enumColumns.map((c) => ({ index: columnOrder.indexOf(c.name), flags: (c.meta.values ?? []).map((v) => ({ v, slot: slotOf.get(flagName(c.name, v))! })) }));
   const values: unknown[] = new Array<unknown>(columnOrder.length).fill(undefined);
 
-  /** Columns the file states in another compatible unit: factor to the methodology's unit. */
-  const converted = new Map<string, number>();
+  /** Columns the file states in another compatible unit: the exact conversion to the methodology's unit. */
+  const converted = new Map<string, Units.Conversion>();
   let total = 0;
   let accepted = 0;
   let rejected = 0;
@@ -499,7 +499,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       // A unit to convert needs core/units, loaded on first use: the header (and whatever the reader
       // sends before the engine can wait, at most one chunk) is held until it is there.
       if (!unitsModule && Object.entries(event.units ?? {}).some(([c, unit]) => unit !== '' && methodology.columns.some((x) => x.name === c && x.meta.kind === 'number' && x.meta.unit !== unit))) {
-        held = { queue: [event], loaded: import('../units/units.ts').then((m) => void (unitsModule = m)) };
+        held = { queue: [event], loaded: import('../units/exact.ts').then((m) => void (unitsModule = m)) };
         return;
       }
       const present = new Set(event.columns);
@@ -517,8 +517,8 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
         if (!meta || unit === meta.unit || unit === '') continue;
         const conversion = meta.kind === 'number' ? unitsModule!.conversionFactor(String(unit), meta.unit) : ({ ok: false, problem: `${c} is not a numeric column` } as const);
         if (conversion.ok) {
-          if (conversion.factor !== 1) converted.set(c, conversion.factor);
-          diag({ severity: 'info', code: 'header.unit_converted', message: `Column ${c} is stated in ${unit} and converted to ${meta.unit} (× ${conversion.factor}).`, location: { file: fileName, column: c } });
+          if (conversion.factor.num !== conversion.factor.den) converted.set(c, conversion);
+          diag({ severity: 'info', code: 'header.unit_converted', message: `Column ${c} is stated in ${unit} and converted to ${meta.unit} (× ${conversion.label}).`, location: { file: fileName, column: c } });
         } else diag({ severity: 'error', code: 'header.unknown_unit', message: `Column ${c} is stated in "${unit}", which cannot be used: ${conversion.problem}. State it in ${meta.unit} or a compatible unit (e.g. kWh for MWh).`, location: { file: fileName, column: c }, actual: String(unit), expected: meta.unit });
       }
       headerOk = missing.length === 0 && diagnostics.errors === 0;
@@ -538,9 +538,9 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     let cells = event.cells;
     if (converted.size) {
       const copy: Record<string, Cell> = { ...cells };
-      for (const [c, factor] of converted) {
+      for (const [c, conversion] of converted) {
         const n = parseNumberCell(copy[c]);
-        if (typeof n === 'number') copy[c] = n * factor;
+        if (typeof n === 'number') copy[c] = conversion.apply(n);
       }
       cells = copy;
     }
