@@ -555,9 +555,10 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
         diag({
           severity: 'error',
           code: params?.code ?? 'row.invalid_value',
-          message: `Row ${event.row}, column ${column}: ${showValue(cell)} ${issue.message}.`,
+          // An empty cell reads the same in every format ("" in CSV, null in JSON and XLSX, or no key at all).
+          message: `Row ${event.row}, column ${column}: ${showValue(cell === '' ? null : cell)} ${issue.message}.`,
           location: { ...loc, column },
-          actual: showValue(cell),
+          actual: showValue(cell === '' ? null : cell),
           ...(params?.expected ? { expected: params.expected } : {}),
         });
       }
