@@ -260,7 +260,10 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions, attemp
 
   /** A worksheet that is not read: close its temporary-file stream, if exceljs made one. */
   const release = (sheet: WorksheetInternals): void => {
-    const iterator = sheet.iterator;
+    const iterator = sheet.iterator as WorksheetInternals['iterator'] & { on?: (event: string, listener: () => void) => void };
+    // exceljs deletes the temporary file as soon as it moves on, possibly before this stream has opened
+    // it: that ENOENT belongs to a sheet nobody reads and must not surface as an unhandled error.
+    if (iterator && typeof iterator.on === 'function') iterator.on('error', () => undefined);
     if (iterator && typeof iterator.destroy === 'function') iterator.destroy();
   };
   const drain = async (): Promise<void> => {

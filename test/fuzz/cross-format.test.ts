@@ -32,9 +32,8 @@ import { csvFastPath } from '../../core/readers/csv.ts';
 import type { MonitoringFormat } from '../../core/readers/types.ts';
 import { registry } from '../../methodologies/index.ts';
 import { fixtureCsvs } from '../unit/core/perf/fixtures.ts';
+import { CROSS_FORMAT } from './cross-format-settings.ts';
 
-/** Runs per fixture: each run calculates 8 files (4 formats × 2 paths). */
-export const CROSS_FORMAT = { seed: 16_2026, numRuns: 2, endOnFailure: true } as const;
 
 afterEach(() => {
   recordFastPath.enabled = true;
