@@ -16,7 +16,7 @@ export async function loadProjectFile(path: string, cwd: string): Promise<Projec
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.replace(/^\uFEFF/, '')); // a UTF-8 byte-order mark (Notepad, Excel) is not part of the JSON
   } catch (e) {
     throw new ConfigError(`${path} is not valid JSON: ${(e as Error).message}`);
   }

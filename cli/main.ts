@@ -1,11 +1,15 @@
 import { MrvError } from '../core/errors.ts';
+import { visible } from '../core/readers/visible.ts';
 import { COMMANDS, findCommand } from './commands/index.ts';
 import { UsageError, type Io } from './commands/types.ts';
 
+/** What `mrv` writes to the terminal: control and invisible characters escaped (ANSI escapes in a column name stay inert text). */
+export const terminalText = (t: string) => visible(t.endsWith('\n') ? t : `${t}\n`, { keepNewlines: true });
+
 export function processIo(): Io {
   return {
-    out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
-    err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+    out: (t) => process.stdout.write(terminalText(t)),
+    err: (t) => process.stderr.write(terminalText(t)),
     errIsTTY: Boolean(process.stderr.isTTY),
     cwd: process.cwd(),
     env: process.env,

@@ -1,6 +1,7 @@
 import { formatPeriod } from '../core/time/period.ts';
 import type { CalculationResult } from '../core/calculation/result.ts';
 import { describeLocation } from '../core/validation/diagnostic.ts';
+import { visible } from '../core/readers/visible.ts';
 
 const pad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 
@@ -42,9 +43,10 @@ export function renderSummary(r: CalculationResult, options: { maxProblems?: num
     const max = options.maxProblems ?? 20;
     lines.push('');
     lines.push(`  problems (${group(String(Object.values(r.diagnosticCounts).reduce((a, b) => a + b, 0)))}):`);
-    for (const d of problems.slice(0, max)) lines.push(`    ${d.severity === 'error' ? 'error  ' : 'warning'} ${d.code}  ${describeLocation(d.location)}: ${d.message}`);
+    for (const d of problems.slice(0, max)) lines.push(`    ${d.severity === 'error' ? 'error  ' : 'warning'} ${d.code}  ${visible(describeLocation(d.location))}: ${visible(d.message)}`);
     const more = problems.length - max + r.diagnosticsOmitted;
     if (more > 0) lines.push(`    … and ${group(String(more))} more; by code: ${Object.entries(r.diagnosticCounts).map(([c, n]) => `${c} ${n}`).join(', ')}`);
   }
-  return lines.join('\n');
+  // Names and values from the file never reach the terminal raw (control and invisible characters escaped).
+  return visible(lines.join('\n'), { keepNewlines: true });
 }

@@ -9,6 +9,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { newestSourceMs } from './sources.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// `mrv … | head`: the reader closed the pipe. Stop quietly, as Unix tools do, instead of a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error && error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const built = join(root, 'dist', 'cli', 'main.mjs');
 const stampFile = join(root, 'dist', 'cli', 'build.json');

@@ -20,9 +20,10 @@ import { closestColumn } from '../methodology/did-you-mean.ts';
 import { formatPeriod } from '../time/period.ts';
 import { checkZipBomb } from '../readers/zip-directory.ts';
 import { creditExpiry, CREDIT_TYPES, DEFAULT_CREDIT_TYPE, type CreditType } from './credits.ts';
-import type * as Units from '../units/units.ts';
+import type * as Units from '../units/exact.ts';
+import { hasInvisible, visible, withoutInvisible } from '../readers/visible.ts';
 
-/** core/units (mathjs units) is loaded only for a file that states a column in another unit (kWh for MWh). */
+/** core/units/exact.ts is loaded only for a file that states a column in another unit (kWh for MWh). */
 let unitsModule: typeof Units | undefined;
 import { fastColumnOf, isPlainMonitoringRow, parseNumberBytes, parseNumberCell, parseTimestampBytes, parseTimestampCell, type FastColumn, type TimestampKind } from '../methodology/columns.ts';
 
@@ -302,8 +303,8 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   /** Whether the time cell of the row at hand had no offset (a local time on the site's clock). */
   const timeKind: TimestampKind = { local: false };
 
-  /** Columns the file states in another compatible unit: factor to the methodology's unit. */
-  const converted = new Map<string, number>();
+  /** Columns the file states in another compatible unit: the exact conversion to the methodology's unit. */
+  const converted = new Map<string, Units.Conversion>();
   let total = 0;
   let accepted = 0;
   let rejected = 0;
@@ -366,7 +367,16 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     if (ok) {
       for (let k = 0; k < rowChecks.length; k++) {
         const { check, run } = rowChecks[k]!;
-        if (run(slots) === true) continue;
+        let passed: unknown;
+        try {
+          passed = run(slots);
+        } catch (e) {
+          // A check that cannot be evaluated on this row is a row error, never a crash (nor a pass).
+          diag({ severity: 'error', code: 'equation.error', message: `Row ${rowNumber}: check ${check.id} (${check.ref}) could not be evaluated: ${(e as Error).message}.`, location: { file: fileName, row: rowNumber, line }, ref: check.ref });
+          ok = false;
+          break;
+        }
+        if (passed === true) continue;
         const severity = check.severity ?? 'error';
         diag({ severity, code: 'row.check_failed', message: `Row ${rowNumber}: ${check.message} (check ${check.id}, ${check.ref}).`, location: { file: fileName, row: rowNumber, line }, ref: check.ref });
         if (severity === 'error') ok = false;
@@ -392,7 +402,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
    * zod schema (an absent one once, up front). A cell the fast parsers do not accept sends the whole
    * row back as an ordinary record event, so zod reports it exactly as before.
    */
-  type Plan = { readonly field: number; readonly fast?: FastColumn; readonly schema: { safeParse(v: unknown): { success: boolean; data?: unknown } }; readonly absent?: unknown };
+  type Plan = { readonly field: number; readonly fast?: FastColumn; readonly schema: { safeParse(v: unknown): { success: boolean; data?: unknown } }; readonly absent?: unknown; readonly absentOk: boolean };
   let plan: Plan[] | undefined;
   const buildPlan = (columns: readonly string[]): Plan[] | undefined => {
     if (!isPlainMonitoringRow(methodology.monitoring)) return undefined;
@@ -402,11 +412,9 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       const schema = shape[name]!;
       const field = columns.indexOf(name);
       const fast = fastColumnOf(schema);
-      if (field === -1) {
-        const r = schema.safeParse(undefined);
-        if (!r.success) return undefined;
-        out.push({ field, schema, absent: r.data });
-      } else out.push({ field, schema, ...(fast ? { fast } : {}) });
+      const r = schema.safeParse(undefined);
+      if (field === -1 && !r.success) return undefined;
+      out.push({ field, schema, ...(fast ? { fast } : {}), absent: r.success ? r.data : undefined, absentOk: r.success });
     }
     return out;
   };
@@ -450,11 +458,13 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     const p0 = plan!;
     for (let j = 0; j < p0.length; j++) {
       const p = p0[j]!;
-      if (p.field === -1) {
+      // By name, not by the header: a JSON record may carry a key its first record lacked (and lack one it had).
+      const cell = cells[columnOrder[j]!];
+      if (cell === undefined) {
+        if (!p.absentOk) return false;
         values[j] = p.absent;
         continue;
       }
-      const cell = cells[columnOrder[j]!];
       const fast = p.fast;
       if (fast === undefined) {
         const r = p.schema.safeParse(cell);
@@ -503,29 +513,32 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       // A unit to convert needs core/units, loaded on first use: the header (and whatever the reader
       // sends before the engine can wait, at most one chunk) is held until it is there.
       if (!unitsModule && Object.entries(event.units ?? {}).some(([c, unit]) => unit !== '' && methodology.columns.some((x) => x.name === c && x.meta.kind === 'number' && x.meta.unit !== unit))) {
-        held = { queue: [event], loaded: import('../units/units.ts').then((m) => void (unitsModule = m)) };
+        held = { queue: [event], loaded: import('../units/exact.ts').then((m) => void (unitsModule = m)) };
         return;
       }
       const present = new Set(event.columns);
       const missing = required.filter((c) => !present.has(c));
       for (const c of missing) {
         const meta = methodology.columns.find((x) => x.name === c)!.meta;
-        diag({ severity: 'error', code: 'header.missing_column', message: `Column ${c} is missing: the methodology needs it (${meta.description}, ${meta.unit}). Columns found: ${event.columns.join(', ') || '(none)'}.`, location: { file: fileName, column: c }, expected: `${c} (${meta.unit})` });
+        // A name that differs only by invisible characters (a zero-width space) is named as such, escaped.
+        const lookalike = event.columns.find((x) => x !== c && withoutInvisible(x) === c);
+        const why = lookalike !== undefined ? ` The file has a column "${visible(lookalike)}", which contains invisible characters: delete them.` : '';
+        diag({ severity: 'error', code: 'header.missing_column', message: `Column ${c} is missing: the methodology needs it (${meta.description}, ${meta.unit}).${why} Columns found: ${event.columns.map((x) => (hasInvisible(x) ? `"${visible(x)}"` : x)).join(', ') || '(none)'}.`, location: { file: fileName, column: c }, expected: `${c} (${meta.unit})` });
       }
       for (const c of event.columns) {
         if (!c || known.has(c)) continue;
         // Close to a declared column: a typo whose quantity would be dropped; refused, never ignored.
         const meant = closestColumn(c, [...known]);
-        if (meant) diag({ severity: 'error', code: 'header.misspelled_column', message: `Column ${c} is not defined by ${methodology.key}: did you mean ${meant}? Rename the column; a misspelled column is refused rather than ignored, so no quantity is dropped.`, location: { file: fileName, column: c }, actual: c, expected: meant });
-        else diag({ severity: 'warning', code: 'header.unknown_column', message: `Column ${c} is not defined by ${methodology.key} and is ignored.`, location: { file: fileName, column: c } });
+        if (meant) diag({ severity: 'error', code: 'header.misspelled_column', message: `Column ${hasInvisible(c) ? `"${visible(c)}"` : c} is not defined by ${methodology.key}: did you mean ${meant}? Rename the column; a misspelled column is refused rather than ignored, so no quantity is dropped.`, location: { file: fileName, column: c }, actual: c, expected: meant });
+        else diag({ severity: 'warning', code: 'header.unknown_column', message: `Column ${hasInvisible(c) ? `"${visible(c)}"` : c} is not defined by ${methodology.key} and is ignored.`, location: { file: fileName, column: c } });
       }
       for (const [c, unit] of Object.entries(event.units ?? {})) {
         const meta = methodology.columns.find((x) => x.name === c)?.meta;
         if (!meta || unit === meta.unit || unit === '') continue;
         const conversion = meta.kind === 'number' ? unitsModule!.conversionFactor(String(unit), meta.unit) : ({ ok: false, problem: `${c} is not a numeric column` } as const);
         if (conversion.ok) {
-          if (conversion.factor !== 1) converted.set(c, conversion.factor);
-          diag({ severity: 'info', code: 'header.unit_converted', message: `Column ${c} is stated in ${unit} and converted to ${meta.unit} (× ${conversion.factor}).`, location: { file: fileName, column: c } });
+          if (conversion.factor.num !== conversion.factor.den) converted.set(c, conversion);
+          diag({ severity: 'info', code: 'header.unit_converted', message: `Column ${c} is stated in ${unit} and converted to ${meta.unit} (× ${conversion.label}).`, location: { file: fileName, column: c } });
         } else diag({ severity: 'error', code: 'header.unknown_unit', message: `Column ${c} is stated in "${unit}", which cannot be used: ${conversion.problem}. State it in ${meta.unit} or a compatible unit (e.g. kWh for MWh).`, location: { file: fileName, column: c }, actual: String(unit), expected: meta.unit });
       }
       headerOk = missing.length === 0 && diagnostics.errors === 0;
@@ -545,9 +558,9 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     let cells = event.cells;
     if (converted.size) {
       const copy: Record<string, Cell> = { ...cells };
-      for (const [c, factor] of converted) {
+      for (const [c, conversion] of converted) {
         const n = parseNumberCell(copy[c]);
-        if (typeof n === 'number') copy[c] = n * factor;
+        if (typeof n === 'number') copy[c] = conversion.apply(n);
       }
       cells = copy;
     }
@@ -562,9 +575,10 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
         diag({
           severity: 'error',
           code: params?.code ?? 'row.invalid_value',
-          message: `Row ${event.row}, column ${column}: ${showValue(cell)} ${issue.message}.`,
+          // An empty cell reads the same in every format ("" in CSV, null in JSON and XLSX, or no key at all).
+          message: `Row ${event.row}, column ${column}: ${showValue(cell === '' ? null : cell)} ${issue.message}.`,
           location: { ...loc, column },
-          actual: showValue(cell),
+          actual: showValue(cell === '' ? null : cell),
           ...(params?.expected ? { expected: params.expected } : {}),
         });
       }
@@ -673,7 +687,14 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   }
   if (!failed) {
     for (const check of methodology.periodChecks) {
-      if (check.decimal!(scope) === true) continue;
+      let passed: unknown;
+      try {
+        passed = check.decimal!(scope);
+      } catch (e) {
+        diag({ severity: 'error', code: 'equation.error', message: `Check ${check.id} (${check.ref}) could not be evaluated for the period: ${(e as Error).message}.`, location: { file: fileName }, ref: check.ref });
+        continue;
+      }
+      if (passed === true) continue;
       const severity = check.severity ?? 'error';
       diag({ severity, code: 'period.check_failed', message: `${check.message} (check ${check.id}, ${check.ref}).`, location: { file: fileName }, ref: check.ref });
     }

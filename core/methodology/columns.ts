@@ -215,7 +215,8 @@ export function parseTimestampCell(cell: Cell | undefined, kind?: TimestampKind)
     return cell.getTime();
   }
   if (typeof cell !== 'string') return 'row.invalid_timestamp';
-  const text = cell.trim();
+  // RFC 3339 §5.6 (note): "T" and "Z" may alternatively be lower case "t" and "z".
+  const text = cell.trim().replace(/^(\d{4}-\d{2}-\d{2})t/, '$1T').replace(/z$/, 'Z');
   const m = ISO_DATE_TIME.exec(text);
   if (!m) return 'row.invalid_timestamp';
   const [, y, mo, d, hh, mi, , zone] = m;

@@ -29,8 +29,28 @@ import {
 /** How many rejected rows may precede the first object before the file is declared unreadable. */
 const MAX_LEADING_REJECTS = 100;
 
-function toCell(value: unknown): Cell {
+/** Deepest nesting of a value kept as its JSON text; deeper values are refused (JSON.stringify recurses). */
+export const MAX_VALUE_DEPTH = 64;
+
+/** Nesting depth of a parsed JSON value, counted without recursion; stops counting past `limit`. */
+function depthOf(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    const depth = d + 1;
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) if (child !== null && typeof child === 'object') stack.push([child, depth]);
+  }
+  return deepest;
+}
+
+/** A cell, or `undefined` for a value nested too deeply to be shown as text. */
+function toCell(value: unknown): Cell | undefined {
   if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (depthOf(value, MAX_VALUE_DEPTH) > MAX_VALUE_DEPTH) return undefined;
   return JSON.stringify(value) ?? null;
 }
 
@@ -121,7 +141,18 @@ export async function* readJson(source: ByteSource, options: ReadOptions): Async
       for (const key of Object.keys(object)) {
         const name = key.trim();
         if (name === '' || name in cells) continue;
-        cells[name] = toCell(object[key]);
+        const cell = toCell(object[key]);
+        if (cell === undefined) {
+          yield diagnostic(options, {
+            code: 'record.malformed',
+            message: `Row ${row} (line ${at}): the value of ${JSON.stringify(name)} is nested more than ${MAX_VALUE_DEPTH} levels deep; a monitoring value is a number, text or a date, so the record is not read.`,
+            row,
+            line: at,
+            column: name,
+          });
+          return;
+        }
+        cells[name] = cell;
       }
       yield { kind: 'record', row, line: at, cells };
     };

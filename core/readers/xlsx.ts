@@ -1,15 +1,18 @@
 /**
  * Streaming XLSX reader on exceljs's `stream.xlsx.WorkbookReader`.
  *
- * - Only the first worksheet the zip delivers is read (normally `sheet1.xml`, the first tab); the
- *   other worksheets are drained unread so exceljs can release them.
+ * - The first *visible* tab in workbook order is read (xl/workbook.xml; hidden and very hidden tabs
+ *   are skipped), whatever order the archive stores the parts in; the others are drained unread. A
+ *   workbook with more than one tab gets a `file.sheet_selected` diagnostic naming the tab read and
+ *   the tabs not read (a warning when another visible tab exists). See core/readers/xlsx-sheet.ts.
+ * - Cell values are decoded by core/readers/xlsx-sheet.ts, strictly: a numeric cell whose value is
+ *   not an xsd:double is its text (rejected like the same text in CSV); `t="d"` ISO dates are Dates.
  * - The header is the first non-empty row (normally row 1); `line` is the worksheet row number.
  *   Empty rows are skipped and do not consume a row number.
- * - Cells: numbers, booleans and Dates (date-formatted cells) keep their type; a formula gives its
- *   cached result (`null` if the file has none; a date-formatted numeric result becomes a Date; an
- *   error result becomes `'#ERROR'` because exceljs's streaming reader loses its text); rich text
- *   and hyperlinks give their plain text; an error cell gives its error text (`'#DIV/0!'`); an empty
- *   cell is `null`.
+ * - Cells: numbers, booleans and Dates (date-formatted cells, `t="d"`) keep their type; a formula
+ *   gives its cached result (`null` if the file has none; a date-formatted numeric result becomes a
+ *   Date); rich text gives its plain text (phonetic runs left out); an error cell or error result
+ *   gives its error text (`'#DIV/0!'`); an empty cell is `null`.
  * - A value in a column right of the last header column is reported as a `record.field_count`
  *   warning and ignored; the record is still emitted.
  * - Units: as for CSV (`name [unit]` headers and a units row).
@@ -23,7 +26,9 @@
  * but disk use is the uncompressed worksheet size. The reader therefore reads the archive to its
  * end (also after a limit stop) so exceljs deletes those files.
  */
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
+import { chooseSheet, sharedStrings, sheetRows, type SheetRow, type WorkbookSheet } from './xlsx-sheet.ts';
 import type { ByteSource, Cell, ReaderEvent, ReadOptions } from './types.ts';
 import {
   diagnostic,
@@ -41,45 +46,9 @@ import {
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
-const FORMULA_ERROR = '#ERROR';
+const require = createRequire(import.meta.url);
 
-/** True for number formats that show a date or time (`yyyy-mm-dd`, `h:mm`), ignoring quoted text and `[color]` sections. */
-export function isDateFormat(numFmt: string | undefined): boolean {
-  if (!numFmt) return false;
-  const bare = numFmt.replace(/"[^"]*"/g, '').replace(/\[[^\]]*\]/g, '').replace(/\\./g, '');
-  return /[dmyhs]/i.test(bare) && !/^General$/i.test(bare);
-}
-
-function excelSerialToDate(serial: number, date1904: boolean): Date {
-  return new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000));
-}
-
-interface RichTextRun {
-  readonly text?: string;
-}
-
-/** Converts an exceljs cell value to a reader {@link Cell}. */
-export function toCell(value: unknown, numFmt: string | undefined, date1904: boolean): Cell {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return Number.isNaN(value) ? FORMULA_ERROR : value;
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (value instanceof Date) return value;
-  if (typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    if ('formula' in v || 'sharedFormula' in v) {
-      const result = v.result;
-      if (result === undefined || result === null) return null;
-      if (typeof result === 'number' && Number.isFinite(result) && isDateFormat(numFmt)) return excelSerialToDate(result, date1904);
-      if (typeof result === 'object' && result !== null && 'error' in result) return String((result as { error: unknown }).error);
-      return toCell(result, undefined, date1904);
-    }
-    if (Array.isArray(v.richText)) return (v.richText as RichTextRun[]).map((r) => r.text ?? '').join('');
-    if ('error' in v) return String(v.error);
-    if ('text' in v) return toCell(v.text, numFmt, date1904);
-    return JSON.stringify(value) ?? null;
-  }
-  return String(value);
-}
+export { isDateFormat } from './xlsx-sheet.ts';
 
 function headerText(cell: Cell): string {
   if (cell === null) return '';
@@ -99,11 +68,22 @@ function cellSize(cell: Cell): number {
   return typeof cell === 'string' ? cell.length : 8;
 }
 
-/** The structural part of an exceljs streaming row we rely on. */
-interface StreamRow {
-  readonly number: number;
-  readonly values: unknown;
-  getCell(col: number): { readonly value: unknown; readonly numFmt?: string };
+/** The parts of exceljs's streaming WorkbookReader this reader relies on (exceljs 4.4.0, pinned). */
+interface ReaderInternals {
+  model?: { sheets?: WorkbookSheet[] };
+  workbookRels?: { Id: string; Target: string }[];
+  sharedStrings?: unknown[];
+  properties?: { model?: { date1904?: boolean } };
+  styles: { getStyleModel(id: number): { numFmt?: string } | null | undefined };
+  _parseWorkbook(entry: unknown): Promise<void>;
+  _parseStyles(entry: unknown): Promise<void>;
+  _parseSharedStrings(entry: unknown): AsyncGenerator<unknown>;
+  _parseWorksheet(iterator: unknown, sheetNo: string): Generator<{ eventType: string; value: WorksheetInternals }>;
+}
+/** An emitted worksheet: its XML (a zip entry, or a temporary file exceljs made) and the number N of `sheetN.xml`. */
+interface WorksheetInternals {
+  iterator: AsyncIterable<unknown> & { destroy?: () => void };
+  sheetFile?: string;
 }
 
 /** Reads the first worksheet of an XLSX byte stream into header, record and diagnostic events. Never throws on bad data. */
@@ -202,11 +182,49 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions, attemp
   });
   // exceljs reads the zip entries in archive order; when xl/workbook.xml comes after the first
   // worksheet it dereferences the not-yet-parsed workbook model and throws ("reading 'sheets'",
-  // exceljs/exceljs#3064), so a valid workbook was rejected now and then. An empty model until
-  // workbook.xml is parsed lets the worksheet be read (we read the first one, by archive order, and
-  // need none of the workbook's sheet names).
-  (reader as unknown as { model?: unknown }).model ??= { sheets: [] };
-  const sheets = reader[Symbol.asyncIterator]() as AsyncIterator<AsyncIterable<StreamRow>>;
+  // exceljs/exceljs#3064). An empty model until workbook.xml is parsed avoids that.
+  const r = reader as unknown as ReaderInternals;
+  r.model ??= { sheets: [] };
+  // Which tab to read is only known from xl/workbook.xml and its relationships. exceljs parses a
+  // worksheet on the spot once it has the shared strings and the relationships, and copies it to a
+  // temporary file to parse after the archive otherwise: the relationships are shown to it only once
+  // workbook.xml and styles.xml (number formats: dates) are read too, so every worksheet is parsed
+  // when the choice can be made.
+  let rels: ReaderInternals['workbookRels'];
+  let workbookSeen = false;
+  let stylesSeen = false;
+  Object.defineProperty(r, 'workbookRels', {
+    configurable: true,
+    get: () => (workbookSeen && stylesSeen ? rels : undefined),
+    set: (v: ReaderInternals['workbookRels']) => {
+      rels = v;
+    },
+  });
+  const parseWorkbook = r._parseWorkbook.bind(r);
+  r._parseWorkbook = async (entry) => {
+    await parseWorkbook(entry);
+    workbookSeen = true;
+  };
+  const parseStyles = r._parseStyles.bind(r);
+  r._parseStyles = async (entry) => {
+    await parseStyles(entry);
+    stylesSeen = true;
+  };
+  const strings: Cell[] = [];
+  const iterateStream = require('exceljs/lib/utils/iterate-stream') as (s: unknown) => AsyncIterable<unknown>;
+  // eslint-disable-next-line require-yield -- exceljs delegates to it with yield*; it yields no event
+  r._parseSharedStrings = async function* (entry: unknown) {
+    await sharedStrings(iterateStream(entry), strings);
+    r.sharedStrings = strings;
+  };
+  const parseWorksheet = r._parseWorksheet.bind(r);
+  r._parseWorksheet = function* (iterator: unknown, sheetNo: string) {
+    for (const event of parseWorksheet(iterator, sheetNo)) {
+      event.value.sheetFile = String(sheetNo);
+      yield event;
+    }
+  };
+  const sheets = reader[Symbol.asyncIterator]() as AsyncIterator<WorksheetInternals>;
 
   let header: ParsedHeader | undefined;
   let headerLine = 0;
@@ -216,17 +234,36 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions, attemp
   let sheetCount = 0;
   let stopped = false;
   const failure: { message?: string } = {};
+  let choice: ReturnType<typeof chooseSheet> | undefined;
+  let chosenRead = false;
+  let sheetProblem: string | undefined;
 
+  const sheetNote = (): ReaderEvent | undefined => {
+    if (!choice?.ok || choice.others.length === 0) return undefined;
+    const visibleOthers = choice.others.filter((x) => x.state !== 'hidden' && x.state !== 'veryHidden');
+    const list = choice.others.map((x) => `"${x.name}" (${x.state === 'hidden' || x.state === 'veryHidden' ? x.state : 'visible'})`).join(', ');
+    return diagnostic(options, {
+      code: 'file.sheet_selected',
+      severity: visibleOthers.length > 0 ? 'warning' : 'info',
+      message: `Read the worksheet "${choice.sheet.name}", the first visible tab of the workbook; not read: ${list}.${visibleOthers.length > 0 ? ' Only the first visible tab counts: put all monitoring records in it, or upload the other tabs as separate files.' : ''}`,
+      actual: choice.sheet.name,
+    });
+  };
   const emitHeader = function* (): Generator<ReaderEvent> {
     if (!header || headerEmitted) return;
     headerEmitted = true;
     yield headerEvent(header);
+    const note = sheetNote();
+    if (note) yield note;
     yield* header.diagnostics;
   };
 
   /** A worksheet that is not read: close its temporary-file stream, if exceljs made one. */
-  const release = (sheet: unknown): void => {
-    const iterator = (sheet as { iterator?: { destroy?: () => void } }).iterator;
+  const release = (sheet: WorksheetInternals): void => {
+    const iterator = sheet.iterator as WorksheetInternals['iterator'] & { on?: (event: string, listener: () => void) => void };
+    // exceljs deletes the temporary file as soon as it moves on, possibly before this stream has opened
+    // it: that ENOENT belongs to a sheet nobody reads and must not surface as an unhandled error.
+    if (iterator && typeof iterator.on === 'function') iterator.on('error', () => undefined);
     if (iterator && typeof iterator.destroy === 'function') iterator.destroy();
   };
   const drain = async (): Promise<void> => {
@@ -243,7 +280,7 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions, attemp
 
   try {
     for (;;) {
-      let next: IteratorResult<AsyncIterable<StreamRow>>;
+      let next: IteratorResult<WorksheetInternals>;
       try {
         next = await step(sheets.next());
       } catch (error) {
@@ -253,31 +290,32 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions, attemp
       }
       if (next.done) break;
       sheetCount++;
-      if (sheetCount > 1) {
-        release(next.value);
+      const ws = next.value;
+      // The first worksheet handed over comes after workbook.xml, its relationships and styles (or after
+      // the whole archive, when they are missing): the choice is final now.
+      choice ??= chooseSheet(r.model?.sheets, rels);
+      if (!choice.ok || choice.file === undefined) {
+        sheetProblem = !choice.ok ? choice.why : `its first visible sheet "${choice.sheet.name}" is stored as ${choice.part}, a part this reader cannot open`;
+        release(ws);
+        await drain();
+        break;
+      }
+      if (chosenRead || ws.sheetFile !== choice.file) {
+        release(ws);
         continue;
       }
-      const date1904 = Boolean((reader as unknown as { properties?: { model?: { date1904?: boolean } } }).properties?.model?.date1904);
-      // Rows in batches: exceljs's WorksheetReader.parse() yields the events of one chunk of XML
-      // at a time (its async iterator only unpacks those batches row by row, one await per row).
-      const sheet = next.value as AsyncIterable<StreamRow> & { parse?: () => AsyncIterator<{ eventType: string; value: unknown }[]> };
-      const batches = typeof sheet.parse === 'function' ? sheet.parse() : undefined;
-      const single = batches ? undefined : sheet[Symbol.asyncIterator]();
-      const nextBatch = async (): Promise<StreamRow[] | undefined> => {
-        if (batches) {
-          const b = await batches.next();
-          if (b.done) return undefined;
-          const out: StreamRow[] = [];
-          for (const e of b.value) if (e.eventType === 'row') out.push(e.value as StreamRow);
-          return out;
-        }
-        const r = await single!.next();
-        return r.done ? undefined : [r.value];
-      };
+      chosenRead = true;
+      const date1904 = Boolean(r.properties?.model?.date1904);
+      const rowsOf = sheetRows(ws.iterator, {
+        date1904,
+        numFmtOf: (id) => (id > 0 ? (r.styles.getStyleModel(id)?.numFmt ?? undefined) : undefined),
+        shared: (i) => strings[i],
+      });
       rows: for (;;) {
-        let batch: StreamRow[] | undefined;
+        let batch: SheetRow[] | undefined;
         try {
-          batch = await step(nextBatch());
+          const b = await step(rowsOf.next());
+          batch = b.done ? undefined : b.value;
         } catch (error) {
           if (inputError !== undefined) throw inputError;
           failure.message = error instanceof Error ? error.message : String(error);
@@ -285,85 +323,88 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions, attemp
         }
         if (!batch) break;
         for (const row of batch) {
-        const raw = row.values as unknown[];
-        if (raw.some(isUnresolvedSharedString)) {
-          // exceljs read the worksheet without the shared-string table (now and then under load its
-          // zip reader reports the sheet before sharedStrings.xml): not bad data, a failed read.
-          unresolved = true;
-          stopped = true;
-          break rows;
-        }
-        const cells: Cell[] = [];
-        let last = 0;
-        for (let c = 1; c < raw.length; c++) {
-          const v = raw[c];
-          const cell = v === undefined || v === null ? null : toCell(v, typeof v === 'number' || typeof v === 'object' ? row.getCell(c).numFmt : undefined, date1904);
-          cells.push(cell);
-          size += cellSize(cell);
-          if (!isBlank(cell)) last = c;
-        }
-        if (size > limits.maxUncompressedBytes) {
-          yield* emitHeader();
-          yield diagnostic(options, {
-            code: 'file.too_large',
-            message: `The worksheet holds more than ${limits.maxUncompressedBytes} characters of cell data (reached at worksheet row ${row.number}); split the workbook into smaller files.`,
-            line: row.number,
-          });
-          stopped = true;
-          break rows;
-        }
-        if (last === 0) continue; // empty row
-        cells.length = last;
-        if (!header) {
-          if (last > limits.maxColumns) {
+          const raw = row.values;
+          if (raw.some(isUnresolvedSharedString)) {
+            // A text cell whose shared string could not be read: not bad data, a failed read (or a damaged table).
+            unresolved = true;
+            stopped = true;
+            break rows;
+          }
+          if (row.repeated !== undefined) {
+            yield* emitHeader();
+            yield unreadable(`the cell ${row.repeated} appears twice in worksheet row ${row.number}, so its value is ambiguous`);
+            stopped = true;
+            break rows;
+          }
+          const cells: Cell[] = [];
+          let last = 0;
+          for (let c = 1; c < raw.length; c++) {
+            const cell = (raw[c] ?? null) as Cell;
+            cells.push(cell);
+            size += cellSize(cell);
+            if (!isBlank(cell)) last = c;
+          }
+          if (size > limits.maxUncompressedBytes) {
+            yield* emitHeader();
             yield diagnostic(options, {
               code: 'file.too_large',
-              message: `The header has ${last} columns, more than the limit of ${limits.maxColumns}; remove the columns the methodology does not need.`,
+              message: `The worksheet holds more than ${limits.maxUncompressedBytes} characters of cell data (reached at worksheet row ${row.number}); split the workbook into smaller files.`,
               line: row.number,
-              actual: String(last),
-              expected: `at most ${limits.maxColumns} columns`,
             });
             stopped = true;
             break rows;
           }
-          header = parseHeader(cells.map(headerText), options, row.number);
-          headerLine = row.number;
-          continue;
-        }
-        if (!headerEmitted) {
-          const units = unitsRow(cells);
-          if (units) {
-            const merged = mergeUnits(header, units, options, row.number);
-            yield* emitHeader();
-            yield* merged;
+          if (last === 0) continue; // empty row
+          cells.length = last;
+          if (!header) {
+            if (last > limits.maxColumns) {
+              yield diagnostic(options, {
+                code: 'file.too_large',
+                message: `The header has ${last} columns, more than the limit of ${limits.maxColumns}; remove the columns the methodology does not need.`,
+                line: row.number,
+                actual: String(last),
+                expected: `at most ${limits.maxColumns} columns`,
+              });
+              stopped = true;
+              break rows;
+            }
+            header = parseHeader(cells.map(headerText), options, row.number);
+            headerLine = row.number;
             continue;
           }
-          yield* emitHeader();
-        }
-        dataRows++;
-        const record = emptyCells();
-        const width = header.columns.length;
-        for (let i = 0; i < width; i++) {
-          const key = header.keys[i];
-          if (key !== undefined) record[key] = cells[i] ?? null;
-        }
-        if (last > width) {
-          yield diagnostic(options, {
-            code: 'record.field_count',
-            severity: 'warning',
-            message: `Row ${dataRows} (worksheet row ${row.number}) has a value in column ${last}, right of the last header column (${width}); it is ignored: give the column a header or delete the value.`,
-            row: dataRows,
-            line: row.number,
-            actual: `${last} columns`,
-            expected: `${width} columns`,
-          });
-        }
-        yield { kind: 'record', row: dataRows, line: row.number, cells: record };
+          if (!headerEmitted) {
+            const units = unitsRow(cells);
+            if (units) {
+              const merged = mergeUnits(header, units, options, row.number);
+              yield* emitHeader();
+              yield* merged;
+              continue;
+            }
+            yield* emitHeader();
+          }
+          dataRows++;
+          const record = emptyCells();
+          const width = header.columns.length;
+          for (let i = 0; i < width; i++) {
+            const key = header.keys[i];
+            if (key !== undefined) record[key] = cells[i] ?? null;
+          }
+          if (last > width) {
+            yield diagnostic(options, {
+              code: 'record.field_count',
+              severity: 'warning',
+              message: `Row ${dataRows} (worksheet row ${row.number}) has a value in column ${last}, right of the last header column (${width}); it is ignored: give the column a header or delete the value.`,
+              row: dataRows,
+              line: row.number,
+              actual: `${last} columns`,
+              expected: `${width} columns`,
+            });
+          }
+          yield { kind: 'record', row: dataRows, line: row.number, cells: record };
         }
       }
       if (stopped) {
         // Let exceljs finish the archive so it deletes the temporary files it made.
-        release(next.value);
         await drain();
         break;
       }
@@ -394,15 +435,26 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions, attemp
     yield unreadable('it contains no worksheet');
     return;
   }
+  if (sheetProblem !== undefined) {
+    yield unreadable(sheetProblem);
+    return;
+  }
+  if (!chosenRead && choice?.ok) {
+    yield unreadable(`its first visible sheet "${choice.sheet.name}" has no worksheet part (${choice.part}) in the archive`);
+    return;
+  }
+  const which = choice?.ok ? `The worksheet "${choice.sheet.name}" (the first visible tab)` : 'The first worksheet';
   if (!header) {
-    yield diagnostic(options, { code: 'file.empty', message: 'The first worksheet is empty; put the header in row 1 and the monitoring records below it.' });
+    const note = sheetNote();
+    if (note) yield note;
+    yield diagnostic(options, { code: 'file.empty', message: `${which} is empty; put the header in row 1 and the monitoring records below it.` });
     return;
   }
   yield* emitHeader();
   if (dataRows === 0) {
     yield diagnostic(options, {
       code: 'file.no_records',
-      message: `The first worksheet has a header (row ${headerLine}) but no data rows; add the monitoring records below the header.`,
+      message: `${which} has a header (row ${headerLine}) but no data rows; add the monitoring records below the header.`,
       line: headerLine,
     });
   }

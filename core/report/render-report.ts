@@ -3,6 +3,7 @@ import type { TraceEntry } from '../calculation/result.ts';
 import type { IssuanceBreakdown } from '../issuance/issuance.ts';
 import { describeLocation, type Diagnostic } from '../validation/diagnostic.ts';
 import { isPreCheck, type UploadReport } from './upload-report.ts';
+import { visible } from '../readers/visible.ts';
 
 /**
  * Human-readable renderings of reports, shared by the ingest function (reports/<p>/<u>.txt) and the
@@ -10,14 +11,18 @@ import { isPreCheck, type UploadReport } from './upload-report.ts';
  * source, JSON.stringify here), never raw, so a cell like `=HYPERLINK(…)` stays inert text.
  */
 
-/** Control characters escaped, nothing truncated (messages are ours; values inside them are already quoted). */
-// eslint-disable-next-line no-control-regex
-const escapeText = (text: string) => text.replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/**
+ * Control and invisible characters (ANSI escapes, zero-width and bidi characters, line breaks) escaped
+ * as `\uXXXX`, nothing truncated: messages quote names and values taken from the file.
+ */
+const escapeText = (text: string) => visible(text);
+/** The same for a whole multi-line rendering: only the line feeds between lines stay. */
+const escapeLines = (text: string) => visible(text, { keepNewlines: true });
 
 const STATUS_TEXT = { accepted: 'ACCEPTED', rejected: 'REJECTED', 'not-applicable': 'NOT APPLICABLE' } as const;
 
 export function renderDiagnostic(d: Diagnostic): string {
-  const where = describeLocation(d.location);
+  const where = escapeText(describeLocation(d.location));
   // `actual` is already quoted and escaped where the diagnostic was raised (showValue).
   const extra = [d.actual !== undefined ? `actual ${escapeText(d.actual)}` : '', d.expected ? `expected ${escapeText(d.expected)}` : '', d.ref ? `ref ${escapeText(d.ref)}` : ''].filter(Boolean).join('; ');
   return `  ${d.severity.toUpperCase().padEnd(7)} ${d.code}${where ? ` [${where}]` : ''}: ${escapeText(d.message)}${extra ? ` (${extra})` : ''}`;
@@ -73,7 +78,7 @@ export function renderReport(report: UploadReport, options: { readonly trace?: b
   if (report.diagnosticsOmitted > 0) lines.push(`  … and ${report.diagnosticsOmitted} more not listed (see the counts above).`);
   if (report.status === 'accepted') lines.push('', 'Next: the result waits for a verifier (mrv review show ' + u.uploadId + ').');
   else lines.push('', 'Nothing was queued for review. Fix the file and upload it again.');
-  return `${lines.join('\n')}\n`;
+  return `${escapeLines(lines.join('\n'))}\n`;
 }
 
 const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;

@@ -2,10 +2,11 @@ import { formatPeriod } from '../time/period.ts';
 import type { CalculationResult } from '../calculation/result.ts';
 import type { ReviewItem } from '../review/schemas.ts';
 import { renderIssuance, renderTrace } from './render-report.ts';
+import { visible } from '../readers/visible.ts';
 
 /** One line per item for `mrv review list|next`. */
 export function renderReviewLine(i: ReviewItem): string {
-  return `${i.uploadId}  ${i.projectId.padEnd(28)} ${formatPeriod(i.period)}  ER ${i.totals.ER.padStart(14)}  units ${i.issuable.units.padStart(9)}  materiality ${i.materiality.percent} %  since ${i.createdAt}`;
+  return visible(`${i.uploadId}  ${i.projectId.padEnd(28)} ${formatPeriod(i.period)}  ER ${i.totals.ER.padStart(14)}  units ${i.issuable.units.padStart(9)}  materiality ${i.materiality.percent} %  since ${i.createdAt}`);
 }
 
 /**
@@ -36,5 +37,5 @@ export function renderReviewItem(i: ReviewItem, result?: CalculationResult, stat
   L.push(`Materiality ${i.materiality.percent} % (${i.materiality.bracket}; annual ER ${i.materiality.annualEr} t from the ${i.materiality.annualBasis}) = ${i.materiality.tonnes} t for this period — ${i.materiality.source}`);
   L.push('', ...renderIssuance(i.issuance));
   L.push('', `Full result with trace: ${i.resultKey}; report: ${i.reportKey}`);
-  return `${L.join('\n')}\n`;
+  return `${visible(L.join('\n'), { keepNewlines: true })}\n`;
 }

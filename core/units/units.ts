@@ -68,21 +68,8 @@ export function parseUnit(text: string): ParsedUnit {
   }
 }
 
-/** Factor that converts a value in `from` to `to` (kWh → MWh: 0.001), or why it cannot. */
-export function conversionFactor(from: string, to: string): { ok: true; factor: number } | { ok: false; problem: string } {
-  const a = parseUnit(from);
-  const b = parseUnit(to);
-  if (!a.ok) return a;
-  if (!b.ok) return b;
-  if (a.unit === null || b.unit === null) {
-    if (a.unit === null && b.unit === null) return { ok: true, factor: a.scale / b.scale };
-    return { ok: false, problem: `${from} cannot be converted to ${to}` };
-  }
-  if (!a.unit.equalBase(b.unit)) return { ok: false, problem: `${from} cannot be converted to ${to} (different dimensions)` };
-  const factor = (a.unit.toNumber(b.unit.formatUnits()) as number) * a.scale / b.scale;
-  // Snap to the nearest power-of-ten-ish decimal to avoid 0.0009999999 factors.
-  return { ok: true, factor: Number(factor.toPrecision(12)) };
-}
+// Units stated in an uploaded file are converted by core/units/exact.ts (exact rational factors, a
+// closed list of units), never here: this module's units are for checking methodology definitions.
 
 /** A dimension: a unit with value 1, or null for dimensionless; `bool` for comparisons. */
 type Dim = Unit | null | 'bool' | 'num';

@@ -10,6 +10,7 @@ export const CODES = {
   'file.no_records': 'The file has a header but no data rows.',
   'file.too_large': 'The file exceeds a safety limit (record length, uncompressed size or compression ratio).',
   'file.unknown_format': 'The file type is not CSV, JSON, NDJSON or XLSX.',
+  'file.sheet_selected': 'A workbook has several tabs: names the one read (the first visible) and those not read.',
   // Header / columns.
   'header.missing_column': 'A column the methodology requires is absent.',
   'header.unknown_column': 'A column the methodology does not define is present (ignored).',

@@ -36,7 +36,8 @@ describe('XLSX reader', () => {
       { row: 3, line: 5, cells: { timestamp: new Date('2024-01-01T03:00:00.000Z'), EG_export: null, note: null, ok: null } },
     ]);
     expect(r.records[0]!.cells.timestamp).toBeInstanceOf(Date);
-    expect(r.diagnostics).toEqual([]);
+    // The second visible tab is not read, and the report says so (issue 16).
+    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'file.sheet_selected', severity: 'warning', actual: 'Monitoring', message: expect.stringContaining('not read: "Other" (visible)') })]);
   });
 
   it('numbers rows like the CSV of the same data', async () => {
