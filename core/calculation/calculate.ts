@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { ConfigError, GwpNotDefinedError } from '../errors.ts';
-import { gwpOf, type ResolvedGwp } from '../gases/gwp.ts';
+import { ConfigError } from '../errors.ts';
 import { findGas } from '../gases/gases.ts';
-import { selectGwpSet, type GwpChoice, type Period } from '../mechanisms/mechanisms.ts';
+import type { Period } from '../mechanisms/mechanisms.ts';
+import { bindGwps, sameGwps, type GwpBinding } from './gwp-binding.ts';
 import type { CompiledEquation, Methodology } from '../methodology/define-methodology.ts';
 import { compileFloatSlots, toBigNumber, isBigNumber, UNSET, type BigNumber, type SlotScope } from '../methodology/equations.ts';
 import type { MethodologyRegistry } from '../methodology/registry.ts';
@@ -208,35 +208,23 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   const periodFrom = period ? dayStart(period.start) : -Infinity;
   const periodTo = period ? dayStart(period.end) + DAY_MS : Infinity; // end day included
 
-  // GWP: from the declared period now, or once the rows have shown the period.
-  let gwpChoice: GwpChoice | undefined;
-  const gwpValues = new Map<string, ResolvedGwp>();
-  const resolveGwp = (p: Period): boolean => {
-    try {
-      gwpChoice = selectGwpSet(project.mechanism, p, project.gwpSet);
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      diag({ severity: 'error', code: 'period.spans_gwp_boundary', message: e.message, location: { file: fileName } });
+  // GWP: bound before any row equation runs — from the declared period, or else from the day of the
+  // first accepted reading; re-checked against the whole period once the rows have shown it
+  // (core/calculation/gwp-binding.ts).
+  let gwp: GwpBinding | undefined;
+  let gwpFailed = false;
+  const bindFor = (p: Period): boolean => {
+    const outcome = bindGwps(project, methodology, p);
+    if (!outcome.ok) {
+      for (const message of outcome.messages) diag({ severity: 'error', code: outcome.code, message, location: { file: fileName } });
+      gwpFailed = true;
       return false;
     }
-    let ok = true;
-    const gases = new Set<string>([...methodology.emissions.map((t) => findGas(t.gas)!.id), ...methodology.gwpSymbols.values()]);
-    for (const gas of gases) {
-      try {
-        gwpValues.set(gas, gwpOf(gas, gwpChoice.set, project.gwpOverrides));
-      } catch (e) {
-        if (!(e instanceof GwpNotDefinedError)) throw e;
-        diag({ severity: 'error', code: 'gwp.not_defined', message: `${e.message} (${gwpChoice.reason})`, location: { file: fileName } });
-        ok = false;
-      }
-    }
-    for (const [symbol, gas] of methodology.gwpSymbols) {
-      const v = gwpValues.get(gas);
-      if (v) setConstant(symbol, Number(v.value));
-    }
-    return ok;
+    gwp = outcome.binding;
+    for (const [symbol, gas] of methodology.gwpSymbols) setConstant(symbol, Number(gwp.values.get(gas)!.value));
+    return true;
   };
-  let gwpReady = period ? resolveGwp(period) : false;
+  if (period) bindFor(period);
 
   // Sums over accepted rows of every numeric column and row equation.
   const sums = new Map<string, CompensatedSum>();
@@ -326,6 +314,17 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       const which = itemIndex >= 0 ? ` of ${methodology.monitoringItemColumn} ${item}` : '';
       diag({ severity: 'error', code: 'period.duplicate_timestamp', message: `Row ${rowNumber}: another row already has a reading${which} for the ${intervals.label} interval of ${new Date(t).toISOString()}; remove the duplicate so no quantity is counted twice.`, location: { file: fileName, row: rowNumber, line, column: methodology.timeColumn } });
       return;
+    }
+    if (!gwp) {
+      if (gwpFailed) {
+        rejectRow(rowNumber);
+        return;
+      }
+      const day = isoDay(t);
+      if (!bindFor({ start: day, end: day })) {
+        rejectRow(rowNumber);
+        return;
+      }
     }
     for (let k = 0; k < inputIndex.length; k++) slots[inputIndex[k]!.slot] = values[inputIndex[k]!.index];
     if (calibration.active) calibration.apply(t, slotMap);
@@ -609,11 +608,16 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   if (resultPeriod) {
     if (resultPeriod.start < project.creditingPeriod.start || resultPeriod.end > project.creditingPeriod.end)
       diag({ severity: 'error', code: 'period.outside_crediting', message: `The monitoring period ${resultPeriod.start} – ${resultPeriod.end} is not inside the crediting period ${project.creditingPeriod.start} – ${project.creditingPeriod.end}.`, location: { file: fileName } });
-    if (!period && diagnostics.errors === 0) gwpReady = resolveGwp(resultPeriod);
+    if (!period && diagnostics.errors === 0 && gwp) {
+      const whole = bindGwps(project, methodology, resultPeriod);
+      if (!whole.ok) for (const message of whole.messages) diag({ severity: 'error', code: whole.code, message, location: { file: fileName } });
+      else if (!sameGwps(gwp, whole.binding)) diag({ severity: 'error', code: 'period.spans_gwp_boundary', message: `The rows of ${resultPeriod.start} – ${resultPeriod.end} need different GWPs (${gwp.label} at the first reading, ${whole.binding.label} for the whole period); split the upload at the boundary.`, location: { file: fileName } });
+      else gwp = whole.binding;
+    }
   }
 
   const rows = { total, accepted, rejected };
-  if (diagnostics.errors > 0 || !gwpReady || !resultPeriod || !gwpChoice) {
+  if (diagnostics.errors > 0 || !gwp || !resultPeriod) {
     return { ...base, status: 'rejected', file: fileInfo(), ...(resultPeriod ? { period: resultPeriod } : {}), rows, qaqc, trace: [], ...listDiagnostics(diagnostics) };
   }
 
@@ -622,7 +626,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   const scope = new Map<string, BigNumber | boolean>();
   for (const [symbol, value] of rowScope) {
     if (inputColumns.includes(symbol) || methodology.rowEquations.some((e) => e.symbol === symbol) || enumColumns.some((c) => symbol.startsWith(`${c.name}_`))) continue;
-    scope.set(symbol, typeof value === 'boolean' ? value : toBigNumber(methodology.gwpSymbols.has(symbol) ? gwpValues.get(methodology.gwpSymbols.get(symbol)!)!.value : String(value)));
+    scope.set(symbol, typeof value === 'boolean' ? value : toBigNumber(methodology.gwpSymbols.has(symbol) ? gwp.values.get(methodology.gwpSymbols.get(symbol)!)!.value : String(value)));
   }
   for (const [s, sum] of sums) scope.set(s, toBigNumber(decimalFromFloat(sum.value).toString()));
   scope.set('n_rows', toBigNumber(accepted));
@@ -667,10 +671,10 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     const gas = findGas(term.gas)!.id;
     const value = scope.get(term.symbol);
     const t = new Dec(isBigNumber(value) ? value.toString() : value ? 1 : 0);
-    const gwp = new Dec(gwpValues.get(gas)!.value);
+    const gwpValue = new Dec(gwp.values.get(gas)!.value);
     const entry = perGas.get(gas) ?? { BE: zero(), PE: zero(), LE: zero() };
     entry[term.category].t = entry[term.category].t.plus(t);
-    entry[term.category].co2e = entry[term.category].co2e.plus(t.times(gwp));
+    entry[term.category].co2e = entry[term.category].co2e.plus(t.times(gwpValue));
     perGas.set(gas, entry);
   }
   let BE = new Dec(0);
@@ -682,7 +686,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     PE = PE.plus(e.PE.co2e);
     LE = LE.plus(e.LE.co2e);
     const q = (x: ReturnType<typeof zero>) => ({ t: reportQuantity(x.t), tCO2e: reportQuantity(x.co2e) });
-    gases.push({ gas, gwp: gwpValues.get(gas)!.value, BE: q(e.BE), PE: q(e.PE), LE: q(e.LE), ER: reportQuantity(e.BE.co2e.minus(e.PE.co2e).minus(e.LE.co2e)) });
+    gases.push({ gas, gwp: gwp.values.get(gas)!.value, BE: q(e.BE), PE: q(e.PE), LE: q(e.LE), ER: reportQuantity(e.BE.co2e.minus(e.PE.co2e).minus(e.LE.co2e)) });
   }
   const ER = BE.minus(PE).minus(LE);
   const policy = ROUNDING_POLICIES[project.mechanism];
@@ -699,7 +703,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     ...base,
     status: 'accepted',
     file: fileInfo(),
-    gwp: { set: gwpChoice.set, reason: gwpChoice.reason, values: Object.fromEntries([...gwpValues].map(([g, v]) => [g, { value: v.value, source: v.source, confidence: v.confidence }])) },
+    gwp: { set: gwp.label, reason: gwp.policy.reason, confidence: gwp.policy.confidence, values: Object.fromEntries([...gwp.values].map(([g, v]) => [g, { value: v.value, set: v.set, rule: v.rule, source: v.source, confidence: v.confidence }])) },
     period: resultPeriod,
     rows,
     qaqc,

@@ -46,7 +46,16 @@ export interface CalculationResult {
   readonly file: { readonly name: string; readonly format: string; readonly bytes: number; readonly sha256: string };
   readonly project: { readonly id: string; readonly mechanism: Mechanism; readonly hostCountry: string; readonly scale: string };
   readonly methodology: { readonly id: string; readonly version: string; readonly key: string; readonly hash: string; readonly title: string; readonly source: string };
-  readonly gwp?: { readonly set: GwpSetId; readonly reason: string; readonly values: Readonly<Record<string, { value: string; source: string; confidence: string }>> };
+  /**
+   * The GWP policy applied (`set`: `AR4`, or `lowest of SAR, AR4, AR5` …), why, and per gas the value,
+   * the IPCC report it came from (`set`), the rule that chose it and the source.
+   */
+  readonly gwp?: {
+    readonly set: string;
+    readonly reason: string;
+    readonly confidence?: 'confirmed' | 'unverified';
+    readonly values: Readonly<Record<string, { value: string; set: GwpSetId; rule: string; source: string; confidence: string }>>;
+  };
   /** Monitoring period, first and last day included. */
   readonly period?: Period;
   readonly rows: { readonly total: number; readonly accepted: number; readonly rejected: number };

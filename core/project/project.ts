@@ -4,6 +4,8 @@ import { GWP_SET_IDS } from '../gases/gwp.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
 
+const GwpRuleSchema = z.union([z.object({ set: z.enum(GWP_SET_IDS) }).strict(), z.object({ lowestOf: z.array(z.enum(GWP_SET_IDS)).min(1) }).strict()]);
+
 export const PeriodSchema = z
   .object({ start: isoDate, end: isoDate })
   .refine((p) => p.start <= p.end, { message: 'start must not be after end' });
@@ -33,6 +35,18 @@ export const ProjectSchema = z.object({
   scale: z.enum(['large', 'small', 'micro']),
   /** Pins a GWP set; otherwise the mechanism and period decide. */
   gwpSet: z.enum(GWP_SET_IDS).optional(),
+  /**
+   * Pins a GWP policy, per gas if needed: `default` (and each `perGas` entry) is one IPCC set
+   * (`{ "set": "AR5" }`) or the lowest of several (`{ "lowestOf": ["SAR", "AR4", "AR5"] }`); `source`
+   * names the text that requires it. Wins over `gwpSet` and over the mechanism's rule.
+   */
+  gwpPolicy: z
+    .object({
+      default: GwpRuleSchema,
+      perGas: z.record(z.string(), GwpRuleSchema).optional(),
+      source: z.string().min(3),
+    })
+    .optional(),
   /** Replaces single GWP values that the table marks unsure, with their source. */
   gwpOverrides: z.record(z.string(), z.object({ value: z.number().positive(), source: z.string().min(3) })).optional(),
   creditingPeriod: PeriodSchema,

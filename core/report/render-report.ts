@@ -38,6 +38,11 @@ export function renderTrace(trace: readonly TraceEntry[]): string[] {
   return lines;
 }
 
+/** Per gas: the GWP applied, the IPCC report it came from and the rule that chose it. */
+export function renderGwpValues(values: Readonly<Record<string, { value: string; set: string; rule: string }>> | undefined): string[] {
+  return Object.entries(values ?? {}).map(([gas, v]) => `  ${gas.padEnd(10)} ${v.value.padStart(6)}  IPCC ${v.set}: ${v.rule}`);
+}
+
 /** The text report of one upload. */
 export function renderReport(report: UploadReport, options: { readonly trace?: boolean } = {}): string {
   const u = report.upload;
@@ -52,7 +57,7 @@ export function renderReport(report: UploadReport, options: { readonly trace?: b
     lines.push(`Methodology ${r.methodology.key} (${r.methodology.title}; ${r.methodology.source}), hash ${r.methodology.hash}`);
     lines.push(`Mechanism  ${r.project.mechanism}, host ${r.project.hostCountry}, ${r.project.scale}-scale`);
     if (r.period) lines.push(`Period     ${r.period.start} – ${r.period.end} (first and last day included)`);
-    if (r.gwp) lines.push(`GWP        IPCC ${r.gwp.set}: ${r.gwp.reason}`);
+    if (r.gwp) lines.push(`GWP        IPCC ${r.gwp.set}: ${r.gwp.reason}`, ...renderGwpValues(r.gwp.values));
     lines.push(`Rows       ${r.rows.total} read, ${r.rows.accepted} accepted, ${r.rows.rejected} rejected`);
     if (r.totals) {
       lines.push('', 'Totals (tCO2e)', `  BE ${r.totals.BE}`, `  PE ${r.totals.PE}`, `  LE ${r.totals.LE}`, `  ER ${r.totals.ER}`);

@@ -1,6 +1,6 @@
 import type { CalculationResult } from '../calculation/result.ts';
 import type { ReviewItem } from '../review/schemas.ts';
-import { renderIssuance, renderTrace } from './render-report.ts';
+import { renderGwpValues, renderIssuance, renderTrace } from './render-report.ts';
 
 /** One line per item for `mrv review list|next`. */
 export function renderReviewLine(i: ReviewItem): string {
@@ -19,7 +19,7 @@ export function renderReviewItem(i: ReviewItem, result?: CalculationResult, stat
   L.push(`SHA-256     ${i.file.sha256}`);
   L.push(`Methodology ${i.methodology.id}@${i.methodology.version}, hash ${i.methodology.hash}`);
   L.push(`Period      ${i.period.start} – ${i.period.end} (${i.pddComparison.periodDays} days, first and last included)`);
-  L.push(`GWP         IPCC ${i.gwp.set}: ${i.gwp.reason}`);
+  L.push(`GWP         IPCC ${i.gwp.set}: ${i.gwp.reason}`, ...renderGwpValues(i.gwp.values));
   L.push(`Rows        ${i.rows.accepted} accepted of ${i.rows.total}; ${i.warnings} warning(s)`);
   if (result) {
     L.push('', 'Parameters (registered)');

@@ -51,7 +51,7 @@ export const ReviewItemSchema = z.object({
   period: PeriodSchema,
   totals: z.object({ BE: DecimalString, PE: DecimalString, LE: DecimalString, ER: DecimalString }),
   gases: z.array(z.object({ gas: z.string(), gwp: DecimalString, BE: GasQuantitySchema, PE: GasQuantitySchema, LE: GasQuantitySchema, ER: DecimalString })),
-  gwp: z.object({ set: z.enum(GWP_SET_IDS), reason: z.string() }),
+  gwp: z.object({ set: z.string().min(1), reason: z.string(), values: z.record(z.string(), z.object({ value: DecimalString, set: z.enum(GWP_SET_IDS), rule: z.string() })).optional() }),
   /** Whole units before deductions, and the deductions the ledger will record. */
   issuable: z.object({ units: DecimalString, rounding: z.string(), creditType: z.string().optional(), expires: z.string().optional(), expiryRule: z.string().optional() }),
   issuance: IssuanceSchema,
