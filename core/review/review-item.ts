@@ -40,6 +40,7 @@ export function buildReviewItem(input: BuildReviewItemInput): ReviewItem {
   const proRated = new Dec(project.pddAnnualEstimate).times(days).dividedBy(365).toDecimalPlaces(3);
   const issuance = computeIssuance({
     mechanism: project.mechanism,
+    period: result.period,
     er: result.issuable?.units ?? result.totals.ER,
     ldc: project.leastDevelopedCountry,
     ccs: input.ccs,
