@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.ts';
 import { findGas } from '../gases/gases.ts';
 import type { Period } from '../mechanisms/mechanisms.ts';
 import { bindGwps, sameGwps, type GwpBinding } from './gwp-binding.ts';
+import { periodAdjuster, roundEr, roundingProfileProblems, typeIIICap } from './period-adjustments.ts';
 import type { CompiledEquation, Methodology } from '../methodology/define-methodology.ts';
 import { compileFloatSlots, toBigNumber, isBigNumber, UNSET, type BigNumber, type SlotScope } from '../methodology/equations.ts';
 import type { MethodologyRegistry } from '../methodology/registry.ts';
@@ -23,7 +24,7 @@ let unitsModule: typeof Units | undefined;
 import { fastColumnOf, isPlainMonitoringRow, parseNumberBytes, parseNumberCell, parseTimestampBytes, parseTimestampCell, type FastColumn } from '../methodology/columns.ts';
 
 const latin1 = new TextDecoder('latin1');
-import type { CalculationResult, GasBreakdown, TraceEntry } from './result.ts';
+import type { CalculationResult, GasBreakdown, TraceAdjustment, TraceEntry } from './result.ts';
 import { Dec, decimalFromFloat, reportQuantity, roundWhole, ROUNDING_POLICIES } from './rounding.ts';
 
 export interface CalculateInput {
@@ -73,6 +74,8 @@ export function resolveProject(project: Project, registry: MethodologyRegistry):
       parsed.error.issues.map((i) => `parameters.${i.path.join('.') || '(root)'}: ${i.message}`),
     );
   }
+  const roundingProblems = roundingProfileProblems(methodology, project.rounding);
+  if (roundingProblems.length) throw new ConfigError(`Project ${project.id}: the rounding profile does not match ${methodology.key}.`, roundingProblems);
   return { project, methodology, parameters: parsed.data as Record<string, unknown> };
 }
 
@@ -628,12 +631,23 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     if (inputColumns.includes(symbol) || methodology.rowEquations.some((e) => e.symbol === symbol) || enumColumns.some((c) => symbol.startsWith(`${c.name}_`))) continue;
     scope.set(symbol, typeof value === 'boolean' ? value : toBigNumber(methodology.gwpSymbols.has(symbol) ? gwp.values.get(methodology.gwpSymbols.get(symbol)!)!.value : String(value)));
   }
-  for (const [s, sum] of sums) scope.set(s, toBigNumber(decimalFromFloat(sum.value).toString()));
+  // Adjustments before later equations read a value: rounding as registered, the A/R small-scale cap.
+  const adjuster = periodAdjuster(methodology, project);
+  const readScope = (symbol: string) => {
+    const x = scope.get(symbol);
+    return isBigNumber(x) ? x.toString() : undefined;
+  };
+  const adjustmentsOf = new Map<string, readonly TraceAdjustment[]>();
+  for (const [s, sum] of sums) {
+    const a = adjuster.adjust(s, decimalFromFloat(sum.value).toString(), readScope);
+    if (a.adjustments.length) adjustmentsOf.set(s, a.adjustments);
+    scope.set(s, toBigNumber(a.value));
+  }
   scope.set('n_rows', toBigNumber(accepted));
   scope.set('period_days', toBigNumber((dayStart(resultPeriod.end) - dayStart(resultPeriod.start)) / DAY_MS + 1));
 
   const constants = (symbols: readonly string[]) => Object.fromEntries(symbols.filter((s) => scope.has(s) && !sums.has(s)).map((s) => [s, show(scope.get(s)!)]));
-  for (const eq of methodology.rowEquations) trace.push({ symbol: eq.symbol, expr: eq.expr, unit: eq.unit, ref: eq.ref, scope: 'row', inputs: constants(eq.parsed.symbols), value: show(scope.get(eq.symbol)!), rows: accepted });
+  for (const eq of methodology.rowEquations) trace.push({ symbol: eq.symbol, expr: eq.expr, unit: eq.unit, ref: eq.ref, scope: 'row', inputs: constants(eq.parsed.symbols), value: show(scope.get(eq.symbol)!), rows: accepted, ...(adjustmentsOf.has(eq.symbol) ? { adjustments: adjustmentsOf.get(eq.symbol)! } : {}) });
 
   let failed = false;
   for (const eq of methodology.periodEquations) {
@@ -650,8 +664,11 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       failed = true;
       break;
     }
+    const inputs = Object.fromEntries(eq.parsed.symbols.filter((s) => scope.has(s)).map((s) => [s, show(scope.get(s)!)]));
+    const adjusted = isBigNumber(v) ? adjuster.adjust(eq.symbol, v.toString(), readScope) : undefined;
+    if (adjusted?.adjustments.length) v = toBigNumber(adjusted.value);
     scope.set(eq.symbol, v);
-    trace.push({ symbol: eq.symbol, expr: eq.expr, unit: eq.unit, ref: eq.ref, scope: 'period', inputs: Object.fromEntries(eq.parsed.symbols.filter((s) => scope.has(s)).map((s) => [s, show(scope.get(s)!)])), value: show(v) });
+    trace.push({ symbol: eq.symbol, expr: eq.expr, unit: eq.unit, ref: eq.ref, scope: 'period', inputs, value: show(v), ...(adjusted?.adjustments.length ? { adjustments: adjusted.adjustments } : {}) });
   }
   if (!failed) {
     for (const check of methodology.periodChecks) {
@@ -688,11 +705,16 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     const q = (x: ReturnType<typeof zero>) => ({ t: reportQuantity(x.t), tCO2e: reportQuantity(x.co2e) });
     gases.push({ gas, gwp: gwp.values.get(gas)!.value, BE: q(e.BE), PE: q(e.PE), LE: q(e.LE), ER: reportQuantity(e.BE.co2e.minus(e.PE.co2e).minus(e.LE.co2e)) });
   }
-  const ER = BE.minus(PE).minus(LE);
+  const erRounding = roundEr(project, BE.minus(PE).minus(LE).toString());
+  const ER = erRounding ? new Dec(erRounding.to) : BE.minus(PE).minus(LE);
   const policy = ROUNDING_POLICIES[project.mechanism];
   // What is issued: floor(ER) of the mechanism's credit, or the methodology's own credit quantity and type.
   const creditValue = methodology.credits ? scope.get(methodology.credits.symbol) : undefined;
-  const quantity = creditValue !== undefined && isBigNumber(creditValue) ? new Dec(creditValue.toString()) : ER;
+  const claimed = creditValue !== undefined && isBigNumber(creditValue) ? new Dec(creditValue.toString()) : ER;
+  // Small-scale limits cap what is issued (core/calculation/small-scale-cap.ts): Type III here, A/R on its symbol above.
+  const smallScaleCap = typeIIICap(methodology, project, claimed.toString(), resultPeriod) ?? adjuster.capOutcome();
+  const quantity = smallScaleCap?.applied && smallScaleCap.kind === 'type-III' ? new Dec(smallScaleCap.capped) : claimed;
+  if (smallScaleCap?.applied) diag({ severity: 'warning', code: 'period.small_scale_cap', message: `${smallScaleCap.kind === 'type-III' ? 'Emission reductions' : 'Net removals'} of ${smallScaleCap.uncapped} t exceed the small-scale limit for this ${smallScaleCap.kind === 'type-III' ? 'period' : 'span'}, ${smallScaleCap.limit} t (${smallScaleCap.proRating}): units are issued only up to the limit; the excess ${smallScaleCap.excess} t is not eligible (${smallScaleCap.source}).`, location: { file: fileName } });
   const units = quantity.isNegative() ? new Dec(0) : roundWhole(new Dec(reportQuantity(quantity)), policy.issuance);
   const typeParameter = methodology.credits?.typeParameter;
   const creditType = (typeParameter && CREDIT_TYPES.includes(parameters[typeParameter] as CreditType) ? parameters[typeParameter] : DEFAULT_CREDIT_TYPE[project.mechanism]) as CreditType;
@@ -709,7 +731,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     qaqc,
     totals: { BE: reportQuantity(BE), PE: reportQuantity(PE), LE: reportQuantity(LE), ER: reportQuantity(ER) },
     gases,
-    issuable: { units: units.toString(), rounding: policy.note, creditType, ...(expiry.expires ? { expires: expiry.expires } : {}), ...(creditType === 'tCER' || creditType === 'lCER' ? { expiryRule: expiry.rule } : {}) },
+    issuable: { units: units.toString(), rounding: policy.note, creditType, ...(smallScaleCap ? { smallScaleCap } : {}), ...(erRounding ? { erRounding } : {}), ...(expiry.expires ? { expires: expiry.expires } : {}), ...(creditType === 'tCER' || creditType === 'lCER' ? { expiryRule: expiry.rule } : {}) },
     trace,
     ...listDiagnostics(diagnostics),
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MECHANISMS } from '../mechanisms/mechanisms.ts';
 import { GWP_SET_IDS } from '../gases/gwp.ts';
+import { PROFILE_ROUNDING_MODES } from '../calculation/rounding.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
 
@@ -77,6 +78,13 @@ export const ProjectSchema = z.object({
   monitoringIntervalMinutes: z.number().int().positive().max(44_640).optional(),
   /** The same for monthly (or n-monthly) data: calendar months, UTC. */
   monitoringIntervalMonths: z.number().int().min(1).max(12).optional(),
+  /**
+   * Rounding as registered (off by default): symbol → decimals, mode and where the registered
+   * calculation does it, e.g. `{ "EF_grid_CM": { "decimals": 4, "mode": "truncate", "source": "PDD ER sheet" } }`.
+   * Applies to a period equation's value or a row equation's period sum, exactly (decimal), before
+   * later equations read it; `ER` rounds the period's total emission reductions. Shown in the trace.
+   */
+  rounding: z.record(z.string().min(1), z.object({ decimals: z.number().int().min(0).max(12), mode: z.enum(PROFILE_ROUNDING_MODES), source: z.string().min(3) })).optional(),
   /** JCM: shares of credits allocated to named accounts (e.g. the Government of Japan); the rest goes to the project participants. */
   jcmAllocation: z.array(z.object({ account: z.string().min(1), share: z.number().gt(0).lte(1) })).optional(),
 });

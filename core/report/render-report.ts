@@ -34,8 +34,21 @@ export function renderTrace(trace: readonly TraceEntry[]): string[] {
   for (const t of trace) {
     const inputs = Object.entries(t.inputs).map(([k, v]) => `${k}=${String(v)}`).join(', ');
     lines.push(`  ${t.symbol} = ${t.expr} = ${String(t.value)}${t.unit === '1' || t.unit === '-' ? '' : ` ${t.unit}`}  [${t.scope}${t.rows !== undefined ? `, Σ over ${t.rows} rows` : ''}; ${t.ref}]${inputs ? `\n      with ${inputs}` : ''}`);
+    for (const a of t.adjustments ?? []) lines.push(`      ${a.kind === 'rounding' ? 'rounded' : 'capped'}: ${a.from} → ${a.to} (${a.rule}; ${a.source})`);
   }
   return lines;
+}
+
+/** The small-scale cap and the registered ER rounding behind the issuable units, when there are any. */
+export function renderIssuableNotes(i: {
+  readonly smallScaleCap?: { readonly applied: boolean; readonly uncapped: string; readonly limit: string; readonly proRating: string; readonly excess: string; readonly source: string } | undefined;
+  readonly erRounding?: { readonly from: string; readonly to: string; readonly rule: string; readonly source: string } | undefined;
+}): string[] {
+  const out: string[] = [];
+  const c = i.smallScaleCap;
+  if (c) out.push(c.applied ? `  Small-scale cap: ${c.uncapped} t exceeds the limit ${c.limit} t (${c.proRating}); issued up to the limit, excess ${c.excess} t not eligible — ${c.source}` : `  Small-scale limit: ${c.uncapped} t within the limit ${c.limit} t (${c.proRating})`);
+  if (i.erRounding) out.push(`  ER rounded as registered: ${i.erRounding.from} → ${i.erRounding.to} (${i.erRounding.rule}; ${i.erRounding.source})`);
+  return out;
 }
 
 /** Per gas: the GWP applied, the IPCC report it came from and the rule that chose it. */
@@ -66,7 +79,7 @@ export function renderReport(report: UploadReport, options: { readonly trace?: b
       lines.push('', 'Per gas (t of gas / tCO2e)');
       for (const g of r.gases) lines.push(`  ${g.gas.padEnd(8)} GWP ${g.gwp.padStart(6)}  BE ${g.BE.t}/${g.BE.tCO2e}  PE ${g.PE.t}/${g.PE.tCO2e}  LE ${g.LE.t}/${g.LE.tCO2e}  ER ${g.ER}`);
     }
-    if (r.issuable) lines.push('', `Issuable   ${r.issuable.units} units (${r.issuable.rounding})`);
+    if (r.issuable) lines.push('', `Issuable   ${r.issuable.units} units (${r.issuable.rounding})`, ...renderIssuableNotes(r.issuable));
     if (report.issuance) lines.push(...renderIssuance(report.issuance));
     if (options.trace && r.trace.length) lines.push('', 'Equation trace', ...renderTrace(r.trace));
   }

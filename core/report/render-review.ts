@@ -1,6 +1,6 @@
 import type { CalculationResult } from '../calculation/result.ts';
 import type { ReviewItem } from '../review/schemas.ts';
-import { renderGwpValues, renderIssuance, renderTrace } from './render-report.ts';
+import { renderGwpValues, renderIssuableNotes, renderIssuance, renderTrace } from './render-report.ts';
 
 /** One line per item for `mrv review list|next`. */
 export function renderReviewLine(i: ReviewItem): string {
@@ -32,7 +32,7 @@ export function renderReviewItem(i: ReviewItem, result?: CalculationResult, stat
   const c = i.pddComparison;
   L.push('', `ER vs PDD   estimate ${c.annualEstimate} t/yr × ${c.periodDays}/365 = ${c.proRatedEstimate} t; claimed ${i.totals.ER} t; difference ${c.difference} t${c.percentOfEstimate ? ` (${c.percentOfEstimate} % of the estimate)` : ''}`);
   L.push(`Materiality ${i.materiality.percent} % (${i.materiality.bracket}; annual ER ${i.materiality.annualEr} t from the ${i.materiality.annualBasis}) = ${i.materiality.tonnes} t for this period — ${i.materiality.source}`);
-  L.push('', ...renderIssuance(i.issuance));
+  L.push('', ...renderIssuableNotes(i.issuable), ...renderIssuance(i.issuance));
   L.push('', `Full result with trace: ${i.resultKey}; report: ${i.reportKey}`);
   return `${L.join('\n')}\n`;
 }
