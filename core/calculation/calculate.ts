@@ -323,8 +323,8 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
         rejectRow(rowNumber);
         return;
       }
-      const day = isoDay(t);
-      if (!bindFor({ start: day, end: day })) {
+      // The instant of the first accepted reading, as a half-open period [t, t + 1 ms).
+      if (!bindFor({ start: new Date(t).toISOString(), end: new Date(t + 1).toISOString() })) {
         rejectRow(rowNumber);
         return;
       }

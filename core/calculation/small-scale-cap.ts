@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.ts';
-import type { Period } from '../mechanisms/mechanisms.ts';
+import { spanOf, type Period } from '../time/period.ts';
 import { Dec } from './rounding.ts';
 
 /**
@@ -41,8 +41,9 @@ const addYears = (ms: number, years: number) => {
 };
 
 /**
- * The limit for a monitoring period, pro-rated by crediting year: the monitoring period, taken as the
- * half-open interval [first day 00:00, day after the last day 00:00), is cut at the anniversaries of
+ * The limit for a monitoring period, pro-rated by crediting year: the monitoring period, as the
+ * half-open interval of instants [start, end) (a legacy period of days: [first day 00:00Z, day after the
+ * last day 00:00Z)), is cut at the anniversaries of
  * the crediting period's start; each piece earns `perYear × days of the piece / days of its crediting
  * year` (365 or 366). A whole crediting year earns exactly the annual limit, leap year or not, and the
  * limits of the periods of one crediting year add up to the annual limit. Exact decimals.
@@ -56,8 +57,7 @@ const addYears = (ms: number, years: number) => {
  * @example proRatedLimit('60000', { start: '2014-01-01', end: '2014-12-31' }, '2014-01-01').limit // '60000'
  */
 export function proRatedLimit(perYear: string, period: Period, creditingStart: string): { limit: string; pieces: { from: string; to: string; days: number; yearDays: number }[] } {
-  const from = dayMs(period.start);
-  const to = dayMs(period.end) + DAY_MS;
+  const { start: from, end: to } = spanOf(period);
   const start = dayMs(creditingStart);
   if (from < start) throw new ConfigError(`The period ${period.start} – ${period.end} begins before the crediting period (${creditingStart}); the small-scale limit is counted per crediting year.`);
   let limit = new Dec(0);
@@ -69,9 +69,10 @@ export function proRatedLimit(perYear: string, period: Period, creditingStart: s
     const a = Math.max(from, yFrom);
     const b = Math.min(to, yTo);
     if (b <= a) continue;
-    const days = Math.round((b - a) / DAY_MS);
-    const yearDays = Math.round((yTo - yFrom) / DAY_MS);
-    limit = limit.plus(new Dec(perYear).times(days).dividedBy(yearDays));
+    // Exact ratio of instants (a DST day counts 23 or 25 hours); for whole UTC days it is days / days.
+    const days = (b - a) / DAY_MS;
+    const yearDays = (yTo - yFrom) / DAY_MS;
+    limit = limit.plus(new Dec(perYear).times(b - a).dividedBy(yTo - yFrom));
     pieces.push({ from: new Date(a).toISOString().slice(0, 10), to: new Date(b - DAY_MS).toISOString().slice(0, 10), days, yearDays });
   }
   return { limit: limit.toString(), pieces };
