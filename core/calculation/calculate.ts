@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { ConfigError, GwpNotDefinedError } from '../errors.ts';
-import { gwpOf, type ResolvedGwp } from '../gases/gwp.ts';
+import { ConfigError } from '../errors.ts';
 import { findGas } from '../gases/gases.ts';
-import { selectGwpSet, type GwpChoice, type Period } from '../mechanisms/mechanisms.ts';
+import type { Period } from '../mechanisms/mechanisms.ts';
+import { bindGwps, sameGwps, type GwpBinding } from './gwp-binding.ts';
+import { periodAdjuster, roundEr, roundingProfileProblems, typeIIICap } from './period-adjustments.ts';
 import type { CompiledEquation, Methodology } from '../methodology/define-methodology.ts';
 import { compileFloatSlots, toBigNumber, isBigNumber, UNSET, type BigNumber, type SlotScope } from '../methodology/equations.ts';
 import type { MethodologyRegistry } from '../methodology/registry.ts';
@@ -28,7 +29,7 @@ let unitsModule: typeof Units | undefined;
 import { fastColumnOf, isPlainMonitoringRow, parseNumberBytes, parseNumberCell, parseTimestampBytes, parseTimestampCell, type FastColumn, type TimestampKind } from '../methodology/columns.ts';
 
 const latin1 = new TextDecoder('latin1');
-import type { CalculationResult, GasBreakdown, TraceEntry } from './result.ts';
+import type { CalculationResult, GasBreakdown, TraceAdjustment, TraceEntry } from './result.ts';
 import { Dec, decimalFromFloat, reportQuantity, roundWhole, ROUNDING_POLICIES } from './rounding.ts';
 
 export interface CalculateInput {
@@ -80,6 +81,8 @@ export function resolveProject(project: Project, registry: MethodologyRegistry):
   }
   const problems = registrationProblems(project, methodology);
   if (problems.length) throw new ConfigError(`Project ${project.id}: the registration does not fit ${methodology.key}.`, problems);
+  const roundingProblems = roundingProfileProblems(methodology, project.rounding);
+  if (roundingProblems.length) throw new ConfigError(`Project ${project.id}: the rounding profile does not match ${methodology.key}.`, roundingProblems);
   return { project, methodology, parameters: parsed.data as Record<string, unknown> };
 }
 
@@ -214,35 +217,23 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   const period = input.period ? site.normalise(input.period) : undefined;
   const periodSpan = period ? site.span(period) : undefined;
 
-  // GWP: from the declared period now, or once the rows have shown the period.
-  let gwpChoice: GwpChoice | undefined;
-  const gwpValues = new Map<string, ResolvedGwp>();
-  const resolveGwp = (p: Period): boolean => {
-    try {
-      gwpChoice = selectGwpSet(project.mechanism, p, project.gwpSet);
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      diag({ severity: 'error', code: 'period.spans_gwp_boundary', message: e.message, location: { file: fileName } });
+  // GWP: bound before any row equation runs — from the declared period, or else from the day of the
+  // first accepted reading; re-checked against the whole period once the rows have shown it
+  // (core/calculation/gwp-binding.ts).
+  let gwp: GwpBinding | undefined;
+  let gwpFailed = false;
+  const bindFor = (p: Period): boolean => {
+    const outcome = bindGwps(project, methodology, p);
+    if (!outcome.ok) {
+      for (const message of outcome.messages) diag({ severity: 'error', code: outcome.code, message, location: { file: fileName } });
+      gwpFailed = true;
       return false;
     }
-    let ok = true;
-    const gases = new Set<string>([...methodology.emissions.map((t) => findGas(t.gas)!.id), ...methodology.gwpSymbols.values()]);
-    for (const gas of gases) {
-      try {
-        gwpValues.set(gas, gwpOf(gas, gwpChoice.set, project.gwpOverrides));
-      } catch (e) {
-        if (!(e instanceof GwpNotDefinedError)) throw e;
-        diag({ severity: 'error', code: 'gwp.not_defined', message: `${e.message} (${gwpChoice.reason})`, location: { file: fileName } });
-        ok = false;
-      }
-    }
-    for (const [symbol, gas] of methodology.gwpSymbols) {
-      const v = gwpValues.get(gas);
-      if (v) setConstant(symbol, Number(v.value));
-    }
-    return ok;
+    gwp = outcome.binding;
+    for (const [symbol, gas] of methodology.gwpSymbols) setConstant(symbol, Number(gwp.values.get(gas)!.value));
+    return true;
   };
-  let gwpReady = period ? resolveGwp(period) : false;
+  if (period) bindFor(period);
 
   // Sums over accepted rows of every numeric column and row equation.
   const sums = new Map<string, CompensatedSum>();
@@ -341,6 +332,17 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       const which = itemIndex >= 0 ? ` of ${methodology.monitoringItemColumn} ${item}` : '';
       diag({ severity: 'error', code: 'period.duplicate_timestamp', message: `Row ${rowNumber}: another row already has a reading${which} for the ${intervals.label} interval of ${clock.format(t)}; remove the duplicate so no quantity is counted twice.`, location: { file: fileName, row: rowNumber, line, column: methodology.timeColumn } });
       return;
+    }
+    if (!gwp) {
+      if (gwpFailed) {
+        rejectRow(rowNumber);
+        return;
+      }
+      // The instant of the first accepted reading, as a half-open period [t, t + 1 ms).
+      if (!bindFor({ start: new Date(t).toISOString(), end: new Date(t + 1).toISOString() })) {
+        rejectRow(rowNumber);
+        return;
+      }
     }
     for (let k = 0; k < inputIndex.length; k++) slots[inputIndex[k]!.slot] = values[inputIndex[k]!.index];
     if (calibration.active) calibration.apply(t, slotMap);
@@ -645,10 +647,15 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   };
   for (const a of qaqc.calibration)
     diag({ severity: 'info', code: 'qaqc.calibration_overdue', message: `Meter ${a.meter} was overdue for calibration for ${a.rows} reading(s) of ${a.column} (${a.first} – ${a.last}); they were multiplied by ${a.factor} (MPE ${a.mpe * 100} %, ${a.side} side, adjusted conservatively).`, location: { file: fileName, column: a.column } });
-  if (resultPeriod && !period && diagnostics.errors === 0) gwpReady = resolveGwp(resultPeriod);
+  if (resultPeriod && !period && diagnostics.errors === 0 && gwp) {
+    const whole = bindGwps(project, methodology, resultPeriod);
+    if (!whole.ok) for (const message of whole.messages) diag({ severity: 'error', code: whole.code, message, location: { file: fileName } });
+    else if (!sameGwps(gwp, whole.binding)) diag({ severity: 'error', code: 'period.spans_gwp_boundary', message: `The rows of ${formatPeriod(resultPeriod)} need different GWPs (${gwp.label} at the first reading, ${whole.binding.label} for the whole period); split the upload at the boundary.`, location: { file: fileName } });
+    else gwp = whole.binding;
+  }
 
   const rows = { total, accepted, rejected };
-  if (diagnostics.errors > 0 || !gwpReady || !resultPeriod || !gwpChoice) {
+  if (diagnostics.errors > 0 || !gwp || !resultPeriod) {
     return { ...base, status: 'rejected', file: fileInfo(), ...(resultPeriod ? { period: resultPeriod } : {}), rows, qaqc, trace: [], ...listDiagnostics(diagnostics) };
   }
 
@@ -657,15 +664,26 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   const scope = new Map<string, BigNumber | boolean>();
   for (const [symbol, value] of rowScope) {
     if (inputColumns.includes(symbol) || methodology.rowEquations.some((e) => e.symbol === symbol) || enumColumns.some((c) => symbol.startsWith(`${c.name}_`))) continue;
-    scope.set(symbol, typeof value === 'boolean' ? value : toBigNumber(methodology.gwpSymbols.has(symbol) ? gwpValues.get(methodology.gwpSymbols.get(symbol)!)!.value : String(value)));
+    scope.set(symbol, typeof value === 'boolean' ? value : toBigNumber(methodology.gwpSymbols.has(symbol) ? gwp.values.get(methodology.gwpSymbols.get(symbol)!)!.value : String(value)));
   }
-  for (const [s, sum] of sums) scope.set(s, toBigNumber(decimalFromFloat(sum.value).toString()));
+  // Adjustments before later equations read a value: rounding as registered, the A/R small-scale cap.
+  const adjuster = periodAdjuster(methodology, project);
+  const readScope = (symbol: string) => {
+    const x = scope.get(symbol);
+    return isBigNumber(x) ? x.toString() : undefined;
+  };
+  const adjustmentsOf = new Map<string, readonly TraceAdjustment[]>();
+  for (const [s, sum] of sums) {
+    const a = adjuster.adjust(s, decimalFromFloat(sum.value).toString(), readScope);
+    if (a.adjustments.length) adjustmentsOf.set(s, a.adjustments);
+    scope.set(s, toBigNumber(a.value));
+  }
   scope.set('n_rows', toBigNumber(accepted));
   const periodSpanMs = site.span(resultPeriod);
   scope.set('period_days', toBigNumber(new Dec(periodSpanMs.end - periodSpanMs.start).div(86_400_000).toString())); // exact: the length of [start, end) in days
 
   const constants = (symbols: readonly string[]) => Object.fromEntries(symbols.filter((s) => scope.has(s) && !sums.has(s)).map((s) => [s, show(scope.get(s)!)]));
-  for (const eq of methodology.rowEquations) trace.push({ symbol: eq.symbol, expr: eq.expr, unit: eq.unit, ref: eq.ref, scope: 'row', inputs: constants(eq.parsed.symbols), value: show(scope.get(eq.symbol)!), rows: accepted });
+  for (const eq of methodology.rowEquations) trace.push({ symbol: eq.symbol, expr: eq.expr, unit: eq.unit, ref: eq.ref, scope: 'row', inputs: constants(eq.parsed.symbols), value: show(scope.get(eq.symbol)!), rows: accepted, ...(adjustmentsOf.has(eq.symbol) ? { adjustments: adjustmentsOf.get(eq.symbol)! } : {}) });
 
   let failed = false;
   for (const eq of methodology.periodEquations) {
@@ -682,8 +700,11 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       failed = true;
       break;
     }
+    const inputs = Object.fromEntries(eq.parsed.symbols.filter((s) => scope.has(s)).map((s) => [s, show(scope.get(s)!)]));
+    const adjusted = isBigNumber(v) ? adjuster.adjust(eq.symbol, v.toString(), readScope) : undefined;
+    if (adjusted?.adjustments.length) v = toBigNumber(adjusted.value);
     scope.set(eq.symbol, v);
-    trace.push({ symbol: eq.symbol, expr: eq.expr, unit: eq.unit, ref: eq.ref, scope: 'period', inputs: Object.fromEntries(eq.parsed.symbols.filter((s) => scope.has(s)).map((s) => [s, show(scope.get(s)!)])), value: show(v) });
+    trace.push({ symbol: eq.symbol, expr: eq.expr, unit: eq.unit, ref: eq.ref, scope: 'period', inputs, value: show(v), ...(adjusted?.adjustments.length ? { adjustments: adjusted.adjustments } : {}) });
   }
   if (!failed) {
     for (const check of methodology.periodChecks) {
@@ -710,10 +731,10 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     const gas = findGas(term.gas)!.id;
     const value = scope.get(term.symbol);
     const t = new Dec(isBigNumber(value) ? value.toString() : value ? 1 : 0);
-    const gwp = new Dec(gwpValues.get(gas)!.value);
+    const gwpValue = new Dec(gwp.values.get(gas)!.value);
     const entry = perGas.get(gas) ?? { BE: zero(), PE: zero(), LE: zero() };
     entry[term.category].t = entry[term.category].t.plus(t);
-    entry[term.category].co2e = entry[term.category].co2e.plus(t.times(gwp));
+    entry[term.category].co2e = entry[term.category].co2e.plus(t.times(gwpValue));
     perGas.set(gas, entry);
   }
   let BE = new Dec(0);
@@ -725,13 +746,18 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     PE = PE.plus(e.PE.co2e);
     LE = LE.plus(e.LE.co2e);
     const q = (x: ReturnType<typeof zero>) => ({ t: reportQuantity(x.t), tCO2e: reportQuantity(x.co2e) });
-    gases.push({ gas, gwp: gwpValues.get(gas)!.value, BE: q(e.BE), PE: q(e.PE), LE: q(e.LE), ER: reportQuantity(e.BE.co2e.minus(e.PE.co2e).minus(e.LE.co2e)) });
+    gases.push({ gas, gwp: gwp.values.get(gas)!.value, BE: q(e.BE), PE: q(e.PE), LE: q(e.LE), ER: reportQuantity(e.BE.co2e.minus(e.PE.co2e).minus(e.LE.co2e)) });
   }
-  const ER = BE.minus(PE).minus(LE);
+  const erRounding = roundEr(project, BE.minus(PE).minus(LE).toString());
+  const ER = erRounding ? new Dec(erRounding.to) : BE.minus(PE).minus(LE);
   const policy = ROUNDING_POLICIES[project.mechanism];
   // What is issued: floor(ER) of the mechanism's credit, or the methodology's own credit quantity and type.
   const creditValue = methodology.credits ? scope.get(methodology.credits.symbol) : undefined;
-  const quantity = creditValue !== undefined && isBigNumber(creditValue) ? new Dec(creditValue.toString()) : ER;
+  const claimed = creditValue !== undefined && isBigNumber(creditValue) ? new Dec(creditValue.toString()) : ER;
+  // Small-scale limits cap what is issued (core/calculation/small-scale-cap.ts): Type III here, A/R on its symbol above.
+  const smallScaleCap = typeIIICap(methodology, project, claimed.toString(), resultPeriod) ?? adjuster.capOutcome();
+  const quantity = smallScaleCap?.applied && smallScaleCap.kind === 'type-III' ? new Dec(smallScaleCap.capped) : claimed;
+  if (smallScaleCap?.applied) diag({ severity: 'warning', code: 'period.small_scale_cap', message: `${smallScaleCap.kind === 'type-III' ? 'Emission reductions' : 'Net removals'} of ${smallScaleCap.uncapped} t exceed the small-scale limit for this ${smallScaleCap.kind === 'type-III' ? 'period' : 'span'}, ${smallScaleCap.limit} t (${smallScaleCap.proRating}): units are issued only up to the limit; the excess ${smallScaleCap.excess} t is not eligible (${smallScaleCap.source}).`, location: { file: fileName } });
   const units = quantity.isNegative() ? new Dec(0) : roundWhole(new Dec(reportQuantity(quantity)), policy.issuance);
   const typeParameter = methodology.credits?.typeParameter;
   const creditType = (typeParameter && CREDIT_TYPES.includes(parameters[typeParameter] as CreditType) ? parameters[typeParameter] : DEFAULT_CREDIT_TYPE[project.mechanism]) as CreditType;
@@ -742,13 +768,13 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     ...base,
     status: 'accepted',
     file: fileInfo(),
-    gwp: { set: gwpChoice.set, reason: gwpChoice.reason, values: Object.fromEntries([...gwpValues].map(([g, v]) => [g, { value: v.value, source: v.source, confidence: v.confidence, ...(v.replaces ? { replaces: v.replaces } : {}) }])) },
+    gwp: { set: gwp.label, reason: gwp.policy.reason, confidence: gwp.policy.confidence, values: Object.fromEntries([...gwp.values].map(([g, v]) => [g, { value: v.value, set: v.set, rule: v.rule, source: v.source, confidence: v.confidence, ...(v.replaces ? { replaces: v.replaces } : {}) }])) },
     period: resultPeriod,
     rows,
     qaqc,
     totals: { BE: reportQuantity(BE), PE: reportQuantity(PE), LE: reportQuantity(LE), ER: reportQuantity(ER) },
     gases,
-    issuable: { units: units.toString(), rounding: policy.note, creditType, ...(expiry.expires ? { expires: expiry.expires } : {}), ...(creditType === 'tCER' || creditType === 'lCER' ? { expiryRule: expiry.rule } : {}) },
+    issuable: { units: units.toString(), rounding: policy.note, creditType, ...(smallScaleCap ? { smallScaleCap } : {}), ...(erRounding ? { erRounding } : {}), ...(expiry.expires ? { expires: expiry.expires } : {}), ...(creditType === 'tCER' || creditType === 'lCER' ? { expiryRule: expiry.rule } : {}) },
     trace,
     ...listDiagnostics(diagnostics),
   };

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../validation/diagnostic.ts';
 import type { GwpSetId } from '../gases/gwp.ts';
 import type { Mechanism, Period } from '../mechanisms/mechanisms.ts';
+import type { SmallScaleCapOutcome } from './small-scale-cap.ts';
 
 /** Emissions of one category for one gas: tonnes of the gas and tonnes of CO2 equivalent. */
 export interface GasQuantity {
@@ -31,6 +32,21 @@ export interface TraceEntry {
   /** Period value: the equation's result (period scope) or its sum over all rows (row scope). */
   readonly value: string | boolean;
   readonly rows?: number;
+  /**
+   * What was done to the computed value before later equations read it, in order: a rounding the
+   * registration declares (issue 11 item 12) or a small-scale cap (issue 11 item 3). `value` is the
+   * value after them.
+   */
+  readonly adjustments?: readonly TraceAdjustment[];
+}
+
+/** One adjustment of a traced value: from → to, the rule in words, and its source. */
+export interface TraceAdjustment {
+  readonly kind: 'rounding' | 'small-scale-cap';
+  readonly from: string;
+  readonly to: string;
+  readonly rule: string;
+  readonly source: string;
 }
 
 /**
@@ -46,7 +62,16 @@ export interface CalculationResult {
   readonly file: { readonly name: string; readonly format: string; readonly bytes: number; readonly sha256: string };
   readonly project: { readonly id: string; readonly mechanism: Mechanism; readonly hostCountry: string; readonly scale: string };
   readonly methodology: { readonly id: string; readonly version: string; readonly key: string; readonly hash: string; readonly title: string; readonly source: string };
-  readonly gwp?: { readonly set: GwpSetId; readonly reason: string; readonly values: Readonly<Record<string, { value: string; source: string; confidence: string; replaces?: string }>> };
+  /**
+   * The GWP policy applied (`set`: `AR4`, or `lowest of SAR, AR4, AR5` …), why, and per gas the value,
+   * the IPCC report it came from (`set`), the rule that chose it and the source.
+   */
+  readonly gwp?: {
+    readonly set: string;
+    readonly reason: string;
+    readonly confidence?: 'confirmed' | 'unverified';
+    readonly values: Readonly<Record<string, { value: string; set: GwpSetId; rule: string; source: string; confidence: string; replaces?: string }>>;
+  };
   /** Monitoring period, first and last day included. */
   readonly period?: Period;
   readonly rows: { readonly total: number; readonly accepted: number; readonly rejected: number };
@@ -56,7 +81,17 @@ export interface CalculationResult {
    * Whole units issuable before deductions: ER (or the methodology's credit quantity) rounded per the
    * mechanism's policy, the credit type, and its expiry where the type expires (tCER, lCER).
    */
-  readonly issuable?: { readonly units: string; readonly rounding: string; readonly creditType?: string; readonly expires?: string; readonly expiryRule?: string };
+  readonly issuable?: {
+    readonly units: string;
+    readonly rounding: string;
+    readonly creditType?: string;
+    readonly expires?: string;
+    readonly expiryRule?: string;
+    /** The small-scale limit of the module (core/calculation/small-scale-cap.ts): what it allowed, and what it cut. */
+    readonly smallScaleCap?: SmallScaleCapOutcome;
+    /** The registration's rounding of ER (rounding profile entry `ER`), when declared. */
+    readonly erRounding?: TraceAdjustment;
+  };
   readonly parameters: Readonly<Record<string, unknown>>;
   /** QA/QC: conservative calibration adjustments applied, and monitoring gaps found. */
   readonly qaqc?: {

@@ -62,3 +62,39 @@ export const ROUNDING_POLICIES: Readonly<Record<Mechanism, RoundingPolicy>> = {
   JCM: { issuance: 'floor', deductions: 'floor', note: 'JCM credits = floor(ER); allocations rounded down' },
   'A6.4': { issuance: 'floor', deductions: 'ceil', note: 'A6.4ERs = floor(ER); deductions rounded up' },
 };
+
+/** Rounding modes a registration can declare for a symbol (issue 11 item 12). `truncate` = towards zero. */
+export const PROFILE_ROUNDING_MODES = ['truncate', 'floor', 'ceil', 'half-up', 'half-even'] as const;
+export type ProfileRoundingMode = (typeof PROFILE_ROUNDING_MODES)[number];
+
+/** One entry of a registration's rounding profile: round `symbol`'s period value to `decimals` places. */
+export interface SymbolRounding {
+  readonly decimals: number;
+  readonly mode: ProfileRoundingMode;
+  /** Where the registered calculation does this (e.g. the registered ER spreadsheet, sheet and cell). */
+  readonly source: string;
+}
+export type RoundingProfile = Readonly<Record<string, SymbolRounding>>;
+
+const DECIMAL_MODE: Record<ProfileRoundingMode, Decimal.Rounding> = {
+  truncate: Decimal.ROUND_DOWN,
+  floor: Decimal.ROUND_FLOOR,
+  ceil: Decimal.ROUND_CEIL,
+  'half-up': Decimal.ROUND_HALF_UP,
+  'half-even': Decimal.ROUND_HALF_EVEN,
+};
+
+/**
+ * Rounds a value exactly (decimal, no binary step) as a registration's rounding profile says, e.g. the
+ * combined margin truncated to 4 decimals, 0.63479 → 0.6347. Off unless the registration declares it.
+ *
+ * @example roundAsRegistered('0.63479', { decimals: 4, mode: 'truncate', source: 'PDD ER sheet' }) // '0.6347'
+ */
+export function roundAsRegistered(value: string, rule: SymbolRounding): string {
+  return new Dec(value).toDecimalPlaces(rule.decimals, DECIMAL_MODE[rule.mode]).toString();
+}
+
+/** The rule in words, for the trace: `truncate to 4 decimals (PDD ER sheet)`. */
+export function describeRounding(rule: SymbolRounding): string {
+  return `${rule.mode} to ${rule.decimals === 0 ? 'whole units' : `${rule.decimals} decimal${rule.decimals === 1 ? '' : 's'}`} as registered`;
+}

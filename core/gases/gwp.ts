@@ -1,4 +1,5 @@
 import { GwpNotDefinedError, ConfigError } from '../errors.ts';
+import Decimal from 'decimal.js';
 import { findGas, GASES } from './gases.ts';
 import { Dec } from '../calculation/rounding.ts';
 
@@ -124,4 +125,73 @@ export function gwpOf(gasName: string, set: GwpSetId, overrides: GwpOverrides = 
   }
   const source = cell.note ? `${GWP_SETS[set].source} (${cell.note})` : GWP_SETS[set].source;
   return { gas: gas.id, set, value: cell.value, source, confidence: cell.confidence };
+}
+
+/**
+ * How a GWP is chosen for one gas: one assessment report (`set`), or the lowest 100-year value among
+ * several (`lowestOf`), as the CDM Executive Board's temporary measures require for reductions
+ * achieved from 1 January 2021 (EB 108 meeting report paras 7–8; https://cdm.unfccc.int/Reference/CDM_note.html).
+ */
+export type GwpRule = { readonly set: GwpSetId } | { readonly lowestOf: readonly GwpSetId[] };
+
+/**
+ * A GWP policy: a rule for every gas, optionally a different rule for named gases, and why. Chosen by
+ * the mechanism and the period (core/mechanisms/mechanisms.ts `selectGwpPolicy`) or pinned in the
+ * project registration.
+ */
+export interface GwpPolicy {
+  readonly default: GwpRule;
+  /** Gas id (as in core/gases/gases.ts) → the rule for that gas. */
+  readonly perGas?: Readonly<Record<string, GwpRule>>;
+  /** The rule applied and its legal basis, recorded on every result. */
+  readonly reason: string;
+  /** `unverified` where the legal basis of the rule itself is not settled: pin a policy in the registration. */
+  readonly confidence: 'confirmed' | 'unverified';
+}
+
+/** A short label: `AR4`, `lowest of SAR, AR4, AR5`, `AR5 (per gas: …)`. */
+export function gwpRuleLabel(rule: GwpRule): string {
+  return 'set' in rule ? rule.set : `lowest of ${rule.lowestOf.join(', ')}`;
+}
+export function gwpPolicyLabel(policy: GwpPolicy): string {
+  const perGas = Object.entries(policy.perGas ?? {});
+  return perGas.length ? `${gwpRuleLabel(policy.default)} (per gas: ${perGas.map(([g, r]) => `${g} ${gwpRuleLabel(r)}`).join('; ')})` : gwpRuleLabel(policy.default);
+}
+
+/** A GWP resolved under a policy: the value, the report it came from, and the rule that chose it. */
+export interface PolicyGwp extends ResolvedGwp {
+  /** How the value was chosen, in words (e.g. `lowest of SAR 21, AR4 25, AR5 28 → SAR`). */
+  readonly rule: string;
+}
+
+/**
+ * The GWP of one gas under a policy. For `lowestOf`, every listed set that assesses the gas is
+ * compared (exact decimals) and the lowest wins; a set that does not assess the gas (NF3 in SAR) is
+ * left out and the rule says so. A gas no listed set assesses throws {@link GwpNotDefinedError}.
+ * An override in the registration wins over the policy.
+ *
+ * @example resolveGwpUnderPolicy('CH4', { default: { lowestOf: ['SAR', 'AR4', 'AR5'] }, reason: '…', confidence: 'confirmed' }).value // '21'
+ */
+export function resolveGwpUnderPolicy(gasName: string, policy: GwpPolicy, overrides: GwpOverrides = {}): PolicyGwp {
+  const gas = findGas(gasName);
+  if (!gas) throw new ConfigError(`Unknown gas "${gasName}". Known gases: ${GASES.map((x) => x.id).join(', ')}.`);
+  const rule = policy.perGas?.[gas.id] ?? policy.default;
+  if ('set' in rule) {
+    const v = gwpOf(gas.id, rule.set, overrides);
+    return { ...v, rule: v.confidence === 'override' ? 'override in the project registration' : `IPCC ${rule.set}${policy.perGas?.[gas.id] ? ' (per-gas rule)' : ''}` };
+  }
+  if (overrides[gas.id]) return { ...gwpOf(gas.id, rule.lowestOf[0]!, overrides), rule: 'override in the project registration' };
+  const defined = rule.lowestOf.flatMap((set) => {
+    const cell = GWP_TABLE.get(gas.id)?.[set];
+    return cell ? [{ set, cell }] : [];
+  });
+  const missing = rule.lowestOf.filter((set) => !defined.some((d) => d.set === set));
+  if (defined.length === 0) throw new GwpNotDefinedError(gas.id, rule.lowestOf.join('/'), `none of IPCC ${rule.lowestOf.join(', ')} assessed ${gas.id}`);
+  let best = defined[0]!;
+  for (const d of defined.slice(1)) if (new Decimal(d.cell.value).lessThan(best.cell.value)) best = d;
+  const ties = defined.filter((d) => d.set !== best.set && new Decimal(d.cell.value).equals(best.cell.value)).map((d) => d.set);
+  const compared = defined.map((d) => `${d.set} ${d.cell.value}`).join(', ');
+  const text = `lowest 100-year GWP among ${rule.lowestOf.join(', ')}: ${compared} → ${best.set}${ties.length ? ` (equal in ${ties.join(', ')})` : ''}${missing.length ? `; ${gas.id} is not assessed in ${missing.join(', ')}, so the lowest among the sets that assess it is taken` : ''}`;
+  const source = best.cell.note ? `${GWP_SETS[best.set].source} (${best.cell.note})` : GWP_SETS[best.set].source;
+  return { gas: gas.id, set: best.set, value: best.cell.value, source, confidence: best.cell.confidence, rule: text };
 }

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.ts';
-import type { Mechanism } from '../mechanisms/mechanisms.ts';
+import { commitmentPeriodOf, type Mechanism, type Period } from '../mechanisms/mechanisms.ts';
 import { Dec, roundWhole, ROUNDING_POLICIES, type RoundingMode, type RoundingPolicy } from '../calculation/rounding.ts';
 
 /**
@@ -44,6 +44,11 @@ export interface IssuanceInput {
   readonly mechanism: Mechanism;
   /** Verified emission reductions of the period, tCO2e (decimal string). */
   readonly er: string;
+  /**
+   * The monitoring period the units are issued for. Required for JI: the 2 % share of proceeds applies
+   * to ERUs of the second commitment period only (decision 1/CMP.8 para 21), so issuance must know it.
+   */
+  readonly period?: Period;
   /** Host is a least developed country (CDM share-of-proceeds exemption). */
   readonly ldc: boolean;
   /** Carbon capture and storage project activity (CDM CCS reserve). */
@@ -78,8 +83,11 @@ export const ISSUANCE_RATES: IssuanceRates = {
   cdmShareOfProceeds: { rate: '0.02', account: 'Adaptation Fund (SOP-AF)', source: 'decision 17/CP.7 para 15(a); LDC exemption para 15(b)' },
   /** 5 % of the CERs issued for a CCS project activity held in the CCS reserve account [base = units issued: unsure, domain.md §4.2]. */
   cdmCcsReserve: { rate: '0.05', account: 'CCS reserve account', source: 'decision 10/CMP.7 (CCS as CDM), reserve of 5 % of CERs issued [unsure: base]' },
-  /** 2 % share of proceeds extended to ERU issuance in the second commitment period [unsure: configurable]. */
-  jiShareOfProceeds: { rate: '0.02', account: 'Adaptation Fund (SOP-AF)', source: 'decision 1/CMP.8 para 21 [unsure]' },
+  /**
+   * 2 % share of proceeds extended to the issuance of ERUs for the second commitment period
+   * (decision 1/CMP.8 para 21); ERUs of the first commitment period carry none (see computeIssuance).
+   */
+  jiShareOfProceeds: { rate: '0.02', account: 'Adaptation Fund (SOP-AF)', source: 'decision 1/CMP.8 para 21 (ERUs issued for the second commitment period)' },
   /** 5 % of A6.4ERs at issuance forwarded to the Adaptation Fund. */
   a64ShareOfProceeds: { rate: '0.05', account: 'Adaptation Fund', source: 'decision 3/CMA.3 annex para 67 (share of proceeds for adaptation)' },
   /** 2 % of A6.4ERs issued cancelled for overall mitigation in global emissions. */
@@ -92,11 +100,14 @@ export const ISSUANCE_RATES: IssuanceRates = {
  * - units = ER rounded per ROUNDING_POLICIES (floor); negative ER issues nothing;
  * - CDM: share of proceeds 2 % (none in an LDC), CCS reserve 5 % for CCS project activities, both on
  *   the units issued and rounded up;
- * - JI: share of proceeds 2 % (1/CMP.8), rounded up;
+ * - JI: share of proceeds 2 % (1/CMP.8 para 21) on ERUs of the second commitment period (2013–2020)
+ *   only, rounded up; ERUs of the first commitment period carry none; the period is required and a
+ *   period after 2020 (no JI crediting) or across 31 December 2012 is a configuration error;
  * - Article 6.4: 5 % share of proceeds + 2 % OMGE cancellation, rounded up;
  * - JCM: each `jcmAllocation` share rounded down; the remainder goes to the participants.
  *
- * Throws {@link ConfigError} when JCM shares add up to more than 1.
+ * Throws {@link ConfigError} when JCM shares add up to more than 1, and for JI without a period (or
+ * with one that is not inside one Kyoto commitment period).
  *
  * @example computeIssuance({ mechanism: 'A6.4', er: '100000', ldc: false, ccs: false }).toParticipants // '93000'
  */
@@ -114,9 +125,13 @@ export function computeIssuance(input: IssuanceInput): IssuanceBreakdown {
       if (!input.ldc) deduct(rates.cdmShareOfProceeds, 'share-of-proceeds');
       if (input.ccs) deduct(rates.cdmCcsReserve, 'ccs-reserve');
       break;
-    case 'JI':
-      deduct(rates.jiShareOfProceeds, 'share-of-proceeds');
+    case 'JI': {
+      if (!input.period) throw new ConfigError('JI issuance needs the monitoring period: the share of proceeds applies to ERUs of the second commitment period only (decision 1/CMP.8 para 21).');
+      const cp = commitmentPeriodOf(input.period);
+      if (cp === 'post-2020') throw new ConfigError(`JI has no crediting after 2020-12-31: no ERUs can be issued for ${input.period.start} – ${input.period.end}.`);
+      if (cp === 'CP2') deduct(rates.jiShareOfProceeds, 'share-of-proceeds');
       break;
+    }
     case 'A6.4':
       deduct(rates.a64ShareOfProceeds, 'share-of-proceeds');
       deduct(rates.a64Omge, 'omge-cancellation');

@@ -246,6 +246,11 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
 
   if (!definition.emissions.length) problems.push('emissions must list at least one BE, PE or LE term');
   if (definition.monitoringItemColumn && !columns.some((c) => c.name === definition.monitoringItemColumn)) problems.push(`monitoringItemColumn ${definition.monitoringItemColumn} is not a monitoring column`);
+  const ssc = definition.smallScaleCap;
+  if (ssc?.kind === 'ar-small-scale') {
+    if (!definition.equations.some((e) => e.scope === 'period' && e.symbol === ssc.symbol)) problems.push(`smallScaleCap.symbol ${ssc.symbol} is not a period equation`);
+    if (!periodScope.has(ssc.years)) problems.push(`smallScaleCap.years ${ssc.years} is not a period-scope symbol`);
+  }
   if (definition.credits) {
     if (!periodScope.has(definition.credits.symbol)) problems.push(`credits.symbol ${definition.credits.symbol} is not a period-scope symbol`);
     if (definition.credits.typeParameter && !(definition.credits.typeParameter in definition.project.shape)) problems.push(`credits.typeParameter ${definition.credits.typeParameter} is not a project parameter`);
@@ -281,6 +286,7 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
         monitoringItemColumn: definition.monitoringItemColumn ?? null,
         gapPolicy: definition.gapPolicy ?? null,
         credits: definition.credits ?? null,
+        ...(definition.smallScaleCap ? { smallScaleCap: definition.smallScaleCap } : {}),
       }),
     )
     .digest('hex');

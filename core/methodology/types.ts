@@ -110,6 +110,13 @@ export interface MethodologyDefinition<P extends z.ZodObject = z.ZodObject, R ex
    */
   readonly credits?: { readonly symbol: string; readonly typeParameter?: string };
   /**
+   * The small-scale limit that caps what this module issues (core/calculation/small-scale-cap.ts):
+   * `type-III` caps the period's issuable quantity at 60 kt CO2e/yr pro-rated to the monitoring period;
+   * `ar-small-scale` caps the period symbol `symbol` (net removals accumulated over `years`, a symbol
+   * in years) at 16 kt CO2/yr × years, before the credits are derived from it.
+   */
+  readonly smallScaleCap?: { readonly kind: 'type-III' } | { readonly kind: 'ar-small-scale'; readonly symbol: string; readonly years: string };
+  /**
    * Expected monitoring frequency in minutes (15 for 15-minute meter data, 60 hourly, 1440 daily).
    * When set, duplicate readings for one interval are errors and missing intervals are listed.
    */

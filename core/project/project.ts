@@ -27,8 +27,11 @@ export function inexactNumbers(value: unknown, path: (string | number)[] = [], o
   else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) inexactNumbers(v, [...path, k], out, depth + 1);
   return out;
 }
+import { PROFILE_ROUNDING_MODES } from '../calculation/rounding.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+
+const GwpRuleSchema = z.union([z.object({ set: z.enum(GWP_SET_IDS) }).strict(), z.object({ lowestOf: z.array(z.enum(GWP_SET_IDS)).min(1) }).strict()]);
 
 export const PeriodSchema = z
   .object({ start: isoDate, end: isoDate })
@@ -66,6 +69,16 @@ export const ProjectSchema = strictObject({
   /** Pins a GWP set; otherwise the mechanism and period decide. */
   gwpSet: z.enum(GWP_SET_IDS).optional(),
   /**
+   * Pins a GWP policy, per gas if needed: `default` (and each `perGas` entry) is one IPCC set
+   * (`{ "set": "AR5" }`) or the lowest of several (`{ "lowestOf": ["SAR", "AR4", "AR5"] }`); `source`
+   * names the text that requires it. Wins over `gwpSet` and over the mechanism's rule.
+   */
+  gwpPolicy: strictObject({
+      default: GwpRuleSchema,
+      perGas: z.record(z.string(), GwpRuleSchema).optional(),
+      source: z.string().min(3),
+    }).optional(),
+  /**
    * Replaces single GWP values with another published value and its source (core/project/gwp-overrides.ts:
    * keyed by gas id, never CO2, within the plausible range; only gases the methodology uses).
    */
@@ -100,6 +113,13 @@ export const ProjectSchema = strictObject({
   monitoringIntervalMinutes: z.number().int().positive().max(44_640).optional(),
   /** The same for monthly (or n-monthly) data: calendar months on the site's clock. */
   monitoringIntervalMonths: z.number().int().min(1).max(12).optional(),
+  /**
+   * Rounding as registered (off by default): symbol → decimals, mode and where the registered
+   * calculation does it, e.g. `{ "EF_grid_CM": { "decimals": 4, "mode": "truncate", "source": "PDD ER sheet" } }`.
+   * Applies to a period equation's value or a row equation's period sum, exactly (decimal), before
+   * later equations read it; `ER` rounds the period's total emission reductions. Shown in the trace.
+   */
+  rounding: z.record(z.string().min(1), z.object({ decimals: z.number().int().min(0).max(12), mode: z.enum(PROFILE_ROUNDING_MODES), source: z.string().min(3) })).optional(),
   /** JCM: shares of credits allocated to named accounts (e.g. the Government of Japan); the rest goes to the project participants. */
   jcmAllocation: z.array(strictObject({ account: z.string().min(1), share: z.number().gt(0).lte(1) })).optional(),
 });

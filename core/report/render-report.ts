@@ -40,8 +40,26 @@ export function renderTrace(trace: readonly TraceEntry[]): string[] {
   for (const t of trace) {
     const inputs = Object.entries(t.inputs).map(([k, v]) => `${k}=${String(v)}`).join(', ');
     lines.push(`  ${t.symbol} = ${t.expr} = ${String(t.value)}${t.unit === '1' || t.unit === '-' ? '' : ` ${t.unit}`}  [${t.scope}${t.rows !== undefined ? `, Σ over ${t.rows} rows` : ''}; ${t.ref}]${inputs ? `\n      with ${inputs}` : ''}`);
+    for (const a of t.adjustments ?? []) lines.push(`      ${a.kind === 'rounding' ? 'rounded' : 'capped'}: ${a.from} → ${a.to} (${a.rule}; ${a.source})`);
   }
   return lines;
+}
+
+/** The small-scale cap and the registered ER rounding behind the issuable units, when there are any. */
+export function renderIssuableNotes(i: {
+  readonly smallScaleCap?: { readonly applied: boolean; readonly uncapped: string; readonly limit: string; readonly proRating: string; readonly excess: string; readonly source: string } | undefined;
+  readonly erRounding?: { readonly from: string; readonly to: string; readonly rule: string; readonly source: string } | undefined;
+}): string[] {
+  const out: string[] = [];
+  const c = i.smallScaleCap;
+  if (c) out.push(c.applied ? `  Small-scale cap: ${c.uncapped} t exceeds the limit ${c.limit} t (${c.proRating}); issued up to the limit, excess ${c.excess} t not eligible — ${c.source}` : `  Small-scale limit: ${c.uncapped} t within the limit ${c.limit} t (${c.proRating})`);
+  if (i.erRounding) out.push(`  ER rounded as registered: ${i.erRounding.from} → ${i.erRounding.to} (${i.erRounding.rule}; ${i.erRounding.source})`);
+  return out;
+}
+
+/** Per gas: the GWP applied, the IPCC report it came from and the rule that chose it. */
+export function renderGwpValues(values: Readonly<Record<string, { value: string; set: string; rule: string }>> | undefined): string[] {
+  return Object.entries(values ?? {}).map(([gas, v]) => `  ${gas.padEnd(10)} ${v.value.padStart(6)}  IPCC ${v.set}: ${v.rule}`);
 }
 
 /** The text report of one upload. */
@@ -58,8 +76,8 @@ export function renderReport(report: UploadReport, options: { readonly trace?: b
     lines.push(`Methodology ${r.methodology.key} (${r.methodology.title}; ${r.methodology.source}), hash ${r.methodology.hash}`);
     lines.push(`Mechanism  ${r.project.mechanism}, host ${r.project.hostCountry}, ${r.project.scale}-scale`);
     if (r.period) lines.push(`Period     ${formatPeriod(r.period)}`);
-    if (r.gwp) lines.push(`GWP        IPCC ${r.gwp.set}: ${r.gwp.reason}`);
-    for (const [gas, v] of Object.entries(r.gwp?.values ?? {})) if (v.confidence === 'override') lines.push(`GWP override ${gas} = ${v.value}${v.replaces ? ` (replaces IPCC ${r.gwp!.set} ${v.replaces})` : ''}, registered with the source: ${v.source}`);
+    if (r.gwp) lines.push(`GWP        IPCC ${r.gwp.set}: ${r.gwp.reason}`, ...renderGwpValues(r.gwp.values));
+    for (const [gas, v] of Object.entries(r.gwp?.values ?? {})) if (v.confidence === 'override') lines.push(`GWP override ${gas} = ${v.value}${v.replaces ? ` (replaces IPCC ${v.set} ${v.replaces})` : ''}, registered with the source: ${v.source}`);
     lines.push(`Rows       ${r.rows.total} read, ${r.rows.accepted} accepted, ${r.rows.rejected} rejected`);
     if (r.totals) {
       lines.push('', 'Totals (tCO2e)', `  BE ${r.totals.BE}`, `  PE ${r.totals.PE}`, `  LE ${r.totals.LE}`, `  ER ${r.totals.ER}`);
@@ -68,7 +86,7 @@ export function renderReport(report: UploadReport, options: { readonly trace?: b
       lines.push('', 'Per gas (t of gas / tCO2e)');
       for (const g of r.gases) lines.push(`  ${g.gas.padEnd(8)} GWP ${g.gwp.padStart(6)}  BE ${g.BE.t}/${g.BE.tCO2e}  PE ${g.PE.t}/${g.PE.tCO2e}  LE ${g.LE.t}/${g.LE.tCO2e}  ER ${g.ER}`);
     }
-    if (r.issuable) lines.push('', `Issuable   ${r.issuable.units} units (${r.issuable.rounding})`);
+    if (r.issuable) lines.push('', `Issuable   ${r.issuable.units} units (${r.issuable.rounding})`, ...renderIssuableNotes(r.issuable));
     if (report.issuance) lines.push(...renderIssuance(report.issuance));
     if (options.trace && r.trace.length) lines.push('', 'Equation trace', ...renderTrace(r.trace));
   }

@@ -1,7 +1,7 @@
 import { formatPeriod } from '../time/period.ts';
 import type { CalculationResult } from '../calculation/result.ts';
 import type { ReviewItem } from '../review/schemas.ts';
-import { renderIssuance, renderTrace } from './render-report.ts';
+import { renderGwpValues, renderIssuableNotes, renderIssuance, renderTrace } from './render-report.ts';
 import { visible } from '../readers/visible.ts';
 
 /** One line per item for `mrv review list|next`. */
@@ -21,8 +21,8 @@ export function renderReviewItem(i: ReviewItem, result?: CalculationResult, stat
   L.push(`SHA-256     ${i.file.sha256}`);
   L.push(`Methodology ${i.methodology.id}@${i.methodology.version}, hash ${i.methodology.hash}`);
   L.push(`Period      ${formatPeriod(i.period)}, ${i.pddComparison.periodDays} days`);
-  L.push(`GWP         IPCC ${i.gwp.set}: ${i.gwp.reason}`);
-  for (const o of i.gwp.overrides ?? []) L.push(`GWP override ${o.gas} = ${o.value}${o.replaces ? ` (replaces IPCC ${i.gwp.set} ${o.replaces})` : ''}, registered with the source: ${o.source}`);
+  L.push(`GWP         IPCC ${i.gwp.set}: ${i.gwp.reason}`, ...renderGwpValues(i.gwp.values));
+  for (const o of i.gwp.overrides ?? []) L.push(`GWP override ${o.gas} = ${o.value}${o.replaces ? ` (replaces the published ${o.replaces})` : ''}, registered with the source: ${o.source}`);
   L.push(`Rows        ${i.rows.accepted} accepted of ${i.rows.total}; ${i.warnings} warning(s)`);
   if (result) {
     L.push('', 'Parameters (registered)');
@@ -35,7 +35,7 @@ export function renderReviewItem(i: ReviewItem, result?: CalculationResult, stat
   const c = i.pddComparison;
   L.push('', `ER vs PDD   estimate ${c.annualEstimate} t/yr × ${c.periodDays}/365 = ${c.proRatedEstimate} t; claimed ${i.totals.ER} t; difference ${c.difference} t${c.percentOfEstimate ? ` (${c.percentOfEstimate} % of the estimate)` : ''}`);
   L.push(`Materiality ${i.materiality.percent} % (${i.materiality.bracket}; annual ER ${i.materiality.annualEr} t from the ${i.materiality.annualBasis}) = ${i.materiality.tonnes} t for this period — ${i.materiality.source}`);
-  L.push('', ...renderIssuance(i.issuance));
+  L.push('', ...renderIssuableNotes(i.issuable), ...renderIssuance(i.issuance));
   L.push('', `Full result with trace: ${i.resultKey}; report: ${i.reportKey}`);
   return `${visible(L.join('\n'), { keepNewlines: true })}\n`;
 }

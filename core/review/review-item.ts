@@ -44,6 +44,7 @@ export function buildReviewItem(input: BuildReviewItemInput): ReviewItem {
   const proRated = new Dec(project.pddAnnualEstimate).times(days).dividedBy(365).toDecimalPlaces(3);
   const issuance = computeIssuance({
     mechanism: project.mechanism,
+    period: result.period,
     er: result.issuable?.units ?? result.totals.ER,
     ldc: project.leastDevelopedCountry,
     ccs: input.ccs,
@@ -65,7 +66,7 @@ export function buildReviewItem(input: BuildReviewItemInput): ReviewItem {
     period: result.period,
     totals: result.totals,
     gases: result.gases,
-    gwp: { set: result.gwp.set, reason: result.gwp.reason, ...(overrides.length ? { overrides } : {}) },
+    gwp: { set: result.gwp.set, reason: result.gwp.reason, values: Object.fromEntries(Object.entries(result.gwp.values).map(([g, v]) => [g, { value: v.value, set: v.set, rule: v.rule }])), ...(overrides.length ? { overrides } : {}) },
     issuable: result.issuable,
     issuance,
     pddComparison: {

@@ -52,13 +52,22 @@ export const ReviewItemSchema = z.object({
   totals: z.object({ BE: DecimalString, PE: DecimalString, LE: DecimalString, ER: DecimalString }),
   gases: z.array(z.object({ gas: z.string(), gwp: DecimalString, BE: GasQuantitySchema, PE: GasQuantitySchema, LE: GasQuantitySchema, ER: DecimalString })),
   gwp: z.object({
-    set: z.enum(GWP_SET_IDS),
+    set: z.string().min(1),
     reason: z.string(),
+    values: z.record(z.string(), z.object({ value: DecimalString, set: z.enum(GWP_SET_IDS), rule: z.string() })).optional(),
     /** GWP values the registration overrides (gas id, value used, its source, the set's value it replaces). */
     overrides: z.array(z.object({ gas: z.string(), value: DecimalString, source: z.string(), replaces: DecimalString.optional() })).optional(),
   }),
   /** Whole units before deductions, and the deductions the ledger will record. */
-  issuable: z.object({ units: DecimalString, rounding: z.string(), creditType: z.string().optional(), expires: z.string().optional(), expiryRule: z.string().optional() }),
+  issuable: z.object({
+    units: DecimalString,
+    rounding: z.string(),
+    creditType: z.string().optional(),
+    expires: z.string().optional(),
+    expiryRule: z.string().optional(),
+    smallScaleCap: z.object({ kind: z.string(), perYear: DecimalString, unit: z.string(), limit: DecimalString, proRating: z.string(), uncapped: DecimalString, capped: DecimalString, excess: DecimalString, applied: z.boolean(), source: z.string() }).optional(),
+    erRounding: z.object({ kind: z.literal('rounding'), from: DecimalString, to: DecimalString, rule: z.string(), source: z.string() }).optional(),
+  }),
   issuance: IssuanceSchema,
   /** The claimed ER against the registered PDD estimate pro-rated to the period (MR section E.5/E.6). */
   pddComparison: z.object({

@@ -73,12 +73,17 @@ describe('ar-small-scale@1.0.0 hand-worked cases (domain.md §6.9)', () => {
     expectDecimal(result.totals?.ER, '8250', 'C_AR');
   });
 
-  it('rejects an inventory whose average removals reach the 16,000 t/yr small-scale limit', async () => {
-    // 100 ha × 600 m3/ha after 5 years → 84,012.5 t → 16,802.5 t/yr.
-    const project = projectWith(projectInput, { parameters: { ...p69, years_since_start: 5 } });
+  // Decision 9/CMP.3 (cdmrulebook.org/725): net removals above 16 kt CO2 per year "will not be eligible
+  // for the issuance of tCERs or lCERs" — only the excess; the inventory is not rejected.
+  it('caps removals above the 16,000 t/yr small-scale limit: only the excess is not eligible', async () => {
+    // 100 ha × 600 m3/ha after 5 years → 84,012.5 t → 16,802.5 t/yr; limit 16,000 × 5 = 80,000 t.
+    const project = projectWith(projectInput, { parameters: { ...p69, years_since_start: 5, credit_type: 'tCER', C_AR_t1: 0 } });
     const result = await run(methodology, project, inventory('2018-06-30', 600));
-    expect(result.status).toBe('rejected');
-    expect(result.diagnostics.map((d) => d.message).join(' ')).toContain('small-scale-cap');
+    expect(result.status).toBe('accepted');
+    expect(trace(result, 'C_AR_t2')).toBe('80000');
+    expect(result.trace.find((t) => t.symbol === 'C_AR_t2')?.adjustments).toEqual([expect.objectContaining({ kind: 'small-scale-cap', from: '84012.5', to: '80000' })]);
+    expect(result.issuable).toMatchObject({ units: '80000', smallScaleCap: { kind: 'ar-small-scale', applied: true, limit: '80000', excess: '4012.5' } });
+    expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'period.small_scale_cap', severity: 'warning' }));
   });
 
   it('rejects strata that add up to more than the project area (a stratum listed twice)', async () => {

@@ -68,7 +68,6 @@ const project = z.object({
 
 const parameters = {
   CF_TREE: { value: 0.47, unit: 'tC/t d.m.', source: 'IPCC 2006 GL Vol. 4 Ch. 4 Table 4.3 (carbon fraction of dry matter, default 0.47); AR-TOOL14 default', range: [0.43, 0.55], description: 'Carbon fraction of tree dry matter' },
-  SSC_cap: { value: 16000, unit: 't CO2/yr', source: 'Small-scale A/R limit: net anthropogenic removals below 16 kt CO2 per year (decision 5/CMP.1 as amended by decision 9/CMP.3 [from memory]; domain.md §5g)', range: [16000, 16000], description: 'Small-scale limit on the average net anthropogenic removals per year' },
   soil_disturbance_max: { value: 0.1, unit: 'fraction', source: `${AMS} applicability: soil disturbance on at most 10 % of the area where it would decrease soil organic carbon (domain.md §5g, registry.carborea.com)`, range: [0.1, 0.1], description: 'Largest fraction of the area with SOC-reducing soil disturbance' },
 } satisfies Record<string, ParameterSpec>;
 
@@ -84,6 +83,10 @@ export default defineMethodology({
   },
   mechanisms: ['CDM'],
   credits: { symbol: 'credits_issuable', typeParameter: 'credit_type' },
+  // Small-scale A/R limit (16 kt CO2/yr, decision 9/CMP.3): the engine caps the cumulative net removals
+  // C_AR_t2 at 16,000 × years_since_start before the tCERs/lCERs are derived from them; only the excess
+  // is not eligible (core/calculation/small-scale-cap.ts).
+  smallScaleCap: { kind: 'ar-small-scale', symbol: 'C_AR_t2', years: 'years_since_start' },
   tags: ['afforestation'],
   applicability: [
     {
@@ -147,13 +150,6 @@ export default defineMethodology({
       assert: 'A <= A_project',
       message: 'The strata of the inventory add up to more than the registered project area; a stratum is listed twice or an area is wrong',
       ref: `${AMS}: stratification of the project area (strata partition the project boundary)`,
-    },
-    {
-      id: 'small-scale-cap',
-      scope: 'period',
-      assert: 'C_AR_annual < SSC_cap',
-      message: 'Average net anthropogenic removals reach 16,000 t CO2 per year or more: above the small-scale A/R limit; removals above the limit are not eligible under a small-scale methodology',
-      ref: 'Small-scale A/R limit (< 16 kt CO2/yr; decision 9/CMP.3 [from memory]; domain.md §5g)',
     },
   ],
 });

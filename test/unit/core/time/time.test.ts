@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findOverlap } from '../../../../core/ledger/periods.ts';
-import { selectGwpSet } from '../../../../core/mechanisms/mechanisms.ts';
+import { selectGwpPolicy } from '../../../../core/mechanisms/mechanisms.ts';
 import { formatPeriod, isLegacyPeriod, localDays, parseInstant, parsePeriodText, periodDays, periodsOverlap, spanOf, StoredPeriodSchema } from '../../../../core/time/period.ts';
 import { isTimeZone, SiteClock } from '../../../../core/time/zone.ts';
 
@@ -115,12 +115,12 @@ describe('Period: half-open instants in the site zone', () => {
 describe('GWP-period boundaries on the site clock', () => {
   it('a period ending at 2013-01-01 00:00 local lies in the first commitment period; one instant later straddles', () => {
     const z = 'Asia/Kolkata';
-    expect(selectGwpSet('CDM', localDays('2012-12-01', '2012-12-31', z)).set).toBe('SAR');
-    expect(selectGwpSet('CDM', localDays('2013-01-01', '2013-01-31', z)).set).toBe('AR4');
-    expect(() => selectGwpSet('CDM', { start: '2012-12-31T00:00:00+05:30', end: '2013-01-01T00:00:01+05:30', timeZone: z })).toThrow(/spans the end/);
-    expect(selectGwpSet('JCM', localDays('2020-12-01', '2020-12-31', 'America/Sao_Paulo')).set).toBe('AR4');
-    expect(selectGwpSet('JCM', localDays('2021-01-01', '2021-01-31', 'America/Sao_Paulo')).set).toBe('AR5');
+    expect(selectGwpPolicy('CDM', localDays('2012-12-01', '2012-12-31', z)).default).toEqual({ set: 'SAR' });
+    expect(selectGwpPolicy('CDM', localDays('2013-01-01', '2013-01-31', z)).default).toEqual({ set: 'AR4' });
+    expect(() => selectGwpPolicy('CDM', { start: '2012-12-31T00:00:00+05:30', end: '2013-01-01T00:00:01+05:30', timeZone: z })).toThrow(/spans the end/);
+    expect(selectGwpPolicy('JCM', localDays('2020-12-01', '2020-12-31', 'America/Sao_Paulo')).default).toEqual({ set: 'AR4' });
+    expect(selectGwpPolicy('JCM', localDays('2021-01-01', '2021-01-31', 'America/Sao_Paulo')).default).toEqual({ set: 'AR5' });
     // Legacy periods keep their old meaning.
-    expect(selectGwpSet('CDM', { start: '2012-01-01', end: '2012-12-31' }).set).toBe('SAR');
+    expect(selectGwpPolicy('CDM', { start: '2012-01-01', end: '2012-12-31' }).default).toEqual({ set: 'SAR' });
   });
 });

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineMethodology } from '../../../../core/methodology/define-methodology.ts';
+import { column, monitoringRow } from '../../../../core/methodology/columns.ts';
+import { createRegistry } from '../../../../core/methodology/registry.ts';
+import { calculate } from '../../../../core/calculation/calculate.ts';
+import { roundAsRegistered } from '../../../../core/calculation/rounding.ts';
+import { ProjectSchema, type ProjectInput } from '../../../../core/project/project.ts';
+import { ConfigError } from '../../../../core/errors.ts';
+
+// A grid-like module: combined margin from OM and BM (TOOL07 weights 0.5/0.5), BE = EG × EF_CM.
+const methodology = defineMethodology({
+  id: 'test-rounding',
+  version: '1.0.0',
+  title: 'Rounding as registered',
+  source: { body: 'test', document: 'issue 11 item 12', documentVersion: '1' },
+  mechanisms: ['CDM'],
+  applicability: [],
+  project: z.object({ EF_OM: z.number().meta({ unit: 't/MWh' }), EF_BM: z.number().meta({ unit: 't/MWh' }) }),
+  monitoring: monitoringRow({
+    timestamp: column.timestamp({ description: 'end of the month' }),
+    EG: column.number({ unit: 'MWh', min: 0, description: 'electricity exported' }),
+  }),
+  timeColumn: 'timestamp',
+  parameters: {},
+  equations: [
+    { symbol: 'EF_CM', scope: 'period', expr: '0.5 * EF_OM + 0.5 * EF_BM', unit: 't/MWh', ref: 'TOOL07 combined margin' },
+    { symbol: 'BE_y', scope: 'period', expr: 'EG * EF_CM', unit: 't', ref: 'ACM0002 BE_y' },
+  ],
+  emissions: [{ category: 'BE', gas: 'CO2', symbol: 'BE_y' }],
+});
+const registry = createRegistry([methodology]);
+const projectOf = (over: Partial<ProjectInput> = {}) =>
+  ProjectSchema.parse({ id: 'rounding-test', name: 'x', methodology: 'test-rounding@1.0.0', mechanism: 'CDM', hostCountry: 'IN', leastDevelopedCountry: false, scale: 'large', creditingPeriod: { start: '2014-01-01', end: '2020-12-31' }, pddAnnualEstimate: 1, parameters: { EF_OM: 0.81237, EF_BM: 0.45721 }, ...over });
+async function* bytes(text: string) {
+  yield Buffer.from(text);
+}
+const CSV = 'timestamp,EG\n2014-01-31,1000.5\n';
+const run = (over: Partial<ProjectInput> = {}) => calculate({ source: bytes(CSV), fileName: 'r.csv', project: projectOf(over), registry });
+
+describe('rounding as registered (issue 11 item 12)', () => {
+  it('is off by default: EF_CM = 0.63479 exactly, BE = 1000.5 × 0.63479', async () => {
+    const r = await run();
+    expect(r.trace.find((t) => t.symbol === 'EF_CM')).toMatchObject({ value: '0.63479' });
+    expect(r.trace.find((t) => t.symbol === 'EF_CM')?.adjustments).toBeUndefined();
+    expect(r.totals?.ER).toBe('635.107395');
+  });
+  it('truncates the combined margin to 4 decimals before BE reads it, and whole-tonne ER, shown in the trace', async () => {
+    const r = await run({ rounding: { EF_CM: { decimals: 4, mode: 'truncate', source: 'registered ER spreadsheet, sheet "EF", cell C12' }, ER: { decimals: 0, mode: 'floor', source: 'registered ER spreadsheet, sheet "ER"' } } });
+    expect(r.status).toBe('accepted');
+    const cm = r.trace.find((t) => t.symbol === 'EF_CM');
+    expect(cm).toMatchObject({ value: '0.6347', adjustments: [{ kind: 'rounding', from: '0.63479', to: '0.6347', rule: 'truncate to 4 decimals as registered', source: expect.stringContaining('cell C12') }] });
+    // BE reads the truncated value: 1000.5 × 0.6347 = 635.01735 (not 635.107395).
+    expect(r.trace.find((t) => t.symbol === 'BE_y')).toMatchObject({ inputs: { EF_CM: '0.6347' }, value: '635.01735' });
+    expect(r.totals?.ER).toBe('635');
+    expect(r.issuable?.erRounding).toMatchObject({ from: '635.01735', to: '635', rule: 'floor to whole units as registered' });
+  });
+  it('rounds exactly in decimal (no binary step) in every mode', () => {
+    expect(roundAsRegistered('0.1234999999999999999999', { decimals: 4, mode: 'half-up', source: 'x' })).toBe('0.1235');
+    expect(roundAsRegistered('-2.5', { decimals: 0, mode: 'truncate', source: 'x' })).toBe('-2');
+    expect(roundAsRegistered('-2.5', { decimals: 0, mode: 'floor', source: 'x' })).toBe('-3');
+    expect(roundAsRegistered('2.5', { decimals: 0, mode: 'half-even', source: 'x' })).toBe('2');
+    expect(roundAsRegistered('2.0001', { decimals: 0, mode: 'ceil', source: 'x' })).toBe('3');
+  });
+  it('refuses a profile naming a symbol the methodology does not have (configuration error)', async () => {
+    await expect(run({ rounding: { EF_XX: { decimals: 4, mode: 'truncate', source: 'sheet' } } })).rejects.toThrow(ConfigError);
+  });
+});
