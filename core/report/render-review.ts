@@ -22,7 +22,7 @@ export function renderReviewItem(i: ReviewItem, result?: CalculationResult, stat
   L.push(`Methodology ${i.methodology.id}@${i.methodology.version}, hash ${i.methodology.hash}`);
   L.push(`Period      ${formatPeriod(i.period)}, ${i.pddComparison.periodDays} days`);
   L.push(`GWP         IPCC ${i.gwp.set}: ${i.gwp.reason}`, ...renderGwpValues(i.gwp.values));
-  for (const o of i.gwp.overrides ?? []) L.push(`GWP override ${o.gas} = ${o.value}${o.replaces ? ` (replaces the published ${o.replaces})` : ''}, registered with the source: ${o.source}`);
+  for (const o of i.gwp.overrides ?? []) L.push(`GWP override ${o.gas} = ${o.value}${o.replaces ? ` (replaces IPCC ${i.gwp.values?.[o.gas]?.set ?? i.gwp.set} ${o.replaces})` : ''}, registered with the source: ${o.source}`);
   L.push(`Rows        ${i.rows.accepted} accepted of ${i.rows.total}; ${i.warnings} warning(s)`);
   if (result) {
     L.push('', 'Parameters (registered)');

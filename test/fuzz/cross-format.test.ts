@@ -113,7 +113,13 @@ async function files(header: string[], rows: string[][], kinds: (string | undefi
     }
     return o;
   });
-  const xlsxRows = rows.map((r, i) => cols.map((c) => (r[c] === '' ? null : sample.typed[i]![c]! ? typedValue(r[c]!, kinds[c]) : r[c]!)));
+  // A spreadsheet date cell is a wall time on the site's clock, with no written convention: a UTC stamp
+  // becomes a date cell only when every time cell of the column is a UTC stamp (the same column as text
+  // with offsets and as typed dates would mix conventions, which the engine refuses in every format).
+  const typedOk = (c: number) => kinds[c] !== 'timestamp' || rows.every((r) => UTC_STAMP.test(r[c]!));
+  // The time column is typed as a whole (all date cells or all text), as a spreadsheet column is.
+  const typedAt = (i: number, c: number) => (kinds[c] === 'timestamp' ? sample.typed[0]![c]! && typedOk(c) : sample.typed[i]![c]!);
+  const xlsxRows = rows.map((r, i) => cols.map((c) => (r[c] === '' ? null : typedAt(i, c) ? typedValue(r[c]!, kinds[c]) : r[c]!)));
   const enc = (s: string) => new TextEncoder().encode(s);
   return {
     csv: enc(csv),

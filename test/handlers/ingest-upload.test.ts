@@ -89,7 +89,7 @@ describe('ingest-upload handler', () => {
     expect(result).toMatchObject({ status: 'accepted', totals: { ER: '744.744484' } });
     expect(result.trace.length).toBeGreaterThan(0);
 
-    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, { TableName: 'Submissions', ConditionExpression: 'attribute_not_exists(pk)', Item: expect.objectContaining({ pk: uploadId, status: 'pending-review', projectId: P, er: '744.744484', period: { start: '2015-06-01', end: '2015-06-03' } }) });
+    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, { TableName: 'Submissions', ConditionExpression: 'attribute_not_exists(pk)', Item: expect.objectContaining({ pk: uploadId, status: 'pending-review', projectId: P, er: '744.744484', period: { start: '2015-05-31T00:00:00+00:00', end: '2015-06-04T00:00:00+00:00', timeZone: 'UTC' } }) });
     expect(sqsMock).toHaveReceivedCommandTimes(SendMessageCommand, 1);
     const sent = sqsMock.commandCalls(SendMessageCommand)[0]!.args[0].input;
     expect(sent.QueueUrl).toBe(QUEUE);

@@ -141,7 +141,7 @@ describe('manure-methane@1.0.0 applicability, registration and QA/QC', () => {
     const csv = `${HEADER}\n2014-01-01,30000,31,900000,0.6,0.9,4\n`;
     const result = await run(methodology, case66(), csv);
     expect(result.status).toBe('accepted');
-    expect(result.period).toEqual({ start: '2014-01-01', end: '2014-01-31' });
+    expect(result.period).toEqual({ start: '2014-01-01T00:00:00+00:00', end: '2014-02-01T00:00:00+00:00', timeZone: 'UTC' });
     expect(Number(result.totals!.ER)).toBeGreaterThan(5_096);
     expect(result.issuable).toMatchObject({ units: '5095', smallScaleCap: { applied: true, limit: '5095.890410958904109589041095890411', proRating: expect.stringContaining('31/365') } });
   });

@@ -52,9 +52,13 @@ describe('timestamps with a lower-case t / z (RFC 3339 §5.6 allows them)', () =
     expect(r.diagnostics.filter((d) => d.code.startsWith('row.'))).toEqual([]);
     expect(r.rows).toEqual({ total: 2, accepted: 2, rejected: 0 });
   });
-  it('a local time without an offset is still refused, with the precise message', async () => {
-    const csv = 'timestamp,EG_export,EG_import\n2015-06-01T00:00:00,1,0\n';
-    const r = await calculate({ source: chunked(csv), fileName: 'z.csv', project: gridProject, registry });
-    expect(r.diagnostics[0]).toMatchObject({ code: 'row.invalid_timestamp', message: expect.stringMatching(/has no time-zone offset/) });
+  // Issue 10: a time without an offset is a local time of the site (here UTC, the default), not an error;
+  // mixing it with times that have an offset is, with the precise message.
+  it('a time without an offset is read on the site clock; mixing conventions is refused with the precise message', async () => {
+    const local = await calculate({ source: chunked('timestamp,EG_export,EG_import\n2015-06-01T01:00:00,1,0\n'), fileName: 'z.csv', project: gridProject, registry });
+    expect(local.diagnostics.filter((d) => d.code === 'row.invalid_timestamp')).toEqual([]);
+    const mixed = 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,1,0\n2015-06-01T02:00:00,1,0\n';
+    const r = await calculate({ source: chunked(mixed), fileName: 'z.csv', project: gridProject, registry });
+    expect(r.diagnostics[0]).toMatchObject({ code: 'row.invalid_timestamp', message: expect.stringMatching(/has no time-zone offset, but the file's first rows have one/) });
   });
 });
