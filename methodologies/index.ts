@@ -16,6 +16,7 @@ export const MODULES: readonly MethodologyLoader[] = [
   ['jcm-solar-pv@1.0.0', () => import('./jcm-solar-pv/1.0.0/methodology.ts')],
   ['jcm-chiller@1.0.0', () => import('./jcm-chiller/1.0.0/methodology.ts')],
   ['ar-small-scale@1.0.0', () => import('./ar-small-scale/1.0.0/methodology.ts')],
+  ['grid-renewable@1.1.0', () => import('./grid-renewable/1.1.0/methodology.ts')],
 ];
 
 export const registry = await loadRegistry(MODULES);

@@ -717,7 +717,8 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       }
       if (passed === true) continue;
       const severity = check.severity ?? 'error';
-      diag({ severity, code: 'period.check_failed', message: `${check.message} (check ${check.id}, ${check.ref}).`, location: { file: fileName }, ref: check.ref });
+      const message = check.message.replace(/\{([A-Za-z][A-Za-z0-9_]*)\}/g, (m, name: string) => (scope.has(name) ? String(show(scope.get(name)!)) : m));
+      diag({ severity, code: 'period.check_failed', message: `${message} (check ${check.id}, ${check.ref}).`, location: { file: fileName }, ref: check.ref });
     }
   }
   if (failed || diagnostics.errors > 0) {

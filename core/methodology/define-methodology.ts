@@ -238,6 +238,8 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
       rowChecks.push({ ...check, parsed: result.parsed, float: compileFloat(result.parsed) });
     } else {
       checkSymbols(what, result.parsed, periodScope);
+      // A period check's message may name period values as {symbol} (e.g. both figures of a meter comparison).
+      for (const [, name] of check.message.matchAll(/\{([A-Za-z][A-Za-z0-9_]*)\}/g)) if (!periodScope.has(name!)) problems.push(`${what}: message placeholder {${name}} is not a period-scope symbol`);
       const decimal = compileDecimalClosures(result.parsed);
       if (!decimal.ok) problems.push(...decimal.problems.map((p) => `${what}: ${p}`));
       else periodChecks.push({ ...check, parsed: result.parsed, decimal: decimal.evaluate });

@@ -64,6 +64,7 @@ export interface CheckSpec {
   readonly scope: 'row' | 'period';
   /** Must evaluate to true; false raises the diagnostic. */
   readonly assert: string;
+  /** What to change when the check fails. A period check may name period values as `{symbol}`: they are filled in. */
   readonly message: string;
   readonly ref: string;
   readonly severity?: 'error' | 'warning';
