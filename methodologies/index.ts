@@ -17,6 +17,7 @@ export const MODULES: readonly MethodologyLoader[] = [
   ['jcm-chiller@1.0.0', () => import('./jcm-chiller/1.0.0/methodology.ts')],
   ['ar-small-scale@1.0.0', () => import('./ar-small-scale/1.0.0/methodology.ts')],
   ['grid-renewable@1.1.0', () => import('./grid-renewable/1.1.0/methodology.ts')],
+  ['ccs-storage@1.1.0', () => import('./ccs-storage/1.1.0/methodology.ts')],
 ];
 
 export const registry = await loadRegistry(MODULES);
