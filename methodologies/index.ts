@@ -18,6 +18,7 @@ export const MODULES: readonly MethodologyLoader[] = [
   ['ar-small-scale@1.0.0', () => import('./ar-small-scale/1.0.0/methodology.ts')],
   ['grid-renewable@1.1.0', () => import('./grid-renewable/1.1.0/methodology.ts')],
   ['ccs-storage@1.1.0', () => import('./ccs-storage/1.1.0/methodology.ts')],
+  ['fgas-abatement@2.0.0', () => import('./fgas-abatement/2.0.0/methodology.ts')],
 ];
 
 export const registry = await loadRegistry(MODULES);

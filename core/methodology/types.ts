@@ -29,6 +29,8 @@ export interface ParameterSpec {
   readonly source: string;
   readonly range: readonly [number, number];
   readonly description: string;
+  /** `unverified`: the value could not be confirmed against the official text; its source says where it was taken from. */
+  readonly confidence?: 'unverified';
 }
 
 /**
