@@ -19,6 +19,7 @@ export const MODULES: readonly MethodologyLoader[] = [
   ['grid-renewable@1.1.0', () => import('./grid-renewable/1.1.0/methodology.ts')],
   ['ccs-storage@1.1.0', () => import('./ccs-storage/1.1.0/methodology.ts')],
   ['fgas-abatement@2.0.0', () => import('./fgas-abatement/2.0.0/methodology.ts')],
+  ['landfill-gas@2.0.0', () => import('./landfill-gas/2.0.0/methodology.ts')],
 ];
 
 export const registry = await loadRegistry(MODULES);
