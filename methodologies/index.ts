@@ -20,6 +20,8 @@ export const MODULES: readonly MethodologyLoader[] = [
   ['ccs-storage@1.1.0', () => import('./ccs-storage/1.1.0/methodology.ts')],
   ['fgas-abatement@2.0.0', () => import('./fgas-abatement/2.0.0/methodology.ts')],
   ['landfill-gas@2.0.0', () => import('./landfill-gas/2.0.0/methodology.ts')],
+  ['manure-methane@1.1.0', () => import('./manure-methane/1.1.0/methodology.ts')],
+  ['refrigerant-leak@1.0.0', () => import('./refrigerant-leak/1.0.0/methodology.ts')],
 ];
 
 export const registry = await loadRegistry(MODULES);
