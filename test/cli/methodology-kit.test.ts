@@ -202,7 +202,7 @@ describe('mrv methodology doc', () => {
   });
 
   it('accepts an id with one registered version, and a module folder', async () => {
-    expect((await mrv('methodology', 'doc', 'fgas-abatement')).out).toBe(renderEquationsMarkdown(registry.get('fgas-abatement@1.0.0')));
+    expect((await mrv('methodology', 'doc', 'jcm-chiller')).out).toBe(renderEquationsMarkdown(registry.get('jcm-chiller@1.0.0')));
     const t = await mrv('methodology', 'doc', 'methodologies/_template/1.0.0');
     expect(t.code).toBe(0);
     expect(t.out).toContain('Equations of `template@1.0.0`');
