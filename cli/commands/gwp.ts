@@ -31,7 +31,7 @@ function refrigerantGwp(r: Refrigerant, set: GwpSetId | undefined, io: Io): numb
 
 export const gwpCommand: Command = {
   name: 'gwp',
-  summary: 'Show the 100-year GWP of a gas or a refrigerant blend (one set, or all four), with its source',
+  summary: 'Show the 100-year GWP of a gas (one set, or all four), with its source',
   usage: 'mrv gwp <gas|refrigerant> [--set SAR|AR4|AR5|AR6]   (mrv gwp --list lists gases and refrigerants)',
   async run(argv, io) {
     const { values, positionals } = parse(argv, { set: { type: 'string' }, list: { type: 'boolean' } });
