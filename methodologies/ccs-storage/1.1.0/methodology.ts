@@ -100,6 +100,7 @@ export default defineMethodology({
     LE_upstream: column.optional(column.number({ unit: 't CO2e', min: 0, max: 10_000_000, side: 'project', description: 'Leakage identified in the registered PDD (e.g. upstream emissions of the fuel and electricity supplied), tCO2e' }), { default: 0 }),
   }),
   timeColumn: 'timestamp',
+  timestampMarks: 'interval-start',
   parameters,
   equations: [
     { symbol: 'BE_y', scope: 'period', expr: 'CO2_delivered', unit: 't CO2', ref: 'domain.md §5e / IPCC 2006 GL Vol. 2 Ch. 5: baseline = CO2 that would have been vented = CO2 captured and delivered to storage', description: 'Baseline emissions: CO2 captured and delivered to storage' },

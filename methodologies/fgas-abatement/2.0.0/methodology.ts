@@ -156,6 +156,7 @@ export default defineMethodology({
     FC_NG: column.number({ unit: 't', min: 0, max: 100_000, side: 'project', description: 'Natural gas burnt in the abatement systems in the interval' }),
   }),
   timeColumn: 'timestamp',
+  timestampMarks: 'interval-start',
   parameters,
   equations: [
     // Per row: the gas routed to a working abatement system (a varies by row; everything else is linear).

@@ -60,7 +60,7 @@ describe('grid-renewable@1.1.0 hand-worked cases', () => {
   });
 
   it('uses the TOOL07 weights: wind/solar 0.75/0.25 always; others 0.5/0.5 in the first and 0.25/0.75 in later crediting periods', async () => {
-    const csv = 'timestamp,EG_export,EG_import\n2015-06-01T00:00:00Z,100,0\n';
+    const csv = 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,10,0\n';
     const cases = [
       ['solar', 3, '0.75'],
       ['wind', 1, '0.75'],
@@ -152,7 +152,9 @@ describe('grid-renewable@1.1.0 hand-worked cases', () => {
   });
 
   describe('meter vs invoice (check source)', () => {
-    const wind = { technology: 'wind', Cap_PJ: 0, A_PJ: 0, installed_capacity_MW: 30, crediting_period_number: 1, EF_grid_OM: 0.9, EF_grid_BM: 0.6 } as const;
+    // Half-open end-stamped periods: the two rows cover [31 May 23:00, 2 June 00:00) = 25 h, so 1,000 MWh
+    // exported needs at least 40 MW to pass export-within-capacity (30 MW × 25 h = 750 MWh would be refused).
+    const wind = { technology: 'wind', Cap_PJ: 0, A_PJ: 0, installed_capacity_MW: 50, crediting_period_number: 1, EF_grid_OM: 0.9, EF_grid_BM: 0.6 } as const;
     // Two rows; the invoiced month closes on the second row.
     const csv = 'timestamp,EG_export,EG_import,EG_export_check,EG_import_check\n2015-06-01T00:00:00Z,500,5,,\n2015-06-02T00:00:00Z,500,5,990,12\n';
 
@@ -173,7 +175,8 @@ describe('grid-renewable@1.1.0 hand-worked cases', () => {
     });
 
     it('takes the main meter where it is the conservative figure, and is silent within the tolerance', async () => {
-      const project = projectWith(projectInput, { parameters: { ...wind, installed_capacity_MW: 50, check_source: 'check-meter', check_tolerance: 0.02 } });
+      // One end-stamped hourly row is a 1-hour period: 995 MWh in it needs at least 995 MW of capacity.
+      const project = projectWith(projectInput, { parameters: { ...wind, installed_capacity_MW: 1000, check_source: 'check-meter', check_tolerance: 0.02 } });
       const result = await run(methodology, project, 'timestamp,EG_export,EG_import,EG_export_check,EG_import_check\n2015-06-01T00:00:00Z,995,10,1000,9.9\n');
       expect(result.status).toBe('accepted');
       expect(result.trace.find((t) => t.symbol === 'EG_export_y')?.value).toBe('995');

@@ -1,3 +1,4 @@
+import Decimal from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { describeConformance, expectDecimal, loadFixtures, projectWith, run } from '#test/methodology-conformance';
 import methodology from './methodology.ts';
@@ -153,10 +154,12 @@ describe('landfill-gas@2.0.0 baseline, mass balance, GWP and QA/QC', () => {
     expect(traced(byAf, 'F_CH4_BL_y')).toBe('322.2');
     // BE = 0.9 × 1,611 − 322.2 = 1,127.7 t CH4 → 28,192.5 tCO2e.
     expectDecimal(byAf.totals?.BE, '28192.5', 'BE with AF 0.2');
-    // Requirement 73,000 t/yr × 3 days / 365 = 600 t > 0.2 × 1,611.
+    // Requirement 73,000 t/yr pro-rated to the period the 50 hourly readings cover, [1 March 00:00,
+    // 3 March 02:00) = 50/24 days: 73,000 × 50 / 24 / 365 = 416.67 t > 0.2 × 1,611.
     const byRequirement = await run(methodology, case65({ AF: 0.2, F_CH4_BL_req: 73_000 }), file65(''));
-    expect(traced(byRequirement, 'F_CH4_BL_y')).toBe('600');
-    expectDecimal(byRequirement.totals?.BE, '21247.5', 'BE with the requirement');
+    expect(traced(byRequirement, 'F_CH4_BL_y')).toBe('416.666666666667');
+    // BE = (0.9 × 1,611 − 416.67) × 25 = 25,830.83 tCO2e.
+    expect(new Decimal(byRequirement.totals!.BE).toDecimalPlaces(6).toString()).toBe('25830.833333');
   });
 
   it('converts t CH4 with the GWP in force: SAR 21, AR4 25, AR5 28 change tCO2e, never the tonnes of CH4', async () => {

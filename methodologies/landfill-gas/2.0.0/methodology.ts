@@ -136,6 +136,7 @@ export default defineMethodology({
     eta_flare_m: column.optional(column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Measured flare efficiency of the enclosed flare in the hour (continuous monitoring, TOOL06)' }), { default: 0, note: 'absent or empty = 0, conservative' }),
   }),
   timeColumn: 'timestamp',
+  timestampMarks: 'interval-start',
   monitoringIntervalMinutes: 60,
   gapPolicy: 'reject',
   parameters,

@@ -139,6 +139,7 @@ export default defineMethodology({
     BG_flared: column.optional(column.number({ unit: 'm3', min: 0, max: 10_000_000, side: 'project', description: 'Part of BG_burnt sent to a flare (the flare slip is a project emission, TOOL06)' }), { default: 0 }),
   }),
   timeColumn: 'timestamp',
+  timestampMarks: 'interval-start',
   parameters,
   equations: [
     { symbol: 'N_days', scope: 'row', expr: 'N * d', unit: 'head*day', ref: `${AMS}: N_LT × days (animal-days of the month)`, description: 'Animal-days of the month' },

@@ -94,6 +94,7 @@ export default defineMethodology({
     m_recharge: column.number({ unit: 'kg', min: 0, max: 100_000, side: 'project', description: 'Refrigerant recharged into the system in the month (weighed cylinders before and after, or service records); 0 if none' }),
   }),
   timeColumn: 'month',
+  timestampMarks: 'interval-start',
   monitoringIntervalMonths: 1,
   monitoringItemColumn: 'system',
   gapPolicy: 'reject',
