@@ -15,9 +15,7 @@
  * factors to every kilogram, etch included. Natural gas at the TOOL03 v3.0 upper limits.
  */
 import { z } from 'zod';
-import { defineMethodology } from '#core/methodology/define-methodology';
-import { column, monitoringRow } from '#core/methodology/columns';
-import type { ParameterSpec } from '#core/methodology/types';
+import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
 const T63 = 'IPCC 2006 GL Vol. 3 Ch. 6 Table 6.3 (Tier 2b default emission factors, semiconductor manufacturing)';
 const I5 = '40 CFR 98 subpart I Table I-5 (78 FR 68225, 2013), same row';

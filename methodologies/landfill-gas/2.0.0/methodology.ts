@@ -16,9 +16,7 @@
  * the manufacturer's range declared in the registration are flagged.
  */
 import { z } from 'zod';
-import { defineMethodology } from '#core/methodology/define-methodology';
-import { column, monitoringRow } from '#core/methodology/columns';
-import type { ParameterSpec } from '#core/methodology/types';
+import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
 
 const ACM0001 = 'ACM0001 v19-style (UNFCCC CDM "Flaring or use of landfill gas") [M: from memory, domain.md §5d; verify against the registered version]';

@@ -14,9 +14,7 @@
  * least 1 m, no discharge to natural water, no methane recovery in the baseline.
  */
 import { z } from 'zod';
-import { defineMethodology } from '#core/methodology/define-methodology';
-import { column, monitoringRow } from '#core/methodology/columns';
-import type { ParameterSpec } from '#core/methodology/types';
+import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
 
 const AMS = 'AMS-III.D "Methane recovery in animal manure management systems" [M: from memory, domain.md §5d; verify against the registered version]';

@@ -12,12 +12,16 @@
  * Compositions: ASHRAE Standard 34 (core/gases/blends.ts).
  */
 import { z } from 'zod';
-import { defineMethodology } from '#core/methodology/define-methodology';
-import { column, monitoringRow } from '#core/methodology/columns';
-import type { ParameterSpec } from '#core/methodology/types';
-import { findGas, gasSymbol } from '#core/gases/gases';
-import { REFRIGERANTS as ALL_REFRIGERANTS, hasKyotoComponent, nonKyoto } from '#core/gases/blends';
-import { GWP_SET_IDS, GWP_TABLE } from '#core/gases/gwp';
+import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
+import {
+  findGas,
+  gasSymbol,
+  REFRIGERANTS as ALL_REFRIGERANTS,
+  hasKyotoComponent,
+  nonKyoto,
+  GWP_SET_IDS,
+  GWP_TABLE,
+} from '#core/methodology/authoring';
 
 /**
  * The refrigerants the module offers: every listed one whose Kyoto components have a GWP in every IPCC set (an
