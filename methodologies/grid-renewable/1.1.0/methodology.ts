@@ -161,6 +161,7 @@ export default defineMethodology({
     EG_import_check: column.optional(column.number({ unit: 'MWh', min: 0, max: 10_000_000, side: 'project', description: 'Electricity drawn from the grid according to the check source, on the row that closes the invoiced interval; empty on other rows' }), { default: 0, note: 'absent or empty = nothing invoiced on this row' }),
   }),
   timeColumn: 'timestamp',
+  timestampMarks: 'interval-end',
   parameters,
   equations: [
     { symbol: 'EG_export_y', scope: 'period', expr: 'check_source_none ? EG_export : min(EG_export, EG_export_check)', unit: 'MWh', ref: 'ACM0002 v22.0 monitoring of EG_facility,y (cross-check with invoices or a second meter); conservative choice: the lower export of the two sources', description: 'Electricity exported that is credited: the main meter, or the lower of the main meter and the check source' },

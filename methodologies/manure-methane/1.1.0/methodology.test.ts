@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '#core/errors';
+import { Dec } from '#core/calculation/rounding';
 import { describeConformance, expectDecimal, loadFixtures, projectWith, run } from '#test/methodology-conformance';
 import methodology from './methodology.ts';
 
@@ -122,12 +123,33 @@ describe('manure-methane@1.1.0 applicability, registration and QA/QC', () => {
     expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'row.check_failed', location: expect.objectContaining({ row: 1 }), message: expect.stringContaining('flared-within-burnt') }));
   });
 
-  it('warns when emission reductions exceed the small-scale Type III limit (60 kt CO2e/yr pro-rated)', async () => {
+  // Decision 4/CMP.1 annex II para 8 (cdmrulebook.org/427): above the Type III limit of 60 kt CO2e/yr
+  // (1/CMP.2 para 28) CERs are issued only up to the limit; the excess is not eligible. The engine caps
+  // (core/calculation/small-scale-cap.ts); it neither warns only nor rejects.
+  it('caps the units at the Type III limit: a whole crediting year above 60 kt issues exactly 60,000', async () => {
     // 30,000 cows: ER ≈ 30 × (2,450.42 + 40) − 40 ≈ 74,700 > 60,000 t in a year.
     const csv = file66(9_000_000).replace(/,1000,/g, ',30000,');
     const result = await run(methodology, case66(), csv, { period: year2014 });
     expect(result.status).toBe('accepted');
-    expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'period.check_failed', severity: 'warning', message: expect.stringContaining('ssc-type-iii-limit') }));
+    expect(Number(result.totals!.ER)).toBeGreaterThan(60_000);
+    expect(result.issuable).toMatchObject({ units: '60000', smallScaleCap: { kind: 'type-III', applied: true, limit: '60000', capped: '60000', uncapped: result.totals!.ER, proRating: expect.stringContaining('365/365') } });
+    expectDecimal(result.issuable!.smallScaleCap!.excess, new Dec(result.totals!.ER).minus(60_000).toString(), 'excess over the limit');
+    expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'period.small_scale_cap', severity: 'warning', message: expect.stringContaining('units are issued only up to the limit') }));
+  });
+
+  it('pro-rates the limit to the monitoring period: January alone issues floor(60,000 × 31/365) = 5,095', async () => {
+    const csv = `${HEADER}\n2014-01-01,30000,31,900000,0.6,0.9,4\n`;
+    const result = await run(methodology, case66(), csv);
+    expect(result.status).toBe('accepted');
+    expect(result.period).toEqual({ start: '2014-01-01T00:00:00+00:00', end: '2014-02-01T00:00:00+00:00', timeZone: 'UTC' });
+    expect(Number(result.totals!.ER)).toBeGreaterThan(5_096);
+    expect(result.issuable).toMatchObject({ units: '5095', smallScaleCap: { applied: true, limit: '5095.890410958904109589041095890411', proRating: expect.stringContaining('31/365') } });
+  });
+
+  it('leaves a period below the pro-rated limit untouched, and says so', async () => {
+    const result = await run(methodology, case66(), file66(), { period: year2014 });
+    expect(result.issuable?.smallScaleCap).toMatchObject({ applied: false, excess: '0', limit: '60000' });
+    expect(result.issuable?.units).toBe(String(Math.floor(Number(result.totals!.ER))));
   });
 });
 

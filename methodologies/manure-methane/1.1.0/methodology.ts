@@ -55,7 +55,6 @@ const parameters = {
   f_PL: p(0.1, '1', `${AMS}: default physical leakage from the digester, 10 % of the maximum methane producing potential [M; current-version default unsure, domain.md §9 item 7]`, 'Fraction of the methane producing potential leaking from the digester', [0.1, 0.1]),
   days_per_year: p(365, 'day/yr', 'Calendar convention: VS per year ÷ 365 = VS per day (IPCC 2006 Vol. 4 Eq. 10.24 uses 365)', 'Days per year', [365, 365]),
   W_exponent: p(0.75, '1', `${IPCC10} (and AMS-III.D): VS scaled to site weight by (W_site/W_default)^0.75 [M]`, 'Exponent of the live-weight scaling of VS', [0.75, 0.75]),
-  SSC_limit_III: p(60_000, 't CO2e/yr', 'Small-scale Type III limit: emission reductions ≤ 60 kt CO2e per year (decision 1/CMP.2; cdmrulebook 427) [C: domain.md §7.2 item 6]', 'Annual emission-reduction limit of a Type III small-scale project', [60_000, 60_000]),
 } satisfies Record<string, ParameterSpec>;
 
 const notApplicable = (reason: string) => ({ status: 'not-applicable' as const, reason });
@@ -75,6 +74,9 @@ export default defineMethodology({
   // A missing month counts as nothing: no baseline methane and no project emissions for it (listed as a gap).
   monitoringIntervalMonths: 1,
   gapPolicy: 'zero-fill',
+  // Type III small-scale limit (60 kt CO2e/yr): the engine caps the units issued at the limit pro-rated
+  // to the monitoring period (decision 4/CMP.1 annex II para 8; core/calculation/small-scale-cap.ts).
+  smallScaleCap: { kind: 'type-III' },
   applicability: [
     {
       id: 'small-scale',
@@ -212,14 +214,6 @@ export default defineMethodology({
       assert: 'BG_flared <= BG_burnt',
       message: 'Biogas sent to the flare (BG_flared) exceeds the biogas burnt (BG_burnt) in this month; BG_flared is the part of BG_burnt that goes to a flare',
       ref: `${AMS} monitoring: biogas flow meters (mass balance)`,
-    },
-    {
-      id: 'ssc-type-iii-limit',
-      scope: 'period',
-      severity: 'warning',
-      assert: 'ER_uncapped_y + BE_cap_adj_y <= SSC_limit_III * period_days / days_per_year',
-      message: 'Emission reductions exceed the small-scale Type III limit of 60 kt CO2e per year pro-rated to the period; the excess is not creditable under a small-scale methodology: review before issuance',
-      ref: 'Decision 1/CMP.2 (Type III ≤ 60 kt CO2e/yr); domain.md §7.2 item 6',
     },
   ],
 });
