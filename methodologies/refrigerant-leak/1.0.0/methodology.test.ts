@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeConformance, expectDecimal, loadFixtures, projectWith, run } from '#test/methodology-conformance';
+import { ProjectSchema } from '#core/project/project';
 import methodology from './methodology.ts';
 
 describeConformance(methodology, new URL('./', import.meta.url));
@@ -64,5 +65,10 @@ describe('refrigerant-leak@1.0.0 hand-worked cases', () => {
     const result = await run(methodology, projectWith(projectInput, { parameters: { x_leak_BL: 0.5 } }), year('R-448A', 1));
     expect(result.status).toBe('not-applicable');
     expect(result.diagnostics[0]?.message).toContain('baseline-leak-rate-plausible');
+  });
+
+  it('has no default bound for the baseline leak rate: a registration without x_leak_BL_max is refused', async () => {
+    const { x_leak_BL_max: _bound, ...rest } = projectInput.parameters as Record<string, unknown>;
+    await expect(run(methodology, ProjectSchema.parse({ ...projectInput, parameters: rest }), year('R-448A', 1))).rejects.toThrow(/x_leak_BL_max/);
   });
 });

@@ -41,7 +41,7 @@ const project = z.object({
   baseline_refrigerant: z.enum(IDS).describe('Refrigerant of the baseline systems (ASHRAE designation, e.g. R-404A); flags baseline_refrigerant_R_404A, …'),
   M_charge_BL: z.number().positive().max(10_000_000).describe('Refrigerant charge of the baseline systems that the project replaced or improved, from the equipment records [kg]'),
   x_leak_BL: z.number().min(0).max(1).describe('Baseline annual leak rate of those systems: refrigerant recharged per year / charge, mean of at least three years of recharge records before the project [1/yr]'),
-  x_leak_BL_max: z.number().min(0).max(1).default(0.35).describe('Highest baseline annual leak rate the registration accepts; a larger registered rate is refused (not-applicable) rather than credited [1/yr]'),
+  x_leak_BL_max: z.number().min(0).max(1).describe('Highest baseline annual leak rate the registration accepts, as stated in the registered documentation for this kind of system; required, there is no default: a larger registered rate is refused (not-applicable) rather than credited [1/yr]'),
 });
 
 const p = (value: number, unit: string, source: string, description: string, range: readonly [number, number] = [value, value], confidence?: 'unverified'): ParameterSpec => ({ value, unit, source, range, description, ...(confidence ? { confidence } : {}) });
