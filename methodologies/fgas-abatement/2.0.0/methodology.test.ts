@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { describeConformance, expectDecimal, loadFixtures, projectWith, run } from '#test/methodology-conformance';
+import { ProjectSchema } from '#core/project/project';
 import methodology from './methodology.ts';
 
 describeConformance(methodology, new URL('./', import.meta.url));
 
 const { projectInput } = loadFixtures(new URL('./', import.meta.url));
 const year2016 = { start: '2016-01-01', end: '2016-12-31' };
-/** DRE NF3 0.95, CF4 0.90, h 0.10, EF_grid 0.6. */
+/** DRE NF3 0.95, CF4 0.90 (the other gases 0.90 from the fixture), h 0.10, EF_grid 0.6. */
 const parameters = { h: 0.1, EF_grid: 0.6, DRE_NF3: 0.95, DRE_CF4: 0.9 };
 /** One row of 2016 with the given consumption columns, a = 1, 20 MWh, 2 t natural gas. */
 const oneRow = (columns: Record<string, number>, a = 1) => `timestamp,${Object.keys(columns).join(',')},a,EC_abatement,FC_NG\n2016-06-30,${Object.values(columns).join(',')},${a},20,2\n`;
@@ -100,5 +101,12 @@ describe('fgas-abatement@2.0.0 hand-worked cases', () => {
     const result = await run(methodology, projectWith(projectInput, {}), 'timestamp,FC_cvd_NF3_remote,a,EC_abatement,FC_NG\n2016-06-30,1000,1,0,2\n');
     expect(result.status).toBe('rejected');
     expect(result.diagnostics.map((d) => d.message).join(' ')).toContain('abatement-energy-reported');
+  });
+});
+
+describe('fgas-abatement@2.0.0 destruction efficiencies are measured, never defaulted', () => {
+  it('refuses a registration that does not state the DRE of every gas (here SF6)', async () => {
+    const { DRE_SF6: _sf6, ...rest } = projectInput.parameters as Record<string, unknown>;
+    await expect(run(methodology, ProjectSchema.parse({ ...projectInput, parameters: rest }), 'timestamp\n')).rejects.toThrow(/DRE_SF6/);
   });
 });

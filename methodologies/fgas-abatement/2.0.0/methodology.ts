@@ -22,26 +22,29 @@ const I5 = '40 CFR 98 subpart I Table I-5 (78 FR 68225, 2013), same row';
 const factorSource = (process: string, row: string, gas: string, value: number) =>
   `${T63}, ${process}, row ${row}, column ${gas}: ${value}. Value read from ${I5}, which reprints the IPCC 2006 Tier 2b defaults (EPA kept them for MEMS manufacturing); not checked against the IPCC PDF [unverified]`;
 
-const dre = (defaultValue: number, gas: string) =>
+/**
+ * DRE of the abatement system for one gas: required, measured per EPA 430-R-10-003. There is no default: no
+ * default DRE from an official text was confirmed, and a default would credit a destruction nobody measured.
+ */
+const dre = (gas: string) =>
   z
     .number()
     .min(0)
     .max(1)
-    .default(defaultValue)
-    .describe(`Destruction or removal efficiency of the abatement system for ${gas}, measured per EPA 430-R-10-003 (2010); the default ${defaultValue} is a conservative placeholder to be replaced by the measured value [fraction]`);
+    .describe(`Destruction or removal efficiency of the abatement system for ${gas}, measured per EPA 430-R-10-003 (2010); required, no default (0 for a gas the systems do not abate) [fraction]`);
 
 const project = z.object({
   sector: z.enum(['semiconductor', 'flat-panel-display']).describe('Manufacturing sector; this module carries the semiconductor factors only'),
   abatement_before_project: z.boolean().default(false).describe('Whether any of the gases was already abated before the project (then the baseline is not "no abatement")'),
   h: z.number().min(0).max(0.5).default(0.1).describe('Heel: fraction of gas left in the cylinder when it is returned, IPCC 2006 Vol. 3 Ch. 6 §6.2.2 default 0.10 [fraction]'),
   EF_grid: z.number().min(0).max(2).describe('CO2 emission factor of the electricity used by the abatement systems, TOOL05 [tCO2/MWh]'),
-  DRE_NF3: dre(0.95, 'NF3'),
-  DRE_CF4: dre(0.9, 'CF4 (input gas and by-product)'),
-  DRE_C2F6: dre(0.9, 'C2F6 (input gas and by-product)'),
-  DRE_C3F8: dre(0.9, 'C3F8'),
-  DRE_cC4F8: dre(0.9, 'c-C4F8'),
-  DRE_SF6: dre(0.9, 'SF6'),
-  DRE_CHF3: dre(0.9, 'CHF3 (HFC-23)'),
+  DRE_NF3: dre('NF3'),
+  DRE_CF4: dre('CF4 (input gas and by-product)'),
+  DRE_C2F6: dre('C2F6 (input gas and by-product)'),
+  DRE_C3F8: dre('C3F8'),
+  DRE_cC4F8: dre('c-C4F8'),
+  DRE_SF6: dre('SF6'),
+  DRE_CHF3: dre('CHF3 (HFC-23)'),
 });
 
 /**
