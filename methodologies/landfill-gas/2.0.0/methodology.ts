@@ -6,7 +6,7 @@
  * Everything here is data plus small pure functions; the engine evaluates the equations, multiplies
  * every emission term (tonnes of one gas) by the GWP of the set in force and rounds per mechanism,
  * so GWP_CH4 follows the commitment period without any code here. The README beside this file
- * lists every symbol with its unit and source, marks what is from memory [M] or unsure [U], and
+ * lists every symbol with its unit and source, marks what is not confirmed against the official text [unverified], and
  * works the fixture through by hand.
  *
  * 2.0.0: the registration names the TOOL06 version. From TOOL06 v2.0 the efficiency is decided minute by
@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
 
-const ACM0001 = 'ACM0001 v19-style (UNFCCC CDM "Flaring or use of landfill gas") [M: from memory, domain.md §5d; verify against the registered version]';
+const ACM0001 = 'ACM0001 v19-style (UNFCCC CDM "Flaring or use of landfill gas") [unverified: version and wording not checked against the registered text]';
 const TOOL06 = 'TOOL06 "Project emissions from flaring"';
 const TOOL06_V1 = 'TOOL06 v1 "Tool to determine project emissions from flaring gases containing methane" (EB 28 annex 13), hourly rule';
 const TOOL06_V2 = 'TOOL06 "Project emissions from flaring" from v2.0, minute-by-minute rule';
@@ -65,11 +65,11 @@ const project = z.object({
     .describe('Allowed excess of the gas used over the gas collected in the mass balance, for the combined uncertainty of the meters; 0 = strict [1]'),
 });
 
-const p = (value: number, unit: string, source: string, description: string, range: readonly [number, number]): ParameterSpec => ({ value, unit, source, range, description });
+const p = (value: number, unit: string, source: string, description: string, range: readonly [number, number], confidence?: 'unverified'): ParameterSpec => ({ value, unit, source, range, description, ...(confidence ? { confidence } : {}) });
 
 const parameters = {
-  rho_CH4: p(0.000716, 't/Nm3', `${TOOL08}: density of methane at normal conditions (0 °C, 101.325 kPa), 0.716 kg/Nm³ [M: domain.md §5d, §7.1]`, 'Density of methane at normal conditions (TOOL08)', [0.000716, 0.0007168]),
-  OX_top_layer: p(0.1, '1', `${ACM0001}: fraction of methane that would be oxidised in the top layer of the SWDS in the baseline, 0.1 [M]`, 'Fraction of methane oxidised in the SWDS cover in the baseline', [0.1, 0.1]),
+  rho_CH4: p(0.000716, 't/Nm3', `${TOOL08}: density of methane at normal conditions (0 °C, 101.325 kPa), 0.716 kg/Nm³ [unverified]`, 'Density of methane at normal conditions (TOOL08)', [0.000716, 0.0007168], 'unverified'),
+  OX_top_layer: p(0.1, '1', `${ACM0001}: fraction of methane that would be oxidised in the top layer of the SWDS in the baseline, 0.1 [unverified]`, 'Fraction of methane oxidised in the SWDS cover in the baseline', [0.1, 0.1], 'unverified'),
   eta_enclosed_default: { ...p(0.9, '1', `${TOOL06_V1}: default efficiency 90 % of an enclosed flare operated within the manufacturer's specifications (T_flare above 500 °C); kept as the default for enclosed flares from v2.0 [unverified against the v2.0/v3.0 text]`, 'Default flare efficiency of an enclosed flare', [0.9, 0.9]), confidence: 'unverified' as const },
   eta_enclosed_outside_spec_v1: { ...p(0.5, '1', `${TOOL06_V1}: enclosed flare with the default efficiency, 50 % in an hour with T_flare above 500 °C but the manufacturer's specifications for proper operation not met at some time in the hour [unverified: taken from the CDM issue brief of this module, not checked against the v1 text]`, 'Efficiency of an enclosed flare in an hour outside the manufacturer\'s specifications (TOOL06 v1 only)', [0.5, 0.5]), confidence: 'unverified' as const },
   eta_open_flame: p(0.5, '1', `${TOOL06_V1}: open flare, 50 % when the flame is demonstrated (continuous electronic flame detection), otherwise 0 %`, 'Flare efficiency of an open flare with the flame detected', [0.5, 0.5]),
@@ -88,14 +88,14 @@ export default defineMethodology({
   source: {
     body: 'UNFCCC CDM Executive Board',
     document: 'ACM0001 Flaring or use of landfill gas; TOOL06 Project emissions from flaring; TOOL08 Mass flow of a greenhouse gas in a gaseous stream; TOOL05 Electricity consumption',
-    documentVersion: 'ACM0001 v19.0 (state version from memory, [M]) / TOOL06 v1 (hourly) or v2.0 and later (per minute), as registered / TOOL08',
+    documentVersion: 'ACM0001 v19.0 (version not confirmed [unverified]) / TOOL06 v1 (hourly) or v2.0 and later (per minute), as registered / TOOL08',
     url: 'https://cdm.unfccc.int/methodologies/PAmethodologies/approved',
   },
   mechanisms: ['CDM', 'JI', 'A6.4'],
   applicability: [
     {
       id: 'swds-management-not-changed-to-increase-methane',
-      ref: 'ACM0001 applicability conditions [M]',
+      ref: 'ACM0001 applicability conditions [unverified]',
       description: 'The management of the solid waste disposal site is not deliberately changed during the crediting period to increase methane generation.',
       check: (q) => (q.swds_management_changed ? notApplicable('swds_management_changed is true: ACM0001 does not apply when the site is managed to generate more methane') : { status: 'applicable' }),
     },
