@@ -179,7 +179,7 @@ export default defineMethodology({
       scope: 'period',
       expr: 'max(AF * F_CH4_PJ_y, F_CH4_BL_req * period_days / days_per_year)',
       unit: 't CH4',
-      ref: `${ACM0001}: F_CH4,BL,y — requirement/contract, or F_CH4,PJ,y × AF (ε_BL = MD_hist/MG_hist) [C: GEC copy "MD_BL,y = MD_Project,y • AF"]; the larger of the two is taken [U]`,
+      ref: `${ACM0001}: F_CH4,BL,y — requirement/contract, or F_CH4,PJ,y × AF (ε_BL = MD_hist/MG_hist) [C: GEC copy "MD_BL,y = MD_Project,y • AF"]; the larger of the two is taken [unverified]`,
       description: 'Methane that would have been destroyed in the baseline in the period',
     },
     {
@@ -187,7 +187,7 @@ export default defineMethodology({
       scope: 'period',
       expr: '(1 - OX_top_layer) * F_CH4_PJ_y - F_CH4_BL_y',
       unit: 't CH4',
-      ref: `${ACM0001}: BE_CH4,y = (1 − OX_top_layer) × F_CH4,PJ,y × GWP_CH4 − F_CH4,BL,y × GWP_CH4 [U: some versions (1 − OX) × (F_PJ − F_BL) × GWP]; in t CH4, the engine applies GWP_CH4`,
+      ref: `${ACM0001}: BE_CH4,y = (1 − OX_top_layer) × F_CH4,PJ,y × GWP_CH4 − F_CH4,BL,y × GWP_CH4 [unverified: some versions (1 − OX) × (F_PJ − F_BL) × GWP]; in t CH4, the engine applies GWP_CH4`,
       description: 'Baseline methane emissions avoided, tonnes of CH4',
     },
     { symbol: 'PE_EC_y', scope: 'period', expr: 'EC_PJ * EF_grid', unit: 't CO2', ref: 'ACM0001 PE_EC,y per TOOL05: EC_PJ,y × EF_EF,j,y', description: 'Emissions from the electricity the project consumes' },
