@@ -2,14 +2,15 @@
  * The sites of the load test (bench/load.mjs), in a worker thread of their own so that uploading
  * does not share the event loop of the local stack: PutObject through the real AWS SDK to the
  * stack's endpoint (its IAM gateway), each project with its own site credentials, `concurrency`
- * PUTs in flight. Posts `{ index, startMs, endMs, error? }` for every upload (epoch milliseconds
+ * PUTs in flight (with `rate`, upload i starts no earlier than i / rate seconds after the first: an
+ * open-loop pace below the pipeline's capacity, so latency is measured without a backlog). Posts `{ index, startMs, endMs, error? }` for every upload (epoch milliseconds
  * from performance.timeOrigin + performance.now(), comparable across threads), then `{ done: true }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
-const { endpoint, region, bucket, concurrency, jobs, credentials } = workerData;
+const { endpoint, region, bucket, concurrency, jobs, credentials, rate } = workerData;
 const now = () => performance.timeOrigin + performance.now();
 
 /** One client per project: as on AWS, each site signs with its own key. */
@@ -24,9 +25,15 @@ const clientOf = (projectId) => {
 };
 
 let next = 0;
+const t0 = now();
 async function lane() {
   while (next < jobs.length) {
-    const job = jobs[next++];
+    const i = next++;
+    const job = jobs[i];
+    if (rate) {
+      const due = t0 + (i * 1000) / rate;
+      if (due > now()) await new Promise((r) => setTimeout(r, due - now()));
+    }
     const startMs = now();
     try {
       await clientOf(job.projectId).send(new PutObjectCommand({ Bucket: bucket, Key: job.key, Body: job.body, ContentType: 'text/csv', Metadata: job.metadata }));

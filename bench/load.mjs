@@ -17,7 +17,7 @@
  *
  * Returns one bench record; `ok: false` with `problems` (each naming its upload) when a check fails.
  * Standalone: `node bench/load.mjs [--load-uploads=N] [--load-projects=N] [--load-concurrency=N] [--load-seed=N]
- *   [--load-fault=duplicate-review|dead-letter] [--json]`.
+ *   [--load-rate=uploads/s] [--load-fault=duplicate-review|dead-letter] [--json]`.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +48,10 @@ export function loadOptions(argv) {
   };
   const fault = argv.find((x) => x.startsWith('--load-fault='))?.slice('--load-fault='.length);
   if (fault !== undefined && !FAULTS.includes(fault)) throw new Error(`--load-fault must be one of ${FAULTS.join(', ')}, not ${fault}`);
-  return { uploads: num('load-uploads', 1000), projects: num('load-projects', 50), concurrency: num('load-concurrency', 24), seed: num('load-seed', 14), badShare: 0.05, ...(fault ? { fault } : {}) };
+  const rateArg = argv.find((x) => x.startsWith('--load-rate='))?.slice('--load-rate='.length);
+  const rate = rateArg === undefined ? undefined : Number(rateArg);
+  if (rate !== undefined && !(rate > 0)) throw new Error(`--load-rate must be a positive number of uploads per second, not ${rateArg}`);
+  return { ...(rate ? { rate } : {}), uploads: num('load-uploads', 1000), projects: num('load-projects', 50), concurrency: num('load-concurrency', 24), seed: num('load-seed', 14), badShare: 0.05, ...(fault ? { fault } : {}) };
 }
 
 const ts = (rel) => import(pathToFileURL(join(root, rel)).href);
@@ -78,7 +81,7 @@ export async function runLoad(options = loadOptions([]), log = (m) => process.st
   const byReportJson = new Map(uploads.map((u) => [BUCKET_LAYOUT.reportJson(u.projectId, u.uploadId), u]));
   const byKey = new Map(uploads.map((u) => [BUCKET_LAYOUT.uploads(u.projectId, u.fileName), u]));
   const byId = new Map(uploads.map((u) => [u.uploadId, u]));
-  log(`load: ${uploads.length} uploads (${uploads.filter((u) => u.bad).length} deliberately bad) across ${projects.length} projects, ${options.concurrency} in flight`);
+  log(`load: ${uploads.length} uploads (${uploads.filter((u) => u.bad).length} deliberately bad) across ${projects.length} projects, ${options.concurrency} in flight${options.rate ? `, paced at ${options.rate} uploads/s` : ''}`);
 
   // Timings by upload index (epoch ms). Hooks wrap the ingest handler's ports; they only observe.
   const t = uploads.map(() => ({}));
@@ -144,7 +147,7 @@ export async function runLoad(options = loadOptions([]), log = (m) => process.st
     const tLoad = now();
     const putErrors = [];
     const uploaded = new Promise((resolveDone, reject) => {
-      worker = new Worker(new URL('./load-uploader.mjs', import.meta.url), { workerData: { endpoint: stack.endpoint, region: stack.region, bucket: stack.resources.bucket, concurrency: options.concurrency, jobs, credentials } });
+      worker = new Worker(new URL('./load-uploader.mjs', import.meta.url), { workerData: { endpoint: stack.endpoint, region: stack.region, bucket: stack.resources.bucket, concurrency: options.concurrency, jobs, credentials, rate: options.rate } });
       worker.on('message', (m) => {
         if (m.done) return resolveDone();
         Object.assign(t[m.index], { putStartMs: m.startMs, putEndMs: m.endMs });
@@ -272,6 +275,7 @@ export async function runLoad(options = loadOptions([]), log = (m) => process.st
       uploads: uploads.length,
       projects: projects.length,
       concurrency: options.concurrency,
+      ...(options.rate ? { pacedUploadsPerS: options.rate } : {}),
       badFiles: uploads.filter((u) => u.bad).length,
       rows,
       mb: bytes / 1e6,
@@ -316,7 +320,7 @@ export function printLoad(r, out = (m) => console.log(m)) {
   }
   if (!r.outcomes) return;
   const rowsOut = [
-    ['uploads (projects, in flight)', `${fmt(r.uploads)} (${r.projects}, ${r.concurrency})`],
+    ['uploads (projects, in flight)', `${fmt(r.uploads)} (${r.projects}, ${r.concurrency}${r.pacedUploadsPerS ? `, paced at ${r.pacedUploadsPerS}/s` : ''})`],
     ['throughput', `${fmt(r.uploadsPerS, 2)} uploads/s (${fmt(r.loadS, 1)} s from the first PUT to the last outcome; PUTs done after ${fmt(r.uploadPhaseS, 1)} s)`],
     ['PUT → review item (accepted), p50 / p95 / p99', `${fmt(r.p50PutToReviewS, 2)} / ${fmt(r.p95PutToReviewS, 2)} / ${fmt(r.p99PutToReviewS, 2)} s`],
     ['PUT → report (all), p50 / p95 / p99', `${fmt(r.p50PutToReportS, 2)} / ${fmt(r.p95PutToReportS, 2)} / ${fmt(r.p99PutToReportS, 2)} s`],

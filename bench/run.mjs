@@ -19,7 +19,8 @@
  *    1,000 monthly uploads across 50 projects, concurrently; uploads/s, latency percentiles, and the
  *    proof that every upload has exactly one outcome and nothing reached a dead-letter queue (the
  *    bench exits 1 and names the upload otherwise). `--only=load` runs it alone; `--load-uploads=N`,
- *    `--load-projects=N`, `--load-concurrency=N` change its size.
+ *    `--load-projects=N`, `--load-concurrency=N` change its size; `--load-rate=R` paces the PUTs at R/s
+ *    (latency without a backlog).
  *
  * Prints a table; `--json` prints one JSON record per case instead.
  */
