@@ -84,8 +84,10 @@ describe('ingest-upload handler', () => {
     expect(res.batchItemFailures).toEqual([]);
 
     expect(s3Mock).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'monitoring', Key: key, VersionId: 'v1' });
-    expect(putKeys().sort()).toEqual([`reports/${P}/${uploadId}.json`, `reports/${P}/${uploadId}.txt`, `results/${P}/${uploadId}.json`]);
+    expect(putKeys().sort()).toEqual([`partials/${P}/${uploadId}.json`, `reports/${P}/${uploadId}.json`, `reports/${P}/${uploadId}.txt`, `results/${P}/${uploadId}.json`]);
     const result = JSON.parse(String(s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key!.startsWith('results/'))!.args[0].input.Body));
+    const partial = JSON.parse(String(s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key!.startsWith('partials/'))!.args[0].input.Body));
+    expect(partial).toMatchObject({ kind: 'mrv.partial', projectId: P, rows: result.rows, parts: [{ name: 'june.csv', sha256: sha(valid) }] });
     expect(result).toMatchObject({ status: 'accepted', totals: { ER: '744.744484' } });
     expect(result.trace.length).toBeGreaterThan(0);
 
