@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import Decimal from 'decimal.js';
+import { calculate } from '../../core/calculation/calculate.ts';
+import { bytesOf } from '../../core/methodology/conformance.ts';
+import { ProjectSchema, type Project } from '../../core/project/project.ts';
+import type { ReviewItem, Decision } from '../../core/review/schemas.ts';
+import type { Submission } from '../../core/review/submission.ts';
+import { assembleReport, type AssembleDeps } from '../../functions/assemble-report/assemble.ts';
+import { ingestObject, type IngestDeps } from '../../functions/ingest-upload/ingest.ts';
+import { recordDecision } from '../../functions/record-decision/record.ts';
+import type { Notification } from '../../functions/shared/notifications.ts';
+import { BUCKET_LAYOUT } from '../../functions/shared/resources.ts';
+import { registry } from '../../methodologies/index.ts';
+import { FakeLedgerStore } from '../unit/core/ledger/fake-ledger-store.ts';
+import { FakeReports, FakeSubmissions, recordingLog, recordingMetrics } from './helpers.ts';
+import projectJson from '../../methodologies/grid-renewable/1.0.0/fixtures/project.json' with { type: 'json' };
+
+const project: Project = ProjectSchema.parse(projectJson);
+const P = project.id;
+
+/** Hourly readings of one month of 2015 (deterministic, three decimals like a meter export). */
+export function monthCsv(month: number, header = true): string {
+  const lines = header ? ['timestamp,EG_export,EG_import,TEG,FC_diesel'] : [];
+  const days = new Date(Date.UTC(2015, month, 0)).getUTCDate();
+  let x = month * 7919;
+  for (let d = 1; d <= days; d++)
+    for (let h = 0; h < 24; h++) {
+      x = (x * 48271) % 2147483647;
+      const exp = ((x % 20000) / 1000).toFixed(3);
+      const imp = h < 5 && x % 3 === 0 ? '0.045' : '0.000';
+      lines.push(`2015-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00Z,${exp},${imp},${(Number(exp) * 1.015).toFixed(3)},0`);
+    }
+  return `${lines.join('\n')}\n`;
+}
+
+class ListingSubmissions extends FakeSubmissions {
+  async listByProject(projectId: string): Promise<Submission[]> {
+    return [...this.items.values()].filter((s) => s.projectId === projectId).map((s) => structuredClone(s));
+  }
+}
+
+function world() {
+  const files = new Map<string, string>();
+  const submissions = new ListingSubmissions();
+  const reports = new FakeReports();
+  const queued: ReviewItem[] = [];
+  const notes: Notification[] = [];
+  const ledger = new FakeLedgerStore();
+  const now = () => new Date('2016-02-01T10:00:00Z');
+  const ingestDeps: IngestDeps = {
+    monitoring: {
+      head: async (key) => (files.has(key) ? { bytes: files.get(key)!.length, metadata: {} } : undefined),
+      open: async (key) => ({ source: bytesOf(files.get(key)!), failure: () => undefined }),
+    },
+    reports,
+    projects: { get: async (id) => (id === P ? projectJson : undefined) },
+    submissions,
+    reviewQueue: { send: async (item) => void queued.push(item) },
+    registry,
+    now,
+    logger: recordingLog(),
+    metrics: recordingMetrics(),
+  };
+  const deps: AssembleDeps = { submissions, reports, projects: ingestDeps.projects, reviewQueue: ingestDeps.reviewQueue, registry, now, notifier: { publish: async (n) => void notes.push(n) } };
+  const upload = async (name: string, text: string) => {
+    const key = BUCKET_LAYOUT.uploads(P, name);
+    files.set(key, text);
+    expect(await ingestObject(ingestDeps, key)).toBe('accepted');
+    return [...submissions.items.values()].find((s) => s.file.key === key)!.uploadId;
+  };
+  const decide = (uploadId: string, decision: 'approve' | 'reject' = 'approve') =>
+    recordDecision({ submissions, ledger, reports, now, logger: recordingLog(), metrics: recordingMetrics() }, { schemaVersion: 1, uploadId, decision, verifier: 'DOE X, A. Auditor', decidedAt: '2016-02-02T09:00:00.000Z', ...(decision === 'reject' ? { reason: 'no' } : {}) } as Decision);
+  return { files, submissions, reports, queued, notes, ledger, deps, upload, decide };
+}
+
+const YEAR = { start: '2015-01-01', end: '2015-12-31' };
+const months = Array.from({ length: 12 }, (_, i) => i + 1);
+
+describe('monitoring reports: twelve monthly uploads → one annual report', () => {
+  it('merges exactly (equal to one pass over the year), queues one review item, and issues once', async () => {
+    const w = world();
+    const ids: string[] = [];
+    for (const m of months) ids.push(await w.upload(`2015-${String(m).padStart(2, '0')}.csv`, monthCsv(m)));
+    expect(w.queued).toHaveLength(12); // each upload waits on its own until a report takes it
+
+    const outcome = await assembleReport(w.deps, { projectId: P, period: YEAR });
+    expect(outcome.kind, outcome.report.problems.join('\n')).toBe('queued');
+    const { report } = outcome;
+    expect(report.uploads.map((u) => u.uploadId)).toEqual(ids);
+
+    // The report's numbers are the one-pass numbers of the whole year, to the last digit.
+    const year = months.map((m) => monthCsv(m, m === 1)).join('');
+    const single = await calculate({ source: bytesOf(year), fileName: 'year.csv', project, registry, period: YEAR });
+    const { file: _a, ...merged } = report.result!;
+    const { file: _b, ...onePass } = single;
+    expect(merged).toEqual(onePass);
+    // …and the sums of its uploads: per-upload ERs (each rounded to 1 g) add up to the report's ER within that rounding.
+    const sumOfUploads = report.uploads.reduce((a, u) => a.plus(u.er!), new Decimal(0));
+    expect(sumOfUploads.minus(report.result!.totals!.ER).abs().lte(12 * 0.0000005)).toBe(true);
+    expect(report.result!.rows.accepted).toBe(report.uploads.reduce((a, u) => a + u.rows.accepted, 0));
+
+    const item = w.queued.at(-1)!;
+    expect(item).toMatchObject({ uploadId: report.reportId, period: YEAR, report: { reportId: report.reportId, uploads: expect.any(Array) } });
+    expect(item.report!.uploads).toHaveLength(12);
+    expect(item.pddComparison.periodDays).toBe(365);
+    expect(w.notes.map((n) => n.event)).toEqual(['item-waiting', 'report-ready']);
+
+    // Assembling again is the same report: nothing new is queued.
+    expect((await assembleReport(w.deps, { projectId: P, period: YEAR })).kind).toBe('existing');
+    expect(w.queued).toHaveLength(13);
+
+    expect(await w.decide(report.reportId)).toBe('approved');
+    const entries = await w.ledger.listEntries(P);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ uploadId: report.reportId, period: YEAR, er: report.result!.totals!.ER, issuance: { units: item.issuance.units } });
+    // A month of the issued year cannot be issued again on its own.
+    expect(await w.decide(ids[3]!)).toBe('refused');
+    expect(await w.ledger.listEntries(P)).toHaveLength(1);
+  }, 120_000);
+
+  it('refuses a report with a missing month, naming the gap; nothing is queued', async () => {
+    const w = world();
+    for (const m of months.filter((m) => m !== 4)) await w.upload(`2015-${m}.csv`, monthCsv(m));
+    const outcome = await assembleReport(w.deps, { projectId: P, period: YEAR });
+    expect(outcome.kind).toBe('refused');
+    expect(outcome.report.tiling.gaps).toEqual([{ from: '2015-04-01', to: '2015-04-30', days: 30 }]);
+    expect(outcome.report.problems).toEqual(['No upload covers 2015-04-01 – 2015-04-30 (30 days): upload the data for it, or end the report before it.']);
+    expect(w.queued).toHaveLength(11);
+    expect(w.submissions.items.get(outcome.report.reportId)).toMatchObject({ status: 'rejected', kind: 'monitoring-report' });
+    expect(await w.reports.getJson(BUCKET_LAYOUT.monitoringReport(P, outcome.report.reportId))).toMatchObject({ status: 'refused' });
+    expect(w.notes.map((n) => n.event)).toEqual(['report-rejected']);
+  }, 120_000);
+
+  it('refuses overlapping uploads, naming both', async () => {
+    const w = world();
+    await w.upload('jan.csv', monthCsv(1));
+    const feb = monthCsv(2);
+    await w.upload('feb.csv', feb);
+    // Last day of January again, inside the February file.
+    await w.upload('feb-with-jan-31.csv', `${monthCsv(1).split('\n').slice(0, 1).join('\n')}\n${monthCsv(1).trim().split('\n').slice(-24).join('\n')}\n${feb.split('\n').slice(1).join('\n')}`);
+    const outcome = await assembleReport(w.deps, { projectId: P, period: { start: '2015-01-01', end: '2015-02-28' } });
+    expect(outcome.kind).toBe('refused');
+    expect(outcome.report.problems.join('\n')).toMatch(/jan\.csv and feb-with-jan-31\.csv both cover 2015-01-31 – 2015-01-31/);
+  }, 60_000);
+
+  it('a report of one upload is the single-file flow with the same numbers', async () => {
+    const w = world();
+    const id = await w.upload('jun.csv', monthCsv(6));
+    const alone = w.queued[0]!;
+    const outcome = await assembleReport(w.deps, { projectId: P, period: { start: '2015-06-01', end: '2015-06-30' }, uploadIds: [id] });
+    expect(outcome.kind).toBe('queued');
+    expect(outcome.report.result!.totals).toEqual(alone.totals);
+    expect(outcome.report.result!.issuable).toEqual(alone.issuable);
+  }, 60_000);
+});
