@@ -14,7 +14,7 @@ import type { ByteSource, Cell, MonitoringFormat, ReaderEvent } from '../readers
 import { csvFastPath, pumpCsv } from '../readers/csv.ts';
 import { DiagnosticCollector, showValue, type Diagnostic } from '../validation/diagnostic.ts';
 import type { DiagnosticCode } from '../validation/codes.ts';
-import { absorbDiagnostics, ExactSum, mergePartials, partialOf, trackerFromRuns, type PartialResult } from './partial.ts';
+import { absorbDiagnostics, calibrationEffect, ExactSum, mergePartials, partialOf, trackerFromRuns, type PartialResult } from './partial.ts';
 import { CalibrationRule, IntervalTracker, type IntervalSpec } from './qaqc.ts';
 import { SitePeriods } from '../time/site-periods.ts';
 import { closestColumn } from '../methodology/did-you-mean.ts';
@@ -684,7 +684,7 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
     diag({ severity, code: 'period.gap', message: `${gapReport.missing} expected ${intervals!.label} readings are missing in ${gapReport.count} gap(s), the first${gapReport.gaps[0]!.item !== undefined ? ` (${methodology.monitoringItemColumn} ${gapReport.gaps[0]!.item})` : ''} from ${gapReport.gaps[0]!.from} to ${gapReport.gaps[0]!.to}; ${consequence}.`, location: { file: fileName } });
   }
   const qaqc = {
-    calibration: merged.calibration.map((a) => ({ ...a })),
+    calibration: merged.calibration.map(({ before: terms, ...a }) => calibrationEffect(a, terms)),
     ...(intervalSpec && 'minutes' in intervalSpec ? { intervalMinutes: intervalSpec.minutes } : {}),
     ...(intervalSpec && 'months' in intervalSpec ? { intervalMonths: intervalSpec.months } : {}),
     gaps: gapReport.gaps.slice(0, 1000),

@@ -1,7 +1,10 @@
 import type { Diagnostic } from '../validation/diagnostic.ts';
 import { DiagnosticCollector } from '../validation/diagnostic.ts';
 import { IntervalTracker, type CalibrationAdjustment, type IntervalSpec } from './qaqc.ts';
-import { decimalFromFloat } from './rounding.ts';
+import { ExactSum } from './exact-sum.ts';
+import { Dec, decimalFromFloat, reportQuantity } from './rounding.ts';
+
+export { ExactSum };
 
 /**
  * Mergeable partial results: what the rows of one part of a monitoring period (an upload, or a byte
@@ -18,76 +21,6 @@ import { decimalFromFloat } from './rounding.ts';
  * loses nothing, and merging adds the expansions exactly. The decimal the period equations read is
  * derived once, from the merged exact sum ({@link ExactSum.decimal}).
  */
-
-/** Exact sum of doubles as a non-overlapping expansion (increasing magnitude), see the module doc. */
-export class ExactSum {
-  private readonly p: number[] = [];
-
-  static of(terms: readonly number[]): ExactSum {
-    const s = new ExactSum();
-    for (const t of terms) s.add(t);
-    return s;
-  }
-
-  add(value: number): void {
-    const p = this.p;
-    let x = value;
-    let i = 0;
-    for (let j = 0; j < p.length; j++) {
-      let y = p[j]!;
-      if (Math.abs(x) < Math.abs(y)) {
-        const t = x;
-        x = y;
-        y = t;
-      }
-      const hi = x + y;
-      const lo = y - (hi - x);
-      if (lo !== 0) p[i++] = lo;
-      x = hi;
-    }
-    p.length = i;
-    p.push(x);
-  }
-
-  /** Adds another exact sum (exactly). */
-  addAll(other: ExactSum): void {
-    for (const t of other.p) this.add(t);
-  }
-
-  /** The expansion: doubles whose exact sum is the total. */
-  get terms(): readonly number[] {
-    return this.p.filter((t) => t !== 0);
-  }
-
-  /** The total rounded once to the nearest double (ties to even), as `math.fsum` does. */
-  get value(): number {
-    const p = this.p;
-    let n = p.length;
-    if (n === 0) return 0;
-    let hi = p[--n]!;
-    let lo = 0;
-    while (n > 0) {
-      const x = hi;
-      const y = p[--n]!;
-      hi = x + y;
-      const yr = hi - x;
-      lo = y - yr;
-      if (lo !== 0) break;
-    }
-    // Correct a half-way case the loop rounded the wrong way.
-    if (n > 0 && ((lo < 0 && p[n - 1]! < 0) || (lo > 0 && p[n - 1]! > 0))) {
-      const y = lo * 2;
-      const x = hi + y;
-      if (y === x - hi) hi = x;
-    }
-    return hi;
-  }
-
-  /** The decimal the period equations read (15 significant digits, see rounding.ts). */
-  decimal(): string {
-    return decimalFromFloat(this.value).toString();
-  }
-}
 
 /** One sum as stored: the exact expansion and, for people, its decimal. */
 export interface StoredSum {
@@ -282,6 +215,7 @@ export function mergePartials(parts: readonly PartialResult[], options: MergeOpt
       if (!had) calibration.set(k, { ...a });
       else {
         had.rows += a.rows;
+        had.before = ExactSum.of([...had.before, ...a.before]).terms as number[];
         if (a.first < had.first) had.first = a.first;
         if (a.last > had.last) had.last = a.last;
       }
@@ -352,6 +286,16 @@ export function partialOf(s: PartState): PartialResult {
     rowGwpSets: s.rowGwpSet ? [s.rowGwpSet] : [],
     parts: [{ name: s.fileName, ...(s.sha256 ? { sha256: s.sha256 } : {}), bytes: s.bytes, rows: { ...s.rows }, ...(first ? { first } : {}), ...(last ? { last } : {}) }],
   };
+}
+
+/**
+ * A calibration adjustment as a result reports it: what the readings summed before the factor, after
+ * it, and the change (after − before, in the column's unit; negative for baseline-side readings).
+ */
+export function calibrationEffect<T extends { factor: number }>(a: T, before: readonly number[]): T & { before: string; after: string; change: string } {
+  const b = decimalFromFloat(ExactSum.of(before).value);
+  const after = b.times(new Dec(a.factor));
+  return { ...a, before: reportQuantity(b), after: reportQuantity(after), change: reportQuantity(after.minus(b)) };
 }
 
 /** Adds a merged partial's diagnostics to a collector (listed up to its cap, all counted). */

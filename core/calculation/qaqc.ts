@@ -1,5 +1,6 @@
 import type { ColumnMeta } from '../methodology/columns.ts';
 import { SiteClock } from '../time/zone.ts';
+import { ExactSum } from './exact-sum.ts';
 
 /**
  * QA/QC rules shared by every methodology: delayed meter calibration and monitoring gaps and
@@ -27,6 +28,11 @@ export interface CalibrationAdjustment {
   rows: number;
   first: string;
   last: string;
+  /**
+   * The adjusted readings' sum before the factor, as an exact expansion (exact-sum.ts): with the factor it
+   * says what the adjustment changed (before × factor − before, in the column's unit).
+   */
+  before: number[];
 }
 
 const DAY_MS = 86_400_000;
@@ -40,6 +46,7 @@ const DAY_MS = 86_400_000;
 export class CalibrationRule {
   private readonly byColumn = new Map<string, { windows: [number, number][]; adjustment: CalibrationAdjustment }[]>();
   readonly adjustments: CalibrationAdjustment[] = [];
+  private readonly before = new Map<CalibrationAdjustment, ExactSum>();
 
   constructor(
     meters: readonly MeterSpec[],
@@ -52,7 +59,7 @@ export class CalibrationRule {
       for (const column of meter.columns) {
         const side = columns.get(column)?.side;
         if (!side) continue; // checked by problemsOf()
-        const adjustment: CalibrationAdjustment = { meter: meter.id, column, side, mpe: meter.mpe, factor: side === 'baseline' ? 1 - meter.mpe : 1 + meter.mpe, rows: 0, first: '', last: '' };
+        const adjustment: CalibrationAdjustment = { meter: meter.id, column, side, mpe: meter.mpe, factor: side === 'baseline' ? 1 - meter.mpe : 1 + meter.mpe, rows: 0, first: '', last: '', before: [] };
         const list = this.byColumn.get(column) ?? [];
         list.push({ windows, adjustment });
         this.byColumn.set(column, list);
@@ -84,6 +91,10 @@ export class CalibrationRule {
         const v = values.get(column);
         if (typeof v !== 'number') continue;
         values.set(column, v * adjustment.factor);
+        const before = this.before.get(adjustment) ?? new ExactSum();
+        before.add(v);
+        this.before.set(adjustment, before);
+        adjustment.before = before.terms as number[];
         if (adjustment.rows === 0) {
           adjustment.first = this.clock.format(t);
           this.adjustments.push(adjustment);
