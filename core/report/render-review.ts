@@ -62,7 +62,7 @@ export function renderQaqc(r: CalculationResult): string[] {
   L.push(cal.length ? `  Calibration adjustments (${cal.length}):` : '  Calibration adjustments (0): no reading was taken with its meter overdue for calibration.');
   for (const a of cal)
     L.push(`    meter ${a.meter}, ${a.column} (${a.side} side): ${a.rows} reading(s) ${a.first} – ${a.last} × ${a.factor} (MPE ${a.mpe * 100} %)${a.before !== undefined ? `: ${a.before} → ${a.after}, change ${a.change}` : ''}`);
-  const by = (pick: (d: CalculationResult['diagnostics'][number]) => boolean) => r.diagnostics.filter(pick);
+  const by = (pick: (d: CalculationResult['diagnostics'][number]) => boolean) => (r.diagnostics ?? []).filter(pick);
   const conversions = by((d) => d.code === 'header.unit_converted');
   L.push(conversions.length ? `  Unit conversions (${conversions.length}):` : '  Unit conversions (0): every column is in the methodology\'s unit.');
   for (const d of conversions) L.push(`    ${d.message}`);
