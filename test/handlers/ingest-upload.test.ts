@@ -147,6 +147,7 @@ describe('ingest-upload handler', () => {
   it('redelivered event after a complete first run → no second submission, nothing re-sent', async () => {
     const { key, uploadId } = given('june.csv', valid);
     s3Mock.on(HeadObjectCommand, { Key: `reports/${P}/${uploadId}.json` }).resolves({});
+    s3Mock.on(HeadObjectCommand, { Key: `partials/${P}/${uploadId}.json` }).resolves({});
     ddbMock.on(GetCommand, { TableName: 'Submissions' }).resolves({ Item: { pk: uploadId, uploadId, projectId: P, status: 'pending-review', queuedAt: '2024-02-01T09:30:01Z', file: { key, sha256: sha(valid), bytes: valid.length }, reportKey: 'r', createdAt: 'x', validation: 'accepted' } });
     const { handler, metrics } = setup();
     expect((await handler(sqsEvent(s3EventBody(key)))).batchItemFailures).toEqual([]);
@@ -154,6 +155,17 @@ describe('ingest-upload handler', () => {
     expect(s3Mock).not.toHaveReceivedCommand(PutObjectCommand);
     expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
     expect(metrics.counts).toMatchObject({ UploadsDuplicate: 1 });
+  });
+
+  it('redelivery of an upload accepted before partials were stored: only the missing partial is written', async () => {
+    const { key, uploadId } = given('june.csv', valid);
+    s3Mock.on(HeadObjectCommand, { Key: `reports/${P}/${uploadId}.json` }).resolves({});
+    ddbMock.on(GetCommand, { TableName: 'Submissions' }).resolves({ Item: { pk: uploadId, uploadId, projectId: P, status: 'pending-review', queuedAt: '2024-02-01T09:30:01Z', file: { key, sha256: sha(valid), bytes: valid.length }, reportKey: 'r', createdAt: 'x', validation: 'accepted' } });
+    const { handler } = setup();
+    expect((await handler(sqsEvent(s3EventBody(key)))).batchItemFailures).toEqual([]);
+    expect(putKeys()).toEqual([`partials/${P}/${uploadId}.json`]);
+    expect(ddbMock).not.toHaveReceivedCommand(PutCommand);
+    expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
   });
 
   it('redelivery racing the first delivery: the conditional put fails (ConditionalCheckFailed) → handled, one submission, no SendMessage', async () => {
