@@ -632,7 +632,7 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   await drain();
 
   // rows → partial → merge (of this one, or of the parts given) → period: the period below reads only the merge.
-  const merged = mergePartials(partials ?? [partialOf({ projectId: project.id, methodology, fileName, sha256: fileInfo().sha256, bytes, rows: { total, accepted, rejected }, firstTime, lastTime, sums, trackers, intervalSpec, calibration: calibration.adjustments, diagnostics, fatal, rowGwpSet: gwp?.label })], { maxDiagnostics: input.maxDiagnostics ?? 1000 });
+  const merged = mergePartials(partials ?? [partialOf({ projectId: project.id, methodology, fileName, sha256: fileInfo().sha256, bytes, rows: { total, accepted, rejected }, firstTime, lastTime, sums, trackers, intervalSpec, timeZone: site.zone, marks: site.marks, calibration: calibration.adjustments, diagnostics, fatal, rowGwpSet: gwp?.label })], { maxDiagnostics: input.maxDiagnostics ?? 1000 });
   if (partials) absorbDiagnostics(diagnostics, merged.diagnostics);
   input.onPartial?.(merged);
   ({ total, accepted, rejected } = merged.rows);
@@ -644,10 +644,12 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   if (partials && !gwp && !gwpFailed && merged.first) bindFor({ start: merged.first, end: new Date(Date.parse(merged.first) + 1).toISOString() });
   if (partials && gwp && merged.rowGwpSets.some((label) => label !== gwp!.label))
     diag({ severity: 'error', code: 'period.spans_gwp_boundary', message: `Parts of this period were calculated with GWPs ${merged.rowGwpSets.join(', ')}, but the period binds ${gwp.label}; recalculate the parts within one GWP period.`, location: { file: fileName } });
+  if (partials && merged.coverage && ((merged.coverage.timeZone ?? 'UTC') !== site.zone || (merged.coverage.marks ?? 'interval-start') !== site.marks))
+    diag({ severity: 'error', code: 'period.parts_clock_mismatch', message: `The parts were checked for gaps on the clock ${merged.coverage.timeZone ?? 'UTC'} (${merged.coverage.marks ?? 'interval-start'}), but the registration now sets ${site.zone} (${site.marks}); upload the files again so they are read on the registered clock.`, location: { file: fileName } });
   if (partials) {
     // (A file's own trackers already hold exactly its coverage.)
     trackers.clear();
-    for (const [item, runs] of Object.entries(merged.coverage?.items ?? {})) trackers.set(item, trackerFromRuns(intervalSpec!, runs));
+    for (const [item, runs] of Object.entries(merged.coverage?.items ?? {})) trackers.set(item, trackerFromRuns(intervalSpec!, runs, clock, site.marks));
   }
 
   if (!fatal && total === 0 && diagnostics.errors === 0) diag({ severity: 'error', code: 'file.no_records', source: 'core/readers', message: `${fileName} has no data rows.`, location: { file: fileName } });

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../validation/diagnostic.ts';
 import { DiagnosticCollector } from '../validation/diagnostic.ts';
-import { IntervalTracker, type CalibrationAdjustment, type IntervalSpec } from './qaqc.ts';
+import { IntervalTracker, type CalibrationAdjustment, type IntervalSpec, type TimestampConvention } from './qaqc.ts';
+import { SiteClock } from '../time/zone.ts';
 import { ExactSum } from './exact-sum.ts';
 import { Dec, decimalFromFloat, reportQuantity } from './rounding.ts';
 
@@ -33,6 +34,10 @@ export interface StoredSum {
 /** Monitoring intervals with a reading, as half-open runs `[from, to)` of interval numbers. */
 export interface Coverage {
   readonly spec: IntervalSpec;
+  /** The site's time zone the interval numbers are counted on (local days, months, hours). */
+  readonly timeZone?: string;
+  /** What the readings' timestamps mark. */
+  readonly marks?: TimestampConvention;
   /** Per monitored item (`""` when the methodology names no item column). */
   readonly items: Readonly<Record<string, readonly (readonly [number, number])[]>>;
 }
@@ -82,6 +87,7 @@ export class PartialMergeError extends Error {
 }
 
 const sameSpec = (a: IntervalSpec, b: IntervalSpec) => ('minutes' in a ? 'minutes' in b && a.minutes === b.minutes : 'months' in b && a.months === b.months);
+const sameClock = (a: Coverage, b: Coverage) => (a.timeZone ?? 'UTC') === (b.timeZone ?? 'UTC') && (a.marks ?? 'interval-start') === (b.marks ?? 'interval-start');
 
 /** Runs of interval numbers from a sorted list of slots. */
 export function runsOf(slots: Iterable<number>): [number, number][] {
@@ -121,9 +127,10 @@ function union(a: readonly (readonly [number, number])[], b: readonly (readonly 
 }
 
 /** Rebuilds an interval tracker from stored runs (for the gap check of a merged period). */
-export function trackerFromRuns(spec: IntervalSpec, runs: readonly (readonly [number, number])[]): IntervalTracker {
-  const t = new IntervalTracker(spec);
-  for (const [from, to] of runs) for (let s = from; s < to; s++) t.add(t.startOf(s));
+export function trackerFromRuns(spec: IntervalSpec, runs: readonly (readonly [number, number])[], clock: SiteClock = SiteClock.of('UTC'), marks: TimestampConvention = 'interval-start'): IntervalTracker {
+  // Interval numbers are on the site's clock (local days, local months, slots aligned to local hours): the same clock reads them back.
+  const t = new IntervalTracker(spec, clock, marks);
+  for (const [from, to] of runs) t.addRun(from, to);
   return t;
 }
 
@@ -151,8 +158,8 @@ export function mergePartials(parts: readonly PartialResult[], options: MergeOpt
     if (p.projectId !== first.projectId) throw new PartialMergeError(`Parts of projects ${first.projectId} and ${p.projectId} cannot be merged.`);
     if (p.methodology.key !== first.methodology.key || p.methodology.hash !== first.methodology.hash)
       throw new PartialMergeError(`Parts calculated with ${first.methodology.key} (${first.methodology.hash.slice(0, 12)}) and ${p.methodology.key} (${p.methodology.hash.slice(0, 12)}) cannot be merged: recalculate them with one methodology version.`);
-    if (Boolean(p.coverage) !== Boolean(first.coverage) || (p.coverage && first.coverage && !sameSpec(p.coverage.spec, first.coverage.spec)))
-      throw new PartialMergeError(`Parts with different monitoring frequencies cannot be merged (${parts[0]!.parts[0]?.name ?? '?'} and ${p.parts[0]?.name ?? '?'}).`);
+    if (Boolean(p.coverage) !== Boolean(first.coverage) || (p.coverage && first.coverage && (!sameSpec(p.coverage.spec, first.coverage.spec) || !sameClock(p.coverage, first.coverage))))
+      throw new PartialMergeError(`Parts with different monitoring frequencies or site clocks (time zone, timestamp convention) cannot be merged (${parts[0]!.parts[0]?.name ?? '?'} and ${p.parts[0]?.name ?? '?'}).`);
   }
   if (parts.length === 1) return first;
 
@@ -190,21 +197,22 @@ export function mergePartials(parts: readonly PartialResult[], options: MergeOpt
         for (const other of ownerOf[item] ?? []) {
           const both = intersect(other.runs, runs);
           if (!both.length) continue;
-          const tracker = new IntervalTracker(first.coverage.spec);
+          const clock = SiteClock.of(first.coverage.timeZone ?? 'UTC');
+          const tracker = new IntervalTracker(first.coverage.spec, clock, first.coverage.marks);
           const n = both.reduce((a, [f, t]) => a + t - f, 0);
           const name = p.parts.map((x) => x.name).join(', ');
           addDiag({
             severity: 'error',
             code: 'period.duplicate_timestamp',
             source: options.source ?? 'core/calculation',
-            message: `${other.name} and ${name} both have readings${item ? ` of ${item}` : ''} for ${n} ${tracker.label} interval(s), the first from ${new Date(tracker.startOf(both[0]![0])).toISOString()}; a quantity would be counted twice, so the parts cannot be combined.`,
+            message: `${other.name} and ${name} both have readings${item ? ` of ${item}` : ''} for ${n} ${tracker.label} interval(s), the first from ${clock.format(tracker.startOf(both[0]![0]))}; a quantity would be counted twice, so the parts cannot be combined.`,
             location: { file: name },
           });
         }
         (ownerOf[item] ??= []).push({ name: p.parts.map((x) => x.name).join(', '), runs });
         items[item] = union(items[item] ?? [], runs);
       }
-    coverage = { spec: first.coverage.spec, items };
+    coverage = { ...first.coverage, items };
   }
 
   const calibration = new Map<string, CalibrationAdjustment>();
@@ -261,6 +269,9 @@ export interface PartState {
   readonly sums: ReadonlyMap<string, ExactSum>;
   readonly trackers: ReadonlyMap<string, IntervalTracker>;
   readonly intervalSpec: IntervalSpec | undefined;
+  /** The site's zone and timestamp convention the trackers count intervals in. */
+  readonly timeZone: string;
+  readonly marks: TimestampConvention;
   readonly calibration: readonly CalibrationAdjustment[];
   readonly diagnostics: DiagnosticCollector;
   readonly fatal: boolean;
@@ -279,7 +290,7 @@ export function partialOf(s: PartState): PartialResult {
     ...(first ? { first } : {}),
     ...(last ? { last } : {}),
     sums: Object.fromEntries([...s.sums].map(([symbol, acc]) => [symbol, storeSum(acc)])),
-    ...(s.intervalSpec ? { coverage: { spec: s.intervalSpec, items: Object.fromEntries([...s.trackers].map(([item, t]) => [item, t.runs()])) } } : {}),
+    ...(s.intervalSpec ? { coverage: { spec: s.intervalSpec, timeZone: s.timeZone, marks: s.marks, items: Object.fromEntries([...s.trackers].map(([item, t]) => [item, t.coveredRuns()])) } } : {}),
     calibration: s.calibration.map((a) => ({ ...a })),
     diagnostics: { kept: [...s.diagnostics.kept], counts: Object.fromEntries(s.diagnostics.countsByCode), errors: s.diagnostics.errors, warnings: s.diagnostics.warnings },
     fatal: s.fatal,

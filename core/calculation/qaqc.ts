@@ -201,20 +201,34 @@ export class IntervalTracker {
     return this.runStart.length;
   }
 
-  /** Intervals with a reading, as sorted half-open runs `[from, to)` of interval numbers. */
-  runs(): [number, number][] {
-    const runs: [number, number][] = [];
-    for (const key of [...this.chunks.keys()].sort((x, y) => x - y)) {
-      const chunk = this.chunks.get(key)!;
-      for (let i = 0; i < CHUNK; i++) {
-        if (!chunk[i]) continue;
-        const slot = key * CHUNK + i;
-        const last = runs[runs.length - 1];
-        if (last && last[1] === slot) last[1] = slot + 1;
-        else runs.push([slot, slot + 1]);
-      }
+  /** Intervals with a reading, as sorted half-open runs `[from, to)` of interval numbers (for a stored partial result). */
+  coveredRuns(): [number, number][] {
+    return this.runStart.map((s, i) => [s, this.runEnd[i]! + 1]);
+  }
+
+  /**
+   * Marks the intervals `[from, to)` as covered (rebuilding a tracker from stored runs); returns false
+   * when any of them already had a reading. Costs one step per run, not per interval.
+   */
+  addRun(from: number, to: number): boolean {
+    if (to <= from) return true;
+    const starts = this.runStart;
+    const ends = this.runEnd;
+    const n = starts.length;
+    const last = to - 1;
+    if (n === 0 || from > ends[n - 1]! + 1) {
+      starts.push(from);
+      ends.push(last);
+      return true;
     }
-    return runs;
+    if (from === ends[n - 1]! + 1) {
+      ends[n - 1] = last;
+      return true;
+    }
+    // Out of order (stored runs are sorted, so only a merge of overlapping parts lands here): slot by slot.
+    let fresh = true;
+    for (let s = from; s < to; s++) fresh = this.addSlot(s) && fresh;
+    return fresh;
   }
 
   /** Records a reading; returns false when its interval already had one. */

@@ -96,7 +96,7 @@ export const ReviewItemSchema = z.object({
     .object({
       reportId: UploadIdSchema,
       documentKey: z.string().min(1),
-      uploads: z.array(z.object({ uploadId: UploadIdSchema, name: z.string(), key: z.string(), sha256: Sha256, period: PeriodSchema, rows: z.object({ total: z.number().int(), accepted: z.number().int(), rejected: z.number().int() }), er: DecimalString.optional() })),
+      uploads: z.array(z.object({ uploadId: UploadIdSchema, name: z.string(), key: z.string(), sha256: Sha256, period: StoredPeriodSchema, rows: z.object({ total: z.number().int(), accepted: z.number().int(), rejected: z.number().int() }), er: DecimalString.optional() })),
     })
     .optional(),
 });
