@@ -1,4 +1,3 @@
-import { PeriodSchema } from '../../core/project/project.ts';
 import { renderMonitoringReport } from '../../core/report/render-monitoring-report.ts';
 import type { MonitoringReport } from '../../core/report/monitoring-report.ts';
 import { assembleReport } from '../../functions/assemble-report/assemble.ts';
@@ -13,18 +12,16 @@ import { UsageError, type Command } from './types.ts';
 
 const USAGE = [
   'mrv report assemble <project-id> --period <first-day>..<last-day> [--uploads <id,id,…>] [--json]',
+  '       the period is on the site\'s clock: local dates, both included (or two ISO instants with offsets, end excluded)',
   '       group accepted uploads into one monitoring report for the period (they must tile it exactly),',
   '       merge their results exactly and queue the report for review',
   '       mrv report show <project-id> <report-id> [--json]',
 ].join('\n');
 
-/** `2026-01-01..2026-12-31` (or with a space-free en dash / a slash). */
-export function parsePeriod(text: string | undefined): { start: string; end: string } {
-  if (!text) throw new UsageError('--period <first-day>..<last-day> is required, e.g. --period 2026-01-01..2026-12-31');
-  const m = /^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|–|\/)\s*(\d{4}-\d{2}-\d{2})$/.exec(text.trim());
-  const p = m ? PeriodSchema.safeParse({ start: m[1], end: m[2] }) : undefined;
-  if (!p?.success) throw new UsageError(`--period ${JSON.stringify(text)}: expected <first-day>..<last-day> (YYYY-MM-DD, first day not after the last)`);
-  return p.data;
+/** The --period text; it is read on the site's clock once the project's registration is loaded (assemble.ts reportPeriod). */
+export function periodText(text: string | undefined): string {
+  if (!text?.trim()) throw new UsageError('--period <first-day>..<last-day> is required, e.g. --period 2026-01-01..2026-12-31 (local dates of the site, both included)');
+  return text;
 }
 
 /** `mrv report …`: monitoring reports (core/report/monitoring-report.ts, docs/verifiers.md). */
@@ -40,7 +37,7 @@ export function makeReportCommand(aws: AwsFactory = createCliAws): Command {
       switch (sub) {
         case 'assemble': {
           if (!projectId) throw new UsageError('assemble needs a project id');
-          const period = parsePeriod(values.period);
+          const period = periodText(values.period);
           const env = a.resources([ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl]);
           const outcome = await assembleReport(
             {

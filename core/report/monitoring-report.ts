@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { calculateMerged } from '../calculation/calculate.ts';
 import type { PartialResult } from '../calculation/partial.ts';
 import type { CalculationResult } from '../calculation/result.ts';
-import type { Period } from '../mechanisms/mechanisms.ts';
+import { DAY_MS, formatPeriod, parseInstant, spanOf, type Period } from '../time/period.ts';
+import { SiteClock } from '../time/zone.ts';
 import type { MethodologyRegistry } from '../methodology/registry.ts';
 import type { Project } from '../project/project.ts';
 
@@ -41,14 +42,17 @@ export interface ReportUpload {
   readonly partialKey: string;
 }
 
-/** A stretch of the report period that no upload covers (first and last day included). */
+/**
+ * A stretch of the report period that no upload covers: half-open instants `[from, to)` on the site's
+ * clock (ISO 8601 with the site's offset), and its length in days (exact: a DST day counts 23/24 or 25/24).
+ */
 export interface TilingGap {
   readonly from: string;
   readonly to: string;
   readonly days: number;
 }
 
-/** Two uploads over the same days (first and last shared day). */
+/** Two uploads over the same instants `[from, to)`. */
 export interface TilingOverlap {
   readonly uploads: readonly [string, string];
   readonly from: string;
@@ -84,10 +88,6 @@ export interface MonitoringReport {
   readonly createdAt: string;
 }
 
-const DAY_MS = 86_400_000;
-const dayMs = (d: string) => Date.parse(`${d}T00:00:00Z`);
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
 /** The id of a report: the same uploads for the same period always give the same id. */
 export function reportIdOf(projectId: string, period: Period, uploadIds: readonly string[]): string {
   return createHash('sha256')
@@ -97,30 +97,51 @@ export function reportIdOf(projectId: string, period: Period, uploadIds: readonl
 }
 
 /**
- * Whether uploads tile a period exactly, by day: every day of the period in exactly one upload. Gaps
- * and overlaps are listed with their days; uploads reaching outside the period are named.
+ * Whether uploads tile a period exactly, on the site's clock: periods are half-open instants
+ * `[start, end)` (core/time/period.ts), so consecutive uploads tile when one's end is the next's start
+ * (January `[01-01 00:00, 02-01 00:00)` and February `[02-01 00:00, 03-01 00:00)`). Every instant of the
+ * period must be in exactly one upload: gaps and overlaps are listed as instants in the report's zone;
+ * uploads reaching outside the period are named. Legacy periods (UTC dates, both included) are read as
+ * their instants.
  */
 export function checkTiling(period: Period, uploads: readonly { readonly uploadId: string; readonly name: string; readonly period: Period }[]): Tiling {
-  const sorted = [...uploads].sort((a, b) => (a.period.start < b.period.start ? -1 : a.period.start > b.period.start ? 1 : a.period.end < b.period.end ? -1 : 1));
+  const zone = period.timeZone ?? 'UTC';
+  const clock = SiteClock.of(zone);
+  const whole = spanOf(period);
+  const sorted = uploads.map((u) => ({ name: u.name, span: spanOf(u.period) })).sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   const gaps: TilingGap[] = [];
   const overlaps: TilingOverlap[] = [];
-  const outside = sorted.filter((u) => u.period.start < period.start || u.period.end > period.end).map((u) => u.name);
-  let covered = dayMs(period.start) - DAY_MS; // last day covered so far
+  const outside = sorted.filter((u) => u.span.start < whole.start || u.span.end > whole.end).map((u) => u.name);
+  const gap = (from: number, to: number) => gaps.push({ from: clock.format(from), to: clock.format(to), days: (to - from) / DAY_MS });
+  let covered = whole.start; // the first instant not yet covered
   let lastName = '';
-  const gap = (fromMs: number, toMs: number) => gaps.push({ from: isoDay(fromMs), to: isoDay(toMs), days: Math.round((toMs - fromMs) / DAY_MS) + 1 });
   for (const u of sorted) {
-    const start = dayMs(u.period.start);
-    const end = dayMs(u.period.end);
-    if (start > covered + DAY_MS) gap(covered + DAY_MS, start - DAY_MS);
-    else if (start <= covered && lastName) overlaps.push({ uploads: [lastName, u.name], from: u.period.start, to: isoDay(Math.min(covered, end)) });
-    if (end > covered) {
-      covered = end;
+    if (u.span.start > covered) gap(Math.max(covered, whole.start), u.span.start);
+    else if (u.span.start < covered && lastName) overlaps.push({ uploads: [lastName, u.name], from: clock.format(u.span.start), to: clock.format(Math.min(covered, u.span.end)) });
+    if (u.span.end > covered) {
+      covered = u.span.end;
       lastName = u.name;
     }
   }
-  const periodEnd = dayMs(period.end);
-  if (covered < periodEnd) gap(covered + DAY_MS, periodEnd);
-  return { gaps, overlaps, outside };
+  if (covered < whole.end) gap(covered, whole.end);
+  return { gaps: gaps.filter((g) => g.days > 0), overlaps, outside };
+}
+
+/**
+ * A stretch of time for people: whole local days as `2015-04-01 – 2015-04-30 (30 days)`, anything
+ * else as instants with the site's offset, end excluded.
+ */
+export function describeStretch(from: string, to: string, timeZone: string): string {
+  const clock = SiteClock.of(timeZone);
+  const start = parseInstant(from);
+  const end = parseInstant(to);
+  const firstDay = clock.dateOf(start);
+  const lastDay = clock.dateOf(end - 1);
+  if (clock.startOfDate(firstDay) === start && clock.startOfDate(clock.dateOf(end)) === end) {
+    const days = Math.round((Date.parse(`${lastDay}T00:00:00Z`) - Date.parse(`${firstDay}T00:00:00Z`)) / DAY_MS) + 1;
+    return `${firstDay} – ${lastDay} (${days} day${days === 1 ? '' : 's'}, ${timeZone})`;
+  }
+  return `${from} – ${to} (${timeZone}, end excluded)`;
 }
 
 export interface AssembleInput {
@@ -140,19 +161,21 @@ export interface AssembleInput {
  */
 export async function assembleMonitoringReport(input: AssembleInput): Promise<MonitoringReport> {
   const { project, period } = input;
-  const uploads = [...input.uploads].sort((a, b) => (a.upload.period.start < b.upload.period.start ? -1 : a.upload.period.start > b.upload.period.start ? 1 : 0));
+  const uploads = [...input.uploads].sort((a, b) => spanOf(a.upload.period).start - spanOf(b.upload.period).start);
+  const zone = period.timeZone ?? 'UTC';
+  const shown = formatPeriod(period);
   const reportId = reportIdOf(project.id, period, uploads.map((u) => u.upload.uploadId));
   const tiling = checkTiling(period, uploads.map((u) => u.upload));
   const problems: string[] = [];
-  if (!uploads.length) problems.push(`No accepted upload of project ${project.id} lies in ${period.start} – ${period.end}.`);
-  for (const g of tiling.gaps) problems.push(`No upload covers ${g.from} – ${g.to} (${g.days} day${g.days === 1 ? '' : 's'}): upload the data for it, or end the report before it.`);
-  for (const o of tiling.overlaps) problems.push(`${o.uploads[0]} and ${o.uploads[1]} both cover ${o.from} – ${o.to}: a quantity would be counted twice; keep one of them.`);
-  for (const name of tiling.outside) problems.push(`${name} reaches outside ${period.start} – ${period.end}: a report takes whole uploads; choose a period that contains it, or leave it out.`);
+  if (!uploads.length) problems.push(`No accepted upload of project ${project.id} lies in ${shown}.`);
+  for (const g of tiling.gaps) problems.push(`No upload covers ${describeStretch(g.from, g.to, zone)}: upload the data for it, or end the report before it.`);
+  for (const o of tiling.overlaps) problems.push(`${o.uploads[0]} and ${o.uploads[1]} both cover ${describeStretch(o.from, o.to, zone)}: a quantity would be counted twice; keep one of them.`);
+  for (const name of tiling.outside) problems.push(`${name} reaches outside ${shown}: a report takes whole uploads; choose a period that contains it, or leave it out.`);
   for (const u of uploads) if (!u.partial) problems.push(`${u.upload.name} (upload ${u.upload.uploadId}) has no stored partial result (it was accepted before they were stored): upload it again to include it.`);
   const base = { schemaVersion: 1 as const, kind: 'monitoring-report' as const, reportId, projectId: project.id, period, uploads: uploads.map((u) => u.upload), tiling, createdAt: input.createdAt };
   if (problems.length) return { ...base, status: 'refused', problems };
 
-  const result = await calculateMerged({ partials: uploads.map((u) => u.partial!), fileName: `monitoring report ${period.start} – ${period.end}`, project, registry: input.registry, period });
+  const result = await calculateMerged({ partials: uploads.map((u) => u.partial!), fileName: `monitoring report ${shown}`, project, registry: input.registry, period });
   if (result.status !== 'accepted') {
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     for (const d of errors) problems.push(d.message);

@@ -1,3 +1,5 @@
+import { formatPeriod } from '../time/period.ts';
+import { visible } from '../readers/visible.ts';
 import type { MonitoringReport, ReportUpload } from './monitoring-report.ts';
 
 /** The per-upload breakdown of a monitoring report: one line per upload, in period order. */
@@ -10,7 +12,7 @@ export function renderUploadBreakdown(uploads: readonly Pick<ReportUpload, 'uplo
 /** `mrv report assemble|show`: a monitoring report as text; every count is followed by its list. */
 export function renderMonitoringReport(r: MonitoringReport): string {
   const L: string[] = [];
-  L.push(`Monitoring report ${r.reportId} — project ${r.projectId} — ${r.period.start} – ${r.period.end} — ${r.status}`);
+  L.push(`Monitoring report ${r.reportId} — project ${r.projectId} — ${formatPeriod(r.period)} — ${r.status}`);
   L.push(...renderUploadBreakdown(r.uploads));
   if (r.problems.length) {
     L.push('', `Refused: ${r.problems.length} problem(s)`);
@@ -22,5 +24,6 @@ export function renderMonitoringReport(r: MonitoringReport): string {
     if (res.issuable) L.push(`  issuable ${res.issuable.units} (${res.issuable.rounding})`);
     L.push(`  rows ${res.rows.accepted} accepted of ${res.rows.total}`);
   }
-  return `${L.join('\n')}\n`;
+  // File names come from the uploads: never raw to the terminal.
+  return `${visible(L.join('\n'), { keepNewlines: true })}\n`;
 }

@@ -1,6 +1,8 @@
 import type { PartialResult } from '../../core/calculation/partial.ts';
 import { ConfigError } from '../../core/errors.ts';
-import type { Period } from '../../core/mechanisms/mechanisms.ts';
+import { formatPeriod, parsePeriodText, spanOf, spansOverlap, type Period } from '../../core/time/period.ts';
+import { SitePeriods } from '../../core/time/site-periods.ts';
+import { DEFAULT_TIME_ZONE } from '../../core/time/zone.ts';
 import type { MethodologyRegistry } from '../../core/methodology/registry.ts';
 import { ProjectSchema } from '../../core/project/project.ts';
 import { assembleMonitoringReport, reportIdOf, type MonitoringReport, type ReportUpload } from '../../core/report/monitoring-report.ts';
@@ -23,7 +25,12 @@ export interface AssembleDeps {
 
 export interface AssembleRequest {
   readonly projectId: string;
-  readonly period: Period;
+  /**
+   * The report period: a Period (re-written on the site's clock), or as a person types it, on the
+   * site's clock: `<first-day>..<last-day>` (local dates, both included: `[first 00:00, day after last
+   * 00:00)`), the same with `/`, or two ISO 8601 instants with offsets, end excluded.
+   */
+  readonly period: Period | string;
   /** Only these uploads (ids); default: every accepted upload awaiting review whose period lies in `period`. */
   readonly uploadIds?: readonly string[];
 }
@@ -48,7 +55,9 @@ export async function assembleReport(deps: AssembleDeps, request: AssembleReques
   const parsed = ProjectSchema.safeParse(stored);
   if (!parsed.success) throw new ConfigError(`The registration of project ${request.projectId} is invalid.`, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const project = parsed.data;
-  const { period } = request;
+  const period = reportPeriod(request.period, project.timeZone ?? DEFAULT_TIME_ZONE);
+  const span = spanOf(period);
+  const shown = formatPeriod(period);
 
   const all = await deps.submissions.listByProject(project.id);
   const isUpload = (s: Submission) => (s.kind ?? 'upload') === 'upload';
@@ -61,7 +70,7 @@ export async function assembleReport(deps: AssembleDeps, request: AssembleReques
       if (s.validation !== 'accepted' || !s.period) throw new ConfigError(`Upload ${id} (${s.file.key}) was not accepted (validation ${s.validation}); only accepted uploads go into a report.`);
       chosen.push(s);
     }
-  } else chosen = all.filter((s) => isUpload(s) && s.status === 'pending-review' && s.period && s.period.start <= period.end && s.period.end >= period.start);
+  } else chosen = all.filter((s) => isUpload(s) && s.status === 'pending-review' && s.period && spansOverlap(spanOf(s.period), span));
 
   const uploads: { upload: ReportUpload; partial?: PartialResult }[] = [];
   for (const s of chosen) {
@@ -126,9 +135,18 @@ export async function assembleReport(deps: AssembleDeps, request: AssembleReques
   if (item && created) {
     await deps.reviewQueue.send(item);
     await deps.submissions.markQueued(reportId, deps.now().toISOString());
-    await deps.notifier?.publish({ event: 'item-waiting', projectId: project.id, subject: `Monitoring report ${period.start} – ${period.end} waits for review`, id: reportId, detail: { uploads: report.uploads.length, er: r!.totals!.ER, units: item.issuance.units } });
+    await deps.notifier?.publish({ event: 'item-waiting', projectId: project.id, subject: `Monitoring report ${shown} waits for review`, id: reportId, detail: { uploads: report.uploads.length, er: r!.totals!.ER, units: item.issuance.units } });
   }
-  if (report.status === 'refused') await deps.notifier?.publish({ event: 'report-rejected', projectId: project.id, subject: `Monitoring report ${period.start} – ${period.end} refused`, id: reportId, detail: { problems: report.problems } });
-  else await deps.notifier?.publish({ event: 'report-ready', projectId: project.id, subject: `Monitoring report ${period.start} – ${period.end} assembled`, id: reportId, detail: { uploads: report.uploads.length, er: r!.totals!.ER } });
+  if (report.status === 'refused') await deps.notifier?.publish({ event: 'report-rejected', projectId: project.id, subject: `Monitoring report ${shown} refused`, id: reportId, detail: { problems: report.problems } });
+  else await deps.notifier?.publish({ event: 'report-ready', projectId: project.id, subject: `Monitoring report ${shown} assembled`, id: reportId, detail: { uploads: report.uploads.length, er: r!.totals!.ER } });
   return report.status === 'accepted' ? { kind: created ? 'queued' : 'existing', report } : { kind: 'refused', report };
+}
+
+/** The report period on the site's clock (see {@link AssembleRequest.period}); a ConfigError says what is wrong with a typed one. */
+export function reportPeriod(period: Period | string, timeZone: string): Period {
+  if (typeof period !== 'string') return new SitePeriods(timeZone, undefined).normalise(period);
+  const text = period.trim().replace(/\s*(?:\.\.|–)\s*/, '/');
+  const parsed = parsePeriodText(text, timeZone);
+  if ('problem' in parsed) throw new ConfigError(`Report period ${JSON.stringify(period)}: ${parsed.problem} (e.g. 2026-01-01..2026-12-31, local dates of the site in ${timeZone}, both included).`);
+  return parsed;
 }

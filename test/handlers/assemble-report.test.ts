@@ -18,8 +18,13 @@ import projectJson from '../../methodologies/grid-renewable/1.0.0/fixtures/proje
 const project: Project = ProjectSchema.parse(projectJson);
 const P = project.id;
 
-/** Hourly readings of one month of 2015 (deterministic, three decimals like a meter export). */
-export function monthCsv(month: number, header = true): string {
+/**
+ * Hourly readings of one month of 2015 (deterministic, three decimals like a meter export). The module
+ * stamps a reading at the end of its hour (grid-renewable: interval-end), so a month runs from 01:00 on
+ * its first day to 00:00 on the first of the next month: its period is `[month 1st 00:00, next 1st 00:00)`
+ * on the site's clock. `offset` writes each time with that offset; `''` writes local times of the site.
+ */
+export function monthCsv(month: number, header = true, offset = 'Z'): string {
   const lines = header ? ['timestamp,EG_export,EG_import,TEG,FC_diesel'] : [];
   const days = new Date(Date.UTC(2015, month, 0)).getUTCDate();
   let x = month * 7919;
@@ -28,7 +33,8 @@ export function monthCsv(month: number, header = true): string {
       x = (x * 48271) % 2147483647;
       const exp = ((x % 20000) / 1000).toFixed(3);
       const imp = h < 5 && x % 3 === 0 ? '0.045' : '0.000';
-      lines.push(`2015-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00Z,${exp},${imp},${(Number(exp) * 1.015).toFixed(3)},0`);
+      const stamp = new Date(Date.UTC(2015, month - 1, d, h + 1)).toISOString().slice(0, 19);
+      lines.push(`${stamp}${offset},${exp},${imp},${(Number(exp) * 1.015).toFixed(3)},0`);
     }
   return `${lines.join('\n')}\n`;
 }
@@ -39,7 +45,8 @@ class ListingSubmissions extends FakeSubmissions {
   }
 }
 
-function world() {
+function world(registration: Record<string, unknown> = projectJson) {
+  const P = registration.id as string;
   const files = new Map<string, string>();
   const submissions = new ListingSubmissions();
   const reports = new FakeReports();
@@ -53,7 +60,7 @@ function world() {
       open: async (key) => ({ source: bytesOf(files.get(key)!), failure: () => undefined }),
     },
     reports,
-    projects: { get: async (id) => (id === P ? projectJson : undefined) },
+    projects: { get: async (id) => (id === P ? registration : undefined) },
     submissions,
     reviewQueue: { send: async (item) => void queued.push(item) },
     registry,
@@ -73,7 +80,10 @@ function world() {
   return { files, submissions, reports, queued, notes, ledger, deps, upload, decide };
 }
 
-const YEAR = { start: '2015-01-01', end: '2015-12-31' };
+/** The year 2015 as a verifier types it: local dates of the site, both included. */
+const YEAR_TEXT = '2015-01-01..2015-12-31';
+/** …read on a UTC site's clock: half-open instants. */
+const YEAR = { start: '2015-01-01T00:00:00+00:00', end: '2016-01-01T00:00:00+00:00', timeZone: 'UTC' };
 const months = Array.from({ length: 12 }, (_, i) => i + 1);
 
 describe('monitoring reports: twelve monthly uploads → one annual report', () => {
@@ -83,7 +93,7 @@ describe('monitoring reports: twelve monthly uploads → one annual report', () 
     for (const m of months) ids.push(await w.upload(`2015-${String(m).padStart(2, '0')}.csv`, monthCsv(m)));
     expect(w.queued).toHaveLength(12); // each upload waits on its own until a report takes it
 
-    const outcome = await assembleReport(w.deps, { projectId: P, period: YEAR });
+    const outcome = await assembleReport(w.deps, { projectId: P, period: YEAR_TEXT });
     expect(outcome.kind, outcome.report.problems.join('\n')).toBe('queued');
     const { report } = outcome;
     expect(report.uploads.map((u) => u.uploadId)).toEqual(ids);
@@ -106,7 +116,7 @@ describe('monitoring reports: twelve monthly uploads → one annual report', () 
     expect(w.notes.map((n) => n.event)).toEqual(['item-waiting', 'report-ready']);
 
     // Assembling again is the same report: nothing new is queued.
-    expect((await assembleReport(w.deps, { projectId: P, period: YEAR })).kind).toBe('existing');
+    expect((await assembleReport(w.deps, { projectId: P, period: YEAR_TEXT })).kind).toBe('existing');
     expect(w.queued).toHaveLength(13);
 
     expect(await w.decide(report.reportId)).toBe('approved');
@@ -121,10 +131,10 @@ describe('monitoring reports: twelve monthly uploads → one annual report', () 
   it('refuses a report with a missing month, naming the gap; nothing is queued', async () => {
     const w = world();
     for (const m of months.filter((m) => m !== 4)) await w.upload(`2015-${m}.csv`, monthCsv(m));
-    const outcome = await assembleReport(w.deps, { projectId: P, period: YEAR });
+    const outcome = await assembleReport(w.deps, { projectId: P, period: YEAR_TEXT });
     expect(outcome.kind).toBe('refused');
-    expect(outcome.report.tiling.gaps).toEqual([{ from: '2015-04-01', to: '2015-04-30', days: 30 }]);
-    expect(outcome.report.problems).toEqual(['No upload covers 2015-04-01 – 2015-04-30 (30 days): upload the data for it, or end the report before it.']);
+    expect(outcome.report.tiling.gaps).toEqual([{ from: '2015-04-01T00:00:00+00:00', to: '2015-05-01T00:00:00+00:00', days: 30 }]);
+    expect(outcome.report.problems).toEqual(['No upload covers 2015-04-01 – 2015-04-30 (30 days, UTC): upload the data for it, or end the report before it.']);
     expect(w.queued).toHaveLength(11);
     expect(w.submissions.items.get(outcome.report.reportId)).toMatchObject({ status: 'rejected', kind: 'monitoring-report' });
     expect(await w.reports.getJson(BUCKET_LAYOUT.monitoringReport(P, outcome.report.reportId))).toMatchObject({ status: 'refused' });
@@ -138,16 +148,16 @@ describe('monitoring reports: twelve monthly uploads → one annual report', () 
     await w.upload('feb.csv', feb);
     // Last day of January again, inside the February file.
     await w.upload('feb-with-jan-31.csv', `${monthCsv(1).split('\n').slice(0, 1).join('\n')}\n${monthCsv(1).trim().split('\n').slice(-24).join('\n')}\n${feb.split('\n').slice(1).join('\n')}`);
-    const outcome = await assembleReport(w.deps, { projectId: P, period: { start: '2015-01-01', end: '2015-02-28' } });
+    const outcome = await assembleReport(w.deps, { projectId: P, period: '2015-01-01..2015-02-28' });
     expect(outcome.kind).toBe('refused');
-    expect(outcome.report.problems.join('\n')).toMatch(/jan\.csv and feb-with-jan-31\.csv both cover 2015-01-31 – 2015-01-31/);
+    expect(outcome.report.problems.join('\n')).toMatch(/jan\.csv and feb-with-jan-31\.csv both cover 2015-01-31 – 2015-01-31 \(1 day, UTC\)/);
   }, 60_000);
 
   it('a report of one upload is the single-file flow with the same numbers', async () => {
     const w = world();
     const id = await w.upload('jun.csv', monthCsv(6));
     const alone = w.queued[0]!;
-    const outcome = await assembleReport(w.deps, { projectId: P, period: { start: '2015-06-01', end: '2015-06-30' }, uploadIds: [id] });
+    const outcome = await assembleReport(w.deps, { projectId: P, period: '2015-06-01..2015-06-30', uploadIds: [id] });
     expect(outcome.kind).toBe('queued');
     expect(outcome.report.result!.totals).toEqual(alone.totals);
     expect(outcome.report.result!.issuable).toEqual(alone.issuable);
