@@ -152,6 +152,8 @@ export interface AssembleInput {
   readonly uploads: readonly { readonly upload: ReportUpload; readonly partial?: PartialResult }[];
   /** ISO date-time. */
   readonly createdAt: string;
+  /** Problems found before the merge (e.g. uploads calculated under another registration version). */
+  readonly problems?: readonly string[];
 }
 
 /**
@@ -166,7 +168,7 @@ export async function assembleMonitoringReport(input: AssembleInput): Promise<Mo
   const shown = formatPeriod(period);
   const reportId = reportIdOf(project.id, period, uploads.map((u) => u.upload.uploadId));
   const tiling = checkTiling(period, uploads.map((u) => u.upload));
-  const problems: string[] = [];
+  const problems: string[] = [...(input.problems ?? [])];
   if (!uploads.length) problems.push(`No accepted upload of project ${project.id} lies in ${shown}.`);
   for (const g of tiling.gaps) problems.push(`No upload covers ${describeStretch(g.from, g.to, zone)}: upload the data for it, or end the report before it.`);
   for (const o of tiling.overlaps) problems.push(`${o.uploads[0]} and ${o.uploads[1]} both cover ${describeStretch(o.from, o.to, zone)}: a quantity would be counted twice; keep one of them.`);

@@ -1,5 +1,7 @@
 import type { PartialResult } from '../../core/calculation/partial.ts';
 import { ConfigError } from '../../core/errors.ts';
+import { registrationHash } from '../../core/project/versions.ts';
+import { resultHash } from '../ingest-upload/ingest.ts';
 import { formatPeriod, parsePeriodText, spanOf, spansOverlap, type Period } from '../../core/time/period.ts';
 import { SitePeriods } from '../../core/time/site-periods.ts';
 import { DEFAULT_TIME_ZONE } from '../../core/time/zone.ts';
@@ -50,8 +52,10 @@ export type AssembleOutcome = { readonly kind: 'queued' | 'existing'; readonly r
  * is named as a problem rather than silently left out.
  */
 export async function assembleReport(deps: AssembleDeps, request: AssembleRequest): Promise<AssembleOutcome> {
-  const stored = await deps.projects.get(request.projectId);
-  if (stored === undefined) throw new ConfigError(`Project ${request.projectId} is not registered.`);
+  // The current registration version (strict versioned registrations), pinned in the report's submission as an upload's is.
+  const current = deps.projects.getCurrent ? await deps.projects.getCurrent(request.projectId) : await deps.projects.get(request.projectId).then((r) => (r === undefined ? undefined : { registration: r, pin: { version: 1, hash: registrationHash(r) } }));
+  const stored = current?.registration;
+  if (stored === undefined || !current) throw new ConfigError(`Project ${request.projectId} is not registered.`);
   const parsed = ProjectSchema.safeParse(stored);
   if (!parsed.success) throw new ConfigError(`The registration of project ${request.projectId} is invalid.`, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const project = parsed.data;
@@ -73,6 +77,8 @@ export async function assembleReport(deps: AssembleDeps, request: AssembleReques
   } else chosen = all.filter((s) => isUpload(s) && s.status === 'pending-review' && s.period && spansOverlap(spanOf(s.period), span));
 
   const uploads: { upload: ReportUpload; partial?: PartialResult }[] = [];
+  // Row equations read registered parameters: an upload calculated under another registration version is not merged.
+  const stale = chosen.filter((s) => s.registration && s.registration.hash !== current.pin.hash).map((s) => `${s.file.key.split('/').pop() ?? s.file.key} (upload ${s.uploadId}) was calculated under registration version ${s.registration!.version} of ${project.id}, which is now at version ${current.pin.version}: upload it again so it is calculated under the current registration.`);
   for (const s of chosen) {
     const partialKey = BUCKET_LAYOUT.partial(project.id, s.uploadId);
     const partial = await deps.reports.getJson<PartialResult>(partialKey);
@@ -100,7 +106,7 @@ export async function assembleReport(deps: AssembleDeps, request: AssembleReques
   }
 
   const createdAt = deps.now().toISOString();
-  const report = await assembleMonitoringReport({ project, registry: deps.registry, period, uploads, createdAt });
+  const report = await assembleMonitoringReport({ project, registry: deps.registry, period, uploads, createdAt, problems: stale });
   const resultKey = BUCKET_LAYOUT.result(project.id, reportId);
   if (report.result) await deps.reports.putJson(resultKey, report.result);
   await deps.reports.putJson(documentKey, report);
@@ -127,6 +133,8 @@ export async function assembleReport(deps: AssembleDeps, request: AssembleReques
     ...(r ? { methodology: { key: r.methodology.key, hash: r.methodology.hash } } : {}),
     period,
     ...(r?.totals ? { er: r.totals.ER } : {}),
+    registration: current.pin,
+    ...(item && r ? { resultSha256: resultHash(r) } : {}),
     ...(item ? { issuance: item.issuance, resultKey, reviewItem: item } : {}),
     reportKey: documentKey,
     ...(report.problems.length ? { statusReason: report.problems.join(' ') } : {}),
