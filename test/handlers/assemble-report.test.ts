@@ -6,6 +6,8 @@ import { ProjectSchema, type Project } from '../../core/project/project.ts';
 import type { ReviewItem, Decision } from '../../core/review/schemas.ts';
 import type { Submission } from '../../core/review/submission.ts';
 import { assembleReport, type AssembleDeps } from '../../functions/assemble-report/assemble.ts';
+import { buildReviewItem } from '../../core/review/review-item.ts';
+import { checkTiling } from '../../core/report/monitoring-report.ts';
 import { ingestObject, type IngestDeps } from '../../functions/ingest-upload/ingest.ts';
 import { recordDecision } from '../../functions/record-decision/record.ts';
 import type { Notification } from '../../functions/shared/notifications.ts';
@@ -14,6 +16,7 @@ import { registry } from '../../methodologies/index.ts';
 import { FakeLedgerStore } from '../unit/core/ledger/fake-ledger-store.ts';
 import { FakeReports, FakeSubmissions, recordingLog, recordingMetrics } from './helpers.ts';
 import projectJson from '../../methodologies/grid-renewable/1.0.0/fixtures/project.json' with { type: 'json' };
+import manureJson from '../../methodologies/manure-methane/1.0.0/fixtures/project.json' with { type: 'json' };
 
 const project: Project = ProjectSchema.parse(projectJson);
 const P = project.id;
@@ -111,6 +114,16 @@ describe('monitoring reports: twelve monthly uploads → one annual report', () 
 
     const item = w.queued.at(-1)!;
     expect(item).toMatchObject({ uploadId: report.reportId, period: YEAR, report: { reportId: report.reportId, uploads: expect.any(Array) } });
+    // Materiality, the PDD comparison, the small-scale check and issuance are those of the whole year,
+    // exactly what a single pass over the year gives (not sums of monthly roundings).
+    const yearItem = buildReviewItem({ result: single, uploadId: report.reportId, project, ccs: false, file: { key: 'year.csv' }, resultKey: 'r', reportKey: 'k', createdAt: item.createdAt });
+    expect(item.materiality).toEqual(yearItem.materiality);
+    expect(item.pddComparison).toEqual(yearItem.pddComparison);
+    expect(item.issuable).toEqual(yearItem.issuable);
+    expect(item.issuance).toEqual(yearItem.issuance);
+    // Twelve single-file verifications would round down twelve times: the report issues the year's floor once.
+    const monthlyUnits = w.queued.slice(0, 12).reduce((a, q) => a + Number(q.issuable.units), 0);
+    expect(Number(item.issuable.units)).toBeGreaterThanOrEqual(monthlyUnits);
     expect(item.report!.uploads).toHaveLength(12);
     expect(item.pddComparison.periodDays).toBe(365);
     expect(w.notes.map((n) => n.event)).toEqual(['item-waiting', 'report-ready']);
@@ -162,4 +175,75 @@ describe('monitoring reports: twelve monthly uploads → one annual report', () 
     expect(outcome.report.result!.totals).toEqual(alone.totals);
     expect(outcome.report.result!.issuable).toEqual(alone.issuable);
   }, 60_000);
+
+  it('tiles on the site\'s clock: months of local times in Asia/Kathmandu (+05:45) tile end-to-start, and the report is the local year', async () => {
+    const w = world({ ...projectJson, id: 'fixture-hydro-kathmandu', timeZone: 'Asia/Kathmandu' });
+    const ids: string[] = [];
+    for (const m of [1, 2, 3]) ids.push(await w.upload(`2015-0${m}.csv`, monthCsv(m, true, '')));
+    const periods = ids.map((id) => w.submissions.items.get(id)!.period!);
+    expect(periods.map((p) => [p.start, p.end])).toEqual([
+      ['2015-01-01T00:00:00+05:45', '2015-02-01T00:00:00+05:45'],
+      ['2015-02-01T00:00:00+05:45', '2015-03-01T00:00:00+05:45'],
+      ['2015-03-01T00:00:00+05:45', '2015-04-01T00:00:00+05:45'],
+    ]);
+    const outcome = await assembleReport(w.deps, { projectId: 'fixture-hydro-kathmandu', period: '2015-01-01..2015-03-31' });
+    expect(outcome.kind, outcome.report.problems.join('\n')).toBe('queued');
+    expect(outcome.report.period).toEqual({ start: '2015-01-01T00:00:00+05:45', end: '2015-04-01T00:00:00+05:45', timeZone: 'Asia/Kathmandu' });
+    expect(outcome.report.result!.qaqc!.gaps).toEqual([]);
+    // The same months on a UTC grid do not fit: the UTC quarter starts and ends 5 h 45 min after the local one.
+    const utc = await assembleReport(w.deps, { projectId: 'fixture-hydro-kathmandu', period: '2015-01-01T00:00:00Z/2015-04-01T00:00:00Z' });
+    expect(utc.kind).toBe('refused');
+    expect(utc.report.problems).toEqual([
+      'No upload covers 2015-04-01T00:00:00+05:45 – 2015-04-01T05:45:00+05:45 (Asia/Kathmandu, end excluded): upload the data for it, or end the report before it.',
+      expect.stringMatching(/^2015-01\.csv reaches outside 2015-01-01T05:45:00\+05:45 – 2015-04-01T05:45:00\+05:45 \(Asia\/Kathmandu, end excluded\)/),
+    ]);
+  }, 60_000);
+});
+
+describe('monitoring reports: the small-scale limit applies to the whole verified period', () => {
+  it('a Type III report of January (above its pro-rated limit) and February (far below) is capped on the two months together, as one pass over them is', async () => {
+    const w = world(manureJson);
+    const header = 'timestamp,N,d,BG_burnt,w_CH4,FE,EC_PJ,BG_flared\n';
+    const jan = '2015-01-01,40000,31,1340000,0.60,0.90,168,0\n';
+    const feb = '2015-02-01,1005,28,30100,0.61,0.90,3.9,0\n';
+    await w.upload('2015-01.csv', header + jan);
+    await w.upload('2015-02.csv', header + feb);
+    // Alone, January is capped at 60,000 t × 31/365 and February is not: 5,095 + 189 units.
+    expect(w.queued.map((q) => [q.issuable.units, q.issuable.smallScaleCap?.applied])).toEqual([['5095', true], ['189', false]]);
+    const outcome = await assembleReport(w.deps, { projectId: manureJson.id, period: '2015-01-01..2015-02-28' });
+    expect(outcome.kind, outcome.report.problems.join('\n')).toBe('queued');
+    const both = await calculate({ source: bytesOf(header + jan + feb), fileName: 'jan-feb.csv', project: ProjectSchema.parse(manureJson), registry });
+    const r = outcome.report.result!;
+    expect(r.issuable).toEqual(both.issuable);
+    expect(r.totals).toEqual(both.totals);
+    // The verified period is the two months: the limit is 60,000 t × 59/365 and the 8,523.68 t are under it.
+    expect(r.issuable!.smallScaleCap).toMatchObject({ proRating: expect.stringContaining('× 59/365'), applied: false });
+    expect(r.issuable!.units).toBe('8523');
+    expect(w.queued.at(-1)!.issuance.units).toBe(r.issuable!.units);
+  }, 60_000);
+});
+
+describe('checkTiling: half-open instants [start, end)', () => {
+  const p = (start: string, end: string) => ({ start, end, timeZone: 'Asia/Kolkata' });
+  const quarter = p('2023-01-01T00:00:00+05:30', '2023-04-01T00:00:00+05:30');
+  it('uploads tile when one ends where the next starts', () => {
+    const t = checkTiling(quarter, [
+      { uploadId: 'a', name: 'jan', period: p('2023-01-01T00:00:00+05:30', '2023-02-01T00:00:00+05:30') },
+      { uploadId: 'c', name: 'mar', period: p('2023-03-01T00:00:00+05:30', '2023-04-01T00:00:00+05:30') },
+      { uploadId: 'b', name: 'feb', period: p('2023-02-01T00:00:00+05:30', '2023-03-01T00:00:00+05:30') },
+    ]);
+    expect(t).toEqual({ gaps: [], overlaps: [], outside: [] });
+  });
+  it('names an hour missing between two uploads, and an hour covered twice, as instants on the site\'s clock', () => {
+    const gap = checkTiling(quarter, [
+      { uploadId: 'a', name: 'jan', period: p('2023-01-01T00:00:00+05:30', '2023-02-01T00:00:00+05:30') },
+      { uploadId: 'b', name: 'feb-mar', period: { start: '2023-01-31T19:30:00Z', end: '2023-03-31T18:30:00Z' } },
+    ]);
+    expect(gap.gaps).toEqual([{ from: '2023-02-01T00:00:00+05:30', to: '2023-02-01T01:00:00+05:30', days: 1 / 24 }]);
+    const overlap = checkTiling(quarter, [
+      { uploadId: 'a', name: 'jan', period: p('2023-01-01T00:00:00+05:30', '2023-02-01T01:00:00+05:30') },
+      { uploadId: 'b', name: 'feb-mar', period: p('2023-02-01T00:00:00+05:30', '2023-04-01T00:00:00+05:30') },
+    ]);
+    expect(overlap).toEqual({ gaps: [], overlaps: [{ uploads: ['jan', 'feb-mar'], from: '2023-02-01T00:00:00+05:30', to: '2023-02-01T01:00:00+05:30' }], outside: [] });
+  });
 });
