@@ -6,7 +6,9 @@ import { sqsReviewQueue } from '../../functions/shared/aws/queues.ts';
 import { s3ReportStore } from '../../functions/shared/aws/s3-stores.ts';
 import { BUCKET_LAYOUT, ENV } from '../../functions/shared/resources.ts';
 import { registry } from '../../methodologies/index.ts';
+import { dynamoAuditStore } from '../../functions/shared/aws/audit-store.ts';
 import { parse } from '../args.ts';
+import { callerActor } from '../caller.ts';
 import { createCliAws, type AwsFactory } from '../aws-clients.ts';
 import { UsageError, type Command } from './types.ts';
 
@@ -38,7 +40,7 @@ export function makeReportCommand(aws: AwsFactory = createCliAws): Command {
         case 'assemble': {
           if (!projectId) throw new UsageError('assemble needs a project id');
           const period = periodText(values.period);
-          const env = a.resources([ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl]);
+          const env = a.resources([ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable]);
           const outcome = await assembleReport(
             {
               submissions: dynamoSubmissions(a.ddb, env[ENV.submissionsTable]),
@@ -46,6 +48,7 @@ export function makeReportCommand(aws: AwsFactory = createCliAws): Command {
               projects: dynamoProjects(a.ddb, env[ENV.projectsTable]),
               reviewQueue: sqsReviewQueue(a.sqs, env[ENV.reviewQueueUrl]),
               registry,
+              audit: { store: dynamoAuditStore(a.ddb, env[ENV.auditTable]), actor: callerActor(io.env) },
               now: () => new Date(),
             },
             { projectId, period, ...(values.uploads ? { uploadIds: values.uploads.split(',').map((s) => s.trim()).filter(Boolean) } : {}) },

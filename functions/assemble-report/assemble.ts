@@ -1,4 +1,5 @@
 import type { PartialResult } from '../../core/calculation/partial.ts';
+import { appendAuditEvent, type AuditActor, type AuditStore } from '../../core/audit/audit.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { registrationHash } from '../../core/project/versions.ts';
 import { resultHash } from '../ingest-upload/ingest.ts';
@@ -22,6 +23,8 @@ export interface AssembleDeps {
   readonly reviewQueue: ReviewQueue;
   readonly registry: MethodologyRegistry;
   readonly notifier?: Notifier;
+  /** The project's audit trail (issue 13) and who assembles: a new report is an audit event `monitoring-report.assemble`. */
+  readonly audit?: { readonly store: AuditStore; readonly actor: AuditActor };
   readonly now: () => Date;
 }
 
@@ -140,6 +143,23 @@ export async function assembleReport(deps: AssembleDeps, request: AssembleReques
     ...(report.problems.length ? { statusReason: report.problems.join(' ') } : {}),
   };
   const created = await deps.submissions.create(submission);
+  // Idempotent by report id: assembling the same report again records nothing new.
+  if (deps.audit)
+    await appendAuditEvent(
+      deps.audit.store,
+      {
+        projectId: project.id,
+        eventId: `assemble:${reportId}`,
+        action: 'monitoring-report.assemble',
+        actor: deps.audit.actor,
+        at: createdAt,
+        subject: reportId,
+        outcome: report.status === 'accepted' ? 'queued' : 'refused',
+        ...(report.problems.length ? { reason: report.problems.join(' ').slice(0, 2000) } : {}),
+        details: { period: `${period.start}/${period.end}`, uploads: report.uploads.length, ...(r?.totals ? { er: r.totals.ER } : {}) },
+      },
+      deps.now().toISOString(),
+    );
   if (item && created) {
     await deps.reviewQueue.send(item);
     await deps.submissions.markQueued(reportId, deps.now().toISOString());

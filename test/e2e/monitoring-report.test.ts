@@ -124,6 +124,11 @@ describe('monitoring reports on the local stack', () => {
     const verified = await t.mrv(['ledger', 'verify', 'e2e-annual']);
     expect(verified.code, verified.out + verified.err).toBe(0);
     expect(verified.out).toContain('registration, result and methodology re-hashed for 1 entry');
+    // The audit trail: assembled, first approval pending, the same verifier refused, the second approval — a chain that verifies.
+    const audit = await t.mrv(['audit', 'export', 'e2e-annual', '--format', 'json']);
+    const actions = (JSON.parse(audit.out) as { action: string; subject?: string }[]).filter((e) => e.subject === reportId).map((e) => e.action);
+    expect(actions).toEqual(['monitoring-report.assemble', 'decision.pending-technical-review', 'decision.refuse', 'decision.approve']);
+    expect((await t.mrv(['audit', 'verify', 'e2e-annual'])).out).toMatch(/chain intact/);
 
     // A month of the issued year is refused on its own: the year issues once.
     const june = await t.as('verifier', ['review', 'approve', ids[5]!]);

@@ -8,6 +8,7 @@ import type { Submission } from '../../core/review/submission.ts';
 import { assembleReport, type AssembleDeps } from '../../functions/assemble-report/assemble.ts';
 import { buildReviewItem } from '../../core/review/review-item.ts';
 import { checkTiling } from '../../core/report/monitoring-report.ts';
+import { MemoryAuditStore } from '../../core/audit/fake-store.ts';
 import { ingestObject, type IngestDeps } from '../../functions/ingest-upload/ingest.ts';
 import { recordDecision } from '../../functions/record-decision/record.ts';
 import type { Notification } from '../../functions/shared/notifications.ts';
@@ -71,7 +72,8 @@ function world(registration: Record<string, unknown> = projectJson) {
     logger: recordingLog(),
     metrics: recordingMetrics(),
   };
-  const deps: AssembleDeps = { submissions, reports, projects: ingestDeps.projects, reviewQueue: ingestDeps.reviewQueue, registry, now, notifier: { publish: async (n) => void notes.push(n) } };
+  const audit = new MemoryAuditStore();
+  const deps: AssembleDeps = { submissions, reports, projects: ingestDeps.projects, reviewQueue: ingestDeps.reviewQueue, registry, now, notifier: { publish: async (n) => void notes.push(n) }, audit: { store: audit, actor: { principal: 'iam:AIDATEST', role: 'registrar', name: 'Test Operator' } } };
   const upload = async (name: string, text: string) => {
     const key = BUCKET_LAYOUT.uploads(P, name);
     files.set(key, text);
@@ -80,7 +82,7 @@ function world(registration: Record<string, unknown> = projectJson) {
   };
   const decide = (uploadId: string, decision: 'approve' | 'reject' = 'approve') =>
     recordDecision({ submissions, ledger, reports, now, logger: recordingLog(), metrics: recordingMetrics() }, { schemaVersion: 1, uploadId, decision, verifier: 'DOE X, A. Auditor', decidedAt: '2016-02-02T09:00:00.000Z', ...(decision === 'reject' ? { reason: 'no' } : {}) } as Decision);
-  return { files, submissions, reports, queued, notes, ledger, deps, upload, decide };
+  return { files, submissions, reports, queued, notes, ledger, deps, upload, decide, audit };
 }
 
 /** The year 2015 as a verifier types it: local dates of the site, both included. */
@@ -131,6 +133,8 @@ describe('monitoring reports: twelve monthly uploads → one annual report', () 
     // Assembling again is the same report: nothing new is queued.
     expect((await assembleReport(w.deps, { projectId: P, period: YEAR_TEXT })).kind).toBe('existing');
     expect(w.queued).toHaveLength(13);
+    // Assembling is audited once, under the caller (issue 13).
+    expect(await w.audit.list(P)).toEqual([expect.objectContaining({ action: 'monitoring-report.assemble', subject: report.reportId, outcome: 'queued', actor: { principal: 'iam:AIDATEST', role: 'registrar', name: 'Test Operator' }, details: { period: `${YEAR.start}/${YEAR.end}`, uploads: 12, er: report.result!.totals!.ER } })]);
 
     expect(await w.decide(report.reportId)).toBe('approved');
     const entries = await w.ledger.listEntries(P);
@@ -152,6 +156,7 @@ describe('monitoring reports: twelve monthly uploads → one annual report', () 
     expect(w.submissions.items.get(outcome.report.reportId)).toMatchObject({ status: 'rejected', kind: 'monitoring-report' });
     expect(await w.reports.getJson(BUCKET_LAYOUT.monitoringReport(P, outcome.report.reportId))).toMatchObject({ status: 'refused' });
     expect(w.notes.map((n) => n.event)).toEqual(['report-rejected']);
+    expect(await w.audit.list(P)).toEqual([expect.objectContaining({ action: 'monitoring-report.assemble', outcome: 'refused', reason: expect.stringContaining('No upload covers 2015-04-01 – 2015-04-30') })]);
   }, 120_000);
 
   it('refuses overlapping uploads, naming both', async () => {
