@@ -63,7 +63,14 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
         case 'list': {
           const pending = await submissions().listByStatus('pending-review');
           if (!pending.length) io.out('Nothing waits for review.');
-          for (const s of pending) io.out(s.reviewItem ? renderReviewLine(s.reviewItem) : `${s.uploadId}  ${s.projectId} (no review item stored)`);
+          // An upload merged into a pending monitoring report is decided through the report: say which.
+          const inReport = new Map<string, string>();
+          for (const s of pending) if (s.kind === 'monitoring-report') for (const id of s.uploads ?? []) inReport.set(id, s.uploadId);
+          for (const s of pending) {
+            const line = s.reviewItem ? renderReviewLine(s.reviewItem) : `${s.uploadId}  ${s.projectId} (no review item stored)`;
+            const report = inReport.get(s.uploadId);
+            io.out(report ? `${line}  (in monitoring report ${report}: decide the report)` : line);
+          }
           return 0;
         }
         case 'next':

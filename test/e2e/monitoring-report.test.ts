@@ -87,6 +87,8 @@ describe('monitoring reports on the local stack', () => {
 
     const list = await t.mrv(['review', 'list']);
     expect(list.out).toContain(report.reportId);
+    // Each month still waits on its own, marked as part of the report.
+    for (const id of ids) expect(list.out).toMatch(new RegExp(`^${id} .*\\(in monitoring report ${report.reportId}: decide the report\\)$`, 'm'));
     const show = await t.mrv(['review', 'show', report.reportId]);
     expect(show.code).toBe(0);
     expect(show.out).toContain('Monitoring report of 12 upload(s)');
