@@ -11,8 +11,8 @@ import type { Project } from '../project/project.ts';
  * Monitoring reports: what a verifier verifies and what the ledger issues for. A monitoring report
  * groups accepted uploads of one project into one monitoring period (CDM/JCM/A6.4 practice: a
  * monitoring report covers a monitoring period built from many monthly data files). It is valid only
- * when its uploads tile the period exactly: no stretch of the period without an upload, no two uploads
- * over the same days. Its result is the exact merge of the uploads' partial results
+ * when its uploads tile the period exactly, as half-open instants on the site's clock (core/time): no
+ * stretch of the period without an upload, no instant in two uploads. Its result is the exact merge of the uploads' partial results
  * (core/calculation/partial.ts) with the period equations run once, so materiality, the PDD
  * comparison, the methodology's period checks (e.g. small-scale caps) and issuance are computed on the
  * whole report. A report of one upload is the single-file flow.
