@@ -3,7 +3,7 @@ import { ConfigError } from '../errors.ts';
 import { findGas } from '../gases/gases.ts';
 import type { Period } from '../mechanisms/mechanisms.ts';
 import { bindGwps, sameGwps, type GwpBinding } from './gwp-binding.ts';
-import { periodAdjuster, roundEr, roundingProfileProblems, typeIIICap } from './period-adjustments.ts';
+import { intermediateRoundingKeys, periodAdjuster, roundEr, roundingProfileProblems, typeIIICap } from './period-adjustments.ts';
 import type { CompiledEquation, Methodology } from '../methodology/define-methodology.ts';
 import { compileFloatSlots, toBigNumber, isBigNumber, UNSET, type BigNumber, type SlotScope } from '../methodology/equations.ts';
 import type { MethodologyRegistry } from '../methodology/registry.ts';
@@ -720,14 +720,18 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
     return isBigNumber(x) ? x.toString() : undefined;
   };
   const adjustmentsOf = new Map<string, readonly TraceAdjustment[]>();
+  const unroundedSums = new Map<string, string>();
   for (const [s, sum] of sums) {
-    const a = adjuster.adjust(s, decimalFromFloat(sum.value).toString(), readScope);
+    unroundedSums.set(s, decimalFromFloat(sum.value).toString());
+    const a = adjuster.adjust(s, unroundedSums.get(s)!, readScope);
     if (a.adjustments.length) adjustmentsOf.set(s, a.adjustments);
     scope.set(s, toBigNumber(a.value));
   }
   scope.set('n_rows', toBigNumber(accepted));
   const periodSpanMs = site.span(resultPeriod);
   scope.set('period_days', toBigNumber(new Dec(periodSpanMs.end - periodSpanMs.start).div(86_400_000).toString())); // exact: the length of [start, end) in days
+  const intermediateRounding = intermediateRoundingKeys(methodology, project.rounding);
+  const scopeBeforePeriod = intermediateRounding.length ? new Map(scope) : undefined;
 
   const constants = (symbols: readonly string[]) => Object.fromEntries(symbols.filter((s) => scope.has(s) && !sums.has(s)).map((s) => [s, show(scope.get(s)!)]));
   for (const eq of methodology.rowEquations) trace.push({ symbol: eq.symbol, expr: eq.expr, unit: eq.unit, ref: eq.ref, scope: 'row', inputs: constants(eq.parsed.symbols), value: show(scope.get(eq.symbol)!), rows: accepted, ...(adjustmentsOf.has(eq.symbol) ? { adjustments: adjustmentsOf.get(eq.symbol)! } : {}) });
@@ -802,6 +806,15 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   // What is issued: floor(ER) of the mechanism's credit, or the methodology's own credit quantity and type.
   const creditValue = methodology.credits ? scope.get(methodology.credits.symbol) : undefined;
   const claimed = creditValue !== undefined && isBigNumber(creditValue) ? new Dec(creditValue.toString()) : ER;
+  // A rounding of an intermediate value can move the result either way: recompute the period without the profile's
+  // intermediate roundings; if they raise what is claimed, the period is refused (rounding never adds credits).
+  if (scopeBeforePeriod) {
+    const unrounded = claimWithoutIntermediateRounding(methodology, project, scopeBeforePeriod, unroundedSums, intermediateRounding, gwp);
+    if (unrounded !== undefined && claimed.greaterThan(unrounded)) {
+      diag({ severity: 'error', code: 'period.rounding_raises_result', message: `The registered rounding of ${intermediateRounding.join(', ')} raises ${methodology.credits ? methodology.credits.symbol : 'the emission reductions'} from ${reportQuantity(new Dec(unrounded))} to ${reportQuantity(claimed)} t CO2e in this period; a rounding as registered may only lower the result: correct the registration's rounding profile (mode and direction of these symbols).`, location: { file: fileName } });
+      return { ...base, status: 'rejected', file: fileInfo(), period: resultPeriod, rows, qaqc, trace, ...listDiagnostics(diagnostics) };
+    }
+  }
   // Small-scale limits cap what is issued (core/calculation/small-scale-cap.ts): Type III here, A/R on its symbol above.
   const smallScaleCap = typeIIICap(methodology, project, claimed.toString(), resultPeriod) ?? adjuster.capOutcome();
   const quantity = smallScaleCap?.applied && smallScaleCap.kind === 'type-III' ? new Dec(smallScaleCap.capped) : claimed;
@@ -826,6 +839,42 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
     trace,
     ...listDiagnostics(diagnostics),
   };
+}
+
+/**
+ * What the period claims (the credit symbol, or BE − PE − LE in t CO2e) when the profile's intermediate roundings
+ * are left out and everything else (the other roundings, the A/R cap) applies as usual; undefined if an equation
+ * cannot be evaluated that way.
+ */
+function claimWithoutIntermediateRounding(methodology: Methodology, project: Project, before: ReadonlyMap<string, BigNumber | boolean>, unroundedSums: ReadonlyMap<string, string>, keys: readonly string[], gwp: GwpBinding): string | undefined {
+  const rounding = Object.fromEntries(Object.entries(project.rounding ?? {}).filter(([k]) => !keys.includes(k)));
+  const adjuster = periodAdjuster(methodology, { ...project, rounding });
+  const scope = new Map(before);
+  const read = (symbol: string) => {
+    const x = scope.get(symbol);
+    return isBigNumber(x) ? x.toString() : undefined;
+  };
+  for (const [s, raw] of unroundedSums) scope.set(s, toBigNumber(adjuster.adjust(s, raw, read).value));
+  try {
+    for (const eq of methodology.periodEquations) {
+      const v = eq.decimal!(scope);
+      scope.set(eq.symbol, isBigNumber(v) ? toBigNumber(adjuster.adjust(eq.symbol, v.toString(), read).value) : v);
+    }
+  } catch {
+    return undefined;
+  }
+  if (methodology.credits) {
+    const c = scope.get(methodology.credits.symbol);
+    return isBigNumber(c) ? c.toString() : undefined;
+  }
+  let er = new Dec(0);
+  for (const term of methodology.emissions) {
+    const value = scope.get(term.symbol);
+    const t = new Dec(isBigNumber(value) ? value.toString() : value ? 1 : 0).times(gwp.values.get(findGas(term.gas)!.id)!.value);
+    er = term.category === 'BE' ? er.plus(t) : er.minus(t);
+  }
+  const erRounding = roundEr(project, er.toString());
+  return erRounding ? erRounding.to : er.toString();
 }
 
 function listDiagnostics(c: DiagnosticCollector) {

@@ -65,6 +65,15 @@ export function roundingProfileProblems(methodology: Methodology, profile: Round
   return problems;
 }
 
+/**
+ * The profile's keys that are neither ER nor an emission term (e.g. the combined margin): the registration check
+ * cannot tell in which direction their rounding moves the result, so the engine recomputes the period without them.
+ */
+export function intermediateRoundingKeys(methodology: Methodology, profile: RoundingProfile | undefined): string[] {
+  const terms = new Set(methodology.emissions.map((t) => t.symbol));
+  return Object.keys(profile ?? {}).filter((k) => k !== ER_KEY && !terms.has(k));
+}
+
 export function periodAdjuster(methodology: Methodology, project: Project): PeriodAdjuster {
   const profile = project.rounding ?? {};
   const ssc = methodology.smallScaleCap;

@@ -50,6 +50,7 @@ export const CODES = {
   'equation.error': 'An equation could not be evaluated.',
   'period.check_failed': 'A methodology consistency check failed for the monitoring period.',
   'period.small_scale_cap': 'The period exceeds the small-scale limit of its methodology; units are issued only up to the limit.',
+  'period.rounding_raises_result': 'A registered rounding of an intermediate value raises the result of the period; rounding as registered may only lower it.',
   'gwp.not_defined': 'A gas has no GWP in the set the mechanism requires for this period.',
   // Project.
   'project.invalid': 'The project registration is invalid.',

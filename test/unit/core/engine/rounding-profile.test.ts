@@ -144,3 +144,19 @@ describe('rounding as registered never raises the emission reductions', () => {
     expect(r.totals?.ER).toBe('627');
   });
 });
+
+// An intermediate value (here the combined margin) is not an emission term: its rounding direction is checked on the
+// period itself, by recomputing without it.
+describe('rounding of an intermediate value is checked against the unrounded period', () => {
+  it('refuses a period whose combined margin rounded up (ceil) raises the emission reductions, naming both figures', async () => {
+    const r = await run({ rounding: { EF_CM: { decimals: 2, mode: 'ceil', source: 'registered ER spreadsheet, sheet "EF"' } } });
+    // EF_CM 0.63479 → 0.64: BE 1000.5 × 0.64 = 640.32 > 635.107395.
+    expect(r.status).toBe('rejected');
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'period.rounding_raises_result', severity: 'error', message: expect.stringMatching(/rounding of EF_CM raises the emission reductions from 635\.107395 to 640\.32/) }));
+  });
+  it('accepts the same rounding downwards (truncate), which lowers them', async () => {
+    const r = await run({ rounding: { EF_CM: { decimals: 2, mode: 'truncate', source: 'registered ER spreadsheet, sheet "EF"' } } });
+    expect(r.status).toBe('accepted');
+    expect(r.totals?.ER).toBe('630.315');
+  });
+});
