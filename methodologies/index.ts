@@ -6,6 +6,7 @@
  * failed and refused by the commands that need it, while every other module and command keeps working.
  */
 import { loadRegistry, type MethodologyLoader } from '#core/methodology/registry';
+import { SUPERSEDED } from './superseded.ts';
 
 export const MODULES: readonly MethodologyLoader[] = [
   ['grid-renewable@1.0.0', () => import('./grid-renewable/1.0.0/methodology.ts')],
@@ -24,4 +25,6 @@ export const MODULES: readonly MethodologyLoader[] = [
   ['refrigerant-leak@1.0.0', () => import('./refrigerant-leak/1.0.0/methodology.ts')],
 ];
 
-export const registry = await loadRegistry(MODULES);
+export { SUPERSEDED };
+
+export const registry = await loadRegistry(MODULES, SUPERSEDED);

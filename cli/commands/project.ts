@@ -1,4 +1,5 @@
 import { checkRegistration } from '../../core/project/registration.ts';
+import { supersessionNote } from '../../core/methodology/registry.ts';
 import { ProjectSchema } from '../../core/project/project.ts';
 import { diffRegistrations, renderDiff } from '../../core/project/versions.ts';
 import { dynamoProjects } from '../../functions/shared/aws/dynamo-repositories.ts';
@@ -54,6 +55,8 @@ export function makeProjectCommand(aws: AwsFactory = createCliAws): Command {
             io.out('Uploads from now on use this version; approved ledger entries keep verifying against the version they used.');
           }
           if (outcome.kind !== 'unchanged') io.out(`Upload monitoring files with: mrv upload ${p.id} <file>`);
+          const superseded = registry.supersededBy(p.methodology);
+          if (superseded) io.err(`warning: ${supersessionNote(p.methodology, superseded)}`);
           return 0;
         }
         case 'list': {
