@@ -9,6 +9,7 @@ import { ReviewItemSchema } from '../review/schemas.ts';
 import type { Project } from './project.ts';
 import { scaleProblems } from './scale.ts';
 import { unknownKeyMessage } from './suggest.ts';
+import { sourcesOf } from '../methodology/absence.ts';
 
 /** The gases whose GWP a methodology reads (emission terms and GWP symbols), by gas id. */
 export function gasesOf(methodology: Pick<Methodology, 'emissions' | 'gwpSymbols'>): Set<string> {
@@ -23,6 +24,7 @@ const ReviewGwp = ReviewItemSchema.shape.gases.element.shape.gwp;
  * (core/calculation/calculate.ts resolveProject calls it, so `mrv project register`, `mrv calc` and
  * the ingest function refuse the same registrations):
  * - no parameter the methodology does not declare (did-you-mean);
+ * - no emission source in `sources` the methodology does not name (did-you-mean);
  * - GWP overrides only for gases the methodology uses, and values the review item accepts.
  */
 export function registrationProblems(project: Project, methodology: Methodology): string[] {
@@ -31,6 +33,10 @@ export function registrationProblems(project: Project, methodology: Methodology)
   if (shape) {
     const known = Object.keys(shape);
     for (const key of Object.keys(project.parameters)) if (!(key in shape)) problems.push(`parameters.${key}: ${unknownKeyMessage(key, known, 'parameter')} of ${methodology.key}`);
+  }
+  const sources = sourcesOf(methodology.columns, methodology.sources as never);
+  for (const key of Object.keys(project.sources ?? {})) {
+    if (!sources.has(key)) problems.push(`sources.${key}: ${sources.size ? unknownKeyMessage(key, [...sources.keys()], 'emission source') : `unknown emission source ${JSON.stringify(key)}: ${methodology.key} has no optional source columns`} of ${methodology.key}`);
   }
   const used = gasesOf(methodology);
   for (const [gas, o] of Object.entries(project.gwpOverrides ?? {})) {

@@ -88,6 +88,9 @@ export default defineMethodology({
     },
   ],
   project,
+  sources: {
+    pdd_leakage: { description: 'Leakage sources identified in the registered PDD (e.g. upstream emissions of the fuel and electricity supplied): a project whose PDD identifies none declares "sources": { "pdd_leakage": false }' },
+  },
   monitoring: monitoringRow({
     timestamp: column.timestamp({ description: 'Start of the monitoring interval (day or month) the quantities refer to' }),
     CO2_delivered: t('CO2 captured and delivered to the transport and storage system in the interval (custody-transfer meter at the capture plant outlet)', 'baseline'),
@@ -97,7 +100,7 @@ export default defineMethodology({
     EC_injection: mwh('Electricity consumed at the injection site (booster compression, pumps) in the interval'),
     CO2_injection_vent: t('CO2 vented or lost at the injection site (wellhead, maintenance, upsets) in the interval', 'project'),
     CO2_seepage: t('CO2 seeping from the storage site to the atmosphere or seabed in the interval, as quantified by the site monitoring plan', 'project'),
-    LE_upstream: column.optional(column.number({ unit: 't CO2e', min: 0, max: 10_000_000, side: 'project', description: 'Leakage identified in the registered PDD (e.g. upstream emissions of the fuel and electricity supplied), tCO2e' }), { default: 0 }),
+    LE_upstream: column.optional(column.number({ unit: 't CO2e', min: 0, max: 10_000_000, side: 'project', description: 'Leakage identified in the registered PDD (e.g. upstream emissions of the fuel and electricity supplied), tCO2e' }), { absent: { source: 'pdd_leakage', value: 0 } }),
   }),
   timeColumn: 'timestamp',
   timestampMarks: 'interval-start',
