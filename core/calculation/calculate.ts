@@ -80,7 +80,7 @@ export function resolveProject(project: Project, registry: MethodologyRegistry):
       parsed.error.issues.map((i) => `parameters.${i.path.join('.') || '(root)'}: ${i.message}`),
     );
   }
-  const problems = registrationProblems(project, methodology);
+  const problems = registrationProblems(project, methodology, parsed.data as Record<string, unknown>);
   if (problems.length) throw new ConfigError(`Project ${project.id}: the registration does not fit ${methodology.key}.`, problems);
   const roundingProblems = roundingProfileProblems(methodology, project.rounding);
   if (roundingProblems.length) throw new ConfigError(`Project ${project.id}: the rounding profile does not match ${methodology.key}.`, roundingProblems);
@@ -253,6 +253,9 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     const absentBecause = sourceAbsentBecause(policy.source, methodology.sources?.[policy.source] as never, project.sources, parameters);
     return [{ name: c.name, meta: c.meta, source: policy.source, absentBecause, registeredAbsent: project.sources?.[policy.source] === false }];
   });
+  /** What to do about a source column left out at a site that has (or has not ruled out) the source. */
+  const sourceHint = (c: { meta: { kind: string; side?: string }; source: string }) =>
+    `It is ${c.meta.kind === 'number' ? `a ${c.meta.side ?? 'project'}-side quantity` : 'a monitored value'} that may be left out only where the site has no ${c.source}: report it (0 where nothing was emitted), or, if the site has no ${c.source}, say so in the registration's monitoring plan: "sources": { "${c.source}": false }.`;
   /** Source columns present in the file at a site that has the source: an empty cell is refused. */
   const emptyRefused = new Set<string>();
   const emptyRefusedIndex = new Set<number>();
@@ -537,12 +540,22 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       }
       const present = new Set(event.columns);
       const missing: string[] = required.filter((c) => !present.has(c));
+      /** Declared columns a misspelled header was taken for (did you mean …?). */
+      const meantColumns = new Set<string>();
       for (const c of missing) {
         const meta = methodology.columns.find((x) => x.name === c)!.meta;
         // A name that differs only by invisible characters (a zero-width space) is named as such, escaped.
         const lookalike = event.columns.find((x) => x !== c && withoutInvisible(x) === c);
         const why = lookalike !== undefined ? ` The file has a column "${visible(lookalike)}", which contains invisible characters: delete them.` : '';
         diag({ severity: 'error', code: 'header.missing_column', message: `Column ${c} is missing: the methodology needs it (${meta.description}, ${meta.unit}).${why} Columns found: ${event.columns.map((x) => (hasInvisible(x) ? `"${visible(x)}"` : x)).join(', ') || '(none)'}.`, location: { file: fileName, column: c }, expected: `${c} (${meta.unit})` });
+      }
+      for (const c of event.columns) {
+        if (!c || known.has(c)) continue;
+        // Close to a declared column: a typo whose quantity would be dropped; refused, never ignored.
+        const meant = closestColumn(c, [...known]);
+        if (meant) meantColumns.add(meant);
+        if (meant) diag({ severity: 'error', code: 'header.misspelled_column', message: `Column ${hasInvisible(c) ? `"${visible(c)}"` : c} is not defined by ${methodology.key}: did you mean ${meant}? Rename the column; a misspelled column is refused rather than ignored, so no quantity is dropped.`, location: { file: fileName, column: c }, actual: c, expected: meant });
+        else diag({ severity: 'warning', code: 'header.unknown_column', message: `Column ${hasInvisible(c) ? `"${visible(c)}"` : c} is not defined by ${methodology.key} and is ignored.`, location: { file: fileName, column: c } });
       }
       emptyRefused.clear();
       emptyRefusedIndex.clear();
@@ -553,22 +566,15 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
           emptyRefusedIndex.add(columnOrder.indexOf(c.name));
           continue;
         }
-        const side = c.meta.kind === 'number' ? `a ${c.meta.side ?? 'project'}-side quantity` : 'a monitored value';
+        missing.push(c.name);
+        if (meantColumns.has(c.name)) continue; // the did-you-mean above already names it
         diag({
           severity: 'error',
           code: 'header.missing_column',
-          message: `Column ${c.name} is missing: it reports ${c.meta.description} (${c.meta.unit}), ${side} that may be left out only where the site has no ${c.source}. Add the column (0 where nothing was emitted), or, if the site has no ${c.source}, say so in the registration's monitoring plan: "sources": { "${c.source}": false }. Columns found: ${event.columns.map((x) => (hasInvisible(x) ? `"${visible(x)}"` : x)).join(', ') || '(none)'}.`,
+          message: `Column ${c.name} (${c.meta.unit}) is missing: ${c.meta.description}. ${sourceHint(c)} Columns found: ${event.columns.map((x) => (hasInvisible(x) ? `"${visible(x)}"` : x)).join(', ') || '(none)'}.`,
           location: { file: fileName, column: c.name },
           expected: `${c.name} (${c.meta.unit})`,
         });
-        missing.push(c.name);
-      }
-      for (const c of event.columns) {
-        if (!c || known.has(c)) continue;
-        // Close to a declared column: a typo whose quantity would be dropped; refused, never ignored.
-        const meant = closestColumn(c, [...known]);
-        if (meant) diag({ severity: 'error', code: 'header.misspelled_column', message: `Column ${hasInvisible(c) ? `"${visible(c)}"` : c} is not defined by ${methodology.key}: did you mean ${meant}? Rename the column; a misspelled column is refused rather than ignored, so no quantity is dropped.`, location: { file: fileName, column: c }, actual: c, expected: meant });
-        else diag({ severity: 'warning', code: 'header.unknown_column', message: `Column ${hasInvisible(c) ? `"${visible(c)}"` : c} is not defined by ${methodology.key} and is ignored.`, location: { file: fileName, column: c } });
       }
       for (const [c, unit] of Object.entries(event.units ?? {})) {
         const meta = methodology.columns.find((x) => x.name === c)?.meta;
@@ -609,7 +615,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
       rejectRow(event.row);
       for (const column of emptySources) {
         const c = sourceColumns.find((x) => x.name === column)!;
-        diag({ severity: 'error', code: 'row.missing_value', message: `Row ${event.row}, column ${column}: empty; the site has ${c.source}, so a missing ${column} is refused rather than counted as ${String(absencePolicyOf(c)?.value ?? 0)}: write 0 where nothing was emitted.`, location: { file: fileName, row: event.row, line: event.line, column }, actual: 'empty', expected: `${column} (${c.meta.unit})` });
+        diag({ severity: 'error', code: 'row.missing_value', message: `Row ${event.row}, column ${column}: empty, and a missing ${column} is refused rather than counted as ${String(absencePolicyOf(c)?.value ?? 0)}. ${sourceHint(c)}`, location: { file: fileName, row: event.row, line: event.line, column }, actual: 'empty', expected: `${column} (${c.meta.unit})` });
       }
     }
     if (!parsed.success) {

@@ -99,8 +99,23 @@ export function sourcesOf(columns: readonly ColumnLike[], sources: Readonly<Reco
   return out;
 }
 
+/** Registered `sources` entries that contradict what the module finds from the registered parameters. */
+export function sourceContradictions(sources: Readonly<Record<string, EmissionSourceSpec<never>>> | undefined, registered: Readonly<Record<string, boolean>> | undefined, parameters: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [id, value] of Object.entries(registered ?? {})) {
+    const spec = sources?.[id];
+    if (!spec) continue;
+    const at = spec.atSiteWhen?.(parameters as never);
+    if (value === false && at) out.push(`sources.${id}: false contradicts the registered parameters: ${at}`);
+    const notAt = spec.notAtSiteWhen?.(parameters as never);
+    if (value === true && notAt) out.push(`sources.${id}: true contradicts the registered parameters: ${notAt}`);
+  }
+  return out;
+}
+
 /** Whether the site lacks a source: the reason when it does (from the module's own finding or the registration), undefined when the source must be reported. */
 export function sourceAbsentBecause(source: string, spec: EmissionSourceSpec<never> | undefined, registered: Readonly<Record<string, boolean>> | undefined, parameters: Record<string, unknown>): string | undefined {
+  if (spec?.atSiteWhen?.(parameters as never)) return undefined;
   const fromParameters = spec?.notAtSiteWhen?.(parameters as never);
   if (fromParameters) return fromParameters;
   if (registered?.[source] === false) return `the registration's monitoring plan says the site has no ${source} (sources.${source} = false)`;

@@ -21,6 +21,7 @@ import { CODES } from '../validation/codes.ts';
 import type { Methodology } from './define-methodology.ts';
 import { createRegistry } from './registry.ts';
 import { equationsBlockProblems } from './render-doc.ts';
+import { undeclaredAbsences } from './absence.ts';
 
 /** README sections every methodology module has (house-style §3.3), in order. */
 export const README_SECTIONS = ['Source', 'Applicability', 'Monitoring data', 'Project parameters', 'Fixed parameters', 'Equations', 'Worked example', 'Changelog'] as const;
@@ -263,6 +264,14 @@ export function checkDocumentation(m: Methodology): CheckResult {
   return result('documentation', 'gives every column a unit and a description, every project field a description, every equation a unit and a reference', problems);
 }
 
+/**
+ * Every optional column declares what its absence means (core/methodology/absence.ts): a missing
+ * declaration is reported with what the engine does meanwhile (the conservative reading) and what to write.
+ */
+export function checkAbsence(m: Methodology): CheckResult {
+  return result('absence', 'declares for every optional column what its absence means (absent: { source, value } for project-side and leakage quantities)', undeclaredAbsences(m.columns));
+}
+
 /** fixtures/project.json is a registration for this module, under a mechanism it lists, with parameters its schema accepts. */
 export function checkProjectFixture(m: Methodology, parsed: ParsedFixtures): CheckResult {
   const title = 'accepts the fixture project registration (fixtures/project.json)';
@@ -292,6 +301,7 @@ export function checkModuleFiles(input: ModuleUnderCheck): CheckResult[] {
     checkReadmeEquations(m, input.readme),
     checkParameters(m),
     checkDocumentation(m),
+    checkAbsence(m),
     checkProjectFixture(m, parseFixtures(input.fixtures)),
   ];
 }

@@ -82,6 +82,11 @@ export interface EmissionSourceSpec<P = Record<string, unknown>> {
    * registration's `sources` decides.
    */
   readonly notAtSiteWhen?: (parameters: P) => string | undefined;
+  /**
+   * When the registered parameters settle that the source exists (a geothermal plant releases steam):
+   * the reason; its columns must then be reported, and a registration saying otherwise is refused.
+   */
+  readonly atSiteWhen?: (parameters: P) => string | undefined;
 }
 
 export interface MethodologySource {

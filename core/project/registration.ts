@@ -9,7 +9,7 @@ import { ReviewItemSchema } from '../review/schemas.ts';
 import type { Project } from './project.ts';
 import { scaleProblems } from './scale.ts';
 import { unknownKeyMessage } from './suggest.ts';
-import { sourcesOf } from '../methodology/absence.ts';
+import { sourceContradictions, sourcesOf } from '../methodology/absence.ts';
 
 /** The gases whose GWP a methodology reads (emission terms and GWP symbols), by gas id. */
 export function gasesOf(methodology: Pick<Methodology, 'emissions' | 'gwpSymbols'>): Set<string> {
@@ -27,7 +27,7 @@ const ReviewGwp = ReviewItemSchema.shape.gases.element.shape.gwp;
  * - no emission source in `sources` the methodology does not name (did-you-mean);
  * - GWP overrides only for gases the methodology uses, and values the review item accepts.
  */
-export function registrationProblems(project: Project, methodology: Methodology): string[] {
+export function registrationProblems(project: Project, methodology: Methodology, parameters: Record<string, unknown> = project.parameters): string[] {
   const problems: string[] = [];
   const shape = (methodology.project as { shape?: Record<string, unknown> }).shape;
   if (shape) {
@@ -38,6 +38,7 @@ export function registrationProblems(project: Project, methodology: Methodology)
   for (const key of Object.keys(project.sources ?? {})) {
     if (!sources.has(key)) problems.push(`sources.${key}: ${sources.size ? unknownKeyMessage(key, [...sources.keys()], 'emission source') : `unknown emission source ${JSON.stringify(key)}: ${methodology.key} has no optional source columns`} of ${methodology.key}`);
   }
+  problems.push(...sourceContradictions(methodology.sources as never, project.sources, parameters));
   const used = gasesOf(methodology);
   for (const [gas, o] of Object.entries(project.gwpOverrides ?? {})) {
     if (!used.has(gas)) {

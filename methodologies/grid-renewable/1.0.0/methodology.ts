@@ -142,6 +142,7 @@ export default defineMethodology({
     geothermal_steam: {
       description: 'Non-condensable gases released with the steam of a geothermal plant (ACM0002 PE_GP,y)',
       notAtSiteWhen: (p) => (p.technology === 'geothermal' ? undefined : `the registered technology is ${p.technology}, which releases no geothermal steam`),
+      atSiteWhen: (p) => (p.technology === 'geothermal' ? 'the registered technology is geothermal' : undefined),
     },
     reservoir_emissions: {
       description: 'Emissions from a new or enlarged reservoir with a power density of 4–10 W/m² (ACM0002 PE_HP,y, from the gross generation TEG)',
@@ -149,6 +150,10 @@ export default defineMethodology({
         const pd = powerDensity(p);
         if (pd === undefined) return 'the registration has no new or enlarged reservoir (A_PJ ≤ A_BL)';
         return pd > parameters.PD_reservoir_emissions_max.value ? `the reservoir's power density ${pd} W/m² is above ${parameters.PD_reservoir_emissions_max.value} W/m², so its emissions are zero` : undefined;
+      },
+      atSiteWhen: (p) => {
+        const pd = powerDensity(p);
+        return pd !== undefined && pd <= parameters.PD_reservoir_emissions_max.value ? `a new or enlarged reservoir with a power density of ${pd} W/m² (at most ${parameters.PD_reservoir_emissions_max.value}) has reservoir emissions` : undefined;
       },
     },
   },

@@ -92,7 +92,7 @@ describe('GWP overrides', () => {
 
   it('an accepted override reaches the result, the review item and the rendered review, exact and in plain decimals', async () => {
     const project = ProjectSchema.parse(withOverride('CH4', ok)) as Project;
-    const csv = 'timestamp,EG_export,EG_import\n2022-06-01T00:00:00Z,10,0\n2022-06-01T01:00:00Z,10,0\n';
+    const csv = 'timestamp,EG_export,EG_import,FC_diesel\n2022-06-01T00:00:00Z,10,0,0\n2022-06-01T01:00:00Z,10,0,0\n';
     const result = await calculate({ source: (async function* () { yield Buffer.from(csv); })(), fileName: 'june.csv', project, registry });
     expect(result.status, JSON.stringify(result.diagnostics)).toBe('accepted');
     expect(result.gwp!.values.CH4).toMatchObject({ value: '29.8', confidence: 'override', source: ok.source, replaces: expect.any(String) });
