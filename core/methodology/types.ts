@@ -29,6 +29,11 @@ export interface ParameterSpec {
   readonly source: string;
   readonly range: readonly [number, number];
   readonly description: string;
+  /**
+   * `unverified`: the value is taken from the public document named in `source`, but has not been
+   * confirmed against the version the project is registered under; reports and READMEs say so.
+   */
+  readonly confidence?: 'unverified';
 }
 
 /**

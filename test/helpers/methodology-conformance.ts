@@ -34,6 +34,7 @@ import {
   checkParameters,
   checkAbsence,
   checkProjectFixture,
+  checkUserText,
   checkReadmeEquations,
   checkReadmeSections,
   checkReadmeSymbols,
@@ -153,6 +154,7 @@ export function describeConformance(methodology: Methodology, folderUrl: URL): v
       it('gives every fixed parameter a unit, a source, a description and a range that holds its value', () => expectPass(checkParameters(methodology)));
       it('gives every column a unit and a description, every project field a description, every equation a unit and a reference', () => expectPass(checkDocumentation(methodology)));
       it('declares for every optional column what its absence means (absent: { source, value } for project-side and leakage quantities)', () => expectPass(checkAbsence(methodology)));
+      it('shows users public sources only, no internal notes', () => expectPass(checkUserText(methodology, fx.readme)));
       it('accepts the fixture project registration', () => expectPass(checkProjectFixture(methodology, parsed)));
     });
 
