@@ -57,6 +57,20 @@ export function registrationProblems(project: Project, methodology: Methodology,
 }
 
 /**
+ * What a registration leaves to a default a user should know about (not errors: the registration is
+ * usable). Today: no `timeZone`, so every local time is read as UTC — wrong by hours for most sites,
+ * which moves readings across period, GWP and crediting-period boundaries (docs/periods-and-time.md).
+ */
+export function registrationWarnings(project: Pick<Project, 'id' | 'timeZone'>): string[] {
+  const warnings: string[] = [];
+  if (project.timeZone === undefined)
+    warnings.push(
+      `Project ${project.id} declares no time zone, so UTC is assumed: timestamps without an offset, --period dates, the crediting period and calibration dates are read on the UTC clock. If the site is not on UTC, add its IANA zone (e.g. "timeZone": "Asia/Kolkata") and register it again with --reason.`,
+    );
+  return warnings;
+}
+
+/**
  * Everything a registration must satisfy to be stored or used by the pipeline: core's ProjectSchema
  * (the caller parsed it), {@link resolveProject} (methodology, parameters, {@link registrationProblems})
  * and the declared scale against the parameters (core/project/scale.ts). `mrv project register` and

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { calculate, resolveProject } from '../../../../core/calculation/calculate.ts';
 import { ConfigError } from '../../../../core/errors.ts';
 import { ProjectSchema, type Project } from '../../../../core/project/project.ts';
-import { checkRegistration } from '../../../../core/project/registration.ts';
+import { checkRegistration, registrationWarnings } from '../../../../core/project/registration.ts';
 import { plausibleGwpRange } from '../../../../core/project/gwp-overrides.ts';
 import { didYouMean } from '../../../../core/project/suggest.ts';
 import { buildReviewItem } from '../../../../core/review/review-item.ts';
@@ -137,5 +137,15 @@ describe('declared scale against the parameters (issue 10 item 4)', () => {
     for (const name of ['wind-tamil-nadu-in', 'solar-rajasthan-in', 'landfill-minas-gerais-br', 'manure-dairy-jalisco-mx', 'fab-nf3-kr', 'ccs-saline-id', 'ar-teak-la', 'jcm-pv-rooftop-th', 'jcm-chiller-jakarta-id']) {
       expect(problems(JSON.parse(readFileSync(new URL(`samples/projects/${name}.json`, root), 'utf8'))), name).toEqual([]);
     }
+  });
+});
+
+describe('registration warnings', () => {
+  it('says clearly that UTC is assumed when a registration declares no time zone, and nothing when it does', () => {
+    const [w, ...rest] = registrationWarnings({ id: 'wind-x' });
+    expect(rest).toEqual([]);
+    expect(w).toMatch(/^Project wind-x declares no time zone, so UTC is assumed/);
+    expect(w).toMatch(/"timeZone": "Asia\/Kolkata"/);
+    expect(registrationWarnings({ id: 'wind-x', timeZone: 'UTC' })).toEqual([]);
   });
 });
