@@ -10,6 +10,14 @@ const impure = ['@aws-sdk/*', 'aws-lambda', 'aws-cdk-lib', 'aws-cdk-lib/*', 'nod
 // A leading # starts a comment in these gitignore-style patterns: subpath imports need it escaped.
 const upperFloors = ['\\#functions', '\\#functions/**', '\\#cli/**', '\\#infra/**', '**/functions', '**/functions/**', '**/cli', '**/cli/**', '**/infra', '**/infra/**'];
 
+// A methodology module's own code (methodologies/<id>/<version>/, tests aside) imports from core/ only
+// through the authoring entry point, so the engine can change without touching modules.
+// gitignore semantics: a file cannot be re-included below an excluded folder, so the folders of core/ are
+// excluded by their contents (`*/**`) and its top-level files by name.
+const coreInternals = ['\\#core/*/**', '\\#core/*.ts', '\\#core/errors', '!\\#core/methodology/authoring', '**/core/*/**', '**/core/*.ts', '**/core/errors', '!**/core/methodology/authoring.ts', '!**/core/methodology/authoring'];
+const pureMessage = { group: impure, message: 'core/ and methodologies/ are pure: no AWS, no file system. Put I/O in functions/ or cli/.' };
+const fenceMessage = { group: upperFloors, message: 'core/ and methodologies/ never import from functions/, cli/ or infra/ (the floors above them).' };
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', '.mrv/**', 'bench-data/**', 'coverage/**', 'dist/**'] },
   js.configs.recommended,
@@ -25,8 +33,15 @@ export default tseslint.config(
     files: ['core/**/*.ts', 'methodologies/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: impure, message: 'core/ and methodologies/ are pure: no AWS, no file system. Put I/O in functions/ or cli/.' }, { group: upperFloors, message: 'core/ and methodologies/ never import from functions/, cli/ or infra/ (the floors above them).' }] }],
+      'no-restricted-imports': ['error', { patterns: [pureMessage, fenceMessage] }],
       'no-restricted-globals': ['error', { name: 'process', message: 'core/ and methodologies/ do not read the process environment.' }],
+    },
+  },
+  {
+    files: ['methodologies/*/*/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [pureMessage, fenceMessage, { group: coreInternals, message: 'A methodology module imports from core/ only through #core/methodology/authoring (the authoring entry point).' }] }],
     },
   },
 );

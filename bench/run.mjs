@@ -15,6 +15,12 @@
  *    child's own `process.resourceUsage().maxRSS`, printed under MRV_BENCH_RSS=1).
  * 4. Bundles the ingest Lambda (functions/ingest-upload/handler.ts) as CDK would, reports its size
  *    (with the biggest packages in it) and the module initialisation time in fresh processes.
+ * 5. The load test of the pipeline on the local stack (bench/load.mjs, in a child process):
+ *    1,000 monthly uploads across 50 projects, concurrently; uploads/s, latency percentiles, and the
+ *    proof that every upload has exactly one outcome and nothing reached a dead-letter queue (the
+ *    bench exits 1 and names the upload otherwise). `--only=load` runs it alone; `--load-uploads=N`,
+ *    `--load-projects=N`, `--load-concurrency=N` change its size; `--load-rate=R` paces the PUTs at R/s
+ *    (latency without a backlog).
  *
  * Prints a table; `--json` prints one JSON record per case instead.
  */
@@ -24,6 +30,7 @@ import { performance } from 'node:perf_hooks';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './generate.mjs';
+import { printLoad } from './load.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = join(root, 'bench-data');
@@ -195,9 +202,31 @@ async function engineBundle() {
 
 const fmt = (n, d = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 
+/**
+ * The load test in a fresh process (it starts the local stack, registers tsx and sets process.env):
+ * its progress goes to stderr as it runs, its record is the last line of its stdout.
+ */
+function loadCase() {
+  const argv = process.argv.slice(2).filter((a) => a.startsWith('--load-'));
+  const r = spawnSync(process.execPath, [join(root, 'bench/load.mjs'), '--json', ...argv], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  } catch {
+    return { case: 'load-pipeline', ok: false, problems: [`bench/load.mjs exited ${r.status ?? r.signal} without a record`], rows: 0, wallS: undefined, peakRssMb: undefined };
+  }
+}
+
 async function main() {
   mkdirSync(dataDir, { recursive: true });
   const t0 = performance.now();
+  if (only && only.every((o) => o === 'load')) {
+    const rec = loadCase();
+    if (asJson) console.log(JSON.stringify(rec));
+    else printLoad(rec);
+    writeFileSync(join(dataDir, 'last-run.json'), `${JSON.stringify({ at: new Date().toISOString(), records: [], load: rec }, null, 2)}\n`);
+    if (!rec.ok) process.exitCode = 1;
+    return;
+  }
   const all = await generate(dataDir, { quick: quick || Boolean(only && !only.includes('grid-10m.csv')), log });
   const list = only ? all.filter((f) => only.includes(f.name) || (only.includes('xlsx') && f.name.endsWith('.xlsx')) || (only.includes('csv') && f.name.endsWith('.csv'))) : all;
   const cli = useTsx ? join(root, 'cli/bin/mrv.mjs') : await buildCli();
@@ -265,7 +294,10 @@ async function main() {
   const lrecs = lambdas.map((l) => ({ case: `lambda-bundle-sdk-${l.sdk}`, entry: 'functions/ingest-upload/handler.ts (+ deps.ts)', ...l }));
   if (engine) lrecs.push({ case: 'engine-bundle', entry: 'calculate + registry', bytes: engine.bytes, initMs: engine.initMs });
   if (asJson) for (const r of lrecs) console.log(JSON.stringify(r));
-  else {
+  const load = !only || only.includes('load') ? loadCase() : undefined;
+  if (load && asJson) console.log(JSON.stringify(load));
+  if (load && !load.ok) process.exitCode = 1;
+  if (!asJson) {
     for (const r of records.filter((x) => x.case.startsWith('cli-startup'))) console.log(`${r.command}: ${fmt(r.startupS * 1000)} ms wall (node -e 0: ${fmt(r.nodeBaselineS * 1000)} ms; ×${fmt(r.ratioToBaseline, 2)}, target ≤ ×2), peak RSS ${fmt(r.peakRssMb)} MB (target < 60)`);
     if (records.some((x) => !x.case.startsWith('cli-startup'))) {
       const head = ['case', 'rows', 'MB', 'status', 'wall s', 'rows/s', 'MB/s', 'floor rows/s', 'ratio', 'ratio excl. start-up', 'peak RSS MB'];
@@ -282,9 +314,13 @@ async function main() {
       console.log(`  largest parts: ${l.top.join(', ')}`);
     }
     if (engine) console.log(`Engine alone (calculate + registry, what the handler's lazy deps initialise): ${fmt(engine.bytes / 1024)} KB, initialisation ${fmt(engine.initMs, 1)} ms.`);
+    if (load) {
+      console.log('Load test of the pipeline on the local stack (bench/load.mjs):');
+      printLoad(load);
+    }
     console.log(`Whole bench: ${fmt((performance.now() - t0) / 1000, 1)} s.`);
   }
-  writeFileSync(join(dataDir, 'last-run.json'), `${JSON.stringify({ at: new Date().toISOString(), records, lambda: lrecs }, null, 2)}\n`);
+  writeFileSync(join(dataDir, 'last-run.json'), `${JSON.stringify({ at: new Date().toISOString(), records, lambda: lrecs, ...(load ? { load } : {}) }, null, 2)}\n`);
 }
 
 await main();

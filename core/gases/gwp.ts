@@ -1,7 +1,7 @@
 import { GwpNotDefinedError, ConfigError } from '../errors.ts';
 import Decimal from 'decimal.js';
 import { findGas, GASES } from './gases.ts';
-import { Dec } from '../calculation/rounding.ts';
+import { Dec } from '../quantity/decimal.ts';
 
 /** The IPCC assessment reports whose 100-year GWPs a mechanism may require. */
 export const GWP_SET_IDS = ['SAR', 'AR4', 'AR5', 'AR6'] as const;

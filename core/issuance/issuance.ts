@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.ts';
 import { commitmentPeriodOf, type Mechanism, type Period } from '../mechanisms/mechanisms.ts';
-import { Dec, roundWhole, ROUNDING_POLICIES, type RoundingMode, type RoundingPolicy } from '../calculation/rounding.ts';
+import { Dec, roundWhole, type RoundingMode } from '../quantity/decimal.ts';
+import { ROUNDING_POLICIES, type RoundingPolicy } from '../calculation/rounding.ts';
 
 /**
  * Issuance: how many whole units a verified emission reduction yields, and which accounts receive

@@ -4,7 +4,7 @@ import { GENESIS_HASH, hashEntry, sealEntry, type LedgerEntry, type UnsealedEntr
 import { findOverlap } from './periods.ts';
 import { formatPeriod } from '../time/period.ts';
 import { cancelFromReserve } from '../issuance/issuance.ts';
-import { Dec } from '../calculation/rounding.ts';
+import { Dec } from '../quantity/decimal.ts';
 
 /** The per-project head: the last appended entry and every approved period. */
 export interface LedgerHead {

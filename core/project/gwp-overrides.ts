@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GASES, findGas } from '../gases/gases.ts';
 import { GWP_SET_IDS, GWP_TABLE } from '../gases/gwp.ts';
-import { Dec } from '../calculation/rounding.ts';
+import { Dec } from '../quantity/decimal.ts';
 import { didYouMean } from './suggest.ts';
 
 /**

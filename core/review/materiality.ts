@@ -1,4 +1,4 @@
-import { Dec } from '../calculation/rounding.ts';
+import { Dec } from '../quantity/decimal.ts';
 
 /** Project scale as registered (sets the materiality bracket). */
 export type Scale = 'large' | 'small' | 'micro';

@@ -1,5 +1,5 @@
 import type { CalculationResult } from '../calculation/result.ts';
-import { Dec } from '../calculation/rounding.ts';
+import { Dec } from '../quantity/decimal.ts';
 import { computeIssuance } from '../issuance/issuance.ts';
 import type { Period } from '../mechanisms/mechanisms.ts';
 import { periodDays as daysOf } from '../time/period.ts';

@@ -88,18 +88,21 @@ export class MrvPipelineStack extends Stack {
       timeout: Duration.seconds(900),
       logRetention,
     })
-      // HEAD + GET of the upload, by VersionId (the bucket is versioned); HEAD of reports/* to detect a redelivery;
-      // ListBucket so a missing key is a 404 (handled) and not a 403 (retried into the DLQ).
+      // HEAD + GET of the upload, by VersionId (the bucket is versioned); HEAD of reports/* to detect a redelivery
+      // (and of partials/* to repair a missing partial result); ListBucket so a missing key is a 404 (handled) and
+      // not a 403 (retried into the DLQ).
       .bindBucket(this.monitoring, ENV.bucket, {
-        read: ['uploads/*', 'reports/*'],
+        read: ['uploads/*', 'reports/*', 'partials/*'],
         readVersions: ['uploads/*'],
-        write: ['reports/*', 'results/*'],
+        write: ['reports/*', 'results/*', 'partials/*'],
         list: true,
         wildcardReason: OBJECT_KEYS_REASON,
       })
       .bindTable(projects.table, ENV.projectsTable, ['dynamodb:GetItem'])
       .bindTable(submissions.table, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'])
       .bindQueue(this.queues.review.queue, ENV.reviewQueueUrl, ['sqs:SendMessage'])
+      // Every upload of a registered project is an audit event (append-only: conditional put, query of the chain's head).
+      .bindTable(audit.table, ENV.auditTable, ['dynamodb:PutItem', 'dynamodb:Query'])
       // One upload per invocation: a file may take minutes, and a batch would share the function's timeout.
       .consume(this.queues.ingest, { batchSize: 1 });
 

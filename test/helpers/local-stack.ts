@@ -31,7 +31,7 @@ export interface TestStack {
   /** `mrv …` as one of the stack's local identities (e.g. the verifier: `t.as('verifier', …)`). */
   as(identity: string, args: string[]): Promise<{ code: number; out: string; err: string }>;
   /** A copy of a sample registration under another project id (one project per test keeps tests apart), with `changes` applied. */
-  registerProject(id: string, sample?: string, changes?: Record<string, unknown>): Promise<void>;
+  registerProject(id: string, sample?: string, changes?: Readonly<Record<string, unknown>>): Promise<void>;
   /** `mrv upload`; returns the upload id it printed. */
   upload(projectId: string, file: string): Promise<string>;
   report(projectId: string, uploadId: string): Promise<UploadReport | undefined>;

@@ -135,24 +135,32 @@ describe('evaluation time and depth are bounded', () => {
   });
 
   // Was a bug: 3,000 unary minus and a 2,000-level power tower escaped defineMethodology as an uncaught
-  // RangeError; now they are definition errors naming the equation.
-  it('deep nesting (10,000 parentheses, 5,000 nested max(), 3,000 unary minus) is a definition error or evaluates: never an uncaught RangeError', () => {
-    const exprs = ['('.repeat(10_000) + 'x' + ')'.repeat(10_000), 'max('.repeat(5_000) + 'x' + ', 1)'.repeat(5_000), '-'.repeat(3_000) + 'x', 'x' + '^x'.repeat(2_000)];
-    for (const expr of exprs) {
+  // RangeError; now they are definition errors naming the equation. Each case stays under the length
+  // limit (EXPRESSION_LIMITS.maxLength), so it is the nesting, power or sign limit that must refuse it,
+  // and the message must say which: a case refused only for its length would prove nothing here.
+  it('deep nesting (900 parentheses, 200 nested max(), 1,500 unary minus, a 900-level power tower) is a definition error naming the limit: never an uncaught RangeError', () => {
+    const cases: [string, RegExp][] = [
+      ['('.repeat(900) + 'x' + ')'.repeat(900), /nests parentheses 900 deep; the limit is 32/],
+      ['max('.repeat(200) + 'x' + ', 1)'.repeat(200), /nests parentheses 200 deep; the limit is 32/],
+      ['-'.repeat(1_500) + 'x', /has 1500 signs in a row/],
+      ['x' + '^x'.repeat(900), /has 900 powers \(\^\); the limit is 16/],
+    ];
+    for (const [expr, limit] of cases) {
+      expect(expr.length, 'under the length limit').toBeLessThanOrEqual(EXPRESSION_LIMITS.maxLength);
       let error: unknown;
-      let result: unknown;
       const t0 = performance.now();
       try {
-        result = defineMethodology(baseDefinition(expr) as never);
+        defineMethodology(baseDefinition(expr) as never);
       } catch (e) {
         error = e;
       }
       // A safety net against runaway recursion, not a speed target (npm run bench measures speed).
       expect(performance.now() - t0).toBeLessThan(20_000);
-      if (error !== undefined) {
-        expect(error, expr.slice(0, 20)).toBeInstanceOf(MethodologyDefinitionError);
-        expect((error as MethodologyDefinitionError).message).toMatch(/equation Q/);
-      } else expect(result).toBeDefined();
+      expect(error, expr.slice(0, 20)).toBeInstanceOf(MethodologyDefinitionError);
+      const message = (error as MethodologyDefinitionError).message;
+      expect(message).toMatch(/equation Q/);
+      expect(message).toMatch(limit);
+      expect(message).not.toMatch(/characters long/);
     }
   });
 

@@ -9,9 +9,7 @@
  * terms and the checks. methodologies/README.md explains each field.
  */
 import { z } from 'zod';
-import { defineMethodology } from '#core/methodology/define-methodology';
-import { column, monitoringRow } from '#core/methodology/columns';
-import type { ParameterSpec } from '#core/methodology/types';
+import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
 /** Parameters registered with the project. Every number carries its unit: `[unit]` at the end of the description. */
 const project = z.object({

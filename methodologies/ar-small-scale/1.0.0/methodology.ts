@@ -18,9 +18,7 @@
  * adds the credit type and its expiry date (core/calculation/credits.ts).
  */
 import { z } from 'zod';
-import { defineMethodology } from '#core/methodology/define-methodology';
-import { column, columnRegistry, monitoringRow } from '#core/methodology/columns';
-import type { ParameterSpec } from '#core/methodology/types';
+import { defineMethodology, column, columnRegistry, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
 const AMS = 'AR-AMS0007 v03.1';
 const TOOL14 = 'AR-TOOL14 (estimation of carbon stocks and change in carbon stocks of trees and shrubs)';

@@ -14,9 +14,7 @@
  * (no units) and the net reversal `NR_y`, which the ledger cancels from the CCS reserve first.
  */
 import { z } from 'zod';
-import { defineMethodology } from '#core/methodology/define-methodology';
-import { column, monitoringRow } from '#core/methodology/columns';
-import type { ParameterSpec } from '#core/methodology/types';
+import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
 
 const CMP7 = 'decision 10/CMP.7 annex (modalities and procedures for CCS as CDM project activities)';

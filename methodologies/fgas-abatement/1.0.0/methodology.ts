@@ -9,9 +9,7 @@
  * rejected with `gwp.not_defined` rather than counted as zero.
  */
 import { z } from 'zod';
-import { defineMethodology } from '#core/methodology/define-methodology';
-import { column, monitoringRow } from '#core/methodology/columns';
-import type { ParameterSpec } from '#core/methodology/types';
+import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
 const T_I5 = '40 CFR 98 Subpart I Table I-5 (default emission factors, CVD chamber cleaning; same values as IPCC 2006 Tier 2b)';
 const IPCC_T63_MEMORY = 'IPCC 2006 GL Vol. 3 Ch. 6 Table 6.3, Tier 2a semiconductor default (unverified: verify against the table before relying on it)';

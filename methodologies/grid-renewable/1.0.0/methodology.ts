@@ -8,9 +8,7 @@
  * through by hand.
  */
 import { z } from 'zod';
-import { defineMethodology } from '#core/methodology/define-methodology';
-import { column, monitoringRow } from '#core/methodology/columns';
-import type { ParameterSpec } from '#core/methodology/types';
+import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
 
 export const TECHNOLOGIES = ['solar', 'wind', 'hydro-run-of-river', 'hydro-reservoir', 'geothermal', 'tidal', 'wave'] as const;

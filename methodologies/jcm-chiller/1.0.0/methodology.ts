@@ -15,9 +15,7 @@
  * intermediate COP is rounded.
  */
 import { z } from 'zod';
-import { defineMethodology } from '#core/methodology/define-methodology';
-import { column, monitoringRow } from '#core/methodology/columns';
-import type { ParameterSpec } from '#core/methodology/types';
+import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
 /** Chiller slots this version supports. */
 export const SLOTS = [1, 2, 3, 4] as const;

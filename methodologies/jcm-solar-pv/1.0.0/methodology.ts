@@ -12,8 +12,7 @@
  * engine's categories as RE → BE, PE → PE.
  */
 import { z } from 'zod';
-import { defineMethodology } from '#core/methodology/define-methodology';
-import { column, monitoringRow } from '#core/methodology/columns';
+import { defineMethodology, column, monitoringRow } from '#core/methodology/authoring';
 
 const JCM_PV = 'JCM approved solar PV methodologies (e.g. TH_AM001, KE_AM002, KH_AM002)';
 

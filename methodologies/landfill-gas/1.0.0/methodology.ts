@@ -10,9 +10,7 @@
  * works the fixture through by hand.
  */
 import { z } from 'zod';
-import { defineMethodology } from '#core/methodology/define-methodology';
-import { column, monitoringRow } from '#core/methodology/columns';
-import type { ParameterSpec } from '#core/methodology/types';
+import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
 
 const ACM0001 = 'ACM0001 v19-style (UNFCCC CDM "Flaring or use of landfill gas") (unverified: check against the version registered for the project)';

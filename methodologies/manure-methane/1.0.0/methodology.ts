@@ -10,9 +10,7 @@
  * is one more baseline term, `BE_cap_adj_y` (in tCO2e, ≤ 0), which is zero unless the cap binds.
  */
 import { z } from 'zod';
-import { defineMethodology } from '#core/methodology/define-methodology';
-import { column, monitoringRow } from '#core/methodology/columns';
-import type { ParameterSpec } from '#core/methodology/types';
+import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
 
 const AMS = 'AMS-III.D "Methane recovery in animal manure management systems" (unverified: check against the version registered for the project)';

@@ -1,0 +1,21 @@
+/**
+ * The authoring entry point: everything a methodology module may use, and the only part of core/ a
+ * module's own code imports (the lint fence in eslint.config.js refuses any other import from core/
+ * in methodologies/<id>/<version>/, whatever the path form). What the engine does with a module —
+ * readers, calculation, ledger — stays behind this line, so it can change without touching modules.
+ */
+export { defineMethodology } from './define-methodology.ts';
+export type { Methodology } from './define-methodology.ts';
+export { column, columnRegistry, monitoringRow } from './columns.ts';
+export type { ColumnMeta } from './columns.ts';
+export type {
+  Applicability,
+  ApplicabilityCondition,
+  CheckSpec,
+  EmissionTerm,
+  EquationSpec,
+  MethodologyDefinition,
+  MethodologySource,
+  ParameterSpec,
+  RegistrationContext,
+} from './types.ts';
