@@ -37,12 +37,13 @@ async function uploadAndDecide(projectId: string, file: string): Promise<{ uploa
   const report = await t.waitForReport(projectId, uploadId);
   expect(report.status, JSON.stringify(report.diagnostics.slice(0, 3))).toBe('accepted');
   await t.waitFor(`the review item of ${file}`, async () => (await t.submissions.get(uploadId))?.queuedAt);
+  // approve waits for the outcome: exit 0 when recorded, 1 when the ledger refuses it.
   const sent = await t.as('verifier', ['review', 'approve', uploadId, '--verifier', 'A. Auditor']);
-  expect(sent.code, sent.err).toBe(0);
   const status = await t.waitFor(`the decision on ${file}`, async () => {
     const s = (await t.submissions.get(uploadId))?.status;
     return s === 'approved' || s === 'refused' ? s : undefined;
   });
+  expect(sent.code, `${sent.out}${sent.err}`).toBe(status === 'approved' ? 0 : 1);
   return { uploadId, status };
 }
 
