@@ -6,6 +6,7 @@ import { DEFAULT_TIME_ZONE } from '../../core/time/zone.ts';
 import type { MonitoringFormat } from '../../core/readers/types.ts';
 import { registry } from '../../methodologies/index.ts';
 import { supersessionNote } from '../../core/methodology/registry.ts';
+import { registrationWarnings } from '../../core/project/registration.ts';
 import { detectFormat } from '../../core/readers/read-records.ts';
 import { ZIP_TAIL_BYTES } from '../../core/readers/zip-directory.ts';
 import { readTail } from '../load.ts';
@@ -36,6 +37,7 @@ export async function runCalculation(args: { project: string; file: string; peri
   if (io.env.MRV_RECORD_FAST === '0') recordFastPath.enabled = false;
   if (args.format && !FORMATS.includes(args.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   const project = await loadProjectFile(args.project, io.cwd);
+  for (const w of registrationWarnings(project)) io.err(`warning: ${w}`);
   let period;
   if (args.period) {
     // Local dates of the site: [first day 00:00, day after the last 00:00) on its clock; or two instants with offsets.

@@ -7,11 +7,12 @@
 export { defineMethodology } from './define-methodology.ts';
 export type { Methodology } from './define-methodology.ts';
 export { column, columnRegistry, monitoringRow } from './columns.ts';
-export type { ColumnMeta } from './columns.ts';
+export type { ColumnAbsence, ColumnMeta } from './columns.ts';
 export type {
   Applicability,
   ApplicabilityCondition,
   CheckSpec,
+  EmissionSourceSpec,
   EmissionTerm,
   EquationSpec,
   MethodologyDefinition,

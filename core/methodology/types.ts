@@ -29,7 +29,10 @@ export interface ParameterSpec {
   readonly source: string;
   readonly range: readonly [number, number];
   readonly description: string;
-  /** `unverified`: the value could not be confirmed against the official text; its source says where it was taken from. */
+  /**
+   * `unverified`: the value is taken from the public document named in `source`, but has not been
+   * confirmed against the version the project is registered under; reports and READMEs say so.
+   */
   readonly confidence?: 'unverified';
 }
 
@@ -72,6 +75,26 @@ export interface CheckSpec {
   readonly severity?: 'error' | 'warning';
 }
 
+/**
+ * An emission source a site may or may not have (diesel back-up generators, geothermal steam): the
+ * optional columns that measure it name it in their `absent.source`, and a registration's monitoring
+ * plan says whether the site has it (`"sources": { "diesel_backup": false }`).
+ */
+export interface EmissionSourceSpec<P = Record<string, unknown>> {
+  readonly description: string;
+  /**
+   * When the registered parameters already settle that the source cannot exist at the site (a wind
+   * farm has no geothermal steam): the reason, shown in the report; otherwise undefined, and the
+   * registration's `sources` decides.
+   */
+  readonly notAtSiteWhen?: (parameters: P) => string | undefined;
+  /**
+   * When the registered parameters settle that the source exists (a geothermal plant releases steam):
+   * the reason; its columns must then be reported, and a registration saying otherwise is refused.
+   */
+  readonly atSiteWhen?: (parameters: P) => string | undefined;
+}
+
 export interface MethodologySource {
   readonly body: string;
   readonly document: string;
@@ -93,6 +116,11 @@ export interface MethodologyDefinition<P extends z.ZodObject = z.ZodObject, R ex
   readonly project: P;
   /** zod schema of one monitoring row, built with `monitoringRow` and `column.*`. */
   readonly monitoring: R;
+  /**
+   * The emission sources a site may lack, by id (snake_case), named by optional project-side or
+   * leakage columns in `column.optional(…, { absent: { source, value } })` (core/methodology/columns.ts).
+   */
+  readonly sources?: Readonly<Record<string, EmissionSourceSpec<z.output<P>>>>;
   /** The monitoring column that orders rows in time (a `column.timestamp`). */
   readonly timeColumn: string;
   /**

@@ -60,7 +60,7 @@ describe('mrv methodology check', () => {
     // Assess
     expect(r.code, r.out + r.err).toBe(0);
     expect(r.out).not.toContain('✗');
-    expect(r.out).toMatch(/13 checks: 13 passed, 0 failed\./);
+    expect(r.out).toMatch(/15 checks: 15 passed, 0 failed\./);
   });
 
   it('passes on an unmodified copy under .mrv/tmp (the copy mechanism itself is sound)', async () => {

@@ -21,7 +21,7 @@ describe('checkModule on the template', () => {
   it('passes every check', async () => {
     const checks = await checkModule({ methodology: template, ...files });
     expect(checks.filter((c) => !passed(c))).toEqual([]);
-    expect(checks.map((c) => c.id)).toEqual(['folder', 'files', 'readme-sections', 'readme-symbols', 'readme-equations', 'parameters', 'documentation', 'project-fixture', 'valid-fixture', 'valid-fixture-json', 'deterministic', 'invalid-fixture']);
+    expect(checks.map((c) => c.id)).toEqual(['folder', 'files', 'readme-sections', 'readme-symbols', 'readme-equations', 'parameters', 'documentation', 'absence', 'user-text', 'project-fixture', 'valid-fixture', 'valid-fixture-json', 'deterministic', 'invalid-fixture']);
   });
 });
 
