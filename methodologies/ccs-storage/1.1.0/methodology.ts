@@ -22,7 +22,7 @@ const CMP7 = 'decision 10/CMP.7 annex (modalities and procedures for CCS as CDM 
 const project = z.object({
   phase: z
     .enum(['crediting', 'post-crediting'])
-    .describe('Monitoring phase: within a crediting period, or the seepage monitoring that continues after the last crediting period until no seepage is observed (at least 20 years [unsure])'),
+    .describe('Monitoring phase: within a crediting period, or the seepage monitoring that continues after the last crediting period until no seepage is observed (at least 20 years; unverified)'),
   EF_grid: z.number().min(0).max(2).describe('CO2 emission factor of the electricity used for capture, compression and injection, TOOL05 (grid or captive plant) [tCO2/MWh]'),
   geological_storage: z.boolean().describe('The CO2 is stored in a geological formation (saline formation, depleted oil or gas field); other storage (ocean, mineralisation) is not covered by decision 10/CMP.7'),
   transboundary: z.boolean().describe('The CO2 is transported from one country to another, or the storage site lies in more than one country (not eligible under decision 10/CMP.7)'),
@@ -74,7 +74,7 @@ export default defineMethodology({
     },
     {
       id: 'not-transboundary',
-      ref: `${CMP7} [unverified: transboundary transport and storage sites in more than one country left for later decision]`,
+      ref: `${CMP7} (unverified: transboundary transport and storage sites in more than one country left for later decision)`,
       description: 'No transport of CO2 between countries and no storage site lying in more than one country.',
       check: (p) => (p.transboundary ? { status: 'not-applicable', reason: 'transboundary is true: CCS involving more than one country is not eligible under decision 10/CMP.7' } : { status: 'applicable' }),
     },
@@ -86,6 +86,9 @@ export default defineMethodology({
     },
   ],
   project,
+  sources: {
+    pdd_leakage: { description: 'Leakage sources identified in the registered PDD (e.g. upstream emissions of the fuel and electricity supplied): a project whose PDD identifies none declares "sources": { "pdd_leakage": false }' },
+  },
   monitoring: monitoringRow({
     timestamp: column.timestamp({ description: 'Start of the monitoring interval (day or month) the quantities refer to' }),
     CO2_delivered: t('CO2 captured and delivered to the transport and storage system in the interval (custody-transfer meter at the capture plant outlet)', 'baseline'),
@@ -95,7 +98,7 @@ export default defineMethodology({
     EC_injection: mwh('Electricity consumed at the injection site (booster compression, pumps) in the interval'),
     CO2_injection_vent: t('CO2 vented or lost at the injection site (wellhead, maintenance, upsets) in the interval', 'project'),
     CO2_seepage: t('CO2 seeping from the storage site to the atmosphere or seabed in the interval, as quantified by the site monitoring plan', 'project'),
-    LE_upstream: column.optional(column.number({ unit: 't CO2e', min: 0, max: 10_000_000, side: 'project', description: 'Leakage identified in the registered PDD (e.g. upstream emissions of the fuel and electricity supplied), tCO2e' }), { default: 0 }),
+    LE_upstream: column.optional(column.number({ unit: 't CO2e', min: 0, max: 10_000_000, side: 'project', description: 'Leakage identified in the registered PDD (e.g. upstream emissions of the fuel and electricity supplied), tCO2e' }), { absent: { source: 'pdd_leakage', value: 0 } }),
   }),
   timeColumn: 'timestamp',
   timestampMarks: 'interval-start',

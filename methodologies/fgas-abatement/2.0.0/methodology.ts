@@ -119,7 +119,9 @@ const byPJ = (k: 'CF4' | 'C2F6') => sumOf(STREAMS.filter((st) => st.B[k] !== und
 
 const consumption = (st: Stream) =>
   column.optional(column.number({ unit: 'kg', min: 0, max: 1_000_000, side: 'baseline', description: `${st.gasLabel} consumed in ${st.process} tools in the interval (cylinder weighing or mass-flow controller totals, apportioned to the process type)` }), {
-    default: 0,
+    // Baseline side: every kilogram adds (1 − h) × (1 − U) × a × DRE of destroyed gas, worth far more than the CO2
+    // its destruction forms, so a missing consumption (counted as 0) only ever lowers ER.
+    absent: { value: 0 },
     note: 'absent or empty = the gas was not used in this process type (no credit)',
   });
 

@@ -13,7 +13,7 @@ const hour = (i: number) => new Date(Date.UTC(2014, 2, 1, i)).toISOString().repl
 const hours = (n: number, cells: string, header = HEADER) => `${header}\n${Array.from({ length: n }, (_, i) => `${hour(i)},${cells}`).join('\n')}\n`;
 const traced = (r: Awaited<ReturnType<typeof run>>, symbol: string) => r.trace.find((t) => t.symbol === symbol)?.value;
 /** The §6.5 registration: no baseline destruction, grid EF 0.7, no collection meter. */
-const case65 = (parameters: Record<string, unknown> = {}) => projectWith(projectInput, { id: 'landfill-6-5', parameters: { tool06_version: 'v1', AF: 0, F_CH4_BL_req: 0, EF_grid: 0.7, LFG_total_metering: 'none', ...parameters } });
+const case65 = (parameters: Record<string, unknown> = {}, changes: { sources?: Record<string, boolean> } = {}) => projectWith(projectInput, { id: 'landfill-6-5', ...changes, parameters: { tool06_version: 'v1', AF: 0, F_CH4_BL_req: 0, EF_grid: 0.7, LFG_total_metering: 'none', ...parameters } });
 // §6.5: 5,000,000 Nm³ at w_CH4 0.5 and 300 MWh, as 50 hours of 100,000 Nm³ (the column's plausibility maximum) and 6 MWh.
 const file65 = (flame: string) => hours(50, `100000,0.5,850,0,${flame},6`);
 
@@ -206,12 +206,36 @@ describe('landfill-gas@2.0.0 TOOL06 version of the registration', () => {
   });
 
   it('TOOL06 v2.0+: minutes outside the specifications and, for open flares, minutes without flame earn nothing', async () => {
-    const enclosed = await run(methodology, case65({ tool06_version: 'v2' }), `${HEADER},t_outside_spec\n${hour(0)},2000,0.5,900,10,,0,15\n`);
+    // The registration says the flare's specifications include more than the temperature range (sources.other_manufacturer_specs true).
+    const enclosed = await run(methodology, case65({ tool06_version: 'v2' }, { sources: { other_manufacturer_specs: true } }), `${HEADER},t_outside_spec\n${hour(0)},2000,0.5,900,10,,0,15\n`);
     // (60 − 10 − 15) / 60 × 0.9 = 0.525.
     expect(Number(traced(enclosed, 'eta_flare_h'))).toBeCloseTo(0.525, 12);
     const open = await run(methodology, case65({ tool06_version: 'v2', flare_type: 'open' }), `${HEADER},t_no_flame\n${hour(0)},2000,0.5,900,0,true,0,12\n${hour(1)},2000,0.5,900,0,false,0,0\n`);
     // 0.5 × 48/60 = 0.4 in the first hour, 0 without flame.
     expect(Number(traced(open, 'eta_flare_h'))).toBeCloseTo(0.4, 12);
+  });
+
+  it('refuses a file without the minutes that lower the efficiency where they apply: absent, they would count as 0 minutes, the least conservative reading', async () => {
+    // An open flare under v2: minutes without flame must be reported (the column, and every cell).
+    const openV2 = case65({ tool06_version: 'v2', flare_type: 'open' });
+    const noColumn = await run(methodology, openV2, `${HEADER}\n${hour(0)},2000,0.5,900,0,true,0\n`);
+    expect(noColumn.status).toBe('rejected');
+    expect(noColumn.diagnostics).toContainEqual(expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 't_no_flame' }) }));
+    const emptyCell = await run(methodology, openV2, `${HEADER},t_no_flame\n${hour(0)},2000,0.5,900,0,true,0,\n`);
+    expect(emptyCell.status).toBe('rejected');
+    expect(emptyCell.diagnostics).toContainEqual(expect.objectContaining({ code: 'row.missing_value', location: expect.objectContaining({ row: 1, column: 't_no_flame' }) }));
+    // A registration of an open v2 flare cannot say it has no flame record.
+    await expect(run(methodology, case65({ tool06_version: 'v2', flare_type: 'open' }, { sources: { open_flare_flame_minutes: false } }), `${HEADER},t_no_flame\n${hour(0)},2000,0.5,900,0,true,0,0\n`)).rejects.toThrow(/open_flare_flame_minutes/);
+    // Under v1 the hourly flame column decides: no minutes needed.
+    expect((await run(methodology, case65({ tool06_version: 'v1', flare_type: 'open' }), `${HEADER}\n${hour(0)},2000,0.5,900,0,true,0\n`)).status).toBe('accepted');
+    // An enclosed flare whose registration does not limit its specifications to the temperature range must report t_outside_spec.
+    const enclosed = await run(methodology, case65({ tool06_version: 'v2' }, { sources: {} }), `${HEADER}\n${hour(0)},2000,0.5,900,0,,0\n`);
+    expect(enclosed.status).toBe('rejected');
+    expect(enclosed.diagnostics).toContainEqual(expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 't_outside_spec' }) }));
+    // One that does may leave it out, but may not report minutes outside specifications it says it does not have.
+    const declared = await run(methodology, case65({ tool06_version: 'v2' }, { sources: { other_manufacturer_specs: false } }), `${HEADER},t_outside_spec\n${hour(0)},2000,0.5,900,0,,0,15\n`);
+    expect(declared.status).toBe('rejected');
+    expect(declared.diagnostics).toContainEqual(expect.objectContaining({ code: 'period.source_not_at_site', location: expect.objectContaining({ column: 't_outside_spec' }) }));
   });
 
   it('TOOL06 v1: an enclosed flare outside the manufacturer\'s specifications earns 50 % in that hour; v2 earns nothing', async () => {

@@ -119,19 +119,43 @@ export default defineMethodology({
     },
   ],
   project,
+  // Per-minute records that lower the flare efficiency. Their absence would count as 0 minutes, the least
+  // conservative reading, so a site must report them wherever they apply.
+  sources: {
+    open_flare_flame_minutes: {
+      description: 'Minutes without a detected flame at an open flare, from the per-minute flame record (TOOL06 v2.0 and later: each such minute earns no flare efficiency)',
+      notAtSiteWhen: (q) =>
+        q.flare_type !== 'open'
+          ? 'the registered flare is enclosed (minutes without flame are counted for open flares)'
+          : q.tool06_version === 'v1'
+            ? 'the registration applies TOOL06 v1, whose hourly rule reads the flame column only'
+            : undefined,
+      atSiteWhen: (q) => (q.flare_type === 'open' && q.tool06_version !== 'v1' ? `an open flare under TOOL06 ${q.tool06_version} is credited minute by minute, without the minutes without flame` : undefined),
+    },
+    other_manufacturer_specs: {
+      description:
+        'Manufacturer\'s specifications for proper operation of the enclosed flare other than its exhaust temperature range (e.g. gas flow, residence time), monitored minute by minute (TOOL06): a registration whose declared specifications are the exhaust temperature range only (T_spec_min – T_spec_max, checked every hour) declares "sources": { "other_manufacturer_specs": false }',
+      notAtSiteWhen: (q) =>
+        q.flare_type === 'open'
+          ? 'the registered flare is open (the manufacturer\'s specifications apply to enclosed flares)'
+          : q.tool06_version === 'v1' && q.enclosed_efficiency === 'continuous-monitoring'
+            ? 'under TOOL06 v1 the measured efficiency of the enclosed flare decides the hour'
+            : undefined,
+    },
+  },
   monitoring: monitoringRow({
     timestamp: column.timestamp({ description: 'Start of the hour the readings refer to (ISO 8601 with offset)' }),
     LFG_flare: column.number({ unit: 'Nm3', min: 0, max: 100_000, side: 'baseline', description: 'Landfill gas sent to the flare(s) in the hour, dry basis at normal conditions (0 °C, 101.325 kPa), TOOL08' }),
     w_CH4: column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Volume fraction of methane in the landfill gas, dry basis (hourly mean of the continuous analyser)' }),
     T_flare: column.number({ unit: '°C', min: -60, max: 1600, description: 'Mean exhaust gas temperature of the flare in the hour' }),
     t_below_500: column.number({ unit: 'min', min: 0, max: 60, description: 'Minutes of the hour with the flare exhaust below 500 °C or with no temperature record' }),
-    t_outside_spec: column.optional(column.number({ unit: 'min', min: 0, max: 60, description: 'Minutes of the hour the enclosed flare operated outside the manufacturer\'s specifications for another reason than a temperature below 500 °C (from the per-minute record)' }), { default: 0, note: 'absent or empty = none besides what the hourly mean temperature shows; an hourly mean outside the declared range counts the whole hour' }),
-    t_no_flame: column.optional(column.number({ unit: 'min', min: 0, max: 60, description: 'Open flares under TOOL06 v2.0 or later: minutes of the hour without a detected flame' }), { default: 0, note: 'absent or empty = the flame column decides the whole hour' }),
-    flame: column.optional(column.boolean({ description: 'Flame detected throughout the hour by the electronic flame detector (open flares)' }), { default: false, note: 'absent or empty = no flame detected' }),
+    t_outside_spec: column.optional(column.number({ unit: 'min', min: 0, max: 60, description: 'Minutes of the hour the enclosed flare operated outside the manufacturer\'s specifications for another reason than a temperature below 500 °C (from the per-minute record)' }), { absent: { source: 'other_manufacturer_specs', value: 0 }, note: 'required for an enclosed flare unless the registration says its specifications are the exhaust temperature range only ("sources": { "other_manufacturer_specs": false }); an hourly mean outside the declared range counts the whole hour' }),
+    t_no_flame: column.optional(column.number({ unit: 'min', min: 0, max: 60, description: 'Open flares under TOOL06 v2.0 or later: minutes of the hour without a detected flame' }), { absent: { source: 'open_flare_flame_minutes', value: 0 }, note: 'required for an open flare under TOOL06 v2.0 or later (an empty cell is refused); not read otherwise' }),
+    flame: column.optional(column.boolean({ description: 'Flame detected throughout the hour by the electronic flame detector (open flares)' }), { absent: { value: false, reason: 'no flame record means no flame demonstrated: an open flare is then credited 0 % (TOOL06), the conservative reading' }, note: 'absent or empty = no flame detected' }),
     EC_PJ: column.number({ unit: 'MWh', min: 0, max: 100, side: 'project', description: 'Electricity consumed by the project (blowers, flare, analysers) in the hour, TOOL05' }),
-    LFG_EL: column.optional(column.number({ unit: 'Nm3', min: 0, max: 100_000, side: 'baseline', description: 'Landfill gas sent to power generation in the hour, dry, normal conditions' }), { default: 0, note: 'absent or empty = 0' }),
-    LFG_total: column.optional(column.number({ unit: 'Nm3', min: 0, max: 100_000_000, side: 'baseline', description: 'Total landfill gas collected, dry, normal conditions: in the hour (LFG_total_metering hourly), or the month\'s totalizer difference on one row of the month (monthly-totalizer)' }), { default: 0, note: 'absent or empty = 0; a registration that meters the gas collected must report it (lfg-total-reported)' }),
-    eta_flare_m: column.optional(column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Measured flare efficiency of the enclosed flare in the hour (continuous monitoring, TOOL06)' }), { default: 0, note: 'absent or empty = 0, conservative' }),
+    LFG_EL: column.optional(column.number({ unit: 'Nm3', min: 0, max: 100_000, side: 'baseline', description: 'Landfill gas sent to power generation in the hour, dry, normal conditions' }), { absent: { value: 0 }, note: 'absent or empty = 0' }),
+    LFG_total: column.optional(column.number({ unit: 'Nm3', min: 0, max: 100_000_000, side: 'baseline', description: 'Total landfill gas collected, dry, normal conditions: in the hour (LFG_total_metering hourly), or the month\'s totalizer difference on one row of the month (monthly-totalizer)' }), { absent: { value: 0 }, note: 'absent or empty = 0; a registration that meters the gas collected must report it (lfg-total-reported), and a mass balance against 0 rejects the period' }),
+    eta_flare_m: column.optional(column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Measured flare efficiency of the enclosed flare in the hour (continuous monitoring, TOOL06)' }), { absent: { value: 0 }, note: 'absent or empty = 0, conservative' }),
   }),
   timeColumn: 'timestamp',
   timestampMarks: 'interval-start',
@@ -179,7 +203,7 @@ export default defineMethodology({
       scope: 'period',
       expr: 'max(AF * F_CH4_PJ_y, F_CH4_BL_req * period_days / days_per_year)',
       unit: 't CH4',
-      ref: `${ACM0001}: F_CH4,BL,y — requirement/contract, or F_CH4,PJ,y × AF (ε_BL = MD_hist/MG_hist) [C: GEC copy "MD_BL,y = MD_Project,y • AF"]; the larger of the two is taken [unverified]`,
+      ref: `${ACM0001}: F_CH4,BL,y — requirement/contract, or F_CH4,PJ,y × AF (ε_BL = MD_hist/MG_hist) (GEC methodology copy: "MD_BL,y = MD_Project,y • AF"); the larger of the two is taken (unverified)`,
       description: 'Methane that would have been destroyed in the baseline in the period',
     },
     {

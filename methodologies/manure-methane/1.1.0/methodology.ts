@@ -128,6 +128,9 @@ export default defineMethodology({
     },
   ],
   project,
+  sources: {
+    flare: { description: 'A flare burning part of the biogas (its methane slip is a project emission, TOOL06): a site that burns all biogas in engines or boilers declares "sources": { "flare": false }' },
+  },
   monitoring: monitoringRow({
     timestamp: column.timestamp({ description: 'Month the row refers to (its first day, e.g. 2014-01-01)' }),
     N: column.number({ unit: 'head', min: 0, max: 1_000_000, side: 'baseline', description: 'Average animal population of the month (monthly census)' }),
@@ -136,7 +139,7 @@ export default defineMethodology({
     w_CH4: column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Methane volume fraction of the biogas (monthly mean)' }),
     FE: column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Efficiency of the combustion/flare in the month: TOOL06 default (enclosed 0.90; open 0.50 with flame, else 0) or measured' }),
     EC_PJ: column.number({ unit: 'MWh', min: 0, max: 10_000, side: 'project', description: 'Electricity consumed by the project (digester, pumps, blowers) in the month, TOOL05' }),
-    BG_flared: column.optional(column.number({ unit: 'm3', min: 0, max: 10_000_000, side: 'project', description: 'Part of BG_burnt sent to a flare (the flare slip is a project emission, TOOL06)' }), { default: 0 }),
+    BG_flared: column.optional(column.number({ unit: 'm3', min: 0, max: 10_000_000, side: 'project', description: 'Part of BG_burnt sent to a flare (the flare slip is a project emission, TOOL06)' }), { absent: { source: 'flare', value: 0 } }),
   }),
   timeColumn: 'timestamp',
   timestampMarks: 'interval-start',
