@@ -14,7 +14,7 @@ import type { ByteSource, Cell, MonitoringFormat, ReaderEvent } from '../readers
 import { csvFastPath, pumpCsv } from '../readers/csv.ts';
 import { DiagnosticCollector, showValue, type Diagnostic } from '../validation/diagnostic.ts';
 import type { DiagnosticCode } from '../validation/codes.ts';
-import { CompensatedSum } from './compensated-sum.ts';
+import { absorbDiagnostics, ExactSum, mergePartials, partialOf, trackerFromRuns, type PartialResult } from './partial.ts';
 import { CalibrationRule, IntervalTracker, type IntervalSpec } from './qaqc.ts';
 import { SitePeriods } from '../time/site-periods.ts';
 import { closestColumn } from '../methodology/did-you-mean.ts';
@@ -53,6 +53,13 @@ export interface CalculateInput {
   readonly archiveTail?: Uint8Array;
   /** Called with the number of bytes read so far (for a progress bar). */
   readonly onProgress?: (bytes: number) => void;
+  /** Called once with the rows' partial result (core/calculation/partial.ts), e.g. to store it with the upload. */
+  readonly onPartial?: (partial: PartialResult) => void;
+}
+
+/** A period calculated from the partial results of its parts (uploads, byte ranges) instead of a file. */
+export interface CalculateMergedInput extends Omit<CalculateInput, 'source' | 'format' | 'archiveTail' | 'onProgress'> {
+  readonly partials: readonly PartialResult[];
 }
 
 export interface ResolvedProject {
@@ -116,6 +123,22 @@ function show(value: BigNumber | boolean | number): string | boolean {
  * if (result.status === 'accepted') console.log(result.totals?.ER);
  */
 export async function calculate(input: CalculateInput): Promise<CalculationResult> {
+  return calculateRows(input);
+}
+
+/**
+ * The result of a period from its parts' partial results: merged exactly (mergePartials), then the
+ * period equations once, exactly as {@link calculate} does after its own rows. The result's `file`
+ * names the parts: `sha256` is the SHA-256 of their SHA-256s in order, `bytes` their total.
+ */
+export async function calculateMerged(input: CalculateMergedInput): Promise<CalculationResult> {
+  const result = await calculateRows({ ...input, source: (async function* () {})(), format: 'csv' }, input.partials);
+  const parts = input.partials.flatMap((p) => p.parts);
+  const sha256 = createHash('sha256').update(parts.map((p) => p.sha256 ?? '').join('\n')).digest('hex');
+  return { ...result, file: { name: input.fileName, format: 'merged', bytes: parts.reduce((a, p) => a + (p.bytes ?? 0), 0), sha256 } };
+}
+
+async function calculateRows(input: CalculateInput, partials?: readonly PartialResult[]): Promise<CalculationResult> {
   const { project, methodology, parameters } = resolveProject(input.project, input.registry);
   const fileName = input.fileName;
   const diagnostics = new DiagnosticCollector(input.maxDiagnostics ?? 1000);
@@ -169,7 +192,8 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     while (await pull());
   };
   const format = input.format ?? detectFormat(fileName);
-  const fileInfo = () => ({ name: fileName, format: format ?? 'unknown', bytes, sha256: sha.digest('hex') });
+  let digest: string | undefined;
+  const fileInfo = () => ({ name: fileName, format: format ?? 'unknown', bytes, sha256: (digest ??= sha.digest('hex')) });
 
   if (notMet.length) {
     await drain(); // hash the file anyway: the report names what was uploaded
@@ -236,9 +260,9 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   if (period) bindFor(period);
 
   // Sums over accepted rows of every numeric column and row equation.
-  const sums = new Map<string, CompensatedSum>();
+  const sums = new Map<string, ExactSum>();
   const summed = [...methodology.columns.filter((c) => c.meta.kind === 'number').map((c) => c.name), ...methodology.rowEquations.map((e) => e.symbol)];
-  for (const s of summed) sums.set(s, new CompensatedSum());
+  for (const s of summed) sums.set(s, new ExactSum());
   const sumList = [...sums].map(([s, sum]) => ({ slot: slotOf.get(s)!, sum }));
   const required = methodology.columns.filter((c) => !c.meta.optional).map((c) => c.name);
   const known = new Set(methodology.columns.map((c) => c.name));
@@ -593,7 +617,9 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
   };
 
   const bomb = format === 'xlsx' && input.archiveTail ? checkZipBomb(input.archiveTail, fileName) : undefined;
-  if (bomb) {
+  if (partials) {
+    // No rows of its own: the parts were read before (calculateMerged).
+  } else if (bomb) {
     diagnostics.add(bomb);
     fatal = true;
   } else if (format === 'csv' && csvFastPath.enabled) await pumpCsv(hashed, { fileName, format }, { event: onEvent, row: fastRow, pause: () => (held ? release() : undefined) });
@@ -604,6 +630,25 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     }
   await release();
   await drain();
+
+  // rows → partial → merge (of this one, or of the parts given) → period: the period below reads only the merge.
+  const merged = mergePartials(partials ?? [partialOf({ projectId: project.id, methodology, fileName, sha256: fileInfo().sha256, bytes, rows: { total, accepted, rejected }, firstTime, lastTime, sums, trackers, intervalSpec, calibration: calibration.adjustments, diagnostics, fatal, rowGwpSet: gwp?.label })], { maxDiagnostics: input.maxDiagnostics ?? 1000 });
+  if (partials) absorbDiagnostics(diagnostics, merged.diagnostics);
+  input.onPartial?.(merged);
+  ({ total, accepted, rejected } = merged.rows);
+  firstTime = merged.first ? Date.parse(merged.first) : Infinity;
+  lastTime = merged.last ? Date.parse(merged.last) : -Infinity;
+  fatal = merged.fatal;
+  for (const [symbol, stored] of Object.entries(merged.sums)) sums.set(symbol, ExactSum.of(stored.terms));
+  // Parts bring no rows here: bind the GWPs as a file would at its first reading, and refuse parts whose rows ran with others.
+  if (partials && !gwp && !gwpFailed && merged.first) bindFor({ start: merged.first, end: new Date(Date.parse(merged.first) + 1).toISOString() });
+  if (partials && gwp && merged.rowGwpSets.some((label) => label !== gwp!.label))
+    diag({ severity: 'error', code: 'period.spans_gwp_boundary', message: `Parts of this period were calculated with GWPs ${merged.rowGwpSets.join(', ')}, but the period binds ${gwp.label}; recalculate the parts within one GWP period.`, location: { file: fileName } });
+  if (partials) {
+    // (A file's own trackers already hold exactly its coverage.)
+    trackers.clear();
+    for (const [item, runs] of Object.entries(merged.coverage?.items ?? {})) trackers.set(item, trackerFromRuns(intervalSpec!, runs));
+  }
 
   if (!fatal && total === 0 && diagnostics.errors === 0) diag({ severity: 'error', code: 'file.no_records', source: 'core/readers', message: `${fileName} has no data rows.`, location: { file: fileName } });
 
@@ -639,7 +684,7 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
     diag({ severity, code: 'period.gap', message: `${gapReport.missing} expected ${intervals!.label} readings are missing in ${gapReport.count} gap(s), the first${gapReport.gaps[0]!.item !== undefined ? ` (${methodology.monitoringItemColumn} ${gapReport.gaps[0]!.item})` : ''} from ${gapReport.gaps[0]!.from} to ${gapReport.gaps[0]!.to}; ${consequence}.`, location: { file: fileName } });
   }
   const qaqc = {
-    calibration: calibration.adjustments.map((a) => ({ ...a })),
+    calibration: merged.calibration.map((a) => ({ ...a })),
     ...(intervalSpec && 'minutes' in intervalSpec ? { intervalMinutes: intervalSpec.minutes } : {}),
     ...(intervalSpec && 'months' in intervalSpec ? { intervalMonths: intervalSpec.months } : {}),
     gaps: gapReport.gaps.slice(0, 1000),

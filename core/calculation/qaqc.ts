@@ -190,6 +190,22 @@ export class IntervalTracker {
     return this.runStart.length;
   }
 
+  /** Intervals with a reading, as sorted half-open runs `[from, to)` of interval numbers. */
+  runs(): [number, number][] {
+    const runs: [number, number][] = [];
+    for (const key of [...this.chunks.keys()].sort((x, y) => x - y)) {
+      const chunk = this.chunks.get(key)!;
+      for (let i = 0; i < CHUNK; i++) {
+        if (!chunk[i]) continue;
+        const slot = key * CHUNK + i;
+        const last = runs[runs.length - 1];
+        if (last && last[1] === slot) last[1] = slot + 1;
+        else runs.push([slot, slot + 1]);
+      }
+    }
+    return runs;
+  }
+
   /** Records a reading; returns false when its interval already had one. */
   add(t: number): boolean {
     return this.addSlot(this.slotOf(t));

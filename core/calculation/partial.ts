@@ -1,0 +1,363 @@
+import type { Diagnostic } from '../validation/diagnostic.ts';
+import { DiagnosticCollector } from '../validation/diagnostic.ts';
+import { IntervalTracker, type CalibrationAdjustment, type IntervalSpec } from './qaqc.ts';
+import { decimalFromFloat } from './rounding.ts';
+
+/**
+ * Mergeable partial results: what the rows of one part of a monitoring period (an upload, or a byte
+ * range of a large file) contribute before the period equations run. `calculate()` is
+ * "rows → partial → merge of one → period"; a monitoring report is "its uploads' partials → merge →
+ * period" (core/report/monitoring-report.ts), and a split file is "its ranges' partials → merge →
+ * period". Because the merge is exact and associative, every way of cutting the same rows gives the
+ * same result, to the last digit (test/unit/core/calculation/partial.test.ts).
+ *
+ * Exactness: row equations run in binary floating point (calculate.ts says why). Their period sums
+ * are kept as the *exact* sum of those doubles, stored as a non-overlapping expansion (Shewchuk 1997,
+ * "Adaptive precision floating-point arithmetic", the algorithm behind Python's `math.fsum`): a few
+ * doubles whose mathematical sum is the exact total. JSON carries doubles exactly, so a stored partial
+ * loses nothing, and merging adds the expansions exactly. The decimal the period equations read is
+ * derived once, from the merged exact sum ({@link ExactSum.decimal}).
+ */
+
+/** Exact sum of doubles as a non-overlapping expansion (increasing magnitude), see the module doc. */
+export class ExactSum {
+  private readonly p: number[] = [];
+
+  static of(terms: readonly number[]): ExactSum {
+    const s = new ExactSum();
+    for (const t of terms) s.add(t);
+    return s;
+  }
+
+  add(value: number): void {
+    const p = this.p;
+    let x = value;
+    let i = 0;
+    for (let j = 0; j < p.length; j++) {
+      let y = p[j]!;
+      if (Math.abs(x) < Math.abs(y)) {
+        const t = x;
+        x = y;
+        y = t;
+      }
+      const hi = x + y;
+      const lo = y - (hi - x);
+      if (lo !== 0) p[i++] = lo;
+      x = hi;
+    }
+    p.length = i;
+    p.push(x);
+  }
+
+  /** Adds another exact sum (exactly). */
+  addAll(other: ExactSum): void {
+    for (const t of other.p) this.add(t);
+  }
+
+  /** The expansion: doubles whose exact sum is the total. */
+  get terms(): readonly number[] {
+    return this.p.filter((t) => t !== 0);
+  }
+
+  /** The total rounded once to the nearest double (ties to even), as `math.fsum` does. */
+  get value(): number {
+    const p = this.p;
+    let n = p.length;
+    if (n === 0) return 0;
+    let hi = p[--n]!;
+    let lo = 0;
+    while (n > 0) {
+      const x = hi;
+      const y = p[--n]!;
+      hi = x + y;
+      const yr = hi - x;
+      lo = y - yr;
+      if (lo !== 0) break;
+    }
+    // Correct a half-way case the loop rounded the wrong way.
+    if (n > 0 && ((lo < 0 && p[n - 1]! < 0) || (lo > 0 && p[n - 1]! > 0))) {
+      const y = lo * 2;
+      const x = hi + y;
+      if (y === x - hi) hi = x;
+    }
+    return hi;
+  }
+
+  /** The decimal the period equations read (15 significant digits, see rounding.ts). */
+  decimal(): string {
+    return decimalFromFloat(this.value).toString();
+  }
+}
+
+/** One sum as stored: the exact expansion and, for people, its decimal. */
+export interface StoredSum {
+  /** Decimal of the exact sum at 15 significant digits (what the period equations read). */
+  readonly value: string;
+  /** Doubles whose exact sum is the total (Shewchuk expansion): the part that makes merging exact. */
+  readonly terms: readonly number[];
+}
+
+/** Monitoring intervals with a reading, as half-open runs `[from, to)` of interval numbers. */
+export interface Coverage {
+  readonly spec: IntervalSpec;
+  /** Per monitored item (`""` when the methodology names no item column). */
+  readonly items: Readonly<Record<string, readonly (readonly [number, number])[]>>;
+}
+
+/** Where a part came from (an upload, a byte range): kept through merges for the per-part breakdown. */
+export interface PartInfo {
+  readonly name: string;
+  readonly sha256?: string;
+  readonly bytes?: number;
+  readonly rows: { readonly total: number; readonly accepted: number; readonly rejected: number };
+  readonly first?: string;
+  readonly last?: string;
+}
+
+/**
+ * What one part contributes, before the period equations. JSON-serialisable; `schemaVersion` is
+ * bumped on any incompatible change (a reader refuses versions it does not know).
+ */
+export interface PartialResult {
+  readonly schemaVersion: 1;
+  readonly kind: 'mrv.partial';
+  readonly projectId: string;
+  /** The methodology whose row equations produced the sums: parts of different ones never merge. */
+  readonly methodology: { readonly key: string; readonly hash: string };
+  readonly rows: { readonly total: number; readonly accepted: number; readonly rejected: number };
+  /** Instants (ISO, UTC) of the first and last accepted reading. */
+  readonly first?: string;
+  readonly last?: string;
+  /** Sums over accepted rows, per monitoring column and row equation. */
+  readonly sums: Readonly<Record<string, StoredSum>>;
+  /** Intervals with a reading (absent when the methodology sets no monitoring frequency). */
+  readonly coverage?: Coverage;
+  /** Conservative calibration adjustments applied to the part's readings (qaqc.ts). */
+  readonly calibration: readonly CalibrationAdjustment[];
+  /** The part's diagnostics: listed up to a cap, all counted. */
+  readonly diagnostics: { readonly kept: readonly Diagnostic[]; readonly counts: Readonly<Record<string, number>>; readonly errors: number; readonly warnings: number };
+  /** A file-level fault (unreadable file, zip bomb) ended the part early. */
+  readonly fatal: boolean;
+  /** The GWP sets in the row scope when the rows ran (row equations may read GWPs); empty when none was resolved yet. */
+  readonly rowGwpSets: readonly string[];
+  readonly parts: readonly PartInfo[];
+}
+
+/** A merge that cannot be made: parts of different projects, methodologies or monitoring frequencies. */
+export class PartialMergeError extends Error {
+  override name = 'PartialMergeError';
+}
+
+const sameSpec = (a: IntervalSpec, b: IntervalSpec) => ('minutes' in a ? 'minutes' in b && a.minutes === b.minutes : 'months' in b && a.months === b.months);
+
+/** Runs of interval numbers from a sorted list of slots. */
+export function runsOf(slots: Iterable<number>): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const s of slots) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === s) last[1] = s + 1;
+    else runs.push([s, s + 1]);
+  }
+  return runs;
+}
+
+/** Intervals covered by both run lists (each sorted, non-overlapping). */
+function intersect(a: readonly (readonly [number, number])[], b: readonly (readonly [number, number])[]): [number, number][] {
+  const out: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const from = Math.max(a[i]![0], b[j]![0]);
+    const to = Math.min(a[i]![1], b[j]![1]);
+    if (from < to) out.push([from, to]);
+    if (a[i]![1] < b[j]![1]) i++;
+    else j++;
+  }
+  return out;
+}
+
+function union(a: readonly (readonly [number, number])[], b: readonly (readonly [number, number])[]): [number, number][] {
+  const all = [...a, ...b].map((r) => [r[0], r[1]] as [number, number]).sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [];
+  for (const r of all) {
+    const last = out[out.length - 1];
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else out.push(r);
+  }
+  return out;
+}
+
+/** Rebuilds an interval tracker from stored runs (for the gap check of a merged period). */
+export function trackerFromRuns(spec: IntervalSpec, runs: readonly (readonly [number, number])[]): IntervalTracker {
+  const t = new IntervalTracker(spec);
+  for (const [from, to] of runs) for (let s = from; s < to; s++) t.add(t.startOf(s));
+  return t;
+}
+
+export interface MergeOptions {
+  /** How many diagnostics are listed in full (all are counted). Default 1000. */
+  readonly maxDiagnostics?: number;
+  /** Names the files in the diagnostic of an overlap (default: the parts' names). */
+  readonly source?: string;
+}
+
+/**
+ * Merges partial results exactly: sums are added as exact expansions, row counts added, first/last
+ * instants widened, coverage united, calibration adjustments of the same meter and column combined,
+ * diagnostics concatenated (listed up to the cap, all counted). A monitoring interval covered by two
+ * parts is a duplicate across parts: both readings were summed, so the merge carries an error
+ * (`period.duplicate_timestamp`) naming the parts and the first doubled interval, and the period is
+ * refused. Throws {@link PartialMergeError} for parts that cannot belong together (a caller bug or a
+ * tampered store), never for data.
+ */
+export function mergePartials(parts: readonly PartialResult[], options: MergeOptions = {}): PartialResult {
+  const first = parts[0];
+  if (!first) throw new PartialMergeError('mergePartials needs at least one part.');
+  for (const p of parts) {
+    if (p.schemaVersion !== 1 || p.kind !== 'mrv.partial') throw new PartialMergeError(`Part ${p.parts[0]?.name ?? '?'} is not a partial result of a known version.`);
+    if (p.projectId !== first.projectId) throw new PartialMergeError(`Parts of projects ${first.projectId} and ${p.projectId} cannot be merged.`);
+    if (p.methodology.key !== first.methodology.key || p.methodology.hash !== first.methodology.hash)
+      throw new PartialMergeError(`Parts calculated with ${first.methodology.key} (${first.methodology.hash.slice(0, 12)}) and ${p.methodology.key} (${p.methodology.hash.slice(0, 12)}) cannot be merged: recalculate them with one methodology version.`);
+    if (Boolean(p.coverage) !== Boolean(first.coverage) || (p.coverage && first.coverage && !sameSpec(p.coverage.spec, first.coverage.spec)))
+      throw new PartialMergeError(`Parts with different monitoring frequencies cannot be merged (${parts[0]!.parts[0]?.name ?? '?'} and ${p.parts[0]?.name ?? '?'}).`);
+  }
+  if (parts.length === 1) return first;
+
+  const collector = new DiagnosticCollector(options.maxDiagnostics ?? 1000);
+  const counts = new Map<string, number>();
+  let errors = 0;
+  let warnings = 0;
+  for (const p of parts) {
+    for (const d of p.diagnostics.kept) if (collector.kept.length < collector.cap) collector.kept.push(d);
+    for (const [code, n] of Object.entries(p.diagnostics.counts)) counts.set(code, (counts.get(code) ?? 0) + n);
+    errors += p.diagnostics.errors;
+    warnings += p.diagnostics.warnings;
+  }
+  const addDiag = (d: Diagnostic) => {
+    if (collector.kept.length < collector.cap) collector.kept.push(d);
+    counts.set(d.code, (counts.get(d.code) ?? 0) + 1);
+    if (d.severity === 'error') errors++;
+    else if (d.severity === 'warning') warnings++;
+  };
+
+  const sums = new Map<string, ExactSum>();
+  for (const p of parts)
+    for (const [symbol, s] of Object.entries(p.sums)) {
+      const acc = sums.get(symbol) ?? new ExactSum();
+      for (const t of s.terms) acc.add(t);
+      sums.set(symbol, acc);
+    }
+
+  let coverage: Coverage | undefined;
+  if (first.coverage) {
+    const items: Record<string, [number, number][]> = {};
+    const ownerOf: Record<string, { name: string; runs: readonly (readonly [number, number])[] }[]> = {};
+    for (const p of parts)
+      for (const [item, runs] of Object.entries(p.coverage!.items)) {
+        for (const other of ownerOf[item] ?? []) {
+          const both = intersect(other.runs, runs);
+          if (!both.length) continue;
+          const tracker = new IntervalTracker(first.coverage.spec);
+          const n = both.reduce((a, [f, t]) => a + t - f, 0);
+          const name = p.parts.map((x) => x.name).join(', ');
+          addDiag({
+            severity: 'error',
+            code: 'period.duplicate_timestamp',
+            source: options.source ?? 'core/calculation',
+            message: `${other.name} and ${name} both have readings${item ? ` of ${item}` : ''} for ${n} ${tracker.label} interval(s), the first from ${new Date(tracker.startOf(both[0]![0])).toISOString()}; a quantity would be counted twice, so the parts cannot be combined.`,
+            location: { file: name },
+          });
+        }
+        (ownerOf[item] ??= []).push({ name: p.parts.map((x) => x.name).join(', '), runs });
+        items[item] = union(items[item] ?? [], runs);
+      }
+    coverage = { spec: first.coverage.spec, items };
+  }
+
+  const calibration = new Map<string, CalibrationAdjustment>();
+  for (const p of parts)
+    for (const a of p.calibration) {
+      const k = `${a.meter}\u0000${a.column}`;
+      const had = calibration.get(k);
+      if (!had) calibration.set(k, { ...a });
+      else {
+        had.rows += a.rows;
+        if (a.first < had.first) had.first = a.first;
+        if (a.last > had.last) had.last = a.last;
+      }
+    }
+
+  const instants = (pick: (p: PartialResult) => string | undefined) => parts.map(pick).filter((x): x is string => x !== undefined).sort();
+  const firsts = instants((p) => p.first);
+  const lasts = instants((p) => p.last);
+  return {
+    schemaVersion: 1,
+    kind: 'mrv.partial',
+    projectId: first.projectId,
+    methodology: first.methodology,
+    rows: { total: sum(parts, (p) => p.rows.total), accepted: sum(parts, (p) => p.rows.accepted), rejected: sum(parts, (p) => p.rows.rejected) },
+    ...(firsts.length ? { first: firsts[0]! } : {}),
+    ...(lasts.length ? { last: lasts[lasts.length - 1]! } : {}),
+    sums: Object.fromEntries([...sums].map(([s, acc]) => [s, storeSum(acc)])),
+    ...(coverage ? { coverage } : {}),
+    calibration: [...calibration.values()],
+    diagnostics: { kept: collector.kept, counts: Object.fromEntries(counts), errors, warnings },
+    fatal: parts.some((p) => p.fatal),
+    rowGwpSets: [...new Set(parts.flatMap((p) => p.rowGwpSets))].sort(),
+    parts: parts.flatMap((p) => p.parts),
+  };
+}
+
+const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((a, x) => a + f(x), 0);
+
+export function storeSum(acc: ExactSum): StoredSum {
+  return { value: acc.decimal(), terms: acc.terms };
+}
+
+/** The state of one streamed part, as calculate.ts holds it, made into a {@link PartialResult}. */
+export interface PartState {
+  readonly projectId: string;
+  readonly methodology: { readonly key: string; readonly hash: string };
+  readonly fileName: string;
+  readonly sha256: string | undefined;
+  readonly bytes: number;
+  readonly rows: { readonly total: number; readonly accepted: number; readonly rejected: number };
+  readonly firstTime: number;
+  readonly lastTime: number;
+  readonly sums: ReadonlyMap<string, ExactSum>;
+  readonly trackers: ReadonlyMap<string, IntervalTracker>;
+  readonly intervalSpec: IntervalSpec | undefined;
+  readonly calibration: readonly CalibrationAdjustment[];
+  readonly diagnostics: DiagnosticCollector;
+  readonly fatal: boolean;
+  readonly rowGwpSet: string | undefined;
+}
+
+export function partialOf(s: PartState): PartialResult {
+  const first = Number.isFinite(s.firstTime) ? new Date(s.firstTime).toISOString() : undefined;
+  const last = Number.isFinite(s.lastTime) ? new Date(s.lastTime).toISOString() : undefined;
+  return {
+    schemaVersion: 1,
+    kind: 'mrv.partial',
+    projectId: s.projectId,
+    methodology: { key: s.methodology.key, hash: s.methodology.hash },
+    rows: { ...s.rows },
+    ...(first ? { first } : {}),
+    ...(last ? { last } : {}),
+    sums: Object.fromEntries([...s.sums].map(([symbol, acc]) => [symbol, storeSum(acc)])),
+    ...(s.intervalSpec ? { coverage: { spec: s.intervalSpec, items: Object.fromEntries([...s.trackers].map(([item, t]) => [item, t.runs()])) } } : {}),
+    calibration: s.calibration.map((a) => ({ ...a })),
+    diagnostics: { kept: [...s.diagnostics.kept], counts: Object.fromEntries(s.diagnostics.countsByCode), errors: s.diagnostics.errors, warnings: s.diagnostics.warnings },
+    fatal: s.fatal,
+    rowGwpSets: s.rowGwpSet ? [s.rowGwpSet] : [],
+    parts: [{ name: s.fileName, ...(s.sha256 ? { sha256: s.sha256 } : {}), bytes: s.bytes, rows: { ...s.rows }, ...(first ? { first } : {}), ...(last ? { last } : {}) }],
+  };
+}
+
+/** Adds a merged partial's diagnostics to a collector (listed up to its cap, all counted). */
+export function absorbDiagnostics(into: DiagnosticCollector, d: PartialResult['diagnostics']): void {
+  for (const x of d.kept) if (into.kept.length < into.cap) into.kept.push(x);
+  for (const [code, n] of Object.entries(d.counts)) into.countsByCode.set(code, (into.countsByCode.get(code) ?? 0) + n);
+  into.errors += d.errors;
+  into.warnings += d.warnings;
+}
