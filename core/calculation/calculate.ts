@@ -14,7 +14,7 @@ import type { ByteSource, Cell, MonitoringFormat, ReaderEvent } from '../readers
 import { csvFastPath, pumpCsv } from '../readers/csv.ts';
 import { DiagnosticCollector, showValue, type Diagnostic } from '../validation/diagnostic.ts';
 import type { DiagnosticCode } from '../validation/codes.ts';
-import { absorbDiagnostics, ExactSum, mergePartials, partialOf, trackerFromRuns, type PartialResult } from './partial.ts';
+import { absorbDiagnostics, calibrationEffect, ExactSum, mergePartials, partialOf, trackerFromRuns, type PartialResult } from './partial.ts';
 import { CalibrationRule, IntervalTracker, type IntervalSpec } from './qaqc.ts';
 import { SitePeriods } from '../time/site-periods.ts';
 import { closestColumn } from '../methodology/did-you-mean.ts';
@@ -632,7 +632,7 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   await drain();
 
   // rows → partial → merge (of this one, or of the parts given) → period: the period below reads only the merge.
-  const merged = mergePartials(partials ?? [partialOf({ projectId: project.id, methodology, fileName, sha256: fileInfo().sha256, bytes, rows: { total, accepted, rejected }, firstTime, lastTime, sums, trackers, intervalSpec, calibration: calibration.adjustments, diagnostics, fatal, rowGwpSet: gwp?.label })], { maxDiagnostics: input.maxDiagnostics ?? 1000 });
+  const merged = mergePartials(partials ?? [partialOf({ projectId: project.id, methodology, fileName, sha256: fileInfo().sha256, bytes, rows: { total, accepted, rejected }, firstTime, lastTime, sums, trackers, intervalSpec, timeZone: site.zone, marks: site.marks, calibration: calibration.adjustments, diagnostics, fatal, rowGwpSet: gwp?.label })], { maxDiagnostics: input.maxDiagnostics ?? 1000 });
   if (partials) absorbDiagnostics(diagnostics, merged.diagnostics);
   input.onPartial?.(merged);
   ({ total, accepted, rejected } = merged.rows);
@@ -644,10 +644,12 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   if (partials && !gwp && !gwpFailed && merged.first) bindFor({ start: merged.first, end: new Date(Date.parse(merged.first) + 1).toISOString() });
   if (partials && gwp && merged.rowGwpSets.some((label) => label !== gwp!.label))
     diag({ severity: 'error', code: 'period.spans_gwp_boundary', message: `Parts of this period were calculated with GWPs ${merged.rowGwpSets.join(', ')}, but the period binds ${gwp.label}; recalculate the parts within one GWP period.`, location: { file: fileName } });
+  if (partials && merged.coverage && ((merged.coverage.timeZone ?? 'UTC') !== site.zone || (merged.coverage.marks ?? 'interval-start') !== site.marks))
+    diag({ severity: 'error', code: 'period.parts_clock_mismatch', message: `The parts were checked for gaps on the clock ${merged.coverage.timeZone ?? 'UTC'} (${merged.coverage.marks ?? 'interval-start'}), but the registration now sets ${site.zone} (${site.marks}); upload the files again so they are read on the registered clock.`, location: { file: fileName } });
   if (partials) {
     // (A file's own trackers already hold exactly its coverage.)
     trackers.clear();
-    for (const [item, runs] of Object.entries(merged.coverage?.items ?? {})) trackers.set(item, trackerFromRuns(intervalSpec!, runs));
+    for (const [item, runs] of Object.entries(merged.coverage?.items ?? {})) trackers.set(item, trackerFromRuns(intervalSpec!, runs, clock, site.marks));
   }
 
   if (!fatal && total === 0 && diagnostics.errors === 0) diag({ severity: 'error', code: 'file.no_records', source: 'core/readers', message: `${fileName} has no data rows.`, location: { file: fileName } });
@@ -684,7 +686,7 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
     diag({ severity, code: 'period.gap', message: `${gapReport.missing} expected ${intervals!.label} readings are missing in ${gapReport.count} gap(s), the first${gapReport.gaps[0]!.item !== undefined ? ` (${methodology.monitoringItemColumn} ${gapReport.gaps[0]!.item})` : ''} from ${gapReport.gaps[0]!.from} to ${gapReport.gaps[0]!.to}; ${consequence}.`, location: { file: fileName } });
   }
   const qaqc = {
-    calibration: merged.calibration.map((a) => ({ ...a })),
+    calibration: merged.calibration.map(({ before: terms, ...a }) => calibrationEffect(a, terms)),
     ...(intervalSpec && 'minutes' in intervalSpec ? { intervalMinutes: intervalSpec.minutes } : {}),
     ...(intervalSpec && 'months' in intervalSpec ? { intervalMonths: intervalSpec.months } : {}),
     gaps: gapReport.gaps.slice(0, 1000),

@@ -1,7 +1,11 @@
 import type { Diagnostic } from '../validation/diagnostic.ts';
 import { DiagnosticCollector } from '../validation/diagnostic.ts';
-import { IntervalTracker, type CalibrationAdjustment, type IntervalSpec } from './qaqc.ts';
-import { decimalFromFloat } from './rounding.ts';
+import { IntervalTracker, type CalibrationAdjustment, type IntervalSpec, type TimestampConvention } from './qaqc.ts';
+import { SiteClock } from '../time/zone.ts';
+import { ExactSum } from './exact-sum.ts';
+import { Dec, decimalFromFloat, reportQuantity } from './rounding.ts';
+
+export { ExactSum };
 
 /**
  * Mergeable partial results: what the rows of one part of a monitoring period (an upload, or a byte
@@ -19,76 +23,6 @@ import { decimalFromFloat } from './rounding.ts';
  * derived once, from the merged exact sum ({@link ExactSum.decimal}).
  */
 
-/** Exact sum of doubles as a non-overlapping expansion (increasing magnitude), see the module doc. */
-export class ExactSum {
-  private readonly p: number[] = [];
-
-  static of(terms: readonly number[]): ExactSum {
-    const s = new ExactSum();
-    for (const t of terms) s.add(t);
-    return s;
-  }
-
-  add(value: number): void {
-    const p = this.p;
-    let x = value;
-    let i = 0;
-    for (let j = 0; j < p.length; j++) {
-      let y = p[j]!;
-      if (Math.abs(x) < Math.abs(y)) {
-        const t = x;
-        x = y;
-        y = t;
-      }
-      const hi = x + y;
-      const lo = y - (hi - x);
-      if (lo !== 0) p[i++] = lo;
-      x = hi;
-    }
-    p.length = i;
-    p.push(x);
-  }
-
-  /** Adds another exact sum (exactly). */
-  addAll(other: ExactSum): void {
-    for (const t of other.p) this.add(t);
-  }
-
-  /** The expansion: doubles whose exact sum is the total. */
-  get terms(): readonly number[] {
-    return this.p.filter((t) => t !== 0);
-  }
-
-  /** The total rounded once to the nearest double (ties to even), as `math.fsum` does. */
-  get value(): number {
-    const p = this.p;
-    let n = p.length;
-    if (n === 0) return 0;
-    let hi = p[--n]!;
-    let lo = 0;
-    while (n > 0) {
-      const x = hi;
-      const y = p[--n]!;
-      hi = x + y;
-      const yr = hi - x;
-      lo = y - yr;
-      if (lo !== 0) break;
-    }
-    // Correct a half-way case the loop rounded the wrong way.
-    if (n > 0 && ((lo < 0 && p[n - 1]! < 0) || (lo > 0 && p[n - 1]! > 0))) {
-      const y = lo * 2;
-      const x = hi + y;
-      if (y === x - hi) hi = x;
-    }
-    return hi;
-  }
-
-  /** The decimal the period equations read (15 significant digits, see rounding.ts). */
-  decimal(): string {
-    return decimalFromFloat(this.value).toString();
-  }
-}
-
 /** One sum as stored: the exact expansion and, for people, its decimal. */
 export interface StoredSum {
   /** Decimal of the exact sum at 15 significant digits (what the period equations read). */
@@ -100,6 +34,10 @@ export interface StoredSum {
 /** Monitoring intervals with a reading, as half-open runs `[from, to)` of interval numbers. */
 export interface Coverage {
   readonly spec: IntervalSpec;
+  /** The site's time zone the interval numbers are counted on (local days, months, hours). */
+  readonly timeZone?: string;
+  /** What the readings' timestamps mark. */
+  readonly marks?: TimestampConvention;
   /** Per monitored item (`""` when the methodology names no item column). */
   readonly items: Readonly<Record<string, readonly (readonly [number, number])[]>>;
 }
@@ -149,6 +87,7 @@ export class PartialMergeError extends Error {
 }
 
 const sameSpec = (a: IntervalSpec, b: IntervalSpec) => ('minutes' in a ? 'minutes' in b && a.minutes === b.minutes : 'months' in b && a.months === b.months);
+const sameClock = (a: Coverage, b: Coverage) => (a.timeZone ?? 'UTC') === (b.timeZone ?? 'UTC') && (a.marks ?? 'interval-start') === (b.marks ?? 'interval-start');
 
 /** Runs of interval numbers from a sorted list of slots. */
 export function runsOf(slots: Iterable<number>): [number, number][] {
@@ -188,9 +127,10 @@ function union(a: readonly (readonly [number, number])[], b: readonly (readonly 
 }
 
 /** Rebuilds an interval tracker from stored runs (for the gap check of a merged period). */
-export function trackerFromRuns(spec: IntervalSpec, runs: readonly (readonly [number, number])[]): IntervalTracker {
-  const t = new IntervalTracker(spec);
-  for (const [from, to] of runs) for (let s = from; s < to; s++) t.add(t.startOf(s));
+export function trackerFromRuns(spec: IntervalSpec, runs: readonly (readonly [number, number])[], clock: SiteClock = SiteClock.of('UTC'), marks: TimestampConvention = 'interval-start'): IntervalTracker {
+  // Interval numbers are on the site's clock (local days, local months, slots aligned to local hours): the same clock reads them back.
+  const t = new IntervalTracker(spec, clock, marks);
+  for (const [from, to] of runs) t.addRun(from, to);
   return t;
 }
 
@@ -218,8 +158,8 @@ export function mergePartials(parts: readonly PartialResult[], options: MergeOpt
     if (p.projectId !== first.projectId) throw new PartialMergeError(`Parts of projects ${first.projectId} and ${p.projectId} cannot be merged.`);
     if (p.methodology.key !== first.methodology.key || p.methodology.hash !== first.methodology.hash)
       throw new PartialMergeError(`Parts calculated with ${first.methodology.key} (${first.methodology.hash.slice(0, 12)}) and ${p.methodology.key} (${p.methodology.hash.slice(0, 12)}) cannot be merged: recalculate them with one methodology version.`);
-    if (Boolean(p.coverage) !== Boolean(first.coverage) || (p.coverage && first.coverage && !sameSpec(p.coverage.spec, first.coverage.spec)))
-      throw new PartialMergeError(`Parts with different monitoring frequencies cannot be merged (${parts[0]!.parts[0]?.name ?? '?'} and ${p.parts[0]?.name ?? '?'}).`);
+    if (Boolean(p.coverage) !== Boolean(first.coverage) || (p.coverage && first.coverage && (!sameSpec(p.coverage.spec, first.coverage.spec) || !sameClock(p.coverage, first.coverage))))
+      throw new PartialMergeError(`Parts with different monitoring frequencies or site clocks (time zone, timestamp convention) cannot be merged (${parts[0]!.parts[0]?.name ?? '?'} and ${p.parts[0]?.name ?? '?'}).`);
   }
   if (parts.length === 1) return first;
 
@@ -257,21 +197,22 @@ export function mergePartials(parts: readonly PartialResult[], options: MergeOpt
         for (const other of ownerOf[item] ?? []) {
           const both = intersect(other.runs, runs);
           if (!both.length) continue;
-          const tracker = new IntervalTracker(first.coverage.spec);
+          const clock = SiteClock.of(first.coverage.timeZone ?? 'UTC');
+          const tracker = new IntervalTracker(first.coverage.spec, clock, first.coverage.marks);
           const n = both.reduce((a, [f, t]) => a + t - f, 0);
           const name = p.parts.map((x) => x.name).join(', ');
           addDiag({
             severity: 'error',
             code: 'period.duplicate_timestamp',
             source: options.source ?? 'core/calculation',
-            message: `${other.name} and ${name} both have readings${item ? ` of ${item}` : ''} for ${n} ${tracker.label} interval(s), the first from ${new Date(tracker.startOf(both[0]![0])).toISOString()}; a quantity would be counted twice, so the parts cannot be combined.`,
+            message: `${other.name} and ${name} both have readings${item ? ` of ${item}` : ''} for ${n} ${tracker.label} interval(s), the first from ${clock.format(tracker.startOf(both[0]![0]))}; a quantity would be counted twice, so the parts cannot be combined.`,
             location: { file: name },
           });
         }
         (ownerOf[item] ??= []).push({ name: p.parts.map((x) => x.name).join(', '), runs });
         items[item] = union(items[item] ?? [], runs);
       }
-    coverage = { spec: first.coverage.spec, items };
+    coverage = { ...first.coverage, items };
   }
 
   const calibration = new Map<string, CalibrationAdjustment>();
@@ -282,6 +223,7 @@ export function mergePartials(parts: readonly PartialResult[], options: MergeOpt
       if (!had) calibration.set(k, { ...a });
       else {
         had.rows += a.rows;
+        had.before = ExactSum.of([...had.before, ...a.before]).terms as number[];
         if (a.first < had.first) had.first = a.first;
         if (a.last > had.last) had.last = a.last;
       }
@@ -327,6 +269,9 @@ export interface PartState {
   readonly sums: ReadonlyMap<string, ExactSum>;
   readonly trackers: ReadonlyMap<string, IntervalTracker>;
   readonly intervalSpec: IntervalSpec | undefined;
+  /** The site's zone and timestamp convention the trackers count intervals in. */
+  readonly timeZone: string;
+  readonly marks: TimestampConvention;
   readonly calibration: readonly CalibrationAdjustment[];
   readonly diagnostics: DiagnosticCollector;
   readonly fatal: boolean;
@@ -345,13 +290,23 @@ export function partialOf(s: PartState): PartialResult {
     ...(first ? { first } : {}),
     ...(last ? { last } : {}),
     sums: Object.fromEntries([...s.sums].map(([symbol, acc]) => [symbol, storeSum(acc)])),
-    ...(s.intervalSpec ? { coverage: { spec: s.intervalSpec, items: Object.fromEntries([...s.trackers].map(([item, t]) => [item, t.runs()])) } } : {}),
+    ...(s.intervalSpec ? { coverage: { spec: s.intervalSpec, timeZone: s.timeZone, marks: s.marks, items: Object.fromEntries([...s.trackers].map(([item, t]) => [item, t.coveredRuns()])) } } : {}),
     calibration: s.calibration.map((a) => ({ ...a })),
     diagnostics: { kept: [...s.diagnostics.kept], counts: Object.fromEntries(s.diagnostics.countsByCode), errors: s.diagnostics.errors, warnings: s.diagnostics.warnings },
     fatal: s.fatal,
     rowGwpSets: s.rowGwpSet ? [s.rowGwpSet] : [],
     parts: [{ name: s.fileName, ...(s.sha256 ? { sha256: s.sha256 } : {}), bytes: s.bytes, rows: { ...s.rows }, ...(first ? { first } : {}), ...(last ? { last } : {}) }],
   };
+}
+
+/**
+ * A calibration adjustment as a result reports it: what the readings summed before the factor, after
+ * it, and the change (after − before, in the column's unit; negative for baseline-side readings).
+ */
+export function calibrationEffect<T extends { factor: number }>(a: T, before: readonly number[]): T & { before: string; after: string; change: string } {
+  const b = decimalFromFloat(ExactSum.of(before).value);
+  const after = b.times(new Dec(a.factor));
+  return { ...a, before: reportQuantity(b), after: reportQuantity(after), change: reportQuantity(after.minus(b)) };
 }
 
 /** Adds a merged partial's diagnostics to a collector (listed up to its cap, all counted). */

@@ -1,5 +1,6 @@
 import type { ColumnMeta } from '../methodology/columns.ts';
 import { SiteClock } from '../time/zone.ts';
+import { ExactSum } from './exact-sum.ts';
 
 /**
  * QA/QC rules shared by every methodology: delayed meter calibration and monitoring gaps and
@@ -27,6 +28,11 @@ export interface CalibrationAdjustment {
   rows: number;
   first: string;
   last: string;
+  /**
+   * The adjusted readings' sum before the factor, as an exact expansion (exact-sum.ts): with the factor it
+   * says what the adjustment changed (before × factor − before, in the column's unit).
+   */
+  before: number[];
 }
 
 const DAY_MS = 86_400_000;
@@ -40,6 +46,7 @@ const DAY_MS = 86_400_000;
 export class CalibrationRule {
   private readonly byColumn = new Map<string, { windows: [number, number][]; adjustment: CalibrationAdjustment }[]>();
   readonly adjustments: CalibrationAdjustment[] = [];
+  private readonly before = new Map<CalibrationAdjustment, ExactSum>();
 
   constructor(
     meters: readonly MeterSpec[],
@@ -52,7 +59,7 @@ export class CalibrationRule {
       for (const column of meter.columns) {
         const side = columns.get(column)?.side;
         if (!side) continue; // checked by problemsOf()
-        const adjustment: CalibrationAdjustment = { meter: meter.id, column, side, mpe: meter.mpe, factor: side === 'baseline' ? 1 - meter.mpe : 1 + meter.mpe, rows: 0, first: '', last: '' };
+        const adjustment: CalibrationAdjustment = { meter: meter.id, column, side, mpe: meter.mpe, factor: side === 'baseline' ? 1 - meter.mpe : 1 + meter.mpe, rows: 0, first: '', last: '', before: [] };
         const list = this.byColumn.get(column) ?? [];
         list.push({ windows, adjustment });
         this.byColumn.set(column, list);
@@ -84,6 +91,10 @@ export class CalibrationRule {
         const v = values.get(column);
         if (typeof v !== 'number') continue;
         values.set(column, v * adjustment.factor);
+        const before = this.before.get(adjustment) ?? new ExactSum();
+        before.add(v);
+        this.before.set(adjustment, before);
+        adjustment.before = before.terms as number[];
         if (adjustment.rows === 0) {
           adjustment.first = this.clock.format(t);
           this.adjustments.push(adjustment);
@@ -190,20 +201,34 @@ export class IntervalTracker {
     return this.runStart.length;
   }
 
-  /** Intervals with a reading, as sorted half-open runs `[from, to)` of interval numbers. */
-  runs(): [number, number][] {
-    const runs: [number, number][] = [];
-    for (const key of [...this.chunks.keys()].sort((x, y) => x - y)) {
-      const chunk = this.chunks.get(key)!;
-      for (let i = 0; i < CHUNK; i++) {
-        if (!chunk[i]) continue;
-        const slot = key * CHUNK + i;
-        const last = runs[runs.length - 1];
-        if (last && last[1] === slot) last[1] = slot + 1;
-        else runs.push([slot, slot + 1]);
-      }
+  /** Intervals with a reading, as sorted half-open runs `[from, to)` of interval numbers (for a stored partial result). */
+  coveredRuns(): [number, number][] {
+    return this.runStart.map((s, i) => [s, this.runEnd[i]! + 1]);
+  }
+
+  /**
+   * Marks the intervals `[from, to)` as covered (rebuilding a tracker from stored runs); returns false
+   * when any of them already had a reading. Costs one step per run, not per interval.
+   */
+  addRun(from: number, to: number): boolean {
+    if (to <= from) return true;
+    const starts = this.runStart;
+    const ends = this.runEnd;
+    const n = starts.length;
+    const last = to - 1;
+    if (n === 0 || from > ends[n - 1]! + 1) {
+      starts.push(from);
+      ends.push(last);
+      return true;
     }
-    return runs;
+    if (from === ends[n - 1]! + 1) {
+      ends[n - 1] = last;
+      return true;
+    }
+    // Out of order (stored runs are sorted, so only a merge of overlapping parts lands here): slot by slot.
+    let fresh = true;
+    for (let s = from; s < to; s++) fresh = this.addSlot(s) && fresh;
+    return fresh;
   }
 
   /** Records a reading; returns false when its interval already had one. */

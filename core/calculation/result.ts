@@ -95,7 +95,8 @@ export interface CalculationResult {
   readonly parameters: Readonly<Record<string, unknown>>;
   /** QA/QC: conservative calibration adjustments applied, and monitoring gaps found. */
   readonly qaqc?: {
-    readonly calibration: readonly { meter: string; column: string; side: string; mpe: number; factor: number; rows: number; first: string; last: string }[];
+    /** `before`/`after`: the adjusted readings' sum without and with the factor; `change` = after − before (column unit, decimal strings). */
+    readonly calibration: readonly { meter: string; column: string; side: string; mpe: number; factor: number; rows: number; first: string; last: string; before?: string; after?: string; change?: string }[];
     readonly intervalMinutes?: number;
     readonly intervalMonths?: number;
     readonly gaps: readonly { from: string; to: string; missingIntervals: number; item?: string }[];

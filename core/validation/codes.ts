@@ -43,6 +43,7 @@ export const CODES = {
   'period.gap': 'Expected monitoring intervals are missing.',
   'period.spans_gwp_boundary': 'The monitoring period spans two commitment periods with different GWP sets.',
   'period.outside_crediting': 'The monitoring period is not inside the crediting period.',
+  'period.parts_clock_mismatch': 'Parts of a monitoring report were counted on another site clock than the registration now has.',
   'qaqc.calibration_overdue': 'Readings taken while a meter calibration was overdue were adjusted by the maximum permissible error.',
   // Calculation.
   'equation.non_finite': 'An equation produced a non-finite value (division by zero, overflow).',

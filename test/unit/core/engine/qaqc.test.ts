@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { defineMethodology } from '../../../../core/methodology/define-methodology.ts';
 import { column, monitoringRow } from '../../../../core/methodology/columns.ts';
 import { createRegistry } from '../../../../core/methodology/registry.ts';
-import { calculate, resolveProject } from '../../../../core/calculation/calculate.ts';
+import { calculate, calculateMerged, resolveProject } from '../../../../core/calculation/calculate.ts';
+import type { PartialResult } from '../../../../core/calculation/partial.ts';
 import { ProjectSchema } from '../../../../core/project/project.ts';
 import { ConfigError } from '../../../../core/errors.ts';
 
@@ -81,6 +82,22 @@ describe('QA/QC', () => {
       ['EG_export', 'baseline', 0.998, 2],
       ['EG_import', 'project', 1.002, 2],
     ]);
+    // What each adjustment changed, in the column's unit: 20 MWh exported → 19.96 (−0.04); 2 imported → 2.004 (+0.004).
+    expect(r.qaqc?.calibration.map((a) => [a.before, a.after, a.change])).toEqual([
+      ['20', '19.96', '-0.04'],
+      ['2', '2.004', '0.004'],
+    ]);
+  });
+
+  it('merges the calibration adjustments of parts exactly (rows, first and last, what they changed)', async () => {
+    const meters = [{ id: 'main', columns: ['EG_export', 'EG_import'], mpe: 0.002, calibrationIntervalDays: 365, calibrations: ['2013-01-01', '2014-01-02'] }];
+    const p = project(zeroFill.key, { meters });
+    const parts: PartialResult[] = [];
+    for (const rows of [hours(1), ['2014-01-01T01:00:00Z,10,1'], ['2014-01-02T01:00:00Z,10,1']]) await calculate({ source: bytes(csv(rows)), fileName: 'h.csv', project: p, registry, onPartial: (x) => void parts.push(x) });
+    const whole = await calculate({ source: bytes(csv([...hours(2), '2014-01-02T01:00:00Z,10,1'])), fileName: 'h.csv', project: p, registry });
+    const merged = await calculateMerged({ partials: parts, fileName: 'h.csv', project: p, registry });
+    expect(merged.qaqc?.calibration).toEqual(whole.qaqc?.calibration);
+    expect(merged.totals).toEqual(whole.totals);
   });
 
   it('refuses meters on columns the methodology does not know', () => {
