@@ -38,15 +38,21 @@ export function renderSummary(r: CalculationResult, options: { maxProblems?: num
     lines.push(`  ER = BE − PE − LE = ${group(r.totals.ER)} tCO2e`);
     if (r.issuable) lines.push(`  issuable units: ${group(r.issuable.units)} (${r.issuable.rounding})`);
   }
+  // Every count is followed by the list it counts: problems (errors and warnings), then notes (info:
+  // unit conversions, calibration adjustments), then what the cap left out, by code.
   const problems = r.diagnostics.filter((d) => d.severity !== 'info');
-  if (problems.length) {
-    const max = options.maxProblems ?? 20;
+  const notes = r.diagnostics.filter((d) => d.severity === 'info');
+  const max = options.maxProblems ?? 20;
+  const section = (title: string, list: typeof problems) => {
+    if (!list.length) return;
     lines.push('');
-    lines.push(`  problems (${group(String(Object.values(r.diagnosticCounts).reduce((a, b) => a + b, 0)))}):`);
-    for (const d of problems.slice(0, max)) lines.push(`    ${d.severity === 'error' ? 'error  ' : 'warning'} ${d.code}  ${visible(describeLocation(d.location))}: ${visible(d.message)}`);
-    const more = problems.length - max + r.diagnosticsOmitted;
-    if (more > 0) lines.push(`    … and ${group(String(more))} more; by code: ${Object.entries(r.diagnosticCounts).map(([c, n]) => `${c} ${n}`).join(', ')}`);
-  }
+    lines.push(`  ${title} (${group(String(list.length))}):`);
+    for (const d of list.slice(0, max)) lines.push(`    ${d.severity === 'error' ? 'error  ' : d.severity === 'warning' ? 'warning' : 'info   '} ${d.code}  ${visible(describeLocation(d.location))}: ${visible(d.message)}`);
+    if (list.length > max) lines.push(`    … ${group(String(list.length - max))} more ${title} not shown here (mrv calc --json lists all ${group(String(list.length))}).`);
+  };
+  section('problems', problems);
+  section('notes', notes);
+  if (r.diagnosticsOmitted > 0) lines.push('', `  ${group(String(r.diagnosticsOmitted))} further diagnostic(s) beyond the listing cap were counted but not kept; by code (all ${group(String(Object.values(r.diagnosticCounts).reduce((a, b) => a + b, 0)))}): ${Object.entries(r.diagnosticCounts).map(([c, n]) => `${c} ${n}`).join(', ')}`);
   // Names and values from the file never reach the terminal raw (control and invisible characters escaped).
   return visible(lines.join('\n'), { keepNewlines: true });
 }

@@ -24,6 +24,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'gwp', summary: 'Show the 100-year GWP of a gas (one set, or all four), with its source', load: async () => (await import('./gwp.ts')).gwpCommand },
   { name: 'project', summary: 'Register (versioned), list and show projects in the pipeline (projects table)', load: async () => (await import('./project.ts')).projectCommand },
   { name: 'upload', summary: 'Upload a monitoring file for a registered project (the pipeline validates it)', load: async () => (await import('./upload.ts')).uploadCommand },
+  { name: 'report', summary: 'Monitoring reports: assemble accepted uploads for a period, show a report', load: async () => (await import('./report.ts')).reportCommand },
   { name: 'review', summary: 'Verifier review queue: list, next, show, approve, reject, requeue', load: async () => (await import('./review.ts')).reviewCommand },
   { name: 'ledger', summary: "List a project's hash-chained ledger of approved periods, or verify the chain", load: async () => (await import('./ledger.ts')).ledgerCommand },
   { name: 'audit', summary: "Export or verify a project's hash-chained audit trail", load: async () => (await import('./audit.ts')).auditCommand },

@@ -2,11 +2,14 @@ import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { CalculationResult } from '../../core/calculation/result.ts';
 import { renderReviewItem, renderReviewLine } from '../../core/report/render-review.ts';
-import { DecisionSchema, ReviewItemSchema, type ReviewItem } from '../../core/review/schemas.ts';
+import { DecisionSchema, ReviewItemSchema, type Decision, type ReviewItem } from '../../core/review/schemas.ts';
+import type { DecisionReport } from '../../core/report/decision-report.ts';
+import { renderIssuance } from '../../core/report/render-report.ts';
 import type { Submission } from '../../core/review/submission.ts';
 import { dynamoSubmissions } from '../../functions/shared/aws/dynamo-repositories.ts';
 import { sqsDecisionQueue, sqsReviewQueue } from '../../functions/shared/aws/queues.ts';
-import { decisionReportKey, ENV } from '../../functions/shared/resources.ts';
+import { decisionReportKey, ENV, outcomeKey } from '../../functions/shared/resources.ts';
+import type { DecisionOutcomeReport } from '../../functions/record-decision/authorize.ts';
 import { parse } from '../args.ts';
 import { createCliAws, type AwsFactory, type CliAws } from '../aws-clients.ts';
 import { UsageError, type Command, type Io } from './types.ts';
@@ -15,18 +18,27 @@ const USAGE = [
   'mrv review list                      pending reviews (submissions table; durable)',
   '       mrv review next [--hold <s>]         take the next item from the review queue (hidden from others for --hold s, default 900)',
   '       mrv review show <upload-id>          the evidence: hashes, methodology, parameters, trace, per gas, PDD, materiality',
-  '       mrv review approve <upload-id>     as the authenticated verifier (the decision function checks the verifier register)',
-  '       mrv review reject <upload-id> --reason "…" [--verifier <name>]',
+  '       mrv review approve <id> [--wait <s> | --no-wait]   as the authenticated verifier (the decision function checks the verifier register)',
+  '                                            MRV_SENDER_ID=<your IAM unique id> lets it read a refusal or a pending technical review',
+  '       mrv review reject <id> --reason "…" [--verifier <name>] [--wait <s> | --no-wait]',
+  '                                            wait (default 30 s) for the outcome: recorded (exit 0) or refused (exit 1)',
   '       mrv review requeue                   rebuild the review queue from pending submissions',
 ].join('\n');
 
 async function readResult(a: CliAws, bucket: string, key: string | undefined): Promise<CalculationResult | undefined> {
+  return readJson<CalculationResult>(a, bucket, key);
+}
+
+async function readJson<T>(a: CliAws, bucket: string, key: string | undefined, options: { deniedIsAbsent?: boolean } = {}): Promise<T | undefined> {
   if (!key) return undefined;
   try {
     const r = await a.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return JSON.parse(await r.Body!.transformToString('utf-8')) as CalculationResult;
+    return JSON.parse(await r.Body!.transformToString('utf-8')) as T;
   } catch (e) {
-    if (e instanceof NoSuchKey || (e as { name?: string }).name === 'NoSuchKey') return undefined;
+    const name = (e as { name?: string }).name;
+    if (e instanceof NoSuchKey || name === 'NoSuchKey') return undefined;
+    // Waiting for an outcome: a verifier of another body may not read the project's reports, only its own outcomes.
+    if (options.deniedIsAbsent && (name === 'AccessDenied' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403)) return undefined;
     throw e;
   }
 }
@@ -43,7 +55,7 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
     summary: 'Verifier review queue: list, next, show, approve, reject, requeue',
     usage: USAGE,
     async run(argv, io) {
-      const { values, positionals } = parse(argv, { reason: { type: 'string' }, verifier: { type: 'string' }, hold: { type: 'string' }, json: { type: 'boolean' } });
+      const { values, positionals } = parse(argv, { reason: { type: 'string' }, verifier: { type: 'string' }, hold: { type: 'string' }, json: { type: 'boolean' }, wait: { type: 'string' }, 'no-wait': { type: 'boolean' } });
       const [sub, uploadId] = positionals;
       const a = aws(io.env);
       const submissions = () => dynamoSubmissions(a.ddb, a.resources([ENV.submissionsTable])[ENV.submissionsTable]);
@@ -51,7 +63,14 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
         case 'list': {
           const pending = await submissions().listByStatus('pending-review');
           if (!pending.length) io.out('Nothing waits for review.');
-          for (const s of pending) io.out(s.reviewItem ? renderReviewLine(s.reviewItem) : `${s.uploadId}  ${s.projectId} (no review item stored)`);
+          // An upload merged into a pending monitoring report is decided through the report: say which.
+          const inReport = new Map<string, string>();
+          for (const s of pending) if (s.kind === 'monitoring-report') for (const id of s.uploads ?? []) inReport.set(id, s.uploadId);
+          for (const s of pending) {
+            const line = s.reviewItem ? renderReviewLine(s.reviewItem) : `${s.uploadId}  ${s.projectId} (no review item stored)`;
+            const report = inReport.get(s.uploadId);
+            io.out(report ? `${line}  (in monitoring report ${report}: decide the report)` : line);
+          }
           return 0;
         }
         case 'next':
@@ -69,7 +88,8 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
           }
           const { [ENV.bucket]: bucket } = a.resources([ENV.bucket]);
           const result = await readResult(a, bucket, s.resultKey);
-          if (values.json) io.out(JSON.stringify({ submission: s, result }, null, 2));
+          const report = s.kind === 'monitoring-report' ? await readJson<unknown>(a, bucket, s.reportKey) : undefined;
+          if (values.json) io.out(JSON.stringify({ submission: s, result, ...(report ? { report } : {}) }, null, 2));
           else io.out(renderReviewItem(s.reviewItem, result, { status: s.status, ...(s.statusReason ? { statusReason: s.statusReason } : {}), ...(s.ledger ? { ledgerSeq: s.ledger.seq } : {}) }));
           return 0;
         }
@@ -96,9 +116,17 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
           }
           const decision = DecisionSchema.parse({ schemaVersion: 1, uploadId, decision: sub, ...(verifier ? { verifier } : {}), ...(values.reason ? { reason: values.reason } : {}), decidedAt: new Date().toISOString() });
           const { [ENV.decisionQueueUrl]: url } = a.resources([ENV.decisionQueueUrl]);
-          await sqsDecisionQueue(a.sqs, url).send(decision);
-          io.out(`Decision sent: ${sub} ${uploadId}. It is recorded under your authenticated identity if you are an active verifier of the body assigned to ${s.projectId}, else refused. Outcome: ${decisionReportKey(s.projectId, uploadId)} (mrv review show ${uploadId}).`);
-          return 0;
+          const messageId = await sqsDecisionQueue(a.sqs, url).send(decision);
+          // The decision function tells each sender what became of its message at outcomes/<SenderId>/<messageId>.json
+          // (a refusal, or a first approval waiting for the independent review, is written nowhere else).
+          const senderId = io.env.MRV_SENDER_ID?.trim() || undefined;
+          const own = messageId && senderId ? outcomeKey(senderId, messageId) : undefined;
+          io.out(`Decision sent: ${sub} ${uploadId}${messageId ? ` (message ${messageId})` : ''}. It is recorded under your authenticated identity if you are an active verifier of the body assigned to ${s.projectId}, else refused.`);
+          if (values['no-wait']) {
+            io.out(`Not waiting for the outcome (--no-wait): it will be in ${decisionReportKey(s.projectId, uploadId)} (mrv review show ${uploadId})${own ? `; a refusal or a pending technical review in ${own}` : ''}.`);
+            return 0;
+          }
+          return waitForOutcome(a, io, s, decision, waitSeconds(values.wait), { ...(own ? { own } : {}), ...(messageId ? { messageId } : {}) });
         }
         case 'requeue': {
           const { [ENV.reviewQueueUrl]: url } = a.resources([ENV.reviewQueueUrl]);
@@ -143,6 +171,88 @@ async function next(a: CliAws, io: Io, hold: number): Promise<number> {
   }
   io.out('Only stale items were found; try again.');
   return 0;
+}
+
+const DEFAULT_WAIT_SECONDS = 30;
+
+function waitSeconds(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_WAIT_SECONDS;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0 || n > 900) throw new UsageError(`--wait ${JSON.stringify(text)}: expected seconds between 0 and 900`);
+  return n;
+}
+
+/**
+ * Waits (bounded) for the decision function's outcome of this decision and prints it:
+ * - the decision report it writes back (reports/<p>/<id>.decision.json) for exactly this decision
+ *   (same time): recorded approval with its ledger entry, recorded rejection, or a refused approval;
+ * - what it told this sender (outcomes/<SenderId>/<messageId>.json, when MRV_SENDER_ID names the
+ *   sender): a refusal by the authorization (not an active verifier of the assigned body, same-body
+ *   rule, the same verifier twice), or a first approval recorded as pending technical review;
+ * - or the submission finalised by another decision first.
+ * Exit 0: recorded (approved with its ledger entry, rejected, or a first approval pending the
+ * independent review); 1: refused, superseded by a contrary decision, or no outcome within the wait.
+ */
+async function waitForOutcome(a: CliAws, io: Io, s: Submission, decision: Decision, seconds: number, sender: { own?: string; messageId?: string }): Promise<number> {
+  const { [ENV.bucket]: bucket } = a.resources([ENV.bucket]);
+  const subs = dynamoSubmissions(a.ddb, a.resources([ENV.submissionsTable])[ENV.submissionsTable]);
+  const key = decisionReportKey(s.projectId, s.uploadId);
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const report = await readJson<DecisionReport>(a, bucket, key, { deniedIsAbsent: true });
+    if (report && report.decision.decidedAt === decision.decidedAt) return printOutcome(io, report, s);
+    const told = sender.own ? await readJson<DecisionOutcomeReport>(a, bucket, sender.own, { deniedIsAbsent: true }) : undefined;
+    if (told && told.outcome !== 'approved' && told.outcome !== 'rejected' && told.outcome !== 'refused') return printGateOutcome(io, told, s, decision);
+    const now = await subs.get(s.uploadId);
+    if (now?.decision && now.decision.decidedAt !== decision.decidedAt && now.status !== 'pending-review') {
+      io.out(`Another decision was recorded first: ${now.decision.decision} by ${now.decision.actor?.name ?? now.decision.verifier ?? '?'} at ${now.decision.decidedAt} (status ${now.status}${now.ledger ? `, ledger entry #${now.ledger.seq}` : ''}); this one was not applied.`);
+      // The same verdict is the outcome this verifier asked for; a contrary one is not.
+      return now.decision.decision === decision.decision && now.status !== 'refused' ? 0 : 1;
+    }
+    if (Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  io.out(`No outcome within ${seconds} s: the decision is queued but not yet recorded. Check with: mrv review show ${s.uploadId}`);
+  if (!sender.own && sender.messageId)
+    io.out(`A refusal or a pending technical review is told only to the sender, at outcomes/<your IAM unique id>/${sender.messageId}.json; set MRV_SENDER_ID to your IAM unique id (aws sts get-caller-identity --query UserId) and the command reads it.`);
+  return 1;
+}
+
+/** What the authorization in front of the ledger told this sender (functions/record-decision/authorize.ts). */
+function printGateOutcome(io: Io, told: DecisionOutcomeReport, s: Submission, decision: Decision): number {
+  const what = s.kind === 'monitoring-report' ? `monitoring report ${s.uploadId}` : `upload ${s.uploadId}`;
+  switch (told.outcome) {
+    case 'pending-technical-review':
+      io.out(`Recorded as the first approval of ${what} by ${told.recordedAs?.name ?? '?'}, pending technical review: ${told.reason ?? 'a second verifier must approve'}. Nothing is issued until then.`);
+      return 0;
+    case 'refused-access':
+      io.out(`Refused: the ${decision.decision === 'approve' ? 'approval' : 'rejection'} of ${what} was not recorded: ${told.reason ?? 'not authorized'}${told.code ? ` (${told.code})` : ''}.`);
+      return 1;
+    default:
+      io.out(`Not applied: ${told.outcome}${told.reason ? ` (${told.reason})` : ''}.`);
+      return 1;
+  }
+}
+
+function printOutcome(io: Io, r: DecisionReport, s: Submission): number {
+  const what = s.kind === 'monitoring-report' ? `monitoring report ${s.uploadId}` : `upload ${s.uploadId}`;
+  switch (r.outcome) {
+    case 'approved': {
+      io.out(`Recorded: approval of ${what} by ${r.decision.actor?.name ?? r.decision.verifier ?? '?'}, ledger entry #${r.ledger!.seq} (hash ${r.ledger!.hash}).`);
+      const issuance = s.issuance ?? s.reviewItem?.issuance;
+      if (issuance) for (const line of renderIssuance(issuance)) io.out(line);
+      return 0;
+    }
+    case 'rejected':
+      io.out(`Recorded: rejection of ${what} by ${r.decision.actor?.name ?? r.decision.verifier ?? '?'}: ${r.reason ?? r.decision.reason ?? ''}. Nothing was issued; the site is told why.`);
+      return 0;
+    case 'refused':
+      io.out(`Refused: the approval of ${what} was not recorded: ${r.reason ?? 'no reason given'}.`);
+      return 1;
+    default:
+      io.out(`Not applied: ${r.outcome}${r.reason ? ` (${r.reason})` : ''}.`);
+      return 1;
+  }
 }
 
 export const reviewCommand: Command = makeReviewCommand();

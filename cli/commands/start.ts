@@ -12,7 +12,7 @@ import { renderOutcome } from '../local-stack/render-outcome.ts';
 import { watchSpy } from '../local-stack/s3-notifications.ts';
 import { listSamples, outcomeReader, sendSamples, waitForOutcomes } from '../local-stack/samples.ts';
 import type { LocalStack } from '../local-stack/stack.ts';
-import { LOCAL_BODY, type LocalIdentity } from '../local-stack/identities.ts';
+import { credentialsEnv, LOCAL_BODY, type LocalIdentity } from '../local-stack/identities.ts';
 import { reviewCommand } from './review.ts';
 import { UsageError, type Command, type Io } from './types.ts';
 
@@ -183,7 +183,7 @@ function printConnectionHelp(stack: LocalStack, io: Io, persistent: boolean): vo
  * each: the operator (the export lines) may do anything but decide; decisions need a verifier.
  */
 export function printIdentities(stack: LocalStack, io: Io, projectIds: readonly string[]): void {
-  const line = (who: LocalIdentity) => `AWS_ACCESS_KEY_ID=${who.accessKeyId} AWS_SECRET_ACCESS_KEY=${who.secretAccessKey}`;
+  const line = (who: LocalIdentity) => Object.entries(credentialsEnv(who)).map(([k, v]) => `${k}=${v}`).join(' ');
   io.out(['', 'Local identities (one per role; put the line before a command to act as that identity, e.g. `env <line> npx mrv review approve <upload-id>`):'].join('\n'));
   for (const who of stack.identities) {
     const r = who.record;

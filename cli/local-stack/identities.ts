@@ -61,7 +61,11 @@ export function siteIdentity(projectId: string): LocalIdentity {
   return { ...site, accessKeyId: `AKIALOCALSITE.${projectId}`, secretAccessKey: `local-secret-site.${projectId}` };
 }
 
-/** The environment lines that make `mrv` (and the AWS CLI) act as `who`. */
+/**
+ * The environment lines that make `mrv` (and the AWS CLI) act as `who`. `MRV_SENDER_ID` is its IAM
+ * unique id (the SenderId of its messages): `mrv review approve|reject` reads what the decision function
+ * told that sender (a refusal, a pending technical review). On AWS: `aws sts get-caller-identity --query UserId`.
+ */
 export function credentialsEnv(who: LocalIdentity): Record<string, string> {
-  return { AWS_ACCESS_KEY_ID: who.accessKeyId, AWS_SECRET_ACCESS_KEY: who.secretAccessKey };
+  return { AWS_ACCESS_KEY_ID: who.accessKeyId, AWS_SECRET_ACCESS_KEY: who.secretAccessKey, MRV_SENDER_ID: who.userId };
 }

@@ -11,7 +11,7 @@ import { dynamoAccess } from '../../functions/shared/aws/access-store.ts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { rolePolicies } from '../../infra/policies/role-policies.ts';
 import { startGateway, type Gateway } from './gateway.ts';
-import { FIXED_IDENTITIES, LOCAL_BODY, siteIdentity, type LocalIdentity } from './identities.ts';
+import { credentialsEnv, FIXED_IDENTITIES, LOCAL_BODY, siteIdentity, type LocalIdentity } from './identities.ts';
 import type { Mechanism } from '../../core/mechanisms/mechanisms.ts';
 import { BUCKET_LAYOUT, ENV, type EnvName } from '../../functions/shared/resources.ts';
 import { EmulatorStartError, startEmulators, type Emulators } from './emulators.ts';
@@ -202,7 +202,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await access.putPrincipal(site(projectId).record);
         await access.putAssignment({ projectId, verificationBody: LOCAL_BODY, ...(mechanism ? { mechanism } : {}), ...(assignOptions.validationBody ? { validationBody: assignOptions.validationBody } : {}), assignedAt: new Date().toISOString(), assignedBy: 'local-registrar' });
       },
-      envAs: (who) => ({ ...env, AWS_ACCESS_KEY_ID: who.accessKeyId, AWS_SECRET_ACCESS_KEY: who.secretAccessKey }),
+      envAs: (who) => ({ ...env, ...credentialsEnv(who) }),
       stop,
     };
   } catch (error) {

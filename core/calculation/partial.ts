@@ -13,7 +13,7 @@ export { ExactSum };
  * "rows → partial → merge of one → period"; a monitoring report is "its uploads' partials → merge →
  * period" (core/report/monitoring-report.ts), and a split file is "its ranges' partials → merge →
  * period". Because the merge is exact and associative, every way of cutting the same rows gives the
- * same result, to the last digit (test/unit/core/calculation/partial.test.ts).
+ * same result, to the last digit (test/unit/core/engine/partial.test.ts).
  *
  * Exactness: row equations run in binary floating point (calculate.ts says why). Their period sums
  * are kept as the *exact* sum of those doubles, stored as a non-overlapping expansion (Shewchuk 1997,

@@ -86,6 +86,16 @@ interface WorksheetInternals {
   sheetFile?: string;
 }
 
+/**
+ * An operating-system error (exceljs parks worksheets that precede the shared strings in temporary
+ * files: ENOENT, EMFILE, ENOSPC …) says nothing about the workbook: it is a system fault, thrown so the
+ * upload is retried, never reported to the site as a damaged file. Node marks such errors with `syscall`;
+ * a zip or XML error has none.
+ */
+function isSystemFault(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && typeof (error as { syscall?: unknown }).syscall === 'string';
+}
+
 /** Reads the first worksheet of an XLSX byte stream into header, record and diagnostic events. Never throws on bad data. */
 export async function* readXlsx(source: ByteSource, options: ReadOptions, attempt = 1): AsyncGenerator<ReaderEvent> {
   const limits = resolveLimits(options);
@@ -285,6 +295,7 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions, attemp
         next = await step(sheets.next());
       } catch (error) {
         if (inputError !== undefined) throw inputError;
+        if (isSystemFault(error)) throw error;
         failure.message = error instanceof Error ? error.message : String(error);
         break;
       }
@@ -318,6 +329,7 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions, attemp
           batch = b.done ? undefined : b.value;
         } catch (error) {
           if (inputError !== undefined) throw inputError;
+          if (isSystemFault(error)) throw error;
           failure.message = error instanceof Error ? error.message : String(error);
           break;
         }

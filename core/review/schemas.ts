@@ -88,6 +88,17 @@ export const ReviewItemSchema = z.object({
   /** S3 key of the human-readable report. */
   reportKey: z.string().min(1),
   createdAt: IsoDateTime,
+  /**
+   * Present when the item is a monitoring report (core/report/monitoring-report.ts): `uploadId` is then
+   * the report id, and this lists the uploads it merges, in period order, each with its own numbers.
+   */
+  report: z
+    .object({
+      reportId: UploadIdSchema,
+      documentKey: z.string().min(1),
+      uploads: z.array(z.object({ uploadId: UploadIdSchema, name: z.string(), key: z.string(), sha256: Sha256, period: StoredPeriodSchema, rows: z.object({ total: z.number().int(), accepted: z.number().int(), rejected: z.number().int() }), er: DecimalString.optional() })),
+    })
+    .optional(),
 });
 export type ReviewItem = z.infer<typeof ReviewItemSchema>;
 

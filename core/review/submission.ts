@@ -13,7 +13,12 @@ import { transition, type ReviewState, type Transition } from './state.ts';
 export type SubmissionStatus = 'pending-review' | 'approved' | 'rejected' | 'refused';
 
 export interface Submission {
+  /** The upload id, or for a monitoring report its report id (`kind`). */
   readonly uploadId: string;
+  /** Absent for an upload (the original kind); `monitoring-report` for a report of uploads. */
+  readonly kind?: 'upload' | 'monitoring-report';
+  /** A monitoring report: the upload ids it merges, in period order. */
+  readonly uploads?: readonly string[];
   readonly projectId: string;
   readonly createdAt: string;
   readonly updatedAt?: string;

@@ -3,6 +3,7 @@ import { canonicalJson, sha256Hex } from '../../core/ledger/canonical.ts';
 import { checkRegistration } from '../../core/project/registration.ts';
 import { registrationHash, type RegistrationPin } from '../../core/project/versions.ts';
 import type { CalculationResult } from '../../core/calculation/result.ts';
+import type { PartialResult } from '../../core/calculation/partial.ts';
 import { MrvError, PortError } from '../../core/errors.ts';
 import type { MethodologyRegistry } from '../../core/methodology/registry.ts';
 import { detectFormat } from '../../core/readers/read-records.ts';
@@ -174,8 +175,9 @@ export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<In
   const archiveTail = detectFormat(fileName) === 'xlsx' && deps.monitoring.tail && head.bytes > 0 ? await deps.monitoring.tail(key, head.versionId, head.bytes, ZIP_TAIL_BYTES) : undefined;
   const tracked = await deps.monitoring.open(key, head.versionId);
   let result: CalculationResult;
+  let partial: PartialResult | undefined;
   try {
-    result = await calculate({ source: tracked.source, fileName, project, registry: deps.registry, ...(archiveTail ? { archiveTail } : {}) });
+    result = await calculate({ source: tracked.source, fileName, project, registry: deps.registry, ...(archiveTail ? { archiveTail } : {}), onPartial: (p) => (partial = p) });
   } catch (error) {
     if (tracked.failure() !== undefined) throw new PortError(`Reading s3 object ${key} failed mid-stream`, tracked.failure());
     throw error;
@@ -192,8 +194,9 @@ export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<In
   const report: UploadReport = { ...result, upload, ...(item ? { issuance: item.issuance } : {}) };
 
   const existing = await deps.submissions.get(uploadId);
-  if (existing) return redelivered(deps, existing, report, item);
+  if (existing) return redelivered(deps, existing, report, item, partial);
 
+  if (item && partial) await deps.reports.putJson(BUCKET_LAYOUT.partial(projectId, uploadId), partial);
   if (item) await deps.reports.putJson(resultKey, result);
   await writeReport(deps, report);
   const pins = { registration: current!.pin, ...(item ? { resultSha256: resultHash(result) } : {}) };
@@ -212,8 +215,10 @@ export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<In
 }
 
 /** The same content again: no new submission; only repair what a crash may have left undone. */
-async function redelivered(deps: IngestDeps, existing: Submission, report: UploadReport, item: ReviewItem | undefined): Promise<IngestOutcome> {
+async function redelivered(deps: IngestDeps, existing: Submission, report: UploadReport, item: ReviewItem | undefined, partial?: PartialResult): Promise<IngestOutcome> {
   const { uploadId, projectId } = existing;
+  // Uploads accepted before partials were stored have none: a redelivery (or re-upload) adds it.
+  if (item && partial && !(await deps.reports.exists(BUCKET_LAYOUT.partial(projectId, uploadId)))) await deps.reports.putJson(BUCKET_LAYOUT.partial(projectId, uploadId), partial);
   if (!(await deps.reports.exists(BUCKET_LAYOUT.reportJson(projectId, uploadId)))) {
     if (item && existing.resultKey) await deps.reports.putJson(existing.resultKey, stripUpload(report));
     await writeReport(deps, report);

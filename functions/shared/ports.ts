@@ -39,7 +39,8 @@ export interface ReviewQueue {
 }
 
 export interface DecisionQueue {
-  send(decision: Decision): Promise<void>;
+  /** Sends a decision; resolves to the queue's message id (the key of the sender's outcome, resources.ts outcomeKey). */
+  send(decision: Decision): Promise<string | undefined>;
 }
 
 export interface ProjectsRepository {

@@ -29,6 +29,10 @@ export const BUCKET_LAYOUT = {
   reportText: (projectId: string, uploadId: string) => `reports/${projectId}/${uploadId}.txt`,
   /** Accepted calculation result (the evidence a verifier reviews). */
   result: (projectId: string, uploadId: string) => `results/${projectId}/${uploadId}.json`,
+  /** Mergeable partial result of an accepted upload (core/calculation/partial.ts): monitoring reports merge these. */
+  partial: (projectId: string, uploadId: string) => `partials/${projectId}/${uploadId}.json`,
+  /** A monitoring report (core/report/monitoring-report.ts): its definition and merged result. */
+  monitoringReport: (projectId: string, reportId: string) => `monitoring-reports/${projectId}/${reportId}.json`,
   uploadsPrefix: 'uploads/',
 } as const;
 

@@ -88,12 +88,13 @@ export class MrvPipelineStack extends Stack {
       timeout: Duration.seconds(900),
       logRetention,
     })
-      // HEAD + GET of the upload, by VersionId (the bucket is versioned); HEAD of reports/* to detect a redelivery;
-      // ListBucket so a missing key is a 404 (handled) and not a 403 (retried into the DLQ).
+      // HEAD + GET of the upload, by VersionId (the bucket is versioned); HEAD of reports/* to detect a redelivery
+      // (and of partials/* to repair a missing partial result); ListBucket so a missing key is a 404 (handled) and
+      // not a 403 (retried into the DLQ).
       .bindBucket(this.monitoring, ENV.bucket, {
-        read: ['uploads/*', 'reports/*'],
+        read: ['uploads/*', 'reports/*', 'partials/*'],
         readVersions: ['uploads/*'],
-        write: ['reports/*', 'results/*'],
+        write: ['reports/*', 'results/*', 'partials/*'],
         list: true,
         wildcardReason: OBJECT_KEYS_REASON,
       })

@@ -100,7 +100,7 @@ describe('mrv calc on every corpus file', () => {
       // The human-readable report names every expected problem (its code and, for rows, the row).
       if (e.expect.exit !== 2) {
         const text = await runWithin(calcArgs(entry, false), PER_FILE_MS);
-        expect(text.code).toBe(e.expect.exit);
+        expect(text.code, `exit code of the text run (the JSON run gave ${run.code}); output:\n${text.out}\n${text.err}`).toBe(e.expect.exit);
         // (the CLI summary lists errors and warnings; info diagnostics such as unit conversions are in the JSON)
         const shown = outcome.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.code);
         for (const code of e.expect.codes.filter((c) => c.split('|').some((x) => shown.includes(x)))) expect(text.out).toMatch(new RegExp(code.split('|').map((c) => c.replace(/\./g, '\\.')).join('|')));

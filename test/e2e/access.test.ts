@@ -53,9 +53,13 @@ describe('local identities and the local gateway', () => {
     const bySite = await t.as('site.acc-decide', ['review', 'approve', uploadId, '--verifier', 'DOE Example (J. Doe)']);
     expect(bySite.code).not.toBe(0);
 
-    // a verifier of a body that is not assigned to the project: sent, then refused by the decision function
+    // a verifier of a body that is not assigned to the project: sent, then refused by the decision function;
+    // `approve` waits for that outcome and prints the refusal with its reason (exit 1)
     const other = t.stack.identities.find((i) => i.name === 'other-verifier')!;
-    expect((await t.as('other-verifier', ['review', 'approve', uploadId])).code).toBe(0);
+    const byOther = await t.as('other-verifier', ['review', 'approve', uploadId]);
+    expect(byOther.code, byOther.out + byOther.err).toBe(1);
+    expect(byOther.out).toContain(`Refused: the approval of upload ${uploadId} was not recorded: project acc-decide is assigned to the verification body LOCAL-DOE-A, not to LOCAL-DOE-B`);
+    expect(byOther.out).toContain('(access.body_not_assigned)');
     const reports = s3ReportStore(t.stack.clients.s3, t.stack.resources.bucket);
     const refusal = await t.waitFor('the refusal', async () => {
       const events = await auditOf('acc-decide');

@@ -6,7 +6,7 @@
  * the expected diagnostic codes at the stated row/column, a text report that names them. An accepted
  * upload has its results/ object and one review-queue item; any other has neither. The raw object stays
  * byte-identical, nothing lands in the ingest DLQ, no ingest delivery is retried, and no object is
- * written beyond the reports and results of these uploads (no partial result).
+ * written beyond the reports, results and stored partial results of these uploads (no half-written result).
  *
  * Adapted entries (the CLI half, test/corpus/corpus.test.ts, runs them as documented):
  * - `period` entries (ts-outside-period.csv, `mrv calc --period`): an upload declares no monitoring period,
@@ -211,11 +211,13 @@ describe('the corpus through the local stack', () => {
     expect(retried).toEqual([]);
   });
 
-  it('no partial result: the bucket holds exactly the uploads, two reports per upload and one result per accepted upload', async () => {
+  it('no half-written result: the bucket holds exactly the uploads, two reports per upload and one result and one partial per accepted upload', async () => {
     const accepted = runs.filter((r) => r.entry.expect.status === 'accepted' || (r.entry.period && r.cliWithoutPeriod?.status === 'accepted'));
     expect(await listKeys('reports/')).toEqual(new Set(runs.flatMap((r) => [r.reportKey, r.reportKey.replace(/\.json$/, '.txt')])));
     expect(await listKeys('results/')).toEqual(new Set(accepted.map((r) => r.resultKey)));
-    expect(await listKeys('')).toEqual(new Set([...runs.map((r) => r.key), ...(await listKeys('reports/')), ...(await listKeys('results/'))]));
+    // Each accepted upload also stores its mergeable partial result (for monitoring reports), and only those.
+    expect(await listKeys('partials/')).toEqual(new Set(accepted.map((r) => r.resultKey.replace(/^results\//, 'partials/'))));
+    expect(await listKeys('')).toEqual(new Set([...runs.map((r) => r.key), ...(await listKeys('reports/')), ...(await listKeys('results/')), ...(await listKeys('partials/'))]));
     const queued = t.spied((m) => m.service === 'sqs' && m.queueName === QUEUES.review.logicalName && m.status === 'published') as { body: string }[];
     expect(queued.map((m) => (JSON.parse(m.body) as { uploadId: string }).uploadId).sort()).toEqual(accepted.map((r) => r.uploadId).sort());
   });

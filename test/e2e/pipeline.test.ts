@@ -105,7 +105,9 @@ describe('the local stack, end to end', () => {
 
     expect((await approve(a)).code).toBe(0);
     await t.waitFor('the first approval', statusOf(a, 'approved'));
-    expect((await approve(b)).code).toBe(0);
+    const refused = await approve(b);
+    expect(refused.code).toBe(1); // the command waits for the outcome: refused
+    expect(refused.out).toMatch(/Refused: the approval of upload [0-9a-f]{32} was not recorded: .*overlaps the approved period/);
     await t.waitFor('the second approval to be refused', statusOf(b, 'refused'));
 
     expect((await t.decisionReport('e2e-overlap', b))?.outcome).toBe('refused');

@@ -66,13 +66,51 @@ describe('mrv ledger', () => {
 describe('mrv review', () => {
   const pending = { pk: item.uploadId, uploadId: item.uploadId, projectId: item.projectId, status: 'pending-review', validation: 'accepted', createdAt: item.createdAt, file: item.file, reportKey: 'r', resultKey: item.resultKey, reviewItem: item };
 
-  it('approve sends a v1 Decision to the decision queue', async () => {
+  it('approve --no-wait sends a v1 Decision to the decision queue and returns', async () => {
     ddbMock.on(GetCommand).resolves({ Item: pending });
     sqsMock.on(SendMessageCommand).resolves({});
-    expect(await makeReviewCommand(createCliAws).run(['approve', item.uploadId, '--verifier', 'DOE X'], io())).toBe(0);
+    expect(await makeReviewCommand(createCliAws).run(['approve', item.uploadId, '--verifier', 'DOE X', '--no-wait'], io())).toBe(0);
     const sent = sqsMock.commandCalls(SendMessageCommand)[0]!.args[0].input;
     expect(sent.QueueUrl).toBe('http://q/decision');
     expect(DecisionSchema.parse(JSON.parse(sent.MessageBody!))).toMatchObject({ uploadId: item.uploadId, decision: 'approve', verifier: 'DOE X' });
+    expect(s3Mock).not.toHaveReceivedCommand(GetObjectCommand);
+  });
+
+  /** The decision function's write-back for the decision the command sent (read from the SQS mock). */
+  const outcomeOfSent = (outcome: 'approved' | 'refused', extra: object) => () => {
+    const sent = sqsMock.commandCalls(SendMessageCommand)[0]?.args[0].input;
+    if (!sent) return Promise.reject(Object.assign(new Error('no such key'), { name: 'NoSuchKey' }));
+    const decision = JSON.parse(sent.MessageBody!);
+    return Promise.resolve({ Body: { transformToString: async () => JSON.stringify({ schemaVersion: 1, uploadId: item.uploadId, projectId: item.projectId, outcome, decision, recordedAt: '2024-02-03T12:00:05Z', ...extra }) } } as never);
+  };
+
+  it('approve waits for the outcome and prints it: recorded, with the ledger entry and the units per account (exit 0)', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: pending });
+    sqsMock.on(SendMessageCommand).resolves({});
+    s3Mock.on(GetObjectCommand).callsFake(outcomeOfSent('approved', { ledger: { seq: 7, hash: 'f'.repeat(64), units: item.issuance.units, toParticipants: item.issuance.toParticipants } }));
+    const out = io();
+    expect(await makeReviewCommand(createCliAws).run(['approve', item.uploadId, '--verifier', 'DOE X'], out)).toBe(0);
+    expect(out.text()).toContain(`Recorded: approval of upload ${item.uploadId} by DOE X, ledger entry #7`);
+    expect(out.text()).toContain(`Issuance: ${item.issuance.units} units`);
+    for (const d of item.issuance.deductions) expect(out.text()).toContain(d.account);
+  });
+
+  it('approve prints a refusal with its reason and exits 1', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: pending });
+    sqsMock.on(SendMessageCommand).resolves({});
+    s3Mock.on(GetObjectCommand).callsFake(outcomeOfSent('refused', { reason: 'the period 2015-06-01 – 2015-06-03 overlaps the approved period of entry #1' }));
+    const out = io();
+    expect(await makeReviewCommand(createCliAws).run(['approve', item.uploadId, '--verifier', 'DOE X'], out)).toBe(1);
+    expect(out.text()).toMatch(/Refused: the approval of upload [0-9a-f]{32} was not recorded: the period 2015-06-01 – 2015-06-03 overlaps/);
+  });
+
+  it('approve with no outcome within --wait says so and exits 1 (the decision stays queued)', async () => {
+    ddbMock.on(GetCommand).resolves({ Item: pending });
+    sqsMock.on(SendMessageCommand).resolves({});
+    s3Mock.on(GetObjectCommand).rejects(Object.assign(new Error('no such key'), { name: 'NoSuchKey' }));
+    const out = io();
+    expect(await makeReviewCommand(createCliAws).run(['approve', item.uploadId, '--verifier', 'DOE X', '--wait', '0'], out)).toBe(1);
+    expect(out.text()).toMatch(/No outcome within 0 s: the decision is queued but not yet recorded/);
   });
 
   it('reject without --reason is a usage error; nothing sent', async () => {

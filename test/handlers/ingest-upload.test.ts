@@ -84,8 +84,10 @@ describe('ingest-upload handler', () => {
     expect(res.batchItemFailures).toEqual([]);
 
     expect(s3Mock).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'monitoring', Key: key, VersionId: 'v1' });
-    expect(putKeys().sort()).toEqual([`reports/${P}/${uploadId}.json`, `reports/${P}/${uploadId}.txt`, `results/${P}/${uploadId}.json`]);
+    expect(putKeys().sort()).toEqual([`partials/${P}/${uploadId}.json`, `reports/${P}/${uploadId}.json`, `reports/${P}/${uploadId}.txt`, `results/${P}/${uploadId}.json`]);
     const result = JSON.parse(String(s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key!.startsWith('results/'))!.args[0].input.Body));
+    const partial = JSON.parse(String(s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key!.startsWith('partials/'))!.args[0].input.Body));
+    expect(partial).toMatchObject({ kind: 'mrv.partial', projectId: P, rows: result.rows, parts: [{ name: 'june.csv', sha256: sha(valid) }] });
     expect(result).toMatchObject({ status: 'accepted', totals: { ER: '744.744484' } });
     expect(result.trace.length).toBeGreaterThan(0);
 
@@ -145,6 +147,7 @@ describe('ingest-upload handler', () => {
   it('redelivered event after a complete first run → no second submission, nothing re-sent', async () => {
     const { key, uploadId } = given('june.csv', valid);
     s3Mock.on(HeadObjectCommand, { Key: `reports/${P}/${uploadId}.json` }).resolves({});
+    s3Mock.on(HeadObjectCommand, { Key: `partials/${P}/${uploadId}.json` }).resolves({});
     ddbMock.on(GetCommand, { TableName: 'Submissions' }).resolves({ Item: { pk: uploadId, uploadId, projectId: P, status: 'pending-review', queuedAt: '2024-02-01T09:30:01Z', file: { key, sha256: sha(valid), bytes: valid.length }, reportKey: 'r', createdAt: 'x', validation: 'accepted' } });
     const { handler, metrics } = setup();
     expect((await handler(sqsEvent(s3EventBody(key)))).batchItemFailures).toEqual([]);
@@ -152,6 +155,17 @@ describe('ingest-upload handler', () => {
     expect(s3Mock).not.toHaveReceivedCommand(PutObjectCommand);
     expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
     expect(metrics.counts).toMatchObject({ UploadsDuplicate: 1 });
+  });
+
+  it('redelivery of an upload accepted before partials were stored: only the missing partial is written', async () => {
+    const { key, uploadId } = given('june.csv', valid);
+    s3Mock.on(HeadObjectCommand, { Key: `reports/${P}/${uploadId}.json` }).resolves({});
+    ddbMock.on(GetCommand, { TableName: 'Submissions' }).resolves({ Item: { pk: uploadId, uploadId, projectId: P, status: 'pending-review', queuedAt: '2024-02-01T09:30:01Z', file: { key, sha256: sha(valid), bytes: valid.length }, reportKey: 'r', createdAt: 'x', validation: 'accepted' } });
+    const { handler } = setup();
+    expect((await handler(sqsEvent(s3EventBody(key)))).batchItemFailures).toEqual([]);
+    expect(putKeys()).toEqual([`partials/${P}/${uploadId}.json`]);
+    expect(ddbMock).not.toHaveReceivedCommand(PutCommand);
+    expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
   });
 
   it('redelivery racing the first delivery: the conditional put fails (ConditionalCheckFailed) → handled, one submission, no SendMessage', async () => {

@@ -30,8 +30,8 @@ export interface TestStack {
   mrv(args: string[]): Promise<{ code: number; out: string; err: string }>;
   /** `mrv …` as one of the stack's local identities (e.g. the verifier: `t.as('verifier', …)`). */
   as(identity: string, args: string[]): Promise<{ code: number; out: string; err: string }>;
-  /** A copy of a sample registration under another project id (one project per test keeps tests apart). */
-  registerProject(id: string, sample?: string): Promise<void>;
+  /** A copy of a sample registration under another project id (one project per test keeps tests apart), with `changes` applied. */
+  registerProject(id: string, sample?: string, changes?: Readonly<Record<string, unknown>>): Promise<void>;
   /** `mrv upload`; returns the upload id it printed. */
   upload(projectId: string, file: string): Promise<string>;
   report(projectId: string, uploadId: string): Promise<UploadReport | undefined>;
@@ -69,10 +69,10 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
       if (!who) throw new Error(`no local identity ${name}`);
       return mrv(args, { env: { ...process.env, ...stack.envAs(who) }, cwd: dir });
     },
-    async registerProject(id, base = 'wind-tamil-nadu-in') {
+    async registerProject(id, base = 'wind-tamil-nadu-in', changes = {}) {
       const project = JSON.parse(readFileSync(sample('projects', `${base}.json`), 'utf8')) as Record<string, unknown>;
       const file = join(dir, `${id}.json`);
-      writeFileSync(file, JSON.stringify({ ...project, id }));
+      writeFileSync(file, JSON.stringify({ ...project, ...changes, id }));
       const r = await run(['project', 'register', file]);
       if (r.code !== 0) throw new Error(`mrv project register ${id} exited ${r.code}: ${r.err}`);
       await stack.assign(id); // the registrar assigns the local verification body

@@ -237,6 +237,8 @@ describe('least privilege', () => {
     // GetObject on reports/*: HeadObject of the report tells a redelivery from a first delivery.
     expect(allowedActionsOn(statements, bucketId, '/reports/*')).toEqual(['s3:GetObject', 's3:PutObject']);
     expect(allowedActionsOn(statements, bucketId, '/results/*')).toEqual(['s3:PutObject']);
+    // partials/*: the mergeable partial result of each accepted upload (monitoring reports merge them); HEAD on redelivery.
+    expect(allowedActionsOn(statements, bucketId, '/partials/*')).toEqual(['s3:GetObject', 's3:PutObject']);
     expect(allowedActionsOn(statements, bucketId)).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject']);
     expect(allowedActionsOn(statements, logicalIdOf(stack.queues.review.queue))).toEqual(['sqs:SendMessage']);
     expect(allowedActionsOn(statements, logicalIdOf(stack.queues.decision.queue))).toEqual([]);

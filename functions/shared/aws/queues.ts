@@ -19,6 +19,6 @@ export function sqsReviewQueue(sqs: SQSClient, queueUrl: string): ReviewQueue {
 export function sqsDecisionQueue(sqs: SQSClient, queueUrl: string): DecisionQueue {
   return {
     send: (decision) =>
-      port('SendMessage (decision queue)', () => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(decision), MessageAttributes: { uploadId: { DataType: 'String', StringValue: decision.uploadId } } }))).then(() => undefined),
+      port('SendMessage (decision queue)', () => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(decision), MessageAttributes: { uploadId: { DataType: 'String', StringValue: decision.uploadId } } }))).then((r) => r.MessageId),
   };
 }

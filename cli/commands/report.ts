@@ -1,0 +1,82 @@
+import { renderMonitoringReport } from '../../core/report/render-monitoring-report.ts';
+import type { MonitoringReport } from '../../core/report/monitoring-report.ts';
+import { assembleReport } from '../../functions/assemble-report/assemble.ts';
+import { dynamoProjects, dynamoSubmissions } from '../../functions/shared/aws/dynamo-repositories.ts';
+import { sqsReviewQueue } from '../../functions/shared/aws/queues.ts';
+import { s3ReportStore } from '../../functions/shared/aws/s3-stores.ts';
+import { BUCKET_LAYOUT, ENV } from '../../functions/shared/resources.ts';
+import { registry } from '../../methodologies/index.ts';
+import { dynamoAuditStore } from '../../functions/shared/aws/audit-store.ts';
+import { parse } from '../args.ts';
+import { callerActor } from '../caller.ts';
+import { createCliAws, type AwsFactory } from '../aws-clients.ts';
+import { UsageError, type Command } from './types.ts';
+
+const USAGE = [
+  'mrv report assemble <project-id> --period <first-day>..<last-day> [--uploads <id,id,…>] [--json]',
+  '       the period is on the site\'s clock: local dates, both included (or two ISO instants with offsets, end excluded)',
+  '       group accepted uploads into one monitoring report for the period (they must tile it exactly),',
+  '       merge their results exactly and queue the report for review',
+  '       mrv report show <project-id> <report-id> [--json]',
+].join('\n');
+
+/** The --period text; it is read on the site's clock once the project's registration is loaded (assemble.ts reportPeriod). */
+export function periodText(text: string | undefined): string {
+  if (!text?.trim()) throw new UsageError('--period <first-day>..<last-day> is required, e.g. --period 2026-01-01..2026-12-31 (local dates of the site, both included)');
+  return text;
+}
+
+/** `mrv report …`: monitoring reports (core/report/monitoring-report.ts, docs/verifiers.md). */
+export function makeReportCommand(aws: AwsFactory = createCliAws): Command {
+  return {
+    name: 'report',
+    summary: 'Monitoring reports: assemble accepted uploads for a period, show a report',
+    usage: USAGE,
+    async run(argv, io) {
+      const { values, positionals } = parse(argv, { period: { type: 'string' }, uploads: { type: 'string' }, json: { type: 'boolean' } });
+      const [sub, projectId, reportId] = positionals;
+      const a = aws(io.env);
+      switch (sub) {
+        case 'assemble': {
+          if (!projectId) throw new UsageError('assemble needs a project id');
+          const period = periodText(values.period);
+          const env = a.resources([ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable]);
+          const outcome = await assembleReport(
+            {
+              submissions: dynamoSubmissions(a.ddb, env[ENV.submissionsTable]),
+              reports: s3ReportStore(a.s3, env[ENV.bucket]),
+              projects: dynamoProjects(a.ddb, env[ENV.projectsTable]),
+              reviewQueue: sqsReviewQueue(a.sqs, env[ENV.reviewQueueUrl]),
+              registry,
+              audit: { store: dynamoAuditStore(a.ddb, env[ENV.auditTable]), actor: callerActor(io.env) },
+              now: () => new Date(),
+            },
+            { projectId, period, ...(values.uploads ? { uploadIds: values.uploads.split(',').map((s) => s.trim()).filter(Boolean) } : {}) },
+          );
+          if (values.json) io.out(JSON.stringify({ outcome: outcome.kind, report: outcome.report }, null, 2));
+          else {
+            io.out(renderMonitoringReport(outcome.report));
+            if (outcome.kind === 'queued') io.out(`Queued for review: mrv review show ${outcome.report.reportId}`);
+            if (outcome.kind === 'existing') io.out(`This report was assembled before (same uploads, same period): mrv review show ${outcome.report.reportId}`);
+          }
+          return outcome.kind === 'refused' ? 1 : 0;
+        }
+        case 'show': {
+          if (!projectId || !reportId) throw new UsageError('show needs a project id and a report id');
+          const env = a.resources([ENV.bucket]);
+          const report = await s3ReportStore(a.s3, env[ENV.bucket]).getJson<MonitoringReport>(BUCKET_LAYOUT.monitoringReport(projectId, reportId));
+          if (!report) {
+            io.err(`No monitoring report ${reportId} of project ${projectId}.`);
+            return 1;
+          }
+          io.out(values.json ? JSON.stringify(report, null, 2) : renderMonitoringReport(report));
+          return 0;
+        }
+        default:
+          throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'a subcommand is required');
+      }
+    },
+  };
+}
+
+export const reportCommand: Command = makeReportCommand();
