@@ -206,12 +206,12 @@ export async function calculateRange(input: RangeInput): Promise<RangeResult> {
   await calculate({ ...rest, source: source(), format: 'csv', onPartial: (p) => (partial = p), onTimeConvention: (c) => (timeConvention = c) });
   const lines = counter.end();
   if (!partial) throw new Error(`range ${index} of ${input.fileName} gave no partial result`);
-  const info = partial.parts[0]!;
-  const { sha256: _sha, ...part } = info; // the hash of header + range identifies nothing: the caller hashes the file
+  // The part keeps the SHA-256 of what the range was read as (prefix + range): calculateMerged names a merged file by
+  // the SHA-256 of its parts' SHA-256s. The CLI replaces that with the file's own SHA-256 (it can read the whole file).
   return {
     index,
     range,
-    partial: { ...partial, parts: [{ ...part, name: `${input.fileName} [bytes ${range.start}-${range.end})`, bytes: range.end - range.start }] },
+    partial: { ...partial, parts: [{ ...partial.parts[0]!, name: `${input.fileName} [bytes ${range.start}-${range.end})`, bytes: range.end - range.start }] },
     rows: partial.rows.total,
     lines,
     prefixLines,
