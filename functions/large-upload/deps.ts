@@ -1,8 +1,11 @@
-import { createDeps as createIngestDeps } from '../ingest-upload/deps.ts';
 import { registry } from '../../methodologies/index.ts';
 import { createAwsClients } from '../shared/aws/clients.ts';
+import { dynamoProjects, dynamoSubmissions } from '../shared/aws/dynamo-repositories.ts';
+import { sqsReviewQueue } from '../shared/aws/queues.ts';
 import { s3MonitoringStore, s3ReportStore } from '../shared/aws/s3-stores.ts';
 import { readEnv } from '../shared/env.ts';
+import { createObservability } from '../shared/observability.ts';
+import type { ProjectsRepository, ReviewQueue } from '../shared/ports.ts';
 import { ENV, LARGE_UPLOAD } from '../shared/resources.ts';
 import type { RangeDeps, SplitDeps } from './steps.ts';
 
@@ -13,9 +16,48 @@ const bytesFromEnv = (name: string, fallback: number): number => {
   return n;
 };
 
-/** The split, merge and fail steps: the ingest function's dependencies, and the size settings. */
+/** A port a step never uses (its function has no grant for it): calling it is a bug, said plainly. */
+const unused = <T>(step: string, port: string): T =>
+  new Proxy({}, { get: () => () => Promise.reject(new Error(`the ${step} step has no ${port} (and no grant for it)`)) }) as T;
+
+/** The split step: the ingest pre-checks (project lookup, rejection reports and submissions); no review queue. */
 export function createSplitDeps(): SplitDeps {
-  return { ...createIngestDeps(), largeUploadBytes: bytesFromEnv(LARGE_UPLOAD.minBytesEnv, LARGE_UPLOAD.defaultMinBytes), rangeBytes: bytesFromEnv(LARGE_UPLOAD.rangeBytesEnv, LARGE_UPLOAD.defaultRangeBytes) };
+  const env = readEnv([ENV.bucket, ENV.projectsTable, ENV.submissionsTable]);
+  const { s3, ddb } = createAwsClients();
+  const { logger, metrics } = createObservability('large-upload-split');
+  return {
+    monitoring: s3MonitoringStore(s3, env[ENV.bucket]),
+    reports: s3ReportStore(s3, env[ENV.bucket]),
+    projects: dynamoProjects(ddb, env[ENV.projectsTable]),
+    submissions: dynamoSubmissions(ddb, env[ENV.submissionsTable]),
+    reviewQueue: unused<ReviewQueue>('split', 'review queue'),
+    registry,
+    now: () => new Date(),
+    logger,
+    metrics,
+    largeUploadBytes: bytesFromEnv(LARGE_UPLOAD.minBytesEnv, LARGE_UPLOAD.defaultMinBytes),
+    rangeBytes: bytesFromEnv(LARGE_UPLOAD.rangeBytesEnv, LARGE_UPLOAD.defaultRangeBytes),
+  };
+}
+
+/** The merge and failure steps: the ingest path's writes (report, result, submission, review item); no project lookup. */
+export function createMergeDeps(): SplitDeps {
+  const env = readEnv([ENV.bucket, ENV.submissionsTable, ENV.reviewQueueUrl]);
+  const { s3, sqs, ddb } = createAwsClients();
+  const { logger, metrics } = createObservability('large-upload-merge');
+  return {
+    monitoring: s3MonitoringStore(s3, env[ENV.bucket]),
+    reports: s3ReportStore(s3, env[ENV.bucket]),
+    projects: unused<ProjectsRepository>('merge', 'projects table'),
+    submissions: dynamoSubmissions(ddb, env[ENV.submissionsTable]),
+    reviewQueue: sqsReviewQueue(sqs, env[ENV.reviewQueueUrl]),
+    registry,
+    now: () => new Date(),
+    logger,
+    metrics,
+    largeUploadBytes: bytesFromEnv(LARGE_UPLOAD.minBytesEnv, LARGE_UPLOAD.defaultMinBytes),
+    rangeBytes: bytesFromEnv(LARGE_UPLOAD.rangeBytesEnv, LARGE_UPLOAD.defaultRangeBytes),
+  };
 }
 
 /** The range worker reads the upload and writes range results: the bucket only. */
