@@ -17,6 +17,8 @@ import { uploadIdOf } from '../../core/review/upload-id.ts';
 import { registry } from '../../methodologies/index.ts';
 import { ingestObject, type IngestDeps } from '../../functions/ingest-upload/ingest.ts';
 import { calculateRangeBatch, failLargeUpload, mergeUpload, splitUpload, type RangeBatch, type SplitDeps, type SplitOutput } from '../../functions/large-upload/steps.ts';
+import { notificationKey } from '../../functions/large-upload/split-handler.ts';
+import { classifyUploadKey } from '../../functions/ingest-upload/ingest.ts';
 import { dynamoProjects, dynamoSubmissions } from '../../functions/shared/aws/dynamo-repositories.ts';
 import { sqsReviewQueue } from '../../functions/shared/aws/queues.ts';
 import { s3MonitoringStore, s3ReportStore } from '../../functions/shared/aws/s3-stores.ts';
@@ -102,6 +104,12 @@ async function runMachine(d: SplitDeps, key: string): Promise<{ split: SplitOutp
   const outcome = await mergeUpload(d, viaJson({ ctx: split.ctx, runId: split.runId, rangeCount: split.rangeCount }));
   return { split, outcome };
 }
+
+describe('the key of an EventBridge event (not URL-encoded)', () => {
+  it.each(['uploads/p-1/June 2015 (1).csv', 'uploads/p-1/a+b%20c:d.csv', 'uploads/p-1/sub/ü ß.csv'])('%s reads back as the same key', (key) => {
+    expect(classifyUploadKey(notificationKey(key))).toMatchObject({ kind: 'upload', key });
+  });
+});
 
 describe('large uploads: split → ranges → merge', () => {
   it('an accepted CSV in byte ranges leaves the records the ingest function leaves, with the same result', async () => {
