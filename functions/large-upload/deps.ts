@@ -1,3 +1,5 @@
+// First, as in the ingest function: the build-time list of unit-checked modules, before any methodology module is loaded.
+import '../ingest-upload/unit-checks.ts';
 import { registry } from '../../methodologies/index.ts';
 import { createAwsClients } from '../shared/aws/clients.ts';
 import { dynamoProjects, dynamoSubmissions } from '../shared/aws/dynamo-repositories.ts';
