@@ -29,6 +29,12 @@ export interface Gateway {
   readonly endpoint: string;
   /** The IAM unique id of the identity that sent a message (undefined: the operator or unknown). */
   senderOf(messageId: string): string | undefined;
+  /**
+   * Who last put an object, as S3 names it in an event's `userIdentity.principalId` (`AWS:<unique id>`;
+   * undefined: the operator or nobody). Recorded when the authorized request is forwarded, so the
+   * notification that follows the write always finds it.
+   */
+  putterOf(bucket: string, key: string): string | undefined;
   /** Requests refused so far (action, resource, identity). */
   readonly denied: { action: string; resource: string; identity: string }[];
   stop(): Promise<void>;
@@ -61,6 +67,7 @@ const accessKeyOf = (req: IncomingMessage): string | undefined => /Credential=([
 export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   const upstream = new URL(o.upstream);
   const senders = new Map<string, string>();
+  const putters = new Map<string, string>();
   const denied: Gateway['denied'] = [];
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined, onResponse?: (status: number, text: string) => void) => {
@@ -122,6 +129,11 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
         return deny(res, sqs, `${who.name} (${who.role}) is not authorized to perform ${request.action} on ${request.resource} (${verdict.decision}).`);
       }
     }
+    if (!sqs && request.action === 's3:PutObject') {
+      const object = request.resource.slice('arn:aws:s3:::'.length);
+      if (who) putters.set(object, `AWS:${who.userId}`);
+      else putters.delete(object);
+    }
     const sending = sqs && request.action === 'sqs:SendMessage' && who;
     forward(req, res, body, sending ? (status, text) => {
       if (status === 200) {
@@ -145,6 +157,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     senderOf: (id) => senders.get(id),
+    putterOf: (bucket, key) => putters.get(`${bucket}/${key}`),
     denied,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

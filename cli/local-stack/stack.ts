@@ -183,6 +183,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queueUrl: resources.queues.ingest.url,
       region,
       onError: (error, key) => onError(`S3 notification for ${key}`, error),
+      putterOf: gateway.putterOf,
     });
     running.push(bridge);
     const site = (projectId: string) => siteIdentity(projectId);

@@ -2,6 +2,7 @@
 import './unit-checks.ts';
 import { registry } from '../../methodologies/index.ts';
 import { createAwsClients } from '../shared/aws/clients.ts';
+import { dynamoAuditStore } from '../shared/aws/audit-store.ts';
 import { dynamoProjects, dynamoSubmissions } from '../shared/aws/dynamo-repositories.ts';
 import { sqsReviewQueue } from '../shared/aws/queues.ts';
 import { s3MonitoringStore, s3ReportStore } from '../shared/aws/s3-stores.ts';
@@ -12,7 +13,7 @@ import type { IngestDeps } from './ingest.ts';
 
 /** Reads the environment (ConfigError naming every missing variable) and builds the clients. */
 export function createDeps(): IngestDeps {
-  const env = readEnv([ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl]);
+  const env = readEnv([ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable]);
   const { s3, sqs, ddb } = createAwsClients();
   const { logger, metrics } = createObservability('ingest-upload');
   return {
@@ -21,6 +22,7 @@ export function createDeps(): IngestDeps {
     projects: dynamoProjects(ddb, env[ENV.projectsTable]),
     submissions: dynamoSubmissions(ddb, env[ENV.submissionsTable]),
     reviewQueue: sqsReviewQueue(sqs, env[ENV.reviewQueueUrl]),
+    audit: dynamoAuditStore(ddb, env[ENV.auditTable]),
     registry,
     now: () => new Date(),
     logger,

@@ -17,6 +17,7 @@ import type { Submission } from '../../core/review/submission.ts';
 import { uploadIdOf } from '../../core/review/upload-id.ts';
 import { createHash } from 'node:crypto';
 import { showValue, type Diagnostic } from '../../core/validation/diagnostic.ts';
+import { appendAuditEvent, type AuditStore } from '../../core/audit/audit.ts';
 import type { Log, MetricSink } from '../shared/observability.ts';
 import type { MonitoringStore, ProjectsRepository, ReportStore, ReviewQueue, SubmissionsRepository } from '../shared/ports.ts';
 import { BUCKET_LAYOUT, OBJECT_METADATA } from '../shared/resources.ts';
@@ -31,6 +32,8 @@ export interface IngestDeps {
   readonly now: () => Date;
   readonly logger: Log;
   readonly metrics: MetricSink;
+  /** The projects' audit trail: every upload of a registered project is an `upload` event (issue 13). */
+  readonly audit?: AuditStore;
   /**
    * Uploads of at least this many bytes are not read here: the Distributed Map path (functions/large-upload)
    * gets the same S3 event (EventBridge, filtered on the same size) and calculates them in byte ranges.
@@ -39,7 +42,7 @@ export interface IngestDeps {
 }
 
 /** An upload that passed the pre-checks: what the calculation and the writing of its outcome need. */
-export interface UploadContext {
+export interface PreparedUpload {
   readonly key: string;
   readonly projectId: string;
   readonly fileName: string;
@@ -49,6 +52,14 @@ export interface UploadContext {
   readonly project: Project;
   readonly pin: RegistrationPin;
   readonly ccs: boolean;
+  /** Who put the object, when the event said (for the audit trail). */
+  readonly uploader?: string;
+}
+
+/** What the S3 event says about the upload besides its key. */
+export interface UploadContext {
+  /** `userIdentity.principalId` of the S3 event: who put the object (e.g. `AWS:AIDA…`, `AWS:AROA…:session`). */
+  readonly uploader?: string;
 }
 
 export type IngestOutcome = 'accepted' | 'rejected' | 'not-applicable' | 'duplicate' | 'skipped';
@@ -110,7 +121,7 @@ const projectDiag = (code: 'project.invalid' | 'project.methodology_mismatch', m
  * methodology the upload declares, and that the methodology accepts the registration. A failed check
  * writes its rejection report and returns the outcome; a passed one returns what the calculation needs.
  */
-export async function prepareUpload(deps: IngestDeps, rawKey: string): Promise<{ readonly outcome: IngestOutcome } | { readonly ctx: UploadContext }> {
+export async function prepareUpload(deps: IngestDeps, rawKey: string, context: UploadContext = {}): Promise<{ readonly outcome: IngestOutcome } | { readonly ctx: PreparedUpload }> {
   const { logger, metrics } = deps;
   const parsed = classifyUploadKey(rawKey);
   if (parsed.kind === 'unprocessable') {
@@ -169,7 +180,10 @@ export async function prepareUpload(deps: IngestDeps, rawKey: string): Promise<{
     const report: UploadReport = { ...preCheckRejection({ projectId, file: { name: fileName, ...file }, diagnostics: [pre!] }), upload };
     await writeReport(deps, report);
     // An unknown project gets its report and nothing else; a known one also records the rejected submission.
-    if (project) await deps.submissions.create(submissionOf(report, undefined));
+    if (project) {
+      await deps.submissions.create(submissionOf(report, undefined));
+      await auditUpload(deps, report, context);
+    }
     logger.info('Upload rejected before calculation', { key, uploadId, code: pre!.code });
     metrics.count('UploadsRejected');
     return { outcome: 'rejected' };
@@ -180,10 +194,10 @@ export async function prepareUpload(deps: IngestDeps, rawKey: string): Promise<{
     // A registration the methodology refuses (unknown version, parameters, mechanism) is reported to the site.
     ccs = checkRegistration(project, deps.registry).methodology.tags?.includes('ccs') ?? false;
   } catch (error) {
-    if (error instanceof MrvError) return { outcome: await rejectRegistration(deps, { key, projectId, fileName, head, receivedAt, message: error.message }) };
+    if (error instanceof MrvError) return { outcome: await rejectRegistration(deps, { key, projectId, fileName, head, receivedAt, message: error.message }, context) };
     throw error;
   }
-  return { ctx: { key, projectId, fileName, ...(head.versionId ? { versionId: head.versionId } : {}), bytes: head.bytes, receivedAt, project, pin: current!.pin, ccs } };
+  return { ctx: { key, projectId, fileName, ...(head.versionId ? { versionId: head.versionId } : {}), bytes: head.bytes, receivedAt, project, pin: current!.pin, ccs, ...(context.uploader ? { uploader: context.uploader } : {}) } };
 }
 
 /**
@@ -196,8 +210,8 @@ export async function prepareUpload(deps: IngestDeps, rawKey: string): Promise<{
  * Throws only for system faults (a {@link PortError}), and then before any partial result is written
  * if the fault was in reading the object.
  */
-export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<IngestOutcome> {
-  const prepared = await prepareUpload(deps, rawKey);
+export async function ingestObject(deps: IngestDeps, rawKey: string, context: UploadContext = {}): Promise<IngestOutcome> {
+  const prepared = await prepareUpload(deps, rawKey, context);
   if ('outcome' in prepared) return prepared.outcome;
   const { ctx } = prepared;
   const { key, fileName, project, versionId } = ctx;
@@ -224,13 +238,15 @@ export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<In
 
 /**
  * Writes what a calculated upload leaves: the report (always); for an accepted one the partial result,
- * the result, the submission and the review item. Shared by the ingest function and the merge step of the
- * Distributed Map path (functions/large-upload), so both leave exactly the same records.
+ * the result, the submission and the review item; and the upload's audit event. Shared by the ingest
+ * function and the merge step of the Distributed Map path (functions/large-upload), so both leave exactly
+ * the same records.
  */
-export async function finishUpload(deps: IngestDeps, ctx: UploadContext, result: CalculationResult, partial: PartialResult | undefined): Promise<IngestOutcome> {
+export async function finishUpload(deps: IngestDeps, ctx: PreparedUpload, result: CalculationResult, partial: PartialResult | undefined): Promise<IngestOutcome> {
   const { logger, metrics } = deps;
   const { key, projectId, project, ccs, receivedAt } = ctx;
   const head = { versionId: ctx.versionId };
+  const context: UploadContext = ctx.uploader ? { uploader: ctx.uploader } : {};
   const uploadId = uploadIdOf(projectId, result.file.sha256);
   const upload: UploadInfo = { uploadId, projectId, key, ...(head.versionId ? { versionId: head.versionId } : {}), receivedAt };
   const resultKey = BUCKET_LAYOUT.result(projectId, uploadId);
@@ -241,7 +257,12 @@ export async function finishUpload(deps: IngestDeps, ctx: UploadContext, result:
   const report: UploadReport = { ...result, upload, ...(item ? { issuance: item.issuance } : {}) };
 
   const existing = await deps.submissions.get(uploadId);
-  if (existing) return redelivered(deps, existing, report, item, partial);
+  if (existing) {
+    const outcome = await redelivered(deps, existing, report, item, partial);
+    // A redelivered event is recorded once (same event id); an identical re-upload under another key is an upload of its own.
+    await auditUpload(deps, report, context);
+    return outcome;
+  }
 
   if (item && partial) await deps.reports.putJson(BUCKET_LAYOUT.partial(projectId, uploadId), partial);
   if (item) await deps.reports.putJson(resultKey, result);
@@ -250,12 +271,14 @@ export async function finishUpload(deps: IngestDeps, ctx: UploadContext, result:
   if (!(await deps.submissions.create(submissionOf(report, item, pins)))) {
     logger.info('A concurrent delivery created this submission first', { uploadId });
     metrics.count('UploadsDuplicate');
+    await auditUpload(deps, report, context);
     return 'duplicate';
   }
   if (item) {
     await deps.reviewQueue.send(item);
     await deps.submissions.markQueued(uploadId, deps.now().toISOString());
   }
+  await auditUpload(deps, report, context);
   logger.info('Upload processed', { key, uploadId, status: result.status });
   metrics.count(result.status === 'accepted' ? 'UploadsAccepted' : 'UploadsRejected');
   return result.status;
@@ -279,7 +302,7 @@ async function redelivered(deps: IngestDeps, existing: Submission, report: Uploa
   return 'duplicate';
 }
 
-async function rejectRegistration(deps: IngestDeps, x: { key: string; projectId: string; fileName: string; head: { versionId?: string }; receivedAt: string; message: string }): Promise<IngestOutcome> {
+async function rejectRegistration(deps: IngestDeps, x: { key: string; projectId: string; fileName: string; head: { versionId?: string }; receivedAt: string; message: string }, context: UploadContext): Promise<IngestOutcome> {
   const file = await hashObject(deps.monitoring, x.key, x.head.versionId);
   const uploadId = uploadIdOf(x.projectId, file.sha256);
   const report: UploadReport = {
@@ -288,8 +311,32 @@ async function rejectRegistration(deps: IngestDeps, x: { key: string; projectId:
   };
   await writeReport(deps, report);
   await deps.submissions.create(submissionOf(report, undefined));
+  await auditUpload(deps, report, context);
   deps.metrics.count('UploadsRejected');
   return 'rejected';
+}
+
+/**
+ * The `upload` event of a registered project's audit trail: who put which object (key, version, SHA-256)
+ * and what became of it. Idempotent per object version: a redelivered S3 event is recorded once.
+ */
+async function auditUpload(deps: IngestDeps, report: UploadReport, context: UploadContext): Promise<void> {
+  if (!deps.audit) return;
+  const { upload, file } = report;
+  await appendAuditEvent(
+    deps.audit,
+    {
+      projectId: upload.projectId,
+      eventId: `upload:${upload.uploadId}:${upload.versionId ?? upload.key}`,
+      action: 'upload',
+      actor: { principal: context.uploader ?? 'unknown (the S3 event named no principal)' },
+      at: upload.receivedAt,
+      subject: upload.uploadId,
+      outcome: report.status,
+      details: { key: upload.key, sha256: file.sha256, bytes: file.bytes, ...(upload.versionId ? { versionId: upload.versionId } : {}) },
+    },
+    deps.now().toISOString(),
+  );
 }
 
 /**
@@ -297,7 +344,7 @@ async function rejectRegistration(deps: IngestDeps, x: { key: string; projectId:
  * retries): a rejection report saying why and a rejected submission, never a partial result. Its upload id is
  * derived from the object's key, version and size (the content was never hashed whole).
  */
-export async function failUpload(deps: IngestDeps, ctx: UploadContext, message: string): Promise<IngestOutcome> {
+export async function failUpload(deps: IngestDeps, ctx: PreparedUpload, message: string): Promise<IngestOutcome> {
   const identity = sha256Hex(`not-calculated\n${ctx.key}\n${ctx.versionId ?? ''}\n${ctx.bytes}`);
   const uploadId = uploadIdOf(ctx.projectId, identity);
   const diagnostic: Diagnostic = { severity: 'error', code: 'file.not_calculated', message, source: 'functions/large-upload', location: { file: ctx.fileName } };
@@ -307,6 +354,7 @@ export async function failUpload(deps: IngestDeps, ctx: UploadContext, message: 
   };
   await writeReport(deps, report);
   await deps.submissions.create(submissionOf(report, undefined, { registration: ctx.pin }));
+  await auditUpload(deps, report, ctx.uploader ? { uploader: ctx.uploader } : {});
   deps.logger.error('Large upload not calculated: rejection report written', { key: ctx.key, uploadId, message });
   deps.metrics.count('UploadsRejected');
   deps.metrics.count('UploadsNotCalculated');

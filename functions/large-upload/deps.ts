@@ -2,6 +2,7 @@
 import '../ingest-upload/unit-checks.ts';
 import { registry } from '../../methodologies/index.ts';
 import { createAwsClients } from '../shared/aws/clients.ts';
+import { dynamoAuditStore } from '../shared/aws/audit-store.ts';
 import { dynamoProjects, dynamoSubmissions } from '../shared/aws/dynamo-repositories.ts';
 import { sqsReviewQueue } from '../shared/aws/queues.ts';
 import { s3MonitoringStore, s3ReportStore } from '../shared/aws/s3-stores.ts';
@@ -22,9 +23,9 @@ const bytesFromEnv = (name: string, fallback: number): number => {
 const unused = <T>(step: string, port: string): T =>
   new Proxy({}, { get: () => () => Promise.reject(new Error(`the ${step} step has no ${port} (and no grant for it)`)) }) as T;
 
-/** The split step: the ingest pre-checks (project lookup, rejection reports and submissions); no review queue. */
+/** The split step: the ingest pre-checks (project lookup, rejection reports, submissions and audit events); no review queue. */
 export function createSplitDeps(): SplitDeps {
-  const env = readEnv([ENV.bucket, ENV.projectsTable, ENV.submissionsTable]);
+  const env = readEnv([ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.auditTable]);
   const { s3, ddb } = createAwsClients();
   const { logger, metrics } = createObservability('large-upload-split');
   return {
@@ -33,6 +34,8 @@ export function createSplitDeps(): SplitDeps {
     projects: dynamoProjects(ddb, env[ENV.projectsTable]),
     submissions: dynamoSubmissions(ddb, env[ENV.submissionsTable]),
     reviewQueue: unused<ReviewQueue>('split', 'review queue'),
+    // A rejection before the calculation is an upload of the project too: its audit event, as the ingest function writes it.
+    audit: dynamoAuditStore(ddb, env[ENV.auditTable]),
     registry,
     now: () => new Date(),
     logger,
@@ -42,9 +45,9 @@ export function createSplitDeps(): SplitDeps {
   };
 }
 
-/** The merge and failure steps: the ingest path's writes (report, result, submission, review item); no project lookup. */
+/** The merge and failure steps: the ingest path's writes (report, result, submission, review item, audit event); no project lookup. */
 export function createMergeDeps(): SplitDeps {
-  const env = readEnv([ENV.bucket, ENV.submissionsTable, ENV.reviewQueueUrl]);
+  const env = readEnv([ENV.bucket, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable]);
   const { s3, sqs, ddb } = createAwsClients();
   const { logger, metrics } = createObservability('large-upload-merge');
   return {
@@ -53,6 +56,7 @@ export function createMergeDeps(): SplitDeps {
     projects: unused<ProjectsRepository>('merge', 'projects table'),
     submissions: dynamoSubmissions(ddb, env[ENV.submissionsTable]),
     reviewQueue: sqsReviewQueue(sqs, env[ENV.reviewQueueUrl]),
+    audit: dynamoAuditStore(ddb, env[ENV.auditTable]),
     registry,
     now: () => new Date(),
     logger,

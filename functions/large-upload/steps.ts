@@ -19,7 +19,7 @@ import { sha256Hex } from '../../core/ledger/canonical.ts';
 import { PortError } from '../../core/errors.ts';
 import type { MethodologyRegistry } from '../../core/methodology/registry.ts';
 import { detectFormat } from '../../core/readers/read-records.ts';
-import { failUpload, finishUpload, prepareUpload, type IngestDeps, type IngestOutcome, type UploadContext } from '../ingest-upload/ingest.ts';
+import { failUpload, finishUpload, prepareUpload, type IngestDeps, type IngestOutcome, type PreparedUpload } from '../ingest-upload/ingest.ts';
 import type { MonitoringStore, ReportStore } from '../shared/ports.ts';
 import { BUCKET_LAYOUT, LARGE_UPLOAD } from '../shared/resources.ts';
 
@@ -37,7 +37,7 @@ export interface RangeItem {
 
 /** What every range of one upload shares (the Map's BatchInput). */
 export interface RangeShared {
-  readonly ctx: UploadContext;
+  readonly ctx: PreparedUpload;
   readonly runId: string;
   /** The header (and units row), base64. */
   readonly prefix: string;
@@ -136,7 +136,7 @@ export async function calculateRangeBatch(deps: RangeDeps, batch: RangeBatch): P
 }
 
 export interface MergeInput {
-  readonly ctx: UploadContext;
+  readonly ctx: PreparedUpload;
   readonly runId: string;
   readonly rangeCount: number;
 }
@@ -165,7 +165,7 @@ export async function mergeUpload(deps: IngestDeps, input: MergeInput): Promise<
 }
 
 /** The failure step: the Map or the merge failed after its retries. */
-export async function failLargeUpload(deps: IngestDeps, input: { readonly ctx: UploadContext; readonly error?: { readonly Error?: string; readonly Cause?: string } }): Promise<IngestOutcome> {
+export async function failLargeUpload(deps: IngestDeps, input: { readonly ctx: PreparedUpload; readonly error?: { readonly Error?: string; readonly Cause?: string } }): Promise<IngestOutcome> {
   const what = input.error?.Error ?? 'an error';
   return failUpload(deps, input.ctx, `${input.ctx.fileName} could not be calculated: a part of its calculation in byte ranges failed after its retries (${what}). No result was produced; upload the file again, and if this repeats, contact the operator.`);
 }

@@ -18,6 +18,8 @@ export interface LargeUploadsProps {
   readonly monitoring: MonitoringBucket;
   readonly projectsTable: dynamodb.ITable;
   readonly submissionsTable: dynamodb.ITable;
+  /** The projects' audit trail: a large upload is recorded as the ingest function records any other. */
+  readonly auditTable: dynamodb.ITable;
   readonly reviewQueue: sqs.IQueue;
   readonly entries: { readonly split: string; readonly range: string; readonly merge: string };
   /** Uploads from this size go this way (EventBridge filter); the ingest function leaves them alone (same value). */
@@ -72,7 +74,8 @@ export class LargeUploads extends Construct {
     })
       .bindBucket(monitoring, ENV.bucket, { read: ['uploads/*', 'reports/*'], readVersions: ['uploads/*'], write: ['reports/*'], list: true, wildcardReason })
       .bindTable(props.projectsTable, ENV.projectsTable, ['dynamodb:GetItem'])
-      .bindTable(props.submissionsTable, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:PutItem']);
+      .bindTable(props.submissionsTable, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:PutItem'])
+      .bindTable(props.auditTable, ENV.auditTable, ['dynamodb:PutItem', 'dynamodb:Query']);
 
     this.rangeFunction = new MrvFunction(this, 'RangeFunction', {
       entry: props.entries.range,
@@ -95,6 +98,7 @@ export class LargeUploads extends Construct {
     })
       .bindBucket(monitoring, ENV.bucket, { read: ['partials/*', 'reports/*'], write: ['reports/*', 'results/*', 'partials/*'], list: true, wildcardReason })
       .bindTable(props.submissionsTable, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'])
+      .bindTable(props.auditTable, ENV.auditTable, ['dynamodb:PutItem', 'dynamodb:Query'])
       .bindQueue(props.reviewQueue, ENV.reviewQueueUrl, ['sqs:SendMessage']);
 
     const reportFailure = new tasks.LambdaInvoke(this, 'ReportFailure', {

@@ -109,6 +109,8 @@ export class MrvPipelineStack extends Stack {
       .bindTable(projects.table, ENV.projectsTable, ['dynamodb:GetItem'])
       .bindTable(submissions.table, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'])
       .bindQueue(this.queues.review.queue, ENV.reviewQueueUrl, ['sqs:SendMessage'])
+      // Every upload of a registered project is an audit event (append-only: conditional put, query of the chain's head).
+      .bindTable(audit.table, ENV.auditTable, ['dynamodb:PutItem', 'dynamodb:Query'])
       // One upload per invocation: a file may take minutes, and a batch would share the function's timeout.
       .consume(this.queues.ingest, { batchSize: 1 });
 
@@ -116,6 +118,7 @@ export class MrvPipelineStack extends Stack {
       monitoring: this.monitoring,
       projectsTable: projects.table,
       submissionsTable: submissions.table,
+      auditTable: audit.table,
       reviewQueue: this.queues.review.queue,
       entries: { split: entries.largeUploadSplit, range: entries.largeUploadRange, merge: entries.largeUploadMerge },
       minBytes: config.largeUploadBytes,

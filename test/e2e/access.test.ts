@@ -42,6 +42,13 @@ describe('local identities and the local gateway', () => {
     expect((await t.as('site.acc-site-b', ['upload', 'acc-site-b', GOOD_CSV])).code).toBe(0);
     const refused = await t.as('site.acc-site-b', ['upload', 'acc-site-a', GOOD_CSV]);
     expect(refused.code).not.toBe(0);
+    // every upload is in the project's audit trail under the principal that put it (from the S3 event)
+    const siteB = t.stack.site('acc-site-b');
+    const upload = await t.waitFor('the upload audit event', async () => (await auditOf('acc-site-b')).find((e) => e.action === 'upload'));
+    expect(upload).toMatchObject({ actor: { principal: `iam:${siteB.userId}` }, outcome: 'accepted', details: { key: 'uploads/acc-site-b/2023-07-01_10-hourly.csv', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    const own = await t.waitFor('the audit event of own.csv', async () => (await auditOf('acc-site-a')).find((e) => e.action === 'upload'));
+    expect(own).toMatchObject({ actor: { principal: `iam:${site.userId}` }, outcome: 'rejected', details: { key: 'uploads/acc-site-a/own.csv' } });
+    expect((await auditOf('acc-site-a')).filter((e) => e.action === 'upload')).toHaveLength(1);
   });
 
   it('a site cannot send a decision for its own upload; a verifier of another body is refused by the decision function, audited and told', async () => {

@@ -137,8 +137,8 @@ describe('least privilege of the large-upload functions', () => {
 
   it('each function reads exactly the environment its deps.ts reads', () => {
     const names = (fn: MrvFunction) => Object.keys((resources[logicalIdOf(fn.function)]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables).filter((k) => Object.values(ENV).includes(k as never)).sort();
-    expect(names(stack.largeUploads.splitFunction)).toEqual([ENV.bucket, ENV.projectsTable, ENV.submissionsTable].sort());
+    expect(names(stack.largeUploads.splitFunction)).toEqual([ENV.auditTable, ENV.bucket, ENV.projectsTable, ENV.submissionsTable].sort());
     expect(names(stack.largeUploads.rangeFunction)).toEqual([ENV.bucket]);
-    expect(names(stack.largeUploads.mergeFunction)).toEqual([ENV.bucket, ENV.reviewQueueUrl, ENV.submissionsTable].sort());
+    expect(names(stack.largeUploads.mergeFunction)).toEqual([ENV.auditTable, ENV.bucket, ENV.reviewQueueUrl, ENV.submissionsTable].sort());
   });
 });
