@@ -62,12 +62,17 @@ export function classifyS3(method: string, url: URL): Classified {
   return { action: q.has('versionId') ? 's3:GetObjectVersion' : 's3:GetObject', resource: object };
 }
 
+const unescapeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+
 const accessKeyOf = (req: IncomingMessage): string | undefined => /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? new URL(req.url ?? '/', 'http://x').searchParams.get('X-Amz-Credential')?.split('/')[0];
 
 export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   const upstream = new URL(o.upstream);
   const senders = new Map<string, string>();
   const putters = new Map<string, string>();
+  // Object tags, which fauxqs does not keep: set by PutObject (x-amz-tagging) and PutObjectTagging, read
+  // by the policy as s3:ExistingObjectTag/<key> on GetObject, as S3 does.
+  const tags = new Map<string, Record<string, string>>();
   const denied: Gateway['denied'] = [];
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined, onResponse?: (status: number, text: string) => void) => {
@@ -122,6 +127,11 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     } else {
       request = classifyS3(req.method ?? 'GET', new URL(req.url ?? '/', 'http://local'));
     }
+    const objectOf = (r: Classified) => r.resource.slice('arn:aws:s3:::'.length);
+    if (!sqs && (request.action === 's3:GetObject' || request.action === 's3:GetObjectVersion')) {
+      const existing = tags.get(objectOf(request)) ?? {};
+      request = { ...request, context: { ...request.context, ...Object.fromEntries(Object.entries(existing).map(([k, v]) => [`s3:ExistingObjectTag/${k}`, v])) } };
+    }
     if (who) {
       const verdict: IamDecision = evaluatePolicies([o.policy(who)], { action: request.action, resource: request.resource, context: { 'aws:userid': who.userId, ...Object.fromEntries(Object.entries(who.tags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])), ...request.context } });
       if (verdict.decision !== 'allow') {
@@ -130,9 +140,27 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       }
     }
     if (!sqs && request.action === 's3:PutObject') {
-      const object = request.resource.slice('arn:aws:s3:::'.length);
+      const object = objectOf(request);
       if (who) putters.set(object, `AWS:${who.userId}`);
       else putters.delete(object);
+      // A new object (not a part of a multipart upload) carries the tags of its request, or none.
+      const url = new URL(req.url ?? '/', 'http://local');
+      if (req.method === 'PUT' && !url.searchParams.has('uploadId')) {
+        const header = req.headers['x-amz-tagging'];
+        if (typeof header === 'string' && header) tags.set(object, Object.fromEntries(new URLSearchParams(header)));
+        else tags.delete(object);
+      }
+    }
+    if (!sqs && request.action === 's3:PutObjectTagging') {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const xml = Buffer.concat(chunks).toString('utf8');
+      const set: Record<string, string> = {};
+      for (const m of xml.matchAll(/<Tag>\s*<Key>([^<]*)<\/Key>\s*<Value>([^<]*)<\/Value>\s*<\/Tag>/g)) set[unescapeXml(m[1]!)] = unescapeXml(m[2]!);
+      tags.set(objectOf(request), set);
+      res.writeHead(200, { 'content-length': '0' });
+      res.end();
+      return;
     }
     const sending = sqs && request.action === 'sqs:SendMessage' && who;
     forward(req, res, body, sending ? (status, text) => {

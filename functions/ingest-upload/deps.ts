@@ -2,7 +2,9 @@
 import './unit-checks.ts';
 import { registry } from '../../methodologies/index.ts';
 import { createAwsClients } from '../shared/aws/clients.ts';
+import { dynamoAccess } from '../shared/aws/access-store.ts';
 import { dynamoAuditStore } from '../shared/aws/audit-store.ts';
+import { evidenceTagsFor } from '../shared/evidence-tags.ts';
 import { dynamoProjects, dynamoSubmissions } from '../shared/aws/dynamo-repositories.ts';
 import { sqsReviewQueue } from '../shared/aws/queues.ts';
 import { s3MonitoringStore, s3ReportStore } from '../shared/aws/s3-stores.ts';
@@ -13,12 +15,13 @@ import type { IngestDeps } from './ingest.ts';
 
 /** Reads the environment (ConfigError naming every missing variable) and builds the clients. */
 export function createDeps(): IngestDeps {
-  const env = readEnv([ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable]);
+  const env = readEnv([ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable, ENV.accessTable]);
   const { s3, sqs, ddb } = createAwsClients();
   const { logger, metrics } = createObservability('ingest-upload');
   return {
     monitoring: s3MonitoringStore(s3, env[ENV.bucket]),
-    reports: s3ReportStore(s3, env[ENV.bucket]),
+    // Evidence is tagged with the project's verification body: only that body's verifiers may read it.
+    reports: s3ReportStore(s3, env[ENV.bucket], { tagsFor: evidenceTagsFor(dynamoAccess(ddb, env[ENV.accessTable])) }),
     projects: dynamoProjects(ddb, env[ENV.projectsTable]),
     submissions: dynamoSubmissions(ddb, env[ENV.submissionsTable]),
     reviewQueue: sqsReviewQueue(sqs, env[ENV.reviewQueueUrl]),
