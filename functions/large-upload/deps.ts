@@ -3,6 +3,8 @@ import '../ingest-upload/unit-checks.ts';
 import { registry } from '../../methodologies/index.ts';
 import { createAwsClients } from '../shared/aws/clients.ts';
 import { dynamoAuditStore } from '../shared/aws/audit-store.ts';
+import { dynamoAccess } from '../shared/aws/access-store.ts';
+import { evidenceTagsFor } from '../shared/evidence-tags.ts';
 import { dynamoProjects, dynamoSubmissions } from '../shared/aws/dynamo-repositories.ts';
 import { sqsReviewQueue } from '../shared/aws/queues.ts';
 import { s3MonitoringStore, s3ReportStore } from '../shared/aws/s3-stores.ts';
@@ -25,12 +27,13 @@ const unused = <T>(step: string, port: string): T =>
 
 /** The split step: the ingest pre-checks (project lookup, rejection reports, submissions and audit events); no review queue. */
 export function createSplitDeps(): SplitDeps {
-  const env = readEnv([ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.auditTable]);
+  const env = readEnv([ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.auditTable, ENV.accessTable]);
   const { s3, ddb } = createAwsClients();
   const { logger, metrics } = createObservability('large-upload-split');
   return {
     monitoring: s3MonitoringStore(s3, env[ENV.bucket]),
-    reports: s3ReportStore(s3, env[ENV.bucket]),
+    // Evidence is tagged with the project's verification body, as the ingest function tags it.
+    reports: s3ReportStore(s3, env[ENV.bucket], { tagsFor: evidenceTagsFor(dynamoAccess(ddb, env[ENV.accessTable])) }),
     projects: dynamoProjects(ddb, env[ENV.projectsTable]),
     submissions: dynamoSubmissions(ddb, env[ENV.submissionsTable]),
     reviewQueue: unused<ReviewQueue>('split', 'review queue'),
@@ -47,12 +50,13 @@ export function createSplitDeps(): SplitDeps {
 
 /** The merge and failure steps: the ingest path's writes (report, result, submission, review item, audit event); no project lookup. */
 export function createMergeDeps(): SplitDeps {
-  const env = readEnv([ENV.bucket, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable]);
+  const env = readEnv([ENV.bucket, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable, ENV.accessTable]);
   const { s3, sqs, ddb } = createAwsClients();
   const { logger, metrics } = createObservability('large-upload-merge');
   return {
     monitoring: s3MonitoringStore(s3, env[ENV.bucket]),
-    reports: s3ReportStore(s3, env[ENV.bucket]),
+    // Evidence is tagged with the project's verification body, as the ingest function tags it.
+    reports: s3ReportStore(s3, env[ENV.bucket], { tagsFor: evidenceTagsFor(dynamoAccess(ddb, env[ENV.accessTable])) }),
     projects: unused<ProjectsRepository>('merge', 'projects table'),
     submissions: dynamoSubmissions(ddb, env[ENV.submissionsTable]),
     reviewQueue: sqsReviewQueue(sqs, env[ENV.reviewQueueUrl]),

@@ -20,6 +20,8 @@ export interface LargeUploadsProps {
   readonly submissionsTable: dynamodb.ITable;
   /** The projects' audit trail: a large upload is recorded as the ingest function records any other. */
   readonly auditTable: dynamodb.ITable;
+  /** The access registers: the project's assigned verification body, for the evidence tag. */
+  readonly accessTable: dynamodb.ITable;
   readonly reviewQueue: sqs.IQueue;
   readonly entries: { readonly split: string; readonly range: string; readonly merge: string };
   /** Uploads from this size go this way (EventBridge filter); the ingest function leaves them alone (same value). */
@@ -72,10 +74,11 @@ export class LargeUploads extends Construct {
       logRetention,
       environment: sizes,
     })
-      .bindBucket(monitoring, ENV.bucket, { read: ['uploads/*', 'reports/*'], readVersions: ['uploads/*'], write: ['reports/*'], list: true, wildcardReason })
+      .bindBucket(monitoring, ENV.bucket, { read: ['uploads/*', 'reports/*'], readVersions: ['uploads/*'], write: ['reports/*'], tag: ['reports/*'], list: true, wildcardReason })
       .bindTable(props.projectsTable, ENV.projectsTable, ['dynamodb:GetItem'])
       .bindTable(props.submissionsTable, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:PutItem'])
-      .bindTable(props.auditTable, ENV.auditTable, ['dynamodb:PutItem', 'dynamodb:Query']);
+      .bindTable(props.auditTable, ENV.auditTable, ['dynamodb:PutItem', 'dynamodb:Query'])
+      .bindTable(props.accessTable, ENV.accessTable, ['dynamodb:GetItem']);
 
     this.rangeFunction = new MrvFunction(this, 'RangeFunction', {
       entry: props.entries.range,
@@ -96,9 +99,10 @@ export class LargeUploads extends Construct {
       logRetention,
       environment: sizes,
     })
-      .bindBucket(monitoring, ENV.bucket, { read: ['partials/*', 'reports/*'], write: ['reports/*', 'results/*', 'partials/*'], list: true, wildcardReason })
+      .bindBucket(monitoring, ENV.bucket, { read: ['partials/*', 'reports/*'], write: ['reports/*', 'results/*', 'partials/*'], tag: ['reports/*', 'results/*', 'partials/*'], list: true, wildcardReason })
       .bindTable(props.submissionsTable, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'])
       .bindTable(props.auditTable, ENV.auditTable, ['dynamodb:PutItem', 'dynamodb:Query'])
+      .bindTable(props.accessTable, ENV.accessTable, ['dynamodb:GetItem'])
       .bindQueue(props.reviewQueue, ENV.reviewQueueUrl, ['sqs:SendMessage']);
 
     const reportFailure = new tasks.LambdaInvoke(this, 'ReportFailure', {

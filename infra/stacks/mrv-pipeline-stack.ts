@@ -123,6 +123,7 @@ export class MrvPipelineStack extends Stack {
       projectsTable: projects.table,
       submissionsTable: submissions.table,
       auditTable: audit.table,
+      accessTable: access.table,
       reviewQueue: this.queues.review.queue,
       entries: { split: entries.largeUploadSplit, range: entries.largeUploadRange, merge: entries.largeUploadMerge },
       minBytes: config.largeUploadBytes,

@@ -4,6 +4,7 @@
 // mrv-pipeline-stack.test.ts.
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createMergeDeps, createRangeDeps, createSplitDeps } from '../../functions/large-upload/deps.ts';
 import { ENV, LARGE_UPLOAD } from '../../functions/shared/resources.ts';
 import type { MrvFunction } from '../../infra/constructs/mrv-function.ts';
 import type { MrvPipelineStack } from '../../infra/stacks/mrv-pipeline-stack.ts';
@@ -137,8 +138,26 @@ describe('least privilege of the large-upload functions', () => {
 
   it('each function reads exactly the environment its deps.ts reads', () => {
     const names = (fn: MrvFunction) => Object.keys((resources[logicalIdOf(fn.function)]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables).filter((k) => Object.values(ENV).includes(k as never)).sort();
-    expect(names(stack.largeUploads.splitFunction)).toEqual([ENV.auditTable, ENV.bucket, ENV.projectsTable, ENV.submissionsTable].sort());
+    expect(names(stack.largeUploads.splitFunction)).toEqual([ENV.accessTable, ENV.auditTable, ENV.bucket, ENV.projectsTable, ENV.submissionsTable].sort());
     expect(names(stack.largeUploads.rangeFunction)).toEqual([ENV.bucket]);
-    expect(names(stack.largeUploads.mergeFunction)).toEqual([ENV.auditTable, ENV.bucket, ENV.reviewQueueUrl, ENV.submissionsTable].sort());
+    expect(names(stack.largeUploads.mergeFunction)).toEqual([ENV.accessTable, ENV.auditTable, ENV.bucket, ENV.reviewQueueUrl, ENV.submissionsTable].sort());
+    // …exactly what their deps.ts read (readEnv names every variable it misses).
+    const saved = Object.fromEntries(Object.values(ENV).map((n) => [n, process.env[n]]));
+    for (const name of Object.values(ENV)) delete process.env[name];
+    try {
+      const read = (f: () => unknown) => {
+        try {
+          f();
+        } catch (e) {
+          return ((e as { problems?: string[] }).problems ?? []).map((p) => p.split(' ')[0]).sort();
+        }
+        return [];
+      };
+      expect(read(createSplitDeps)).toEqual(names(stack.largeUploads.splitFunction));
+      expect(read(createRangeDeps)).toEqual(names(stack.largeUploads.rangeFunction));
+      expect(read(createMergeDeps)).toEqual(names(stack.largeUploads.mergeFunction));
+    } finally {
+      for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
+    }
   });
 });
