@@ -74,9 +74,10 @@ function workerEntry(): URL {
   return pathToFileURL(join(REPO_ROOT, 'cli', 'bin', 'calc-worker-from-source.mjs'));
 }
 
-function runWorker(job: RangeJob): Promise<RangeResult> {
+function runWorker(job: RangeJob, started: Worker[]): Promise<RangeResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerEntry(), { workerData: job });
+    started.push(worker);
     let settled = false;
     worker.once('message', (m: { ok: true; result: RangeResult } | { ok: false; message: string; stack?: string }) => {
       settled = true;
@@ -111,11 +112,20 @@ export async function calculateInRanges(args: SplitArgs): Promise<{ readonly res
   if ('unsafe' in cut) return { onePass: cut.unsafe };
   const prefix = head!.slice(0, plan.prefixEnd);
   const hashing = sha256Of(args.path);
-  const results = await Promise.all(
-    cut.ranges.map((range, index) =>
-      runWorker({ path: args.path, fileName: args.fileName, projectPath: args.projectPath, cwd: args.cwd, prefix, prefixLines: plan.prefixLines, range, index, ...(args.period ? { period: args.period } : {}), csvFast: args.csvFast, recordFast: args.recordFast }),
-    ),
-  );
+  const started: Worker[] = [];
+  let results: RangeResult[];
+  try {
+    results = await Promise.all(
+      cut.ranges.map((range, index) =>
+        runWorker({ path: args.path, fileName: args.fileName, projectPath: args.projectPath, cwd: args.cwd, prefix, prefixLines: plan.prefixLines, range, index, ...(args.period ? { period: args.period } : {}), csvFast: args.csvFast, recordFast: args.recordFast }, started),
+      ),
+    );
+  } catch (error) {
+    // One range failed (a fault, not bad data): stop the others, and let the command report the fault.
+    await Promise.all(started.map((w) => w.terminate()));
+    await hashing.catch(() => undefined);
+    throw error;
+  }
   const sha256 = await hashing;
   const merged = mergeRanges(results);
   if (merged.onePass) return { onePass: merged.onePass };
