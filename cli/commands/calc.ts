@@ -13,7 +13,7 @@ import { readTail } from '../load.ts';
 import { parse } from '../args.ts';
 import { loadProjectFile, openMonitoringFile } from '../load.ts';
 import { renderSummary } from '../render.ts';
-import { SPLIT_MIN_BYTES } from '../split-threshold.ts';
+import { SPLIT_MIN_BYTES, SPLIT_MIN_CORES } from '../split-threshold.ts';
 import { UsageError, type Command, type Io } from './types.ts';
 import { availableParallelism } from 'node:os';
 
@@ -50,7 +50,8 @@ export async function runCalculation(args: { project: string; file: string; peri
   const file = await openMonitoringFile(args.file, io.cwd);
   const format = args.format ?? detectFormat(args.file);
   // Both cores: a large CSV file (or any, with --workers N > 1) in byte ranges on worker threads; --workers 1 reads it in one pass.
-  const ranges = args.workers ?? (file.size >= SPLIT_MIN_BYTES ? Math.min(availableParallelism(), 8) : 1);
+  const cores = availableParallelism();
+  const ranges = args.workers ?? (file.size >= SPLIT_MIN_BYTES && cores >= SPLIT_MIN_CORES ? Math.min(cores, 8) : 1);
   if (ranges > 1 && format === 'csv') {
     const { calculateInRanges } = await import('../split-run.ts');
     const split = await calculateInRanges({ path: file.full, fileName: args.file, projectPath: args.project, cwd: io.cwd, size: file.size, ranges, project, ...(period ? { period } : {}), csvFast: csvFastPath.enabled, recordFast: recordFastPath.enabled });
@@ -79,7 +80,7 @@ function makeCalcCommand(name: 'calc' | 'validate'): Command {
   return {
     name,
     summary: name === 'calc' ? 'Validate a monitoring file and calculate BE, PE, LE and ER per gas' : 'Validate a monitoring file against its methodology (no totals)',
-    usage: `mrv ${name} --project <project.json> <monitoring file> [--json] [--period YYYY-MM-DD/YYYY-MM-DD (site-local days)] [--format csv|json|ndjson|xlsx] [--workers N (CSV from 64 MB: byte ranges on N threads, default the cores; 1 = one pass)]`,
+    usage: `mrv ${name} --project <project.json> <monitoring file> [--json] [--period YYYY-MM-DD/YYYY-MM-DD (site-local days)] [--format csv|json|ndjson|xlsx] [--workers N (CSV: byte ranges on N threads; default one per core from 64 MB on 4+ cores; 1 = one pass)]`,
     async run(argv, io) {
       const { values, positionals } = parse(argv, {
         project: { type: 'string', short: 'p' },
