@@ -22,10 +22,15 @@
  *    `--load-projects=N`, `--load-concurrency=N` change its size; `--load-rate=R` paces the PUTs at R/s
  *    (latency without a backlog).
  *
+ * 6. `workers` (`--only=workers`): `mrv calc` on the 10M-row file in one pass and in byte ranges on
+ *    worker threads (one per core, at least 2): `wallS`, `ratioToSinglePass`, and whether the two
+ *    outputs are identical.
+ *
  * Prints a table; `--json` prints one JSON record per case instead.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -227,7 +232,7 @@ async function main() {
     if (!rec.ok) process.exitCode = 1;
     return;
   }
-  const all = await generate(dataDir, { quick: quick || Boolean(only && !only.includes('grid-10m.csv')), log });
+  const all = await generate(dataDir, { quick: quick || Boolean(only && !only.includes('grid-10m.csv') && !only.includes('workers')), log });
   const list = only ? all.filter((f) => only.includes(f.name) || (only.includes('xlsx') && f.name.endsWith('.xlsx')) || (only.includes('csv') && f.name.endsWith('.csv'))) : all;
   const cli = useTsx ? join(root, 'cli/bin/mrv.mjs') : await buildCli();
   const startups = (list.length ? [0, 1, 2, 3, 4] : [0]).map(() => measure(process.execPath, [cli, '--help']).wallMs).sort((a, b) => a - b);
@@ -289,6 +294,39 @@ async function main() {
     records.push(rec);
     if (asJson) console.log(JSON.stringify(rec));
   }
+  // `mrv calc` on both cores (cli/split-run.ts): the 10M-row file in one pass (--workers 1) and split
+  // into byte ranges on worker threads (--workers <cores>), both through cli/bin/mrv.mjs (the prebuilt
+  // dist/cli with its calc-worker.mjs); the two JSON outputs must be identical.
+  if ((!only && !quick) || only?.includes('workers')) {
+    const f = all.find((x) => x.name === 'grid-10m.csv');
+    if (f) {
+      const bin = join(root, 'cli/bin/mrv.mjs');
+      const project = join(dataDir, `project-${f.project}.json`);
+      measure(process.execPath, [bin, '--help']); // a stale build is rebuilt once, outside the measurement
+      const cores = availableParallelism();
+      const one = measure(process.execPath, [bin, 'calc', '--project', project, f.path, '--json', '--workers', '1']);
+      const split = measure(process.execPath, [bin, 'calc', '--project', project, f.path, '--json', '--workers', String(Math.max(2, cores))]);
+      const rec = {
+        case: 'workers',
+        file: f.name,
+        rows: f.rows,
+        workers: Math.max(2, cores),
+        cores,
+        wallS: split.wallMs / 1000,
+        singlePassWallS: one.wallMs / 1000,
+        ratioToSinglePass: split.wallMs / one.wallMs,
+        rowsPerS: f.rows / (split.wallMs / 1000),
+        peakRssMb: split.rssMb,
+        singlePassPeakRssMb: one.rssMb,
+        identical: one.status === split.status && one.stdout === split.stdout && one.stdout.length > 0,
+        split: /byte ranges on worker threads/.test(split.stderr),
+      };
+      records.push(rec);
+      if (asJson) console.log(JSON.stringify(rec));
+      else log(`workers: ${f.name} in ${rec.workers} ranges ${fmt(rec.wallS, 2)} s vs one pass ${fmt(rec.singlePassWallS, 2)} s (×${fmt(rec.ratioToSinglePass, 2)}), ${fmt(rec.rowsPerS)} rows/s, peak RSS ${fmt(rec.peakRssMb)} MB (one pass ${fmt(rec.singlePassPeakRssMb)} MB); identical output: ${rec.identical}${rec.split ? '' : ' (NOT split: see stderr)'}`);
+      if (!rec.identical || !rec.split) log(`  ! stderr: ${split.stderr.split('\n').filter((l) => l.startsWith('mrv')).join(' | ')}`);
+    }
+  }
   const lambdas = !only || only.includes('lambda') ? [await lambdaBundle({ sdk: 'external' }), await lambdaBundle({ sdk: 'bundled' })] : [];
   const engine = !only || only.includes('lambda') ? await engineBundle() : undefined;
   const lrecs = lambdas.map((l) => ({ case: `lambda-bundle-sdk-${l.sdk}`, entry: 'functions/ingest-upload/handler.ts (+ deps.ts)', ...l }));
@@ -299,9 +337,11 @@ async function main() {
   if (load && !load.ok) process.exitCode = 1;
   if (!asJson) {
     for (const r of records.filter((x) => x.case.startsWith('cli-startup'))) console.log(`${r.command}: ${fmt(r.startupS * 1000)} ms wall (node -e 0: ${fmt(r.nodeBaselineS * 1000)} ms; ×${fmt(r.ratioToBaseline, 2)}, target ≤ ×2), peak RSS ${fmt(r.peakRssMb)} MB (target < 60)`);
-    if (records.some((x) => !x.case.startsWith('cli-startup'))) {
+    const workers = records.find((x) => x.case === 'workers');
+    if (workers) console.log(`mrv calc ${workers.file} on ${workers.workers} worker threads: ${fmt(workers.wallS, 2)} s wall against ${fmt(workers.singlePassWallS, 2)} s in one pass (×${fmt(workers.ratioToSinglePass, 2)}; ${workers.cores} cores), peak RSS ${fmt(workers.peakRssMb)} MB; output identical to one pass: ${workers.identical}.`);
+    if (records.some((x) => !x.case.startsWith('cli-startup') && x.case !== 'workers')) {
       const head = ['case', 'rows', 'MB', 'status', 'wall s', 'rows/s', 'MB/s', 'floor rows/s', 'ratio', 'ratio excl. start-up', 'peak RSS MB'];
-      const body = records.filter((x) => !x.case.startsWith('cli-startup')).map((r) => [r.case, fmt(r.rows), fmt(r.mb, 1), r.status, fmt(r.wallS, 2), fmt(r.rowsPerS), fmt(r.mbPerS, 1), fmt(r.floorRowsPerS), fmt(r.ratioToFloor, 2), fmt(r.netRatioToFloor, 2), fmt(r.peakRssMb)]);
+      const body = records.filter((x) => !x.case.startsWith('cli-startup') && x.case !== 'workers').map((r) => [r.case, fmt(r.rows), fmt(r.mb, 1), r.status, fmt(r.wallS, 2), fmt(r.rowsPerS), fmt(r.mbPerS, 1), fmt(r.floorRowsPerS), fmt(r.ratioToFloor, 2), fmt(r.netRatioToFloor, 2), fmt(r.peakRssMb)]);
       const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
       const line = (cells) => `| ${cells.map((c, i) => String(c).padStart(w[i])).join(' | ')} |`;
       console.log(line(head));

@@ -24,7 +24,8 @@ export async function buildCli() {
   const tmp = `${outdir}-${process.pid}-${Date.now()}`;
   mkdirSync(tmp, { recursive: true });
   await esbuild.build({
-    entryPoints: { main: join(root, 'cli/main.ts') },
+    // calc-worker: the worker thread of `mrv calc --workers N` (cli/split-run.ts starts it from dist/cli/calc-worker.mjs).
+    entryPoints: { main: join(root, 'cli/main.ts'), 'calc-worker': join(root, 'cli/calc-worker.ts') },
     outdir: tmp,
     bundle: true,
     splitting: true,

@@ -12,12 +12,16 @@
  * | `mrv:accessLogRetentionDays`  | `365`   | how long S3 server access logs are kept |
  * | `mrv:reviewQueueMaxAgeDays`   | `7`     | alarm when the oldest item waiting for a verifier is older than this |
  * | `mrv:alarmEmail`              | none    | subscribe this address to the alarm topic |
+ * | `mrv:largeUploadBytes`        | 5 GiB   | uploads from this size are calculated in byte ranges (Step Functions Distributed Map), not by the ingest function |
+ * | `mrv:largeUploadRangeBytes`   | 256 MiB | bytes per range of a large upload |
+ * | `mrv:largeUploadConcurrency`  | 40      | range workers running at once for one upload (Distributed Map MaxConcurrency) |
+ * | `mrv:largeUploadRangesPerBatch` | 2     | ranges per range-worker invocation (ItemBatcher MaxItemsPerBatch) |
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
-import { QUEUES } from '../functions/shared/resources.ts';
+import { LARGE_UPLOAD, QUEUES } from '../functions/shared/resources.ts';
 
 const CONTEXT_PREFIX = 'mrv:';
 
@@ -46,6 +50,10 @@ export const StageConfigSchema = z.strictObject({
     .lt(REVIEW_RETENTION_DAYS, `must be below the review queue's retention (${REVIEW_RETENTION_DAYS} days), or the alarm fires only after items are already lost`)
     .default(7),
   alarmEmail: optionalText(z.email('use an e-mail address')),
+  largeUploadBytes: z.coerce.number().int().min(64 * 1024 ** 2, 'use at least 64 MiB (below that one ingest function is faster)').default(LARGE_UPLOAD.defaultMinBytes),
+  largeUploadRangeBytes: z.coerce.number().int().min(16 * 1024 ** 2, 'use at least 16 MiB per range').max(2 * 1024 ** 3, 'use at most 2 GiB per range (a range worker has 15 minutes)').default(LARGE_UPLOAD.defaultRangeBytes),
+  largeUploadConcurrency: z.coerce.number().int().min(1).max(10_000, 'a Distributed Map runs at most 10,000 children at once').default(40),
+  largeUploadRangesPerBatch: z.coerce.number().int().min(1).max(100).default(2),
 });
 
 export type StageConfig = Readonly<z.output<typeof StageConfigSchema>>;

@@ -13,7 +13,9 @@ import { readTail } from '../load.ts';
 import { parse } from '../args.ts';
 import { loadProjectFile, openMonitoringFile } from '../load.ts';
 import { renderSummary } from '../render.ts';
+import { SPLIT_MIN_BYTES, SPLIT_MIN_CORES } from '../split-threshold.ts';
 import { UsageError, type Command, type Io } from './types.ts';
+import { availableParallelism } from 'node:os';
 
 const FORMATS = ['csv', 'json', 'ndjson', 'xlsx'];
 
@@ -31,7 +33,7 @@ function progress(io: Io, size: number): ((bytes: number) => void) | undefined {
 }
 
 /** Runs the core on one file for one project registration. Shared by calc, validate and start. */
-export async function runCalculation(args: { project: string; file: string; period?: string; format?: string }, io: Io): Promise<CalculationResult> {
+export async function runCalculation(args: { project: string; file: string; period?: string; format?: string; workers?: number }, io: Io): Promise<CalculationResult> {
   // Switches for comparing the fast paths with the general ones (npm run bench; core reads no environment).
   if (io.env.MRV_CSV_FAST === '0') csvFastPath.enabled = false;
   if (io.env.MRV_RECORD_FAST === '0') recordFastPath.enabled = false;
@@ -46,8 +48,22 @@ export async function runCalculation(args: { project: string; file: string; peri
     period = p;
   }
   const file = await openMonitoringFile(args.file, io.cwd);
+  const format = args.format ?? detectFormat(args.file);
+  // Both cores: a large CSV file (or any, with --workers N > 1) in byte ranges on worker threads; --workers 1 reads it in one pass.
+  const cores = availableParallelism();
+  const ranges = args.workers ?? (file.size >= SPLIT_MIN_BYTES && cores >= SPLIT_MIN_CORES ? Math.min(cores, 8) : 1);
+  if (ranges > 1 && format === 'csv') {
+    const { calculateInRanges } = await import('../split-run.ts');
+    const split = await calculateInRanges({ path: file.full, fileName: args.file, projectPath: args.project, cwd: io.cwd, size: file.size, ranges, project, ...(period ? { period } : {}), csvFast: csvFastPath.enabled, recordFast: recordFastPath.enabled });
+    if ('result' in split) {
+      (file.stream as { destroy?: () => void }).destroy?.();
+      if (args.workers !== undefined || io.errIsTTY) io.err(`mrv: calculated ${args.file} in ${split.ranges} byte ranges on worker threads.`);
+      return split.result;
+    }
+    io.err(`mrv: calculating ${args.file} in one pass, not in ${ranges} ranges: ${split.onePass}.`);
+  } else if (ranges > 1 && args.workers !== undefined) io.err(`mrv: calculating ${args.file} in one pass: only CSV files are split into ranges.`);
   const onProgress = progress(io, file.size);
-  const archiveTail = (args.format ?? detectFormat(args.file)) === 'xlsx' ? await readTail(file.full, file.size, ZIP_TAIL_BYTES) : undefined;
+  const archiveTail = format === 'xlsx' ? await readTail(file.full, file.size, ZIP_TAIL_BYTES) : undefined;
   return calculate({
     ...(archiveTail ? { archiveTail } : {}),
     source: file.stream,
@@ -64,17 +80,23 @@ function makeCalcCommand(name: 'calc' | 'validate'): Command {
   return {
     name,
     summary: name === 'calc' ? 'Validate a monitoring file and calculate BE, PE, LE and ER per gas' : 'Validate a monitoring file against its methodology (no totals)',
-    usage: `mrv ${name} --project <project.json> <monitoring file> [--json] [--period YYYY-MM-DD/YYYY-MM-DD (site-local days)] [--format csv|json|ndjson|xlsx]`,
+    usage: `mrv ${name} --project <project.json> <monitoring file> [--json] [--period YYYY-MM-DD/YYYY-MM-DD (site-local days)] [--format csv|json|ndjson|xlsx] [--workers N (CSV: byte ranges on N threads; default one per core from 64 MB on 4+ cores; 1 = one pass)]`,
     async run(argv, io) {
       const { values, positionals } = parse(argv, {
         project: { type: 'string', short: 'p' },
         json: { type: 'boolean' },
         period: { type: 'string' },
         format: { type: 'string' },
+        workers: { type: 'string' },
       });
+      let workers: number | undefined;
+      if (values.workers !== undefined) {
+        workers = Number(values.workers);
+        if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError(`--workers must be a whole number from 1 to 64, got "${values.workers}"`);
+      }
       if (!values.project) throw new UsageError('--project <project.json> is required');
       if (positionals.length !== 1) throw new UsageError('give exactly one monitoring file');
-      const result = await runCalculation({ project: values.project, file: positionals[0]!, ...(values.period ? { period: values.period } : {}), ...(values.format ? { format: values.format } : {}) }, io);
+      const result = await runCalculation({ project: values.project, file: positionals[0]!, ...(values.period ? { period: values.period } : {}), ...(values.format ? { format: values.format } : {}), ...(workers ? { workers } : {}) }, io);
       const superseded = result.methodology ? registry.supersededBy(result.methodology.key) : undefined;
       if (values.json) {
         const out = name === 'validate' ? { ...result, totals: undefined, gases: undefined, issuable: undefined, trace: [] } : result;

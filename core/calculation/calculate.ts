@@ -56,6 +56,12 @@ export interface CalculateInput {
   readonly onProgress?: (bytes: number) => void;
   /** Called once with the rows' partial result (core/calculation/partial.ts), e.g. to store it with the upload. */
   readonly onPartial?: (partial: PartialResult) => void;
+  /**
+   * Called once the rows are read, with the timestamp convention the first reading set (with an offset,
+   * or local times of the site): a byte range of a file (core/calculation/split.ts) is checked against the
+   * file's convention with it.
+   */
+  readonly onTimeConvention?: (convention: 'local' | 'offset' | undefined) => void;
 }
 
 /** A period calculated from the partial results of its parts (uploads, byte ranges) instead of a file. */
@@ -682,6 +688,7 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
     }
   await release();
   await drain();
+  input.onTimeConvention?.(site.convention);
 
   // rows → partial → merge (of this one, or of the parts given) → period: the period below reads only the merge.
   const merged = mergePartials(partials ?? [partialOf({ projectId: project.id, methodology, fileName, sha256: fileInfo().sha256, bytes, rows: { total, accepted, rejected }, firstTime, lastTime, sums, trackers, intervalSpec, timeZone: site.zone, marks: site.marks, calibration: calibration.adjustments, diagnostics, fatal, rowGwpSet: gwp?.label })], { maxDiagnostics: input.maxDiagnostics ?? 1000 });

@@ -13,6 +13,11 @@ export class SitePeriods {
   /** The kind of time (local or with offset) of the first row: a file keeps one convention. */
   private firstKind: 'local' | 'offset' | undefined;
 
+  /** The convention the file's first timestamp set (undefined before one was read). */
+  get convention(): 'local' | 'offset' | undefined {
+    return this.firstKind;
+  }
+
   constructor(timeZone: string | undefined, marks: 'interval-start' | 'interval-end' | undefined) {
     this.zone = timeZone ?? DEFAULT_TIME_ZONE;
     this.clock = SiteClock.of(this.zone);

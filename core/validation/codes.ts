@@ -9,6 +9,7 @@ export const CODES = {
   'file.encoding': 'The file is not valid UTF-8 text (UTF-16 or Latin-1 are not accepted: save it as UTF-8).',
   'file.no_records': 'The file has a header but no data rows.',
   'file.too_large': 'The file exceeds a safety limit (record length, uncompressed size or compression ratio).',
+  'file.not_calculated': 'A file too large for one pass could not be calculated in byte ranges (not CSV, not safely splittable, or a range failed after its retries); no result was produced.',
   'file.unknown_format': 'The file type is not CSV, JSON, NDJSON or XLSX.',
   'file.sheet_selected': 'A workbook has several tabs: names the one read (the first visible) and those not read.',
   // Header / columns.

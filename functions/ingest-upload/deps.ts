@@ -10,7 +10,7 @@ import { sqsReviewQueue } from '../shared/aws/queues.ts';
 import { s3MonitoringStore, s3ReportStore } from '../shared/aws/s3-stores.ts';
 import { readEnv } from '../shared/env.ts';
 import { createObservability } from '../shared/observability.ts';
-import { ENV } from '../shared/resources.ts';
+import { ENV, LARGE_UPLOAD } from '../shared/resources.ts';
 import type { IngestDeps } from './ingest.ts';
 
 /** Reads the environment (ConfigError naming every missing variable) and builds the clients. */
@@ -30,5 +30,7 @@ export function createDeps(): IngestDeps {
     now: () => new Date(),
     logger,
     metrics,
+    // Set by the stack when the Distributed Map path exists: uploads from this size are left to it.
+    ...(process.env[LARGE_UPLOAD.minBytesEnv]?.trim() ? { largeUploadBytes: Number(process.env[LARGE_UPLOAD.minBytesEnv]) } : {}),
   };
 }

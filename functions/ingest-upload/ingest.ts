@@ -34,6 +34,26 @@ export interface IngestDeps {
   readonly metrics: MetricSink;
   /** The projects' audit trail: every upload of a registered project is an `upload` event (issue 13). */
   readonly audit?: AuditStore;
+  /**
+   * Uploads of at least this many bytes are not read here: the Distributed Map path (functions/large-upload)
+   * gets the same S3 event (EventBridge, filtered on the same size) and calculates them in byte ranges.
+   */
+  readonly largeUploadBytes?: number;
+}
+
+/** An upload that passed the pre-checks: what the calculation and the writing of its outcome need. */
+export interface PreparedUpload {
+  readonly key: string;
+  readonly projectId: string;
+  readonly fileName: string;
+  readonly versionId?: string;
+  readonly bytes: number;
+  readonly receivedAt: string;
+  readonly project: Project;
+  readonly pin: RegistrationPin;
+  readonly ccs: boolean;
+  /** Who put the object, when the event said (for the audit trail). */
+  readonly uploader?: string;
 }
 
 /** What the S3 event says about the upload besides its key. */
@@ -97,16 +117,11 @@ export function parseUploadKey(rawKey: string): { key: string; projectId: string
 const projectDiag = (code: 'project.invalid' | 'project.methodology_mismatch', message: string, file: string, extra: Partial<Diagnostic> = {}): Diagnostic => ({ severity: 'error', code, message, source: 'core/project', location: { file }, ...extra });
 
 /**
- * One uploaded object: look up the project, pre-check, stream the object through `calculate()`,
- * then write the report (always), the result, the submission and the review item (accepted only).
- *
- * Idempotent: the upload id is derived from the project and the content hash; the submission is put
- * with `attribute_not_exists(pk)`; a redelivered event finds the submission and only makes sure its
- * report exists and (if a crash came between the put and the send) that its review item was sent.
- * Throws only for system faults (a {@link PortError}), and then before any partial result is written
- * if the fault was in reading the object.
+ * The pre-checks of an uploaded object: its key, that it still exists, the project's registration, the
+ * methodology the upload declares, and that the methodology accepts the registration. A failed check
+ * writes its rejection report and returns the outcome; a passed one returns what the calculation needs.
  */
-export async function ingestObject(deps: IngestDeps, rawKey: string, context: UploadContext = {}): Promise<IngestOutcome> {
+export async function prepareUpload(deps: IngestDeps, rawKey: string, context: UploadContext = {}): Promise<{ readonly outcome: IngestOutcome } | { readonly ctx: PreparedUpload }> {
   const { logger, metrics } = deps;
   const parsed = classifyUploadKey(rawKey);
   if (parsed.kind === 'unprocessable') {
@@ -132,7 +147,7 @@ export async function ingestObject(deps: IngestDeps, rawKey: string, context: Up
     logger.warn('Upload outside a project folder: rejection report written', { key, uploadId });
     metrics.count('UploadsRejected');
     metrics.count('UploadKeyMisplaced');
-    return 'rejected';
+    return { outcome: 'rejected' };
   }
 
   // Pre-checks: the registration, and the methodology the site says it used.
@@ -171,21 +186,44 @@ export async function ingestObject(deps: IngestDeps, rawKey: string, context: Up
     }
     logger.info('Upload rejected before calculation', { key, uploadId, code: pre!.code });
     metrics.count('UploadsRejected');
-    return 'rejected';
+    return { outcome: 'rejected' };
   }
 
-  // Calculation, streamed. A failure of the stream is a system fault: throw before writing anything.
   let ccs: boolean;
   try {
     // A registration the methodology refuses (unknown version, parameters, mechanism) is reported to the site.
     ccs = checkRegistration(project, deps.registry).methodology.tags?.includes('ccs') ?? false;
   } catch (error) {
-    if (error instanceof MrvError) return rejectRegistration(deps, { key, projectId, fileName, head, receivedAt, message: error.message }, context);
+    if (error instanceof MrvError) return { outcome: await rejectRegistration(deps, { key, projectId, fileName, head, receivedAt, message: error.message }, context) };
     throw error;
   }
+  return { ctx: { key, projectId, fileName, ...(head.versionId ? { versionId: head.versionId } : {}), bytes: head.bytes, receivedAt, project, pin: current!.pin, ccs, ...(context.uploader ? { uploader: context.uploader } : {}) } };
+}
+
+/**
+ * One uploaded object: look up the project, pre-check, stream the object through `calculate()`,
+ * then write the report (always), the result, the submission and the review item (accepted only).
+ *
+ * Idempotent: the upload id is derived from the project and the content hash; the submission is put
+ * with `attribute_not_exists(pk)`; a redelivered event finds the submission and only makes sure its
+ * report exists and (if a crash came between the put and the send) that its review item was sent.
+ * Throws only for system faults (a {@link PortError}), and then before any partial result is written
+ * if the fault was in reading the object.
+ */
+export async function ingestObject(deps: IngestDeps, rawKey: string, context: UploadContext = {}): Promise<IngestOutcome> {
+  const prepared = await prepareUpload(deps, rawKey, context);
+  if ('outcome' in prepared) return prepared.outcome;
+  const { ctx } = prepared;
+  const { key, fileName, project, versionId } = ctx;
+  if (deps.largeUploadBytes !== undefined && ctx.bytes >= deps.largeUploadBytes) {
+    deps.logger.info('Large upload: calculated in byte ranges by the Distributed Map path, not here', { key, bytes: ctx.bytes, threshold: deps.largeUploadBytes });
+    deps.metrics.count('UploadsToDistributedMap');
+    return 'skipped';
+  }
+  // Calculation, streamed. A failure of the stream is a system fault: throw before writing anything.
   // An XLSX's zip directory is read first (a ranged GET of its tail), so a zip bomb is refused before anything inflates.
-  const archiveTail = detectFormat(fileName) === 'xlsx' && deps.monitoring.tail && head.bytes > 0 ? await deps.monitoring.tail(key, head.versionId, head.bytes, ZIP_TAIL_BYTES) : undefined;
-  const tracked = await deps.monitoring.open(key, head.versionId);
+  const archiveTail = detectFormat(fileName) === 'xlsx' && deps.monitoring.tail && ctx.bytes > 0 ? await deps.monitoring.tail(key, versionId, ctx.bytes, ZIP_TAIL_BYTES) : undefined;
+  const tracked = await deps.monitoring.open(key, versionId);
   let result: CalculationResult;
   let partial: PartialResult | undefined;
   try {
@@ -195,7 +233,20 @@ export async function ingestObject(deps: IngestDeps, rawKey: string, context: Up
     throw error;
   }
   if (tracked.failure() !== undefined) throw new PortError(`Reading s3 object ${key} failed mid-stream`, tracked.failure());
+  return finishUpload(deps, ctx, result, partial);
+}
 
+/**
+ * Writes what a calculated upload leaves: the report (always); for an accepted one the partial result,
+ * the result, the submission and the review item; and the upload's audit event. Shared by the ingest
+ * function and the merge step of the Distributed Map path (functions/large-upload), so both leave exactly
+ * the same records.
+ */
+export async function finishUpload(deps: IngestDeps, ctx: PreparedUpload, result: CalculationResult, partial: PartialResult | undefined): Promise<IngestOutcome> {
+  const { logger, metrics } = deps;
+  const { key, projectId, project, ccs, receivedAt } = ctx;
+  const head = { versionId: ctx.versionId };
+  const context: UploadContext = ctx.uploader ? { uploader: ctx.uploader } : {};
   const uploadId = uploadIdOf(projectId, result.file.sha256);
   const upload: UploadInfo = { uploadId, projectId, key, ...(head.versionId ? { versionId: head.versionId } : {}), receivedAt };
   const resultKey = BUCKET_LAYOUT.result(projectId, uploadId);
@@ -216,7 +267,7 @@ export async function ingestObject(deps: IngestDeps, rawKey: string, context: Up
   if (item && partial) await deps.reports.putJson(BUCKET_LAYOUT.partial(projectId, uploadId), partial);
   if (item) await deps.reports.putJson(resultKey, result);
   await writeReport(deps, report);
-  const pins = { registration: current!.pin, ...(item ? { resultSha256: resultHash(result) } : {}) };
+  const pins = { registration: ctx.pin, ...(item ? { resultSha256: resultHash(result) } : {}) };
   if (!(await deps.submissions.create(submissionOf(report, item, pins)))) {
     logger.info('A concurrent delivery created this submission first', { uploadId });
     metrics.count('UploadsDuplicate');
@@ -286,6 +337,28 @@ async function auditUpload(deps: IngestDeps, report: UploadReport, context: Uplo
     },
     deps.now().toISOString(),
   );
+}
+
+/**
+ * An upload the Distributed Map path could not calculate (not CSV, no safe cut, a range that failed after its
+ * retries): a rejection report saying why and a rejected submission, never a partial result. Its upload id is
+ * derived from the object's key, version and size (the content was never hashed whole).
+ */
+export async function failUpload(deps: IngestDeps, ctx: PreparedUpload, message: string): Promise<IngestOutcome> {
+  const identity = sha256Hex(`not-calculated\n${ctx.key}\n${ctx.versionId ?? ''}\n${ctx.bytes}`);
+  const uploadId = uploadIdOf(ctx.projectId, identity);
+  const diagnostic: Diagnostic = { severity: 'error', code: 'file.not_calculated', message, source: 'functions/large-upload', location: { file: ctx.fileName } };
+  const report: UploadReport = {
+    ...preCheckRejection({ projectId: ctx.projectId, file: { name: ctx.fileName, sha256: identity, bytes: ctx.bytes }, diagnostics: [diagnostic] }),
+    upload: { uploadId, projectId: ctx.projectId, key: ctx.key, ...(ctx.versionId ? { versionId: ctx.versionId } : {}), receivedAt: ctx.receivedAt },
+  };
+  await writeReport(deps, report);
+  await deps.submissions.create(submissionOf(report, undefined, { registration: ctx.pin }));
+  await auditUpload(deps, report, ctx.uploader ? { uploader: ctx.uploader } : {});
+  deps.logger.error('Large upload not calculated: rejection report written', { key: ctx.key, uploadId, message });
+  deps.metrics.count('UploadsRejected');
+  deps.metrics.count('UploadsNotCalculated');
+  return 'rejected';
 }
 
 /** Reports of uploads whose folder is not a valid project id go here. */

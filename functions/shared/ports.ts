@@ -25,6 +25,10 @@ export interface MonitoringStore {
   open(key: string, versionId?: string): Promise<TrackedSource>;
   /** The last `length` bytes of an object of `size` bytes (a ranged GET), for the XLSX zip-bomb check. */
   tail?(key: string, versionId: string | undefined, size: number, length: number): Promise<Uint8Array>;
+  /** Bytes `[start, end)` of an object, whole (a ranged GET): the head and the windows a split reads. */
+  readRange?(key: string, versionId: string | undefined, start: number, end: number): Promise<Uint8Array>;
+  /** Streams bytes `[start, end)` of an object (a ranged GET): one range of a large upload. */
+  openRange?(key: string, versionId: string | undefined, start: number, end: number): Promise<TrackedSource>;
 }
 
 export interface ReportStore {

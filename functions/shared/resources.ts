@@ -52,7 +52,27 @@ export const BUCKET_LAYOUT = {
   partial: (projectId: string, uploadId: string) => `partials/${projectId}/${uploadId}.json`,
   /** A monitoring report (core/report/monitoring-report.ts): its definition and merged result. */
   monitoringReport: (projectId: string, reportId: string) => `monitoring-reports/${projectId}/${reportId}.json`,
+  /** One byte range's partial result of a large upload (functions/large-upload), until the merge step reads it. */
+  rangeResult: (projectId: string, runId: string, index: number) => `partials/${projectId}/ranges/${runId}/${index}.json`,
   uploadsPrefix: 'uploads/',
+} as const;
+
+/**
+ * The Distributed Map path for large uploads (functions/large-upload, infra/constructs/large-uploads.ts).
+ * `LARGE_UPLOAD_MIN_BYTES` is set on the ingest function and the splitter from the same stage setting
+ * (`mrv:largeUploadBytes`) that filters the EventBridge rule, so exactly one path reads each upload.
+ */
+export const LARGE_UPLOAD = {
+  minBytesEnv: 'LARGE_UPLOAD_MIN_BYTES',
+  rangeBytesEnv: 'LARGE_UPLOAD_RANGE_BYTES',
+  /** 5 GiB: where one 15-minute Lambda stops being enough for a CSV file (docs/performance.md). */
+  defaultMinBytes: 5 * 1024 ** 3,
+  /** 256 MiB per range: seconds of work for one range worker. */
+  defaultRangeBytes: 256 * 1024 ** 2,
+  /** Byte ranges a split may have at most (the state's payload carries their list). */
+  maxRanges: 2000,
+  /** The header (and units row) passed to every range, at most. */
+  maxPrefixBytes: 64 * 1024,
 } as const;
 
 export interface QueueDefinition {

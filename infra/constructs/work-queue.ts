@@ -14,7 +14,7 @@ export interface DeadLetterQueueProps {
    * What dead-letters into it. cdk-nag recognises a queue named in another queue's redrive policy as a DLQ, but
    * not one named by an SNS subscription, so only the latter needs the SQS3 acknowledgement.
    */
-  readonly sourceKind: 'queue' | 'subscription';
+  readonly sourceKind: 'queue' | 'subscription' | 'event-target';
   /** Where the depth alarm goes (e.g. an SNS topic). */
   readonly alarmAction?: cloudwatch.IAlarmAction;
 }
@@ -38,10 +38,10 @@ export class DeadLetterQueue extends Construct {
       id: 'Serverless-SQSRedrivePolicy',
       reason: `This queue is itself the dead-letter queue of ${props.source}; its messages wait for an operator to inspect and redrive them.`,
     });
-    if (props.sourceKind === 'subscription') {
+    if (props.sourceKind !== 'queue') {
       Validations.of(this.queue).acknowledge({
         id: 'AwsSolutions-SQS3',
-        reason: `This queue is itself the dead-letter queue of ${props.source} (an SNS subscription redrive policy, which cdk-nag does not trace); a DLQ of a DLQ would only move the problem.`,
+        reason: `This queue is itself the dead-letter queue of ${props.source} (${props.sourceKind === 'subscription' ? 'an SNS subscription redrive policy' : 'an EventBridge target'}, which cdk-nag does not trace); a DLQ of a DLQ would only move the problem.`,
       });
     }
 

@@ -3,10 +3,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { ENV, QUEUES, TABLES, type EnvName } from '../../functions/shared/resources.ts';
+import { ENV, LARGE_UPLOAD, QUEUES, TABLES, type EnvName } from '../../functions/shared/resources.ts';
 import type { StageConfig } from '../config.ts';
 import { AccessControl } from '../constructs/access-control.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
+import { LargeUploads } from '../constructs/large-uploads.ts';
 import { MonitoringBucket } from '../constructs/monitoring-bucket.ts';
 import { MrvFunction } from '../constructs/mrv-function.ts';
 import { MrvTable } from '../constructs/mrv-table.ts';
@@ -16,6 +17,9 @@ import { WorkQueue } from '../constructs/work-queue.ts';
 export const HANDLER_ENTRIES = {
   ingestUpload: fileURLToPath(new URL('../../functions/ingest-upload/handler.ts', import.meta.url)),
   recordDecision: fileURLToPath(new URL('../../functions/record-decision/handler.ts', import.meta.url)),
+  largeUploadSplit: fileURLToPath(new URL('../../functions/large-upload/split-handler.ts', import.meta.url)),
+  largeUploadRange: fileURLToPath(new URL('../../functions/large-upload/range-handler.ts', import.meta.url)),
+  largeUploadMerge: fileURLToPath(new URL('../../functions/large-upload/merge-handler.ts', import.meta.url)),
 } as const;
 
 /** Why the functions' S3 grants use object-key wildcards (cdk-nag IAM5 acknowledgement). */
@@ -41,6 +45,8 @@ export class MrvPipelineStack extends Stack {
   readonly accessControl: AccessControl;
   readonly ingestFunction: MrvFunction;
   readonly decisionFunction: MrvFunction;
+  /** Uploads from `largeUploadBytes` on: Step Functions Distributed Map over byte ranges. */
+  readonly largeUploads: LargeUploads;
   readonly alarms: AlarmTopic;
 
   constructor(scope: Construct, id: string, props: MrvPipelineStackProps) {
@@ -87,6 +93,8 @@ export class MrvPipelineStack extends Stack {
       memorySize: 1024,
       timeout: Duration.seconds(900),
       logRetention,
+      // Uploads from this size are left to the Distributed Map path (the EventBridge rule filters on the same value).
+      environment: { [LARGE_UPLOAD.minBytesEnv]: String(config.largeUploadBytes) },
     })
       // HEAD + GET of the upload, by VersionId (the bucket is versioned); HEAD of reports/* to detect a redelivery
       // (and of partials/* to repair a missing partial result); ListBucket so a missing key is a 404 (handled) and
@@ -109,6 +117,23 @@ export class MrvPipelineStack extends Stack {
       .bindTable(audit.table, ENV.auditTable, ['dynamodb:PutItem', 'dynamodb:Query'])
       // One upload per invocation: a file may take minutes, and a batch would share the function's timeout.
       .consume(this.queues.ingest, { batchSize: 1 });
+
+    this.largeUploads = new LargeUploads(this, 'LargeUploads', {
+      monitoring: this.monitoring,
+      projectsTable: projects.table,
+      submissionsTable: submissions.table,
+      auditTable: audit.table,
+      accessTable: access.table,
+      reviewQueue: this.queues.review.queue,
+      entries: { split: entries.largeUploadSplit, range: entries.largeUploadRange, merge: entries.largeUploadMerge },
+      minBytes: config.largeUploadBytes,
+      rangeBytes: config.largeUploadRangeBytes,
+      maxConcurrency: config.largeUploadConcurrency,
+      rangesPerBatch: config.largeUploadRangesPerBatch,
+      logRetention,
+      alarmAction,
+      wildcardReason: OBJECT_KEYS_REASON,
+    });
 
     this.decisionFunction = new MrvFunction(this, 'RecordDecisionFunction', {
       entry: entries.recordDecision,
@@ -156,6 +181,7 @@ export class MrvPipelineStack extends Stack {
       new CfnOutput(this, outputIdFor(envName), { value, description: `Value of ${envName} for the mrv CLI and the functions` });
     }
     new CfnOutput(this, 'IngestQueueUrl', { value: this.queues.ingest.queue.queueUrl, description: 'Queue of S3 upload events (for redrive and operations)' });
+    new CfnOutput(this, 'LargeUploadStateMachineArn', { value: this.largeUploads.stateMachine.stateMachineArn, description: 'State machine of uploads calculated in byte ranges (Distributed Map)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'SNS topic of all pipeline alarms; subscribe to be notified' });
   }
 }

@@ -26,6 +26,19 @@ export function s3MonitoringStore(s3: S3Client, bucket: string): MonitoringStore
       const r = await port(`GetObject s3://${bucket}/${key} (${range})`, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, ...(versionId ? { VersionId: versionId } : {}) })));
       return r.Body ? await r.Body.transformToByteArray() : new Uint8Array();
     },
+    async readRange(key, versionId, start, end): Promise<Uint8Array> {
+      if (end <= start) return new Uint8Array();
+      const range = `bytes=${start}-${end - 1}`;
+      const r = await port(`GetObject s3://${bucket}/${key} (${range})`, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, ...(versionId ? { VersionId: versionId } : {}) })));
+      return r.Body ? await r.Body.transformToByteArray() : new Uint8Array();
+    },
+    async openRange(key, versionId, start, end): Promise<TrackedSource> {
+      if (end <= start) return trackSource((async function* () {})());
+      const range = `bytes=${start}-${end - 1}`;
+      const r = await port(`GetObject s3://${bucket}/${key} (${range})`, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, ...(versionId ? { VersionId: versionId } : {}) })));
+      if (!r.Body) throw new PortError(`GetObject s3://${bucket}/${key} (${range}) returned no body`, undefined);
+      return trackSource(r.Body as unknown as AsyncIterable<Uint8Array>);
+    },
   };
 }
 
