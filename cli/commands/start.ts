@@ -19,6 +19,7 @@ import { UsageError, type Command, type Io } from './types.ts';
 /** Interactive defaults (a stable endpoint to export); `--once` and tests use free ports. */
 export const DEFAULT_PORT = 4566;
 export const DEFAULT_DYNAMO_PORT = 4567;
+export const DEFAULT_CONSOLE_PORT = 4570;
 /** Where the local stack keeps state (gitignored). */
 export const STATE_DIR = '.mrv';
 
@@ -30,6 +31,7 @@ const USAGE = [
   '  --persist       with --once: keep DynamoDB state in .mrv/dynamodb (always on without --once)',
   `  --port          S3 + SQS port (default ${DEFAULT_PORT}; 0 = any free port); --dynamo-port (default: --port + 1, ${DEFAULT_DYNAMO_PORT})`,
   '  --timeout       seconds to wait for every sample report (default 60)',
+  `  --console-port  the review console and its HTTP API on 127.0.0.1 (default ${DEFAULT_CONSOLE_PORT}; 0 = any free port; not with --once)`,
 ].join('\n');
 
 function port(value: string | undefined, fallback: number, flag: string): number {
@@ -69,7 +71,7 @@ export function makeStartCommand(options: StartOptions = {}): Command {
     summary: 'Run the whole pipeline locally (S3, SQS, DynamoDB emulators) on the bundled samples',
     usage: USAGE,
     async run(argv, io) {
-      const { values } = parse(argv, { once: { type: 'boolean' }, persist: { type: 'boolean' }, port: { type: 'string' }, 'dynamo-port': { type: 'string' }, timeout: { type: 'string' } });
+      const { values } = parse(argv, { once: { type: 'boolean' }, persist: { type: 'boolean' }, port: { type: 'string' }, 'dynamo-port': { type: 'string' }, timeout: { type: 'string' }, 'console-port': { type: 'string' } });
       const once = Boolean(values.once);
       const s3Port = port(values.port, once ? 0 : DEFAULT_PORT, '--port');
       const dynamoPort = port(values['dynamo-port'], s3Port === 0 ? 0 : s3Port + 1, '--dynamo-port');
@@ -117,12 +119,17 @@ export function makeStartCommand(options: StartOptions = {}): Command {
 
         printConnectionHelp(stack, io, dynamoPath !== undefined);
         printIdentities(stack, io, [...new Set(sent.map((f) => f.projectId))]);
+        const { startConsoleServer } = await import('../local-stack/console-server.ts');
+        const consoleServer = await startConsoleServer({ port: port(values['console-port'], s3Port === 0 ? 0 : DEFAULT_CONSOLE_PORT, '--console-port'), env: stack.env });
+        const [verifier, site] = consoleServer.identities;
+        io.out(`\nReview console and HTTP API: ${consoleServer.url} (127.0.0.1 only)\n  as verifier ${verifier!.principal.name}: ${consoleServer.linkFor(verifier!)}\n  read-only, as the site of ${site!.principal.projectId}: ${consoleServer.linkFor(site!)}`);
         const seen = new Set(outcomes.keys());
         const watcher = watchLaterReports(stack, io, seen);
         try {
           await (options.untilStopped ?? untilSignal)(stack);
         } finally {
           await watcher.stop();
+          await consoleServer.stop();
         }
         io.out('Stopping the local stack.');
         return 0;

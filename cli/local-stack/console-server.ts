@@ -1,0 +1,126 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { makeApi } from '../../functions/http-api/api.ts';
+import { createDataDeps } from '../../functions/http-api/deps.ts';
+import { Unauthenticated, type ApiPrincipal } from '../../functions/http-api/principal.ts';
+
+/**
+ * The review console and its HTTP API on this machine: a Node HTTP server on 127.0.0.1 (never another
+ * interface) that turns each request into the API Gateway HTTP API event (payload 2.0) and calls the
+ * same handler as the Lambda (functions/http-api/api.ts), against the local stack's emulators.
+ *
+ * Authentication differs from AWS: instead of a Cognito JWT checked by API Gateway, each local identity
+ * gets a random bearer token for the life of the server (printed by `npm start` inside the console
+ * link). SEAM (identity issue): when the local identities of the access work land, these are replaced
+ * by them.
+ */
+
+export interface LocalIdentity {
+  readonly principal: ApiPrincipal;
+  readonly token: string;
+}
+
+export interface ConsoleServer {
+  readonly url: string;
+  readonly identities: readonly LocalIdentity[];
+  /** The console link that signs `identity` in (the token travels in the fragment, never to the server's log). */
+  linkFor(identity: LocalIdentity): string;
+  stop(): Promise<void>;
+}
+
+export interface ConsoleServerOptions {
+  /** 0 = a free port. */
+  readonly port: number;
+  /** The local stack's environment (resource names); the SDK endpoints are on process.env already. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The project the read-only site identity belongs to. */
+  readonly siteProject?: string;
+  readonly onError?: (error: unknown) => void;
+}
+
+const MAX_BODY = 64 * 1024;
+
+/** Verifier and site identities with fresh random tokens. */
+export function localIdentities(siteProject: string): LocalIdentity[] {
+  const token = () => randomBytes(24).toString('base64url');
+  return [
+    { principal: { id: 'local:verifier', source: 'local', name: 'A. Auditor (local DOE)', role: 'verifier' }, token: token() },
+    { principal: { id: `local:site-${siteProject}`, source: 'local', name: `Site operator of ${siteProject}`, role: 'site', projectId: siteProject }, token: token() },
+  ];
+}
+
+function authenticateLocal(identities: readonly LocalIdentity[], header: string | undefined): ApiPrincipal {
+  const m = /^Bearer ([\w-]{16,200})$/.exec(header ?? '');
+  if (!m) throw new Unauthenticated('no bearer token: open the console with the link `npm start` printed');
+  const given = Buffer.from(m[1]!);
+  const found = identities.find((i) => {
+    const expected = Buffer.from(i.token);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
+  if (!found) throw new Unauthenticated('unknown token (tokens change each time the local stack starts): use the link printed by this run');
+  return found.principal;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new RangeError('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
+  const identities = localIdentities(options.siteProject ?? 'solar-rajasthan-in');
+  const api = makeApi({
+    ...createDataDeps(options.env),
+    authenticate: (event) => authenticateLocal(identities, event.headers?.authorization),
+    onError: options.onError ?? ((error) => process.stderr.write(`[console] ${(error as Error)?.stack ?? String(error)}\n`)),
+  });
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      try {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        const body = req.method === 'POST' ? await readBody(req) : undefined;
+        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+        const event = {
+          version: '2.0',
+          routeKey: '$default',
+          rawPath: url.pathname,
+          rawQueryString: url.search.slice(1),
+          headers,
+          requestContext: { http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' } },
+          ...(body !== undefined ? { body } : {}),
+          isBase64Encoded: false,
+        } as unknown as APIGatewayProxyEventV2;
+        const r = await api(event);
+        res.writeHead(r.statusCode ?? 200, r.headers as Record<string, string>);
+        res.end(r.body === undefined ? undefined : r.isBase64Encoded ? Buffer.from(r.body, 'base64') : r.body);
+      } catch (error) {
+        res.writeHead(error instanceof RangeError ? 413 : 500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: error instanceof RangeError ? error.message : 'internal error' }));
+      }
+    })();
+  });
+  // Loopback only: the local stack has no real authentication and must not be reachable from the network.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}/`;
+  return {
+    url,
+    identities,
+    linkFor: (identity) => `${url}#token=${identity.token}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,163 @@
+/* global document, window, location, history, sessionStorage, fetch, setTimeout, URL, Blob */
+// The review console: plain JavaScript, no framework, no build step. It talks only to the HTTP API
+// (/api/*) with the bearer token the sign-in gave it; evidence and reports are rendered on the server.
+
+const TOKEN_KEY = 'mrv-console-token';
+const view = () => document.getElementById('view');
+
+/** A sign-in redirect puts the token in the fragment (`#id_token=…`, or `#token=…` locally): keep it for this tab only. */
+function takeTokenFromFragment() {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const token = params.get('id_token') || params.get('token') || params.get('access_token');
+  if (token) {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    history.replaceState(null, '', `${location.pathname}#/queue`);
+  }
+}
+
+async function api(path, options = {}) {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const response = await fetch(path, { ...options, headers: { ...(options.headers || {}), ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.error || `${response.status} ${response.statusText}`);
+  return body;
+}
+
+const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const statusCell = (s) => `<span class="status-${esc(s.status)}">${esc(s.status)}</span>${s.statusReason ? ` — ${esc(s.statusReason)}` : ''}`;
+const period = (s) => (s.period ? `${esc(s.period.start)} – ${esc(s.period.end)}` : '');
+
+let me;
+
+async function showQueue() {
+  const q = await api('/api/queue');
+  const rows = (list, decided) =>
+    list.length
+      ? `<table class="queue"><thead><tr><th>Upload</th><th>Project</th><th>Period</th><th>ER tCO2e</th><th>Units</th><th>${decided ? 'Decision' : 'Materiality %'}</th><th>Status</th></tr></thead><tbody>${list
+          .map(
+            (s) =>
+              `<tr data-upload="${esc(s.uploadId)}"><td><a href="#/submissions/${esc(s.uploadId)}">${esc(s.uploadId.slice(0, 12))}…</a><br><small>${esc(s.file)}</small></td><td><a href="#/projects/${esc(s.projectId)}/ledger">${esc(s.projectId)}</a></td><td>${period(s)}</td><td>${esc(s.er ?? '')}</td><td>${esc(s.units ?? '')}</td><td>${decided ? (s.decision ? `${esc(s.decision.decision)} by ${esc(s.decision.verifier)}` : '') : esc(s.materiality ?? '')}</td><td>${statusCell(s)}</td></tr>`,
+          )
+          .join('')}</tbody></table>`
+      : `<p>${decided ? 'Nothing decided yet.' : 'Nothing waits for review.'}</p>`;
+  view().innerHTML = `<h1>${me.role === 'site' ? `Project ${esc(me.projectId)}: uploads, reports and decisions` : 'Review queue'}</h1>
+    ${me.role === 'site' ? '<p class="readonly">Read-only view for the site: decisions are made by the verifier.</p>' : ''}
+    <h2>Waiting for review (${q.pending.length})</h2>${rows(q.pending, false)}
+    <h2>Decided (${q.decided.length})</h2>${rows(q.decided, true)}`;
+}
+
+function decisionPanel(s) {
+  if (s.status !== 'pending-review') return '';
+  if (me.role !== 'verifier') return '<div class="panel readonly">Waiting for the verifier\'s decision.</div>';
+  return `<div class="panel" id="decide"><h3>Your decision</h3>
+    <label for="reason">Reason (required to reject; sent back to the site)</label>
+    <textarea id="reason" name="reason"></textarea>
+    <p><button class="approve" id="approve">Approve</button><button class="reject" id="reject">Reject</button></p>
+    <p id="decision-status" role="status"></p></div>`;
+}
+
+function outcomePanel(s, reports) {
+  if (!s.decision) return '';
+  const ledger = s.ledger ? ` Ledger entry <a href="#/projects/${esc(s.projectId)}/ledger" id="ledger-link">#${esc(s.ledger.seq)}</a>, hash <code>${esc(s.ledger.hash)}</code>.` : '';
+  const links = reports ? `<p class="links"><a id="report-html" href="${esc(reports.html)}" data-report="html">Verification report (HTML)</a><a id="report-pdf" href="${esc(reports.pdf)}" data-report="pdf">Verification report (PDF)</a></p>` : '';
+  return `<div class="panel" id="outcome"><strong class="status-${esc(s.status)}">${esc(s.status === 'pending-review' ? 'being recorded' : s.status)}</strong>: ${esc(s.decision.decision)} by ${esc(s.decision.verifier)} at ${esc(s.decision.decidedAt)}${s.decision.reason ? ` — ${esc(s.decision.reason)}` : ''}${s.statusReason ? ` (${esc(s.statusReason)})` : ''}.${ledger}${links}</div>`;
+}
+
+async function showSubmission(id) {
+  view().innerHTML = '<p>Loading the evidence (charts are drawn on the server)…</p>';
+  const e = await api(`/api/submissions/${id}`);
+  const s = e.submission;
+  view().innerHTML = `<h1>Upload ${esc(s.uploadId)}</h1>
+    <p>Project <a href="#/projects/${esc(s.projectId)}/ledger">${esc(s.projectId)}</a> · ${period(s)} · ${esc(s.methodology ?? '')} · status ${statusCell(s)}</p>
+    ${outcomePanel(s, e.reports)}${decisionPanel(s)}
+    <article class="evidence">${e.html}</article>`;
+  for (const a of document.querySelectorAll('a[data-report]')) a.addEventListener('click', (event) => openReport(event, a, s));
+  const approve = document.getElementById('approve');
+  if (approve) {
+    approve.addEventListener('click', () => decide(s, 'approve'));
+    document.getElementById('reject').addEventListener('click', () => decide(s, 'reject'));
+  }
+}
+
+/** Reports need the bearer token, which a plain link cannot send: fetch, then hand the browser a blob. */
+async function openReport(event, link, s) {
+  event.preventDefault();
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const response = await fetch(link.getAttribute('href'), { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) {
+    link.insertAdjacentHTML('afterend', ` <span class="error">${esc((await response.json().catch(() => ({}))).error || response.statusText)}</span>`);
+    return;
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  if (link.dataset.report === 'pdf') a.download = `verification-${s.projectId}-${s.uploadId}.pdf`;
+  else a.target = '_blank';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+async function decide(s, decision) {
+  const reason = document.getElementById('reason').value.trim();
+  const status = document.getElementById('decision-status');
+  if (decision === 'reject' && !reason) {
+    status.innerHTML = '<span class="error">A rejection needs a reason: it is sent back to the site.</span>';
+    return;
+  }
+  for (const b of document.querySelectorAll('#decide button')) b.disabled = true;
+  try {
+    await api(`/api/submissions/${s.uploadId}/decision`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision, ...(reason ? { reason } : {}) }) });
+    status.textContent = 'Decision sent; waiting for the outcome…';
+    // The decision function records it asynchronously: poll (bounded) until the status changes.
+    for (let i = 0; i < 60; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const now = await api(`/api/submissions/${s.uploadId}`);
+      if (now.submission.status !== 'pending-review') return showSubmission(s.uploadId);
+    }
+    status.textContent = 'No outcome after 60 s: the decision is queued; reload later.';
+  } catch (error) {
+    status.innerHTML = `<span class="error">${esc(error.message)}</span>`;
+    for (const b of document.querySelectorAll('#decide button')) b.disabled = false;
+  }
+}
+
+async function showLedger(projectId) {
+  const l = await api(`/api/projects/${projectId}/ledger`);
+  const v = l.verification;
+  view().innerHTML = `<h1>Ledger of ${esc(projectId)}</h1>
+    <p id="chain" class="${v.ok ? 'status-approved' : 'status-rejected'}">${v.ok ? `Chain intact: ${esc(v.length)} entr${v.length === 1 ? 'y' : 'ies'}${v.length ? `, head ${esc(v.lastHash)}` : ''}.` : `Chain BROKEN at entry ${esc(v.seq)} (${esc(v.reason)}): ${esc(v.message)}`}</p>
+    ${
+      l.entries.length
+        ? `<table class="ledger"><thead><tr><th>#</th><th>Period</th><th>ER tCO2e</th><th>Units</th><th>To participants</th><th>Upload</th><th>Approved by</th><th>Hash</th></tr></thead><tbody>${l.entries
+            .map(
+              (e) =>
+                `<tr><td>${esc(e.seq)}</td><td>${esc(e.period.start)} – ${esc(e.period.end)}</td><td>${esc(e.er)}</td><td>${esc(e.issuance.units)}</td><td>${esc(e.issuance.toParticipants)}</td><td><a href="#/submissions/${esc(e.uploadId)}">${esc(e.uploadId.slice(0, 12))}…</a></td><td>${esc(e.verifier)}<br><small>${esc(e.approvedAt)}</small></td><td><code>${esc(e.hash.slice(0, 16))}…</code></td></tr>`,
+            )
+            .join('')}</tbody></table>`
+        : '<p>No approved periods yet.</p>'
+    }`;
+}
+
+async function route() {
+  try {
+    if (!sessionStorage.getItem(TOKEN_KEY)) {
+      view().innerHTML = '<p class="error">Not signed in. Open the console with the sign-in link (locally: the URL <code>npm start</code> printed).</p>';
+      return;
+    }
+    me ??= await api('/api/me');
+    document.getElementById('who').textContent = `${me.name} · ${me.role}${me.projectId ? ` of ${me.projectId}` : ''}`;
+    const h = location.hash;
+    let m;
+    if ((m = /^#\/submissions\/([0-9a-f]{32})$/.exec(h))) return await showSubmission(m[1]);
+    if ((m = /^#\/projects\/([a-z0-9-]+)\/ledger$/.exec(h))) return await showLedger(m[1]);
+    return await showQueue();
+  } catch (error) {
+    view().innerHTML = `<p class="error">${esc(error.message)}</p>`;
+  }
+}
+
+takeTokenFromFragment();
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,139 @@
+import type { VerificationReport } from './verification-report.ts';
+import { decisionLine } from './verification-report-html.ts';
+
+/**
+ * The verification report as a pdfmake document definition (pure data; functions/shared/pdf.ts turns
+ * it into bytes). Same content and order as the HTML report. Two differences, both for readability
+ * in a PDF built without a browser:
+ * - charts are the same SVG, drawn as vectors by pdfmake;
+ * - equations are printed as the plain-text expression that runs (the mathjs source, in a monospace
+ *   font), not typeset: PDF typesetting of LaTeX would need a browser or a TeX engine. The HTML report
+ *   carries the typeset (KaTeX) form of the very same parse trees.
+ */
+
+type Node = Record<string, unknown> | string;
+
+const H2 = (text: string): Node => ({ text, style: 'h2' });
+const kv = (pairs: readonly (readonly [string, string | Node])[]): Node => ({
+  table: { widths: [130, '*'], body: pairs.map(([k, v]) => [{ text: k, bold: true }, v]) },
+  layout: 'lightHorizontalLines',
+  margin: [0, 2, 0, 6],
+});
+const grid = (head: readonly string[], rows: readonly (readonly (string | Node)[])[], widths?: readonly (string | number)[]): Node => ({
+  table: { headerRows: 1, widths: widths ?? head.map(() => '*'), body: [head.map((h) => ({ text: h, bold: true, fillColor: '#f2f5fa' })), ...rows] },
+  layout: 'lightHorizontalLines',
+  fontSize: 8,
+  margin: [0, 2, 0, 6],
+});
+const mono = (text: string): Node => ({ text, font: 'Courier', fontSize: 7.5 });
+
+export function verificationReportPdfDefinition(r: VerificationReport): Record<string, unknown> {
+  const c: Node[] = [];
+  c.push({ text: 'Verification report', style: 'h1' });
+  c.push({ text: `${r.project.name ?? r.project.id} · ${r.methodology.key} · ${r.period.start} – ${r.period.end} · ${decisionLine(r)}`, margin: [0, 0, 0, 8] });
+
+  const d = r.decision;
+  c.push(H2('Decision'));
+  c.push(
+    d
+      ? kv([
+          ['Decision', { text: d.decision === 'approve' ? 'Approved' : 'Rejected', bold: true, color: d.decision === 'approve' ? '#1e7b34' : '#b00020' }],
+          ['Verifier', d.verifier],
+          ['Decided at', d.decidedAt],
+          ...(d.reason ? [['Reason', d.reason] as const] : []),
+          ['Outcome', `${d.outcome}${d.outcomeReason ? ` — ${d.outcomeReason}` : ''}`],
+          ...(r.ledger
+            ? [
+                ['Ledger entry', `#${r.ledger.seq} of project ${r.project.id}`] as const,
+                ['Entry hash (SHA-256)', mono(r.ledger.hash)] as const,
+                ...(r.ledger.prevHash ? [['Previous entry hash', mono(r.ledger.prevHash)] as const] : []),
+                ...(r.ledger.pins ? [['The entry pins', `upload ${r.ledger.pins.uploadId}; file SHA-256 ${r.ledger.pins.fileSha256}; methodology hash ${r.ledger.pins.methodologyHash}; ER ${r.ledger.pins.er} tCO2e; ${r.ledger.pins.units} units (${r.ledger.pins.toParticipants} to the participants)`] as const] : []),
+              ]
+            : []),
+        ])
+      : 'Waiting for a verifier\'s decision.',
+  );
+
+  c.push(H2('Project, methodology and period'));
+  c.push(
+    kv([
+      ['Project', `${r.project.name ?? r.project.id} (${r.project.id})`],
+      ['Mechanism', `${r.project.mechanism}${r.project.hostCountry ? `, host country ${r.project.hostCountry}` : ''}${r.project.scale ? `, ${r.project.scale} scale` : ''}`],
+      ...(r.project.registration ? [['Registration', `${r.project.registration.registeredAt ? `registered ${r.project.registration.registeredAt}, ` : ''}record SHA-256 ${r.project.registration.sha256}`] as const] : []),
+      ['Methodology', `${r.methodology.key}${r.methodology.title ? ` — ${r.methodology.title}` : ''}${r.methodology.source ? ` (${r.methodology.source})` : ''}`],
+      ['Methodology hash', mono(r.methodology.hash)],
+      ['Monitoring period', `${r.period.start} – ${r.period.end} (${r.periodDays} days, first and last included)`],
+      ['GWP', `IPCC ${r.gwp.set}: ${r.gwp.reason}`],
+      ['Subject', `${r.subject.kind} ${r.subject.id}`],
+    ]),
+  );
+
+  c.push(H2('Data checked'));
+  c.push(grid(['File', 'SHA-256', 'Bytes', 'Rows accepted / total'], r.files.map((f) => [f.key + (f.versionId ? ` (version ${f.versionId})` : ''), mono(f.sha256), String(f.bytes), f.rows ? `${f.rows.accepted} / ${f.rows.total}` : '']), ['*', 190, 45, 60]));
+
+  if (r.charts.length) {
+    c.push(H2('Monitoring data'));
+    for (const ch of r.charts) c.push({ stack: [{ svg: ch.svg, width: 500 }, { text: ch.caption, fontSize: 8, color: '#555', margin: [0, 2, 0, 8] }], unbreakable: true });
+  }
+
+  const q = r.qaqc;
+  c.push(H2('QA/QC findings'));
+  c.push({ text: `Monitoring interval: ${q.interval ?? 'not set in the registration (no gap check)'}. Missing intervals: ${q.missingIntervals}.`, margin: [0, 0, 0, 4] });
+  c.push(q.gaps.length ? { stack: [{ text: `Gaps (${q.gaps.length})`, style: 'h3' }, grid(['From', 'To (exclusive)', 'Missing intervals', 'Item'], q.gaps.map((g) => [g.from, g.to, String(g.missingIntervals), g.item ?? '']))] } : 'No monitoring gaps.');
+  c.push(q.calibration.length ? { stack: [{ text: `Calibration adjustments (${q.calibration.length})`, style: 'h3' }, grid(['Meter', 'Column', 'Side', 'MPE', 'Factor', 'Rows', 'First', 'Last'], q.calibration.map((x) => [x.meter, x.column, x.side, String(x.mpe), String(x.factor), String(x.rows), x.first, x.last]))] } : 'No calibration adjustments.');
+  c.push(
+    q.findings.length
+      ? { stack: [{ text: `Warnings and notes (${q.findings.length}${q.findingsOmitted ? ` listed, ${q.findingsOmitted} more counted but not listed` : ''})`, style: 'h3' }, { ul: q.findings.map((f) => ({ text: `${f.severity} ${f.code}${f.where ? ` (${f.where})` : ''}: ${f.message}`, fontSize: 8 })) }] }
+      : `No warnings.${q.findingsOmitted ? ` ${q.findingsOmitted} diagnostic(s) counted but not listed.` : ''}`,
+  );
+
+  c.push(H2('Equations'));
+  c.push({ text: 'As executed: the plain-text expression that runs (the HTML report shows the same parse trees typeset). Row-scope values are sums over the rows.', fontSize: 8, color: '#555' });
+  c.push(grid(['Symbol', 'Equation (as executed)', 'Unit', 'Scope', 'Value', 'Reference'], r.equations.map((e) => [mono(e.symbol), mono(`${e.symbol} = ${e.expr}`), e.unit, e.scope, e.value ?? '', e.ref]), [60, '*', 45, 35, 60, 70]));
+
+  c.push(H2('Result'));
+  c.push(kv([['Baseline emissions BE', `${r.totals.BE} tCO2e`], ['Project emissions PE', `${r.totals.PE} tCO2e`], ['Leakage LE', `${r.totals.LE} tCO2e`], ['Emission reductions ER', { text: `${r.totals.ER} tCO2e`, bold: true }]]));
+  c.push(grid(['Gas', 'GWP', 'BE t / tCO2e', 'PE t / tCO2e', 'LE t / tCO2e', 'ER tCO2e'], r.gases.map((g) => [g.gas, g.gwp, `${g.BE.t} / ${g.BE.tCO2e}`, `${g.PE.t} / ${g.PE.tCO2e}`, `${g.LE.t} / ${g.LE.tCO2e}`, g.ER])));
+
+  const p = r.pddComparison;
+  const m = r.materiality;
+  c.push(H2('PDD comparison and materiality'));
+  c.push(
+    kv([
+      ['PDD estimate', `${p.annualEstimate} t/yr × ${p.periodDays}/365 = ${p.proRatedEstimate} t`],
+      ['Claimed ER', `${r.totals.ER} t; difference ${p.difference} t${p.percentOfEstimate ? ` (${p.percentOfEstimate} % of the estimate)` : ''}`],
+      ['Materiality threshold', `${m.percent} % (${m.bracket}; annual ER ${m.annualEr} t from the ${m.annualBasis}) = ${m.tonnes} t for this period`],
+      ['Source', m.source],
+    ]),
+  );
+
+  const i = r.issuance;
+  c.push(H2('Issuance'));
+  c.push(
+    kv([
+      ['Issuable units', `${r.issuable.units} (${r.issuable.rounding})${r.issuable.creditType ? `, ${r.issuable.creditType}` : ''}${r.issuable.expires ? `, expire ${r.issuable.expires}` : ''}`],
+      ['Units issued', `${i.units} (${i.rounding})`],
+      ...(i.storageReversal ? [['Storage reversal', i.storageReversal] as const] : []),
+      ['To the participants', { text: `${i.toParticipants} units`, bold: true }],
+    ]),
+  );
+  if (i.deductions.length) c.push(grid(['Deduction', 'Account', 'Rate', 'Rounding', 'Units', 'Source'], i.deductions.map((x) => [x.purpose, x.account, x.rate, x.rounding, x.units, x.source])));
+  else c.push('No deductions.');
+
+  const params = Object.entries(r.parameters);
+  if (params.length) {
+    c.push(H2('Registered parameters'));
+    c.push(grid(['Parameter', 'Value'], params.map(([k, v]) => [mono(k), mono(JSON.stringify(v))]), [150, '*']));
+  }
+  c.push({ text: `Generated ${r.generatedAt} by mrv-pipeline from the stored submission, result, registration and ledger.`, fontSize: 7, color: '#777', margin: [0, 12, 0, 0] });
+
+  return {
+    info: { title: `Verification report ${r.project.id} ${r.period.start} – ${r.period.end}`, subject: `${r.subject.kind} ${r.subject.id}`, creator: 'mrv-pipeline', producer: 'mrv-pipeline (pdfmake)' },
+    pageSize: 'A4',
+    pageMargins: [40, 40, 40, 48],
+    defaultStyle: { font: 'Helvetica', fontSize: 9 },
+    styles: { h1: { fontSize: 18, bold: true, color: '#2f5597' }, h2: { fontSize: 13, bold: true, color: '#2f5597', margin: [0, 10, 0, 4] }, h3: { fontSize: 10, bold: true, margin: [0, 4, 0, 2] } },
+    footer: (page: number, pages: number) => ({ text: `${r.project.id} · ${r.subject.id} · page ${page} of ${pages}`, alignment: 'center', fontSize: 7, color: '#777' }),
+    content: c,
+  };
+}
