@@ -95,7 +95,7 @@ export function totalsSpec(column: ColumnSeries, grain: 'day' | 'month'): TopLev
     data: { values: buckets.map((b) => ({ t: b.t, total: b.sum, readings: b.count })) },
     mark: { type: 'bar', color: LINE_COLOUR },
     encoding: {
-      x: { field: 't', type: 'ordinal', timeUnit: grain === 'day' ? 'utcyearmonthdate' : 'utcyearmonth', title: grain === 'day' ? 'day (UTC)' : 'month (UTC)', axis: { labelOverlap: true, labelAngle: -40 } },
+      x: { field: 't', type: 'ordinal', timeUnit: grain === 'day' ? 'utcyearmonthdate' : 'utcyearmonth', title: grain === 'day' ? 'day (UTC)' : 'month (UTC)', axis: { labelOverlap: true, labelAngle: 0, format: grain === 'day' ? '%d %b' : '%b %Y' } },
       y: { field: 'total', type: 'quantitative', title: `total ${axisTitle(column.column, column.unit)}` },
     },
   } as TopLevelSpec;
@@ -110,7 +110,7 @@ export function periodsSpec(periods: readonly PeriodBar[]): TopLevelSpec {
     data: { values: periods.map((p, i) => ({ label: p.label, order: i, er: Number(p.er), which: p.current ? 'this period' : 'approved earlier' })) },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: 'label', type: 'ordinal', title: 'monitoring period', sort: { field: 'order' }, axis: { labelAngle: -30, labelLimit: 180 } },
+      x: { field: 'label', type: 'ordinal', title: 'monitoring period', sort: { field: 'order' }, axis: { labelAngle: 0, labelLimit: 0, labelOverlap: true } },
       y: { field: 'er', type: 'quantitative', title: 'ER [tCO2e]' },
       color: { field: 'which', type: 'nominal', title: null, scale: { domain: ['approved earlier', 'this period'], range: ['#9dc3e6', LINE_COLOUR] }, legend: { orient: 'top' } },
     },

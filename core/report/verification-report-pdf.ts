@@ -27,6 +27,32 @@ const grid = (head: readonly string[], rows: readonly (readonly (string | Node)[
 });
 const mono = (text: string): Node => ({ text, font: 'Courier', fontSize: 7.5 });
 
+/**
+ * The PDF standard fonts (Helvetica, Courier) cover WinAnsi only. Characters outside it would print as
+ * wrong glyphs, so they are spelled out: − becomes -, ≤ <=, ≥ >=, Greek letters their names; anything
+ * else unknown becomes ?. The HTML report keeps the original characters.
+ */
+const SPELLED: Record<string, string> = { '\u2212': '-', '\u2264': '<=', '\u2265': '>=', '\u2260': '!=', '\u2248': '~', '\u2192': '->', '\u2190': '<-', '\u2011': '-', '\u2010': '-', '\u00a0': ' ', '\u202f': ' ', '\u2009': ' ', 'η': 'eta', 'ε': 'epsilon', 'Δ': 'Delta', 'δ': 'delta', 'ρ': 'rho', 'σ': 'sigma', 'λ': 'lambda', 'φ': 'phi', 'α': 'alpha', 'β': 'beta', 'γ': 'gamma', 'θ': 'theta', 'π': 'pi', 'Σ': 'Sum', '∑': 'Sum', '₂': '2', '₄': '4', '₃': '3', '₆': '6', '₀': '0', '₁': '1', '³': '3', '√': 'sqrt', '∞': 'inf', '…': '...', '✓': 'ok' };
+/** Code points of WinAnsi (Windows-1252) that pdfkit's standard fonts draw: Latin-1 plus the 0x80–0x9F extras. */
+const WIN_ANSI_EXTRA = new Set([...'€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ']);
+export function toWinAnsi(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if ((cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xff) || ch === '\n' || WIN_ANSI_EXTRA.has(ch)) out += ch === '…' ? '...' : ch;
+    else out += SPELLED[ch] ?? (cp < 0x20 ? ' ' : '?');
+  }
+  return out;
+}
+
+/** Every string of a document definition (text and SVG) through {@link toWinAnsi}. */
+function sanitize<T>(value: T): T {
+  if (typeof value === 'string') return toWinAnsi(value) as T;
+  if (Array.isArray(value)) return value.map(sanitize) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'function' ? v : sanitize(v)])) as T;
+  return value;
+}
+
 export function verificationReportPdfDefinition(r: VerificationReport): Record<string, unknown> {
   const c: Node[] = [];
   c.push({ text: 'Verification report', style: 'h1' });
@@ -93,6 +119,7 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
 
   c.push(H2('Result'));
   c.push(kv([['Baseline emissions BE', `${r.totals.BE} tCO2e`], ['Project emissions PE', `${r.totals.PE} tCO2e`], ['Leakage LE', `${r.totals.LE} tCO2e`], ['Emission reductions ER', { text: `${r.totals.ER} tCO2e`, bold: true }]]));
+  c.push({ text: 'Per gas', style: 'h3' });
   c.push(grid(['Gas', 'GWP', 'BE t / tCO2e', 'PE t / tCO2e', 'LE t / tCO2e', 'ER tCO2e'], r.gases.map((g) => [g.gas, g.gwp, `${g.BE.t} / ${g.BE.tCO2e}`, `${g.PE.t} / ${g.PE.tCO2e}`, `${g.LE.t} / ${g.LE.tCO2e}`, g.ER])));
 
   const p = r.pddComparison;
@@ -127,13 +154,13 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
   }
   c.push({ text: `Generated ${r.generatedAt} by mrv-pipeline from the stored submission, result, registration and ledger.`, fontSize: 7, color: '#777', margin: [0, 12, 0, 0] });
 
-  return {
+  return sanitize({
     info: { title: `Verification report ${r.project.id} ${r.period.start} – ${r.period.end}`, subject: `${r.subject.kind} ${r.subject.id}`, creator: 'mrv-pipeline', producer: 'mrv-pipeline (pdfmake)' },
     pageSize: 'A4',
     pageMargins: [40, 40, 40, 48],
     defaultStyle: { font: 'Helvetica', fontSize: 9 },
     styles: { h1: { fontSize: 18, bold: true, color: '#2f5597' }, h2: { fontSize: 13, bold: true, color: '#2f5597', margin: [0, 10, 0, 4] }, h3: { fontSize: 10, bold: true, margin: [0, 4, 0, 2] } },
-    footer: (page: number, pages: number) => ({ text: `${r.project.id} · ${r.subject.id} · page ${page} of ${pages}`, alignment: 'center', fontSize: 7, color: '#777' }),
+    footer: (page: number, pages: number) => ({ text: `${toWinAnsi(r.project.id)} · ${r.subject.id} · page ${page} of ${pages}`, alignment: 'center', fontSize: 7, color: '#777' }),
     content: c,
-  };
+  });
 }
