@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsoleServer, type ConsoleServer } from '../../cli/local-stack/console-server.ts';
@@ -33,7 +34,7 @@ function shiftedSample(days: number): string {
   });
 }
 
-describe.skipIf(!hasTools)('review console in Chromium', () => {
+describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () => {
   let t: TestStack;
   let server: ConsoleServer;
   let context: BrowserContext;
@@ -56,6 +57,11 @@ describe.skipIf(!hasTools)('review console in Chromium', () => {
     second = await t.upload(PROJECT, file);
     expect((await t.waitForReport(PROJECT, second)).status).toBe('accepted');
     await t.waitFor('the second submission', async () => (await t.submissions.get(second))?.status === 'pending-review');
+
+    // `mrv review report` refuses an upload without a decision.
+    const undecided = await t.mrv(['review', 'report', second, '--out', dir]);
+    expect(undecided.code).toBe(1);
+    expect(undecided.err).toContain('has no decision yet');
 
     server = await startConsoleServer({ port: 0, env: t.stack.env, siteProject: PROJECT, onError: (e) => t.faults.push(`console: ${(e as Error).stack}`) });
     context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'mrv-chromium-')), {
@@ -106,6 +112,9 @@ describe.skipIf(!hasTools)('review console in Chromium', () => {
     expect(await page.locator('#equations .katex').count()).toBeGreaterThan(3);
     await expect.poll(() => page.evaluate(() => document.fonts.check('12px KaTeX_Main')), { timeout: STEP_MS }).toBe(true);
     await page.screenshot({ path: join(OUT, 'report.png'), fullPage: true });
+    await page.locator('#charts').scrollIntoViewIfNeeded();
+    await page.locator('#charts h2').evaluate((h) => h.scrollIntoView());
+    await page.screenshot({ path: join(OUT, 'report-charts.png') });
 
     // A rejection without a reason is refused in the page; then approve.
     await page.locator('#reject').click();
@@ -131,6 +140,15 @@ describe.skipIf(!hasTools)('review console in Chromium', () => {
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
     execFileSync('pdftoppm', ['-png', '-r', '50', pdf, join(OUT, 'pdf-page')]);
     expect(readdirSync(OUT).filter((f) => f.startsWith('pdf-page')).length).toBe(pages);
+
+    // The same report from the CLI, written locally.
+    const cli = await t.mrv(['review', 'report', second, '--pdf', '--out', OUT]);
+    expect(cli.code, cli.err).toBe(0);
+    const cliText = execFileSync('pdftotext', ['-layout', join(OUT, `${second}.verification.pdf`), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(cliText).toContain(submission.ledger!.hash);
+    // and stored beside the reports in S3 when the console first served it
+    const stored = await t.stack.clients.s3.send(new GetObjectCommand({ Bucket: t.stack.resources.bucket, Key: `reports/${PROJECT}/${second}.verification.pdf` }));
+    expect(stored.ContentType).toBe('application/pdf');
 
     // The ledger: entry 2 is this upload, and the chain verifies.
     await page.locator('#ledger-link').click();
