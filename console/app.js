@@ -1,4 +1,4 @@
-/* global document, window, location, history, sessionStorage, fetch, setTimeout, URL, Blob */
+/* global document, window, location, history, sessionStorage, fetch, URLSearchParams */
 // The review console: plain JavaScript, no framework, no build step. It talks only to the HTTP API
 // (/api/*) with the bearer token the sign-in gave it; evidence and reports are rendered on the server.
 
