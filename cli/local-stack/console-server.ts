@@ -2,7 +2,11 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeApi } from '../../functions/http-api/api.ts';
+import { sqsDecisionQueue } from '../../functions/shared/aws/queues.ts';
+import { ENV } from '../../functions/shared/resources.ts';
+import { FIXED_IDENTITIES } from './identities.ts';
 import { createDataDeps } from '../../functions/http-api/deps.ts';
 import { Unauthenticated, type ApiPrincipal } from '../../functions/http-api/principal.ts';
 
@@ -42,11 +46,14 @@ export interface ConsoleServerOptions {
 
 const MAX_BODY = 64 * 1024;
 
+/** The local stack's verifier (cli/local-stack/identities.ts): the console's verifier acts as this identity. */
+const LOCAL_VERIFIER = FIXED_IDENTITIES.find((i) => i.name === 'verifier')!;
+
 /** Verifier and site identities with fresh random tokens. */
 export function localIdentities(siteProject: string): LocalIdentity[] {
   const token = () => randomBytes(24).toString('base64url');
   return [
-    { principal: { id: 'local:verifier', source: 'local', name: 'A. Auditor (local DOE)', role: 'verifier' }, token: token() },
+    { principal: { id: `local:${LOCAL_VERIFIER.name}`, source: 'local', name: LOCAL_VERIFIER.record.name, role: 'verifier' }, token: token() },
     { principal: { id: `local:site-${siteProject}`, source: 'local', name: `Site operator of ${siteProject}`, role: 'site', projectId: siteProject }, token: token() },
   ];
 }
@@ -76,8 +83,12 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
   const identities = localIdentities(options.siteProject ?? 'solar-rajasthan-in');
+  // Decisions are sent with the local verifier identity's key, so the decision function authenticates
+  // them (SQS SenderId) and authorizes them against the verifier register, as on AWS.
+  const sqs = new SQSClient({ region: options.env.AWS_REGION ?? 'us-east-1', endpoint: options.env.AWS_ENDPOINT_URL, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: LOCAL_VERIFIER.accessKeyId, secretAccessKey: LOCAL_VERIFIER.secretAccessKey } });
   const api = makeApi({
     ...createDataDeps(options.env),
+    decisions: sqsDecisionQueue(sqs, options.env[ENV.decisionQueueUrl]!),
     authenticate: (event) => authenticateLocal(identities, event.headers?.authorization),
     onError: options.onError ?? ((error) => process.stderr.write(`[console] ${(error as Error)?.stack ?? String(error)}\n`)),
   });
@@ -120,6 +131,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        sqs.destroy();
         server.close(() => resolve());
       }),
   };

@@ -93,6 +93,13 @@ export interface SubmissionReportSource {
   readonly generatedAt: string;
 }
 
+/** The authenticated verifier (person, body, accreditation) when the decision function recorded one; else the name sent, marked as such. */
+function verifierOf(d: NonNullable<Submission['decision']>): string {
+  const a = d.actor;
+  if (a) return `${a.name}${a.body ? ` (${a.body}${a.accreditationRef ? `, ${a.accreditationRef}` : ''})` : ''}`;
+  return d.verifier ? `${d.verifier} (name as sent; no authenticated verifier recorded)` : '(not recorded)';
+}
+
 const where = (l: { file: string; row?: number; column?: string } | undefined) => (l ? [l.row !== undefined ? `row ${l.row}` : undefined, l.column].filter(Boolean).join(', ') || undefined : undefined);
 
 /** The equations of a methodology with their period values from a trace. */
@@ -153,7 +160,7 @@ export function verificationReportFromSubmission(src: SubmissionReportSource, op
     },
     equations: src.methodology ? equationsOf(src.methodology, result?.trace) : (result?.trace ?? []).map((t) => ({ symbol: t.symbol, tex: '', expr: t.expr, unit: t.unit, scope: t.scope, ref: t.ref, value: String(t.value) })),
     charts: src.charts,
-    ...(s.decision ? { decision: { decision: s.decision.decision, verifier: s.decision.verifier, decidedAt: s.decision.decidedAt, ...(s.decision.reason ? { reason: s.decision.reason } : {}), outcome, ...(s.statusReason ? { outcomeReason: s.statusReason } : {}) } } : {}),
+    ...(s.decision ? { decision: { decision: s.decision.decision, verifier: verifierOf(s.decision), decidedAt: s.decision.decidedAt, ...(s.decision.reason ? { reason: s.decision.reason } : {}), outcome, ...(s.statusReason ? { outcomeReason: s.statusReason } : {}) } } : {}),
     ...(entry
       ? { ledger: { seq: entry.seq, hash: entry.hash, prevHash: entry.prevHash, pins: { uploadId: entry.uploadId, fileSha256: entry.file.sha256, methodologyHash: entry.methodology.hash, er: entry.er, units: entry.issuance.units, toParticipants: entry.issuance.toParticipants } } }
       : s.ledger

@@ -24,7 +24,7 @@ describe('verification report model', () => {
   it('states the decision, the ledger entry, the file hash and the equations of the registered module', () => {
     const methodology = registry.get(`${item.methodology.id}@${item.methodology.version}`);
     const r = verificationReportFromSubmission({ submission: approved, methodology, charts: [{ id: 'x', title: 'x', caption: 'cap', svg: '<svg><text>t</text></svg>' }], generatedAt: '2026-01-01T00:00:00Z' });
-    expect(r.decision).toMatchObject({ decision: 'approve', verifier: 'A. Auditor <DOE>', outcome: 'approved' });
+    expect(r.decision).toMatchObject({ decision: 'approve', verifier: 'A. Auditor <DOE> (name as sent; no authenticated verifier recorded)', outcome: 'approved' });
     expect(r.ledger).toEqual({ seq: 3, hash: 'f'.repeat(64) });
     expect(r.files[0]!.sha256).toBe(item.file.sha256);
     expect(r.equations.map((e) => e.symbol)).toEqual([...methodology.rowEquations, ...methodology.periodEquations].map((e) => e.symbol));
