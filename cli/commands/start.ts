@@ -120,9 +120,13 @@ export function makeStartCommand(options: StartOptions = {}): Command {
         printConnectionHelp(stack, io, dynamoPath !== undefined);
         printIdentities(stack, io, [...new Set(sent.map((f) => f.projectId))]);
         const { startConsoleServer } = await import('../local-stack/console-server.ts');
-        const consoleServer = await startConsoleServer({ port: port(values['console-port'], s3Port === 0 ? 0 : DEFAULT_CONSOLE_PORT, '--console-port'), env: stack.env });
-        const [verifier, site] = consoleServer.identities;
-        io.out(`\nReview console and HTTP API: ${consoleServer.url} (127.0.0.1 only)\n  as verifier ${verifier!.principal.name}: ${consoleServer.linkFor(verifier!)}\n  read-only, as the site of ${site!.principal.projectId}: ${consoleServer.linkFor(site!)}`);
+        const siteProjects = [...new Set(sent.map((f) => f.projectId))].sort();
+        const consoleServer = await startConsoleServer({ port: port(values['console-port'], s3Port === 0 ? 0 : DEFAULT_CONSOLE_PORT, '--console-port'), env: stack.env, ...(siteProjects.length ? { siteProjects } : {}) });
+        io.out(`\nReview console and HTTP API: ${consoleServer.url} (127.0.0.1 only; each link signs in one local identity, authorized by the access register as on AWS)`);
+        for (const c of consoleServer.identities) {
+          const r = c.identity.record;
+          io.out(`  ${c.identity.name.padEnd(34)} ${r.name}${r.role === 'verifier' ? ` (${r.body})` : ' (read-only)'}: ${consoleServer.linkFor(c)}`);
+        }
         const seen = new Set(outcomes.keys());
         const watcher = watchLaterReports(stack, io, seen);
         try {

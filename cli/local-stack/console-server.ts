@@ -6,9 +6,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { makeApi } from '../../functions/http-api/api.ts';
 import { sqsDecisionQueue } from '../../functions/shared/aws/queues.ts';
 import { ENV } from '../../functions/shared/resources.ts';
-import { FIXED_IDENTITIES } from './identities.ts';
+import { principalFromSqsSenderId, type Principal } from '../../core/access/principal.ts';
 import { createDataDeps } from '../../functions/http-api/deps.ts';
-import { Unauthenticated, type ApiPrincipal } from '../../functions/http-api/principal.ts';
+import { Unauthenticated } from '../../functions/http-api/principal.ts';
+import { FIXED_IDENTITIES, siteIdentity, type LocalIdentity } from './identities.ts';
 
 /**
  * The review console and its HTTP API on this machine: a Node HTTP server on 127.0.0.1 (never another
@@ -16,21 +17,27 @@ import { Unauthenticated, type ApiPrincipal } from '../../functions/http-api/pri
  * same handler as the Lambda (functions/http-api/api.ts), against the local stack's emulators.
  *
  * Authentication differs from AWS: instead of a Cognito JWT checked by API Gateway, each local identity
- * gets a random bearer token for the life of the server (printed by `npm start` inside the console
- * link). SEAM (identity issue): when the local identities of the access work land, these are replaced
- * by them.
+ * (./identities.ts: the verifier and the checker of the assigned body, a verifier of another body, the
+ * site of a project) gets a random bearer token for the life of the server, printed by `npm start`
+ * inside its console link. The token resolves to the identity's principal (`iam:<its unique id>`, as in
+ * the access register), and from there on everything is the AWS code path: every route authorizes
+ * with core/access `authorize()` against the access table, and decisions go to the decision queue with
+ * the identity's own key, so the decision function authenticates them by SQS SenderId.
  */
 
-export interface LocalIdentity {
-  readonly principal: ApiPrincipal;
+export interface ConsoleIdentity {
+  readonly identity: LocalIdentity;
+  readonly principal: Principal;
   readonly token: string;
 }
 
 export interface ConsoleServer {
   readonly url: string;
-  readonly identities: readonly LocalIdentity[];
+  readonly identities: readonly ConsoleIdentity[];
+  /** The identity called `name` (`verifier`, `checker`, `other-verifier`, `site.<project>`). */
+  identity(name: string): ConsoleIdentity;
   /** The console link that signs `identity` in (the token travels in the fragment, never to the server's log). */
-  linkFor(identity: LocalIdentity): string;
+  linkFor(identity: ConsoleIdentity): string;
   stop(): Promise<void>;
 }
 
@@ -39,26 +46,21 @@ export interface ConsoleServerOptions {
   readonly port: number;
   /** The local stack's environment (resource names); the SDK endpoints are on process.env already. */
   readonly env: Readonly<Record<string, string>>;
-  /** The project the read-only site identity belongs to. */
-  readonly siteProject?: string;
+  /** Projects whose site identities get a (read-only) console link. */
+  readonly siteProjects?: readonly string[];
   readonly onError?: (error: unknown) => void;
 }
 
 const MAX_BODY = 64 * 1024;
 
-/** The local stack's verifier (cli/local-stack/identities.ts): the console's verifier acts as this identity. */
-const LOCAL_VERIFIER = FIXED_IDENTITIES.find((i) => i.name === 'verifier')!;
-
-/** Verifier and site identities with fresh random tokens. */
-export function localIdentities(siteProject: string): LocalIdentity[] {
+/** The verifier identities of the local stack and the given sites, with fresh random tokens. */
+export function consoleIdentities(siteProjects: readonly string[]): ConsoleIdentity[] {
   const token = () => randomBytes(24).toString('base64url');
-  return [
-    { principal: { id: `local:${LOCAL_VERIFIER.name}`, source: 'local', name: LOCAL_VERIFIER.record.name, role: 'verifier' }, token: token() },
-    { principal: { id: `local:site-${siteProject}`, source: 'local', name: `Site operator of ${siteProject}`, role: 'site', projectId: siteProject }, token: token() },
-  ];
+  const people = [...FIXED_IDENTITIES.filter((i) => i.role === 'verifier'), ...siteProjects.map(siteIdentity)];
+  return people.map((identity) => ({ identity, principal: principalFromSqsSenderId(identity.userId), token: token() }));
 }
 
-function authenticateLocal(identities: readonly LocalIdentity[], header: string | undefined): ApiPrincipal {
+function authenticateLocal(identities: readonly ConsoleIdentity[], header: string | undefined): ConsoleIdentity {
   const m = /^Bearer ([\w-]{16,200})$/.exec(header ?? '');
   if (!m) throw new Unauthenticated('no bearer token: open the console with the link `npm start` printed');
   const given = Buffer.from(m[1]!);
@@ -67,7 +69,7 @@ function authenticateLocal(identities: readonly LocalIdentity[], header: string 
     return expected.length === given.length && timingSafeEqual(expected, given);
   });
   if (!found) throw new Unauthenticated('unknown token (tokens change each time the local stack starts): use the link printed by this run');
-  return found.principal;
+  return found;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -82,14 +84,23 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
-  const identities = localIdentities(options.siteProject ?? 'solar-rajasthan-in');
-  // Decisions are sent with the local verifier identity's key, so the decision function authenticates
-  // them (SQS SenderId) and authorizes them against the verifier register, as on AWS.
-  const sqs = new SQSClient({ region: options.env.AWS_REGION ?? 'us-east-1', endpoint: options.env.AWS_ENDPOINT_URL, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: LOCAL_VERIFIER.accessKeyId, secretAccessKey: LOCAL_VERIFIER.secretAccessKey } });
+  const identities = consoleIdentities(options.siteProjects ?? ['solar-rajasthan-in']);
+  // Each identity sends its decisions with its own key, so the decision function authenticates them
+  // (SQS SenderId = the identity's unique id) and authorizes them against the verifier register, as on AWS.
+  const clients = new Map<string, SQSClient>();
+  const sqsOf = (who: LocalIdentity) => {
+    let c = clients.get(who.name);
+    if (!c) clients.set(who.name, (c = new SQSClient({ region: options.env.AWS_REGION ?? 'us-east-1', endpoint: options.env.AWS_ENDPOINT_URL, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: who.accessKeyId, secretAccessKey: who.secretAccessKey } })));
+    return c;
+  };
+  const byPrincipal = new Map(identities.map((i) => [i.principal.id, i]));
   const api = makeApi({
     ...createDataDeps(options.env),
-    decisions: sqsDecisionQueue(sqs, options.env[ENV.decisionQueueUrl]!),
-    authenticate: (event) => authenticateLocal(identities, event.headers?.authorization),
+    authenticate: (event) => authenticateLocal(identities, event.headers?.authorization).principal,
+    decisionsFor: (principal) => {
+      const who = byPrincipal.get(principal.id)!.identity;
+      return { queue: sqsDecisionQueue(sqsOf(who), options.env[ENV.decisionQueueUrl]!), senderId: who.userId };
+    },
     onError: options.onError ?? ((error) => process.stderr.write(`[console] ${(error as Error)?.stack ?? String(error)}\n`)),
   });
   const server: Server = createServer((req, res) => {
@@ -127,11 +138,16 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   return {
     url,
     identities,
+    identity: (name) => {
+      const found = identities.find((i) => i.identity.name === name);
+      if (!found) throw new Error(`no console identity ${name}`);
+      return found;
+    },
     linkFor: (identity) => `${url}#token=${identity.token}`,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        sqs.destroy();
+        for (const c of clients.values()) c.destroy();
         server.close(() => resolve());
       }),
   };

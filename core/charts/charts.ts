@@ -1,11 +1,15 @@
 import { parse as parseVega, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { SiteClock } from '../time/zone.ts';
 import type { Bucket, ColumnSeries, MonitoringSeries } from './monitoring-series.ts';
 
 /**
  * Charts of a verification report, rendered to SVG on the server: Vega-Lite specs compiled to Vega and
  * drawn by a headless Vega view (`renderer: 'none'`, then `toSVG()`), so no browser, canvas or DOM is
  * needed. The same SVG goes into the HTML report, the PDF and the review console.
+ *
+ * Time axes are on the site's clock: instants are drawn at their local wall time (Vega's UTC scale on
+ * wall-clock values), and axis titles name the zone, so a day on the chart is a day at the site.
  */
 
 export interface Chart {
@@ -45,6 +49,12 @@ export const axisTitle = (column: string, unit: string) => (unit === '1' || unit
 
 const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: WIDTH, height: HEIGHT, background: 'white', config: { font: 'Helvetica, Arial, sans-serif', axis: { labelFontSize: 10, titleFontSize: 11 }, view: { stroke: '#ccc' } } } as const;
 
+/** Instant → the site's wall-clock time as epoch ms (what a UTC time scale then labels as local time). */
+const wallOf = (series: Pick<MonitoringSeries, 'timeZone'>) => {
+  const clock = SiteClock.of(series.timeZone);
+  return (t: number) => clock.wallOf(t);
+};
+
 /** Compiles a Vega-Lite spec and renders it to an SVG string without a browser. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new View(parseVega(compile(spec).spec), { renderer: 'none' });
@@ -57,45 +67,47 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 
 /** The readings of one column over time, with gaps shaded and rejected rows marked. */
 export function timeSeriesSpec(column: ColumnSeries, series: MonitoringSeries, gaps: ChartInput['gaps'] = []): TopLevelSpec {
-  const x = { field: 't', type: 'temporal', title: 'time (UTC)', scale: { type: 'utc' }, axis: { labelOverlap: true } } as const;
+  const wall = wallOf(series);
+  const x = { field: 't', type: 'temporal', title: `time (${series.timeZone})`, scale: { type: 'utc' }, axis: { labelOverlap: true } } as const;
   const yTitle = axisTitle(column.column, column.unit);
   const xShared = x;
   const layers: unknown[] = [];
   if (gaps.length) {
     layers.push({
-      data: { values: gaps.map((g) => ({ t: Date.parse(g.from), t2: Date.parse(g.to) })) },
+      data: { values: gaps.map((g) => ({ t: wall(Date.parse(g.from)), t2: wall(Date.parse(g.to)) })) },
       mark: { type: 'rect', color: GAP_COLOUR, opacity: 0.6 },
       encoding: { x: xShared, x2: { field: 't2' } },
     });
   }
   if (column.points) {
     layers.push({
-      data: { values: column.points },
+      data: { values: column.points.map((p) => ({ t: wall(p.t), value: p.value })) },
       mark: { type: 'line', color: LINE_COLOUR, strokeWidth: 1.2, point: column.points.length <= 60 ? { color: LINE_COLOUR, size: 18 } : false },
       encoding: { x: xShared, y: { field: 'value', type: 'quantitative', title: yTitle } },
     });
   } else {
-    const daily = column.daily.map((b) => ({ t: b.t, mean: b.sum / b.count, min: b.min, max: b.max }));
+    const daily = column.daily.map((b) => ({ t: wall(b.t), mean: b.sum / b.count, min: b.min, max: b.max }));
     layers.push({ data: { values: daily }, mark: { type: 'area', color: LINE_COLOUR, opacity: 0.2 }, encoding: { x: xShared, y: { field: 'min', type: 'quantitative', title: yTitle }, y2: { field: 'max' } } });
     layers.push({ data: { values: daily }, mark: { type: 'line', color: LINE_COLOUR, strokeWidth: 1.2 }, encoding: { x: xShared, y: { field: 'mean', type: 'quantitative', title: yTitle } } });
   }
   const marked = series.rejected.filter((r) => r.t !== undefined && (r.column === undefined || r.column === column.column || r.column === series.timestampColumn));
   if (marked.length) {
-    layers.push({ data: { values: marked.map((r) => ({ t: r.t, row: r.row })) }, mark: { type: 'rule', color: REJECTED_COLOUR, strokeWidth: 1.5, strokeDash: [3, 2] }, encoding: { x: xShared } });
+    layers.push({ data: { values: marked.map((r) => ({ t: wall(r.t!), row: r.row })) }, mark: { type: 'rule', color: REJECTED_COLOUR, strokeWidth: 1.5, strokeDash: [3, 2] }, encoding: { x: xShared } });
   }
   return { ...base, title: { text: `${column.column}: ${column.points ? 'readings' : 'daily mean and range'}`, fontSize: 12, anchor: 'start' }, layer: layers } as TopLevelSpec;
 }
 
 /** Totals of one column per day or per month. */
-export function totalsSpec(column: ColumnSeries, grain: 'day' | 'month'): TopLevelSpec {
+export function totalsSpec(column: ColumnSeries, grain: 'day' | 'month', timeZone = 'UTC'): TopLevelSpec {
   const buckets: readonly Bucket[] = grain === 'day' ? column.daily : column.monthly;
+  const wall = (t: number) => SiteClock.of(timeZone).wallOf(t);
   return {
     ...base,
     title: { text: `${column.column}: ${grain === 'day' ? 'daily' : 'monthly'} totals`, fontSize: 12, anchor: 'start' },
-    data: { values: buckets.map((b) => ({ t: b.t, total: b.sum, readings: b.count })) },
+    data: { values: buckets.map((b) => ({ t: wall(b.t), total: b.sum, readings: b.count })) },
     mark: { type: 'bar', color: LINE_COLOUR },
     encoding: {
-      x: { field: 't', type: 'ordinal', timeUnit: grain === 'day' ? 'utcyearmonthdate' : 'utcyearmonth', title: grain === 'day' ? 'day (UTC)' : 'month (UTC)', axis: { labelOverlap: true, labelAngle: 0, format: grain === 'day' ? '%d %b' : '%b %Y' } },
+      x: { field: 't', type: 'ordinal', timeUnit: grain === 'day' ? 'utcyearmonthdate' : 'utcyearmonth', title: grain === 'day' ? `day (${timeZone})` : `month (${timeZone})`, axis: { labelOverlap: true, labelAngle: 0, format: grain === 'day' ? '%d %b' : '%b %Y' } },
       y: { field: 'total', type: 'quantitative', title: `total ${axisTitle(column.column, column.unit)}` },
     },
   } as TopLevelSpec;
@@ -135,7 +147,7 @@ export async function monitoringCharts(input: ChartInput): Promise<Chart[]> {
       svg: await renderSvg(timeSeriesSpec(c, series, gaps)),
     });
     const grain = input.monthly || c.daily.length > 92 ? 'month' : 'day';
-    charts.push({ id: `${grain === 'day' ? 'daily' : 'monthly'}-${c.column}`, title: `${c.column}: ${grain === 'day' ? 'daily' : 'monthly'} totals`, caption: `Sum of the accepted readings of ${c.column} per ${grain} (UTC).`, svg: await renderSvg(totalsSpec(c, grain)) });
+    charts.push({ id: `${grain === 'day' ? 'daily' : 'monthly'}-${c.column}`, title: `${c.column}: ${grain === 'day' ? 'daily' : 'monthly'} totals`, caption: `Sum of the accepted readings of ${c.column} per ${grain} on the site's clock (${series.timeZone}).`, svg: await renderSvg(totalsSpec(c, grain, series.timeZone)) });
   }
   if (input.periods?.length) {
     const earlier = input.periods.filter((p) => !p.current).length;

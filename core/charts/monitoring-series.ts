@@ -1,6 +1,7 @@
 import type { ColumnMeta } from '../methodology/columns.ts';
 import { parseNumberCell, parseTimestampCell } from '../methodology/columns.ts';
 import type { ReaderEvent } from '../readers/types.ts';
+import { SiteClock } from '../time/zone.ts';
 
 /**
  * The monitoring data of one file, reduced to what the charts of a verification report show: per
@@ -17,7 +18,7 @@ export interface SeriesPoint {
 
 /** One day's (or month's) readings of a column: their sum, count and range. */
 export interface Bucket {
-  /** Start of the day or month, epoch ms (UTC). */
+  /** Start of the site's day or month, epoch ms. */
   readonly t: number;
   readonly sum: number;
   readonly count: number;
@@ -28,6 +29,8 @@ export interface Bucket {
 export interface RejectedRow {
   /** Row number as the validation report gives it (1 = first data row). */
   readonly row: number;
+  /** The file it is in (a monitoring report charts several files). */
+  readonly file?: string;
   /** Its timestamp when readable. */
   readonly t?: number;
   readonly column?: string;
@@ -47,6 +50,8 @@ export interface ColumnSeries {
 
 export interface MonitoringSeries {
   readonly timestampColumn: string | undefined;
+  /** The clock days and months are counted on. */
+  readonly timeZone: string;
   readonly rows: number;
   readonly columns: readonly ColumnSeries[];
   readonly rejected: readonly RejectedRow[];
@@ -64,14 +69,11 @@ export interface SeriesOptions {
   readonly rejectedRows?: ReadonlyMap<number, string>;
   /** How many rejected rows are listed (all are counted). Default 500. */
   readonly maxRejected?: number;
+  /** The site's IANA time zone (registration `timeZone`): local timestamps are read and days counted on its clock. Default UTC. */
+  readonly timeZone?: string;
+  /** What a timestamp marks (methodology `timestampMarks`): with `end`, a reading counts for the interval before it. */
+  readonly timestampMarks?: 'interval-start' | 'interval-end';
 }
-
-const DAY_MS = 86_400_000;
-const dayOf = (t: number) => Math.floor(t / DAY_MS) * DAY_MS;
-const monthOf = (t: number) => {
-  const d = new Date(t);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-};
 
 class Buckets {
   private readonly map = new Map<number, { t: number; sum: number; count: number; min: number; max: number }>();
@@ -92,73 +94,126 @@ class Buckets {
   }
 }
 
+export interface SeriesFileOptions {
+  /** Rows the validation rejected in this file (row numbers from the result's error diagnostics), marked on the charts. */
+  readonly rejectedRows?: ReadonlyMap<number, string>;
+  /** The file's name, kept on its rejected rows (a monitoring report charts several files). */
+  readonly file?: string;
+}
+
 /**
- * Collects the chartable series from a reader's events (core/readers `readRecords`).
- *
- * @example
- * const series = await collectSeries(readRecords(source, { fileName, format: 'csv' }), methodology.columns);
+ * Collects the chartable series of one or more files (the uploads of a monitoring report, in period
+ * order) on the site's clock: a timestamp without an offset is a local time of the site, and daily and
+ * monthly totals are the site's days and months (not UTC days). With `timestampMarks: 'interval-end'` a reading
+ * stamped at a day's 00:00 closes the interval before it and counts for the day before.
  */
-export async function collectSeries(events: AsyncIterable<ReaderEvent>, columns: readonly { name: string; meta: ColumnMeta }[], options: SeriesOptions = {}): Promise<MonitoringSeries> {
-  const maxPoints = options.maxPoints ?? 2000;
-  const maxRejected = options.maxRejected ?? 500;
-  const timestampColumn = columns.find((c) => c.meta.kind === 'timestamp')?.name;
-  const numeric = columns.filter((c) => c.meta.kind === 'number');
-  const state = new Map(numeric.map((c) => [c.name, { points: [] as SeriesPoint[], daily: new Buckets(dayOf), monthly: new Buckets(monthOf), unit: c.meta.unit, present: false }]));
-  const rejected: RejectedRow[] = [];
-  let rejectedCount = 0;
-  const reject = (r: RejectedRow) => {
-    rejectedCount++;
-    if (rejected.length < maxRejected) rejected.push(r);
-  };
-  let rows = 0;
-  let first: number | undefined;
-  let last: number | undefined;
-  for await (const e of events) {
-    if (e.kind === 'header') {
-      for (const name of e.columns) {
-        const s = state.get(name);
-        if (!s) continue;
-        s.present = true;
-        const unit = e.units?.[name];
-        if (unit) s.unit = unit;
-      }
-      continue;
-    }
-    if (e.kind !== 'record') continue;
-    rows++;
-    const t = timestampColumn ? parseTimestampCell(e.cells[timestampColumn]) : undefined;
-    const time = typeof t === 'number' ? t : undefined;
-    const flagged = options.rejectedRows?.get(e.row);
-    if (timestampColumn && time === undefined) {
-      reject({ row: e.row, column: timestampColumn, why: flagged ?? 'unreadable timestamp' });
-      continue;
-    }
-    if (flagged !== undefined) {
-      reject({ row: e.row, ...(time !== undefined ? { t: time } : {}), why: flagged });
-      continue;
-    }
-    if (time === undefined) continue; // a methodology without a timestamp column has nothing to plot over time
-    first = first === undefined || time < first ? time : first;
-    last = last === undefined || time > last ? time : last;
-    for (const [name, s] of state) {
-      if (!s.present) continue;
-      const cell = e.cells[name];
-      if (cell === null || cell === undefined || cell === '') continue; // an optional column left empty
-      const v = parseNumberCell(cell);
-      if (typeof v !== 'number') {
-        reject({ row: e.row, t: time, column: name, why: `${name}: not a number` });
+export class SeriesCollector {
+  private readonly clock: SiteClock;
+  private readonly maxPoints: number;
+  private readonly maxRejected: number;
+  private readonly timestampColumn: string | undefined;
+  private readonly numeric: readonly { name: string; meta: ColumnMeta }[];
+  private readonly state: Map<string, { points: SeriesPoint[]; daily: Buckets; monthly: Buckets; unit: string; present: boolean }>;
+  private readonly rejected: RejectedRow[] = [];
+  private rejectedCount = 0;
+  private rows = 0;
+  private first: number | undefined;
+  private last: number | undefined;
+
+  constructor(
+    columns: readonly { name: string; meta: ColumnMeta }[],
+    private readonly options: Omit<SeriesOptions, 'rejectedRows'> = {},
+  ) {
+    this.clock = SiteClock.of(options.timeZone ?? 'UTC');
+    this.maxPoints = options.maxPoints ?? 2000;
+    this.maxRejected = options.maxRejected ?? 500;
+    this.timestampColumn = columns.find((c) => c.meta.kind === 'timestamp')?.name;
+    this.numeric = columns.filter((c) => c.meta.kind === 'number');
+    const shift = options.timestampMarks === 'interval-end' ? -1 : 0;
+    const day = (t: number) => this.clock.startOfDate(this.clock.dateOf(t + shift));
+    const month = (t: number) => this.clock.startOfDate(`${this.clock.dateOf(t + shift).slice(0, 8)}01`);
+    this.state = new Map(this.numeric.map((c) => [c.name, { points: [] as SeriesPoint[], daily: new Buckets(day), monthly: new Buckets(month), unit: c.meta.unit, present: false }]));
+  }
+
+  private reject(r: RejectedRow): void {
+    this.rejectedCount++;
+    if (this.rejected.length < this.maxRejected) this.rejected.push(r);
+  }
+
+  async add(events: AsyncIterable<ReaderEvent>, options: SeriesFileOptions = {}): Promise<void> {
+    const file = options.file !== undefined ? { file: options.file } : {};
+    const present = new Set<string>();
+    for await (const e of events) {
+      if (e.kind === 'header') {
+        for (const name of e.columns) {
+          const s = this.state.get(name);
+          if (!s) continue;
+          s.present = true;
+          present.add(name);
+          const unit = e.units?.[name];
+          if (unit) s.unit = unit;
+        }
         continue;
       }
-      if (rows <= maxPoints) s.points.push({ t: time, value: v });
-      s.daily.add(time, v);
-      s.monthly.add(time, v);
+      if (e.kind !== 'record') continue;
+      this.rows++;
+      const kind = { local: false };
+      const parsed = this.timestampColumn ? parseTimestampCell(e.cells[this.timestampColumn], kind) : undefined;
+      let time = typeof parsed === 'number' ? parsed : undefined;
+      if (time !== undefined && kind.local) {
+        const t = this.clock.fromWall(time);
+        time = typeof t === 'number' ? t : undefined;
+      }
+      const flagged = options.rejectedRows?.get(e.row);
+      if (this.timestampColumn && time === undefined) {
+        this.reject({ row: e.row, ...file, column: this.timestampColumn, why: flagged ?? 'unreadable timestamp' });
+        continue;
+      }
+      if (flagged !== undefined) {
+        this.reject({ row: e.row, ...file, ...(time !== undefined ? { t: time } : {}), why: flagged });
+        continue;
+      }
+      if (time === undefined) continue; // a methodology without a timestamp column has nothing to plot over time
+      this.first = this.first === undefined || time < this.first ? time : this.first;
+      this.last = this.last === undefined || time > this.last ? time : this.last;
+      for (const name of present) {
+        const s = this.state.get(name)!;
+        const cell = e.cells[name];
+        if (cell === null || cell === undefined || cell === '') continue; // an optional column left empty
+        const v = parseNumberCell(cell);
+        if (typeof v !== 'number') {
+          this.reject({ row: e.row, ...file, t: time, column: name, why: `${name}: not a number` });
+          continue;
+        }
+        if (this.rows <= this.maxPoints) s.points.push({ t: time, value: v });
+        s.daily.add(time, v);
+        s.monthly.add(time, v);
+      }
     }
   }
-  const out: ColumnSeries[] = [];
-  for (const c of numeric) {
-    const s = state.get(c.name)!;
-    if (!s.present) continue;
-    out.push({ column: c.name, unit: s.unit, description: c.meta.description, ...(rows <= maxPoints ? { points: s.points } : {}), daily: s.daily.list(), monthly: s.monthly.list() });
+
+  result(): MonitoringSeries {
+    const out: ColumnSeries[] = [];
+    const raw = this.rows <= this.maxPoints;
+    for (const c of this.numeric) {
+      const s = this.state.get(c.name)!;
+      if (!s.present) continue;
+      out.push({ column: c.name, unit: s.unit, description: c.meta.description, ...(raw ? { points: s.points } : {}), daily: s.daily.list(), monthly: s.monthly.list() });
+    }
+    const { first, last } = this;
+    return { timestampColumn: this.timestampColumn, timeZone: this.clock.zone, rows: this.rows, columns: out, rejected: this.rejected, rejectedOmitted: this.rejectedCount - this.rejected.length, ...(first !== undefined ? { first, last } : {}) };
   }
-  return { timestampColumn, rows, columns: out, rejected, rejectedOmitted: rejectedCount - rejected.length, ...(first !== undefined ? { first, last } : {}) };
+}
+
+/**
+ * Collects the chartable series from one file's reader events (core/readers `readRecords`).
+ *
+ * @example
+ * const series = await collectSeries(readRecords(source, { fileName, format: 'csv' }), methodology.columns, { timeZone: 'Asia/Kolkata' });
+ */
+export async function collectSeries(events: AsyncIterable<ReaderEvent>, columns: readonly { name: string; meta: ColumnMeta }[], options: SeriesOptions = {}): Promise<MonitoringSeries> {
+  const { rejectedRows, ...rest } = options;
+  const c = new SeriesCollector(columns, rest);
+  await c.add(events, rejectedRows ? { rejectedRows } : {});
+  return c.result();
 }

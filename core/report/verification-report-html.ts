@@ -36,8 +36,9 @@ export function renderReportSections(r: VerificationReport): string {
     d
       ? dl([
           ['Decision', `<strong class="outcome-${esc(d.outcome)}">${esc(d.decision === 'approve' ? 'Approved' : 'Rejected')}</strong>`],
-          ['Verifier', esc(d.verifier)],
+          ['Verifier', `${esc(d.verifier)}${d.principal ? `<br><small>authenticated principal ${code(d.principal)}</small>` : ''}`],
           ['Decided at', esc(d.decidedAt)],
+          ...(d.firstApproval ? [['Independent review', `first approval by ${esc(d.firstApproval.verifier)} at ${esc(d.firstApproval.decidedAt)}; this approval by a second verifier of the same body completed it`] as const] : []),
           ...(d.reason ? [['Reason', esc(d.reason)] as const] : []),
           ['Outcome', `<span class="outcome-${esc(d.outcome)}">${esc(d.outcome)}</span>${d.outcomeReason ? ` — ${esc(d.outcomeReason)}` : ''}`],
           ...(r.ledger
@@ -45,31 +46,54 @@ export function renderReportSections(r: VerificationReport): string {
                 ['Ledger entry', `#${esc(r.ledger.seq)} of project ${esc(r.project.id)}`] as const,
                 ['Entry hash (SHA-256)', code(r.ledger.hash)] as const,
                 ...(r.ledger.prevHash ? [['Previous entry hash', code(r.ledger.prevHash)] as const] : []),
-                ...(r.ledger.pins ? [['The entry pins', `upload ${code(r.ledger.pins.uploadId)}, file SHA-256 ${code(r.ledger.pins.fileSha256)}, methodology hash ${code(r.ledger.pins.methodologyHash)}, ER ${esc(r.ledger.pins.er)} tCO2e, ${esc(r.ledger.pins.units)} units (${esc(r.ledger.pins.toParticipants)} to the participants)`] as const] : []),
+                ...(r.ledger.pins
+                  ? [
+                      [
+                        'The entry pins',
+                        `${esc(r.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload')} ${code(r.ledger.pins.uploadId)}, file SHA-256 ${code(r.ledger.pins.fileSha256)}, methodology hash ${code(r.ledger.pins.methodologyHash)}${r.ledger.pins.resultSha256 ? `, result SHA-256 ${code(r.ledger.pins.resultSha256)}` : ''}${r.ledger.pins.registration ? `, registration version ${esc(r.ledger.pins.registration.version)} (SHA-256 ${code(r.ledger.pins.registration.hash)})` : ''}, ER ${esc(r.ledger.pins.er)} tCO2e, ${esc(r.ledger.pins.units)} units (${esc(r.ledger.pins.toParticipants)} to the participants)`,
+                      ] as const,
+                    ]
+                  : []),
               ]
             : []),
         ])
-      : '<p class="pending">Waiting for a verifier\'s decision.</p>'
+      : r.pendingTechnicalReview
+        ? `<p class="pending" id="pending-technical-review">First approval by ${esc(r.pendingTechnicalReview.verifier)} at ${esc(r.pendingTechnicalReview.decidedAt)}, pending technical review: a second verifier of the same body must approve before anything is issued.</p>`
+        : '<p class="pending">Waiting for a verifier\'s decision.</p>'
   }</section>`);
 
   s.push(
     `<section id="subject"><h2>Project, methodology and period</h2>${dl([
       ['Project', `${esc(r.project.name ?? r.project.id)} (${code(r.project.id)})`],
       ['Mechanism', `${esc(r.project.mechanism)}${r.project.hostCountry ? `, host country ${esc(r.project.hostCountry)}` : ''}${r.project.scale ? `, ${esc(r.project.scale)} scale` : ''}`],
-      ...(r.project.registration ? [['Registration', `${r.project.registration.registeredAt ? `registered ${esc(r.project.registration.registeredAt)}, ` : ''}record SHA-256 ${code(r.project.registration.sha256)}${r.project.registration.schemaVersion ? ` (schema v${esc(r.project.registration.schemaVersion)})` : ''}`] as const] : []),
+      ...(r.project.registration
+        ? [
+            [
+              'Registration',
+              `${r.project.registration.version !== undefined ? `version ${esc(r.project.registration.version)} (SHA-256 ${code(r.project.registration.versionHash)}), ` : ''}${r.project.registration.registeredAt ? `registered ${esc(r.project.registration.registeredAt)}, ` : ''}current record SHA-256 ${code(r.project.registration.sha256)}${r.project.registration.schemaVersion ? ` (schema v${esc(r.project.registration.schemaVersion)})` : ''}`,
+            ] as const,
+          ]
+        : []),
       ['Methodology', `${code(r.methodology.key)}${r.methodology.title ? ` — ${esc(r.methodology.title)}` : ''}${r.methodology.source ? ` (${esc(r.methodology.source)})` : ''}`],
       ['Methodology hash', code(r.methodology.hash)],
-      ['Monitoring period', `${esc(r.period.start)} – ${esc(r.period.end)} (${esc(r.periodDays)} days, first and last included)`],
+      ['Monitoring period', `${esc(r.periodText ?? `${r.period.start} – ${r.period.end}`)}<br><small>${esc(r.period.start)} – ${esc(r.period.end)}, end excluded; ${esc(r.periodDays)} days${r.project.timeZone ? ` on the site's clock (${esc(r.project.timeZone)})` : ''}</small>`],
       ['GWP', `IPCC ${esc(r.gwp.set)}: ${esc(r.gwp.reason)}`],
-      ['Subject', `${esc(r.subject.kind)} ${code(r.subject.id)}`],
+      ['Subject', `${esc(r.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload')} ${code(r.subject.id)}${r.subject.kind === 'monitoring-report' ? ` of ${esc(r.files.length)} upload(s)` : ''}`],
     ])}</section>`,
   );
 
   s.push(
-    `<section id="data"><h2>Data checked</h2>${table(
-      ['File', 'SHA-256', 'Bytes', 'Rows accepted / total'],
-      r.files.map((f) => [`${code(f.key)}${f.versionId ? `<br><small>version ${esc(f.versionId)}</small>` : ''}`, code(f.sha256), esc(f.bytes), f.rows ? `${esc(f.rows.accepted)} / ${esc(f.rows.total)}${f.rows.rejected ? ` (${esc(f.rows.rejected)} rejected)` : ''}` : '']),
-    )}</section>`,
+    `<section id="data"><h2>Data checked (${esc(r.files.length)} file${r.files.length === 1 ? '' : 's'})</h2>${table(
+      ['File', 'Period', 'SHA-256', 'Bytes', 'Rows accepted / total', 'Own ER tCO2e'],
+      r.files.map((f) => [
+        `${code(f.key)}${f.uploadId ? `<br><small>upload ${esc(f.uploadId)}</small>` : ''}${f.versionId ? `<br><small>version ${esc(f.versionId)}</small>` : ''}`,
+        esc(f.periodText ?? ''),
+        code(f.sha256),
+        esc(f.bytes),
+        f.rows ? `${esc(f.rows.accepted)} / ${esc(f.rows.total)}${f.rows.rejected ? ` (${esc(f.rows.rejected)} rejected)` : ''}` : '',
+        esc(f.er ?? ''),
+      ]),
+    )}${r.files.length > 1 ? '<p class="note">The report\'s result is the exact merge of these uploads\' sums, with the period equations run once on the whole period; it is not the sum of the uploads\' own ER.</p>' : ''}</section>`,
   );
 
   if (r.charts.length) s.push(`<section id="charts"><h2>Monitoring data</h2>${r.charts.map((c) => `<figure class="chart" data-chart="${esc(c.id)}">${c.svg}<figcaption>${esc(c.caption)}</figcaption></figure>`).join('')}</section>`);
@@ -146,7 +170,7 @@ table.equations td:nth-child(2){min-width:320px} table.equations td:nth-child(6)
 
 /** The whole HTML document. `katexCss` is KaTeX's stylesheet (fonts inlined by the caller). */
 export function renderVerificationReportHtml(r: VerificationReport, options: { katexCss: string }): string {
-  const title = `Verification report — ${r.project.name ?? r.project.id} — ${r.period.start} – ${r.period.end}`;
+  const title = `Verification report — ${r.project.name ?? r.project.id} — ${r.periodText ?? `${r.period.start} – ${r.period.end}`}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(title)}</title>
@@ -154,7 +178,7 @@ export function renderVerificationReportHtml(r: VerificationReport, options: { k
 <style>${REPORT_CSS}</style>
 </head><body><main>
 <header class="report"><h1>Verification report</h1>
-<p>${esc(r.project.name ?? r.project.id)} · ${esc(r.methodology.key)} · ${esc(r.period.start)} – ${esc(r.period.end)} · ${esc(decisionLine(r))}</p></header>
+<p>${esc(r.project.name ?? r.project.id)} · ${esc(r.methodology.key)} · ${esc(r.periodText ?? `${r.period.start} – ${r.period.end}`)} · ${esc(decisionLine(r))}</p></header>
 ${renderReportSections(r)}
 <footer><p class="note">Generated ${esc(r.generatedAt)} by mrv-pipeline from the stored submission, result, registration and ledger. Every number is as recorded; nothing is recalculated here.</p></footer>
 </main></body></html>

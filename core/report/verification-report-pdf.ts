@@ -56,7 +56,7 @@ function sanitize<T>(value: T): T {
 export function verificationReportPdfDefinition(r: VerificationReport): Record<string, unknown> {
   const c: Node[] = [];
   c.push({ text: 'Verification report', style: 'h1' });
-  c.push({ text: `${r.project.name ?? r.project.id} · ${r.methodology.key} · ${r.period.start} – ${r.period.end} · ${decisionLine(r)}`, margin: [0, 0, 0, 8] });
+  c.push({ text: `${r.project.name ?? r.project.id} · ${r.methodology.key} · ${r.periodText ?? `${r.period.start} – ${r.period.end}`} · ${decisionLine(r)}`, margin: [0, 0, 0, 8] });
 
   const d = r.decision;
   c.push(H2('Decision'));
@@ -64,8 +64,9 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
     d
       ? kv([
           ['Decision', { text: d.decision === 'approve' ? 'Approved' : 'Rejected', bold: true, color: d.decision === 'approve' ? '#1e7b34' : '#b00020' }],
-          ['Verifier', d.verifier],
+          ['Verifier', `${d.verifier}${d.principal ? ` — authenticated principal ${d.principal}` : ''}`],
           ['Decided at', d.decidedAt],
+          ...(d.firstApproval ? [['Independent review', `first approval by ${d.firstApproval.verifier} at ${d.firstApproval.decidedAt}; this approval by a second verifier of the same body completed it`] as const] : []),
           ...(d.reason ? [['Reason', d.reason] as const] : []),
           ['Outcome', `${d.outcome}${d.outcomeReason ? ` — ${d.outcomeReason}` : ''}`],
           ...(r.ledger
@@ -73,11 +74,20 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
                 ['Ledger entry', `#${r.ledger.seq} of project ${r.project.id}`] as const,
                 ['Entry hash (SHA-256)', mono(r.ledger.hash)] as const,
                 ...(r.ledger.prevHash ? [['Previous entry hash', mono(r.ledger.prevHash)] as const] : []),
-                ...(r.ledger.pins ? [['The entry pins', `upload ${r.ledger.pins.uploadId}; file SHA-256 ${r.ledger.pins.fileSha256}; methodology hash ${r.ledger.pins.methodologyHash}; ER ${r.ledger.pins.er} tCO2e; ${r.ledger.pins.units} units (${r.ledger.pins.toParticipants} to the participants)`] as const] : []),
+                ...(r.ledger.pins
+                  ? [
+                      [
+                        'The entry pins',
+                        `${r.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload'} ${r.ledger.pins.uploadId}; file SHA-256 ${r.ledger.pins.fileSha256}; methodology hash ${r.ledger.pins.methodologyHash}${r.ledger.pins.resultSha256 ? `; result SHA-256 ${r.ledger.pins.resultSha256}` : ''}${r.ledger.pins.registration ? `; registration version ${r.ledger.pins.registration.version} (SHA-256 ${r.ledger.pins.registration.hash})` : ''}; ER ${r.ledger.pins.er} tCO2e; ${r.ledger.pins.units} units (${r.ledger.pins.toParticipants} to the participants)`,
+                      ] as const,
+                    ]
+                  : []),
               ]
             : []),
         ])
-      : 'Waiting for a verifier\'s decision.',
+      : r.pendingTechnicalReview
+        ? `First approval by ${r.pendingTechnicalReview.verifier} at ${r.pendingTechnicalReview.decidedAt}, pending technical review.`
+        : 'Waiting for a verifier\'s decision.',
   );
 
   c.push(H2('Project, methodology and period'));
@@ -85,17 +95,25 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
     kv([
       ['Project', `${r.project.name ?? r.project.id} (${r.project.id})`],
       ['Mechanism', `${r.project.mechanism}${r.project.hostCountry ? `, host country ${r.project.hostCountry}` : ''}${r.project.scale ? `, ${r.project.scale} scale` : ''}`],
-      ...(r.project.registration ? [['Registration', `${r.project.registration.registeredAt ? `registered ${r.project.registration.registeredAt}, ` : ''}record SHA-256 ${r.project.registration.sha256}`] as const] : []),
+      ...(r.project.registration
+        ? [['Registration', `${r.project.registration.version !== undefined ? `version ${r.project.registration.version} (SHA-256 ${r.project.registration.versionHash}), ` : ''}${r.project.registration.registeredAt ? `registered ${r.project.registration.registeredAt}, ` : ''}current record SHA-256 ${r.project.registration.sha256}`] as const]
+        : []),
       ['Methodology', `${r.methodology.key}${r.methodology.title ? ` — ${r.methodology.title}` : ''}${r.methodology.source ? ` (${r.methodology.source})` : ''}`],
       ['Methodology hash', mono(r.methodology.hash)],
-      ['Monitoring period', `${r.period.start} – ${r.period.end} (${r.periodDays} days, first and last included)`],
+      ['Monitoring period', `${r.periodText ?? `${r.period.start} – ${r.period.end}`}; ${r.period.start} – ${r.period.end}, end excluded; ${r.periodDays} days${r.project.timeZone ? ` on the site's clock (${r.project.timeZone})` : ''}`],
       ['GWP', `IPCC ${r.gwp.set}: ${r.gwp.reason}`],
-      ['Subject', `${r.subject.kind} ${r.subject.id}`],
+      ['Subject', `${r.subject.kind === 'monitoring-report' ? `monitoring report ${r.subject.id} of ${r.files.length} upload(s)` : `upload ${r.subject.id}`}`],
     ]),
   );
 
-  c.push(H2('Data checked'));
-  c.push(grid(['File', 'SHA-256', 'Bytes', 'Rows accepted / total'], r.files.map((f) => [f.key + (f.versionId ? ` (version ${f.versionId})` : ''), mono(f.sha256), String(f.bytes), f.rows ? `${f.rows.accepted} / ${f.rows.total}` : '']), ['*', 190, 45, 60]));
+  c.push(H2(`Data checked (${r.files.length} file${r.files.length === 1 ? '' : 's'})`));
+  c.push(
+    grid(
+      ['File and period', 'SHA-256', 'Bytes', 'Rows accepted / total', 'Own ER'],
+      r.files.map((f) => [`${f.key}${f.versionId ? ` (version ${f.versionId})` : ''}${f.periodText ? `\n${f.periodText}` : ''}`, mono(f.sha256), String(f.bytes), f.rows ? `${f.rows.accepted} / ${f.rows.total}` : '', f.er ?? '']),
+      ['*', 170, 40, 55, 45],
+    ),
+  );
 
   if (r.charts.length) {
     c.push(H2('Monitoring data'));

@@ -4,7 +4,10 @@ import type { LedgerEntry } from '../ledger/entry.ts';
 import { canonicalJson, sha256Hex } from '../ledger/canonical.ts';
 import type { Methodology } from '../methodology/define-methodology.ts';
 import { toTex } from '../methodology/equations.ts';
+import type { Actor, FirstApproval } from '../access/authorize.ts';
 import type { Period } from '../mechanisms/mechanisms.ts';
+import { isLegacyPeriod } from '../time/period.ts';
+import { describeStretch } from './monitoring-report.ts';
 import type { ReviewItem } from '../review/schemas.ts';
 import type { Submission } from '../review/submission.ts';
 
@@ -12,9 +15,8 @@ import type { Submission } from '../review/submission.ts';
  * The verification report of one decided review subject: everything a verifier signs, in one
  * structure that the HTML and PDF renderers (verification-report-html.ts, -pdf.ts) lay out.
  *
- * Today a review subject is one upload (its submission). Monitoring reports that group several
- * uploads are built by another adapter into the same model (`subject.kind = 'monitoring-report'`,
- * one entry per upload in `files`): only {@link verificationReportFromSubmission} knows submissions.
+ * The subject is a monitoring report (`subject.kind = 'monitoring-report'`: its uploads are the
+ * `files`, each with its period and own ER) or, for a single file verified on its own, one upload.
  */
 export interface VerificationReport {
   readonly schemaVersion: 1;
@@ -26,13 +28,27 @@ export interface VerificationReport {
     readonly hostCountry?: string;
     readonly scale?: string;
     /** The registration the result was calculated under: when it was registered and its SHA-256 (canonical JSON). */
-    readonly registration?: { readonly registeredAt?: string; readonly sha256: string; readonly schemaVersion?: number };
+    readonly registration?: { readonly registeredAt?: string; readonly sha256: string; readonly schemaVersion?: number; readonly version?: number; readonly versionHash?: string };
+    /** The site's IANA time zone: periods and charts are on its clock. */
+    readonly timeZone?: string;
   };
   readonly methodology: { readonly key: string; readonly hash: string; readonly title?: string; readonly source?: string };
   readonly period: Period;
+  /** The period for people, on the site's clock (local days when whole days). */
+  readonly periodText?: string;
   readonly periodDays: number;
   /** The data checked: every file with its SHA-256. */
-  readonly files: readonly { readonly key: string; readonly sha256: string; readonly bytes: number; readonly versionId?: string; readonly rows?: { readonly total: number; readonly accepted: number; readonly rejected: number } }[];
+  readonly files: readonly {
+    readonly key: string;
+    readonly sha256: string;
+    readonly bytes: number;
+    readonly versionId?: string;
+    readonly rows?: { readonly total: number; readonly accepted: number; readonly rejected: number };
+    /** In a monitoring report: the upload, its period on the site's clock and its own ER (the report's ER is the exact merge, not this sum). */
+    readonly uploadId?: string;
+    readonly periodText?: string;
+    readonly er?: string;
+  }[];
   readonly gwp: { readonly set: string; readonly reason: string };
   readonly parameters: Readonly<Record<string, unknown>>;
   readonly totals: ReviewItem['totals'];
@@ -64,13 +80,28 @@ export interface VerificationReport {
     /** What the pipeline made of it: approved (recorded), rejected, refused (not recordable), or still being recorded. */
     readonly outcome: 'approved' | 'rejected' | 'refused' | 'recording';
     readonly outcomeReason?: string;
+    /** The authenticated principal (register key) of the deciding verifier. */
+    readonly principal?: string;
+    /** Independent review: the first approval this decision completed. */
+    readonly firstApproval?: { readonly verifier: string; readonly decidedAt: string };
   };
+  /** A first approval above the independent-review threshold, waiting for a second verifier (preview only). */
+  readonly pendingTechnicalReview?: { readonly verifier: string; readonly decidedAt: string };
   /** The ledger entry that records the issuance, and what its hash pins. */
   readonly ledger?: {
     readonly seq: number;
     readonly hash: string;
     readonly prevHash?: string;
-    readonly pins?: { readonly uploadId: string; readonly fileSha256: string; readonly methodologyHash: string; readonly er: string; readonly units: string; readonly toParticipants: string };
+    readonly pins?: {
+      readonly uploadId: string;
+      readonly fileSha256: string;
+      readonly methodologyHash: string;
+      readonly er: string;
+      readonly units: string;
+      readonly toParticipants: string;
+      readonly resultSha256?: string;
+      readonly registration?: { readonly version: number; readonly hash: string };
+    };
   };
   readonly generatedAt: string;
 }
@@ -91,12 +122,19 @@ export interface SubmissionReportSource {
   readonly ledgerEntry?: LedgerEntry;
   readonly charts: readonly Chart[];
   readonly generatedAt: string;
+  /** A monitoring report: its uploads (the files checked), in period order. */
+  readonly files?: VerificationReport['files'];
+  /** A first approval waiting for its technical review (the evidence preview shows it). */
+  readonly pendingFirstApproval?: FirstApproval;
 }
+
+const periodTextOf = (p: Period): string => (isLegacyPeriod(p) ? `${p.start} – ${p.end} (UTC days, first and last included)` : describeStretch(p.start, p.end, p.timeZone ?? 'UTC'));
+
+const actorText = (a: Actor) => `${a.name}${a.body ? ` (${a.body}${a.accreditationRef ? `, ${a.accreditationRef}` : ''})` : ''}`;
 
 /** The authenticated verifier (person, body, accreditation) when the decision function recorded one; else the name sent, marked as such. */
 function verifierOf(d: NonNullable<Submission['decision']>): string {
-  const a = d.actor;
-  if (a) return `${a.name}${a.body ? ` (${a.body}${a.accreditationRef ? `, ${a.accreditationRef}` : ''})` : ''}`;
+  if (d.actor) return actorText(d.actor);
   return d.verifier ? `${d.verifier} (name as sent; no authenticated verifier recorded)` : '(not recorded)';
 }
 
@@ -129,18 +167,29 @@ export function verificationReportFromSubmission(src: SubmissionReportSource, op
   const entry = src.ledgerEntry;
   return {
     schemaVersion: 1,
-    subject: { kind: 'upload', id: s.uploadId },
+    subject: { kind: s.kind === 'monitoring-report' ? 'monitoring-report' : 'upload', id: s.uploadId },
     project: {
       id: item.projectId,
       ...(typeof reg?.name === 'string' ? { name: reg.name } : {}),
       mechanism: item.mechanism,
       ...(result ? { hostCountry: result.project.hostCountry, scale: result.project.scale } : {}),
-      ...(reg ? { registration: { ...(typeof registeredAt === 'string' ? { registeredAt } : {}), sha256: sha256Hex(canonicalJson(registration)), ...(typeof reg.schemaVersion === 'number' ? { schemaVersion: reg.schemaVersion } : {}) } } : {}),
+      ...(reg || s.registration
+        ? {
+            registration: {
+              ...(typeof registeredAt === 'string' ? { registeredAt } : {}),
+              sha256: sha256Hex(canonicalJson(registration)),
+              ...(typeof reg?.schemaVersion === 'number' ? { schemaVersion: reg.schemaVersion } : {}),
+              ...(s.registration ? { version: s.registration.version, versionHash: s.registration.hash } : {}),
+            },
+          }
+        : {}),
+      ...(item.period.timeZone ? { timeZone: item.period.timeZone } : typeof reg?.timeZone === 'string' ? { timeZone: reg.timeZone } : {}),
     },
     methodology: { key: `${item.methodology.id}@${item.methodology.version}`, hash: item.methodology.hash, ...(result ? { title: result.methodology.title, source: result.methodology.source } : {}) },
     period: item.period,
+    periodText: periodTextOf(item.period),
     periodDays: item.pddComparison.periodDays,
-    files: [{ key: item.file.key, sha256: item.file.sha256, bytes: item.file.bytes, ...(item.file.versionId ? { versionId: item.file.versionId } : {}), rows: item.rows }],
+    files: src.files ?? [{ key: item.file.key, sha256: item.file.sha256, bytes: item.file.bytes, ...(item.file.versionId ? { versionId: item.file.versionId } : {}), rows: item.rows }],
     gwp: item.gwp,
     parameters: result?.parameters ?? {},
     totals: item.totals,
@@ -160,9 +209,23 @@ export function verificationReportFromSubmission(src: SubmissionReportSource, op
     },
     equations: src.methodology ? equationsOf(src.methodology, result?.trace) : (result?.trace ?? []).map((t) => ({ symbol: t.symbol, tex: '', expr: t.expr, unit: t.unit, scope: t.scope, ref: t.ref, value: String(t.value) })),
     charts: src.charts,
-    ...(s.decision ? { decision: { decision: s.decision.decision, verifier: verifierOf(s.decision), decidedAt: s.decision.decidedAt, ...(s.decision.reason ? { reason: s.decision.reason } : {}), outcome, ...(s.statusReason ? { outcomeReason: s.statusReason } : {}) } } : {}),
+    ...(s.decision
+      ? {
+          decision: {
+            decision: s.decision.decision,
+            verifier: verifierOf(s.decision),
+            decidedAt: s.decision.decidedAt,
+            ...(s.decision.reason ? { reason: s.decision.reason } : {}),
+            outcome,
+            ...(s.statusReason ? { outcomeReason: s.statusReason } : {}),
+            ...(s.decision.actor ? { principal: s.decision.actor.principal } : {}),
+            ...(s.decision.firstApproval ? { firstApproval: { verifier: actorText(s.decision.firstApproval.actor), decidedAt: s.decision.firstApproval.decidedAt } } : {}),
+          },
+        }
+      : {}),
+    ...(!s.decision && src.pendingFirstApproval ? { pendingTechnicalReview: { verifier: actorText(src.pendingFirstApproval.actor), decidedAt: src.pendingFirstApproval.decidedAt } } : {}),
     ...(entry
-      ? { ledger: { seq: entry.seq, hash: entry.hash, prevHash: entry.prevHash, pins: { uploadId: entry.uploadId, fileSha256: entry.file.sha256, methodologyHash: entry.methodology.hash, er: entry.er, units: entry.issuance.units, toParticipants: entry.issuance.toParticipants } } }
+      ? { ledger: { seq: entry.seq, hash: entry.hash, prevHash: entry.prevHash, pins: { uploadId: entry.uploadId, fileSha256: entry.file.sha256, methodologyHash: entry.methodology.hash, er: entry.er, units: entry.issuance.units, toParticipants: entry.issuance.toParticipants, ...(entry.result ? { resultSha256: entry.result.sha256 } : {}), ...(entry.registration ? { registration: entry.registration } : {}) } } }
       : s.ledger
         ? { ledger: { seq: s.ledger.seq, hash: s.ledger.hash } }
         : {}),

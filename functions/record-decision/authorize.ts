@@ -6,7 +6,7 @@ import type { AccessRules } from '../../core/access/rules.ts';
 import { appendAuditEvent, type AuditActor, type AuditInput, type AuditStore } from '../../core/audit/audit.ts';
 import type { Decision } from '../../core/review/schemas.ts';
 import type { AccessRepository } from '../shared/aws/access-store.ts';
-import { outcomeKey } from '../shared/resources.ts';
+import { FORWARDED_PRINCIPAL_ATTRIBUTE, outcomeKey } from '../shared/resources.ts';
 import { recordDecision, type DecisionDeps, type DecisionOutcome } from './record.ts';
 
 /**
@@ -38,8 +38,7 @@ export interface GateDeps extends DecisionDeps {
   readonly trustedForwarders?: readonly string[];
 }
 
-/** SQS message attribute by which a trusted forwarder names the authenticated person (`cognito:<sub>`). */
-export const FORWARDED_PRINCIPAL_ATTRIBUTE = 'mrv-principal';
+export { FORWARDED_PRINCIPAL_ATTRIBUTE };
 
 /** The principal of a decision message: the SQS sender, or the person a trusted forwarder names. */
 export function principalOfRecord(record: Pick<SQSRecord, 'attributes' | 'messageAttributes'>, trustedForwarders: readonly string[] = []): Principal {

@@ -113,5 +113,8 @@ export const AUDIT_KEYS = {
  * The IAM policy variable `${aws:userid}` is the SenderId, so each principal may read only its own
  * outcomes (infra/constructs/access-policies.ts).
  */
+/** SQS message attribute by which a trusted forwarder (the HTTP API function) names the authenticated person (`cognito:<sub>`). */
+export const FORWARDED_PRINCIPAL_ATTRIBUTE = 'mrv-principal';
+
 export const outcomeKey = (senderId: string, messageId: string) => `outcomes/${senderId}/${messageId}.json`;
 export const OUTCOMES_PREFIX = 'outcomes/';

@@ -1,7 +1,11 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { CalculationResult } from '../../core/calculation/result.ts';
 import { monitoringCharts, type PeriodBar } from '../../core/charts/charts.ts';
-import { collectSeries } from '../../core/charts/monitoring-series.ts';
+import { SeriesCollector } from '../../core/charts/monitoring-series.ts';
+import type { FirstApproval } from '../../core/access/authorize.ts';
+import { describeStretch, type MonitoringReport } from '../../core/report/monitoring-report.ts';
+import { isLegacyPeriod, spanOf, type Period } from '../../core/time/period.ts';
+import { SiteClock } from '../../core/time/zone.ts';
 import type { LedgerEntry } from '../../core/ledger/entry.ts';
 import type { MethodologyRegistry } from '../../core/methodology/registry.ts';
 import { detectFormat, readRecords } from '../../core/readers/read-records.ts';
@@ -20,9 +24,8 @@ import { katexCssInlined } from './report-assets.ts';
  * project registration, the methodology, the ledger and the monitoring file itself (for the charts).
  * Used by the HTTP API (console) and by `mrv review report`.
  *
- * The review subject today is one upload (a submission). When monitoring reports (several uploads per
- * period) land, they get their own `load…` beside {@link loadSubmissionReport}; everything after the
- * model (charts, HTML, PDF, storage) is shared.
+ * The review subject is a monitoring report (a submission of kind `monitoring-report`: its document
+ * lists the uploads, whose files are all charted on the site's clock) or a single upload.
  */
 
 /** Where a verification report is stored: beside the upload's validation and decision reports. */
@@ -41,6 +44,8 @@ export interface ReportSources {
   readonly objects: ReportObjects;
   readonly registry: MethodologyRegistry;
   readonly now: () => Date;
+  /** A first approval waiting for its independent technical review (the access table), shown in the evidence. */
+  readonly firstApproval?: (subjectId: string) => Promise<FirstApproval | undefined>;
 }
 
 export function s3ReportObjects(s3: S3Client, bucket: string): ReportObjects {
@@ -58,6 +63,16 @@ export function s3ReportObjects(s3: S3Client, bucket: string): ReportObjects {
       await port(`PutObject s3://${bucket}/${key}`, () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType })));
     },
   };
+}
+
+const describePeriod = (p: Period) => (isLegacyPeriod(p) ? `${p.start} – ${p.end} (UTC days)` : describeStretch(p.start, p.end, p.timeZone ?? 'UTC'));
+
+/** A chart label: the period's first and last local day at the site (`2015-01-01 – 2015-12-31`). */
+function shortPeriod(p: Period, timeZone: string): string {
+  if (isLegacyPeriod(p)) return `${p.start} – ${p.end}`;
+  const clock = SiteClock.of(p.timeZone ?? timeZone);
+  const span = spanOf(p);
+  return `${clock.dateOf(span.start)} – ${clock.dateOf(span.end - 1)}`;
 }
 
 export class NotFoundError extends Error {
@@ -87,19 +102,56 @@ export async function loadSubmissionReport(src: ReportSources, uploadId: string,
   const sameModule = methodology && methodology.hash === item.methodology.hash ? methodology : undefined;
   const ledgerEntry = submission.ledger ? entries.find((e) => e.seq === submission.ledger!.seq) : undefined;
 
-  const rejectedRows = new Map<number, string>();
-  for (const d of result?.diagnostics ?? []) if (d.severity === 'error' && d.location?.row !== undefined && !rejectedRows.has(d.location.row)) rejectedRows.set(d.location.row, d.message);
-  const format = detectFormat(item.file.key);
+  const reportDoc = submission.kind === 'monitoring-report' && item.report ? await src.objects.get(item.report.documentKey).then((b) => json<MonitoringReport>(b)) : undefined;
+  const files: VerificationReport['files'] | undefined = reportDoc?.uploads.map((u) => ({
+    key: u.key,
+    sha256: u.sha256,
+    bytes: u.bytes,
+    rows: u.rows,
+    uploadId: u.uploadId,
+    periodText: describePeriod(u.period),
+    ...(u.er !== undefined ? { er: u.er } : {}),
+  }));
+
+  // Rejected rows per file, from the (merged) result's error diagnostics, marked on the charts.
+  const rejectedByFile = new Map<string, Map<number, string>>();
+  for (const d of result?.diagnostics ?? []) {
+    if (d.severity !== 'error' || d.location?.row === undefined) continue;
+    const rows = rejectedByFile.get(d.location.file) ?? new Map<number, string>();
+    rejectedByFile.set(d.location.file, rows);
+    if (!rows.has(d.location.row)) rows.set(d.location.row, d.message);
+  }
+  const rejectedOf = (key: string, name: string) => rejectedByFile.get(key) ?? rejectedByFile.get(name) ?? (rejectedByFile.size === 1 && !reportDoc ? [...rejectedByFile.values()][0] : undefined);
+  const timeZone = item.period.timeZone ?? (typeof registration?.timeZone === 'string' ? registration.timeZone : 'UTC');
+  const parts = reportDoc ? reportDoc.uploads.map((u) => ({ key: u.key, name: u.name, versionId: undefined as string | undefined })) : [{ key: item.file.key, name: item.file.key, versionId: item.file.versionId }];
   const charts = [];
-  if (methodology && format) {
-    const opened = await src.monitoring.open(item.file.key, item.file.versionId);
-    const series = await collectSeries(readRecords(opened.source, { fileName: item.file.key, format }), methodology.columns, { rejectedRows });
-    const earlier = entries.filter((e) => e.uploadId !== uploadId && e.period.start < item.period.start);
-    const periods: PeriodBar[] = [...earlier.map((e) => ({ label: `${e.period.start} – ${e.period.end}`, er: e.er, current: false })), { label: `${item.period.start} – ${item.period.end}`, er: item.totals.ER, current: true }];
+  if (methodology && parts.every((p) => detectFormat(p.key))) {
+    const collector = new SeriesCollector(methodology.columns, { timeZone, ...(methodology.timestampMarks ? { timestampMarks: methodology.timestampMarks } : {}) });
+    for (const p of parts) {
+      const opened = await src.monitoring.open(p.key, p.versionId);
+      const rejectedRows = rejectedOf(p.key, p.name);
+      await collector.add(readRecords(opened.source, { fileName: p.key, format: detectFormat(p.key)! }), { file: p.name, ...(rejectedRows ? { rejectedRows } : {}) });
+    }
+    const series = collector.result();
+    const thisSpan = spanOf(item.period);
+    // Earlier approved periods of the project (its ledger), oldest first, then this one.
+    const earlier = entries.filter((e) => e.uploadId !== uploadId && spanOf(e.period).start < thisSpan.start).sort((a, b) => spanOf(a.period).start - spanOf(b.period).start);
+    const periods: PeriodBar[] = [...earlier.map((e) => ({ label: shortPeriod(e.period, timeZone), er: e.er, current: false })), { label: shortPeriod(item.period, timeZone), er: item.totals.ER, current: true }];
     charts.push(...(await monitoringCharts({ series, gaps: result?.qaqc?.gaps ?? [], periods, monthly: Boolean(result?.qaqc?.intervalMonths) })));
   }
+  const pendingFirstApproval = !submission.decision && submission.status === 'pending-review' ? await src.firstApproval?.(uploadId) : undefined;
   const report = verificationReportFromSubmission(
-    { submission, ...(result ? { result } : {}), ...(registration ? { registration } : {}), ...(sameModule ? { methodology: sameModule } : {}), ...(ledgerEntry ? { ledgerEntry } : {}), charts, generatedAt: src.now().toISOString() },
+    {
+      submission,
+      ...(result ? { result } : {}),
+      ...(registration ? { registration } : {}),
+      ...(sameModule ? { methodology: sameModule } : {}),
+      ...(ledgerEntry ? { ledgerEntry } : {}),
+      ...(files ? { files } : {}),
+      ...(pendingFirstApproval ? { pendingFirstApproval } : {}),
+      charts,
+      generatedAt: src.now().toISOString(),
+    },
     options,
   );
   return { report, submission };
