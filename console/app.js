@@ -25,7 +25,8 @@ async function api(path, options = {}) {
 
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const statusCell = (s) => `<span class="status-${esc(s.status)}">${esc(s.status)}</span>${s.statusReason ? ` — ${esc(s.statusReason)}` : ''}`;
-const period = (s) => (s.period ? `${esc(s.period.start)} – ${esc(s.period.end)}` : '');
+const period = (s) => (s.periodText ? esc(s.periodText) : s.period ? `${esc(s.period.start)} – ${esc(s.period.end)}` : '');
+const kindOf = (s) => (s.kind === 'monitoring-report' ? 'Monitoring report' : 'Upload');
 
 let me;
 
@@ -33,23 +34,24 @@ async function showQueue() {
   const q = await api('/api/queue');
   const rows = (list, decided) =>
     list.length
-      ? `<table class="queue"><thead><tr><th>Upload</th><th>Project</th><th>Period</th><th>ER tCO2e</th><th>Units</th><th>${decided ? 'Decision' : 'Materiality %'}</th><th>Status</th></tr></thead><tbody>${list
+      ? `<table class="queue"><thead><tr><th>Item</th><th>Project</th><th>Period</th><th>ER tCO2e</th><th>Units</th><th>${decided ? 'Decision' : 'Materiality %'}</th><th>Status</th></tr></thead><tbody>${list
           .map(
             (s) =>
-              `<tr data-upload="${esc(s.uploadId)}"><td><a href="#/submissions/${esc(s.uploadId)}">${esc(s.uploadId.slice(0, 12))}…</a><br><small>${esc(s.file)}</small></td><td><a href="#/projects/${esc(s.projectId)}/ledger">${esc(s.projectId)}</a></td><td>${period(s)}</td><td>${esc(s.er ?? '')}</td><td>${esc(s.units ?? '')}</td><td>${decided ? (s.decision ? `${esc(s.decision.decision)} by ${esc(s.decision.verifier)}` : '') : esc(s.materiality ?? '')}</td><td>${statusCell(s)}</td></tr>`,
+              `<tr data-upload="${esc(s.uploadId)}" data-kind="${esc(s.kind)}"><td><strong>${kindOf(s)}</strong> <a href="#/submissions/${esc(s.uploadId)}">${esc(s.uploadId.slice(0, 12))}…</a><br><small>${esc(s.file)}</small>${s.inReport ? `<br><small class="in-report">${s.inReport.status === 'approved' ? 'issued in' : 'in'} monitoring report <a href="#/submissions/${esc(s.inReport.reportId)}">${esc(s.inReport.reportId.slice(0, 12))}…</a>${s.inReport.status === 'approved' ? '' : ': decide the report'}</small>` : ''}</td><td><a href="#/projects/${esc(s.projectId)}/ledger">${esc(s.projectId)}</a></td><td>${period(s)}</td><td>${esc(s.er ?? '')}</td><td>${esc(s.units ?? '')}</td><td>${decided ? (s.decision ? `${esc(s.decision.decision)} by ${esc(s.decision.verifier)}` : '') : esc(s.materiality ?? '')}</td><td>${statusCell(s)}</td></tr>`,
           )
           .join('')}</tbody></table>`
       : `<p>${decided ? 'Nothing decided yet.' : 'Nothing waits for review.'}</p>`;
-  view().innerHTML = `<h1>${me.role === 'site' ? `Project ${esc(me.projectId)}: uploads, reports and decisions` : 'Review queue'}</h1>
+  view().innerHTML = `<h1>${me.role === 'site' ? `Project ${esc(me.projectId)}: uploads, reports and decisions` : `Review queue of ${esc(me.body ?? '')}`}</h1>
     ${me.role === 'site' ? '<p class="readonly">Read-only view for the site: decisions are made by the verifier.</p>' : ''}
     <h2>Waiting for review (${q.pending.length})</h2>${rows(q.pending, false)}
     <h2>Decided (${q.decided.length})</h2>${rows(q.decided, true)}`;
 }
 
-function decisionPanel(s) {
+function decisionPanel(s, firstApproval) {
   if (s.status !== 'pending-review') return '';
-  if (me.role !== 'verifier') return '<div class="panel readonly">Waiting for the verifier\'s decision.</div>';
-  return `<div class="panel" id="decide"><h3>Your decision</h3>
+  const pending = firstApproval ? `<p id="first-approval" class="pending">First approval by ${esc(firstApproval.by)} (${esc(firstApproval.body)}) at ${esc(firstApproval.decidedAt)}, pending technical review: a second verifier of the same body must approve.</p>` : '';
+  if (me.role !== 'verifier') return `<div class="panel readonly">${pending}Waiting for the verifier's decision.</div>`;
+  return `<div class="panel" id="decide"><h3>Your decision</h3>${pending}
     <label for="reason">Reason (required to reject; sent back to the site)</label>
     <textarea id="reason" name="reason"></textarea>
     <p><button class="approve" id="approve">Approve</button><button class="reject" id="reject">Reject</button></p>
@@ -60,16 +62,17 @@ function outcomePanel(s, reports) {
   if (!s.decision) return '';
   const ledger = s.ledger ? ` Ledger entry <a href="#/projects/${esc(s.projectId)}/ledger" id="ledger-link">#${esc(s.ledger.seq)}</a>, hash <code>${esc(s.ledger.hash)}</code>.` : '';
   const links = reports ? `<p class="links"><a id="report-html" href="${esc(reports.html)}" data-report="html">Verification report (HTML)</a><a id="report-pdf" href="${esc(reports.pdf)}" data-report="pdf">Verification report (PDF)</a></p>` : '';
-  return `<div class="panel" id="outcome"><strong class="status-${esc(s.status)}">${esc(s.status === 'pending-review' ? 'being recorded' : s.status)}</strong>: ${esc(s.decision.decision)} by ${esc(s.decision.verifier)} at ${esc(s.decision.decidedAt)}${s.decision.reason ? ` — ${esc(s.decision.reason)}` : ''}${s.statusReason ? ` (${esc(s.statusReason)})` : ''}.${ledger}${links}</div>`;
+  const first = s.decision.firstApproval ? ` Independent review: first approval by ${esc(s.decision.firstApproval.by)} at ${esc(s.decision.firstApproval.decidedAt)}.` : '';
+  return `<div class="panel" id="outcome"><strong class="status-${esc(s.status)}">${esc(s.status === 'pending-review' ? 'being recorded' : s.status)}</strong>: ${esc(s.decision.decision)} by ${esc(s.decision.verifier)} at ${esc(s.decision.decidedAt)}${s.decision.reason ? ` — ${esc(s.decision.reason)}` : ''}${s.statusReason ? ` (${esc(s.statusReason)})` : ''}.${first}${ledger}${links}</div>`;
 }
 
 async function showSubmission(id) {
   view().innerHTML = '<p>Loading the evidence (charts are drawn on the server)…</p>';
   const e = await api(`/api/submissions/${id}`);
   const s = e.submission;
-  view().innerHTML = `<h1>Upload ${esc(s.uploadId)}</h1>
+  view().innerHTML = `<h1>${kindOf(s)} ${esc(s.uploadId)}</h1>
     <p>Project <a href="#/projects/${esc(s.projectId)}/ledger">${esc(s.projectId)}</a> · ${period(s)} · ${esc(s.methodology ?? '')} · status ${statusCell(s)}</p>
-    ${outcomePanel(s, e.reports)}${decisionPanel(s)}
+    ${outcomePanel(s, e.reports)}${decisionPanel(s, e.firstApproval)}
     <article class="evidence">${e.html}</article>`;
   for (const a of document.querySelectorAll('a[data-report]')) a.addEventListener('click', (event) => openReport(event, a, s));
   const approve = document.getElementById('approve');
@@ -108,13 +111,24 @@ async function decide(s, decision) {
   }
   for (const b of document.querySelectorAll('#decide button')) b.disabled = true;
   try {
-    await api(`/api/submissions/${s.uploadId}/decision`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision, ...(reason ? { reason } : {}) }) });
+    const sent = await api(`/api/submissions/${s.uploadId}/decision`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision, ...(reason ? { reason } : {}) }) });
     status.textContent = 'Decision sent; waiting for the outcome…';
-    // The decision function records it asynchronously: poll (bounded) until the status changes.
+    // The decision function records it asynchronously: poll (bounded) the submission and what it told this sender.
     for (let i = 0; i < 60; i++) {
       await new Promise((r) => setTimeout(r, 1000));
       const now = await api(`/api/submissions/${s.uploadId}`);
       if (now.submission.status !== 'pending-review') return showSubmission(s.uploadId);
+      const told = sent.outcome ? await api(sent.outcome).catch(() => undefined) : undefined;
+      if (told && told.outcome === 'pending-technical-review') {
+        await showSubmission(s.uploadId);
+        document.getElementById('decision-status').innerHTML = `<span class="status-pending" id="told">Recorded as the first approval, pending technical review: ${esc(told.reason)}.</span>`;
+        return;
+      }
+      if (told && told.outcome !== 'approved' && told.outcome !== 'rejected') {
+        status.innerHTML = `<span class="error" id="told">Refused: the ${esc(decision === 'approve' ? 'approval' : 'rejection')} was not recorded: ${esc(told.reason ?? told.outcome)}${told.code ? ` (${esc(told.code)})` : ''}.</span>`;
+        for (const b of document.querySelectorAll('#decide button')) b.disabled = false;
+        return;
+      }
     }
     status.textContent = 'No outcome after 60 s: the decision is queued; reload later.';
   } catch (error) {
@@ -133,7 +147,7 @@ async function showLedger(projectId) {
         ? `<table class="ledger"><thead><tr><th>#</th><th>Period</th><th>ER tCO2e</th><th>Units</th><th>To participants</th><th>Upload</th><th>Approved by</th><th>Hash</th></tr></thead><tbody>${l.entries
             .map(
               (e) =>
-                `<tr><td>${esc(e.seq)}</td><td>${esc(e.period.start)} – ${esc(e.period.end)}</td><td>${esc(e.er)}</td><td>${esc(e.issuance.units)}</td><td>${esc(e.issuance.toParticipants)}</td><td><a href="#/submissions/${esc(e.uploadId)}">${esc(e.uploadId.slice(0, 12))}…</a></td><td>${esc(e.verifier)}<br><small>${esc(e.approvedAt)}</small></td><td><code>${esc(e.hash.slice(0, 16))}…</code></td></tr>`,
+                `<tr><td>${esc(e.seq)}</td><td>${esc(e.period.start)} – ${esc(e.period.end)}${e.period.timeZone ? `<br><small>${esc(e.period.timeZone)}, end excluded</small>` : ''}</td><td>${esc(e.er)}</td><td>${esc(e.issuance.units)}</td><td>${esc(e.issuance.toParticipants)}</td><td><a href="#/submissions/${esc(e.uploadId)}">${esc(e.uploadId.slice(0, 12))}…</a></td><td>${esc(e.approvedBy ? `${e.approvedBy.name} (${e.approvedBy.body ?? ''})` : e.verifier)}${e.firstApproval ? `<br><small>first approval ${esc(e.firstApproval.by.name)}</small>` : ''}<br><small>${esc(e.approvedAt)}</small></td><td><code>${esc(e.hash.slice(0, 16))}…</code></td></tr>`,
             )
             .join('')}</tbody></table>`
         : '<p>No approved periods yet.</p>'
@@ -147,7 +161,7 @@ async function route() {
       return;
     }
     me ??= await api('/api/me');
-    document.getElementById('who').textContent = `${me.name} · ${me.role}${me.projectId ? ` of ${me.projectId}` : ''}`;
+    document.getElementById('who').textContent = `${me.name} · ${me.role}${me.body ? ` of ${me.body}` : ''}${me.projectId ? ` of ${me.projectId}` : ''}`;
     const h = location.hash;
     let m;
     if ((m = /^#\/submissions\/([0-9a-f]{32})$/.exec(h))) return await showSubmission(m[1]);

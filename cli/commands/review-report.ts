@@ -10,7 +10,7 @@ import { registry } from '../../methodologies/index.ts';
 import type { CliAws } from '../aws-clients.ts';
 import { UsageError, type Io } from './types.ts';
 
-export const REVIEW_REPORT_USAGE = 'mrv review report <upload-id> [--pdf] [--out <dir>]   the verification report of a decided upload, written locally (HTML; --pdf: the PDF)';
+export const REVIEW_REPORT_USAGE = 'mrv review report <id> [--pdf] [--out <dir>]   the verification report of a decided monitoring report (or upload), written locally (HTML; --pdf: the PDF)';
 
 /**
  * `mrv review report <upload-id> [--pdf] [--out <dir>]`: renders the verification report of a decided
@@ -19,7 +19,7 @@ export const REVIEW_REPORT_USAGE = 'mrv review report <upload-id> [--pdf] [--out
  * Exit 1 when the upload has no decision yet or does not exist.
  */
 export async function reviewReport(a: CliAws, io: Io, uploadId: string | undefined, options: { pdf?: boolean; out?: string }): Promise<number> {
-  if (!uploadId) throw new UsageError('report needs an upload id');
+  if (!uploadId) throw new UsageError('report needs a monitoring report or upload id');
   const env = a.resources([ENV.bucket, ENV.submissionsTable, ENV.projectsTable, ENV.ledgerTable]);
   const sources: ReportSources = {
     submissions: dynamoSubmissions(a.ddb, env[ENV.submissionsTable]),
@@ -36,7 +36,7 @@ export async function reviewReport(a: CliAws, io: Io, uploadId: string | undefin
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${uploadId}.verification.${options.pdf ? 'pdf' : 'html'}`);
     writeFileSync(file, options.pdf ? await renderPdfBytes(report) : renderHtml(report));
-    io.out(`Verification report of ${uploadId} (${report.project.id}, ${report.period.start} – ${report.period.end}, ${report.decision!.decision} by ${report.decision!.verifier}, outcome ${report.decision!.outcome}): ${file}`);
+    io.out(`Verification report of ${report.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload'} ${uploadId} (${report.project.id}, ${report.periodText ?? `${report.period.start} – ${report.period.end}`}, ${report.files.length} file(s), ${report.decision!.decision} by ${report.decision!.verifier}, outcome ${report.decision!.outcome}): ${file}`);
     return 0;
   } catch (error) {
     if (error instanceof NotFoundError || error instanceof NotDecidedError) {

@@ -107,11 +107,17 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
   );
 
   c.push(H2(`Data checked (${r.files.length} file${r.files.length === 1 ? '' : 's'})`));
+  // The SHA-256 gets a line of its own in the cell, unbroken (a hash split over two lines cannot be compared or searched).
   c.push(
     grid(
-      ['File and period', 'SHA-256', 'Bytes', 'Rows accepted / total', 'Own ER'],
-      r.files.map((f) => [`${f.key}${f.versionId ? ` (version ${f.versionId})` : ''}${f.periodText ? `\n${f.periodText}` : ''}`, mono(f.sha256), String(f.bytes), f.rows ? `${f.rows.accepted} / ${f.rows.total}` : '', f.er ?? '']),
-      ['*', 170, 40, 55, 45],
+      ['File, period and SHA-256', 'Bytes', 'Rows accepted / total', 'Own ER tCO2e'],
+      r.files.map((f) => [
+        { stack: [`${f.key}${f.versionId ? ` (version ${f.versionId})` : ''}`, ...(f.periodText ? [f.periodText] : []), { text: f.sha256, font: 'Courier', fontSize: 7 }] },
+        String(f.bytes),
+        f.rows ? `${f.rows.accepted} / ${f.rows.total}` : '',
+        f.er ?? '',
+      ]),
+      ['*', 45, 60, 60],
     ),
   );
 

@@ -79,7 +79,7 @@ const ROUTES: readonly { method: string; pattern: RegExp; name: string }[] = [
 export const periodText = (p: Period): string => (isLegacyPeriod(p) ? `${p.start} – ${p.end} (UTC days)` : describeStretch(p.start, p.end, p.timeZone ?? 'UTC'));
 
 /** What the queue lists per submission (no evidence: that is one request per item). */
-function summary(s: Submission, inReport?: string) {
+function summary(s: Submission, inReport?: { readonly reportId: string; readonly status: Submission['status'] }) {
   const i = s.reviewItem;
   const d = s.decision;
   return {
@@ -135,8 +135,9 @@ export function makeApi(deps: ApiDeps) {
           const readable = new Map<string, boolean>();
           for (const projectId of new Set(all.map((s) => s.projectId))) readable.set(projectId, !(await denied('read-evidence', projectId)));
           const visible = all.filter((s) => readable.get(s.projectId) && (s.reviewItem || s.decision));
-          const inReport = new Map<string, string>();
-          for (const s of visible) if (s.kind === 'monitoring-report' && s.status === 'pending-review') for (const u of s.uploads ?? []) inReport.set(u, s.uploadId);
+          // An upload inside a monitoring report that waits or was approved is decided through the report.
+          const inReport = new Map<string, { reportId: string; status: Submission['status'] }>();
+          for (const s of visible) if (s.kind === 'monitoring-report' && (s.status === 'pending-review' || s.status === 'approved')) for (const u of s.uploads ?? []) inReport.set(u, { reportId: s.uploadId, status: s.status });
           const pending = visible.filter((s) => s.status === 'pending-review').sort((a, b) => Number(b.kind === 'monitoring-report') - Number(a.kind === 'monitoring-report') || a.createdAt.localeCompare(b.createdAt));
           const decided = visible.filter((s) => s.status !== 'pending-review' && s.decision).sort((a, b) => (b.decision!.decidedAt ?? '').localeCompare(a.decision!.decidedAt ?? ''));
           return json(200, { pending: pending.map((s) => summary(s, inReport.get(s.uploadId))), decided: decided.map((s) => summary(s)) });

@@ -2,68 +2,91 @@
 /**
  * The review console in a real browser: Debian's chromium driven by playwright-core (never a browser
  * download), against the local stack and the console server of `npm start`. A verifier opens the queue,
- * opens an upload's evidence (charts drawn on the server, equations typeset), approves it, sees the
- * outcome and the ledger entry, and downloads the verification report PDF, whose text is checked with
- * pdftotext and whose every page pdftoppm renders. A site's read-only view offers no decision.
+ * opens a monitoring report of four monthly uploads (charts drawn on the server on the site's clock,
+ * equations typeset), approves it (first approval, pending technical review), a second verifier of the
+ * body approves it, and the outcome, the ledger entry and the verification report PDF follow; the PDF's
+ * text is checked with pdftotext and pdftoppm renders every page. A verifier of another body reads
+ * nothing; a site's read-only view offers no decision.
  * Screenshots go to test-output/console/ (git-ignored).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsoleServer, type ConsoleServer } from '../../cli/local-stack/console-server.ts';
-import { sample, startTestStack, type TestStack } from '../helpers/local-stack.ts';
+import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(process.cwd(), 'test-output', 'console');
-const PROJECT = 'console-solar';
+const PROJECT = 'console-wind';
+/** The site's clock: India, +05:30. */
+const ZONE = 'Asia/Kolkata';
 /** Safety nets only (a loaded 2-core CI machine); a healthy run takes a fraction. */
 const STEP_MS = 30_000;
 
 const hasTools = existsSync(CHROMIUM) && existsSync('/usr/bin/pdftotext') && existsSync('/usr/bin/pdftoppm');
 
-/** The sample week shifted by `days` (a later monitoring period of the same plant). */
-function shiftedSample(days: number): string {
-  const text = readFileSync(sample('uploads', 'solar-rajasthan-in', '2016-04-01_07-15min.csv'), 'utf8');
-  return text.replace(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})\+05:30/gm, (_m, d: string, t: string) => {
-    const shifted = new Date(Date.parse(`${d}T${t}Z`) + days * 86_400_000).toISOString().slice(0, 19);
-    return `${shifted}+05:30`;
-  });
+/**
+ * Hourly readings of one month of 2023 (deterministic), local times of the site stamped at the end of
+ * each hour, as in test/e2e/monitoring-report.test.ts.
+ */
+function month(dir: string, m: number): string {
+  const lines = ['timestamp,EG_export,EG_import,FC_diesel'];
+  const days = new Date(Date.UTC(2023, m, 0)).getUTCDate();
+  let x = m * 104_729;
+  for (let d = 1; d <= days; d++)
+    for (let h = 0; h < 24; h++) {
+      x = (x * 48_271) % 2_147_483_647;
+      const local = new Date(Date.UTC(2023, m - 1, d, h + 1)).toISOString().slice(0, 19);
+      lines.push(`${local},${((x % 9000) / 1000).toFixed(3)},${x % 7 === 0 ? '0.012' : '0.000'},0`);
+    }
+  const file = join(dir, `2023-${String(m).padStart(2, '0')}.csv`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
 }
 
 describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () => {
   let t: TestStack;
   let server: ConsoleServer;
   let context: BrowserContext;
-  let first: string;
-  let second: string;
+  let january: string;
+  let report: string;
+
+  const assemble = async (period: string): Promise<string> => {
+    const r = await t.mrv(['report', 'assemble', PROJECT, '--period', period, '--json']);
+    expect(r.code, r.out + r.err).toBe(0);
+    return (JSON.parse(r.out) as { report: { reportId: string } }).report.reportId;
+  };
 
   beforeAll(async () => {
+    rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });
     t = await startTestStack();
-    await t.registerProject(PROJECT, 'solar-rajasthan-in');
+    await t.registerProject(PROJECT, undefined, { timeZone: ZONE });
     const dir = mkdtempSync(join(tmpdir(), 'mrv-console-'));
-    // An earlier period, approved from the CLI, so the report can compare this period against it.
-    first = await t.upload(PROJECT, sample('uploads', 'solar-rajasthan-in', '2016-04-01_07-15min.csv'));
-    expect((await t.waitForReport(PROJECT, first)).status).toBe('accepted');
-    await t.waitFor('the first submission', async () => (await t.submissions.get(first))?.status === 'pending-review');
-    expect((await t.as('checker', ['review', 'approve', first, '--verifier', 'Chris Checker'])).code).toBe(0);
-    await t.waitFor('the first approval', async () => (await t.submissions.get(first))?.status === 'approved');
-    const file = join(dir, '2016-04-08_07-15min.csv');
-    writeFileSync(file, shiftedSample(7));
-    second = await t.upload(PROJECT, file);
-    expect((await t.waitForReport(PROJECT, second)).status).toBe('accepted');
-    await t.waitFor('the second submission', async () => (await t.submissions.get(second))?.status === 'pending-review');
+    const ids: string[] = [];
+    for (const m of [1, 2, 3, 4, 5]) ids.push(await t.upload(PROJECT, month(dir, m)));
+    await t.waitFor('every month to be queued for review', async () => {
+      for (const id of ids) if (!(await t.submissions.get(id))?.queuedAt) return undefined;
+      return true;
+    });
+    // An earlier period, January as a report of one upload, approved from the CLI (below the independent-review threshold).
+    january = await assemble('2023-01-01..2023-01-31');
+    const approved = await t.as('verifier', ['review', 'approve', january]);
+    expect(approved.code, approved.out + approved.err).toBe(0);
+    expect((await t.submissions.get(january))?.status).toBe('approved');
+    // The monitoring report the console verifies: February to May, four monthly uploads.
+    report = await assemble('2023-02-01..2023-05-31');
 
-    // `mrv review report` refuses an upload without a decision.
-    const undecided = await t.mrv(['review', 'report', second, '--out', dir]);
+    // `mrv review report` refuses a report without a decision.
+    const undecided = await t.mrv(['review', 'report', report, '--out', dir]);
     expect(undecided.code).toBe(1);
     expect(undecided.err).toContain('has no decision yet');
 
-    server = await startConsoleServer({ port: 0, env: t.stack.env, siteProject: PROJECT, onError: (e) => t.faults.push(`console: ${(e as Error).stack}`) });
+    server = await startConsoleServer({ port: 0, env: t.stack.env, siteProjects: [PROJECT], onError: (e) => t.faults.push(`console: ${(e as Error).stack}`) });
     context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'mrv-chromium-')), {
       executablePath: CHROMIUM,
       headless: true,
@@ -73,7 +96,7 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
       timeout: STEP_MS,
     });
     context.setDefaultTimeout(STEP_MS);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await context?.close();
@@ -81,9 +104,9 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     await t?.stop();
   });
 
-  const open = async (link: string): Promise<Page> => {
+  const open = async (who: string): Promise<Page> => {
     const page = await context.newPage();
-    await page.goto(link);
+    await page.goto(server.linkFor(server.identity(who)));
     return page;
   };
 
@@ -91,84 +114,131 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
   });
 
-  it('a verifier opens the queue and the evidence, sees the charts, approves, and gets the outcome, the ledger entry and the PDF', async () => {
-    const page = await open(server.linkFor(server.identities[0]!));
-    // The queue lists the waiting upload.
-    const row = page.locator(`tr[data-upload="${second}"]`);
+  it('two verifiers of the body verify a monitoring report (maker–checker), then see the outcome, the ledger entry and the PDF', async () => {
+    const page = await open('verifier');
+    // The queue lists the waiting monitoring report, and marks its uploads as inside it.
+    const row = page.locator(`tr[data-upload="${report}"]`);
     await row.waitFor();
-    expect(await page.locator('#who').textContent()).toContain('Vera Verifier · verifier');
+    expect(await row.getAttribute('data-kind')).toBe('monitoring-report');
+    expect(await row.textContent()).toContain('2023-02-01 – 2023-05-31 (120 days, Asia/Kolkata)');
+    expect(await page.locator('small.in-report').allTextContents()).toEqual([`issued in monitoring report ${january.slice(0, 12)}…`, ...Array.from({ length: 4 }, () => `in monitoring report ${report.slice(0, 12)}…: decide the report`)]);
+    expect(await page.locator('#who').textContent()).toContain('Vera Verifier · verifier of LOCAL-DOE-A');
     await page.screenshot({ path: join(OUT, 'queue.png'), fullPage: true });
 
-    // The evidence: charts rendered on the server as SVG with labelled axes, equations typeset by KaTeX.
+    // The evidence: the four files with their SHA-256, charts rendered on the server as SVG with labelled axes on the site's clock, equations typeset by KaTeX.
     await row.locator('a').first().click();
     await page.locator('figure.chart svg').first().waitFor();
+    expect(await page.locator('#data tbody tr').count()).toBe(4);
     const chartIds = await page.locator('figure.chart').evaluateAll((els) => els.map((e) => e.getAttribute('data-chart')));
-    expect(chartIds).toEqual(['series-EG_export', 'daily-EG_export', 'series-EG_import', 'daily-EG_import', 'periods']);
+    expect(chartIds).toEqual(['series-EG_export', 'monthly-EG_export', 'series-EG_import', 'monthly-EG_import', 'series-FC_diesel', 'monthly-FC_diesel', 'periods']);
     const axisTexts = await page.locator('figure.chart[data-chart="series-EG_export"] svg text').allTextContents();
-    expect(axisTexts).toEqual(expect.arrayContaining(['time (UTC)', 'EG_export [MWh]']));
-    expect(await page.locator('figure.chart[data-chart="periods"] svg text').allTextContents()).toEqual(expect.arrayContaining(['this period', 'approved earlier', 'ER [tCO2e]']));
+    expect(axisTexts).toEqual(expect.arrayContaining([`time (${ZONE})`, 'EG_export [MWh]']));
+    expect(await page.locator('figure.chart[data-chart="monthly-EG_export"] svg text').allTextContents()).toEqual(expect.arrayContaining([`month (${ZONE})`, 'Feb 2023', 'May 2023']));
+    expect(await page.locator('figure.chart[data-chart="periods"] svg text').allTextContents()).toEqual(expect.arrayContaining(['this period', 'approved earlier', 'ER [tCO2e]', '2023-01-01 – 2023-01-31']));
     const box = await page.locator('figure.chart svg').first().boundingBox();
     expect(box!.width).toBeGreaterThan(300); // drawn, not an empty element
     expect(await page.locator('#equations .katex').count()).toBeGreaterThan(3);
     await expect.poll(() => page.evaluate(() => document.fonts.check('12px KaTeX_Main')), { timeout: STEP_MS }).toBe(true);
     await page.screenshot({ path: join(OUT, 'report.png'), fullPage: true });
-    await page.locator('#charts').scrollIntoViewIfNeeded();
     await page.locator('#charts h2').evaluate((h) => h.scrollIntoView());
     await page.screenshot({ path: join(OUT, 'report-charts.png') });
 
-    // A rejection without a reason is refused in the page; then approve.
+    // A rejection without a reason is refused in the page; then the first approval: above the threshold, pending technical review.
     await page.locator('#reject').click();
     expect(await page.locator('#decision-status').textContent()).toContain('needs a reason');
     await page.locator('#approve').click();
-    const outcome = page.locator('#outcome');
-    await outcome.waitFor();
-    expect(await outcome.textContent()).toMatch(/approved: approve by Vera Verifier at \d{4}-\d{2}-\d{2}T.*Ledger entry #2, hash [0-9a-f]{64}/);
-    const submission = (await t.submissions.get(second))!;
-    expect(submission.status).toBe('approved');
-    expect(submission.decision?.actor?.name).toBe('Vera Verifier');
-    await page.screenshot({ path: join(OUT, 'outcome.png') });
+    await page.locator('#told').waitFor();
+    expect(await page.locator('#told').textContent()).toContain('Recorded as the first approval, pending technical review: a second approval by another verifier of LOCAL-DOE-A is needed');
+    expect(await page.locator('#first-approval').textContent()).toContain('First approval by Vera Verifier (LOCAL-DOE-A)');
+    expect((await t.submissions.get(report))?.status).toBe('pending-review');
+    // The same verifier again does not satisfy the independent review.
+    await page.locator('#approve').click();
+    await page.locator('#told.error').waitFor();
+    expect(await page.locator('#told').textContent()).toContain('Vera Verifier already gave the first approval; the independent review needs a different verifier of LOCAL-DOE-A (review.same_verifier)');
 
-    // The PDF: downloaded from the console, its text holds the decision, the hashes and the results.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#report-pdf').click()]);
+    // The checker of the same body approves: recorded, ledger entry #2 for the report's whole period.
+    const checker = await open('checker');
+    await checker.goto(`${server.url}#/submissions/${report}`);
+    await checker.locator('#first-approval').waitFor();
+    await checker.locator('#approve').click();
+    const outcome = checker.locator('#outcome');
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toMatch(/approved: approve by Chris Checker \(LOCAL-DOE-A\) at \d{4}-\d{2}-\d{2}T.*Independent review: first approval by Vera Verifier at .*Ledger entry #2, hash [0-9a-f]{64}/);
+    const submission = (await t.submissions.get(report))!;
+    expect(submission.status).toBe('approved');
+    expect(submission.decision?.actor?.name).toBe('Chris Checker');
+    await checker.screenshot({ path: join(OUT, 'outcome.png') });
+
+    // The PDF: downloaded from the console, its text holds the decision, the files and hashes, the results.
+    const [download] = await Promise.all([checker.waitForEvent('download'), checker.locator('#report-pdf').click()]);
     const pdf = join(OUT, 'verification-report.pdf');
     await download.saveAs(pdf);
-    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     const item = submission.reviewItem!;
-    for (const expected of ['Verification report', 'Approved', 'Vera Verifier (LOCAL-DOE-A, LOCAL-E-0001)', submission.decision!.decidedAt, item.file.sha256, item.methodology.hash, submission.ledger!.hash, 'grid-renewable@1.0.0', 'EG_export', 'time (UTC)', 'QA/QC findings', 'Per gas', 'Materiality', 'To the participants', item.totals.ER, item.issuance.toParticipants]) {
-      expect(text.replace(/\s+/g, ' ')).toContain(expected);
-    }
+    const expected = [
+      'Verification report',
+      'Approved',
+      'Chris Checker (LOCAL-DOE-A, LOCAL-E-0001)',
+      'first approval by Vera Verifier (LOCAL-DOE-A, LOCAL-E-0001)',
+      submission.decision!.decidedAt,
+      `monitoring report ${report} of 4 upload(s)`,
+      '2023-02-01 – 2023-05-31 (120 days, Asia/Kolkata)',
+      `registration version ${submission.registration!.version}`,
+      ...item.report!.uploads.map((u) => u.sha256),
+      item.methodology.hash,
+      submission.ledger!.hash,
+      submission.resultSha256!,
+      'grid-renewable@1.0.0',
+      `time (${ZONE})`,
+      'QA/QC findings',
+      'Per gas',
+      'Materiality',
+      'To the participants',
+      item.totals.ER,
+      item.issuance.toParticipants,
+    ];
+    for (const e of expected) expect(text).toContain(e);
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
-    execFileSync('pdftoppm', ['-png', '-r', '50', pdf, join(OUT, 'pdf-page')]);
+    execFileSync('pdftoppm', ['-png', '-r', '40', pdf, join(OUT, 'pdf-page')]);
     expect(readdirSync(OUT).filter((f) => f.startsWith('pdf-page')).length).toBe(pages);
 
     // The same report from the CLI, written locally.
-    const cli = await t.mrv(['review', 'report', second, '--pdf', '--out', OUT]);
+    const cli = await t.mrv(['review', 'report', report, '--pdf', '--out', OUT]);
     expect(cli.code, cli.err).toBe(0);
-    const cliText = execFileSync('pdftotext', ['-layout', join(OUT, `${second}.verification.pdf`), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    const cliText = execFileSync('pdftotext', ['-layout', join(OUT, `${report}.verification.pdf`), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     expect(cliText).toContain(submission.ledger!.hash);
     // and stored beside the reports in S3 when the console first served it
-    const stored = await t.stack.clients.s3.send(new GetObjectCommand({ Bucket: t.stack.resources.bucket, Key: `reports/${PROJECT}/${second}.verification.pdf` }));
+    const stored = await t.stack.clients.s3.send(new GetObjectCommand({ Bucket: t.stack.resources.bucket, Key: `reports/${PROJECT}/${report}.verification.pdf` }));
     expect(stored.ContentType).toBe('application/pdf');
 
-    // The ledger: entry 2 is this upload, and the chain verifies.
-    await page.locator('#ledger-link').click();
-    await page.locator('#chain').waitFor();
-    expect(await page.locator('#chain').textContent()).toMatch(/^Chain intact: 2 entries/);
-    expect(await page.locator('table.ledger tbody tr').count()).toBe(2);
-    await page.screenshot({ path: join(OUT, 'ledger.png') });
+    // The ledger: entry 2 is this report, and the chain verifies.
+    await checker.locator('#ledger-link').click();
+    await checker.locator('#chain').waitFor();
+    expect(await checker.locator('#chain').textContent()).toMatch(/^Chain intact: 2 entries/);
+    expect(await checker.locator('table.ledger tbody tr').count()).toBe(2);
+    await checker.screenshot({ path: join(OUT, 'ledger.png') });
     expect(t.faults).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 
-  it("a site sees its uploads and decisions read-only, and no other project's", async () => {
-    const page = await open(server.linkFor(server.identities[1]!));
+  it("a verifier of another body reads nothing of the project; a site sees its own project read-only", async () => {
+    const other = await open('other-verifier');
+    await other.locator('h1').waitFor();
+    expect(await other.locator('tr[data-upload]').count()).toBe(0);
+    const status = await other.evaluate(async (id) => {
+      const h = { authorization: `Bearer ${sessionStorage.getItem('mrv-console-token')}` };
+      return [(await fetch(`/api/submissions/${id}`, { headers: h })).status, (await fetch(`/api/submissions/${id}/verification.pdf`, { headers: h })).status, (await fetch('/api/projects/console-wind/ledger', { headers: h })).status];
+    }, report);
+    expect(status).toEqual([403, 403, 403]);
+
+    const page = await open(`site.${PROJECT}`);
     await page.locator('h1').waitFor();
     expect(await page.locator('h1').textContent()).toContain(`Project ${PROJECT}`);
-    await page.locator(`tr[data-upload="${first}"] a`).first().click();
+    await page.locator(`tr[data-upload="${january}"] a`).first().click();
     await page.locator('figure.chart svg').first().waitFor();
     expect(await page.locator('#approve').count()).toBe(0);
-    const other = await page.evaluate(async () => (await fetch('/api/projects/solar-rajasthan-in/ledger', { headers: { authorization: `Bearer ${sessionStorage.getItem('mrv-console-token')}` } })).status);
-    expect(other).toBe(403);
-    const decide = await page.evaluate(async (id) => (await fetch(`/api/submissions/${id}/decision`, { method: 'POST', headers: { authorization: `Bearer ${sessionStorage.getItem('mrv-console-token')}` }, body: '{"decision":"approve"}' })).status, first);
+    const foreign = await page.evaluate(async () => (await fetch('/api/projects/solar-rajasthan-in/ledger', { headers: { authorization: `Bearer ${sessionStorage.getItem('mrv-console-token')}` } })).status);
+    expect(foreign).toBe(403);
+    const decide = await page.evaluate(async (id) => (await fetch(`/api/submissions/${id}/decision`, { method: 'POST', headers: { authorization: `Bearer ${sessionStorage.getItem('mrv-console-token')}` }, body: '{"decision":"approve"}' })).status, report);
     expect(decide).toBe(403);
   }, 60_000);
 });

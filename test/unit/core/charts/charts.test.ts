@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { monitoringCharts, renderSvg, timeSeriesSpec } from '../../../../core/charts/charts.ts';
-import { collectSeries } from '../../../../core/charts/monitoring-series.ts';
+import { collectSeries, SeriesCollector } from '../../../../core/charts/monitoring-series.ts';
 import { readRecords } from '../../../../core/readers/read-records.ts';
 import { registry } from '../../../../methodologies/index.ts';
 
@@ -45,6 +45,39 @@ describe('collectSeries', () => {
     const eg = s.columns[0]!;
     expect(eg.points).toBeUndefined();
     expect(eg.daily.map((b) => [b.count, b.min, b.max])).toEqual([[24, 0, 23], [6, 24, 29]]);
+  });
+});
+
+describe('collectSeries on the site\'s clock', () => {
+  it('reads local times in the site\'s zone and totals the site\'s days and months, not UTC days', async () => {
+    // Asia/Kolkata is UTC+05:30: 2024-01-31 23:00 local is 17:30Z the same day; 2024-02-01 03:00 local is 2024-01-31 21:30Z.
+    const file = 'timestamp,EG_export,EG_import\n2024-01-31T23:00:00,10,0\n2024-02-01T03:00:00,20,0\n';
+    const s = await collectSeries(csv(file), grid.columns, { timeZone: 'Asia/Kolkata' });
+    const eg = s.columns.find((c) => c.column === 'EG_export')!;
+    expect(s.timeZone).toBe('Asia/Kolkata');
+    expect(eg.points!.map((p) => new Date(p.t).toISOString())).toEqual(['2024-01-31T17:30:00.000Z', '2024-01-31T21:30:00.000Z']);
+    // Two local days and two local months (in UTC both readings fall on 31 January).
+    expect(eg.daily.map((b) => [new Date(b.t).toISOString(), b.sum])).toEqual([['2024-01-30T18:30:00.000Z', 10], ['2024-01-31T18:30:00.000Z', 20]]);
+    expect(eg.monthly.map((b) => b.sum)).toEqual([10, 20]);
+  });
+
+  it('counts an interval-end reading at local midnight for the day it closes', async () => {
+    const file = 'timestamp,EG_export,EG_import\n2024-01-01T23:00:00,1,0\n2024-01-02T00:00:00,2,0\n2024-01-02T01:00:00,4,0\n';
+    const s = await collectSeries(csv(file), grid.columns, { timeZone: 'Asia/Kolkata', timestampMarks: 'interval-end' });
+    expect(s.columns[0]!.daily.map((b) => b.sum)).toEqual([3, 4]);
+  });
+
+  it('charts several files as one series, rejected rows named with their file, axes titled with the zone', async () => {
+    const c = new SeriesCollector(grid.columns, { timeZone: 'Asia/Kolkata' });
+    await c.add(csv('timestamp,EG_export,EG_import\n2024-01-01T01:00:00,1,0\n'), { file: 'jan.csv' });
+    await c.add(csv('timestamp,EG_export,EG_import\n2024-02-01T01:00:00,2,0\n2024-02-01T02:00:00,-1,0\n'), { file: 'feb.csv', rejectedRows: new Map([[2, 'EG_export below its minimum 0']]) });
+    const s = c.result();
+    expect(s.rows).toBe(3);
+    expect(s.rejected).toEqual([{ row: 2, file: 'feb.csv', t: Date.parse('2024-01-31T20:30:00Z'), why: 'EG_export below its minimum 0' }]);
+    expect(s.columns[0]!.monthly.map((b) => b.sum)).toEqual([1, 2]);
+    const charts = await monitoringCharts({ series: s });
+    expect(texts(charts[0]!.svg)).toContain('time (Asia/Kolkata)');
+    expect(texts(charts[1]!.svg)).toContain('day (Asia/Kolkata)');
   });
 });
 

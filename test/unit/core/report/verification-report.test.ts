@@ -40,6 +40,45 @@ describe('verification report model', () => {
   });
 });
 
+describe('verification report of a monitoring report', () => {
+  // A report of two monthly uploads on the site's clock, approved by a second verifier after a first approval (maker–checker).
+  const period = { start: '2023-02-01T00:00:00+05:30', end: '2023-04-01T00:00:00+05:30', timeZone: 'Asia/Kolkata' };
+  const vera = { principal: 'iam:AIDAVERA', role: 'verifier' as const, name: 'Vera Verifier', personId: 'p-vera', body: 'DOE-A', accreditationRef: 'E-1' };
+  const chris = { ...vera, principal: 'iam:AIDACHRIS', name: 'Chris Checker', personId: 'p-chris' };
+  const files = [
+    { key: 'uploads/p/2023-02.csv', sha256: 'a'.repeat(64), bytes: 10, rows: { total: 672, accepted: 672, rejected: 0 }, uploadId: '1'.repeat(32), periodText: '2023-02-01 – 2023-02-28 (28 days, Asia/Kolkata)', er: '10.5' },
+    { key: 'uploads/p/2023-03.csv', sha256: 'b'.repeat(64), bytes: 11, rows: { total: 744, accepted: 744, rejected: 0 }, uploadId: '2'.repeat(32), periodText: '2023-03-01 – 2023-03-31 (31 days, Asia/Kolkata)', er: '11.5' },
+  ];
+  const report: Submission = {
+    ...approved,
+    uploadId: '9'.repeat(32),
+    kind: 'monitoring-report',
+    uploads: files.map((f) => f.uploadId),
+    period,
+    registration: { version: 2, hash: 'c'.repeat(64) },
+    reviewItem: { ...item, uploadId: '9'.repeat(32), period },
+    decision: { schemaVersion: 1, uploadId: '9'.repeat(32), decision: 'approve', decidedAt: '2026-01-02T03:04:05Z', actor: chris, firstApproval: { actor: vera, decidedAt: '2026-01-02T01:00:00Z', recordedAt: '2026-01-02T01:00:01Z' } },
+  };
+
+  it('lists its uploads as the files checked, its period on the site\'s clock, both approvals, the registration version it pins', () => {
+    const r = verificationReportFromSubmission({ submission: report, files, charts: [], generatedAt: '2026-01-03T00:00:00Z' });
+    expect(r.subject).toEqual({ kind: 'monitoring-report', id: '9'.repeat(32) });
+    expect(r.periodText).toBe('2023-02-01 – 2023-03-31 (59 days, Asia/Kolkata)');
+    expect(r.project).toMatchObject({ timeZone: 'Asia/Kolkata', registration: { version: 2, versionHash: 'c'.repeat(64) } });
+    expect(r.decision).toMatchObject({ verifier: 'Chris Checker (DOE-A, E-1)', principal: 'iam:AIDACHRIS', firstApproval: { verifier: 'Vera Verifier (DOE-A, E-1)', decidedAt: '2026-01-02T01:00:00Z' } });
+    const html = renderReportSections(r);
+    for (const x of ['Data checked (2 files)', 'a'.repeat(64), 'b'.repeat(64), '2023-03-01 – 2023-03-31 (31 days, Asia/Kolkata)', 'first approval by Vera Verifier (DOE-A, E-1)', 'version 2', 'monitoring report']) expect(html).toContain(x);
+    const pdf = JSON.stringify(verificationReportPdfDefinition(r));
+    for (const x of ['Data checked (2 files)', 'a'.repeat(64), 'Independent review', 'iam:AIDACHRIS', '2023-02-01 – 2023-03-31 (59 days, Asia/Kolkata)']) expect(pdf).toContain(x);
+  });
+
+  it('shows a first approval waiting for its technical review in the preview', () => {
+    const waiting: Submission = { ...report, status: 'pending-review', decision: undefined as never, ledger: undefined as never };
+    const r = verificationReportFromSubmission({ submission: waiting, files, charts: [], pendingFirstApproval: { actor: vera, decidedAt: '2026-01-02T01:00:00Z', recordedAt: '2026-01-02T01:00:01Z' }, generatedAt: '2026-01-03T00:00:00Z' }, { preview: true });
+    expect(renderReportSections(r)).toContain('First approval by Vera Verifier (DOE-A, E-1) at 2026-01-02T01:00:00Z, pending technical review');
+  });
+});
+
 describe('helpers', () => {
   it('escapes HTML', () => expect(esc(`<a href="x">'&`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;'));
   it('typesets LaTeX with KaTeX and shows a bad expression instead of throwing', () => {
