@@ -1,4 +1,4 @@
-/* global document, window, location, history, sessionStorage, fetch, URLSearchParams */
+/* global document, window, location, history, sessionStorage, fetch, URLSearchParams, crypto, btoa */
 // The review console: plain JavaScript, no framework, no build step. It talks only to the HTTP API
 // (/api/*) with the bearer token the sign-in gave it; evidence and reports are rendered on the server.
 
@@ -14,6 +14,42 @@ function takeTokenFromFragment() {
     history.replaceState(null, '', `${location.pathname}#/queue`);
   }
 }
+
+// Sign-in on AWS: the user pool's hosted UI with the authorization-code grant and PKCE (S256); the
+// code is exchanged for tokens by this page, and the id token kept for this tab only. Locally there is
+// no sign-in page: `npm start` prints one link per local identity (#token=…).
+const PKCE_KEY = 'mrv-console-pkce';
+const b64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const redirectUri = () => `${location.origin}/`;
+
+async function signIn(config) {
+  const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
+  const challenge = b64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+  const state = b64url(crypto.getRandomValues(new Uint8Array(16)));
+  sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state }));
+  const query = new URLSearchParams({ response_type: 'code', client_id: config.signIn.clientId, redirect_uri: redirectUri(), scope: 'openid email profile', code_challenge: challenge, code_challenge_method: 'S256', state });
+  location.assign(`${config.signIn.domain}/oauth2/authorize?${query}`);
+}
+
+async function takeCodeFromQuery(config) {
+  const query = new URLSearchParams(location.search);
+  const code = query.get('code');
+  if (!code || !config.signIn) return;
+  const saved = JSON.parse(sessionStorage.getItem(PKCE_KEY) || '{}');
+  sessionStorage.removeItem(PKCE_KEY);
+  history.replaceState(null, '', `${location.pathname}#/queue`);
+  if (!saved.state || saved.state !== query.get('state')) throw new Error('The sign-in answer does not match this tab (state): sign in again.');
+  const response = await fetch(`${config.signIn.domain}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: config.signIn.clientId, code, redirect_uri: redirectUri(), code_verifier: saved.verifier }),
+  });
+  const tokens = await response.json().catch(() => ({}));
+  if (!response.ok || !tokens.id_token) throw new Error(`Sign-in failed: ${tokens.error || response.statusText}`);
+  sessionStorage.setItem(TOKEN_KEY, tokens.id_token);
+}
+
+let config;
 
 async function api(path, options = {}) {
   const token = sessionStorage.getItem(TOKEN_KEY);
@@ -156,8 +192,13 @@ async function showLedger(projectId) {
 
 async function route() {
   try {
+    config ??= await fetch('/console/config.json').then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+    await takeCodeFromQuery(config);
     if (!sessionStorage.getItem(TOKEN_KEY)) {
-      view().innerHTML = '<p class="error">Not signed in. Open the console with the sign-in link (locally: the URL <code>npm start</code> printed).</p>';
+      if (config.signIn) {
+        view().innerHTML = '<p><button id="sign-in">Sign in</button> with your verifier or site account.</p>';
+        document.getElementById('sign-in').addEventListener('click', () => signIn(config));
+      } else view().innerHTML = '<p class="error">Not signed in. Open the console with a sign-in link (locally: one of the links <code>npm start</code> printed).</p>';
       return;
     }
     me ??= await api('/api/me');

@@ -42,6 +42,8 @@ export interface ApiDeps {
   readonly reports: ReportSources;
   /** A static console file (`index.html`, `app.js`, `katex/…`); undefined when there is none. */
   readonly staticFile: (path: string) => { body: Uint8Array | string; type: string } | undefined;
+  /** The browser sign-in of this deployment (Cognito hosted UI, code flow with PKCE), served to the console as `/console/config.json`. */
+  readonly signIn?: { readonly domain: string; readonly clientId: string };
   readonly now: () => Date;
   readonly onError?: (error: unknown) => void;
 }
@@ -223,7 +225,10 @@ function serveStatic(deps: ApiDeps, method: string, path: string): Result {
   if (method !== 'GET' && method !== 'HEAD') return problem(405, `${method} is not allowed on ${path}`);
   const rel = path === '/' ? 'index.html' : path.startsWith('/console/') ? path.slice('/console/'.length) : undefined;
   if (rel === undefined || rel.includes('..') || !/^[\w./-]+$/.test(rel)) return problem(404, `no page ${path}`);
+  // The token exchange of the sign-in goes to the user pool's domain, the only other origin the console talks to.
+  const csp = deps.signIn ? CONSOLE_CSP.replace("connect-src 'self'", `connect-src 'self' ${deps.signIn.domain}`) : CONSOLE_CSP;
+  if (rel === 'config.json') return { ...json(200, { signIn: deps.signIn ?? null }), headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, 'content-security-policy': csp } };
   const file = deps.staticFile(rel);
   if (!file) return problem(404, `no page ${path}`);
-  return bytes(file.body, file.type, { 'content-security-policy': CONSOLE_CSP, 'cache-control': 'no-cache' });
+  return bytes(file.body, file.type, { 'content-security-policy': csp, 'cache-control': 'no-cache' });
 }

@@ -17,6 +17,9 @@ import { consoleStaticFile } from './static-files.ts';
 
 /** The issuer (user pool URL) whose tokens the JWT authorizer verified; set by the stack. */
 export const JWT_ISSUER_ENV = 'CONSOLE_JWT_ISSUER';
+/** The Cognito hosted-UI domain (`https://<prefix>.auth.<region>.amazoncognito.com`) and app client the console signs in with. */
+export const CONSOLE_SIGN_IN_DOMAIN_ENV = 'CONSOLE_SIGN_IN_DOMAIN';
+export const CONSOLE_CLIENT_ID_ENV = 'CONSOLE_CLIENT_ID';
 /** The API function's role id (`AROA…`), set by the stack: with the function name, its SQS SenderId. */
 export const API_ROLE_ID_ENV = 'MRV_API_ROLE_ID';
 
@@ -61,6 +64,7 @@ export function createDeps(): ApiDeps {
   const senderId = `${roleId}:${process.env.AWS_LAMBDA_FUNCTION_NAME ?? ''}`;
   return {
     ...createDataDeps(),
+    ...(process.env[CONSOLE_SIGN_IN_DOMAIN_ENV] && process.env[CONSOLE_CLIENT_ID_ENV] ? { signIn: { domain: process.env[CONSOLE_SIGN_IN_DOMAIN_ENV], clientId: process.env[CONSOLE_CLIENT_ID_ENV] } } : {}),
     authenticate: (event): Principal => principalFromClaims((event as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext.authorizer?.jwt?.claims, issuer),
     decisionsFor: (principal) => ({ queue: sqsDecisionQueue(sqs, queueUrl, principal.id), senderId }),
     onError: (error) => console.error(JSON.stringify({ level: 'ERROR', message: 'http-api request failed', error: (error as Error)?.stack ?? String(error) })),

@@ -5,7 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { JWT_ISSUER_ENV } from '../../functions/http-api/deps.ts';
+import { API_ROLE_ID_ENV, CONSOLE_CLIENT_ID_ENV, CONSOLE_SIGN_IN_DOMAIN_ENV, JWT_ISSUER_ENV } from '../../functions/http-api/deps.ts';
 import { ENV, SUBMISSIONS_BY_PROJECT_INDEX } from '../../functions/shared/resources.ts';
 import type { MonitoringBucket } from './monitoring-bucket.ts';
 import { MrvFunction } from './mrv-function.ts';
@@ -16,11 +16,14 @@ export const CONSOLE_API_ENTRY = fileURLToPath(new URL('../../functions/http-api
 
 export interface ConsoleApiProps {
   readonly monitoring: MonitoringBucket;
-  readonly tables: { readonly projects: MrvTable; readonly submissions: MrvTable; readonly ledger: MrvTable };
+  readonly tables: { readonly projects: MrvTable; readonly submissions: MrvTable; readonly ledger: MrvTable; readonly access: MrvTable };
   readonly decisionQueue: WorkQueue;
-  /** The JWT authorizer of the people's user pool, and the issuer its tokens carry. */
-  readonly authorizer: apigwv2.IHttpRouteAuthorizer;
-  readonly issuer: string;
+  /**
+   * The people's user pool for this console (at its URL): the JWT authorizer of /api, the issuer its
+   * tokens carry, and the browser sign-in (Cognito hosted UI, authorization code with PKCE) the console
+   * offers. A function of the console's URL, which the sign-in's callback URL must name.
+   */
+  readonly auth: (consoleUrl: string) => { readonly authorizer: apigwv2.IHttpRouteAuthorizer; readonly issuer: string; readonly signIn?: { readonly domain: string; readonly clientId: string } };
   readonly logRetention: logs.RetentionDays;
   /** Override the handler file (tests with bundling skipped). */
   readonly entry?: string;
@@ -41,7 +44,7 @@ export class ConsoleApi extends Construct {
 
   constructor(scope: Construct, id: string, props: ConsoleApiProps) {
     super(scope, id);
-    const { projects, submissions, ledger } = props.tables;
+    const { projects, submissions, ledger, access } = props.tables;
     this.function = new MrvFunction(this, 'Function', {
       entry: props.entry ?? CONSOLE_API_ENTRY,
       serviceName: 'http-api',
@@ -50,7 +53,6 @@ export class ConsoleApi extends Construct {
       memorySize: 1536,
       timeout: Duration.seconds(29),
       logRetention: props.logRetention,
-      environment: { [JWT_ISSUER_ENV]: props.issuer },
       bundlingExtras: {
         // pdfkit's standalone build carries the standard-font metrics inside the bundle (its Node build reads them from disk).
         esbuildArgs: { '--alias:pdfkit': 'pdfkit/js/pdfkit.standalone.js' },
@@ -74,7 +76,11 @@ export class ConsoleApi extends Construct {
       .bindTable(submissions.table, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'], { indexes: [SUBMISSIONS_BY_PROJECT_INDEX] })
       .bindTable(projects.table, ENV.projectsTable, ['dynamodb:GetItem'])
       .bindTable(ledger.table, ENV.ledgerTable, ['dynamodb:GetItem', 'dynamodb:Query'])
+      // The access registers: every route authorizes with core/access against them (read only).
+      .bindTable(access.table, ENV.accessTable, ['dynamodb:GetItem'])
       .bindQueue(props.decisionQueue.queue, ENV.decisionQueueUrl, ['sqs:SendMessage']);
+    // Its SenderId on the decision queue is <role id>:<function name>: the decision function trusts this role to name the Cognito principal.
+    this.function.setEnvironment(API_ROLE_ID_ENV, this.function.role.roleId);
     Validations.of(this.function.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Invoked synchronously by API Gateway only: a failure is the HTTP response to the caller, there is no asynchronous event to park.',
@@ -96,8 +102,14 @@ export class ConsoleApi extends Construct {
         format: AccessLogFormat.custom(JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', time: '$context.requestTime', method: '$context.httpMethod', path: '$context.path', status: '$context.status', latencyMs: '$context.responseLatency', sub: '$context.authorizer.claims.sub', authorizerError: '$context.authorizer.error', integrationError: '$context.integrationErrorMessage' })),
       },
     });
+    const auth = props.auth(`${this.api.apiEndpoint}/`);
+    this.function.setEnvironment(JWT_ISSUER_ENV, auth.issuer);
+    if (auth.signIn) {
+      this.function.setEnvironment(CONSOLE_SIGN_IN_DOMAIN_ENV, auth.signIn.domain);
+      this.function.setEnvironment(CONSOLE_CLIENT_ID_ENV, auth.signIn.clientId);
+    }
     const integration = new HttpLambdaIntegration('Integration', this.function.function);
-    this.api.addRoutes({ path: '/api/{proxy+}', methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST], integration, authorizer: props.authorizer });
+    this.api.addRoutes({ path: '/api/{proxy+}', methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST], integration, authorizer: auth.authorizer });
     for (const path of ['/', '/console/{proxy+}']) {
       for (const route of this.api.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration })) {
         Validations.of(route).acknowledge({
@@ -106,6 +118,11 @@ export class ConsoleApi extends Construct {
         });
       }
     }
+  }
+
+  /** The role id (`AROA…`) of the API function: the decision function's trusted forwarder. */
+  get roleId(): string {
+    return this.function.role.roleId;
   }
 
   get url(): string {

@@ -214,7 +214,8 @@ export class MrvFunction extends Construct {
     return this;
   }
 
-  private setEnvironment(name: string, value: string): void {
+  /** Sets one environment variable (a second, different value for the same name is a build error). */
+  setEnvironment(name: string, value: string): void {
     const existing = this.environment.get(name);
     if (existing !== undefined && Stack.of(this).resolve(existing) !== Stack.of(this).resolve(value)) {
       throw new Error(`${this.node.path}: environment variable ${name} is already set to a different value; two bindings cannot share one name.`);

@@ -7,15 +7,17 @@ import { ENV, QUEUES, TABLES, type EnvName } from '../../functions/shared/resour
 import type { StageConfig } from '../config.ts';
 import { AccessControl } from '../constructs/access-control.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
+import { CONSOLE_API_ENTRY, ConsoleApi } from '../constructs/console-api.ts';
 import { MonitoringBucket } from '../constructs/monitoring-bucket.ts';
 import { MrvFunction } from '../constructs/mrv-function.ts';
 import { MrvTable } from '../constructs/mrv-table.ts';
 import { WorkQueue } from '../constructs/work-queue.ts';
 
-/** The handler files of the two functions (each exports `handler`). */
+/** The handler files of the functions (each exports `handler`). */
 export const HANDLER_ENTRIES = {
   ingestUpload: fileURLToPath(new URL('../../functions/ingest-upload/handler.ts', import.meta.url)),
   recordDecision: fileURLToPath(new URL('../../functions/record-decision/handler.ts', import.meta.url)),
+  httpApi: CONSOLE_API_ENTRY,
 } as const;
 
 /** Why the functions' S3 grants use object-key wildcards (cdk-nag IAM5 acknowledgement). */
@@ -42,6 +44,7 @@ export class MrvPipelineStack extends Stack {
   readonly ingestFunction: MrvFunction;
   readonly decisionFunction: MrvFunction;
   readonly alarms: AlarmTopic;
+  readonly console: ConsoleApi;
 
   constructor(scope: Construct, id: string, props: MrvPipelineStackProps) {
     super(scope, id, props);
@@ -134,6 +137,23 @@ export class MrvPipelineStack extends Stack {
         auditTableArn: audit.table.tableArn,
       },
     });
+
+    // The review console and its HTTP API (functions/http-api): people sign in with the user pool; every
+    // route authorizes with core/access; decisions are forwarded to the decision queue naming the person.
+    this.console = new ConsoleApi(this, 'Console', {
+      monitoring: this.monitoring,
+      tables: { projects, submissions, ledger, access },
+      decisionQueue: this.queues.decision,
+      auth: (consoleUrl) => {
+        const signIn = this.accessControl.addConsoleSignIn(consoleUrl);
+        return { authorizer: this.accessControl.jwtAuthorizer([this.accessControl.client, signIn.client]), issuer: this.accessControl.issuer, signIn: { domain: signIn.domain, clientId: signIn.client.userPoolClientId } };
+      },
+      logRetention,
+      ...(entries.httpApi ? { entry: entries.httpApi } : {}),
+    });
+    // The decision function accepts a forwarded Cognito principal only from the console function's role.
+    this.decisionFunction.setEnvironment('MRV_TRUSTED_FORWARDER_ROLE_IDS', this.console.roleId);
+    new CfnOutput(this, 'ConsoleUrl', { value: `${this.console.url}/`, description: 'The review console (sign in with the user pool)' });
 
     // What the `mrv` CLI needs to talk to this stack: one output per environment variable (see infra/README.md).
     const outputs: Record<EnvName, string> = {

@@ -33,7 +33,7 @@ const registers = registersFrom(
 
 const MESSAGE = '0f8fad5b-d9cb-469f-a165-70867728950e';
 
-function api(principal: Principal | undefined) {
+function api(principal: Principal | undefined, extra: Partial<ApiDeps> = {}) {
   const sent: { decision: Decision; as: string }[] = [];
   const deps: ApiDeps = {
     authenticate: () => {
@@ -48,6 +48,7 @@ function api(principal: Principal | undefined) {
     reports: { objects: { get: async (key: string) => (key === `outcomes/AROAAPI:http-api/${MESSAGE}.json` ? new TextEncoder().encode(JSON.stringify({ messageId: MESSAGE, principal: verifier.id, outcome: 'pending-technical-review' })) : undefined) } } as never,
     staticFile: (p) => (p === 'index.html' ? { body: '<!doctype html>', type: 'text/html' } : undefined),
     now: () => new Date('2026-02-03T04:05:06Z'),
+    ...extra,
   };
   const handle = makeApi(deps);
   const call = (method: string, path: string, body?: unknown) => handle({ rawPath: path, requestContext: { http: { method } }, headers: {}, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), isBase64Encoded: false } as unknown as APIGatewayProxyEventV2);
@@ -118,6 +119,14 @@ describe('HTTP API', () => {
     expect((await other.call('GET', `/api/submissions/${pending.uploadId}`)).statusCode).toBe(403);
     expect((await other.call('GET', `/api/projects/${item.projectId}/ledger`)).statusCode).toBe(403);
     expect(bodyOf(await other.call('GET', '/api/queue')).pending).toEqual([]);
+  });
+
+  it('tells the page how to sign in on AWS (hosted UI, code flow), and lets it talk to that domain only', async () => {
+    const signIn = { domain: 'https://mrv-x.auth.eu-west-1.amazoncognito.com', clientId: 'client123' };
+    const r = await api(undefined, { signIn }).call('GET', '/console/config.json');
+    expect(bodyOf(r)).toEqual({ signIn });
+    expect(r.headers!['content-security-policy']).toContain(`connect-src 'self' ${signIn.domain};`);
+    expect(bodyOf(await api(undefined).call('GET', '/console/config.json'))).toEqual({ signIn: null });
   });
 
   it('answers 404 for unknown routes and submissions, 405 for a wrong method', async () => {

@@ -20,12 +20,12 @@ function build() {
   const stack = new Stack(testApp(), 'ConsoleTest');
   const alarms = new AlarmTopic(stack, 'Alarms', {});
   const monitoring = new MonitoringBucket(stack, 'Monitoring', { accessLogRetention: Duration.days(30) });
-  const tables = { projects: new MrvTable(stack, 'P', { definition: TABLES.projects }), submissions: new MrvTable(stack, 'S', { definition: TABLES.submissions }), ledger: new MrvTable(stack, 'L', { definition: TABLES.ledger }) };
+  const tables = { projects: new MrvTable(stack, 'P', { definition: TABLES.projects }), submissions: new MrvTable(stack, 'S', { definition: TABLES.submissions }), ledger: new MrvTable(stack, 'L', { definition: TABLES.ledger }), access: new MrvTable(stack, 'A', { definition: TABLES.access }) };
   const decisionQueue = new WorkQueue(stack, 'D', { definition: QUEUES.decision, description: 'decisions', alarmAction: alarms.action });
   // Stand-in for the people's user pool of the access-control construct (not under test here).
   const pool = new cognito.UserPool(stack, 'Pool');
   const client = pool.addClient('Client');
-  const api = new ConsoleApi(stack, 'Console', { monitoring, tables, decisionQueue, authorizer: new HttpUserPoolAuthorizer('Cognito', pool, { userPoolClients: [client] }), issuer: 'https://issuer.example', logRetention: logs.RetentionDays.ONE_MONTH, entry: STUB_HANDLER });
+  const api = new ConsoleApi(stack, 'Console', { monitoring, tables, decisionQueue, auth: () => ({ authorizer: new HttpUserPoolAuthorizer('Cognito', pool, { userPoolClients: [client] }), issuer: 'https://issuer.example' }), logRetention: logs.RetentionDays.ONE_MONTH, entry: STUB_HANDLER });
   return { stack, api, tables, template: Template.fromStack(stack) };
 }
 

@@ -28,7 +28,9 @@ beforeAll(() => {
   resources = template.toJSON().Resources as Resources;
 });
 
-const HOUSE_ENV = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'];
+const HOUSE_ENV = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE',
+  // Optional trust wiring (deps.ts reads it without requiring it), asserted in 'review console in the stack'.
+  'MRV_TRUSTED_FORWARDER_ROLE_IDS'];
 
 const fnProps = (fn: MrvFunction) => resources[logicalIdOf(fn.function)]!.Properties;
 const fnStatements = (fn: MrvFunction): PolicyStatement[] => statementsOfRole(template, logicalIdOf(fn.role));
@@ -554,5 +556,35 @@ describe('Cognito user pool', () => {
     expect(groups.sort()).toEqual(['registrar', 'site', 'verifier']);
     const client = Object.values(resources).find((r) => r.Type === 'AWS::Cognito::UserPoolClient')!.Properties;
     expect(client).toMatchObject({ ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], GenerateSecret: false, PreventUserExistenceErrors: 'ENABLED' });
+  });
+});
+
+describe('review console in the stack', () => {
+  it('puts the JWT authorizer of the user pool on /api, with the browser client of the console among its audiences', () => {
+    const authorizers = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    const jwt = authorizers[0]!.Properties.JwtConfiguration as { Audience: unknown[] };
+    expect(JSON.stringify(jwt.Audience)).toContain(logicalIdOf(stack.accessControl.client));
+    const consoleClient = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Cognito::UserPoolClient' && (r.Properties.AllowedOAuthFlows as string[] | undefined)?.length)!;
+    expect(JSON.stringify(jwt.Audience)).toContain(consoleClient[0]);
+    // Code flow only (the console adds PKCE), no implicit grant, no secret, redirect only to the console itself.
+    expect(consoleClient[1].Properties).toMatchObject({ AllowedOAuthFlows: ['code'], GenerateSecret: false, AllowedOAuthFlowsUserPoolClient: true });
+    expect(JSON.stringify(consoleClient[1].Properties.CallbackURLs)).toContain(logicalIdOf(stack.console.api));
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+  });
+
+  it('lets the decision function trust forwarded principals from the console function only', () => {
+    const env = (fnProps(stack.decisionFunction).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env.MRV_TRUSTED_FORWARDER_ROLE_IDS).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.console.function.role), 'RoleId'] });
+    const apiEnv = (fnProps(stack.console.function).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(apiEnv.MRV_API_ROLE_ID).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.console.function.role), 'RoleId'] });
+  });
+
+  it('reads the access registers (authorization) but never writes them, the ledger or the submissions', () => {
+    const statements = fnStatements(stack.console.function);
+    const onAccess = statements.filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(stack.tables.access.table))).flatMap(actionsOf);
+    expect(onAccess).toEqual(['dynamodb:GetItem']);
+    const all = statements.flatMap(actionsOf);
+    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(all).not.toContain(write);
   });
 });
