@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { S3SpyEvent } from 'fauxqs';
+import type { S3SpyEvent, SnsSpyMessage } from 'fauxqs';
 import { join } from 'node:path';
 import type { DecisionReport } from '../../core/report/decision-report.ts';
 import type { UploadReport } from '../../core/report/upload-report.ts';
@@ -10,6 +10,7 @@ import { ENV } from '../../functions/shared/resources.ts';
 import { parse } from '../args.ts';
 import { renderOutcome } from '../local-stack/render-outcome.ts';
 import { watchSpy } from '../local-stack/s3-notifications.ts';
+import type { Notification } from '../../functions/shared/notifications.ts';
 import { listSamples, outcomeReader, sendSamples, waitForOutcomes } from '../local-stack/samples.ts';
 import type { LocalStack } from '../local-stack/stack.ts';
 import { credentialsEnv, LOCAL_BODY, type LocalIdentity } from '../local-stack/identities.ts';
@@ -129,9 +130,11 @@ export function makeStartCommand(options: StartOptions = {}): Command {
         }
         const seen = new Set(outcomes.keys());
         const watcher = watchLaterReports(stack, io, seen);
+        const notifications = watchNotifications(stack, io);
         try {
           await (options.untilStopped ?? untilSignal)(stack);
         } finally {
+          await notifications.stop();
           await watcher.stop();
           await consoleServer.stop();
         }
@@ -208,6 +211,20 @@ export function printIdentities(stack: LocalStack, io: Io, projectIds: readonly 
 const REPORT_KEY = /^reports\/([^/]+)\/([0-9a-f]{32})(\.decision)?\.json$/;
 
 /** Prints each report and decision outcome written after the sample summary (uploads from other terminals). */
+/** Prints every notification published to the stack's topic (on AWS: e-mail, webhook or queue subscriptions). */
+function watchNotifications(stack: LocalStack, io: Io) {
+  const topicArn = stack.resources.env[ENV.notificationTopic];
+  return watchSpy(
+    stack.emulators.fauxqs,
+    (m): m is SnsSpyMessage => m.service === 'sns' && m.status === 'published' && m.topicArn === topicArn,
+    async (m) => {
+      const n = JSON.parse(m.body) as Notification;
+      io.out(`\n[notification] ${n.event} (${n.projectId}): ${n.subject}`);
+    },
+    (error) => io.err(`Notification not printed: ${(error as Error)?.message ?? String(error)}`),
+  );
+}
+
 function watchLaterReports(stack: LocalStack, io: Io, seen: Set<string>) {
   const read = outcomeReader(stack);
   const reports = s3ReportStore(stack.clients.s3, stack.resources.bucket);

@@ -17,7 +17,12 @@ export const ENV = {
   accessTable: 'ACCESS_TABLE_NAME',
   /** Hash-chained audit trail, one chain per project. */
   auditTable: 'AUDIT_TABLE_NAME',
+  /** SNS topic of notifications to people (report ready/rejected, item waiting, decision recorded/refused). */
+  notificationTopic: 'NOTIFICATION_TOPIC_ARN',
 } as const;
+
+/** Logical name of the notification topic (the CDK construct id and the local topic's name). */
+export const NOTIFICATION_TOPIC = 'NotificationTopic';
 export type EnvName = (typeof ENV)[keyof typeof ENV];
 
 /** S3 key layout of the monitoring bucket, per project. */

@@ -3,10 +3,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { ENV, QUEUES, TABLES, type EnvName } from '../../functions/shared/resources.ts';
+import { ENV, NOTIFICATION_TOPIC, QUEUES, TABLES, type EnvName } from '../../functions/shared/resources.ts';
 import type { StageConfig } from '../config.ts';
 import { AccessControl } from '../constructs/access-control.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
+import { NotificationTopic } from '../constructs/notification-topic.ts';
 import { CONSOLE_API_ENTRY, ConsoleApi } from '../constructs/console-api.ts';
 import { MonitoringBucket } from '../constructs/monitoring-bucket.ts';
 import { MrvFunction } from '../constructs/mrv-function.ts';
@@ -45,6 +46,8 @@ export class MrvPipelineStack extends Stack {
   readonly decisionFunction: MrvFunction;
   readonly alarms: AlarmTopic;
   readonly console: ConsoleApi;
+  /** Notifications to people (report ready/rejected, item waiting, decision recorded/refused). */
+  readonly notifications: NotificationTopic;
 
   constructor(scope: Construct, id: string, props: MrvPipelineStackProps) {
     super(scope, id, props);
@@ -54,6 +57,8 @@ export class MrvPipelineStack extends Stack {
 
     this.alarms = new AlarmTopic(this, 'Alarms', { email: config.alarmEmail });
     const alarmAction = this.alarms.action;
+
+    this.notifications = new NotificationTopic(this, NOTIFICATION_TOPIC);
 
     this.monitoring = new MonitoringBucket(this, 'Monitoring', { accessLogRetention: Duration.days(config.accessLogRetentionDays) });
 
@@ -151,6 +156,11 @@ export class MrvPipelineStack extends Stack {
       logRetention,
       ...(entries.httpApi ? { entry: entries.httpApi } : {}),
     });
+    // Both functions publish people's notifications (a failed publish is logged, never fails the work).
+    for (const fn of [this.ingestFunction, this.decisionFunction]) {
+      this.notifications.grantPublish(fn.role);
+      fn.setEnvironment(ENV.notificationTopic, this.notifications.topic.topicArn);
+    }
     // The decision function accepts a forwarded Cognito principal only from the console function's role.
     this.decisionFunction.setEnvironment('MRV_TRUSTED_FORWARDER_ROLE_IDS', this.console.roleId);
     new CfnOutput(this, 'ConsoleUrl', { value: `${this.console.url}/`, description: 'The review console (sign in with the user pool)' });
@@ -165,6 +175,7 @@ export class MrvPipelineStack extends Stack {
       [ENV.ledgerTable]: ledger.table.tableName,
       [ENV.accessTable]: access.table.tableName,
       [ENV.auditTable]: audit.table.tableName,
+      [ENV.notificationTopic]: this.notifications.topic.topicArn,
     };
     for (const [envName, value] of Object.entries(outputs)) {
       new CfnOutput(this, outputIdFor(envName), { value, description: `Value of ${envName} for the mrv CLI and the functions` });

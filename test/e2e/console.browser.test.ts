@@ -14,7 +14,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { SnsSpyMessage } from 'fauxqs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Notification } from '../../functions/shared/notifications.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsoleServer, type ConsoleServer } from '../../cli/local-stack/console-server.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
@@ -217,6 +219,12 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     expect(await checker.locator('#chain').textContent()).toMatch(/^Chain intact: 2 entries/);
     expect(await checker.locator('table.ledger tbody tr').count()).toBe(2);
     await checker.screenshot({ path: join(OUT, 'ledger.png') });
+
+    // People were notified on the topic at each step (the local stack prints these).
+    const published = t.spied((m) => m.service === 'sns').map((m) => JSON.parse((m as SnsSpyMessage).body) as Notification);
+    const aboutReport = published.filter((p) => p.id === report).map((p) => `${p.event}${p.detail?.outcome ? ` ${String(p.detail.outcome)}` : ''}`);
+    expect(aboutReport).toEqual(['item-waiting', 'report-ready', 'decision-recorded pending-technical-review', 'decision-refused refused-access', 'decision-recorded approved']);
+    expect(published.filter((p) => p.event === 'item-waiting' && p.id !== report && p.id !== january)).toHaveLength(5); // each accepted monthly upload
     expect(t.faults).toEqual([]);
   }, 180_000);
 

@@ -145,8 +145,8 @@ describe('functions', () => {
   });
 
   it.each([
-    ['ingest', () => stack.ingestFunction, [ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl]],
-    ['decision', () => stack.decisionFunction, [ENV.bucket, ENV.submissionsTable, ENV.ledgerTable, ENV.accessTable, ENV.auditTable]],
+    ['ingest', () => stack.ingestFunction, [ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.notificationTopic]],
+    ['decision', () => stack.decisionFunction, [ENV.bucket, ENV.submissionsTable, ENV.ledgerTable, ENV.accessTable, ENV.auditTable, ENV.notificationTopic]],
   ])('the %s function gets exactly its ENV names, set to the bound resources', (_name, fn, expected) => {
     const variables = (fnProps(fn()).Environment as { Variables: Record<string, unknown> }).Variables;
     const names = Object.keys(variables).filter((k) => !HOUSE_ENV.includes(k));
@@ -160,6 +160,7 @@ describe('functions', () => {
       [ENV.decisionQueueUrl]: { Ref: logicalIdOf(stack.queues.decision.queue) },
       [ENV.accessTable]: { Ref: logicalIdOf(stack.tables.access.table) },
       [ENV.auditTable]: { Ref: logicalIdOf(stack.tables.audit.table) },
+      [ENV.notificationTopic]: { Ref: logicalIdOf(stack.notifications.topic) },
     };
     for (const name of names) expect(variables[name], name).toEqual(refs[name as EnvName]);
   });
@@ -586,5 +587,23 @@ describe('review console in the stack', () => {
     expect(onAccess).toEqual(['dynamodb:GetItem']);
     const all = statements.flatMap(actionsOf);
     for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(all).not.toContain(write);
+  });
+});
+
+describe('notification topic', () => {
+  it('is encrypted with a rotated customer-managed key and refuses requests not sent over TLS', () => {
+    const topic = resources[logicalIdOf(stack.notifications.topic)]!.Properties;
+    expect(topic.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.notifications.key), 'Arn'] });
+    expect(resources[logicalIdOf(stack.notifications.key)]!.Properties.EnableKeyRotation).toBe(true);
+    const policies = Object.values(resources).filter((r) => r.Type === 'AWS::SNS::TopicPolicy' && JSON.stringify(r.Properties.Topics).includes(logicalIdOf(stack.notifications.topic)));
+    expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it('the ingest and decision functions may publish to it, and nothing else of SNS', () => {
+    for (const fn of [stack.ingestFunction, stack.decisionFunction]) {
+      const onTopic = fnStatements(fn).filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(stack.notifications.topic))).flatMap(actionsOf);
+      expect(onTopic).toEqual(['sns:Publish']);
+      expect(fnStatements(fn).flatMap(actionsOf).filter((a) => a.startsWith('sns:'))).toEqual(['sns:Publish']);
+    }
   });
 });
