@@ -50,7 +50,7 @@ export function renderReportSections(r: VerificationReport): string {
                   ? [
                       [
                         'The entry pins',
-                        `${esc(r.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload')} ${code(r.ledger.pins.uploadId)}, file SHA-256 ${code(r.ledger.pins.fileSha256)}, methodology hash ${code(r.ledger.pins.methodologyHash)}${r.ledger.pins.resultSha256 ? `, result SHA-256 ${code(r.ledger.pins.resultSha256)}` : ''}${r.ledger.pins.registration ? `, registration version ${esc(r.ledger.pins.registration.version)} (SHA-256 ${code(r.ledger.pins.registration.hash)})` : ''}, ER ${esc(r.ledger.pins.er)} tCO2e, ${esc(r.ledger.pins.units)} units (${esc(r.ledger.pins.toParticipants)} to the participants)`,
+                        `${esc(r.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload')} ${code(r.ledger.pins.uploadId)}, ${r.subject.kind === 'monitoring-report' ? "data SHA-256 (of the uploads' SHA-256s, one per line in period order)" : 'file SHA-256'} ${code(r.ledger.pins.fileSha256)}, methodology hash ${code(r.ledger.pins.methodologyHash)}${r.ledger.pins.resultSha256 ? `, result SHA-256 ${code(r.ledger.pins.resultSha256)}` : ''}${r.ledger.pins.registration ? `, registration version ${esc(r.ledger.pins.registration.version)} (SHA-256 ${code(r.ledger.pins.registration.hash)})` : ''}, ER ${esc(r.ledger.pins.er)} tCO2e, ${esc(r.ledger.pins.units)} units (${esc(r.ledger.pins.toParticipants)} to the participants)`,
                       ] as const,
                     ]
                   : []),

@@ -78,7 +78,7 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
                   ? [
                       [
                         'The entry pins',
-                        `${r.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload'} ${r.ledger.pins.uploadId}; file SHA-256 ${r.ledger.pins.fileSha256}; methodology hash ${r.ledger.pins.methodologyHash}${r.ledger.pins.resultSha256 ? `; result SHA-256 ${r.ledger.pins.resultSha256}` : ''}${r.ledger.pins.registration ? `; registration version ${r.ledger.pins.registration.version} (SHA-256 ${r.ledger.pins.registration.hash})` : ''}; ER ${r.ledger.pins.er} tCO2e; ${r.ledger.pins.units} units (${r.ledger.pins.toParticipants} to the participants)`,
+                        `${r.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload'} ${r.ledger.pins.uploadId}; ${r.subject.kind === 'monitoring-report' ? "data SHA-256 (of the uploads' SHA-256s, one per line in period order)" : 'file SHA-256'} ${r.ledger.pins.fileSha256}; methodology hash ${r.ledger.pins.methodologyHash}${r.ledger.pins.resultSha256 ? `; result SHA-256 ${r.ledger.pins.resultSha256}` : ''}${r.ledger.pins.registration ? `; registration version ${r.ledger.pins.registration.version} (SHA-256 ${r.ledger.pins.registration.hash})` : ''}; ER ${r.ledger.pins.er} tCO2e; ${r.ledger.pins.units} units (${r.ledger.pins.toParticipants} to the participants)`,
                       ] as const,
                     ]
                   : []),

@@ -10,6 +10,7 @@
  * Screenshots go to test-output/console/ (git-ignored).
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -200,6 +201,18 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
       item.issuance.toParticipants,
     ];
     for (const e of expected) expect(text).toContain(e);
+    // The ledger pins the report's data as the SHA-256 of its uploads' SHA-256s, one per line in period order.
+    expect(text).toContain(createHash('sha256').update(item.report!.uploads.map((u) => u.sha256).join('\n')).digest('hex'));
+
+    // The HTML report: one self-contained document (inline SVG charts, KaTeX with its fonts inlined).
+    const html = await checker.evaluate(async (id) => (await fetch(`/api/submissions/${id}/verification.html`, { headers: { authorization: `Bearer ${sessionStorage.getItem('mrv-console-token')}` } })).text(), report);
+    const doc = await context.newPage();
+    await doc.setContent(html);
+    expect(await doc.locator('#equations .katex').count()).toBeGreaterThan(3);
+    expect(await doc.locator('figure.chart svg').count()).toBe(7);
+    await doc.locator('#data').evaluate((e) => e.scrollIntoView());
+    await doc.screenshot({ path: join(OUT, 'verification-report-html.png') });
+    await doc.close();
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
     execFileSync('pdftoppm', ['-png', '-r', '40', pdf, join(OUT, 'pdf-page')]);
     expect(readdirSync(OUT).filter((f) => f.startsWith('pdf-page')).length).toBe(pages);
