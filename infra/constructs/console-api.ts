@@ -67,7 +67,8 @@ export class ConsoleApi extends Construct {
     })
       // Reads uploads (charts), results and reports (evidence); writes the verification reports beside the reports.
       .bindBucket(props.monitoring, ENV.bucket, {
-        read: ['uploads/*', 'results/*', 'reports/*'],
+        // monitoring-reports/*: a report's document (its uploads); outcomes/*: what the decision function told this function's role about a forwarded decision.
+        read: ['uploads/*', 'results/*', 'reports/*', 'monitoring-reports/*', 'outcomes/*'],
         readVersions: ['uploads/*'],
         write: ['reports/*'],
         list: true,

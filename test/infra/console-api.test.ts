@@ -56,6 +56,12 @@ describe('console HTTP API', () => {
     expect(onLedger.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
   });
 
+  it('may read what a monitoring report\'s evidence and a decision\'s outcome need', () => {
+    const reads = statementsOfRole(template, logicalIdOf(api.function.role)).filter((s) => actionsOf(s).includes('s3:GetObject'));
+    const resources = JSON.stringify(reads.map((s) => s.Resource));
+    for (const prefix of ['uploads/*', 'results/*', 'reports/*', 'monitoring-reports/*', 'outcomes/*']) expect(resources).toContain(`/${prefix}`);
+  });
+
   it('passes AwsSolutions and Serverless checks with per-resource acknowledgements', () => {
     expect(violationsOf(new AwsSolutionsChecks().validateScope(stack)).filter(ours)).toEqual([]);
     expect(violationsOf(new ServerlessChecks().validateScope(stack)).filter(ours)).toEqual([]);
