@@ -12,7 +12,7 @@ export const LOAD_KINDS = [
   { kind: 'jcm', sample: 'jcm-pv-rooftop-th', firstMonth: '2019-01', rows: 'one' },
   // samples/projects/fab-nf3-kr.json: one row per day of the month (11 columns).
   { kind: 'fgas', sample: 'fab-nf3-kr', firstMonth: '2016-01', rows: 'daily' },
-  // samples/projects/wind-tamil-nadu-in.json without its hourly interval: one row per day of the month.
+  // samples/projects/wind-tamil-nadu-in.json without its hourly interval and without diesel back-up: one row per day of the month.
   { kind: 'grid', sample: 'wind-tamil-nadu-in', firstMonth: '2023-01', rows: 'daily' },
 ] as const;
 export type LoadKind = (typeof LOAD_KINDS)[number]['kind'];
@@ -156,7 +156,8 @@ export function planLoad(o: LoadPlanOptions): LoadPlan {
  */
 export function registrationOf(sample: Readonly<Record<string, unknown>>, project: PlannedProject): Record<string, unknown> {
   const { monitoringIntervalMinutes: _interval, ...rest } = sample;
-  return { ...(project.kind === 'grid' ? rest : sample), id: project.id, name: `Load test: ${project.id} (a copy of the sample ${project.sample})` };
+  // Grid files carry no FC_diesel column: the copy's monitoring plan says the site has no diesel back-up.
+  return { ...(project.kind === 'grid' ? { ...rest, sources: { diesel_backup: false } } : sample), id: project.id, name: `Load test: ${project.id} (a copy of the sample ${project.sample})` };
 }
 
 /** Nearest-rank percentile (the smallest value with at least p % of the values at or below it); undefined for no values. */

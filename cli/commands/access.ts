@@ -4,6 +4,7 @@ import { ProjectSchema } from '../../core/project/project.ts';
 import { dynamoAccess } from '../../functions/shared/aws/access-store.ts';
 import { dynamoAuditStore } from '../../functions/shared/aws/audit-store.ts';
 import { dynamoProjects } from '../../functions/shared/aws/dynamo-repositories.ts';
+import { retagEvidence } from '../../functions/shared/aws/s3-stores.ts';
 import { ENV } from '../../functions/shared/resources.ts';
 import { parse } from '../args.ts';
 import { createCliAws, type AwsFactory } from '../aws-clients.ts';
@@ -52,8 +53,11 @@ export function makeAccessCommand(aws: AwsFactory = createCliAws): Command {
         assignedBy: actor.principal,
       });
       await access.putAssignment(assignment);
+      // The project's evidence follows the assignment: re-tagged so that only the new body's verifiers read it.
+      const { [ENV.bucket]: bucket } = a.resources([ENV.bucket]);
+      const retagged = await retagEvidence(a.s3, bucket, projectId, assignment.verificationBody);
       await appendAuditEvent(dynamoAuditStore(a.ddb, env[ENV.auditTable]), { projectId, eventId: cliEventId('body.assign', projectId, at), action: 'body.assign', actor, at, subject: projectId, details: { verificationBody: assignment.verificationBody, ...(assignment.validationBody ? { validationBody: assignment.validationBody } : {}) } }, at);
-      io.out(`Project ${projectId} is assigned to the verification body ${assignment.verificationBody}${assignment.validationBody ? ` (validated by ${assignment.validationBody})` : ''}.`);
+      io.out(`Project ${projectId} is assigned to the verification body ${assignment.verificationBody}${assignment.validationBody ? ` (validated by ${assignment.validationBody})` : ''}; ${retagged} evidence object(s) re-tagged for it.`);
       return 0;
     },
   };

@@ -5,6 +5,8 @@ import { parsePeriodText } from '../../core/time/period.ts';
 import { DEFAULT_TIME_ZONE } from '../../core/time/zone.ts';
 import type { MonitoringFormat } from '../../core/readers/types.ts';
 import { registry } from '../../methodologies/index.ts';
+import { supersessionNote } from '../../core/methodology/registry.ts';
+import { registrationWarnings } from '../../core/project/registration.ts';
 import { detectFormat } from '../../core/readers/read-records.ts';
 import { ZIP_TAIL_BYTES } from '../../core/readers/zip-directory.ts';
 import { readTail } from '../load.ts';
@@ -35,6 +37,7 @@ export async function runCalculation(args: { project: string; file: string; peri
   if (io.env.MRV_RECORD_FAST === '0') recordFastPath.enabled = false;
   if (args.format && !FORMATS.includes(args.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   const project = await loadProjectFile(args.project, io.cwd);
+  for (const w of registrationWarnings(project)) io.err(`warning: ${w}`);
   let period;
   if (args.period) {
     // Local dates of the site: [first day 00:00, day after the last 00:00) on its clock; or two instants with offsets.
@@ -72,13 +75,16 @@ function makeCalcCommand(name: 'calc' | 'validate'): Command {
       if (!values.project) throw new UsageError('--project <project.json> is required');
       if (positionals.length !== 1) throw new UsageError('give exactly one monitoring file');
       const result = await runCalculation({ project: values.project, file: positionals[0]!, ...(values.period ? { period: values.period } : {}), ...(values.format ? { format: values.format } : {}) }, io);
+      const superseded = result.methodology ? registry.supersededBy(result.methodology.key) : undefined;
       if (values.json) {
         const out = name === 'validate' ? { ...result, totals: undefined, gases: undefined, issuable: undefined, trace: [] } : result;
         io.out(JSON.stringify(out, null, 2));
+        if (superseded && result.methodology) io.err(`note: ${supersessionNote(result.methodology.key, superseded)}`);
       } else if (name === 'validate') {
         const { totals: _t, gases: _g, issuable: _i, ...rest } = result;
         io.out(renderSummary({ ...rest, trace: [] } as CalculationResult).replace(/: ACCEPTED$/m, ': VALID'));
       } else io.out(renderSummary(result));
+      if (!values.json && superseded && result.methodology) io.out(`note: ${supersessionNote(result.methodology.key, superseded)}`);
       return result.status === 'accepted' ? 0 : 1;
     },
   };

@@ -29,13 +29,13 @@ export const methodologiesCommand: Command = {
   async run(argv, io) {
     const { values } = parse(argv, { json: { type: 'boolean' } });
     if (values.json) {
-      const loaded = registry.list.map((m) => ({ key: m.key, status: 'loaded', title: m.title, source: m.source, mechanisms: m.mechanisms, hash: m.hash }));
+      const loaded = registry.list.map((m) => ({ key: m.key, status: 'loaded', title: m.title, source: m.source, mechanisms: m.mechanisms, hash: m.hash, ...(registry.supersededBy(m.key) ? { supersededBy: registry.supersededBy(m.key) } : {}) }));
       const failed = registry.failures.map((f) => ({ key: f.key, status: 'failed', reason: f.reason }));
       io.out(JSON.stringify([...loaded, ...failed], null, 2));
       return failed.length ? 2 : 0;
     }
     const width = Math.max(...registry.list.map((m) => m.key.length), ...registry.failures.map((f) => f.key.length));
-    for (const m of registry.list) io.out(`${m.key.padEnd(width)}  ${m.title} (${m.source.body} ${m.source.document} v${m.source.documentVersion}; ${m.mechanisms.join(', ')})`);
+    for (const m of registry.list) io.out(`${m.key.padEnd(width)}  ${m.title} (${m.source.body} ${m.source.document} v${m.source.documentVersion}; ${m.mechanisms.join(', ')})${registry.supersededBy(m.key) ? ` — superseded by ${registry.supersededBy(m.key)!.by}` : ''}`);
     for (const f of registry.failures) io.out(`${f.key.padEnd(width)}  FAILED TO LOAD: ${f.reason.split('\n').join(' ').slice(0, 300)}`);
     if (registry.failures.length) io.err(`mrv methodologies: ${registry.failures.length} module(s) failed to load; commands that need them are refused (exit 2). See mrv methodology check <key>.`);
     return registry.failures.length ? 2 : 0;

@@ -1,4 +1,5 @@
-import { checkRegistration } from '../../core/project/registration.ts';
+import { checkRegistration, registrationWarnings } from '../../core/project/registration.ts';
+import { supersessionNote } from '../../core/methodology/registry.ts';
 import { ProjectSchema } from '../../core/project/project.ts';
 import { diffRegistrations, renderDiff } from '../../core/project/versions.ts';
 import { dynamoProjects } from '../../functions/shared/aws/dynamo-repositories.ts';
@@ -53,7 +54,10 @@ export function makeProjectCommand(aws: AwsFactory = createCliAws): Command {
             for (const line of renderDiff(diffRegistrations(outcome.previous.registration, p))) io.out(`  ${line}`);
             io.out('Uploads from now on use this version; approved ledger entries keep verifying against the version they used.');
           }
+          for (const w of registrationWarnings(p)) io.err(`warning: ${w}`);
           if (outcome.kind !== 'unchanged') io.out(`Upload monitoring files with: mrv upload ${p.id} <file>`);
+          const superseded = registry.supersededBy(p.methodology);
+          if (superseded) io.err(`warning: ${supersessionNote(p.methodology, superseded)}`);
           return 0;
         }
         case 'list': {

@@ -6,6 +6,8 @@ import { sqsReviewQueue } from '../../functions/shared/aws/queues.ts';
 import { snsNotifier } from '../../functions/shared/aws/notifier.ts';
 import { s3ReportStore } from '../../functions/shared/aws/s3-stores.ts';
 import { BUCKET_LAYOUT, ENV } from '../../functions/shared/resources.ts';
+import { dynamoAccess } from '../../functions/shared/aws/access-store.ts';
+import { evidenceTagsFor } from '../../functions/shared/evidence-tags.ts';
 import { registry } from '../../methodologies/index.ts';
 import { dynamoAuditStore } from '../../functions/shared/aws/audit-store.ts';
 import { parse } from '../args.ts';
@@ -41,11 +43,12 @@ export function makeReportCommand(aws: AwsFactory = createCliAws): Command {
         case 'assemble': {
           if (!projectId) throw new UsageError('assemble needs a project id');
           const period = periodText(values.period);
-          const env = a.resources([ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable]);
+          const env = a.resources([ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable, ENV.accessTable]);
           const outcome = await assembleReport(
             {
               submissions: dynamoSubmissions(a.ddb, env[ENV.submissionsTable]),
-              reports: s3ReportStore(a.s3, env[ENV.bucket]),
+              // The report is evidence: tagged with the project's verification body, as the pipeline tags results.
+              reports: s3ReportStore(a.s3, env[ENV.bucket], { tagsFor: evidenceTagsFor(dynamoAccess(a.ddb, env[ENV.accessTable])) }),
               projects: dynamoProjects(a.ddb, env[ENV.projectsTable]),
               reviewQueue: sqsReviewQueue(a.sqs, env[ENV.reviewQueueUrl]),
               registry,

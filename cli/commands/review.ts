@@ -2,6 +2,9 @@ import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { CalculationResult } from '../../core/calculation/result.ts';
 import { renderReviewItem, renderReviewLine } from '../../core/report/render-review.ts';
+import { supersessionNote } from '../../core/methodology/registry.ts';
+// The list only, not the modules: review stays light to start.
+import { SUPERSEDED } from '../../methodologies/superseded.ts';
 import { DecisionSchema, ReviewItemSchema, type Decision, type ReviewItem } from '../../core/review/schemas.ts';
 import type { DecisionReport } from '../../core/report/decision-report.ts';
 import { renderIssuance } from '../../core/report/render-report.ts';
@@ -94,7 +97,12 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
           const result = await readResult(a, bucket, s.resultKey);
           const report = s.kind === 'monitoring-report' ? await readJson<unknown>(a, bucket, s.reportKey) : undefined;
           if (values.json) io.out(JSON.stringify({ submission: s, result, ...(report ? { report } : {}) }, null, 2));
-          else io.out(renderReviewItem(s.reviewItem, result, { status: s.status, ...(s.statusReason ? { statusReason: s.statusReason } : {}), ...(s.ledger ? { ledgerSeq: s.ledger.seq } : {}) }));
+          else {
+            io.out(renderReviewItem(s.reviewItem, result, { status: s.status, ...(s.statusReason ? { statusReason: s.statusReason } : {}), ...(s.ledger ? { ledgerSeq: s.ledger.seq } : {}) }));
+            const key = `${s.reviewItem.methodology.id}@${s.reviewItem.methodology.version}`;
+            const superseded = Object.hasOwn(SUPERSEDED, key) ? SUPERSEDED[key] : undefined;
+            if (superseded) io.out(`Note for the verifier: ${supersessionNote(key, superseded)}`);
+          }
           return 0;
         }
         case 'approve':

@@ -29,6 +29,12 @@ export interface Gateway {
   readonly endpoint: string;
   /** The IAM unique id of the identity that sent a message (undefined: the operator or unknown). */
   senderOf(messageId: string): string | undefined;
+  /**
+   * Who last put an object, as S3 names it in an event's `userIdentity.principalId` (`AWS:<unique id>`;
+   * undefined: the operator or nobody). Recorded when the authorized request is forwarded, so the
+   * notification that follows the write always finds it.
+   */
+  putterOf(bucket: string, key: string): string | undefined;
   /** Requests refused so far (action, resource, identity). */
   readonly denied: { action: string; resource: string; identity: string }[];
   stop(): Promise<void>;
@@ -56,11 +62,17 @@ export function classifyS3(method: string, url: URL): Classified {
   return { action: q.has('versionId') ? 's3:GetObjectVersion' : 's3:GetObject', resource: object };
 }
 
+const unescapeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+
 const accessKeyOf = (req: IncomingMessage): string | undefined => /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? new URL(req.url ?? '/', 'http://x').searchParams.get('X-Amz-Credential')?.split('/')[0];
 
 export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   const upstream = new URL(o.upstream);
   const senders = new Map<string, string>();
+  const putters = new Map<string, string>();
+  // Object tags, which fauxqs does not keep: set by PutObject (x-amz-tagging) and PutObjectTagging, read
+  // by the policy as s3:ExistingObjectTag/<key> on GetObject, as S3 does.
+  const tags = new Map<string, Record<string, string>>();
   const denied: Gateway['denied'] = [];
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined, onResponse?: (status: number, text: string) => void) => {
@@ -115,12 +127,40 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     } else {
       request = classifyS3(req.method ?? 'GET', new URL(req.url ?? '/', 'http://local'));
     }
+    const objectOf = (r: Classified) => r.resource.slice('arn:aws:s3:::'.length);
+    if (!sqs && (request.action === 's3:GetObject' || request.action === 's3:GetObjectVersion')) {
+      const existing = tags.get(objectOf(request)) ?? {};
+      request = { ...request, context: { ...request.context, ...Object.fromEntries(Object.entries(existing).map(([k, v]) => [`s3:ExistingObjectTag/${k}`, v])) } };
+    }
     if (who) {
       const verdict: IamDecision = evaluatePolicies([o.policy(who)], { action: request.action, resource: request.resource, context: { 'aws:userid': who.userId, ...Object.fromEntries(Object.entries(who.tags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])), ...request.context } });
       if (verdict.decision !== 'allow') {
         denied.push({ action: request.action, resource: request.resource, identity: who.name });
         return deny(res, sqs, `${who.name} (${who.role}) is not authorized to perform ${request.action} on ${request.resource} (${verdict.decision}).`);
       }
+    }
+    if (!sqs && request.action === 's3:PutObject') {
+      const object = objectOf(request);
+      if (who) putters.set(object, `AWS:${who.userId}`);
+      else putters.delete(object);
+      // A new object (not a part of a multipart upload) carries the tags of its request, or none.
+      const url = new URL(req.url ?? '/', 'http://local');
+      if (req.method === 'PUT' && !url.searchParams.has('uploadId')) {
+        const header = req.headers['x-amz-tagging'];
+        if (typeof header === 'string' && header) tags.set(object, Object.fromEntries(new URLSearchParams(header)));
+        else tags.delete(object);
+      }
+    }
+    if (!sqs && request.action === 's3:PutObjectTagging') {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const xml = Buffer.concat(chunks).toString('utf8');
+      const set: Record<string, string> = {};
+      for (const m of xml.matchAll(/<Tag>\s*<Key>([^<]*)<\/Key>\s*<Value>([^<]*)<\/Value>\s*<\/Tag>/g)) set[unescapeXml(m[1]!)] = unescapeXml(m[2]!);
+      tags.set(objectOf(request), set);
+      res.writeHead(200, { 'content-length': '0' });
+      res.end();
+      return;
     }
     const sending = sqs && request.action === 'sqs:SendMessage' && who;
     forward(req, res, body, sending ? (status, text) => {
@@ -145,6 +185,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     senderOf: (id) => senders.get(id),
+    putterOf: (bucket, key) => putters.get(`${bucket}/${key}`),
     denied,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

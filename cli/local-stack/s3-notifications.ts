@@ -13,7 +13,7 @@ import type { FauxqsServer, S3SpyEvent, SpyMessage } from 'fauxqs';
 export const encodeS3EventKey = (key: string) => encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
 
 /** One S3 event notification record (event version 2.1) for an object-created spy event. Pure. */
-export function toS3EventRecord(event: Pick<S3SpyEvent, 'bucket' | 'key' | 'status' | 'timestamp'>, details: { region: string; size?: number; eTag?: string; configurationId?: string }): S3EventRecord {
+export function toS3EventRecord(event: Pick<S3SpyEvent, 'bucket' | 'key' | 'status' | 'timestamp'>, details: { region: string; size?: number; eTag?: string; configurationId?: string; principalId?: string }): S3EventRecord {
   const time = new Date(event.timestamp);
   return {
     eventVersion: '2.1',
@@ -21,7 +21,7 @@ export function toS3EventRecord(event: Pick<S3SpyEvent, 'bucket' | 'key' | 'stat
     awsRegion: details.region,
     eventTime: time.toISOString(),
     eventName: event.status === 'copied' ? 'ObjectCreated:Copy' : 'ObjectCreated:Put',
-    userIdentity: { principalId: 'local' },
+    userIdentity: { principalId: details.principalId ?? 'local' },
     requestParameters: { sourceIPAddress: '127.0.0.1' },
     responseElements: { 'x-amz-request-id': 'local', 'x-amz-id-2': 'local' },
     s3: {
@@ -77,7 +77,7 @@ export function watchSpy<E extends SpyMessage>(fauxqs: FauxqsServer, filter: (m:
  * The bucket notification of the CDK stack (OBJECT_CREATED, prefix `uploads/` → ingest queue), for
  * fauxqs: each object-created event under `prefix` becomes an S3 event notification message on the queue.
  */
-export function startS3NotificationBridge(x: { fauxqs: FauxqsServer; s3: S3Client; sqs: SQSClient; bucket: string; prefix: string; queueUrl: string; region: string; onError: (error: unknown, key: string) => void }): SpyWatcher {
+export function startS3NotificationBridge(x: { fauxqs: FauxqsServer; s3: S3Client; sqs: SQSClient; bucket: string; prefix: string; queueUrl: string; region: string; onError: (error: unknown, key: string) => void; putterOf?: (bucket: string, key: string) => string | undefined }): SpyWatcher {
   const matches = (m: SpyMessage): m is S3SpyEvent => isObjectCreated(m) && m.bucket === x.bucket && m.key.startsWith(x.prefix);
   return watchSpy(
     x.fauxqs,
@@ -85,7 +85,9 @@ export function startS3NotificationBridge(x: { fauxqs: FauxqsServer; s3: S3Clien
     async (event) => {
       // Size and ETag as S3 reports them; the object may be gone already (then the handler skips it).
       const head = await x.s3.send(new HeadObjectCommand({ Bucket: event.bucket, Key: event.key })).catch(() => undefined);
-      const body: S3Event = { Records: [toS3EventRecord(event, { region: x.region, ...(head?.ContentLength !== undefined ? { size: head.ContentLength } : {}), ...(head?.ETag ? { eTag: head.ETag.replace(/"/g, '') } : {}) })] };
+      // Who put it, as S3 names the requester (the gateway saw the authorized PUT).
+      const principalId = x.putterOf?.(event.bucket, event.key);
+      const body: S3Event = { Records: [toS3EventRecord(event, { region: x.region, ...(head?.ContentLength !== undefined ? { size: head.ContentLength } : {}), ...(head?.ETag ? { eTag: head.ETag.replace(/"/g, '') } : {}), ...(principalId ? { principalId } : {}) })] };
       await x.sqs.send(new SendMessageCommand({ QueueUrl: x.queueUrl, MessageBody: JSON.stringify(body) }));
     },
     (error, event) => x.onError(error, event.key),

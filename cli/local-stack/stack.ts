@@ -12,6 +12,7 @@ import { dynamoAccess } from '../../functions/shared/aws/access-store.ts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { rolePolicies } from '../../infra/policies/role-policies.ts';
 import { startGateway, type Gateway } from './gateway.ts';
+import { retagEvidence } from '../../functions/shared/aws/s3-stores.ts';
 import { credentialsEnv, FIXED_IDENTITIES, LOCAL_BODY, siteIdentity, type LocalIdentity } from './identities.ts';
 import type { Mechanism } from '../../core/mechanisms/mechanisms.ts';
 import { BUCKET_LAYOUT, ENV, type EnvName } from '../../functions/shared/resources.ts';
@@ -138,6 +139,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       throw new EmulatorStartError(`Port ${options.port} for S3 + SQS is in use (another mrv start?). Stop it, or choose another port with --port <n>. (${(error as Error).message})`);
     }
     running.push(gateway);
+    // The operator's S3 client through the gateway, for what must pass its bookkeeping (object tags).
+    const gatewayS3 = new S3Client({ ...common, endpoint: gateway.endpoint, forcePathStyle: true });
+    running.push({ stop: async () => gatewayS3.destroy() });
     const access = dynamoAccess(DynamoDBDocumentClient.from(clients.dynamo), resources.env[ENV.accessTable]);
     for (const who of identities) await access.putPrincipal(who.record);
     const env: Record<string, string> = {
@@ -151,8 +155,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(resources.env satisfies Record<EnvName, string>),
     };
     // The handlers' environment, as Lambda would set it (plus quiet Powertools: metrics off, errors only).
-    // The handlers reach the emulators directly, as Lambda functions use their own roles.
-    const handlerEnv = { ...env, AWS_ENDPOINT_URL: emulators.endpoint, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR' };
+    // The handlers act as the operator (their own roles are simulated by the CDK tests, not here) through the
+    // gateway, which keeps what fauxqs does not: the object tags the evidence policy reads.
+    const handlerEnv = { ...env, AWS_ENDPOINT_URL: gateway.endpoint, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR' };
     for (const [k, v] of Object.entries(handlerEnv)) {
       restoreEnv[k] = process.env[k];
       process.env[k] = v;
@@ -185,6 +190,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queueUrl: resources.queues.ingest.url,
       region,
       onError: (error, key) => onError(`S3 notification for ${key}`, error),
+      putterOf: gateway.putterOf,
     });
     running.push(bridge);
     const site = (projectId: string) => siteIdentity(projectId);
@@ -203,6 +209,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       async assign(projectId, mechanism, assignOptions = {}) {
         await access.putPrincipal(site(projectId).record);
         await access.putAssignment({ projectId, verificationBody: LOCAL_BODY, ...(mechanism ? { mechanism } : {}), ...(assignOptions.validationBody ? { validationBody: assignOptions.validationBody } : {}), assignedAt: new Date().toISOString(), assignedBy: 'local-registrar' });
+        // As `mrv access assign` does: the project's evidence so far is re-tagged for the body (through the gateway, which keeps the tags).
+        await retagEvidence(gatewayS3, resources.bucket, projectId, LOCAL_BODY);
       },
       envAs: (who) => ({ ...env, ...credentialsEnv(who) }),
       stop,

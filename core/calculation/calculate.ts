@@ -3,7 +3,7 @@ import { ConfigError } from '../errors.ts';
 import { findGas } from '../gases/gases.ts';
 import type { Period } from '../mechanisms/mechanisms.ts';
 import { bindGwps, sameGwps, type GwpBinding } from './gwp-binding.ts';
-import { periodAdjuster, roundEr, roundingProfileProblems, typeIIICap } from './period-adjustments.ts';
+import { intermediateRoundingKeys, periodAdjuster, roundEr, roundingProfileProblems, typeIIICap } from './period-adjustments.ts';
 import type { CompiledEquation, Methodology } from '../methodology/define-methodology.ts';
 import { compileFloatSlots, toBigNumber, isBigNumber, UNSET, type BigNumber, type SlotScope } from '../methodology/equations.ts';
 import type { MethodologyRegistry } from '../methodology/registry.ts';
@@ -18,6 +18,7 @@ import { absorbDiagnostics, calibrationEffect, ExactSum, mergePartials, partialO
 import { CalibrationRule, IntervalTracker, type IntervalSpec } from './qaqc.ts';
 import { SitePeriods } from '../time/site-periods.ts';
 import { closestColumn } from '../methodology/did-you-mean.ts';
+import { absencePolicyOf, sourceAbsentBecause } from '../methodology/absence.ts';
 import { formatPeriod } from '../time/period.ts';
 import { checkZipBomb } from '../readers/zip-directory.ts';
 import { creditExpiry, CREDIT_TYPES, DEFAULT_CREDIT_TYPE, type CreditType } from './credits.ts';
@@ -86,7 +87,7 @@ export function resolveProject(project: Project, registry: MethodologyRegistry):
       parsed.error.issues.map((i) => `parameters.${i.path.join('.') || '(root)'}: ${i.message}`),
     );
   }
-  const problems = registrationProblems(project, methodology);
+  const problems = registrationProblems(project, methodology, parsed.data as Record<string, unknown>);
   if (problems.length) throw new ConfigError(`Project ${project.id}: the registration does not fit ${methodology.key}.`, problems);
   const roundingProblems = roundingProfileProblems(methodology, project.rounding);
   if (roundingProblems.length) throw new ConfigError(`Project ${project.id}: the rounding profile does not match ${methodology.key}.`, roundingProblems);
@@ -101,6 +102,9 @@ export function resolveProject(project: Project, registry: MethodologyRegistry):
  * monitoring schema's `safeParse` (the general path), and the equivalence tests flip it.
  */
 export const recordFastPath = { enabled: true };
+
+/** An empty cell in every format: "" in CSV, null in JSON and XLSX, or no key at all. */
+const isEmptyCell = (cell: Cell | undefined): boolean => cell === undefined || cell === null || (typeof cell === 'string' && cell.trim() === '');
 
 /** Formats a period-scope value for the trace: exact decimal, at most 12 decimals. */
 function show(value: BigNumber | boolean | number): string | boolean {
@@ -265,6 +269,20 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   for (const s of summed) sums.set(s, new ExactSum());
   const sumList = [...sums].map(([s, sum]) => ({ slot: slotOf.get(s)!, sum }));
   const required = methodology.columns.filter((c) => !c.meta.optional).map((c) => c.name);
+  // Optional columns measuring an emission source (core/methodology/absence.ts): at a site that has the
+  // source they are required, and an empty cell is a missing reading; at a site without it they may be left out.
+  const sourceColumns = methodology.columns.flatMap((c) => {
+    const policy = absencePolicyOf(c);
+    if (policy?.kind !== 'source') return [];
+    const absentBecause = sourceAbsentBecause(policy.source, methodology.sources?.[policy.source] as never, project.sources, parameters);
+    return [{ name: c.name, meta: c.meta, source: policy.source, absentBecause, registeredAbsent: project.sources?.[policy.source] === false }];
+  });
+  /** What to do about a source column left out at a site that has (or has not ruled out) the source. */
+  const sourceHint = (c: { meta: { kind: string; side?: string }; source: string }) =>
+    `It is ${c.meta.kind === 'number' ? `a ${c.meta.side ?? 'project'}-side quantity` : 'a monitored value'} that may be left out only where the site has no ${c.source}: report it (0 where nothing was emitted), or, if the site has no ${c.source}, say so in the registration's monitoring plan: "sources": { "${c.source}": false }.`;
+  /** Source columns present in the file at a site that has the source: an empty cell is refused. */
+  const emptyRefused = new Set<string>();
+  const emptyRefusedIndex = new Set<number>();
   const known = new Set(methodology.columns.map((c) => c.name));
 
   const calibration = new CalibrationRule(project.meters ?? [], new Map(methodology.columns.map((c) => [c.name, c.meta])), clock);
@@ -453,6 +471,7 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
         values[j] = p.absent;
         continue;
       }
+      if (starts[f] === ends[f] && emptyRefusedIndex.has(j)) return false;
       const fast = p.fast;
       if (fast === undefined) {
         const r = p.schema.safeParse(latin1.decode(bytes.subarray(starts[f], ends[f])));
@@ -487,10 +506,11 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
       // By name, not by the header: a JSON record may carry a key its first record lacked (and lack one it had).
       const cell = cells[columnOrder[j]!];
       if (cell === undefined) {
-        if (!p.absentOk) return false;
+        if (!p.absentOk || emptyRefusedIndex.has(j)) return false;
         values[j] = p.absent;
         continue;
       }
+      if ((cell === null || cell === '') && emptyRefusedIndex.has(j)) return false;
       const fast = p.fast;
       if (fast === undefined) {
         const r = p.schema.safeParse(cell);
@@ -543,7 +563,9 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
         return;
       }
       const present = new Set(event.columns);
-      const missing = required.filter((c) => !present.has(c));
+      const missing: string[] = required.filter((c) => !present.has(c));
+      /** Declared columns a misspelled header was taken for (did you mean …?). */
+      const meantColumns = new Set<string>();
       for (const c of missing) {
         const meta = methodology.columns.find((x) => x.name === c)!.meta;
         // A name that differs only by invisible characters (a zero-width space) is named as such, escaped.
@@ -555,8 +577,28 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
         if (!c || known.has(c)) continue;
         // Close to a declared column: a typo whose quantity would be dropped; refused, never ignored.
         const meant = closestColumn(c, [...known]);
+        if (meant) meantColumns.add(meant);
         if (meant) diag({ severity: 'error', code: 'header.misspelled_column', message: `Column ${hasInvisible(c) ? `"${visible(c)}"` : c} is not defined by ${methodology.key}: did you mean ${meant}? Rename the column; a misspelled column is refused rather than ignored, so no quantity is dropped.`, location: { file: fileName, column: c }, actual: c, expected: meant });
         else diag({ severity: 'warning', code: 'header.unknown_column', message: `Column ${hasInvisible(c) ? `"${visible(c)}"` : c} is not defined by ${methodology.key} and is ignored.`, location: { file: fileName, column: c } });
+      }
+      emptyRefused.clear();
+      emptyRefusedIndex.clear();
+      for (const c of sourceColumns) {
+        if (c.absentBecause !== undefined) continue;
+        if (present.has(c.name)) {
+          emptyRefused.add(c.name);
+          emptyRefusedIndex.add(columnOrder.indexOf(c.name));
+          continue;
+        }
+        missing.push(c.name);
+        if (meantColumns.has(c.name)) continue; // the did-you-mean above already names it
+        diag({
+          severity: 'error',
+          code: 'header.missing_column',
+          message: `Column ${c.name} (${c.meta.unit}) is missing: ${c.meta.description}. ${sourceHint(c)} Columns found: ${event.columns.map((x) => (hasInvisible(x) ? `"${visible(x)}"` : x)).join(', ') || '(none)'}.`,
+          location: { file: fileName, column: c.name },
+          expected: `${c.name} (${c.meta.unit})`,
+        });
       }
       for (const [c, unit] of Object.entries(event.units ?? {})) {
         const meta = methodology.columns.find((x) => x.name === c)?.meta;
@@ -591,8 +633,17 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
       cells = copy;
     }
     const parsed = methodology.monitoring.safeParse(cells);
-    if (!parsed.success) {
+    // An empty cell of a source the site has is a missing reading, not a zero.
+    const emptySources = emptyRefused.size ? [...emptyRefused].filter((c) => isEmptyCell((cells as Record<string, Cell | undefined>)[c])) : [];
+    if (emptySources.length) {
       rejectRow(event.row);
+      for (const column of emptySources) {
+        const c = sourceColumns.find((x) => x.name === column)!;
+        diag({ severity: 'error', code: 'row.missing_value', message: `Row ${event.row}, column ${column}: empty, and a missing ${column} is refused rather than counted as ${String(absencePolicyOf(c)?.value ?? 0)}. ${sourceHint(c)}`, location: { file: fileName, row: event.row, line: event.line, column }, actual: 'empty', expected: `${column} (${c.meta.unit})` });
+      }
+    }
+    if (!parsed.success) {
+      if (!emptySources.length) rejectRow(event.row);
       const loc = { file: fileName, row: event.row, line: event.line };
       for (const issue of parsed.error.issues) {
         const column = String(issue.path[0] ?? '');
@@ -610,6 +661,7 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
       }
       return;
     }
+    if (emptySources.length) return;
     const row = parsed.data as Record<string, unknown>;
     for (let j = 0; j < columnOrder.length; j++) values[j] = row[columnOrder[j]!];
     parseTimestampCell(event.cells[methodology.timeColumn], timeKind); // local or with offset (the value is the one zod gave)
@@ -685,6 +737,14 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
     const consequence = severity === 'error' ? `${methodology.key} rejects a period with gaps: supply the missing readings` : 'the missing intervals count as zero (conservative)';
     diag({ severity, code: 'period.gap', message: `${gapReport.missing} expected ${intervals!.label} readings are missing in ${gapReport.count} gap(s), the first${gapReport.gaps[0]!.item !== undefined ? ` (${methodology.monitoringItemColumn} ${gapReport.gaps[0]!.item})` : ''} from ${gapReport.gaps[0]!.from} to ${gapReport.gaps[0]!.to}; ${consequence}.`, location: { file: fileName } });
   }
+  // A quantity reported for a source the registration says the site does not have: the plan and the file
+  // disagree. (Where the module finds from the parameters that the source cannot exist, a reported value
+  // still enters its equations as written.)
+  for (const c of sourceColumns) {
+    const sum = c.registeredAbsent && c.meta.kind === 'number' ? sums.get(c.name)?.value : undefined;
+    if (sum !== undefined && sum !== 0 && accepted > 0)
+      diag({ severity: 'error', code: 'period.source_not_at_site', message: `Column ${c.name} reports ${c.meta.description} totalling ${sum} ${c.meta.unit}, but ${c.absentBecause}. Correct the file, or register the source (a new registration version with "sources": { "${c.source}": true } and a --reason), so the monitoring plan and the report agree.`, location: { file: fileName, column: c.name } });
+  }
   const qaqc = {
     calibration: merged.calibration.map(({ before: terms, ...a }) => calibrationEffect(a, terms)),
     ...(intervalSpec && 'minutes' in intervalSpec ? { intervalMinutes: intervalSpec.minutes } : {}),
@@ -720,14 +780,18 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
     return isBigNumber(x) ? x.toString() : undefined;
   };
   const adjustmentsOf = new Map<string, readonly TraceAdjustment[]>();
+  const unroundedSums = new Map<string, string>();
   for (const [s, sum] of sums) {
-    const a = adjuster.adjust(s, decimalFromFloat(sum.value).toString(), readScope);
+    unroundedSums.set(s, decimalFromFloat(sum.value).toString());
+    const a = adjuster.adjust(s, unroundedSums.get(s)!, readScope);
     if (a.adjustments.length) adjustmentsOf.set(s, a.adjustments);
     scope.set(s, toBigNumber(a.value));
   }
   scope.set('n_rows', toBigNumber(accepted));
   const periodSpanMs = site.span(resultPeriod);
   scope.set('period_days', toBigNumber(new Dec(periodSpanMs.end - periodSpanMs.start).div(86_400_000).toString())); // exact: the length of [start, end) in days
+  const intermediateRounding = intermediateRoundingKeys(methodology, project.rounding);
+  const scopeBeforePeriod = intermediateRounding.length ? new Map(scope) : undefined;
 
   const constants = (symbols: readonly string[]) => Object.fromEntries(symbols.filter((s) => scope.has(s) && !sums.has(s)).map((s) => [s, show(scope.get(s)!)]));
   for (const eq of methodology.rowEquations) trace.push({ symbol: eq.symbol, expr: eq.expr, unit: eq.unit, ref: eq.ref, scope: 'row', inputs: constants(eq.parsed.symbols), value: show(scope.get(eq.symbol)!), rows: accepted, ...(adjustmentsOf.has(eq.symbol) ? { adjustments: adjustmentsOf.get(eq.symbol)! } : {}) });
@@ -764,7 +828,8 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
       }
       if (passed === true) continue;
       const severity = check.severity ?? 'error';
-      diag({ severity, code: 'period.check_failed', message: `${check.message} (check ${check.id}, ${check.ref}).`, location: { file: fileName }, ref: check.ref });
+      const message = check.message.replace(/\{([A-Za-z][A-Za-z0-9_]*)\}/g, (m, name: string) => (scope.has(name) ? String(show(scope.get(name)!)) : m));
+      diag({ severity, code: 'period.check_failed', message: `${message} (check ${check.id}, ${check.ref}).`, location: { file: fileName }, ref: check.ref });
     }
   }
   if (failed || diagnostics.errors > 0) {
@@ -801,6 +866,15 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   // What is issued: floor(ER) of the mechanism's credit, or the methodology's own credit quantity and type.
   const creditValue = methodology.credits ? scope.get(methodology.credits.symbol) : undefined;
   const claimed = creditValue !== undefined && isBigNumber(creditValue) ? new Dec(creditValue.toString()) : ER;
+  // A rounding of an intermediate value can move the result either way: recompute the period without the profile's
+  // intermediate roundings; if they raise what is claimed, the period is refused (rounding never adds credits).
+  if (scopeBeforePeriod) {
+    const unrounded = claimWithoutIntermediateRounding(methodology, project, scopeBeforePeriod, unroundedSums, intermediateRounding, gwp);
+    if (unrounded !== undefined && claimed.greaterThan(unrounded)) {
+      diag({ severity: 'error', code: 'period.rounding_raises_result', message: `The registered rounding of ${intermediateRounding.join(', ')} raises ${methodology.credits ? methodology.credits.symbol : 'the emission reductions'} from ${reportQuantity(new Dec(unrounded))} to ${reportQuantity(claimed)} t CO2e in this period; a rounding as registered may only lower the result: correct the registration's rounding profile (mode and direction of these symbols).`, location: { file: fileName } });
+      return { ...base, status: 'rejected', file: fileInfo(), period: resultPeriod, rows, qaqc, trace, ...listDiagnostics(diagnostics) };
+    }
+  }
   // Small-scale limits cap what is issued (core/calculation/small-scale-cap.ts): Type III here, A/R on its symbol above.
   const smallScaleCap = typeIIICap(methodology, project, claimed.toString(), resultPeriod) ?? adjuster.capOutcome();
   const quantity = smallScaleCap?.applied && smallScaleCap.kind === 'type-III' ? new Dec(smallScaleCap.capped) : claimed;
@@ -825,6 +899,42 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
     trace,
     ...listDiagnostics(diagnostics),
   };
+}
+
+/**
+ * What the period claims (the credit symbol, or BE − PE − LE in t CO2e) when the profile's intermediate roundings
+ * are left out and everything else (the other roundings, the A/R cap) applies as usual; undefined if an equation
+ * cannot be evaluated that way.
+ */
+function claimWithoutIntermediateRounding(methodology: Methodology, project: Project, before: ReadonlyMap<string, BigNumber | boolean>, unroundedSums: ReadonlyMap<string, string>, keys: readonly string[], gwp: GwpBinding): string | undefined {
+  const rounding = Object.fromEntries(Object.entries(project.rounding ?? {}).filter(([k]) => !keys.includes(k)));
+  const adjuster = periodAdjuster(methodology, { ...project, rounding });
+  const scope = new Map(before);
+  const read = (symbol: string) => {
+    const x = scope.get(symbol);
+    return isBigNumber(x) ? x.toString() : undefined;
+  };
+  for (const [s, raw] of unroundedSums) scope.set(s, toBigNumber(adjuster.adjust(s, raw, read).value));
+  try {
+    for (const eq of methodology.periodEquations) {
+      const v = eq.decimal!(scope);
+      scope.set(eq.symbol, isBigNumber(v) ? toBigNumber(adjuster.adjust(eq.symbol, v.toString(), read).value) : v);
+    }
+  } catch {
+    return undefined;
+  }
+  if (methodology.credits) {
+    const c = scope.get(methodology.credits.symbol);
+    return isBigNumber(c) ? c.toString() : undefined;
+  }
+  let er = new Dec(0);
+  for (const term of methodology.emissions) {
+    const value = scope.get(term.symbol);
+    const t = new Dec(isBigNumber(value) ? value.toString() : value ? 1 : 0).times(gwp.values.get(findGas(term.gas)!.id)!.value);
+    er = term.category === 'BE' ? er.plus(t) : er.minus(t);
+  }
+  const erRounding = roundEr(project, er.toString());
+  return erRounding ? erRounding.to : er.toString();
 }
 
 function listDiagnostics(c: DiagnosticCollector) {

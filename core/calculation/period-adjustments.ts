@@ -21,14 +21,57 @@ export interface PeriodAdjuster {
 export const ER_KEY = 'ER';
 
 /**
+ * The rounding mode that can only lower ER for an emission term or for ER itself: baseline terms and ER
+ * rounded down (`floor`), project and leakage terms rounded up (`ceil`). `floor`/`ceil` keep that direction
+ * for negative values too (`truncate` rounds a negative value up, `half-up`/`half-even` go either way).
+ */
+const CONSERVATIVE_MODE = { BE: 'floor', PE: 'ceil', LE: 'ceil', ER: 'floor' } as const;
+
+/**
  * Problems of a rounding profile against a methodology: every key must be an equation symbol (row or
- * period) or `ER`. A registration is configuration: the caller throws ConfigError with these.
+ * period) or `ER`, and a rule on ER or on an emission term must round in the conservative direction
+ * (ER and baseline terms down, project and leakage terms up), so that rounding as registered never raises
+ * the emission reductions. An emission term whose period value later equations read, or that is booked both as a
+ * baseline and as a project/leakage term, has no direction that is safe in every case and is refused.
+ * A registration is configuration: the caller throws ConfigError with these.
  */
 export function roundingProfileProblems(methodology: Methodology, profile: RoundingProfile | undefined): string[] {
-  const symbols = new Set([...methodology.rowEquations.map((e) => e.symbol), ...methodology.periodEquations.map((e) => e.symbol), ER_KEY]);
-  return Object.keys(profile ?? {})
-    .filter((k) => !symbols.has(k))
-    .map((k) => `rounding.${k}: ${methodology.key} has no equation ${k}; a rounding profile names equation symbols (or ER): ${[...symbols].join(', ')}`);
+  const equations = [...methodology.rowEquations, ...methodology.periodEquations];
+  const symbols = new Set([...equations.map((e) => e.symbol), ER_KEY]);
+  const problems: string[] = [];
+  for (const [key, rule] of Object.entries(profile ?? {})) {
+    if (!symbols.has(key)) {
+      problems.push(`rounding.${key}: ${methodology.key} has no equation ${key}; a rounding profile names equation symbols (or ER): ${[...symbols].join(', ')}`);
+      continue;
+    }
+    const categories = key === ER_KEY ? (['ER'] as const) : [...new Set(methodology.emissions.filter((t) => t.symbol === key).map((t) => t.category))];
+    if (!categories.length) continue;
+    if (categories.length > 1) {
+      problems.push(`rounding.${key}: ${key} is booked as ${categories.join(' and ')}; no rounding direction of it is conservative for both, so it cannot be rounded`);
+      continue;
+    }
+    const readers = key === ER_KEY ? [] : methodology.periodEquations.filter((e) => e.parsed.symbols.includes(key)).map((e) => e.symbol);
+    if (readers.length) {
+      problems.push(`rounding.${key}: ${key} is an emission term that other equations read (${readers.join(', ')}), so the direction in which its rounding moves the emission reductions is not known; round those equations' results instead`);
+      continue;
+    }
+    const category = categories[0]!;
+    const mode = CONSERVATIVE_MODE[category];
+    if (rule.mode !== mode) {
+      const what = category === 'ER' ? 'the emission reductions' : category === 'BE' ? `${key}, a baseline term,` : `${key}, a ${category === 'PE' ? 'project' : 'leakage'} emission term,`;
+      problems.push(`rounding.${key}: mode "${rule.mode}" can round ${what} in the direction of more credits; a rounding profile must be conservative: declare mode "${mode}" (${mode === 'floor' ? 'ER and baseline terms rounded down' : 'project and leakage terms rounded up'})`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * The profile's keys that are neither ER nor an emission term (e.g. the combined margin): the registration check
+ * cannot tell in which direction their rounding moves the result, so the engine recomputes the period without them.
+ */
+export function intermediateRoundingKeys(methodology: Methodology, profile: RoundingProfile | undefined): string[] {
+  const terms = new Set(methodology.emissions.map((t) => t.symbol));
+  return Object.keys(profile ?? {}).filter((k) => k !== ER_KEY && !terms.has(k));
 }
 
 export function periodAdjuster(methodology: Methodology, project: Project): PeriodAdjuster {

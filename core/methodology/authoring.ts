@@ -7,11 +7,12 @@
 export { defineMethodology } from './define-methodology.ts';
 export type { Methodology } from './define-methodology.ts';
 export { column, columnRegistry, monitoringRow } from './columns.ts';
-export type { ColumnMeta } from './columns.ts';
+export type { ColumnAbsence, ColumnMeta } from './columns.ts';
 export type {
   Applicability,
   ApplicabilityCondition,
   CheckSpec,
+  EmissionSourceSpec,
   EmissionTerm,
   EquationSpec,
   MethodologyDefinition,
@@ -19,3 +20,8 @@ export type {
   ParameterSpec,
   RegistrationContext,
 } from './types.ts';
+// Gas data a module may read (names, symbols, refrigerant compositions, the IPCC GWP tables); the GWP set in
+// force for a period is still chosen and applied by the engine, never by a module.
+export { findGas, gasSymbol } from '../gases/gases.ts';
+export { REFRIGERANTS, hasKyotoComponent, nonKyoto } from '../gases/blends.ts';
+export { GWP_SET_IDS, GWP_TABLE } from '../gases/gwp.ts';

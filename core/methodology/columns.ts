@@ -25,6 +25,39 @@ export interface ColumnMeta {
   readonly values?: readonly string[];
   /** For numbers: which side of the balance a reading is on, for conservative QA/QC adjustment. */
   readonly side?: 'baseline' | 'project';
+  /** For optional columns: what an absent column or an empty cell means (see {@link ColumnAbsence}). */
+  readonly absence?: ColumnAbsenceMeta;
+}
+
+/**
+ * What an optional column's absence (no such column in the file, or an empty cell) means. Declared by
+ * the module author per optional column, checked by `defineMethodology`, applied by the engine:
+ *
+ * - `{ value: 0 }` — absent means `value` at every site. Allowed for a baseline-side number only when
+ *   `value` is the column's minimum (less baseline is never more credit), and for a column that is
+ *   not a number when `reason` says why `value` is the conservative reading.
+ * - `{ source: 'diesel_backup', value: 0 }` — the column measures an emission source (project or
+ *   leakage side) that a site may not have: the column may be left out (or a cell left empty) only
+ *   when the registration's monitoring plan says the source does not exist at the site
+ *   (`"sources": { "diesel_backup": false }`) or the module's `sources` entry finds so from the
+ *   registered parameters; then it is `value`. Anywhere else a missing column is refused and an empty
+ *   cell is a row error: an absent project-side quantity must never count as zero by accident.
+ *
+ * @example
+ * FC_diesel: column.optional(column.number({ unit: 't', min: 0, side: 'project', description: '…' }), { absent: { source: 'diesel_backup', value: 0 } }),
+ * LFG_EL: column.optional(column.number({ unit: 'Nm3', min: 0, side: 'baseline', description: '…' }), { absent: { value: 0 } }),
+ */
+export interface ColumnAbsence {
+  readonly value: number | boolean | string;
+  /** The emission source (a key of the module's `sources`) the column measures. */
+  readonly source?: string;
+  /** Why `value` is the conservative reading of an absent cell (required for a column that is not a number). */
+  readonly reason?: string;
+}
+
+/** {@link ColumnAbsence} as stored in the column metadata; `declared: false` for the legacy `{ default }` form. */
+export interface ColumnAbsenceMeta extends ColumnAbsence {
+  readonly declared: boolean;
 }
 
 /** Column metadata, kept beside each zod schema (zod 4 registry). */
@@ -273,19 +306,32 @@ function oneOf<const V extends readonly [string, ...string[]]>(values: V, spec: 
   return schema.register(columnRegistry, { kind: 'enum', unit: '-', description: spec.description, values });
 }
 
-/** Makes a column optional: an empty cell or an absent column becomes `undefined`. */
-function optional<T extends z.ZodType>(inner: T, options: { default?: z.output<T>; note?: string } = {}) {
+/**
+ * Makes a column optional: an absent column or an empty cell becomes the value its absence is
+ * declared to mean (`absent`, see {@link ColumnAbsence}). The engine decides per registration whether
+ * the absence is allowed at all (a project-side source the site has must be reported).
+ *
+ * The older form `{ default }` (no `absent`) still loads, but is treated conservatively: an absent
+ * project-side (or side-less) column is refused unless the registration declares
+ * `"sources": { "<column>": false }`, and the conformance suite reports the missing declaration.
+ */
+function optional<T extends z.ZodType>(inner: T, options: { absent?: ColumnAbsence & { value: z.output<T> }; default?: z.output<T>; note?: string } = {}) {
   const meta = columnRegistry.get(inner);
+  const fallback = options.absent ? options.absent.value : options.default;
   // A numeric column must say what its absence means (usually 0): an engine sum never meets `undefined`.
-  if (meta?.kind === 'number' && options.default === undefined) throw new Error(`column.optional(column.number(…)) needs { default: … }: say what an absent "${meta.description}" means`);
+  if (meta?.kind === 'number' && fallback === undefined) throw new Error(`column.optional(column.number(…)) needs { absent: { … } }: say what an absent "${meta.description}" means`);
   const schema = z.custom<Cell | undefined>(() => true).optional().transform((cell, ctx) => {
-    if (cell === undefined || cell === null || cell === '') return options.default;
+    if (cell === undefined || cell === null || cell === '') return fallback;
     const r = inner.safeParse(cell);
     if (r.success) return r.data as z.output<T>;
     for (const issue of r.error.issues) ctx.addIssue({ ...(issue as object), path: [] } as never);
     return z.NEVER;
   });
-  if (meta) schema.register(columnRegistry, { ...meta, optional: true, ...(options.default !== undefined ? { description: `${meta.description} (${options.note ?? `absent or empty: ${String(options.default)}`})` } : {}) });
+  if (meta) {
+    const absence: ColumnAbsenceMeta | undefined = options.absent ? { ...options.absent, declared: true } : fallback !== undefined ? { value: fallback as ColumnAbsence['value'], declared: false } : undefined;
+    const note = options.note ?? (options.absent?.source !== undefined ? `absent or empty: ${String(fallback)}, only where the site has no ${options.absent.source}` : fallback !== undefined ? `absent or empty: ${String(fallback)}` : undefined);
+    schema.register(columnRegistry, { ...meta, optional: true, ...(absence ? { absence } : {}), ...(note !== undefined ? { description: `${meta.description} (${note})` } : {}) });
+  }
   return schema;
 }
 

@@ -21,6 +21,8 @@ import { CODES } from '../validation/codes.ts';
 import type { Methodology } from './define-methodology.ts';
 import { createRegistry } from './registry.ts';
 import { equationsBlockProblems } from './render-doc.ts';
+import { undeclaredAbsences } from './absence.ts';
+import { internalNotes } from '../validation/internal-notes.ts';
 
 /** README sections every methodology module has (house-style §3.3), in order. */
 export const README_SECTIONS = ['Source', 'Applicability', 'Monitoring data', 'Project parameters', 'Fixed parameters', 'Equations', 'Worked example', 'Changelog'] as const;
@@ -241,6 +243,8 @@ export function checkParameters(m: Methodology): CheckResult {
     if (!p.unit) problems.push(`parameter ${name} has no unit (write '1' for a dimensionless factor)`);
     if (!(p.source?.length > 10)) problems.push(`parameter ${name} has no real source: cite the document, table and edition (more than 10 characters)`);
     if (!(p.description?.length > 5)) problems.push(`parameter ${name} has no description`);
+    if (/\bunverified\b/i.test(p.source ?? '') && p.confidence !== 'unverified') problems.push(`parameter ${name}: its source says it is unverified; mark it confidence: 'unverified'`);
+    if (p.confidence === 'unverified' && !/\bunverified\b/i.test(p.source ?? '')) problems.push(`parameter ${name} is confidence: 'unverified': say so in its source, after the public document the value was taken from`);
     if (!Array.isArray(p.range) || p.range.length !== 2) problems.push(`parameter ${name} has no range [min, max]`);
     else if (!(p.range[0] <= p.value && p.value <= p.range[1])) problems.push(`parameter ${name} = ${p.value} is not within its range [${p.range.join(', ')}]`);
   }
@@ -261,6 +265,57 @@ export function checkDocumentation(m: Methodology): CheckResult {
   }
   if (!m.emissions.some((t) => t.category === 'BE')) problems.push('no emission term is in the BE (baseline) category');
   return result('documentation', 'gives every column a unit and a description, every project field a description, every equation a unit and a reference', problems);
+}
+
+/**
+ * Every text of a module that a user sees (reports, the CLI, README tables, reviews): the source and
+ * its version, parameter sources and descriptions, equation and check references and descriptions,
+ * check messages, applicability references and descriptions, column and project-field descriptions,
+ * emission-source descriptions. Each with where it comes from.
+ */
+export function userVisibleTextOf(m: Methodology): { where: string; text: string }[] {
+  const out: { where: string; text: string }[] = [];
+  const add = (where: string, text: string | undefined) => {
+    if (text) out.push({ where, text });
+  };
+  add('title', m.title);
+  add('source.document', m.source.document);
+  add('source.documentVersion', m.source.documentVersion);
+  for (const [name, p] of Object.entries(m.parameters)) {
+    add(`parameter ${name} source`, p.source);
+    add(`parameter ${name} description`, p.description);
+  }
+  for (const eq of m.equations) {
+    add(`equation ${eq.symbol} ref`, eq.ref);
+    add(`equation ${eq.symbol} description`, eq.description);
+  }
+  for (const c of m.checks ?? []) {
+    add(`check ${c.id} ref`, c.ref);
+    add(`check ${c.id} message`, c.message);
+  }
+  for (const a of m.applicability) {
+    add(`applicability ${a.id} ref`, a.ref);
+    add(`applicability ${a.id} description`, a.description);
+  }
+  for (const c of m.columns) add(`column ${c.name}`, c.meta.description);
+  for (const [field, s] of Object.entries(m.project.shape)) add(`project field ${field}`, (s as z.ZodType).description);
+  for (const [id, s] of Object.entries(m.sources ?? {})) add(`source ${id}`, s.description);
+  return out;
+}
+
+/** No internal team note ("domain.md §…", "from memory", [M] / [U] / [C] / [unsure]) in any text a user sees. */
+export function checkUserText(m: Methodology, readme: string | undefined): CheckResult {
+  const texts = [...userVisibleTextOf(m), ...(readme ? [{ where: 'README.md', text: readme }] : [])];
+  const problems = texts.flatMap(({ where, text }) => internalNotes(text).map((n) => `${where}: ${n}; cite the public source (a value not confirmed against it gets confidence: 'unverified')`));
+  return result('user-text', 'shows users public sources only, no internal notes', problems);
+}
+
+/**
+ * Every optional column declares what its absence means (core/methodology/absence.ts): a missing
+ * declaration is reported with what the engine does meanwhile (the conservative reading) and what to write.
+ */
+export function checkAbsence(m: Methodology): CheckResult {
+  return result('absence', 'declares for every optional column what its absence means (absent: { source, value } for project-side and leakage quantities)', undeclaredAbsences(m.columns));
 }
 
 /** fixtures/project.json is a registration for this module, under a mechanism it lists, with parameters its schema accepts. */
@@ -292,6 +347,8 @@ export function checkModuleFiles(input: ModuleUnderCheck): CheckResult[] {
     checkReadmeEquations(m, input.readme),
     checkParameters(m),
     checkDocumentation(m),
+    checkAbsence(m),
+    checkUserText(m, input.readme),
     checkProjectFixture(m, parseFixtures(input.fixtures)),
   ];
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MethodologyDefinitionError } from '../errors.ts';
 import { findGas, gasSymbol, GASES } from '../gases/gases.ts';
 import { columnsOf, type ColumnMeta } from './columns.ts';
+import { absenceDefinitionProblems } from './absence.ts';
 import { compileDecimalClosures, compileFloat, parseExpression, type DecimalEvaluator, type FloatEvaluator, type ParsedExpression } from './equations.ts';
 import type { CheckSpec, EquationSpec, MethodologyDefinition } from './types.ts';
 import { buildTimeUnitChecks } from './unit-checks.ts';
@@ -148,6 +149,7 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
     else columns.push({ name, meta });
     if (!SYMBOL.test(name)) problems.push(`monitoring column ${name} is not a valid symbol (letters, digits, _; starts with a letter)`);
   }
+  problems.push(...absenceDefinitionProblems(columns, definition.sources as never));
   const timeMeta = columns.find((c) => c.name === definition.timeColumn)?.meta;
   if (!timeMeta) problems.push(`timeColumn ${definition.timeColumn} is not a monitoring column`);
   else if (timeMeta.kind !== 'timestamp') problems.push(`timeColumn ${definition.timeColumn} must be a column.timestamp`);
@@ -238,6 +240,8 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
       rowChecks.push({ ...check, parsed: result.parsed, float: compileFloat(result.parsed) });
     } else {
       checkSymbols(what, result.parsed, periodScope);
+      // A period check's message may name period values as {symbol} (e.g. both figures of a meter comparison).
+      for (const [, name] of check.message.matchAll(/\{([A-Za-z][A-Za-z0-9_]*)\}/g)) if (!periodScope.has(name!)) problems.push(`${what}: message placeholder {${name}} is not a period-scope symbol`);
       const decimal = compileDecimalClosures(result.parsed);
       if (!decimal.ok) problems.push(...decimal.problems.map((p) => `${what}: ${p}`));
       else periodChecks.push({ ...check, parsed: result.parsed, decimal: decimal.evaluate });
@@ -275,6 +279,7 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
         applicability: definition.applicability.map(({ id, ref, description }) => ({ id, ref, description })),
         project: schemaFingerprint(definition.project),
         columns,
+        ...(definition.sources ? { sources: Object.fromEntries(Object.entries(definition.sources).map(([id, src]) => [id, { description: src.description, decidedByParameters: src.notAtSiteWhen !== undefined }])) } : {}),
         timeColumn: definition.timeColumn,
         ...(definition.timestampMarks ? { timestampMarks: definition.timestampMarks } : {}),
         parameters: definition.parameters,

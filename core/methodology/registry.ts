@@ -11,6 +11,26 @@ export interface MethodologyRegistry {
   versions(id: string): readonly Methodology[];
   /** Modules that are registered but failed to load: listed, and refused by {@link get}. */
   readonly failures: readonly MethodologyLoadFailure[];
+  /** The newer version that corrects `id@version`, and what it corrects; undefined when none does. */
+  supersededBy(key: string): Supersession | undefined;
+}
+
+/**
+ * A module version that a newer version corrects (a rule of the official text it got wrong, e.g. central
+ * IPCC defaults where TOOL03 requires the upper bound). The old version stays registered and keeps
+ * calculating for the projects registered under it (their approved entries pin its hash), but every
+ * registration and calculation under it says so, naming the correction.
+ */
+export interface Supersession {
+  /** `id@version` of the correcting module. */
+  readonly by: string;
+  /** What the old version gets wrong, with the official text. */
+  readonly reason: string;
+}
+
+/** The line every registration, calculation and review under a superseded version shows. */
+export function supersessionNote(key: string, s: Supersession): string {
+  return `Methodology ${key} is superseded by ${s.by}: ${s.reason}. Results under ${key} stand for projects registered under it; register new projects under ${s.by}, and move existing ones (mrv project register --reason …) when their registered plan allows.`;
 }
 
 /** A registered module whose definition threw at load. */
@@ -29,7 +49,7 @@ export type MethodologyLoader = readonly [key: string, load: () => Promise<{ def
  * recorded as a failure (shown by `mrv methodologies`, refused by `get`) instead of taking every other
  * module, and every command, down with it.
  */
-export async function loadRegistry(loaders: readonly MethodologyLoader[]): Promise<MethodologyRegistry> {
+export async function loadRegistry(loaders: readonly MethodologyLoader[], superseded: Readonly<Record<string, Supersession>> = {}): Promise<MethodologyRegistry> {
   const settled = await Promise.allSettled(loaders.map(([, load]) => load()));
   const modules: Methodology[] = [];
   const failures: MethodologyLoadFailure[] = [];
@@ -40,7 +60,7 @@ export async function loadRegistry(loaders: readonly MethodologyLoader[]): Promi
       else modules.push(s.value.default);
     } else failures.push({ key, reason: s.reason instanceof Error ? s.reason.message : String(s.reason) });
   });
-  return createRegistry(modules, failures);
+  return createRegistry(modules, failures, superseded);
 }
 
 /**
@@ -48,7 +68,7 @@ export async function loadRegistry(loaders: readonly MethodologyLoader[]): Promi
  *
  * @example export const registry = createRegistry([gridRenewable_1_0_0, fgasAbatement_1_0_0]);
  */
-export function createRegistry(modules: readonly Methodology[], failures: readonly MethodologyLoadFailure[] = []): MethodologyRegistry {
+export function createRegistry(modules: readonly Methodology[], failures: readonly MethodologyLoadFailure[] = [], superseded: Readonly<Record<string, Supersession>> = {}): MethodologyRegistry {
   const byKey = new Map<string, Methodology>();
   for (const m of modules) {
     if (byKey.has(m.key)) throw new MethodologyDefinitionError(m.key, ['registered twice']);
@@ -67,5 +87,6 @@ export function createRegistry(modules: readonly Methodology[], failures: readon
     },
     versions: (id: string) => list.filter((m) => m.id === id),
     failures: Object.freeze([...failures]),
+    supersededBy: (key: string) => (Object.hasOwn(superseded, key) ? superseded[key] : undefined),
   });
 }

@@ -29,6 +29,11 @@ export interface ParameterSpec {
   readonly source: string;
   readonly range: readonly [number, number];
   readonly description: string;
+  /**
+   * `unverified`: the value is taken from the public document named in `source`, but has not been
+   * confirmed against the version the project is registered under; reports and READMEs say so.
+   */
+  readonly confidence?: 'unverified';
 }
 
 /**
@@ -64,9 +69,30 @@ export interface CheckSpec {
   readonly scope: 'row' | 'period';
   /** Must evaluate to true; false raises the diagnostic. */
   readonly assert: string;
+  /** What to change when the check fails. A period check may name period values as `{symbol}`: they are filled in. */
   readonly message: string;
   readonly ref: string;
   readonly severity?: 'error' | 'warning';
+}
+
+/**
+ * An emission source a site may or may not have (diesel back-up generators, geothermal steam): the
+ * optional columns that measure it name it in their `absent.source`, and a registration's monitoring
+ * plan says whether the site has it (`"sources": { "diesel_backup": false }`).
+ */
+export interface EmissionSourceSpec<P = Record<string, unknown>> {
+  readonly description: string;
+  /**
+   * When the registered parameters already settle that the source cannot exist at the site (a wind
+   * farm has no geothermal steam): the reason, shown in the report; otherwise undefined, and the
+   * registration's `sources` decides.
+   */
+  readonly notAtSiteWhen?: (parameters: P) => string | undefined;
+  /**
+   * When the registered parameters settle that the source exists (a geothermal plant releases steam):
+   * the reason; its columns must then be reported, and a registration saying otherwise is refused.
+   */
+  readonly atSiteWhen?: (parameters: P) => string | undefined;
 }
 
 export interface MethodologySource {
@@ -90,6 +116,11 @@ export interface MethodologyDefinition<P extends z.ZodObject = z.ZodObject, R ex
   readonly project: P;
   /** zod schema of one monitoring row, built with `monitoringRow` and `column.*`. */
   readonly monitoring: R;
+  /**
+   * The emission sources a site may lack, by id (snake_case), named by optional project-side or
+   * leakage columns in `column.optional(…, { absent: { source, value } })` (core/methodology/columns.ts).
+   */
+  readonly sources?: Readonly<Record<string, EmissionSourceSpec<z.output<P>>>>;
   /** The monitoring column that orders rows in time (a `column.timestamp`). */
   readonly timeColumn: string;
   /**

@@ -111,6 +111,13 @@ export const ProjectSchema = strictObject({
    * rejected and gaps listed (and treated as the methodology's gap policy says).
    */
   monitoringIntervalMinutes: z.number().int().positive().max(44_640).optional(),
+  /**
+   * Monitoring plan: the emission sources of the methodology the site has (`true`) or does not have
+   * (`false`), e.g. `{ "diesel_backup": false }`. A project-side or leakage column that measures a
+   * source may be left out of a monitoring file only when the site does not have it; a source not
+   * listed here must be reported (its column present, 0 where nothing was emitted).
+   */
+  sources: z.record(z.string(), z.boolean()).optional(),
   /** The same for monthly (or n-monthly) data: calendar months on the site's clock. */
   monitoringIntervalMonths: z.number().int().min(1).max(12).optional(),
   /**

@@ -11,7 +11,7 @@ export interface MaterialityBracket {
   readonly source: string;
 }
 
-const SOURCE = 'decision 9/CMP.7 (materiality in CDM verification), CDM validation and verification standard (VVS)';
+const SOURCE = 'decision 9/CMP.7 (materiality in CDM verification); CDM Validation and Verification Standard for project activities (VVS-PA)';
 
 /**
  * The materiality threshold of a verification (decision 9/CMP.7), by project scale and annual

@@ -12,7 +12,7 @@ export const CODES = {
   'file.unknown_format': 'The file type is not CSV, JSON, NDJSON or XLSX.',
   'file.sheet_selected': 'A workbook has several tabs: names the one read (the first visible) and those not read.',
   // Header / columns.
-  'header.missing_column': 'A column the methodology requires is absent.',
+  'header.missing_column': 'A column the methodology requires is absent (or an optional project-side column whose emission source the site has, per its registration).',
   'header.unknown_column': 'A column the methodology does not define is present (ignored).',
   'header.misspelled_column': 'A column the methodology does not define is within a small edit distance of one it does (did you mean …?); refused, not ignored.',
   'header.duplicate_column': 'The same column appears twice.',
@@ -48,8 +48,10 @@ export const CODES = {
   // Calculation.
   'equation.non_finite': 'An equation produced a non-finite value (division by zero, overflow).',
   'equation.error': 'An equation could not be evaluated.',
+  'period.source_not_at_site': "A file reports a quantity of an emission source the registration's monitoring plan says the site does not have.",
   'period.check_failed': 'A methodology consistency check failed for the monitoring period.',
   'period.small_scale_cap': 'The period exceeds the small-scale limit of its methodology; units are issued only up to the limit.',
+  'period.rounding_raises_result': 'A registered rounding of an intermediate value raises the result of the period; rounding as registered may only lower it.',
   'gwp.not_defined': 'A gas has no GWP in the set the mechanism requires for this period.',
   // Project.
   'project.invalid': 'The project registration is invalid.',

@@ -5,7 +5,7 @@ import { ingestObject, type IngestDeps } from './ingest.ts';
 
 /** An S3 event notification as delivered through SQS (or the one-off `s3:TestEvent`). */
 const S3TestEventSchema = z.object({ Event: z.literal('s3:TestEvent') });
-const S3NotificationSchema = z.object({ Records: z.array(z.object({ eventName: z.string(), s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }) }) })) });
+const S3NotificationSchema = z.object({ Records: z.array(z.object({ eventName: z.string(), userIdentity: z.object({ principalId: z.string() }).optional(), s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }) }) })) });
 
 /**
  * Ingest: S3 object-created event (bucket → ingest queue → here) → validate, calculate, report,
@@ -34,7 +34,10 @@ export const makeHandler = (deps: IngestDeps) =>
         deps.metrics.count('IngestEventsIgnored');
         continue;
       }
-      await ingestObject(deps, r.s3.object.key);
+      // S3 names the requester `AWS:<unique id>`; the audit trail names IAM principals `iam:<unique id>`, as decisions do.
+      const principalId = r.userIdentity?.principalId;
+      const uploader = principalId ? `iam:${principalId.replace(/^AWS:/, '')}` : undefined;
+      await ingestObject(deps, r.s3.object.key, uploader ? { uploader } : {});
     }
   });
 

@@ -17,6 +17,7 @@ import type { Submission } from '../../core/review/submission.ts';
 import { uploadIdOf } from '../../core/review/upload-id.ts';
 import { createHash } from 'node:crypto';
 import { showValue, type Diagnostic } from '../../core/validation/diagnostic.ts';
+import { appendAuditEvent, type AuditStore } from '../../core/audit/audit.ts';
 import type { Log, MetricSink } from '../shared/observability.ts';
 import type { MonitoringStore, ProjectsRepository, ReportStore, ReviewQueue, SubmissionsRepository } from '../shared/ports.ts';
 import type { Notifier } from '../shared/notifications.ts';
@@ -34,6 +35,14 @@ export interface IngestDeps {
   readonly now: () => Date;
   readonly logger: Log;
   readonly metrics: MetricSink;
+  /** The projects' audit trail: every upload of a registered project is an `upload` event (issue 13). */
+  readonly audit?: AuditStore;
+}
+
+/** What the S3 event says about the upload besides its key. */
+export interface UploadContext {
+  /** `userIdentity.principalId` of the S3 event: who put the object (e.g. `AWS:AIDA…`, `AWS:AROA…:session`). */
+  readonly uploader?: string;
 }
 
 export type IngestOutcome = 'accepted' | 'rejected' | 'not-applicable' | 'duplicate' | 'skipped';
@@ -100,7 +109,7 @@ const projectDiag = (code: 'project.invalid' | 'project.methodology_mismatch', m
  * Throws only for system faults (a {@link PortError}), and then before any partial result is written
  * if the fault was in reading the object.
  */
-export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<IngestOutcome> {
+export async function ingestObject(deps: IngestDeps, rawKey: string, context: UploadContext = {}): Promise<IngestOutcome> {
   const { logger, metrics } = deps;
   const parsed = classifyUploadKey(rawKey);
   if (parsed.kind === 'unprocessable') {
@@ -159,7 +168,10 @@ export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<In
     const report: UploadReport = { ...preCheckRejection({ projectId, file: { name: fileName, ...file }, diagnostics: [pre!] }), upload };
     await writeReport(deps, report);
     // An unknown project gets its report and nothing else; a known one also records the rejected submission.
-    if (project) await deps.submissions.create(submissionOf(report, undefined));
+    if (project) {
+      await deps.submissions.create(submissionOf(report, undefined));
+      await auditUpload(deps, report, context);
+    }
     logger.info('Upload rejected before calculation', { key, uploadId, code: pre!.code });
     metrics.count('UploadsRejected');
     return 'rejected';
@@ -171,7 +183,7 @@ export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<In
     // A registration the methodology refuses (unknown version, parameters, mechanism) is reported to the site.
     ccs = checkRegistration(project, deps.registry).methodology.tags?.includes('ccs') ?? false;
   } catch (error) {
-    if (error instanceof MrvError) return rejectRegistration(deps, { key, projectId, fileName, head, receivedAt, message: error.message });
+    if (error instanceof MrvError) return rejectRegistration(deps, { key, projectId, fileName, head, receivedAt, message: error.message }, context);
     throw error;
   }
   // An XLSX's zip directory is read first (a ranged GET of its tail), so a zip bomb is refused before anything inflates.
@@ -197,7 +209,12 @@ export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<In
   const report: UploadReport = { ...result, upload, ...(item ? { issuance: item.issuance } : {}) };
 
   const existing = await deps.submissions.get(uploadId);
-  if (existing) return redelivered(deps, existing, report, item, partial);
+  if (existing) {
+    const outcome = await redelivered(deps, existing, report, item, partial);
+    // A redelivered event is recorded once (same event id); an identical re-upload under another key is an upload of its own.
+    await auditUpload(deps, report, context);
+    return outcome;
+  }
 
   if (item && partial) await deps.reports.putJson(BUCKET_LAYOUT.partial(projectId, uploadId), partial);
   if (item) await deps.reports.putJson(resultKey, result);
@@ -206,6 +223,7 @@ export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<In
   if (!(await deps.submissions.create(submissionOf(report, item, pins)))) {
     logger.info('A concurrent delivery created this submission first', { uploadId });
     metrics.count('UploadsDuplicate');
+    await auditUpload(deps, report, context);
     return 'duplicate';
   }
   if (item) {
@@ -213,6 +231,7 @@ export async function ingestObject(deps: IngestDeps, rawKey: string): Promise<In
     await deps.submissions.markQueued(uploadId, deps.now().toISOString());
     await deps.notifier?.publish({ event: 'item-waiting', projectId, subject: `Upload ${fileName} of ${projectId} waits for review`, id: uploadId, detail: { er: item.totals.ER, units: item.issuable.units, period: item.period } });
   } else await deps.notifier?.publish({ event: 'report-rejected', projectId, subject: `Upload ${fileName} of ${projectId} rejected by validation`, id: uploadId, detail: { report: BUCKET_LAYOUT.reportText(projectId, uploadId) } });
+  await auditUpload(deps, report, context);
   logger.info('Upload processed', { key, uploadId, status: result.status });
   metrics.count(result.status === 'accepted' ? 'UploadsAccepted' : 'UploadsRejected');
   return result.status;
@@ -236,7 +255,7 @@ async function redelivered(deps: IngestDeps, existing: Submission, report: Uploa
   return 'duplicate';
 }
 
-async function rejectRegistration(deps: IngestDeps, x: { key: string; projectId: string; fileName: string; head: { versionId?: string }; receivedAt: string; message: string }): Promise<IngestOutcome> {
+async function rejectRegistration(deps: IngestDeps, x: { key: string; projectId: string; fileName: string; head: { versionId?: string }; receivedAt: string; message: string }, context: UploadContext): Promise<IngestOutcome> {
   const file = await hashObject(deps.monitoring, x.key, x.head.versionId);
   const uploadId = uploadIdOf(x.projectId, file.sha256);
   const report: UploadReport = {
@@ -245,8 +264,32 @@ async function rejectRegistration(deps: IngestDeps, x: { key: string; projectId:
   };
   await writeReport(deps, report);
   await deps.submissions.create(submissionOf(report, undefined));
+  await auditUpload(deps, report, context);
   deps.metrics.count('UploadsRejected');
   return 'rejected';
+}
+
+/**
+ * The `upload` event of a registered project's audit trail: who put which object (key, version, SHA-256)
+ * and what became of it. Idempotent per object version: a redelivered S3 event is recorded once.
+ */
+async function auditUpload(deps: IngestDeps, report: UploadReport, context: UploadContext): Promise<void> {
+  if (!deps.audit) return;
+  const { upload, file } = report;
+  await appendAuditEvent(
+    deps.audit,
+    {
+      projectId: upload.projectId,
+      eventId: `upload:${upload.uploadId}:${upload.versionId ?? upload.key}`,
+      action: 'upload',
+      actor: { principal: context.uploader ?? 'unknown (the S3 event named no principal)' },
+      at: upload.receivedAt,
+      subject: upload.uploadId,
+      outcome: report.status,
+      details: { key: upload.key, sha256: file.sha256, bytes: file.bytes, ...(upload.versionId ? { versionId: upload.versionId } : {}) },
+    },
+    deps.now().toISOString(),
+  );
 }
 
 /** Reports of uploads whose folder is not a valid project id go here. */

@@ -25,6 +25,25 @@ export const ENV = {
 export const NOTIFICATION_TOPIC = 'NotificationTopic';
 export type EnvName = (typeof ENV)[keyof typeof ENV];
 
+/**
+ * Evidence objects carry the verification body assigned to their project as an object tag, and the
+ * verifier role may read an object only when that tag equals its own principal tag `mrv:verifier-body`
+ * (infra/policies/role-policies.ts): IAM cannot map a body to its projects any other way. The pipeline
+ * functions tag what they write; `mrv access assign` re-tags a project's evidence when the body changes.
+ */
+export const EVIDENCE_TAG = 'mrv:verifier-body';
+/** The tag of evidence written before any body is assigned: no verifier reads it until the assignment re-tags it. */
+export const UNASSIGNED_BODY = 'unassigned';
+/** Key prefixes of the evidence a verifier reads, each `<prefix><projectId>/…`. */
+export const EVIDENCE_PREFIXES = ['results/', 'reports/', 'partials/', 'monitoring-reports/'] as const;
+/** The project of an evidence key, or undefined for any other key. */
+export function evidenceProjectOf(key: string): string | undefined {
+  const prefix = EVIDENCE_PREFIXES.find((p) => key.startsWith(p));
+  if (!prefix) return undefined;
+  const projectId = key.slice(prefix.length).split('/')[0];
+  return projectId ? projectId : undefined;
+}
+
 /** S3 key layout of the monitoring bucket, per project. */
 export const BUCKET_LAYOUT = {
   /** Where sites upload: `uploads/<projectId>/<file name>` (the object-created event fires here). */

@@ -35,6 +35,8 @@ export interface BucketAccess {
   readonly readVersions?: readonly string[];
   /** Key patterns the function may write (`s3:PutObject`), e.g. `reports/*`. */
   readonly write?: readonly string[];
+  /** Key patterns the function writes with object tags (`s3:PutObjectTagging`, which a tagged PutObject needs too). */
+  readonly tag?: readonly string[];
   /**
    * Grant `s3:ListBucket` on the bucket. Without it S3 answers a HEAD/GET of a missing key with 403 instead of
    * 404, so a handler cannot tell "not there (yet)" from "access denied".
@@ -170,6 +172,7 @@ export class MrvFunction extends Construct {
       ['s3:GetObject', access.read ?? []],
       ['s3:GetObjectVersion', access.readVersions ?? []],
       ['s3:PutObject', access.write ?? []],
+      ['s3:PutObjectTagging', access.tag ?? []],
     ];
     if (access.list) this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
     for (const [action, patterns] of grants) {

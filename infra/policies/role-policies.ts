@@ -1,4 +1,5 @@
 import type { PolicyDocument, PolicyStatement } from '../../core/access/iam-policy.ts';
+import { EVIDENCE_PREFIXES, EVIDENCE_TAG } from '../../functions/shared/resources.ts';
 
 /**
  * The IAM policy documents of the three roles, as plain JSON: the CDK stack turns them into managed
@@ -65,11 +66,14 @@ export function rolePolicies(t: PolicyTargets): Record<RoleName, PolicyDocument>
     { Sid: 'SubmitDecisions', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [t.decisionQueueArn], Condition: mustHave(BODY_TAG_KEY) },
     { Sid: 'TakeReviewItems', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: [t.reviewQueueArn], Condition: mustHave(BODY_TAG_KEY) },
     {
-      Sid: 'ReadEvidence',
+      // Only the evidence of projects assigned to the verifier's body: each evidence object carries its
+      // project's body as the object tag mrv:verifier-body (written by the pipeline, re-tagged by
+      // `mrv access assign`; functions/shared/evidence-tags.ts). An untagged or other body's object is denied.
+      Sid: 'ReadEvidenceOfAssignedProjects',
       Effect: 'Allow',
       Action: ['s3:GetObject'],
-      Resource: [`${t.bucketArn}/results/*`, `${t.bucketArn}/reports/*`],
-      Condition: mustHave(BODY_TAG_KEY),
+      Resource: EVIDENCE_PREFIXES.map((p) => `${t.bucketArn}/${p}*`),
+      Condition: { StringEquals: { [`s3:ExistingObjectTag/${EVIDENCE_TAG}`]: `\${aws:PrincipalTag/${PRINCIPAL_TAGS.verifierBody}}` }, ...mustHave(BODY_TAG_KEY) },
     },
     { Sid: 'ReadOwnDecisionOutcomes', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${t.bucketArn}/outcomes/\${aws:userid}/*`] },
     {
@@ -86,6 +90,9 @@ export function rolePolicies(t: PolicyTargets): Record<RoleName, PolicyDocument>
     { Sid: 'AuditRegistrarActions', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], Resource: [t.auditTableArn] },
     { Sid: 'ReadState', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: [t.submissionsTableArn, `${t.submissionsTableArn}/index/*`, t.ledgerTableArn] },
     { Sid: 'ReadReports', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${t.bucketArn}/reports/*`, `${t.bucketArn}/results/*`] },
+    // An assignment re-tags the project's evidence for its new body (`mrv access assign`).
+    { Sid: 'RetagEvidenceOnAssignment', Effect: 'Allow', Action: ['s3:PutObjectTagging'], Resource: EVIDENCE_PREFIXES.map((p) => `${t.bucketArn}/${p}*`) },
+    { Sid: 'ListEvidenceOnAssignment', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [t.bucketArn], Condition: { StringLike: { 's3:prefix': EVIDENCE_PREFIXES.map((p) => `${p}*`) } } },
     { Sid: 'RequeueReviewItems', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [t.reviewQueueArn] },
   ];
   const doc = (Statement: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement });

@@ -103,12 +103,18 @@ export class MrvPipelineStack extends Stack {
         read: ['uploads/*', 'reports/*', 'partials/*'],
         readVersions: ['uploads/*'],
         write: ['reports/*', 'results/*', 'partials/*'],
+        // Evidence is tagged with the project's verification body (functions/shared/evidence-tags.ts).
+        tag: ['reports/*', 'results/*', 'partials/*'],
         list: true,
         wildcardReason: OBJECT_KEYS_REASON,
       })
       .bindTable(projects.table, ENV.projectsTable, ['dynamodb:GetItem'])
+      // The project's assigned verification body, for the evidence tag.
+      .bindTable(access.table, ENV.accessTable, ['dynamodb:GetItem'])
       .bindTable(submissions.table, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'])
       .bindQueue(this.queues.review.queue, ENV.reviewQueueUrl, ['sqs:SendMessage'])
+      // Every upload of a registered project is an audit event (append-only: conditional put, query of the chain's head).
+      .bindTable(audit.table, ENV.auditTable, ['dynamodb:PutItem', 'dynamodb:Query'])
       // One upload per invocation: a file may take minutes, and a batch would share the function's timeout.
       .consume(this.queues.ingest, { batchSize: 1 });
 
@@ -122,7 +128,7 @@ export class MrvPipelineStack extends Stack {
     })
       // Writes the decision report next to the validation report, and each sender's outcome under
       // outcomes/<SenderId>/; reads no object and no project (functions/record-decision/deps.ts).
-      .bindBucket(this.monitoring, ENV.bucket, { write: ['reports/*', 'outcomes/*'], wildcardReason: OBJECT_KEYS_REASON })
+      .bindBucket(this.monitoring, ENV.bucket, { write: ['reports/*', 'outcomes/*'], tag: ['reports/*'], wildcardReason: OBJECT_KEYS_REASON })
       .bindTable(submissions.table, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])
       // The verifier register and assignments (read), first approvals of the independent review (conditional put).
       .bindTable(access.table, ENV.accessTable, ['dynamodb:GetItem', 'dynamodb:PutItem'])

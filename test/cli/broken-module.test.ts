@@ -64,7 +64,7 @@ describe('the CLI with one broken module', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/landfill-gas@1\.0\.0 failed to load/);
     expect(r.err).not.toMatch(/\n\s+at /);
-    const show = await mrv(['methodology', 'show', 'landfill-gas']);
+    const show = await mrv(['methodology', 'show', 'landfill-gas@1.0.0']);
     expect(show.code).toBe(2);
     expect(show.err).toMatch(/failed to load/);
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,16 @@ describe('mrv calc', () => {
     expect(r.out).toMatch(/ER = BE − PE − LE = 744\.744484 tCO2e/);
     expect(r.out).toMatch(/issuable units: 744/);
     expect(r.out).toMatch(/^\s+CO2\s+1\s+850\.13272/m);
+  });
+
+  it('warns on stderr that UTC is assumed when the registration declares no time zone, and not when it does (stdout stays the result)', async () => {
+    const r = await mrv(['calc', '--json', '--project', project, join(fixtures, 'valid.csv')]);
+    expect(r.err).toMatch(/^warning: Project fixture-hydro-reservoir declares no time zone, so UTC is assumed: timestamps without an offset, --period dates/m);
+    expect(JSON.parse(r.out).status).toBe('accepted');
+    const zoned = file('zoned.json', JSON.stringify({ ...JSON.parse(readFileSync(project, 'utf8')), timeZone: 'Asia/Kathmandu' }));
+    const z = await mrv(['calc', '--project', zoned, join(fixtures, 'valid.csv')]);
+    expect(z.code).toBe(0);
+    expect(z.err).not.toMatch(/time zone/);
   });
 
   it('prints the full result as JSON with --json', async () => {

@@ -60,7 +60,7 @@ describe('mrv methodology check', () => {
     // Assess
     expect(r.code, r.out + r.err).toBe(0);
     expect(r.out).not.toContain('✗');
-    expect(r.out).toMatch(/13 checks: 13 passed, 0 failed\./);
+    expect(r.out).toMatch(/15 checks: 15 passed, 0 failed\./);
   });
 
   it('passes on an unmodified copy under .mrv/tmp (the copy mechanism itself is sound)', async () => {
@@ -202,7 +202,7 @@ describe('mrv methodology doc', () => {
   });
 
   it('accepts an id with one registered version, and a module folder', async () => {
-    expect((await mrv('methodology', 'doc', 'fgas-abatement')).out).toBe(renderEquationsMarkdown(registry.get('fgas-abatement@1.0.0')));
+    expect((await mrv('methodology', 'doc', 'jcm-chiller')).out).toBe(renderEquationsMarkdown(registry.get('jcm-chiller@1.0.0')));
     const t = await mrv('methodology', 'doc', 'methodologies/_template/1.0.0');
     expect(t.code).toBe(0);
     expect(t.out).toContain('Equations of `template@1.0.0`');

@@ -3,7 +3,7 @@
  * (infra/policies/role-policies.ts) and stamps each message's SenderId, and the decision function's
  * authorization, through the real SDK and the `mrv` CLI.
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain, type AuditEvent } from '../../core/audit/audit.ts';
 import type { DecisionOutcomeReport } from '../../functions/record-decision/authorize.ts';
@@ -42,6 +42,13 @@ describe('local identities and the local gateway', () => {
     expect((await t.as('site.acc-site-b', ['upload', 'acc-site-b', GOOD_CSV])).code).toBe(0);
     const refused = await t.as('site.acc-site-b', ['upload', 'acc-site-a', GOOD_CSV]);
     expect(refused.code).not.toBe(0);
+    // every upload is in the project's audit trail under the principal that put it (from the S3 event)
+    const siteB = t.stack.site('acc-site-b');
+    const upload = await t.waitFor('the upload audit event', async () => (await auditOf('acc-site-b')).find((e) => e.action === 'upload'));
+    expect(upload).toMatchObject({ actor: { principal: `iam:${siteB.userId}` }, outcome: 'accepted', details: { key: 'uploads/acc-site-b/2023-07-01_10-hourly.csv', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    const own = await t.waitFor('the audit event of own.csv', async () => (await auditOf('acc-site-a')).find((e) => e.action === 'upload'));
+    expect(own).toMatchObject({ actor: { principal: `iam:${site.userId}` }, outcome: 'rejected', details: { key: 'uploads/acc-site-a/own.csv' } });
+    expect((await auditOf('acc-site-a')).filter((e) => e.action === 'upload')).toHaveLength(1);
   });
 
   it('a site cannot send a decision for its own upload; a verifier of another body is refused by the decision function, audited and told', async () => {
@@ -93,6 +100,41 @@ describe('local identities and the local gateway', () => {
     const csv = await t.mrv(['audit', 'export', 'acc-decide', '--format', 'csv']);
     expect(csv.out.split('\n')[0]).toMatch(/^seq,at,recordedAt,action,actor\.principal/);
     expect(csv.out).toContain('decision.refuse');
+  });
+
+  it('a verifier reads the evidence of projects assigned to its body only; a new assignment moves it to the new body', async () => {
+    await t.registerProject('acc-evidence');
+    const uploadId = await t.upload('acc-evidence', GOOD_CSV);
+    await t.waitFor('the review item', async () => (await t.submissions.get(uploadId))?.queuedAt);
+    const evidenceKeys = [`results/acc-evidence/${uploadId}.json`, `reports/acc-evidence/${uploadId}.json`, `partials/acc-evidence/${uploadId}.json`];
+    const read = async (who: string, key: string) => {
+      const id = t.stack.identities.find((i) => i.name === who)!;
+      const s3 = new S3Client({ region: t.stack.region, endpoint: t.stack.endpoint, forcePathStyle: true, credentials: { accessKeyId: id.accessKeyId, secretAccessKey: id.secretAccessKey } });
+      try {
+        await s3.send(new GetObjectCommand({ Bucket: t.stack.resources.bucket, Key: key }));
+        return 'read';
+      } catch (e) {
+        return (e as Error).name;
+      } finally {
+        s3.destroy();
+      }
+    };
+    // assigned to LOCAL-DOE-A: Vera (LOCAL-DOE-A) reads every evidence object, Otto (LOCAL-DOE-B) none
+    for (const key of evidenceKeys) {
+      expect(await read('verifier', key), key).toBe('read');
+      expect(await read('other-verifier', key), key).toBe('AccessDenied');
+    }
+    expect((await t.as('verifier', ['review', 'show', uploadId])).code).toBe(0);
+    expect((await t.as('other-verifier', ['review', 'show', uploadId])).code).not.toBe(0);
+
+    // the registrar assigns LOCAL-DOE-B: the evidence is re-tagged and changes hands
+    const assigned = await t.as('registrar', ['access', 'assign', 'acc-evidence', '--body', 'LOCAL-DOE-B']);
+    expect(assigned.code, assigned.err).toBe(0);
+    expect(assigned.out).toMatch(/assigned to the verification body LOCAL-DOE-B; [1-9]\d* evidence object\(s\) re-tagged/);
+    for (const key of evidenceKeys) {
+      expect(await read('other-verifier', key), key).toBe('read');
+      expect(await read('verifier', key), key).toBe('AccessDenied');
+    }
   });
 
   it('ledger verify and audit verify exit 2 on an unknown project', async () => {

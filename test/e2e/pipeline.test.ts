@@ -51,6 +51,10 @@ describe('the local stack, end to end', () => {
     expect(sqsEvents(t, QUEUES.review.logicalName, 'published', uploadId)).toHaveLength(1);
     expect((await t.mrv(['review', 'list'])).out).toContain(uploadId);
 
+    // the sample registers under grid-renewable@1.0.0, which 1.1.0 corrects: the verifier is told
+    const shown = await t.mrv(['review', 'show', uploadId]);
+    expect(shown.out).toMatch(/Note for the verifier: Methodology grid-renewable@1\.0\.0 is superseded by grid-renewable@1\.1\.0: .*TOOL03/);
+
     const next = await t.mrv(['review', 'next', '--hold', '5']);
     expect(next.out).toContain(uploadId);
     const sent = await approve(uploadId);

@@ -17,6 +17,8 @@ import { sqsReviewQueue } from '../../functions/shared/aws/queues.ts';
 import { s3MonitoringStore, s3ReportStore } from '../../functions/shared/aws/s3-stores.ts';
 import { recordingLog, recordingMetrics, s3EventBody, sqsEvent } from './helpers.ts';
 import { createHash } from 'node:crypto';
+import { MemoryAuditStore } from '../../core/audit/fake-store.ts';
+import { verifyAuditChain } from '../../core/audit/audit.ts';
 
 const events = new URL('../events/ingest/', import.meta.url);
 const project = JSON.parse(readFileSync(new URL('project.json', events), 'utf8'));
@@ -30,7 +32,7 @@ const s3Mock = mockClient(S3Client);
 const sqsMock = mockClient(SQSClient);
 const ddbMock = mockClient(DynamoDBDocumentClient);
 
-function setup() {
+function setup(extra: { audit?: MemoryAuditStore } = {}) {
   const s3 = new S3Client({ region: 'us-east-1' });
   const sqs = new SQSClient({ region: 'us-east-1', useQueueUrlAsEndpoint: false });
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
@@ -46,6 +48,7 @@ function setup() {
     now: () => new Date('2024-02-01T09:30:00.000Z'),
     logger,
     metrics,
+    ...extra,
   });
   return { handler, logger, metrics };
 }
@@ -233,6 +236,43 @@ describe('ingest-upload handler', () => {
     const res = await handler(sqsEvent('not json'));
     expect(res.batchItemFailures).toEqual([]);
     expect(logger.lines.some((l) => l.level === 'error')).toBe(true);
+  });
+});
+
+describe('ingest-upload: every upload of a registered project is in its audit trail', () => {
+  /** The S3 event as AWS sends it for an IAM user's PUT (userIdentity.principalId = `AWS:<unique id>`). */
+  const byUser = (key: string) => {
+    const event = JSON.parse(s3EventBody(key)) as { Records: Record<string, unknown>[] };
+    event.Records[0]!.userIdentity = { principalId: 'AWS:AIDASITEEXAMPLE' };
+    return JSON.stringify(event);
+  };
+
+  it('an accepted upload: one `upload` event naming the principal that put it, the object and its hash; a redelivery adds none', async () => {
+    const { key, uploadId } = given('june.csv', valid);
+    const audit = new MemoryAuditStore();
+    const { handler } = setup({ audit });
+    expect((await handler(sqsEvent(byUser(key)))).batchItemFailures).toEqual([]);
+    // the same S3 event again, after the first run completed
+    s3Mock.on(HeadObjectCommand, { Key: `reports/${P}/${uploadId}.json` }).resolves({});
+    s3Mock.on(HeadObjectCommand, { Key: `partials/${P}/${uploadId}.json` }).resolves({});
+    ddbMock.on(GetCommand, { TableName: 'Submissions' }).resolves({ Item: { pk: uploadId, uploadId, projectId: P, status: 'pending-review', queuedAt: '2024-02-01T09:30:01Z', file: { key, sha256: sha(valid), bytes: valid.length }, reportKey: 'r', createdAt: 'x', validation: 'accepted' } });
+    expect((await handler(sqsEvent(byUser(key)))).batchItemFailures).toEqual([]);
+    const events = await audit.list(P);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ action: 'upload', actor: { principal: 'iam:AIDASITEEXAMPLE' }, subject: uploadId, outcome: 'accepted', details: { key, sha256: sha(valid), bytes: valid.length, versionId: 'v1' } });
+    expect(verifyAuditChain(events).ok).toBe(true);
+  });
+
+  it('a rejected upload is recorded with its outcome; an upload for an unknown project starts no chain', async () => {
+    const { key } = given('bad.csv', invalid);
+    const audit = new MemoryAuditStore();
+    expect((await setup({ audit }).handler(sqsEvent(byUser(key)))).batchItemFailures).toEqual([]);
+    expect((await audit.list(P)).map((e) => [e.action, e.outcome])).toEqual([['upload', 'rejected']]);
+
+    const unknown = given('x.csv', valid, { projectItem: undefined });
+    const other = new MemoryAuditStore();
+    expect((await setup({ audit: other }).handler(sqsEvent(byUser(unknown.key)))).batchItemFailures).toEqual([]);
+    expect(other.chains.size).toBe(0);
   });
 });
 

@@ -32,7 +32,9 @@ import {
   checkFolder,
   checkInvalidFixture,
   checkParameters,
+  checkAbsence,
   checkProjectFixture,
+  checkUserText,
   checkReadmeEquations,
   checkReadmeSections,
   checkReadmeSymbols,
@@ -151,6 +153,8 @@ export function describeConformance(methodology: Methodology, folderUrl: URL): v
       it('embeds the generated equations block in its README, up to date (mrv methodology doc --write)', () => expectPass(checkReadmeEquations(methodology, fx.readme)));
       it('gives every fixed parameter a unit, a source, a description and a range that holds its value', () => expectPass(checkParameters(methodology)));
       it('gives every column a unit and a description, every project field a description, every equation a unit and a reference', () => expectPass(checkDocumentation(methodology)));
+      it('declares for every optional column what its absence means (absent: { source, value } for project-side and leakage quantities)', () => expectPass(checkAbsence(methodology)));
+      it('shows users public sources only, no internal notes', () => expectPass(checkUserText(methodology, fx.readme)));
       it('accepts the fixture project registration', () => expectPass(checkProjectFixture(methodology, parsed)));
     });
 

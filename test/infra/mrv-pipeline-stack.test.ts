@@ -145,7 +145,7 @@ describe('functions', () => {
   });
 
   it.each([
-    ['ingest', () => stack.ingestFunction, [ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.notificationTopic]],
+    ['ingest', () => stack.ingestFunction, [ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable, ENV.accessTable, ENV.notificationTopic]],
     ['decision', () => stack.decisionFunction, [ENV.bucket, ENV.submissionsTable, ENV.ledgerTable, ENV.accessTable, ENV.auditTable, ENV.notificationTopic]],
   ])('the %s function gets exactly its ENV names, set to the bound resources', (_name, fn, expected) => {
     const variables = (fnProps(fn()).Environment as { Variables: Record<string, unknown> }).Variables;
@@ -238,11 +238,14 @@ describe('least privilege', () => {
     // GetObjectVersion: the bucket is versioned and the handler reads the exact version the event names.
     expect(allowedActionsOn(statements, bucketId, '/uploads/*')).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
     // GetObject on reports/*: HeadObject of the report tells a redelivery from a first delivery.
-    expect(allowedActionsOn(statements, bucketId, '/reports/*')).toEqual(['s3:GetObject', 's3:PutObject']);
-    expect(allowedActionsOn(statements, bucketId, '/results/*')).toEqual(['s3:PutObject']);
+    // PutObjectTagging: evidence is written tagged with the project's verification body.
+    expect(allowedActionsOn(statements, bucketId, '/reports/*')).toEqual(['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging']);
+    expect(allowedActionsOn(statements, bucketId, '/results/*')).toEqual(['s3:PutObject', 's3:PutObjectTagging']);
     // partials/*: the mergeable partial result of each accepted upload (monitoring reports merge them); HEAD on redelivery.
-    expect(allowedActionsOn(statements, bucketId, '/partials/*')).toEqual(['s3:GetObject', 's3:PutObject']);
-    expect(allowedActionsOn(statements, bucketId)).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject']);
+    expect(allowedActionsOn(statements, bucketId, '/partials/*')).toEqual(['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging']);
+    expect(allowedActionsOn(statements, bucketId)).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject', 's3:PutObjectTagging']);
+    // the assigned body (for the tag) is read from the access table, nothing else of it
+    expect(allowedActionsOn(statements, logicalIdOf(stack.tables.access.table))).toEqual(['dynamodb:GetItem']);
     expect(allowedActionsOn(statements, logicalIdOf(stack.queues.review.queue))).toEqual(['sqs:SendMessage']);
     expect(allowedActionsOn(statements, logicalIdOf(stack.queues.decision.queue))).toEqual([]);
   });
@@ -254,8 +257,10 @@ describe('least privilege', () => {
     expect(ledger).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(allowedActionsOn(statements, logicalIdOf(stack.tables.submissions.table))).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(allowedActionsOn(statements, logicalIdOf(stack.tables.projects.table))).toEqual([]);
-    expect(allowedActionsOn(statements, bucketId)).toEqual(['s3:PutObject']);
-    expect(allowedActionsOn(statements, bucketId, '/reports/*')).toEqual(['s3:PutObject']);
+    expect(allowedActionsOn(statements, bucketId)).toEqual(['s3:PutObject', 's3:PutObjectTagging']);
+    // decision reports are evidence too: tagged with the project's verification body
+    expect(allowedActionsOn(statements, bucketId, '/reports/*')).toEqual(['s3:PutObject', 's3:PutObjectTagging']);
+    expect(allowedActionsOn(statements, bucketId, '/outcomes/*')).toEqual(['s3:PutObject']);
     expect(allowedActionsOn(statements, logicalIdOf(stack.queues.review.queue))).toEqual([]);
   });
 
@@ -529,7 +534,14 @@ describe('role policies, simulated on the synthesized template', () => {
   it('a verifier submits decisions and reads evidence, its own outcomes, never uploads or registrations', () => {
     expect(can('verifier', VERIFIER, 'sqs:SendMessage', queue('decision'))).toBe(true);
     expect(can('verifier', VERIFIER, 'sqs:ReceiveMessage', queue('review'))).toBe(true);
-    expect(can('verifier', VERIFIER, 's3:GetObject', object('results/p1/u.json'))).toBe(true);
+    // evidence only of projects assigned to its body: the object's tag must name the verifier's body
+    const tagged = (body: string) => ({ 's3:ExistingObjectTag/mrv:verifier-body': body });
+    for (const key of ['results/p1/u.json', 'reports/p1/u.json', 'partials/p1/u.json', 'monitoring-reports/p1/r.json']) {
+      expect(can('verifier', { ...VERIFIER, ...tagged('DOE-A') }, 's3:GetObject', object(key)), key).toBe(true);
+      expect(can('verifier', { ...VERIFIER, ...tagged('DOE-B') }, 's3:GetObject', object(key)), `${key} of another body`).toBe(false);
+      expect(can('verifier', { ...VERIFIER, ...tagged('unassigned') }, 's3:GetObject', object(key)), `${key} unassigned`).toBe(false);
+      expect(can('verifier', VERIFIER, 's3:GetObject', object(key)), `${key} untagged`).toBe(false);
+    }
     expect(can('verifier', VERIFIER, 's3:GetObject', object('outcomes/AROAVERIFIER:alice/m1.json'))).toBe(true);
     expect(can('verifier', VERIFIER, 's3:GetObject', object('outcomes/AROAVERIFIER:bob/m1.json'))).toBe(false);
     expect(can('verifier', VERIFIER, 's3:PutObject', object('uploads/p1/x.csv'))).toBe(false);
@@ -546,6 +558,10 @@ describe('role policies, simulated on the synthesized template', () => {
     expect(can('registrar', REGISTRAR, 's3:PutObject', object('uploads/p1/x.csv'))).toBe(false);
     expect(can('registrar', REGISTRAR, 'dynamodb:PutItem', table('ledger'))).toBe(false);
     for (const role of ['site', 'verifier'] as const) expect(can(role, role === 'site' ? SITE_P1 : VERIFIER, 'dynamodb:PutItem', table('projects'))).toBe(false);
+    // an assignment re-tags the project's evidence; only the registrar may, and only evidence
+    expect(can('registrar', REGISTRAR, 's3:PutObjectTagging', object('results/p1/u.json'))).toBe(true);
+    expect(can('registrar', REGISTRAR, 's3:PutObjectTagging', object('uploads/p1/x.csv'))).toBe(false);
+    for (const role of ['site', 'verifier'] as const) expect(can(role, role === 'site' ? SITE_P1 : VERIFIER, 's3:PutObjectTagging', object('results/p1/u.json'))).toBe(false);
   });
 });
 

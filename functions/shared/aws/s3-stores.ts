@@ -1,7 +1,8 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PortError } from '../../../core/errors.ts';
 import type { MonitoringStore, ObjectHead, ReportStore, TrackedSource } from '../ports.ts';
 import { AwsCallError, isNotFound, port } from './errors.ts';
+import { EVIDENCE_PREFIXES, EVIDENCE_TAG } from '../resources.ts';
 
 /** Monitoring uploads in S3: HeadObject, and GetObject streamed chunk by chunk. */
 export function s3MonitoringStore(s3: S3Client, bucket: string): MonitoringStore {
@@ -42,9 +43,16 @@ export function trackSource(body: AsyncIterable<Uint8Array>): TrackedSource {
   return { source, failure: () => failure };
 }
 
-/** Reports and results in S3 (JSON and text objects). */
-export function s3ReportStore(s3: S3Client, bucket: string): ReportStore {
-  const put = (key: string, body: string, contentType: string) => port(`PutObject s3://${bucket}/${key}`, () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }))).then(() => undefined);
+/** Object tags of a key (e.g. the evidence tag, functions/shared/evidence-tags.ts); undefined: none. */
+export type TagsFor = (key: string) => Promise<Readonly<Record<string, string>> | undefined>;
+
+/** Reports and results in S3 (JSON and text objects), tagged on write when `tagsFor` says so. */
+export function s3ReportStore(s3: S3Client, bucket: string, options: { readonly tagsFor?: TagsFor } = {}): ReportStore {
+  const put = async (key: string, body: string, contentType: string) => {
+    const tags = await options.tagsFor?.(key);
+    const Tagging = tags ? new URLSearchParams(Object.entries(tags)).toString() : undefined;
+    await port(`PutObject s3://${bucket}/${key}`, () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...(Tagging ? { Tagging } : {}) })));
+  };
   return {
     putJson: (key, value) => put(key, `${JSON.stringify(value, null, 2)}\n`, 'application/json'),
     putText: (key, text) => put(key, text, 'text/plain; charset=utf-8'),
@@ -68,4 +76,26 @@ export function s3ReportStore(s3: S3Client, bucket: string): ReportStore {
       }
     },
   };
+}
+
+/**
+ * Re-tags every evidence object of a project (results, reports, partials, monitoring reports) with its
+ * verification body, after the registrar assigns another body: the new body's verifiers may read it and
+ * the former body's may not. Returns how many objects were tagged. Idempotent.
+ */
+export async function retagEvidence(s3: S3Client, bucket: string, projectId: string, body: string): Promise<number> {
+  let count = 0;
+  for (const prefix of EVIDENCE_PREFIXES) {
+    let token: string | undefined;
+    do {
+      const page = await port(`ListObjectsV2 s3://${bucket}/${prefix}${projectId}/`, () => s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}${projectId}/`, ...(token ? { ContinuationToken: token } : {}) })));
+      for (const o of page.Contents ?? []) {
+        if (!o.Key) continue;
+        await port(`PutObjectTagging s3://${bucket}/${o.Key}`, () => s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: o.Key, Tagging: { TagSet: [{ Key: EVIDENCE_TAG, Value: body }] } })));
+        count++;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+  return count;
 }

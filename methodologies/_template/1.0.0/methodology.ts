@@ -19,17 +19,17 @@ const project = z.object({
 /** Fixed parameters: value, unit, source (document, table, edition) and the range the value may take. */
 const parameters = {
   NCV_diesel: {
-    value: 43.0,
+    value: 43.3,
     unit: 'GJ/t',
-    source: 'IPCC 2006 GL Vol. 2 Ch. 1 Table 1.2, gas/diesel oil, default NCV 43.0 TJ/Gg (95 % interval 41.4–43.3)',
-    range: [41.4, 43.3],
+    source: 'TOOL03 v3.0 (parameters NCV_i,t and EF_CO2,i,t): IPCC default at the upper limit of the 95 % confidence interval; IPCC 2006 GL Vol. 2 Ch. 1 Table 1.2, gas/diesel oil: default 43.0 TJ/Gg, interval 41.4–43.3, upper limit 43.3',
+    range: [43.3, 43.3],
     description: 'Net calorific value of the diesel burnt in the back-up generator',
   },
   EF_CO2_diesel: {
-    value: 0.0741,
+    value: 0.0748,
     unit: 'tCO2/GJ',
-    source: 'IPCC 2006 GL Vol. 2 Ch. 1 Table 1.4, gas/diesel oil, default 74,100 kg CO2/TJ (95 % interval 72,600–74,800)',
-    range: [0.0726, 0.0748],
+    source: 'TOOL03 v3.0 (parameter EF_CO2,i,t): IPCC default at the upper limit of the 95 % confidence interval; IPCC 2006 GL Vol. 2 Ch. 1 Table 1.4, gas/diesel oil: default 74,100 kg CO2/TJ, interval 72,600–74,800, upper limit 74,800',
+    range: [0.0748, 0.0748],
     description: 'CO2 emission factor of diesel',
   },
 } satisfies Record<string, ParameterSpec>;

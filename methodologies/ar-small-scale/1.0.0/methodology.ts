@@ -66,7 +66,7 @@ const project = z.object({
 
 const parameters = {
   CF_TREE: { value: 0.47, unit: 'tC/t d.m.', source: 'IPCC 2006 GL Vol. 4 Ch. 4 Table 4.3 (carbon fraction of dry matter, default 0.47); AR-TOOL14 default', range: [0.43, 0.55], description: 'Carbon fraction of tree dry matter' },
-  soil_disturbance_max: { value: 0.1, unit: 'fraction', source: `${AMS} applicability: soil disturbance on at most 10 % of the area where it would decrease soil organic carbon (domain.md §5g, registry.carborea.com)`, range: [0.1, 0.1], description: 'Largest fraction of the area with SOC-reducing soil disturbance' },
+  soil_disturbance_max: { value: 0.1, unit: 'fraction', source: `${AMS} applicability: soil disturbance on at most 10 % of the area where it would decrease soil organic carbon (registry.carborea.com)`, range: [0.1, 0.1], description: 'Largest fraction of the area with SOC-reducing soil disturbance' },
 } satisfies Record<string, ParameterSpec>;
 
 export default defineMethodology({
@@ -101,7 +101,7 @@ export default defineMethodology({
     },
     {
       id: 'low-income-communities',
-      ref: 'decision 5/CMP.1 annex para 1(i) (small-scale A/R: low-income communities and individuals) [from memory]',
+      ref: 'decision 5/CMP.1 annex para 1(i) (small-scale A/R: low-income communities and individuals) (unverified)',
       description: 'The project is developed or implemented by low-income communities and individuals as determined by the host Party.',
       check: (p) => (p.low_income_communities ? { status: 'applicable' } : { status: 'not-applicable', reason: 'low_income_communities is false: small-scale A/R project activities are developed or implemented by low-income communities and individuals' }),
     },
@@ -129,8 +129,8 @@ export default defineMethodology({
     { symbol: 'DeltaC_P', scope: 'period', expr: 'C_TREE - C_TREE_start', unit: 't CO2', ref: `${AMS} §5.5 actual net removals: ΔC_P (tree pool) since the start`, description: 'Change in tree carbon stock since the start of the project activity' },
     { symbol: 'DeltaC_ACTUAL', scope: 'period', expr: 'DeltaC_P - GHG_E', unit: 't CO2e', ref: `${AMS} §5.5: ΔC_ACTUAL = ΔC_P − GHG_E`, description: 'Actual net GHG removals by sinks, cumulative' },
     { symbol: 'C_AR_t2', scope: 'period', expr: 'DeltaC_ACTUAL - DeltaC_BSL - LK', unit: 't CO2e', ref: `${AMS} §5.7: ΔC_AR = ΔC_ACTUAL − ΔC_BSL − LK (cumulative to t2 = C_AR,t2)`, description: 'Net anthropogenic GHG removals by sinks since the start (equals ER)' },
-    { symbol: 'tCER_quantity', scope: 'period', expr: 'floor(max(0, C_AR_t2))', unit: 't CO2e', ref: 'decision 5/CMP.1 annex para 1(g) / domain.md §4.4: tCER(t2) = C_AR,t2, whole units', description: 'tCERs issuable at t2 (cumulative since start; the tCERs of earlier verifications expire separately)' },
-    { symbol: 'lCER_quantity', scope: 'period', expr: 'max(0, floor(max(0, C_AR_t2)) - floor(C_AR_t1))', unit: 't CO2e', ref: 'decision 5/CMP.1 annex para 1(h) / domain.md §4.4: lCER(t2) = C_AR,t2 − C_AR,t1, floor-then-subtract', description: 'lCERs issuable at t2: whole removals certified now minus whole removals certified before' },
+    { symbol: 'tCER_quantity', scope: 'period', expr: 'floor(max(0, C_AR_t2))', unit: 't CO2e', ref: 'decision 5/CMP.1 annex para 1(g): tCER(t2) = C_AR,t2, whole units', description: 'tCERs issuable at t2 (cumulative since start; the tCERs of earlier verifications expire separately)' },
+    { symbol: 'lCER_quantity', scope: 'period', expr: 'max(0, floor(max(0, C_AR_t2)) - floor(C_AR_t1))', unit: 't CO2e', ref: 'decision 5/CMP.1 annex para 1(h): lCER(t2) = C_AR,t2 − C_AR,t1, floor-then-subtract', description: 'lCERs issuable at t2: whole removals certified now minus whole removals certified before' },
     { symbol: 'lCER_replacement', scope: 'period', expr: 'max(0, floor(C_AR_t1) - floor(max(0, C_AR_t2)))', unit: 't CO2e', ref: 'decision 5/CMP.1 annex: reversal of lCER-certified removals must be replaced', description: 'lCERs to be replaced because the certified cumulative removals fell since t1' },
     { symbol: 'credits_issuable', scope: 'period', expr: 'credit_type_tCER ? tCER_quantity : lCER_quantity', unit: 't CO2e', ref: 'decision 5/CMP.1: the credit type chosen for the crediting period', description: 'Units of the registered credit type issuable at t2 (what issuance must read for an lCER project)' },
     { symbol: 'C_AR_annual', scope: 'period', expr: 'C_AR_t2 / years_since_start', unit: 't CO2e/yr', ref: 'Small-scale A/R limit (average net removals per year)', description: 'Average net anthropogenic removals per year since the start' },

@@ -6,6 +6,8 @@ import methodology from './methodology.ts';
 describeConformance(methodology, new URL('./', import.meta.url));
 
 const { projectInput } = loadFixtures(new URL('./', import.meta.url));
+/** The PDD of these cases identifies no leakage, so their files have no LE_upstream column. */
+const noLeakage = { pdd_leakage: false };
 const header = 'timestamp,CO2_delivered,EC_capture,FC_capture_NG,CO2_transport_fug,EC_injection,CO2_injection_vent,CO2_seepage';
 const trace = (r: Awaited<ReturnType<typeof run>>, symbol: string) => r.trace.find((t) => t.symbol === symbol)?.value;
 
@@ -13,7 +15,7 @@ describe('ccs-storage@1.0.0 hand-worked cases', () => {
   it('reproduces domain.md §6.7: BE 1,000,000, PE 100,000, ER 900,000; issuance SOP 18,000, CCS reserve 45,000, PPs 837,000', async () => {
     // Prepare: EF_grid 0.84; capture electricity 100,000 MWh → 84,000; transport 5,000;
     // "other" 11,000 = injection electricity 10,000 MWh × 0.84 = 8,400 + venting 600 + seepage 2,000.
-    const project = projectWith(projectInput, { id: 'ccs-6-7', parameters: { EF_grid: 0.84 } });
+    const project = projectWith(projectInput, { sources: noLeakage, id: 'ccs-6-7', parameters: { EF_grid: 0.84 } });
     const csv = `${header}\n2016-01-01,500000,50000,0,2500,5000,300,1000\n2016-07-01,500000,50000,0,2500,5000,300,1000\n`;
     // Act
     const result = await run(methodology, project, csv, { period: { start: '2016-01-01', end: '2016-12-31' } });
@@ -45,7 +47,7 @@ describe('ccs-storage@1.0.0 hand-worked cases', () => {
     // seepage-monitoring window there (workaround; see README §1 and the report).
     // Seepage surveys are half-yearly in this monitoring plan (monitoringIntervalMonths 6), so the two
     // readings cover the year without gaps.
-    const project = projectWith(projectInput, { id: 'ccs-6-7-post', creditingPeriod: { start: '2025-01-01', end: '2044-12-31' }, monitoringIntervalMonths: 6, parameters: { phase: 'post-crediting', EF_grid: 0.84 } });
+    const project = projectWith(projectInput, { sources: noLeakage, id: 'ccs-6-7-post', creditingPeriod: { start: '2025-01-01', end: '2044-12-31' }, monitoringIntervalMonths: 6, parameters: { phase: 'post-crediting', EF_grid: 0.84 } });
     const csv = `${header}\n2026-03-31,0,0,0,0,0,0,18000\n2026-09-30,0,0,0,0,0,0,12000\n`;
     // Act
     const result = await run(methodology, project, csv, { period: { start: '2026-01-01', end: '2026-12-31' } });
@@ -60,23 +62,26 @@ describe('ccs-storage@1.0.0 hand-worked cases', () => {
   });
 
   it('refuses capture or injection quantities in a post-crediting report (no netting of new captures against seepage)', async () => {
-    const project = projectWith(projectInput, { creditingPeriod: { start: '2025-01-01', end: '2044-12-31' }, parameters: { phase: 'post-crediting' } });
+    const project = projectWith(projectInput, { sources: noLeakage, creditingPeriod: { start: '2025-01-01', end: '2044-12-31' }, parameters: { phase: 'post-crediting' } });
     const result = await run(methodology, project, `${header}\n2026-03-31,5000,500,0,0,0,0,1000\n`);
     expect(result.status).toBe('rejected');
     expect(result.diagnostics.map((d) => d.message).join(' ')).toContain('post-crediting-seepage-only');
   });
 
   it('refuses delivered CO2 without any capture energy, and losses larger than the CO2 delivered', async () => {
-    const noEnergy = await run(methodology, projectWith(projectInput, {}), `${header}\n2016-01-01,1000,0,0,1,0,0,0\n`);
+    const noEnergy = await run(methodology, projectWith(projectInput, { sources: noLeakage }), `${header}\n2016-01-01,1000,0,0,1,0,0,0\n`);
     expect(noEnergy.status).toBe('rejected');
     expect(noEnergy.diagnostics.map((d) => d.message).join(' ')).toContain('capture-energy-reported');
-    const losses = await run(methodology, projectWith(projectInput, {}), `${header}\n2016-01-01,1000,100,0,900,0,200,0\n`);
+    const losses = await run(methodology, projectWith(projectInput, { sources: noLeakage }), `${header}\n2016-01-01,1000,100,0,900,0,200,0\n`);
     expect(losses.status).toBe('rejected');
     expect(losses.diagnostics.map((d) => d.message).join(' ')).toContain('losses-within-delivered');
   });
 
-  it('treats an absent leakage column as 0', async () => {
-    const result = await run(methodology, projectWith(projectInput, {}), `${header}\n2016-01-01,1000,100,0,1,10,0,0\n`);
+  it('treats an absent leakage column as 0 where the registration says the PDD identifies no leakage, and refuses it elsewhere', async () => {
+    const refused = await run(methodology, projectWith(projectInput, {}), `${header}\n2016-01-01,1000,100,0,1,10,0,0\n`);
+    expect(refused.status).toBe('rejected');
+    expect(refused.diagnostics).toContainEqual(expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 'LE_upstream' }) }));
+    const result = await run(methodology, projectWith(projectInput, { sources: { pdd_leakage: false } }), `${header}\n2016-01-01,1000,100,0,1,10,0,0\n`);
     expect(result.status).toBe('accepted');
     expectDecimal(result.totals?.LE, '0', 'LE');
     // ER = 1,000 − (100 × 0.72 + 1 + 10 × 0.72) = 1,000 − 80.2 = 919.8.

@@ -1,8 +1,8 @@
 /**
  * Carbon dioxide capture and storage in geological formations as a CDM project activity
  * (decision 10/CMP.7, "Modalities and procedures for CCS in geological formations as CDM project
- * activities"). No CCS methodology was ever approved by the CDM Executive Board (domain.md §4.2), so
- * this module implements the accounting structure of domain.md §5e (IPCC 2006 GL Vol. 2 Ch. 5):
+ * activities"). No CCS methodology was ever approved by the CDM Executive Board, so
+ * this module implements the CCS accounting structure of IPCC 2006 GL Vol. 2 Ch. 5:
  *
  *     BE_y = CO2 captured and delivered to storage (metered at the capture plant outlet)
  *     PE_y = capture energy (electricity, fuel for heat) + transport fugitives and venting
@@ -22,7 +22,7 @@ const CMP7 = 'decision 10/CMP.7 annex (modalities and procedures for CCS as CDM 
 const project = z.object({
   phase: z
     .enum(['crediting', 'post-crediting'])
-    .describe('Monitoring phase: within a crediting period, or the seepage monitoring that continues after the last crediting period until no seepage is observed (at least 20 years [unsure])'),
+    .describe('Monitoring phase: within a crediting period, or the seepage monitoring that continues after the last crediting period until no seepage is observed (at least 20 years; unverified)'),
   EF_grid: z.number().min(0).max(2).describe('CO2 emission factor of the electricity used for capture, compression and injection, TOOL05 (grid or captive plant) [tCO2/MWh]'),
   geological_storage: z.boolean().describe('The CO2 is stored in a geological formation (saline formation, depleted oil or gas field); other storage (ocean, mineralisation) is not covered by decision 10/CMP.7'),
   transboundary: z.boolean().describe('The CO2 is transported from one country to another, or the storage site lies in more than one country (not eligible under decision 10/CMP.7)'),
@@ -74,7 +74,7 @@ export default defineMethodology({
     },
     {
       id: 'not-transboundary',
-      ref: `${CMP7} [from memory: transboundary transport and storage sites in more than one country left for later decision]`,
+      ref: `${CMP7} (unverified: transboundary transport and storage sites in more than one country left for later decision)`,
       description: 'No transport of CO2 between countries and no storage site lying in more than one country.',
       check: (p) => (p.transboundary ? { status: 'not-applicable', reason: 'transboundary is true: CCS involving more than one country is not eligible under decision 10/CMP.7' } : { status: 'applicable' }),
     },
@@ -86,6 +86,9 @@ export default defineMethodology({
     },
   ],
   project,
+  sources: {
+    pdd_leakage: { description: 'Leakage sources identified in the registered PDD (e.g. upstream emissions of the fuel and electricity supplied): a project whose PDD identifies none declares "sources": { "pdd_leakage": false }' },
+  },
   monitoring: monitoringRow({
     timestamp: column.timestamp({ description: 'Start of the monitoring interval (day or month) the quantities refer to' }),
     CO2_delivered: t('CO2 captured and delivered to the transport and storage system in the interval (custody-transfer meter at the capture plant outlet)', 'baseline'),
@@ -95,25 +98,25 @@ export default defineMethodology({
     EC_injection: mwh('Electricity consumed at the injection site (booster compression, pumps) in the interval'),
     CO2_injection_vent: t('CO2 vented or lost at the injection site (wellhead, maintenance, upsets) in the interval', 'project'),
     CO2_seepage: t('CO2 seeping from the storage site to the atmosphere or seabed in the interval, as quantified by the site monitoring plan', 'project'),
-    LE_upstream: column.optional(column.number({ unit: 't CO2e', min: 0, max: 10_000_000, side: 'project', description: 'Leakage identified in the registered PDD (e.g. upstream emissions of the fuel and electricity supplied), tCO2e' }), { default: 0 }),
+    LE_upstream: column.optional(column.number({ unit: 't CO2e', min: 0, max: 10_000_000, side: 'project', description: 'Leakage identified in the registered PDD (e.g. upstream emissions of the fuel and electricity supplied), tCO2e' }), { absent: { source: 'pdd_leakage', value: 0 } }),
   }),
   timeColumn: 'timestamp',
   timestampMarks: 'interval-start',
   parameters,
   equations: [
-    { symbol: 'BE_y', scope: 'period', expr: 'CO2_delivered', unit: 't CO2', ref: 'domain.md §5e / IPCC 2006 GL Vol. 2 Ch. 5: baseline = CO2 that would have been vented = CO2 captured and delivered to storage', description: 'Baseline emissions: CO2 captured and delivered to storage' },
-    { symbol: 'PE_capture_EC_y', scope: 'period', expr: 'EC_capture * EF_grid', unit: 't CO2', ref: 'domain.md §5e PE_capture,energy,y (electricity part, TOOL05: EC × EF_EL)', description: 'Capture energy: electricity' },
-    { symbol: 'PE_capture_FC_y', scope: 'period', expr: 'FC_capture_NG * NCV_NG * EF_CO2_NG', unit: 't CO2', ref: 'domain.md §5e PE_capture,energy,y (heat part, TOOL03 option B: FC × NCV × EF_CO2)', description: 'Capture energy: natural gas for heat' },
-    { symbol: 'PE_transport_y', scope: 'period', expr: 'CO2_transport_fug', unit: 't CO2', ref: 'domain.md §5e PE_transport,fug,y (IPCC 2006 GL Vol. 2 Ch. 5.4 transport)', description: 'Transport fugitives and venting' },
-    { symbol: 'PE_injection_y', scope: 'period', expr: 'EC_injection * EF_grid + CO2_injection_vent', unit: 't CO2', ref: 'domain.md §5e PE_injection,y (IPCC 2006 GL Vol. 2 Ch. 5.5 injection)', description: 'Injection: electricity and venting' },
-    { symbol: 'PE_seepage_y', scope: 'period', expr: 'CO2_seepage', unit: 't CO2', ref: 'domain.md §5e PE_seepage,y; decision 10/CMP.7 (monitoring of seepage during and after the crediting period)', description: 'Seepage from the storage site' },
-    { symbol: 'LE_y', scope: 'period', expr: 'LE_upstream', unit: 't CO2e', ref: 'domain.md §5e LE_y (methodology-specific; as identified in the registered PDD)', description: 'Leakage, tCO2e' },
+    { symbol: 'BE_y', scope: 'period', expr: 'CO2_delivered', unit: 't CO2', ref: 'IPCC 2006 GL Vol. 2 Ch. 5: baseline = CO2 that would have been vented = CO2 captured and delivered to storage', description: 'Baseline emissions: CO2 captured and delivered to storage' },
+    { symbol: 'PE_capture_EC_y', scope: 'period', expr: 'EC_capture * EF_grid', unit: 't CO2', ref: 'CCS accounting (IPCC 2006 GL Vol. 2 Ch. 5) PE_capture,energy,y (electricity part, TOOL05: EC × EF_EL)', description: 'Capture energy: electricity' },
+    { symbol: 'PE_capture_FC_y', scope: 'period', expr: 'FC_capture_NG * NCV_NG * EF_CO2_NG', unit: 't CO2', ref: 'CCS accounting (IPCC 2006 GL Vol. 2 Ch. 5) PE_capture,energy,y (heat part, TOOL03 option B: FC × NCV × EF_CO2)', description: 'Capture energy: natural gas for heat' },
+    { symbol: 'PE_transport_y', scope: 'period', expr: 'CO2_transport_fug', unit: 't CO2', ref: 'CCS accounting (IPCC 2006 GL Vol. 2 Ch. 5) PE_transport,fug,y (IPCC 2006 GL Vol. 2 Ch. 5.4 transport)', description: 'Transport fugitives and venting' },
+    { symbol: 'PE_injection_y', scope: 'period', expr: 'EC_injection * EF_grid + CO2_injection_vent', unit: 't CO2', ref: 'CCS accounting (IPCC 2006 GL Vol. 2 Ch. 5) PE_injection,y (IPCC 2006 GL Vol. 2 Ch. 5.5 injection)', description: 'Injection: electricity and venting' },
+    { symbol: 'PE_seepage_y', scope: 'period', expr: 'CO2_seepage', unit: 't CO2', ref: 'CCS accounting (IPCC 2006 GL Vol. 2 Ch. 5) PE_seepage,y; decision 10/CMP.7 (monitoring of seepage during and after the crediting period)', description: 'Seepage from the storage site' },
+    { symbol: 'LE_y', scope: 'period', expr: 'LE_upstream', unit: 't CO2e', ref: 'CCS accounting (IPCC 2006 GL Vol. 2 Ch. 5) LE_y (methodology-specific; as identified in the registered PDD)', description: 'Leakage, tCO2e' },
     {
       symbol: 'NR_y',
       scope: 'period',
       expr: 'max(0, PE_capture_EC_y + PE_capture_FC_y + PE_transport_y + PE_injection_y + PE_seepage_y + LE_y - BE_y)',
       unit: 't CO2e',
-      ref: 'decision 10/CMP.7: net reversal of storage → cancellation from the CCS reserve account (domain.md §4.2)',
+      ref: 'decision 10/CMP.7: net reversal of storage → cancellation from the CCS reserve account',
       description: 'Net reversal of storage in the period: −ER when ER is negative, else 0; the ledger cancels this many units from the CCS reserve',
     },
   ],
@@ -132,7 +135,7 @@ export default defineMethodology({
       scope: 'period',
       assert: 'CO2_delivered == 0 or EC_capture > 0 or FC_capture_NG > 0',
       message: 'CO2 was delivered to storage but no capture energy (EC_capture in MWh or FC_capture_NG in t) was reported; capture needs energy, report the metered quantities',
-      ref: 'domain.md §5e PE_capture,energy,y (the largest project emission source must be monitored)',
+      ref: 'CCS accounting (IPCC 2006 GL Vol. 2 Ch. 5) PE_capture,energy,y (the largest project emission source must be monitored)',
     },
     {
       id: 'losses-within-delivered',

@@ -11,8 +11,8 @@
 import { z } from 'zod';
 import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
-const T_I5 = '40 CFR 98 Subpart I Table I-5 (default emission factors, CVD chamber cleaning; same values as IPCC 2006 Tier 2b), as listed in domain.md §5c';
-const IPCC_T63_MEMORY = 'IPCC 2006 GL Vol. 3 Ch. 6 Table 6.3, Tier 2a semiconductor default [from memory, unverified: domain.md §5c has no value for this gas; verify before relying on it]';
+const T_I5 = '40 CFR 98 Subpart I Table I-5 (default emission factors, CVD chamber cleaning; same values as IPCC 2006 Tier 2b)';
+const IPCC_T63_MEMORY = 'IPCC 2006 GL Vol. 3 Ch. 6 Table 6.3, Tier 2a semiconductor default (unverified: verify against the table before relying on it)';
 
 const dre = (defaultValue: number, gas: string) =>
   z
@@ -46,18 +46,18 @@ const parameters = {
   one_minus_U_C2F6: p(0.6, 'kg/kg', T_I5, 'Fraction of C2F6 not used up in the process (1 − U)'),
   one_minus_U_C3F8: p(0.4, 'kg/kg', T_I5, 'Fraction of C3F8 not used up in the process (1 − U)'),
   one_minus_U_cC4F8: p(0.1, 'kg/kg', T_I5, 'Fraction of c-C4F8 not used up in the process (1 − U)'),
-  one_minus_U_SF6: p(0.2, 'kg/kg', IPCC_T63_MEMORY, 'Fraction of SF6 not used up in the process (1 − U)'),
-  one_minus_U_CHF3: p(0.4, 'kg/kg', IPCC_T63_MEMORY, 'Fraction of CHF3 not used up in the process (1 − U)'),
+  one_minus_U_SF6: { ...p(0.2, 'kg/kg', IPCC_T63_MEMORY, 'Fraction of SF6 not used up in the process (1 − U)'), confidence: 'unverified' },
+  one_minus_U_CHF3: { ...p(0.4, 'kg/kg', IPCC_T63_MEMORY, 'Fraction of CHF3 not used up in the process (1 − U)'), confidence: 'unverified' },
   B_CF4_NF3_remote: p(0.02, 'kg CF4/kg NF3', T_I5, 'CF4 formed per kg of NF3 used, remote plasma clean'),
   B_CF4_NF3_insitu: p(0.1, 'kg CF4/kg NF3', T_I5, 'CF4 formed per kg of NF3 used, in-situ plasma clean'),
   B_CF4_C2F6: p(0.1, 'kg CF4/kg C2F6', T_I5, 'CF4 formed per kg of C2F6 used'),
   B_CF4_C3F8: p(0.1, 'kg CF4/kg C3F8', T_I5, 'CF4 formed per kg of C3F8 used'),
   B_CF4_cC4F8: p(0.1, 'kg CF4/kg c-C4F8', T_I5, 'CF4 formed per kg of c-C4F8 used'),
-  B_CF4_CHF3: p(0.07, 'kg CF4/kg CHF3', IPCC_T63_MEMORY, 'CF4 formed per kg of CHF3 used'),
+  B_CF4_CHF3: { ...p(0.07, 'kg CF4/kg CHF3', IPCC_T63_MEMORY, 'CF4 formed per kg of CHF3 used'), confidence: 'unverified' },
   NCV_NG: p(48.0, 'GJ/t', 'IPCC 2006 GL Vol. 2 Ch. 1 Table 1.2, natural gas, default NCV 48.0 TJ/Gg (95 % interval 46.5–50.4)', 'Net calorific value of the natural gas burnt in the abatement systems; IPCC default value', [46.5, 50.4]),
   EF_CO2_NG: p(0.0561, 'tCO2/GJ', 'IPCC 2006 GL Vol. 2 Ch. 1 Table 1.4, natural gas, default 56,100 kg CO2/TJ (95 % interval 54,300–58,300)', 'CO2 emission factor of natural gas; IPCC default value', [0.0543, 0.0583]),
-  M_CO2: p(44, 'g/mol', 'Stoichiometry: molar mass of CO2 rounded to whole g/mol (44.01), as in the worked example domain.md §6.4', 'Molar mass of CO2', [44, 44.01]),
-  M_CF4: p(88, 'g/mol', 'Stoichiometry: molar mass of CF4 rounded to whole g/mol (88.00), as in domain.md §6.4', 'Molar mass of CF4; 1 mol CO2 per mol destroyed', [88, 88.01]),
+  M_CO2: p(44, 'g/mol', 'Stoichiometry: molar mass of CO2 rounded to whole g/mol (44.01)', 'Molar mass of CO2', [44, 44.01]),
+  M_CF4: p(88, 'g/mol', 'Stoichiometry: molar mass of CF4 rounded to whole g/mol (88.00)', 'Molar mass of CF4; 1 mol CO2 per mol destroyed', [88, 88.01]),
   M_C2F6: p(138, 'g/mol', 'Stoichiometry: molar mass of C2F6 rounded to whole g/mol (138.01)', 'Molar mass of C2F6; 2 mol CO2 per mol destroyed', [138, 138.02]),
   M_C3F8: p(188, 'g/mol', 'Stoichiometry: molar mass of C3F8 rounded to whole g/mol (188.02)', 'Molar mass of C3F8; 3 mol CO2 per mol destroyed', [188, 188.03]),
   M_cC4F8: p(200, 'g/mol', 'Stoichiometry: molar mass of c-C4F8 rounded to whole g/mol (200.03)', 'Molar mass of c-C4F8; 4 mol CO2 per mol destroyed', [200, 200.04]),

@@ -7,6 +7,8 @@ describeConformance(methodology, new URL('./', import.meta.url));
 const { projectInput } = loadFixtures(new URL('./', import.meta.url));
 const year2014 = { start: '2014-01-01', end: '2014-12-31' };
 const header = 'timestamp,EG_export,EG_import,TEG,FC_diesel,M_steam,w_steam_CO2,w_steam_CH4';
+/** The monitoring plan of a site without diesel back-up generators: FC_diesel may then be left out. */
+const noDiesel = { diesel_backup: false };
 
 describe('grid-renewable@1.0.0 hand-worked cases', () => {
   it('reproduces the wind farm of domain.md §6.2: BE 40,837.5, PE 31.863, ER 40,805.637 → 40,805 CERs', async () => {
@@ -27,7 +29,7 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
 
   it('reproduces the reservoir hydro of domain.md §6.3: PD 6 W/m², BE 88,500, PE_HP 10,800, ER 77,700', async () => {
     // Prepare: 30 MW over 5 km² → PD = 6; first crediting period → 0.5 × 0.9 + 0.5 × 0.6 = 0.75.
-    const project = projectWith(projectInput, { id: 'hydro-6-3', parameters: { crediting_period_number: 1, installed_capacity_MW: 30, EF_grid_OM: 0.9, EF_grid_BM: 0.6, Cap_BL: 0, Cap_PJ: 30_000_000, A_BL: 0, A_PJ: 5_000_000 }, creditingPeriod: { start: '2014-01-01', end: '2020-12-31' } });
+    const project = projectWith(projectInput, { id: 'hydro-6-3', sources: noDiesel, parameters: { crediting_period_number: 1, installed_capacity_MW: 30, EF_grid_OM: 0.9, EF_grid_BM: 0.6, Cap_BL: 0, Cap_PJ: 30_000_000, A_BL: 0, A_PJ: 5_000_000 }, creditingPeriod: { start: '2014-01-01', end: '2020-12-31' } });
     const csv = 'timestamp,EG_export,EG_import,TEG\n2014-06-30T00:00:00Z,59000,0,60000\n2014-12-31T00:00:00Z,59500,500,60000\n';
     // Act
     const result = await run(methodology, project, csv, { period: year2014 });
@@ -42,7 +44,7 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
 
   it('reproduces the geothermal add-on of domain.md §6.3: PE_GP = 5,000 t CO2 + 100 t CH4 × 25 = 7,500 t', async () => {
     // Prepare: 1,000,000 t steam in two rows, w_CO2 = 0.005, w_CH4 = 0.0001; CP2 → AR4, GWP_CH4 = 25.
-    const project = projectWith(projectInput, { id: 'geo-6-3', parameters: { technology: 'geothermal', crediting_period_number: 1, installed_capacity_MW: 30, EF_grid_OM: 0.9, EF_grid_BM: 0.6, Cap_PJ: 0, A_PJ: 0 }, creditingPeriod: { start: '2014-01-01', end: '2020-12-31' } });
+    const project = projectWith(projectInput, { id: 'geo-6-3', sources: noDiesel, parameters: { technology: 'geothermal', crediting_period_number: 1, installed_capacity_MW: 30, EF_grid_OM: 0.9, EF_grid_BM: 0.6, Cap_PJ: 0, A_PJ: 0 }, creditingPeriod: { start: '2014-01-01', end: '2020-12-31' } });
     const csv = `${header}\n2014-06-30T00:00:00Z,50000,0,,,500000,0.005,0.0001\n2014-12-31T00:00:00Z,50000,0,,,500000,0.005,0.0001\n`;
     // Act
     const result = await run(methodology, project, csv, { period: year2014 });
@@ -68,11 +70,11 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
       ['geothermal', 3, '0.25'],
     ] as const;
     for (const [technology, crediting_period_number, wOM] of cases) {
-      const project = projectWith(projectInput, { parameters: { technology, crediting_period_number, Cap_PJ: 0, A_PJ: 0 } });
+      const project = projectWith(projectInput, { sources: noDiesel, parameters: { technology, crediting_period_number, Cap_PJ: 0, A_PJ: 0 } });
       const result = await run(methodology, project, csv);
       if (technology === 'geothermal') {
-        // No steam reported: the geothermal check refuses the period rather than book PE_GP = 0.
-        expect(result.diagnostics.map((d) => d.code)).toContain('period.check_failed');
+        // No steam reported: a geothermal site must report it, so the file is refused rather than book PE_GP = 0.
+        expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 'M_steam' }) }));
         continue;
       }
       expect(result.status).toBe('accepted');
@@ -82,13 +84,13 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
 
   it('takes no reservoir emissions above 10 W/m² and none without a new reservoir', async () => {
     const csv = 'timestamp,EG_export,EG_import,TEG\n2015-06-01T01:00:00Z,100,0,102\n';
-    const dense = await run(methodology, projectWith(projectInput, { parameters: { Cap_PJ: 24_000_000, A_PJ: 2_000_000 } }), csv);
+    const dense = await run(methodology, projectWith(projectInput, { sources: noDiesel, parameters: { Cap_PJ: 24_000_000, A_PJ: 2_000_000 } }), csv);
     expect(dense.trace.find((t) => t.symbol === 'PD')?.value).toBe('12');
     expect(dense.trace.find((t) => t.symbol === 'PE_HP_y')?.value).toBe('0');
-    const runOfRiver = await run(methodology, projectWith(projectInput, { parameters: { technology: 'hydro-run-of-river', Cap_PJ: 0, A_PJ: 0 } }), csv);
+    const runOfRiver = await run(methodology, projectWith(projectInput, { sources: noDiesel, parameters: { technology: 'hydro-run-of-river', Cap_PJ: 0, A_PJ: 0 } }), csv);
     expect(runOfRiver.trace.find((t) => t.symbol === 'PE_HP_y')?.value).toBe('0');
     // PD exactly 10 W/m² is still in the 4 < PD ≤ 10 band: 90 × 102 / 1000 = 9.18.
-    const edge = await run(methodology, projectWith(projectInput, { parameters: { Cap_PJ: 20_000_000, A_PJ: 2_000_000 } }), csv);
+    const edge = await run(methodology, projectWith(projectInput, { sources: noDiesel, parameters: { Cap_PJ: 20_000_000, A_PJ: 2_000_000 } }), csv);
     expect(edge.trace.find((t) => t.symbol === 'PE_HP_y')?.value).toBe('9.18');
   });
 
@@ -107,33 +109,67 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
     const big = await run(methodology, projectWith(projectInput, { parameters: { baseline_methodology: 'AMS-I.D', installed_capacity_MW: 15.5 } }), 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,1,0\n');
     expect(big.status).toBe('not-applicable');
     expect(big.diagnostics[0]?.message).toContain('small-scale-capacity-limit');
-    const small = await run(methodology, projectWith(projectInput, { parameters: { baseline_methodology: 'AMS-I.D', installed_capacity_MW: 15 } }), 'timestamp,EG_export,EG_import,TEG\n2015-06-01T01:00:00Z,1,0,1\n');
+    const small = await run(methodology, projectWith(projectInput, { sources: noDiesel, parameters: { baseline_methodology: 'AMS-I.D', installed_capacity_MW: 15 } }), 'timestamp,EG_export,EG_import,TEG\n2015-06-01T01:00:00Z,1,0,1\n');
     expect(small.status).toBe('accepted');
     const retrofit = await run(methodology, projectWith(projectInput, { parameters: { plant_type: 'retrofit' } }), 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,1,0\n');
     expect(retrofit.status).toBe('not-applicable');
   });
 
-  it('refuses a reservoir project that does not report gross generation TEG', async () => {
-    const result = await run(methodology, projectWith(projectInput, {}), 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,10,0\n');
-    expect(result.status).toBe('rejected');
-    expect(result.diagnostics.map((d) => d.message).join(' ')).toContain('reservoir-gross-generation-reported');
+  it('refuses a reservoir project that does not report gross generation TEG: the column is missing, or too small', async () => {
+    const project = projectWith(projectInput, { sources: noDiesel });
+    const absent = await run(methodology, project, 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,10,0\n');
+    expect(absent.status).toBe('rejected');
+    expect(absent.diagnostics).toContainEqual(expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 'TEG' }) }));
+    const small = await run(methodology, project, 'timestamp,EG_export,EG_import,TEG\n2015-06-01T01:00:00Z,10,0,0\n');
+    expect(small.status).toBe('rejected');
+    expect(small.diagnostics.map((d) => d.message).join(' ')).toContain('reservoir-gross-generation-reported');
   });
 
   it('refuses an export larger than installed capacity × hours (kWh uploaded as MWh)', async () => {
     // 24 MW × 24 h × 1 day = 576 MWh at most.
-    const result = await run(methodology, projectWith(projectInput, {}), 'timestamp,EG_export,EG_import,TEG\n2015-06-01T01:00:00Z,14500,0,14800\n');
+    const result = await run(methodology, projectWith(projectInput, { sources: noDiesel }), 'timestamp,EG_export,EG_import,TEG\n2015-06-01T01:00:00Z,14500,0,14800\n');
     expect(result.status).toBe('rejected');
     expect(result.diagnostics.map((d) => d.message).join(' ')).toContain('export-within-capacity');
   });
 
-  it('treats an absent or empty optional column as 0, but still validates it when present', async () => {
-    const project = projectWith(projectInput, { parameters: { technology: 'wind', Cap_PJ: 0, A_PJ: 0 } });
+  it('treats an absent or empty diesel column as 0 where the monitoring plan says the site has no diesel back-up, but still validates it when present', async () => {
+    const project = projectWith(projectInput, { sources: noDiesel, parameters: { technology: 'wind', Cap_PJ: 0, A_PJ: 0 } });
     const absent = await run(methodology, project, 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,10,1\n');
     const empty = await run(methodology, project, 'timestamp,EG_export,EG_import,FC_diesel\n2015-06-01T01:00:00Z,10,1,\n');
     expect(absent.status).toBe('accepted');
     expect(empty.totals).toEqual(absent.totals);
     const bad = await run(methodology, project, 'timestamp,EG_export,EG_import,FC_diesel\n2015-06-01T01:00:00Z,10,1,lots\n');
     expect(bad.diagnostics[0]).toMatchObject({ code: 'row.not_a_number', location: { row: 1, column: 'FC_diesel' } });
+  });
+
+  it('refuses a file without FC_diesel (or with an empty cell) from a site whose plan does not rule out diesel back-up', async () => {
+    const project = projectWith(projectInput, { parameters: { technology: 'wind', Cap_PJ: 0, A_PJ: 0 } });
+    const absent = await run(methodology, project, 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,10,1\n');
+    expect(absent.status).toBe('rejected');
+    const missing = absent.diagnostics.find((d) => d.code === 'header.missing_column');
+    expect(missing?.location?.column).toBe('FC_diesel');
+    expect(missing?.message).toContain('"sources": { "diesel_backup": false }');
+    // The misspelled column of issue 10: refused with a did-you-mean, and the real column reported missing.
+    const misspelled = await run(methodology, project, 'timestamp,EG_export,EG_import,FC_diesle\n2015-06-01T01:00:00Z,10,1,0.5\n');
+    expect(misspelled.status).toBe('rejected');
+    expect(misspelled.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['header.misspelled_column']);
+    const empty = await run(methodology, project, 'timestamp,EG_export,EG_import,FC_diesel\n2015-06-01T01:00:00Z,10,1,\n2015-06-01T02:00:00Z,10,1,0\n');
+    expect(empty.status).toBe('rejected');
+    expect(empty.rows).toEqual({ total: 2, accepted: 1, rejected: 1 });
+    expect(empty.diagnostics).toContainEqual(expect.objectContaining({ code: 'row.missing_value', location: expect.objectContaining({ row: 1, column: 'FC_diesel' }) }));
+  });
+
+  it('refuses diesel reported by a site whose plan says it has none: the plan and the file must agree', async () => {
+    const project = projectWith(projectInput, { sources: noDiesel, parameters: { technology: 'wind', Cap_PJ: 0, A_PJ: 0 } });
+    const result = await run(methodology, project, 'timestamp,EG_export,EG_import,FC_diesel\n2015-06-01T01:00:00Z,10,1,0.5\n');
+    expect(result.status).toBe('rejected');
+    expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'period.source_not_at_site', location: expect.objectContaining({ column: 'FC_diesel' }) }));
+  });
+
+  it('needs no steam columns from a plant that is not geothermal, whatever its registration says of sources', async () => {
+    const project = projectWith(projectInput, { sources: noDiesel, parameters: { technology: 'solar', Cap_PJ: 0, A_PJ: 0 } });
+    const result = await run(methodology, project, 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,10,1\n');
+    expect(result.status).toBe('accepted');
   });
 
   it('names the missing column when a required one is absent', async () => {

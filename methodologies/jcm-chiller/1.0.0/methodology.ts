@@ -54,11 +54,11 @@ const project = base.superRefine((p, ctx) => {
 });
 
 const parameters = {
-  T_cooling_out_std: { value: 37, unit: '°C', source: `${ID_AM002}: standardizing temperature conditions, cooling-water outlet 37 °C (domain.md §5f [from memory])`, range: [37, 37], description: 'Cooling-water outlet temperature of the standard conditions' },
-  T_chilled_out_std: { value: 7, unit: '°C', source: `${ID_AM002}: standardizing temperature conditions, chilled-water outlet 7 °C (domain.md §5f [from memory])`, range: [7, 7], description: 'Chilled-water outlet temperature of the standard conditions' },
-  TD_chilled: { value: 1.5, unit: '°C', source: `${ID_AM002}: temperature difference between chilled-water outlet and evaporating temperature, 1.5 °C (domain.md §5f [from memory])`, range: [1.5, 1.5], description: 'Temperature difference on the chilled-water (evaporator) side' },
-  TD_cooling: { value: 1.5, unit: '°C', source: `${ID_AM002}: temperature difference between condensing temperature and cooling-water outlet, 1.5 °C (domain.md §5f [from memory])`, range: [1.5, 1.5], description: 'Temperature difference on the cooling-water (condenser) side' },
-  COP_PJ_min: { value: 6.0, unit: '1', source: `${ID_AM002} eligibility: COP of the project chiller above 6.0 (GEC FY2013 study, domain.md §5f) [unsure which COP: rated at design conditions is assumed]`, range: [6.0, 6.0], description: 'Minimum COP of a project chiller (applicability; strict inequality)' },
+  T_cooling_out_std: { confidence: 'unverified', value: 37, unit: '°C', source: `${ID_AM002}: standardizing temperature conditions, cooling-water outlet 37 °C (unverified)`, range: [37, 37], description: 'Cooling-water outlet temperature of the standard conditions' },
+  T_chilled_out_std: { confidence: 'unverified', value: 7, unit: '°C', source: `${ID_AM002}: standardizing temperature conditions, chilled-water outlet 7 °C (unverified)`, range: [7, 7], description: 'Chilled-water outlet temperature of the standard conditions' },
+  TD_chilled: { confidence: 'unverified', value: 1.5, unit: '°C', source: `${ID_AM002}: temperature difference between chilled-water outlet and evaporating temperature, 1.5 °C (unverified)`, range: [1.5, 1.5], description: 'Temperature difference on the chilled-water (evaporator) side' },
+  TD_cooling: { confidence: 'unverified', value: 1.5, unit: '°C', source: `${ID_AM002}: temperature difference between condensing temperature and cooling-water outlet, 1.5 °C (unverified)`, range: [1.5, 1.5], description: 'Temperature difference on the cooling-water (condenser) side' },
+  COP_PJ_min: { confidence: 'unverified', value: 6.0, unit: '1', source: `${ID_AM002} eligibility: COP of the project chiller above 6.0 (GEC FY2013 study) (unverified which COP is meant: the rated COP at design conditions is assumed)`, range: [6.0, 6.0], description: 'Minimum COP of a project chiller (applicability; strict inequality)' },
 } satisfies Record<string, ParameterSpec>;
 
 const fmt = (n: number) => String(n);
@@ -88,7 +88,7 @@ export default defineMethodology({
     },
     {
       id: 'cop-above-6',
-      ref: `${ID_AM002} eligibility (COP > 6.0; GEC FY2013 study) [unsure: rated COP at design conditions assumed, not COP_PJ,tc]`,
+      ref: `${ID_AM002} eligibility (COP > 6.0; GEC FY2013 study) (unverified: the rated COP at design conditions is assumed, not COP_PJ,tc)`,
       description: 'Every registered project chiller has COP_PJ,i above 6.0.',
       check: (p) => {
         const q = p as typeof p & ChillerFields;

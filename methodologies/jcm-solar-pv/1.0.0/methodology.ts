@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import { defineMethodology, column, monitoringRow } from '#core/methodology/authoring';
 
-const JCM_PV = 'JCM approved solar PV methodologies (e.g. TH_AM001, KE_AM002, KH_AM002), as summarised in domain.md §5f';
+const JCM_PV = 'JCM approved solar PV methodologies (e.g. TH_AM001, KE_AM002, KH_AM002)';
 
 const project = z.object({
   EF_RE: z.number().min(0).max(1.5).describe('Reference CO2 emission factor of the electricity displaced (grid and/or captive diesel), conservative, fixed ex ante in the methodology spreadsheet for the host country [tCO2/MWh]'),
@@ -30,7 +30,7 @@ export default defineMethodology({
   source: {
     body: 'Joint Crediting Mechanism (Joint Committees, Japan and the partner country)',
     document: 'JCM approved methodologies for solar PV (TH_AM001 "Installation of Solar PV System", KE_AM002, KH_AM002); common structure RE_p = Σ EG_i,p × EF_RE',
-    documentVersion: '01.0 (family form per domain.md §5f; verify the version registered for the project)',
+    documentVersion: '01.0 (verify the version registered for the project)',
     url: 'https://www.jcm.go.jp/',
   },
   mechanisms: ['JCM'],
@@ -41,7 +41,7 @@ export default defineMethodology({
   applicability: [
     {
       id: 'pv-modules-certified',
-      ref: `${JCM_PV}: eligibility criterion on module certification (IEC 61215/61646/62108 and IEC 61730) [from memory]`,
+      ref: `${JCM_PV}: eligibility criterion on module certification (IEC 61215/61646/62108 and IEC 61730) (unverified)`,
       description: 'The PV modules are certified for design qualification and safety.',
       check: (p) => (p.pv_modules_certified ? { status: 'applicable' } : { status: 'not-applicable', reason: 'pv_modules_certified is false: the JCM PV methodologies require IEC-certified modules' }),
     },

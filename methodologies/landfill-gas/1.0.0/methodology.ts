@@ -6,14 +6,14 @@
  * Everything here is data plus small pure functions; the engine evaluates the equations, multiplies
  * every emission term (tonnes of one gas) by the GWP of the set in force and rounds per mechanism,
  * so GWP_CH4 follows the commitment period without any code here. The README beside this file
- * lists every symbol with its unit and source, marks what is from memory [M] or unsure [U], and
+ * lists every symbol with its unit and source, marks every value not confirmed against the registered version as unverified, and
  * works the fixture through by hand.
  */
 import { z } from 'zod';
 import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
 
-const ACM0001 = 'ACM0001 v19-style (UNFCCC CDM "Flaring or use of landfill gas") [M: from memory, domain.md §5d; verify against the registered version]';
+const ACM0001 = 'ACM0001 v19-style (UNFCCC CDM "Flaring or use of landfill gas") (unverified: check against the version registered for the project)';
 const TOOL06 = 'TOOL06 "Project emissions from flaring"';
 const TOOL08 = 'TOOL08 "Tool to determine the mass flow of a greenhouse gas in a gaseous stream"';
 
@@ -55,12 +55,12 @@ const project = z.object({
 const p = (value: number, unit: string, source: string, description: string, range: readonly [number, number]): ParameterSpec => ({ value, unit, source, range, description });
 
 const parameters = {
-  rho_CH4: p(0.000716, 't/Nm3', `${TOOL08}: density of methane at normal conditions (0 °C, 101.325 kPa), 0.716 kg/Nm³ [M: domain.md §5d, §7.1]`, 'Density of methane at normal conditions (TOOL08)', [0.000716, 0.0007168]),
-  OX_top_layer: p(0.1, '1', `${ACM0001}: fraction of methane that would be oxidised in the top layer of the SWDS in the baseline, 0.1 [M]`, 'Fraction of methane oxidised in the SWDS cover in the baseline', [0.1, 0.1]),
-  eta_enclosed_default: p(0.9, '1', `${TOOL06}: default efficiency of an enclosed flare operated within the manufacturer's specifications, 90 % [M for 0.90; domain.md §9 item 6 marks the current-version default unsure]`, 'Default flare efficiency of an enclosed flare', [0.9, 0.9]),
-  eta_open_flame: p(0.5, '1', `${TOOL06} v1: open flare, 50 % when the flame is demonstrated (continuous electronic flame detection), otherwise 0 % [C: domain.md §5d]`, 'Flare efficiency of an open flare in an hour with the flame detected', [0.5, 0.5]),
-  T_flare_min: p(500, '°C', `${TOOL06}: "0 % of flare efficiency is to be used if T_flare is below 500 °C during more than 20 minutes during the hour h" [C: CDM IRCheck ZXEKD2YRNCJWPI5, domain.md §5d]`, 'Exhaust temperature below which the flare is not taken to destroy methane', [500, 500]),
-  t_low_max: p(20, 'min', `${TOOL06}: more than 20 minutes below 500 °C in hour h → efficiency 0 for that hour [C: CDM IRCheck ZXEKD2YRNCJWPI5, domain.md §5d]`, 'Minutes below T_flare_min an hour may have and keep its flare efficiency', [20, 20]),
+  rho_CH4: { ...p(0.000716, 't/Nm3', `${TOOL08}: density of methane at normal conditions (0 °C, 101.325 kPa), 0.716 kg/Nm³ (unverified)`, 'Density of methane at normal conditions (TOOL08)', [0.000716, 0.0007168]), confidence: 'unverified' },
+  OX_top_layer: { ...p(0.1, '1', `${ACM0001}: fraction of methane that would be oxidised in the top layer of the SWDS in the baseline, 0.1 (unverified)`, 'Fraction of methane oxidised in the SWDS cover in the baseline', [0.1, 0.1]), confidence: 'unverified' },
+  eta_enclosed_default: { ...p(0.9, '1', `${TOOL06}: default efficiency of an enclosed flare operated within the manufacturer's specifications, 90 % (unverified for the current version)`, 'Default flare efficiency of an enclosed flare', [0.9, 0.9]), confidence: 'unverified' },
+  eta_open_flame: p(0.5, '1', `${TOOL06} v1: open flare, 50 % when the flame is demonstrated (continuous electronic flame detection), otherwise 0 %`, 'Flare efficiency of an open flare in an hour with the flame detected', [0.5, 0.5]),
+  T_flare_min: p(500, '°C', `${TOOL06}: "0 % of flare efficiency is to be used if T_flare is below 500 °C during more than 20 minutes during the hour h" (as quoted in CDM issuance request check ZXEKD2YRNCJWPI5)`, 'Exhaust temperature below which the flare is not taken to destroy methane', [500, 500]),
+  t_low_max: p(20, 'min', `${TOOL06}: more than 20 minutes below 500 °C in hour h → efficiency 0 for that hour (as quoted in CDM issuance request check ZXEKD2YRNCJWPI5)`, 'Minutes below T_flare_min an hour may have and keep its flare efficiency', [20, 20]),
   days_per_year: p(365, 'day/yr', 'Calendar convention for pro-rating an annual requirement to a monitoring period (365 days per year; a leap year is not lengthened)', 'Days per year used to pro-rate F_CH4_BL_req', [365, 365]),
 } satisfies Record<string, ParameterSpec>;
 
@@ -73,14 +73,14 @@ export default defineMethodology({
   source: {
     body: 'UNFCCC CDM Executive Board',
     document: 'ACM0001 Flaring or use of landfill gas; TOOL06 Project emissions from flaring; TOOL08 Mass flow of a greenhouse gas in a gaseous stream; TOOL05 Electricity consumption',
-    documentVersion: 'ACM0001 v19.0 (state version from memory, [M]) / TOOL06 v1–v3 / TOOL08',
+    documentVersion: 'ACM0001 v19.0 (version not confirmed: check the version registered for the project) / TOOL06 v1–v3 / TOOL08',
     url: 'https://cdm.unfccc.int/methodologies/PAmethodologies/approved',
   },
   mechanisms: ['CDM', 'JI', 'A6.4'],
   applicability: [
     {
       id: 'swds-management-not-changed-to-increase-methane',
-      ref: 'ACM0001 applicability conditions [M]',
+      ref: 'ACM0001 applicability conditions (unverified)',
       description: 'The management of the solid waste disposal site is not deliberately changed during the crediting period to increase methane generation.',
       check: (q) => (q.swds_management_changed ? notApplicable('swds_management_changed is true: ACM0001 does not apply when the site is managed to generate more methane') : { status: 'applicable' }),
     },
@@ -101,11 +101,11 @@ export default defineMethodology({
     w_CH4: column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Volume fraction of methane in the landfill gas, dry basis (hourly mean of the continuous analyser)' }),
     T_flare: column.number({ unit: '°C', min: -60, max: 1600, description: 'Mean exhaust gas temperature of the flare in the hour' }),
     t_below_500: column.number({ unit: 'min', min: 0, max: 60, description: 'Minutes of the hour with the flare exhaust below 500 °C or with no temperature record' }),
-    flame: column.optional(column.boolean({ description: 'Flame detected throughout the hour by the electronic flame detector (open flares)' }), { default: false, note: 'absent or empty = no flame detected' }),
+    flame: column.optional(column.boolean({ description: 'Flame detected throughout the hour by the electronic flame detector (open flares)' }), { absent: { value: false, reason: 'no flame record means no flame demonstrated: an open flare is then credited 0 % (TOOL06), the conservative reading' }, note: 'absent or empty = no flame detected' }),
     EC_PJ: column.number({ unit: 'MWh', min: 0, max: 100, side: 'project', description: 'Electricity consumed by the project (blowers, flare, analysers) in the hour, TOOL05' }),
-    LFG_EL: column.optional(column.number({ unit: 'Nm3', min: 0, max: 100_000, side: 'baseline', description: 'Landfill gas sent to power generation in the hour, dry, normal conditions' }), { default: 0, note: 'absent or empty = 0' }),
-    LFG_total: column.optional(column.number({ unit: 'Nm3', min: 0, max: 200_000, side: 'baseline', description: 'Total landfill gas collected in the hour, dry, normal conditions; for the mass balance when LFG_total_metered' }), { default: 0, note: 'absent or empty = 0' }),
-    eta_flare_m: column.optional(column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Measured flare efficiency of the enclosed flare in the hour (continuous monitoring, TOOL06)' }), { default: 0, note: 'absent or empty = 0, conservative' }),
+    LFG_EL: column.optional(column.number({ unit: 'Nm3', min: 0, max: 100_000, side: 'baseline', description: 'Landfill gas sent to power generation in the hour, dry, normal conditions' }), { absent: { value: 0 }, note: 'absent or empty = 0' }),
+    LFG_total: column.optional(column.number({ unit: 'Nm3', min: 0, max: 200_000, side: 'baseline', description: 'Total landfill gas collected in the hour, dry, normal conditions; for the mass balance when LFG_total_metered' }), { absent: { value: 0 }, note: 'absent or empty = 0' }),
+    eta_flare_m: column.optional(column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Measured flare efficiency of the enclosed flare in the hour (continuous monitoring, TOOL06)' }), { absent: { value: 0 }, note: 'absent or empty = 0, conservative' }),
   }),
   timeColumn: 'timestamp',
   timestampMarks: 'interval-start',
@@ -134,7 +134,7 @@ export default defineMethodology({
       scope: 'period',
       expr: 'max(AF * F_CH4_PJ_y, F_CH4_BL_req * period_days / days_per_year)',
       unit: 't CH4',
-      ref: `${ACM0001}: F_CH4,BL,y — requirement/contract, or F_CH4,PJ,y × AF (ε_BL = MD_hist/MG_hist) [C: GEC copy "MD_BL,y = MD_Project,y • AF"]; the larger of the two is taken [U]`,
+      ref: `${ACM0001}: F_CH4,BL,y — requirement/contract, or F_CH4,PJ,y × AF (ε_BL = MD_hist/MG_hist) (GEC methodology copy: "MD_BL,y = MD_Project,y • AF"); the larger of the two is taken (unverified)`,
       description: 'Methane that would have been destroyed in the baseline in the period',
     },
     {
@@ -142,7 +142,7 @@ export default defineMethodology({
       scope: 'period',
       expr: '(1 - OX_top_layer) * F_CH4_PJ_y - F_CH4_BL_y',
       unit: 't CH4',
-      ref: `${ACM0001}: BE_CH4,y = (1 − OX_top_layer) × F_CH4,PJ,y × GWP_CH4 − F_CH4,BL,y × GWP_CH4 [U: some versions (1 − OX) × (F_PJ − F_BL) × GWP]; in t CH4, the engine applies GWP_CH4`,
+      ref: `${ACM0001}: BE_CH4,y = (1 − OX_top_layer) × F_CH4,PJ,y × GWP_CH4 − F_CH4,BL,y × GWP_CH4 (unverified: some versions write (1 − OX) × (F_PJ − F_BL) × GWP); in t CH4, the engine applies GWP_CH4`,
       description: 'Baseline methane emissions avoided, tonnes of CH4',
     },
     { symbol: 'PE_EC_y', scope: 'period', expr: 'EC_PJ * EF_grid', unit: 't CO2', ref: 'ACM0001 PE_EC,y per TOOL05: EC_PJ,y × EF_EF,j,y', description: 'Emissions from the electricity the project consumes' },

@@ -11,9 +11,12 @@ const HEADER = 'timestamp,N,d,BG_burnt,w_CH4,FE,EC_PJ';
 const DAYS_2014 = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const year2014 = { start: '2014-01-01', end: '2014-12-31' };
 const traced = (r: Awaited<ReturnType<typeof run>>, symbol: string) => r.trace.find((t) => t.symbol === symbol)?.value;
-/** The §6.6 registration: dairy cows on an uncovered lagoon, VS 1,861.5 kg/head/yr, B0 0.13, MCF 0.76, MS 100 %, EF 0.8. */
+/**
+ * The §6.6 registration: dairy cows on an uncovered lagoon, VS 1,861.5 kg/head/yr, B0 0.13, MCF 0.76, MS 100 %, EF 0.8;
+ * all biogas burnt in an engine (no flare, so no BG_flared column) unless `changes` registers one.
+ */
 const case66 = (parameters: Record<string, unknown> = {}, changes: Record<string, unknown> = {}) =>
-  projectWith(projectInput, { id: 'dairy-6-6', creditingPeriod: { start: '2013-01-01', end: '2024-12-31' }, ...changes, parameters: { VS_LT_yr: 1861.5, VS_LT_day: 0, B0: 0.13, MCF: 0.76, MS_Bl: 1, EF_grid: 0.8, ...parameters } });
+  projectWith(projectInput, { id: 'dairy-6-6', creditingPeriod: { start: '2013-01-01', end: '2024-12-31' }, sources: { flare: false }, ...changes, parameters: { VS_LT_yr: 1861.5, VS_LT_day: 0, B0: 0.13, MCF: 0.76, MS_Bl: 1, EF_grid: 0.8, ...parameters } });
 /**
  * Twelve months of 2014: 1,000 cows every day (365,000 animal-days), `biogas` m³ in total at 60 % CH4 burnt at
  * FE 0.9, 50 MWh in total. Eleven months carry the rounded share, December the rest, so the sums are exact.
@@ -74,7 +77,7 @@ describe('manure-methane@1.0.0 ex-post cap, flare, weights, GWP', () => {
 
   it('books the flare slip of the biogas sent to a flare as PE_flare (TOOL06)', async () => {
     // 1,000 m³ a month to the flare: 12,000 × 0.6 × (1 − 0.9) = 720 m³ CH4 × 0.00067 = 0.4824 t CH4 × 25 = 12.06.
-    const result = await run(methodology, case66(), file66(400_000, ',1000'), { period: year2014 });
+    const result = await run(methodology, case66({}, { sources: { flare: true } }), file66(400_000, ',1000'), { period: year2014 });
     expect(traced(result, 'PE_flare_y')).toBe('0.4824');
     expectDecimal(result.totals?.ER, '2438.358944', 'ER');
   });
@@ -118,7 +121,7 @@ describe('manure-methane@1.0.0 applicability, registration and QA/QC', () => {
 
   it('rejects a month whose flared biogas exceeds the biogas burnt (row.check_failed flared-within-burnt)', async () => {
     const csv = `${HEADER},BG_flared\n2014-01-01,1000,31,30000,0.6,0.9,4,31000\n2014-02-01,1000,28,30000,0.6,0.9,4,0\n`;
-    const result = await run(methodology, case66(), csv);
+    const result = await run(methodology, case66({}, { sources: { flare: true } }), csv);
     expect(result.status).toBe('rejected');
     expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'row.check_failed', location: expect.objectContaining({ row: 1 }), message: expect.stringContaining('flared-within-burnt') }));
   });

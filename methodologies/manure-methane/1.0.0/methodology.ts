@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
 
-const AMS = 'AMS-III.D "Methane recovery in animal manure management systems" [M: from memory, domain.md §5d; verify against the registered version]';
+const AMS = 'AMS-III.D "Methane recovery in animal manure management systems" (unverified: check against the version registered for the project)';
 const IPCC10 = 'IPCC 2006 GL Vol. 4 Ch. 10';
 
 export const BASELINE_SYSTEMS = ['uncovered-anaerobic-lagoon', 'liquid-slurry', 'pit-storage-over-1-month', 'pit-storage-under-1-month', 'solid-storage', 'dry-lot', 'daily-spread', 'pasture'] as const;
@@ -40,11 +40,11 @@ const project = z
 const p = (value: number, unit: string, source: string, description: string, range: readonly [number, number]): ParameterSpec => ({ value, unit, source, range, description });
 
 const parameters = {
-  UF_b: p(0.94, '1', `${AMS}: model correction factor for model uncertainties, 0.94 [M; domain.md §9 item 7 marks the current-version default unsure]`, 'Model correction factor applied to the baseline', [0.89, 1]),
-  D_CH4: p(0.00067, 't CH4/m3', `${AMS}: density of methane at 20 °C and 1 atm, 0.00067 t/m³ [M: domain.md §5d, §7.1]`, 'Density of methane at the AMS-III.D reference conditions', [0.00067, 0.000716]),
-  f_PL: p(0.1, '1', `${AMS}: default physical leakage from the digester, 10 % of the maximum methane producing potential [M; current-version default unsure, domain.md §9 item 7]`, 'Fraction of the methane producing potential leaking from the digester', [0.1, 0.1]),
+  UF_b: { ...p(0.94, '1', `${AMS}: model correction factor for model uncertainties, 0.94 (unverified for the current version)`, 'Model correction factor applied to the baseline', [0.89, 1]), confidence: 'unverified' },
+  D_CH4: { ...p(0.00067, 't CH4/m3', `${AMS}: density of methane at 20 °C and 1 atm, 0.00067 t/m³ (unverified)`, 'Density of methane at the AMS-III.D reference conditions', [0.00067, 0.000716]), confidence: 'unverified' },
+  f_PL: { ...p(0.1, '1', `${AMS}: default physical leakage from the digester, 10 % of the maximum methane producing potential (unverified for the current version)`, 'Fraction of the methane producing potential leaking from the digester', [0.1, 0.1]), confidence: 'unverified' },
   days_per_year: p(365, 'day/yr', 'Calendar convention: VS per year ÷ 365 = VS per day (IPCC 2006 Vol. 4 Eq. 10.24 uses 365)', 'Days per year', [365, 365]),
-  W_exponent: p(0.75, '1', `${IPCC10} (and AMS-III.D): VS scaled to site weight by (W_site/W_default)^0.75 [M]`, 'Exponent of the live-weight scaling of VS', [0.75, 0.75]),
+  W_exponent: { ...p(0.75, '1', `${IPCC10} (and AMS-III.D): VS scaled to site weight by (W_site/W_default)^0.75 (unverified)`, 'Exponent of the live-weight scaling of VS', [0.75, 0.75]), confidence: 'unverified' },
 } satisfies Record<string, ParameterSpec>;
 
 const notApplicable = (reason: string) => ({ status: 'not-applicable' as const, reason });
@@ -56,7 +56,7 @@ export default defineMethodology({
   source: {
     body: 'UNFCCC CDM Executive Board',
     document: 'AMS-III.D Methane recovery in animal manure management systems; IPCC 2006 GL Vol. 4 Ch. 10; TOOL05; TOOL06',
-    documentVersion: 'AMS-III.D (state version from memory, [M]); IPCC 2006 GL',
+    documentVersion: 'AMS-III.D (version not confirmed: check the version registered for the project); IPCC 2006 GL',
     url: 'https://cdm.unfccc.int/methodologies/SSCmethodologies/approved',
   },
   mechanisms: ['CDM', 'JI', 'A6.4'],
@@ -76,18 +76,21 @@ export default defineMethodology({
     },
     {
       id: 'anaerobic-baseline-system',
-      ref: 'AMS-III.D applicability: the baseline manure management system is anaerobic [M]',
+      ref: 'AMS-III.D applicability: the baseline manure management system is anaerobic (unverified)',
       description: 'The manure is treated anaerobically in the baseline (lagoon, liquid slurry, pit storage).',
       check: (q) => (ANAEROBIC.includes(q.baseline_system) ? { status: 'applicable' } : notApplicable(`baseline_system is "${q.baseline_system}": manure there does not decompose anaerobically, so there is no baseline methane to recover`)),
     },
     {
       id: 'animals-confined',
-      ref: 'AMS-III.D applicability: livestock held in confinement [M]',
+      ref: 'AMS-III.D applicability: livestock held in confinement (unverified)',
       description: 'The animals are held in confinement, so their manure is collected.',
       check: (q) => (q.animals_confined ? { status: 'applicable' } : notApplicable('animals_confined is false: manure of animals not in confinement is not collected')),
     },
   ],
   project,
+  sources: {
+    flare: { description: 'A flare burning part of the biogas (its methane slip is a project emission, TOOL06): a site that burns all biogas in engines or boilers declares "sources": { "flare": false }' },
+  },
   monitoring: monitoringRow({
     timestamp: column.timestamp({ description: 'Month the row refers to (its first day, e.g. 2014-01-01)' }),
     N: column.number({ unit: 'head', min: 0, max: 1_000_000, side: 'baseline', description: 'Average animal population of the month (monthly census)' }),
@@ -96,7 +99,7 @@ export default defineMethodology({
     w_CH4: column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Methane volume fraction of the biogas (monthly mean)' }),
     FE: column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Efficiency of the combustion/flare in the month: TOOL06 default (enclosed 0.90; open 0.50 with flame, else 0) or measured' }),
     EC_PJ: column.number({ unit: 'MWh', min: 0, max: 10_000, side: 'project', description: 'Electricity consumed by the project (digester, pumps, blowers) in the month, TOOL05' }),
-    BG_flared: column.optional(column.number({ unit: 'm3', min: 0, max: 10_000_000, side: 'project', description: 'Part of BG_burnt sent to a flare (the flare slip is a project emission, TOOL06)' }), { default: 0 }),
+    BG_flared: column.optional(column.number({ unit: 'm3', min: 0, max: 10_000_000, side: 'project', description: 'Part of BG_burnt sent to a flare (the flare slip is a project emission, TOOL06)' }), { absent: { source: 'flare', value: 0 } }),
   }),
   timeColumn: 'timestamp',
   timestampMarks: 'interval-start',
@@ -119,7 +122,7 @@ export default defineMethodology({
       scope: 'period',
       expr: 'W_default > 0 ? VS_day * (W_site / W_default) ^ W_exponent : VS_day',
       unit: 'kg VS/head/day',
-      ref: `${AMS}: VS_LT,y = VS_default × (W_site / W_default)^0.75 [M]`,
+      ref: `${AMS}: VS_LT,y = VS_default × (W_site / W_default)^0.75 (unverified)`,
       description: 'Volatile solids per animal per day, scaled to the site weight',
     },
     { symbol: 'VS_total', scope: 'period', expr: 'VS_site * N_days', unit: 'kg VS', ref: `${AMS}: Σ N_LT × VS_LT,y over the period`, description: 'Volatile solids excreted in the period' },

@@ -56,10 +56,11 @@ describe('planLoad', () => {
 });
 
 describe('registrationOf', () => {
-  it('copies the sample under the project id; grid projects lose the hourly interval', () => {
+  it('copies the sample under the project id; grid projects lose the hourly interval and declare no diesel back-up (their files have no FC_diesel)', () => {
     const sample = { id: 'wind-tamil-nadu-in', methodology: 'grid-renewable@1.0.0', monitoringIntervalMinutes: 60 };
     expect(registrationOf(sample, { id: 'load-grid-03', kind: 'grid', sample: 'wind-tamil-nadu-in' })).toMatchObject({ id: 'load-grid-03', methodology: 'grid-renewable@1.0.0' });
     expect(registrationOf(sample, { id: 'load-grid-03', kind: 'grid', sample: 'wind-tamil-nadu-in' })).not.toHaveProperty('monitoringIntervalMinutes');
+    expect(registrationOf(sample, { id: 'load-grid-03', kind: 'grid', sample: 'wind-tamil-nadu-in' })).toHaveProperty('sources', { diesel_backup: false });
     expect(registrationOf({ ...sample, id: 'x' }, { id: 'load-jcm-01', kind: 'jcm', sample: 'x' })).toHaveProperty('monitoringIntervalMinutes', 60);
   });
 });

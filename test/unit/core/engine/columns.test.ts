@@ -81,7 +81,7 @@ describe('a monitoring row schema', () => {
     expect(row.parse({ t: '2024-01-01', EG: '1', on: 'yes', kind: 'open', note: '' })).toEqual({ t: Date.UTC(2024, 0, 1), EG: 1, on: true, kind: 'open', note: 0 });
     expect(row.parse({ t: '2024-01-01', EG: '1', on: 'yes', kind: 'open' })).toMatchObject({ note: 0 });
   });
-  it('refuses an optional numeric column without a default, so no sum ever meets undefined', () => {
-    expect(() => column.optional(column.number({ unit: 'MWh', description: 'x' }))).toThrow(/needs \{ default: … \}/);
+  it('refuses an optional numeric column that does not say what its absence means, so no sum ever meets undefined', () => {
+    expect(() => column.optional(column.number({ unit: 'MWh', description: 'x' }))).toThrow(/needs \{ absent: \{ … \} \}/);
   });
 });

@@ -21,7 +21,7 @@ describe('checkModule on the template', () => {
   it('passes every check', async () => {
     const checks = await checkModule({ methodology: template, ...files });
     expect(checks.filter((c) => !passed(c))).toEqual([]);
-    expect(checks.map((c) => c.id)).toEqual(['folder', 'files', 'readme-sections', 'readme-symbols', 'readme-equations', 'parameters', 'documentation', 'project-fixture', 'valid-fixture', 'valid-fixture-json', 'deterministic', 'invalid-fixture']);
+    expect(checks.map((c) => c.id)).toEqual(['folder', 'files', 'readme-sections', 'readme-symbols', 'readme-equations', 'parameters', 'documentation', 'absence', 'user-text', 'project-fixture', 'valid-fixture', 'valid-fixture-json', 'deterministic', 'invalid-fixture']);
   });
 });
 
@@ -60,9 +60,9 @@ describe('definition and documentation checks', () => {
 
 describe('fixture checks through calculate()', () => {
   it('valid fixture: names a total that differs from expected.json', async () => {
-    const expected = read('fixtures/expected.json').replace('"ER": "574.102439" }', '"ER": "574.2" }');
+    const expected = read('fixtures/expected.json').replace('"ER": "574.077745" }', '"ER": "574.2" }');
     const checks = await checkModule({ methodology: template, ...withFixture('expected', expected) });
-    expect(byId(checks, 'valid-fixture').problems).toEqual(['total ER: expected 574.2, got 574.102439']);
+    expect(byId(checks, 'valid-fixture').problems).toEqual(['total ER: expected 574.2, got 574.077745']);
   });
 
   it('invalid fixture: names a row annotated with the wrong code, and an unannotated rejected row', async () => {

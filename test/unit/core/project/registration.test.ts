@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { calculate, resolveProject } from '../../../../core/calculation/calculate.ts';
 import { ConfigError } from '../../../../core/errors.ts';
 import { ProjectSchema, type Project } from '../../../../core/project/project.ts';
-import { checkRegistration } from '../../../../core/project/registration.ts';
+import { checkRegistration, registrationWarnings } from '../../../../core/project/registration.ts';
 import { plausibleGwpRange } from '../../../../core/project/gwp-overrides.ts';
 import { didYouMean } from '../../../../core/project/suggest.ts';
 import { buildReviewItem } from '../../../../core/review/review-item.ts';
@@ -92,7 +92,7 @@ describe('GWP overrides', () => {
 
   it('an accepted override reaches the result, the review item and the rendered review, exact and in plain decimals', async () => {
     const project = ProjectSchema.parse(withOverride('CH4', ok)) as Project;
-    const csv = 'timestamp,EG_export,EG_import\n2022-06-01T00:00:00Z,10,0\n2022-06-01T01:00:00Z,10,0\n';
+    const csv = 'timestamp,EG_export,EG_import,FC_diesel\n2022-06-01T00:00:00Z,10,0,0\n2022-06-01T01:00:00Z,10,0,0\n';
     const result = await calculate({ source: (async function* () { yield Buffer.from(csv); })(), fileName: 'june.csv', project, registry });
     expect(result.status, JSON.stringify(result.diagnostics)).toBe('accepted');
     expect(result.gwp!.values.CH4).toMatchObject({ value: '29.8', confidence: 'override', source: ok.source, replaces: expect.any(String) });
@@ -137,5 +137,15 @@ describe('declared scale against the parameters (issue 10 item 4)', () => {
     for (const name of ['wind-tamil-nadu-in', 'solar-rajasthan-in', 'landfill-minas-gerais-br', 'manure-dairy-jalisco-mx', 'fab-nf3-kr', 'ccs-saline-id', 'ar-teak-la', 'jcm-pv-rooftop-th', 'jcm-chiller-jakarta-id']) {
       expect(problems(JSON.parse(readFileSync(new URL(`samples/projects/${name}.json`, root), 'utf8'))), name).toEqual([]);
     }
+  });
+});
+
+describe('registration warnings', () => {
+  it('says clearly that UTC is assumed when a registration declares no time zone, and nothing when it does', () => {
+    const [w, ...rest] = registrationWarnings({ id: 'wind-x' });
+    expect(rest).toEqual([]);
+    expect(w).toMatch(/^Project wind-x declares no time zone, so UTC is assumed/);
+    expect(w).toMatch(/"timeZone": "Asia\/Kolkata"/);
+    expect(registrationWarnings({ id: 'wind-x', timeZone: 'UTC' })).toEqual([]);
   });
 });

@@ -11,7 +11,16 @@ import { renderDiagnostic } from '../../../../core/report/render-report.ts';
 import { registry } from '../../../../methodologies/index.ts';
 import { chunked, collect } from './helpers.ts';
 
-const gridProject = ProjectSchema.parse(JSON.parse(readFileSync('methodologies/grid-renewable/1.0.0/fixtures/project.json', 'utf8'))) as Project;
+
+/**
+ * The fixture plant without its reservoir and with a monitoring plan that rules out diesel back-up, so
+ * files of timestamp, EG_export and EG_import alone are complete (TEG and FC_diesel may be left out).
+ */
+function noReservoirNoDiesel(p: { parameters: Record<string, unknown> }) {
+  return { ...p, sources: { diesel_backup: false }, parameters: { ...p.parameters, Cap_PJ: 0, A_PJ: 0 } };
+}
+
+const gridProject = ProjectSchema.parse(noReservoirNoDiesel(JSON.parse(readFileSync('methodologies/grid-renewable/1.0.0/fixtures/project.json', 'utf8')))) as Project;
 
 describe('deeply nested JSON values', () => {
   const deep = (levels: number) => `${'['.repeat(levels)}1${']'.repeat(levels)}`;

@@ -32,17 +32,30 @@ async function run(text: string, fileName: string, fast: boolean) {
 }
 
 describe('record fast path: columns are looked up per record, not from the first record', () => {
-  it('JSON and NDJSON: FC_diesel absent from the first record still counts in the later ones (same as CSV)', async () => {
-    const csv = `timestamp,EG_export,EG_import,TEG,FC_diesel\n${rows.map((r) => [r.timestamp, r.EG_export, r.EG_import, r.TEG, r.FC_diesel ?? ''].join(',')).join('\n')}\n`;
-    const reference = await run(csv, 'p.csv', true);
-    expect(reference.status).toBe('accepted');
-    expect(reference.totals?.PE).not.toBe('0'); // the diesel counts
+  it('JSON and NDJSON: an optional column absent from the first record still counts in the later ones (same as CSV)', async () => {
+    // LFG_EL (gas to the engine, baseline side) may be left out: absent means 0. A project-side column whose
+    // source the site has may not (then a JSON file is read like a CSV file whose header lacks it).
+    const landfill = ProjectSchema.parse(JSON.parse(readFileSync('methodologies/landfill-gas/1.0.0/fixtures/project.json', 'utf8'))) as Project;
+    const hours = [
+      { timestamp: '2014-03-01T00:00:00Z', LFG_flare: 1210, w_CH4: 0.5, T_flare: 880, t_below_500: 0, flame: true, EC_PJ: 0.05, LFG_total: 1230 },
+      { timestamp: '2014-03-01T01:00:00Z', LFG_flare: 1185, w_CH4: 0.51, T_flare: 875, t_below_500: 0, flame: true, EC_PJ: 0.05, LFG_EL: 10, LFG_total: 1205 },
+      { timestamp: '2014-03-01T02:00:00Z', LFG_flare: 1240, w_CH4: 0.49, T_flare: 870, t_below_500: 0, flame: true, EC_PJ: 0.05, LFG_EL: 12, LFG_total: 1260 },
+    ];
+    const names = ['timestamp', 'LFG_flare', 'w_CH4', 'T_flare', 't_below_500', 'flame', 'EC_PJ', 'LFG_EL', 'LFG_total'] as const;
+    const calc = (text: string, fileName: string, fast: boolean) => {
+      recordFastPath.enabled = fast;
+      return calculate({ source: chunked(text, 13), fileName, project: landfill, registry });
+    };
+    const csv = `${names.join(',')}\n${hours.map((h) => names.map((n) => String((h as Record<string, unknown>)[n] ?? '')).join(',')).join('\n')}\n`;
+    const reference = await calc(csv, 'p.csv', true);
+    expect(reference.status, JSON.stringify(reference.diagnostics)).toBe('accepted');
+    expect(reference.trace.find((t) => t.symbol === 'V_CH4_EL_h')?.value).not.toBe('0'); // the engine gas counts
     for (const [text, name] of [
-      [JSON.stringify(rows), 'p.json'],
-      [rows.map((r) => JSON.stringify(r)).join('\n'), 'p.ndjson'],
+      [JSON.stringify(hours), 'p.json'],
+      [hours.map((r) => JSON.stringify(r)).join('\n'), 'p.ndjson'],
     ] as const) {
       for (const fast of [true, false]) {
-        const r = await run(text, name, fast);
+        const r = await calc(text, name, fast);
         expect(r.status, `${name} fast=${fast}`).toBe('accepted');
         expect(r.totals, `${name} fast=${fast}`).toEqual(reference.totals);
         expect(r.gases, `${name} fast=${fast}`).toEqual(reference.gases);
@@ -50,8 +63,22 @@ describe('record fast path: columns are looked up per record, not from the first
     }
   });
 
+  it('JSON and NDJSON: a record without FC_diesel, at a site that has diesel back-up, is a missing reading on both paths (same as CSV)', async () => {
+    const withDiesel: { timestamp: string; EG_export: number; EG_import: number; TEG: number; FC_diesel?: number }[] = [{ ...rows[0]!, FC_diesel: 0 }, { ...rows[1]!, FC_diesel: undefined }, rows[2]!];
+    const csv = `timestamp,EG_export,EG_import,TEG,FC_diesel\n${withDiesel.map((r) => [r.timestamp, r.EG_export, r.EG_import, r.TEG, r.FC_diesel ?? ''].join(',')).join('\n')}\n`;
+    const codes = (r: Awaited<ReturnType<typeof run>>) => r.diagnostics.map((d) => [d.code, d.location?.row, d.location?.column]);
+    const reference = await run(csv, 'p.csv', true);
+    expect(reference.rows).toEqual({ total: 3, accepted: 2, rejected: 1 });
+    expect(codes(reference)).toEqual([['row.missing_value', 2, 'FC_diesel']]);
+    for (const fast of [true, false]) {
+      const r = await run(JSON.stringify(withDiesel), 'p.json', fast);
+      expect(r.rows, `fast=${fast}`).toEqual(reference.rows);
+      expect(codes(r), `fast=${fast}`).toEqual(codes(reference));
+    }
+  });
+
   it('a required key missing from a later JSON record is the same row error on both paths', async () => {
-    const text = JSON.stringify([rows[0], { ...rows[1], EG_export: undefined }, rows[2]]);
+    const text = JSON.stringify([{ ...rows[0], FC_diesel: 0 }, { ...rows[1], EG_export: undefined }, rows[2]]);
     const [fast, general] = [await run(text, 'm.json', true), await run(text, 'm.json', false)];
     expect(fast).toEqual(general);
     expect(fast.diagnostics.map((d) => [d.code, d.location?.row])).toContainEqual(['row.missing_value', 2]);

@@ -13,7 +13,16 @@ import { ProjectSchema, type Project } from '../../../../core/project/project.ts
 import { registry } from '../../../../methodologies/index.ts';
 import { chunked, collect } from './helpers.ts';
 
-const project = ProjectSchema.parse(JSON.parse(readFileSync('methodologies/grid-renewable/1.0.0/fixtures/project.json', 'utf8'))) as Project;
+
+/**
+ * The fixture plant without its reservoir and with a monitoring plan that rules out diesel back-up, so
+ * files of timestamp, EG_export and EG_import alone are complete (TEG and FC_diesel may be left out).
+ */
+function noReservoirNoDiesel(p: { parameters: Record<string, unknown> }) {
+  return { ...p, sources: { diesel_backup: false }, parameters: { ...p.parameters, Cap_PJ: 0, A_PJ: 0 } };
+}
+
+const project = ProjectSchema.parse(noReservoirNoDiesel(JSON.parse(readFileSync('methodologies/grid-renewable/1.0.0/fixtures/project.json', 'utf8')))) as Project;
 const HEADER = ['timestamp', 'EG_export', 'EG_import'];
 const GOOD = [
   ['2015-06-01T00:00:00Z', 13.494, 0],
