@@ -10,6 +10,7 @@ import { sqsDecisionQueue } from '../shared/aws/queues.ts';
 import { s3MonitoringStore } from '../shared/aws/s3-stores.ts';
 import { readEnv } from '../shared/env.ts';
 import { ENV } from '../shared/resources.ts';
+import { evidenceTagsFor } from '../shared/evidence-tags.ts';
 import { s3ReportObjects } from '../shared/verification-reports.ts';
 import type { ApiDeps } from './api.ts';
 import { principalFromClaims } from './principal.ts';
@@ -39,7 +40,8 @@ export function createDataDeps(env: Readonly<Record<string, string | undefined>>
       projects: dynamoProjects(ddb, e[ENV.projectsTable]),
       ledger,
       monitoring: s3MonitoringStore(s3, e[ENV.bucket]),
-      objects: s3ReportObjects(s3, e[ENV.bucket]),
+      // Stored verification reports carry the project's evidence tag, like every other evidence object.
+      objects: s3ReportObjects(s3, e[ENV.bucket], { tagsFor: evidenceTagsFor(access) }),
       firstApproval: (id) => access.getFirstApproval(id),
       registry,
       now: () => new Date(),

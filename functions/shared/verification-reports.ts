@@ -14,6 +14,7 @@ import { verificationReportPdfDefinition } from '../../core/report/verification-
 import { NotDecidedError, verificationReportFromSubmission, type VerificationReport } from '../../core/report/verification-report.ts';
 import type { Submission } from '../../core/review/submission.ts';
 import { isNotFound, port } from './aws/errors.ts';
+import type { TagsFor } from './aws/s3-stores.ts';
 import type { MonitoringStore, ProjectsRepository } from './ports.ts';
 import { renderPdf } from './pdf.ts';
 import { katexCssInlined } from './report-assets.ts';
@@ -48,7 +49,8 @@ export interface ReportSources {
   readonly firstApproval?: (subjectId: string) => Promise<FirstApproval | undefined>;
 }
 
-export function s3ReportObjects(s3: S3Client, bucket: string): ReportObjects {
+/** `tagsFor`: the evidence tag of the project's verification body (functions/shared/evidence-tags.ts), so a stored report is readable by the verifiers that may read the project's evidence. */
+export function s3ReportObjects(s3: S3Client, bucket: string, options: { readonly tagsFor?: TagsFor } = {}): ReportObjects {
   return {
     async get(key) {
       try {
@@ -60,7 +62,9 @@ export function s3ReportObjects(s3: S3Client, bucket: string): ReportObjects {
       }
     },
     async put(key, body, contentType) {
-      await port(`PutObject s3://${bucket}/${key}`, () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType })));
+      const tags = await options.tagsFor?.(key);
+      const Tagging = tags ? new URLSearchParams(Object.entries(tags)).toString() : undefined;
+      await port(`PutObject s3://${bucket}/${key}`, () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...(Tagging ? { Tagging } : {}) })));
     },
   };
 }

@@ -71,6 +71,8 @@ export class ConsoleApi extends Construct {
         read: ['uploads/*', 'results/*', 'reports/*', 'monitoring-reports/*', 'outcomes/*'],
         readVersions: ['uploads/*'],
         write: ['reports/*'],
+        // Verification reports are evidence: tagged with the project's verification body (functions/shared/evidence-tags.ts).
+        tag: ['reports/*'],
         list: true,
         wildcardReason: 'object keys are <prefix>/<projectId>/<uploadId>…, created at run time; the console reads every project\'s evidence for verifiers (sites are limited to their project by the function) and writes only verification reports under reports/.',
       })

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SnsSpyMessage } from 'fauxqs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Notification } from '../../functions/shared/notifications.ts';
@@ -225,6 +225,19 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     // and stored beside the reports in S3 when the console first served it
     const stored = await t.stack.clients.s3.send(new GetObjectCommand({ Bucket: t.stack.resources.bucket, Key: `reports/${PROJECT}/${report}.verification.pdf` }));
     expect(stored.ContentType).toBe('application/pdf');
+    // as evidence of the project, tagged with its verification body: a verifier of the body reads it with its own
+    // credentials (the verifier policy, enforced by the local gateway), a verifier of another body may not.
+    const readAs = async (name: string) => {
+      const who = t.stack.identities.find((i) => i.name === name)!;
+      const s3 = new S3Client({ region: t.stack.region, endpoint: t.stack.endpoint, forcePathStyle: true, credentials: { accessKeyId: who.accessKeyId, secretAccessKey: who.secretAccessKey } });
+      try {
+        return await s3.send(new GetObjectCommand({ Bucket: t.stack.resources.bucket, Key: `reports/${PROJECT}/${report}.verification.pdf` })).then(() => 'read', (e: Error) => e.name);
+      } finally {
+        s3.destroy();
+      }
+    };
+    expect(await readAs('checker')).toBe('read');
+    expect(await readAs('other-verifier')).toBe('AccessDenied');
 
     // The ledger: entry 2 is this report, and the chain verifies.
     await checker.locator('#ledger-link').click();
