@@ -5,7 +5,7 @@ import { dynamoProjects, dynamoSubmissions } from '../../functions/shared/aws/dy
 import { dynamoLedgerStore } from '../../functions/shared/aws/ledger-store.ts';
 import { s3MonitoringStore } from '../../functions/shared/aws/s3-stores.ts';
 import { ENV } from '../../functions/shared/resources.ts';
-import { loadSubmissionReport, NotFoundError, renderHtml, renderPdfBytes, s3ReportObjects, type ReportSources } from '../../functions/shared/verification-reports.ts';
+import { loadSubmissionReport, NotFoundError, renderHtml, renderPdfBytes, s3ReportObjects, verificationReportKey, type ReportSources } from '../../functions/shared/verification-reports.ts';
 import { registry } from '../../methodologies/index.ts';
 import type { CliAws } from '../aws-clients.ts';
 import { UsageError, type Io } from './types.ts';
@@ -31,11 +31,16 @@ export async function reviewReport(a: CliAws, io: Io, uploadId: string | undefin
     now: () => new Date(),
   };
   try {
-    const { report } = await loadSubmissionReport(sources, uploadId);
+    const { report, submission } = await loadSubmissionReport(sources, uploadId);
     const dir = resolve(io.cwd, options.out ?? '.');
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${uploadId}.verification.${options.pdf ? 'pdf' : 'html'}`);
-    writeFileSync(file, options.pdf ? await renderPdfBytes(report) : renderHtml(report));
+    const format = options.pdf ? 'pdf' : 'html';
+    const file = join(dir, `${uploadId}.verification.${format}`);
+    // The stored report (beside the reports in S3, written when the console first served a final outcome) is the
+    // archived document: written as it is; otherwise rendered from what the pipeline stored.
+    const stored = await sources.objects.get(verificationReportKey(submission.projectId, uploadId, format)).catch(() => undefined);
+    writeFileSync(file, stored ?? (options.pdf ? await renderPdfBytes(report) : renderHtml(report)));
+    if (stored) io.out(`(the stored report s3://${env[ENV.bucket]}/${verificationReportKey(submission.projectId, uploadId, format)})`);
     io.out(`Verification report of ${report.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload'} ${uploadId} (${report.project.id}, ${report.periodText ?? `${report.period.start} – ${report.period.end}`}, ${report.files.length} file(s), ${report.decision!.decision} by ${report.decision!.verifier}, outcome ${report.decision!.outcome}): ${file}`);
     return 0;
   } catch (error) {

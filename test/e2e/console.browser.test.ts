@@ -222,6 +222,7 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     expect(cli.code, cli.err).toBe(0);
     const cliText = execFileSync('pdftotext', ['-layout', join(OUT, `${report}.verification.pdf`), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     expect(cliText).toContain(submission.ledger!.hash);
+    expect(cli.out).toContain(`(the stored report s3://${t.stack.resources.bucket}/reports/${PROJECT}/${report}.verification.pdf)`);
     // and stored beside the reports in S3 when the console first served it
     const stored = await t.stack.clients.s3.send(new GetObjectCommand({ Bucket: t.stack.resources.bucket, Key: `reports/${PROJECT}/${report}.verification.pdf` }));
     expect(stored.ContentType).toBe('application/pdf');
