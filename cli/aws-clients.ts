@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -15,6 +16,8 @@ export interface CliAws {
   readonly s3: S3Client;
   readonly sqs: SQSClient;
   readonly ddb: DynamoDBDocumentClient;
+  /** Notifications (absent in test doubles). */
+  readonly sns?: SNSClient;
   /** Reads resource names; a ConfigError lists every missing variable (exit 2). */
   readonly resources: <const N extends EnvName>(names: readonly N[]) => Record<N, string>;
 }
@@ -23,7 +26,7 @@ export function createCliAws(env: NodeJS.ProcessEnv): CliAws {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const local = Boolean(env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL);
   // The SDK reads these variables from process.env only; `env` (the command's Io) may differ (tests, `mrv start`).
-  const endpoint = (service: 'S3' | 'SQS' | 'DYNAMODB') => {
+  const endpoint = (service: 'S3' | 'SQS' | 'DYNAMODB' | 'SNS') => {
     const url = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
     return url ? { endpoint: url } : {};
   };
@@ -31,6 +34,7 @@ export function createCliAws(env: NodeJS.ProcessEnv): CliAws {
   return {
     s3: new S3Client({ region, forcePathStyle: local, ...endpoint('S3'), ...credentials }),
     sqs: new SQSClient({ region, useQueueUrlAsEndpoint: false, ...endpoint('SQS'), ...credentials }),
+    sns: new SNSClient({ region, ...endpoint('SNS'), ...credentials }),
     ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region, ...endpoint('DYNAMODB'), ...credentials }), { marshallOptions: { removeUndefinedValues: true } }),
     resources: (names) => readEnv(names, env),
   };

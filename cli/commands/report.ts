@@ -3,6 +3,7 @@ import type { MonitoringReport } from '../../core/report/monitoring-report.ts';
 import { assembleReport } from '../../functions/assemble-report/assemble.ts';
 import { dynamoProjects, dynamoSubmissions } from '../../functions/shared/aws/dynamo-repositories.ts';
 import { sqsReviewQueue } from '../../functions/shared/aws/queues.ts';
+import { snsNotifier } from '../../functions/shared/aws/notifier.ts';
 import { s3ReportStore } from '../../functions/shared/aws/s3-stores.ts';
 import { BUCKET_LAYOUT, ENV } from '../../functions/shared/resources.ts';
 import { dynamoAccess } from '../../functions/shared/aws/access-store.ts';
@@ -52,6 +53,8 @@ export function makeReportCommand(aws: AwsFactory = createCliAws): Command {
               reviewQueue: sqsReviewQueue(a.sqs, env[ENV.reviewQueueUrl]),
               registry,
               audit: { store: dynamoAuditStore(a.ddb, env[ENV.auditTable]), actor: callerActor(io.env) },
+              // report ready / refused, item waiting: published when the stack's topic is configured (a failed publish is a warning, never a failed assembly).
+              ...(io.env[ENV.notificationTopic] && a.sns ? { notifier: snsNotifier(a.sns, io.env[ENV.notificationTopic]!, (error, n) => io.err(`Warning: the ${n.event} notification was not published (${(error as Error)?.message ?? String(error)}).`)) } : {}),
               now: () => new Date(),
             },
             { projectId, period, ...(values.uploads ? { uploadIds: values.uploads.split(',').map((s) => s.trim()).filter(Boolean) } : {}) },

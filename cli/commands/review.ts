@@ -16,6 +16,7 @@ import type { DecisionOutcomeReport } from '../../functions/record-decision/auth
 import { parse } from '../args.ts';
 import { createCliAws, type AwsFactory, type CliAws } from '../aws-clients.ts';
 import { UsageError, type Command, type Io } from './types.ts';
+import { REVIEW_REPORT_USAGE, reviewReport } from './review-report.ts';
 
 const USAGE = [
   'mrv review list                      pending reviews (submissions table; durable)',
@@ -26,6 +27,7 @@ const USAGE = [
   '       mrv review reject <id> --reason "…" [--verifier <name>] [--wait <s> | --no-wait]',
   '                                            wait (default 30 s) for the outcome: recorded (exit 0) or refused (exit 1)',
   '       mrv review requeue                   rebuild the review queue from pending submissions',
+  `       ${REVIEW_REPORT_USAGE}`,
 ].join('\n');
 
 async function readResult(a: CliAws, bucket: string, key: string | undefined): Promise<CalculationResult | undefined> {
@@ -58,7 +60,7 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
     summary: 'Verifier review queue: list, next, show, approve, reject, requeue',
     usage: USAGE,
     async run(argv, io) {
-      const { values, positionals } = parse(argv, { reason: { type: 'string' }, verifier: { type: 'string' }, hold: { type: 'string' }, json: { type: 'boolean' }, wait: { type: 'string' }, 'no-wait': { type: 'boolean' } });
+      const { values, positionals } = parse(argv, { reason: { type: 'string' }, verifier: { type: 'string' }, hold: { type: 'string' }, json: { type: 'boolean' }, wait: { type: 'string' }, 'no-wait': { type: 'boolean' }, pdf: { type: 'boolean' }, out: { type: 'string' } });
       const [sub, uploadId] = positionals;
       const a = aws(io.env);
       const submissions = () => dynamoSubmissions(a.ddb, a.resources([ENV.submissionsTable])[ENV.submissionsTable]);
@@ -78,6 +80,8 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
         }
         case 'next':
           return next(a, io, Number(values.hold ?? 900));
+        case 'report':
+          return reviewReport(a, io, uploadId, { ...(values.pdf ? { pdf: true } : {}), ...(values.out ? { out: values.out } : {}) });
         case 'show': {
           if (!uploadId) throw new UsageError('show needs an upload id');
           const s = await submissions().get(uploadId);

@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { S3SpyEvent } from 'fauxqs';
+import type { S3SpyEvent, SnsSpyMessage } from 'fauxqs';
 import { join } from 'node:path';
 import type { DecisionReport } from '../../core/report/decision-report.ts';
 import type { UploadReport } from '../../core/report/upload-report.ts';
@@ -10,6 +10,7 @@ import { ENV } from '../../functions/shared/resources.ts';
 import { parse } from '../args.ts';
 import { renderOutcome } from '../local-stack/render-outcome.ts';
 import { watchSpy } from '../local-stack/s3-notifications.ts';
+import type { Notification } from '../../functions/shared/notifications.ts';
 import { listSamples, outcomeReader, sendSamples, waitForOutcomes } from '../local-stack/samples.ts';
 import type { LocalStack } from '../local-stack/stack.ts';
 import { credentialsEnv, LOCAL_BODY, type LocalIdentity } from '../local-stack/identities.ts';
@@ -19,6 +20,7 @@ import { UsageError, type Command, type Io } from './types.ts';
 /** Interactive defaults (a stable endpoint to export); `--once` and tests use free ports. */
 export const DEFAULT_PORT = 4566;
 export const DEFAULT_DYNAMO_PORT = 4567;
+export const DEFAULT_CONSOLE_PORT = 4570;
 /** Where the local stack keeps state (gitignored). */
 export const STATE_DIR = '.mrv';
 
@@ -30,6 +32,7 @@ const USAGE = [
   '  --persist       with --once: keep DynamoDB state in .mrv/dynamodb (always on without --once)',
   `  --port          S3 + SQS port (default ${DEFAULT_PORT}; 0 = any free port); --dynamo-port (default: --port + 1, ${DEFAULT_DYNAMO_PORT})`,
   '  --timeout       seconds to wait for every sample report (default 60)',
+  `  --console-port  the review console and its HTTP API on 127.0.0.1 (default ${DEFAULT_CONSOLE_PORT}; 0 = any free port; not with --once)`,
 ].join('\n');
 
 function port(value: string | undefined, fallback: number, flag: string): number {
@@ -69,7 +72,7 @@ export function makeStartCommand(options: StartOptions = {}): Command {
     summary: 'Run the whole pipeline locally (S3, SQS, DynamoDB emulators) on the bundled samples',
     usage: USAGE,
     async run(argv, io) {
-      const { values } = parse(argv, { once: { type: 'boolean' }, persist: { type: 'boolean' }, port: { type: 'string' }, 'dynamo-port': { type: 'string' }, timeout: { type: 'string' } });
+      const { values } = parse(argv, { once: { type: 'boolean' }, persist: { type: 'boolean' }, port: { type: 'string' }, 'dynamo-port': { type: 'string' }, timeout: { type: 'string' }, 'console-port': { type: 'string' } });
       const once = Boolean(values.once);
       const s3Port = port(values.port, once ? 0 : DEFAULT_PORT, '--port');
       const dynamoPort = port(values['dynamo-port'], s3Port === 0 ? 0 : s3Port + 1, '--dynamo-port');
@@ -117,12 +120,23 @@ export function makeStartCommand(options: StartOptions = {}): Command {
 
         printConnectionHelp(stack, io, dynamoPath !== undefined);
         printIdentities(stack, io, [...new Set(sent.map((f) => f.projectId))]);
+        const { startConsoleServer } = await import('../local-stack/console-server.ts');
+        const siteProjects = [...new Set(sent.map((f) => f.projectId))].sort();
+        const consoleServer = await startConsoleServer({ port: port(values['console-port'], s3Port === 0 ? 0 : DEFAULT_CONSOLE_PORT, '--console-port'), env: stack.env, ...(siteProjects.length ? { siteProjects } : {}) });
+        io.out(`\nReview console and HTTP API: ${consoleServer.url} (127.0.0.1 only; each link signs in one local identity, authorized by the access register as on AWS)`);
+        for (const c of consoleServer.identities) {
+          const r = c.identity.record;
+          io.out(`  ${c.identity.name.padEnd(34)} ${r.name}${r.role === 'verifier' ? ` (${r.body})` : ' (read-only)'}: ${consoleServer.linkFor(c)}`);
+        }
         const seen = new Set(outcomes.keys());
         const watcher = watchLaterReports(stack, io, seen);
+        const notifications = watchNotifications(stack, io);
         try {
           await (options.untilStopped ?? untilSignal)(stack);
         } finally {
+          await notifications.stop();
           await watcher.stop();
+          await consoleServer.stop();
         }
         io.out('Stopping the local stack.');
         return 0;
@@ -197,6 +211,20 @@ export function printIdentities(stack: LocalStack, io: Io, projectIds: readonly 
 const REPORT_KEY = /^reports\/([^/]+)\/([0-9a-f]{32})(\.decision)?\.json$/;
 
 /** Prints each report and decision outcome written after the sample summary (uploads from other terminals). */
+/** Prints every notification published to the stack's topic (on AWS: e-mail, webhook or queue subscriptions). */
+function watchNotifications(stack: LocalStack, io: Io) {
+  const topicArn = stack.resources.env[ENV.notificationTopic];
+  return watchSpy(
+    stack.emulators.fauxqs,
+    (m): m is SnsSpyMessage => m.service === 'sns' && m.status === 'published' && m.topicArn === topicArn,
+    async (m) => {
+      const n = JSON.parse(m.body) as Notification;
+      io.out(`\n[notification] ${n.event} (${n.projectId}): ${n.subject}`);
+    },
+    (error) => io.err(`Notification not printed: ${(error as Error)?.message ?? String(error)}`),
+  );
+}
+
 function watchLaterReports(stack: LocalStack, io: Io, seen: Set<string>) {
   const read = outcomeReader(stack);
   const reports = s3ReportStore(stack.clients.s3, stack.resources.bucket);

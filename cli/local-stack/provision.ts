@@ -1,7 +1,8 @@
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTableCommand, DescribeTableCommand, type AttributeDefinition, type DynamoDBClient, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
-import { ENV, QUEUES, TABLES, type EnvName, type QueueDefinition, type TableDefinition } from '../../functions/shared/resources.ts';
+import { ENV, NOTIFICATION_TOPIC, QUEUES, TABLES, type EnvName, type QueueDefinition, type TableDefinition } from '../../functions/shared/resources.ts';
 import { pollUntil } from './poll.ts';
 
 /** Names of the local resources: the logical names of functions/shared/resources.ts (as the CDK construct ids). */
@@ -30,7 +31,10 @@ export interface Provisioned {
  * maxReceiveCount) and the tables (key schema and GSIs) from functions/shared/resources.ts, through the
  * SDK, as the CDK stack does from the same definitions. Idempotent: existing resources are kept.
  */
-export async function provision(clients: { s3: S3Client; sqs: SQSClient; dynamo: DynamoDBClient }, options: { deadlineMs?: number } = {}): Promise<Provisioned> {
+export async function provision(clients: { s3: S3Client; sqs: SQSClient; dynamo: DynamoDBClient; sns: SNSClient }, options: { deadlineMs?: number } = {}): Promise<Provisioned> {
+  // The notification topic (fauxqs emulates SNS); the local stack prints what is published to it.
+  const topicArn = (await clients.sns.send(new CreateTopicCommand({ Name: NOTIFICATION_TOPIC }))).TopicArn!;
+
   await clients.s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET })).catch((error: unknown) => {
     if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes((error as { name?: string }).name ?? '')) throw error;
   });
@@ -61,6 +65,7 @@ export async function provision(clients: { s3: S3Client; sqs: SQSClient; dynamo:
       [ENV.ledgerTable]: TABLES.ledger.logicalName,
       [ENV.accessTable]: TABLES.access.logicalName,
       [ENV.auditTable]: TABLES.audit.logicalName,
+      [ENV.notificationTopic]: topicArn,
     },
   };
 }

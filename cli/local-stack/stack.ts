@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { makeHandler as makeIngestHandler } from '../../functions/ingest-upload/handler.ts';
@@ -60,7 +61,7 @@ export interface LocalStack {
   readonly resources: Provisioned;
   readonly emulators: Emulators;
   /** SDK clients with explicit endpoints (for the stack's own reads and for tests). */
-  readonly clients: { readonly s3: S3Client; readonly sqs: SQSClient; readonly dynamo: DynamoDBClient };
+  readonly clients: { readonly s3: S3Client; readonly sqs: SQSClient; readonly dynamo: DynamoDBClient; readonly sns: SNSClient };
   readonly mappings: { readonly ingest: EventSourceMapping; readonly decision: EventSourceMapping };
   /** The local IAM stand-in in front of S3 and SQS (`env` points at it). */
   readonly gateway: Gateway;
@@ -93,6 +94,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const clients = {
     s3: new S3Client({ ...common, endpoint: emulators.endpoint, forcePathStyle: true }),
     sqs: new SQSClient({ ...common, endpoint: emulators.endpoint, useQueueUrlAsEndpoint: false }),
+    sns: new SNSClient({ ...common, endpoint: emulators.endpoint }),
     dynamo: new DynamoDBClient({ ...common, endpoint: emulators.dynamoEndpoint }),
   };
   const restoreEnv: Record<string, string | undefined> = {};

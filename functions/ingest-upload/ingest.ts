@@ -20,6 +20,7 @@ import { showValue, type Diagnostic } from '../../core/validation/diagnostic.ts'
 import { appendAuditEvent, type AuditStore } from '../../core/audit/audit.ts';
 import type { Log, MetricSink } from '../shared/observability.ts';
 import type { MonitoringStore, ProjectsRepository, ReportStore, ReviewQueue, SubmissionsRepository } from '../shared/ports.ts';
+import type { Notifier } from '../shared/notifications.ts';
 import { BUCKET_LAYOUT, OBJECT_METADATA } from '../shared/resources.ts';
 
 export interface IngestDeps {
@@ -28,6 +29,8 @@ export interface IngestDeps {
   readonly projects: ProjectsRepository;
   readonly submissions: SubmissionsRepository;
   readonly reviewQueue: ReviewQueue;
+  /** People's notifications (an accepted upload waits for review; a rejected one is reported to its site). */
+  readonly notifier?: Notifier;
   readonly registry: MethodologyRegistry;
   readonly now: () => Date;
   readonly logger: Log;
@@ -277,7 +280,8 @@ export async function finishUpload(deps: IngestDeps, ctx: PreparedUpload, result
   if (item) {
     await deps.reviewQueue.send(item);
     await deps.submissions.markQueued(uploadId, deps.now().toISOString());
-  }
+    await deps.notifier?.publish({ event: 'item-waiting', projectId, subject: `Upload ${fileName} of ${projectId} waits for review`, id: uploadId, detail: { er: item.totals.ER, units: item.issuable.units, period: item.period } });
+  } else await deps.notifier?.publish({ event: 'report-rejected', projectId, subject: `Upload ${fileName} of ${projectId} rejected by validation`, id: uploadId, detail: { report: BUCKET_LAYOUT.reportText(projectId, uploadId) } });
   await auditUpload(deps, report, context);
   logger.info('Upload processed', { key, uploadId, status: result.status });
   metrics.count(result.status === 'accepted' ? 'UploadsAccepted' : 'UploadsRejected');

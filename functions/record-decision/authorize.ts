@@ -6,7 +6,8 @@ import type { AccessRules } from '../../core/access/rules.ts';
 import { appendAuditEvent, type AuditActor, type AuditInput, type AuditStore } from '../../core/audit/audit.ts';
 import type { Decision } from '../../core/review/schemas.ts';
 import type { AccessRepository } from '../shared/aws/access-store.ts';
-import { outcomeKey } from '../shared/resources.ts';
+import type { Notification, Notifier } from '../shared/notifications.ts';
+import { FORWARDED_PRINCIPAL_ATTRIBUTE, outcomeKey } from '../shared/resources.ts';
 import { recordDecision, type DecisionDeps, type DecisionOutcome } from './record.ts';
 
 /**
@@ -36,10 +37,11 @@ export interface GateDeps extends DecisionDeps {
    * other. Empty by default: nobody can forward.
    */
   readonly trustedForwarders?: readonly string[];
+  /** People's notifications of each outcome (decision recorded / refused). */
+  readonly notifier?: Notifier;
 }
 
-/** SQS message attribute by which a trusted forwarder names the authenticated person (`cognito:<sub>`). */
-export const FORWARDED_PRINCIPAL_ATTRIBUTE = 'mrv-principal';
+export { FORWARDED_PRINCIPAL_ATTRIBUTE };
 
 /** The principal of a decision message: the SQS sender, or the person a trusted forwarder names. */
 export function principalOfRecord(record: Pick<SQSRecord, 'attributes' | 'messageAttributes'>, trustedForwarders: readonly string[] = []): Principal {
@@ -53,6 +55,20 @@ export function principalOfRecord(record: Pick<SQSRecord, 'attributes' | 'messag
 }
 
 export type GatedOutcome = DecisionOutcome | 'refused-access' | 'pending-technical-review';
+
+/** The notification of one decision's outcome: recorded (approved, rejected, first approval pending technical review) or refused. */
+export function decisionNotification(decision: Decision, projectId: string, outcome: GatedOutcome, by: string | undefined, reason: string | undefined): Notification {
+  const what = decision.decision === 'approve' ? 'approval' : 'rejection';
+  const recorded = outcome === 'approved' || outcome === 'rejected' || outcome === 'pending-technical-review';
+  const text = outcome === 'pending-technical-review' ? 'recorded as first approval, pending technical review' : recorded ? 'recorded' : 'refused';
+  return {
+    event: recorded ? 'decision-recorded' : 'decision-refused',
+    projectId,
+    subject: `Decision on ${decision.uploadId.slice(0, 12)}: ${what} ${text}`,
+    id: decision.uploadId,
+    detail: { decision: decision.decision, outcome, ...(by ? { by } : {}), ...(reason ? { reason } : {}) },
+  };
+}
 
 /** What the sender of one decision message is told. */
 export interface DecisionOutcomeReport {
@@ -76,6 +92,8 @@ export async function gateDecision(deps: GateDeps, record: Pick<SQSRecord, 'mess
   const at = deps.now().toISOString();
   const tell = async (r: Omit<DecisionOutcomeReport, 'schemaVersion' | 'messageId' | 'uploadId' | 'recordedAt'>) => {
     if (senderId && /^[\w:.@+=,-]{1,200}$/.test(senderId)) await deps.reports.putJson(outcomeKey(senderId, record.messageId), { schemaVersion: 1, messageId: record.messageId, uploadId: decision.uploadId, recordedAt: at, ...r } satisfies DecisionOutcomeReport);
+    // People subscribed to the project are told too (never the sender's private outcome: no principal id, only what was decided).
+    if (r.projectId) await deps.notifier?.publish(decisionNotification(decision, r.projectId, r.outcome, r.recordedAs?.name, r.reason));
   };
   const audit = (input: Omit<AuditInput, 'eventId' | 'at' | 'subject'>) => appendAuditEvent(deps.audit, { ...input, eventId: `decision:${record.messageId}`, at: decision.decidedAt, subject: decision.uploadId }, at);
 

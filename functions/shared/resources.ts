@@ -17,7 +17,12 @@ export const ENV = {
   accessTable: 'ACCESS_TABLE_NAME',
   /** Hash-chained audit trail, one chain per project. */
   auditTable: 'AUDIT_TABLE_NAME',
+  /** SNS topic of notifications to people (report ready/rejected, item waiting, decision recorded/refused). */
+  notificationTopic: 'NOTIFICATION_TOPIC_ARN',
 } as const;
+
+/** Logical name of the notification topic (the CDK construct id and the local topic's name). */
+export const NOTIFICATION_TOPIC = 'NotificationTopic';
 export type EnvName = (typeof ENV)[keyof typeof ENV];
 
 /**
@@ -152,5 +157,8 @@ export const AUDIT_KEYS = {
  * The IAM policy variable `${aws:userid}` is the SenderId, so each principal may read only its own
  * outcomes (infra/constructs/access-policies.ts).
  */
+/** SQS message attribute by which a trusted forwarder (the HTTP API function) names the authenticated person (`cognito:<sub>`). */
+export const FORWARDED_PRINCIPAL_ATTRIBUTE = 'mrv-principal';
+
 export const outcomeKey = (senderId: string, messageId: string) => `outcomes/${senderId}/${messageId}.json`;
 export const OUTCOMES_PREFIX = 'outcomes/';

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -67,6 +67,8 @@ export class AccessControl extends Construct {
     for (const role of ROLES) this.groups[role] = new cognito.CfnUserPoolGroup(this, `${role}Group`, { userPoolId: this.userPool.userPoolId, groupName: role, description: descriptions[role] });
     this.client = this.userPool.addClient('Client', {
       authFlows: { userSrp: true },
+      // The CLI signs in with SRP only: no OAuth flows (aws-cdk-lib would otherwise enable the code and implicit grants with a placeholder callback URL).
+      disableOAuth: true,
       generateSecret: false,
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.minutes(60),
@@ -84,9 +86,32 @@ export class AccessControl extends Construct {
     return `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
   }
 
-  /** A JWT authorizer for HTTP API routes: tokens of this pool and client only. */
-  jwtAuthorizer(): HttpUserPoolAuthorizer {
-    return new HttpUserPoolAuthorizer('Cognito', this.userPool, { userPoolClients: [this.client] });
+  /** A JWT authorizer for HTTP API routes: tokens of this pool and of its clients only. */
+  jwtAuthorizer(clients: readonly cognito.IUserPoolClient[] = [this.client]): HttpUserPoolAuthorizer {
+    return new HttpUserPoolAuthorizer('Cognito', this.userPool, { userPoolClients: [...clients] });
+  }
+
+  /**
+   * The review console's sign-in in a browser: a Cognito domain (hosted UI) and a public app client
+   * (no secret: a browser cannot keep one) with the authorization-code grant, PKCE enforced by the
+   * console (code_challenge S256), no implicit grant, redirecting only to the console's own URL.
+   * Tokens live one hour; there is no refresh in the browser (sign in again).
+   */
+  addConsoleSignIn(consoleUrl: string): { readonly client: cognito.UserPoolClient; readonly domain: string } {
+    const domain = this.userPool.addDomain('ConsoleDomain', { cognitoDomain: { domainPrefix: Fn.join('-', ['mrv', Fn.select(2, Fn.split('/', Stack.of(this).stackId))]) }, managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI });
+    const client = this.userPool.addClient('ConsoleClient', {
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      authFlows: {},
+      oAuth: { flows: { authorizationCodeGrant: true, implicitCodeGrant: false }, scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE], callbackUrls: [consoleUrl], logoutUrls: [consoleUrl] },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      accessTokenValidity: Duration.minutes(60),
+      idTokenValidity: Duration.minutes(60),
+      refreshTokenValidity: Duration.hours(1),
+      enableTokenRevocation: true,
+    });
+    new CfnOutput(this, 'ConsoleClientId', { value: client.userPoolClientId, description: 'App client of the review console in a browser (hosted UI, code flow with PKCE)' });
+    return { client, domain: domain.baseUrl() };
   }
 }
 

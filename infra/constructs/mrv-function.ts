@@ -23,7 +23,9 @@ const LOCK_FILE = fileURLToPath(new URL('../../package-lock.json', import.meta.u
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
 /** The DynamoDB item actions a function may be given. Scan and the batch/transaction forms are deliberately absent. */
-export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem' | 'dynamodb:Query' | 'dynamodb:ConditionCheckItem';
+export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem' | 'dynamodb:Query' | 'dynamodb:ConditionCheckItem' | ReadOnlyScan;
+/** Scan, for read-only listings only (the console's review queue reads submissions by status, which has no index). */
+export type ReadOnlyScan = 'dynamodb:Scan';
 export type QueueAction = 'sqs:SendMessage';
 
 export interface BucketAccess {
@@ -55,6 +57,8 @@ export interface MrvFunctionProps {
   readonly logRetention: logs.RetentionDays;
   /** Extra environment; merged with the house defaults and the `bind*` variables, never replaced. */
   readonly environment?: Readonly<Record<string, string>>;
+  /** Extra esbuild arguments (e.g. `--alias:…`) and files copied beside the bundle after bundling. */
+  readonly bundlingExtras?: { readonly esbuildArgs?: Readonly<Record<string, string>>; readonly afterBundling?: (inputDir: string, outputDir: string) => string[] };
 }
 
 /**
@@ -113,6 +117,10 @@ export class MrvFunction extends Construct {
         // Bundle the AWS SDK too: the function runs the SDK versions pinned in package-lock.json and
         // tested here, not whatever the Lambda runtime ships that week.
         externalModules: [],
+        ...(props.bundlingExtras?.esbuildArgs ? { esbuildArgs: { ...props.bundlingExtras.esbuildArgs } } : {}),
+        ...(props.bundlingExtras?.afterBundling
+          ? { commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling: props.bundlingExtras.afterBundling } }
+          : {}),
       },
     });
 
@@ -209,7 +217,8 @@ export class MrvFunction extends Construct {
     return this;
   }
 
-  private setEnvironment(name: string, value: string): void {
+  /** Sets one environment variable (a second, different value for the same name is a build error). */
+  setEnvironment(name: string, value: string): void {
     const existing = this.environment.get(name);
     if (existing !== undefined && Stack.of(this).resolve(existing) !== Stack.of(this).resolve(value)) {
       throw new Error(`${this.node.path}: environment variable ${name} is already set to a different value; two bindings cannot share one name.`);

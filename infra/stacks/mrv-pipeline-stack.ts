@@ -3,23 +3,26 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { ENV, LARGE_UPLOAD, QUEUES, TABLES, type EnvName } from '../../functions/shared/resources.ts';
+import { ENV, LARGE_UPLOAD, NOTIFICATION_TOPIC, QUEUES, TABLES, type EnvName } from '../../functions/shared/resources.ts';
 import type { StageConfig } from '../config.ts';
 import { AccessControl } from '../constructs/access-control.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { LargeUploads } from '../constructs/large-uploads.ts';
+import { NotificationTopic } from '../constructs/notification-topic.ts';
+import { CONSOLE_API_ENTRY, ConsoleApi } from '../constructs/console-api.ts';
 import { MonitoringBucket } from '../constructs/monitoring-bucket.ts';
 import { MrvFunction } from '../constructs/mrv-function.ts';
 import { MrvTable } from '../constructs/mrv-table.ts';
 import { WorkQueue } from '../constructs/work-queue.ts';
 
-/** The handler files of the two functions (each exports `handler`). */
+/** The handler files of the functions (each exports `handler`). */
 export const HANDLER_ENTRIES = {
   ingestUpload: fileURLToPath(new URL('../../functions/ingest-upload/handler.ts', import.meta.url)),
   recordDecision: fileURLToPath(new URL('../../functions/record-decision/handler.ts', import.meta.url)),
   largeUploadSplit: fileURLToPath(new URL('../../functions/large-upload/split-handler.ts', import.meta.url)),
   largeUploadRange: fileURLToPath(new URL('../../functions/large-upload/range-handler.ts', import.meta.url)),
   largeUploadMerge: fileURLToPath(new URL('../../functions/large-upload/merge-handler.ts', import.meta.url)),
+  httpApi: CONSOLE_API_ENTRY,
 } as const;
 
 /** Why the functions' S3 grants use object-key wildcards (cdk-nag IAM5 acknowledgement). */
@@ -48,6 +51,9 @@ export class MrvPipelineStack extends Stack {
   /** Uploads from `largeUploadBytes` on: Step Functions Distributed Map over byte ranges. */
   readonly largeUploads: LargeUploads;
   readonly alarms: AlarmTopic;
+  readonly console: ConsoleApi;
+  /** Notifications to people (report ready/rejected, item waiting, decision recorded/refused). */
+  readonly notifications: NotificationTopic;
 
   constructor(scope: Construct, id: string, props: MrvPipelineStackProps) {
     super(scope, id, props);
@@ -57,6 +63,8 @@ export class MrvPipelineStack extends Stack {
 
     this.alarms = new AlarmTopic(this, 'Alarms', { email: config.alarmEmail });
     const alarmAction = this.alarms.action;
+
+    this.notifications = new NotificationTopic(this, NOTIFICATION_TOPIC);
 
     this.monitoring = new MonitoringBucket(this, 'Monitoring', { accessLogRetention: Duration.days(config.accessLogRetentionDays) });
 
@@ -166,6 +174,28 @@ export class MrvPipelineStack extends Stack {
       },
     });
 
+    // The review console and its HTTP API (functions/http-api): people sign in with the user pool; every
+    // route authorizes with core/access; decisions are forwarded to the decision queue naming the person.
+    this.console = new ConsoleApi(this, 'Console', {
+      monitoring: this.monitoring,
+      tables: { projects, submissions, ledger, access },
+      decisionQueue: this.queues.decision,
+      auth: (consoleUrl) => {
+        const signIn = this.accessControl.addConsoleSignIn(consoleUrl);
+        return { authorizer: this.accessControl.jwtAuthorizer([this.accessControl.client, signIn.client]), issuer: this.accessControl.issuer, signIn: { domain: signIn.domain, clientId: signIn.client.userPoolClientId } };
+      },
+      logRetention,
+      ...(entries.httpApi ? { entry: entries.httpApi } : {}),
+    });
+    // Both functions publish people's notifications (a failed publish is logged, never fails the work).
+    for (const fn of [this.ingestFunction, this.decisionFunction]) {
+      this.notifications.grantPublish(fn.role);
+      fn.setEnvironment(ENV.notificationTopic, this.notifications.topic.topicArn);
+    }
+    // The decision function accepts a forwarded Cognito principal only from the console function's role.
+    this.decisionFunction.setEnvironment('MRV_TRUSTED_FORWARDER_ROLE_IDS', this.console.roleId);
+    new CfnOutput(this, 'ConsoleUrl', { value: `${this.console.url}/`, description: 'The review console (sign in with the user pool)' });
+
     // What the `mrv` CLI needs to talk to this stack: one output per environment variable (see infra/README.md).
     const outputs: Record<EnvName, string> = {
       [ENV.bucket]: this.monitoring.bucket.bucketName,
@@ -176,6 +206,7 @@ export class MrvPipelineStack extends Stack {
       [ENV.ledgerTable]: ledger.table.tableName,
       [ENV.accessTable]: access.table.tableName,
       [ENV.auditTable]: audit.table.tableName,
+      [ENV.notificationTopic]: this.notifications.topic.topicArn,
     };
     for (const [envName, value] of Object.entries(outputs)) {
       new CfnOutput(this, outputIdFor(envName), { value, description: `Value of ${envName} for the mrv CLI and the functions` });

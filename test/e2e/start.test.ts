@@ -66,6 +66,11 @@ describe('mrv start', () => {
         const asVerifier = { ...env, AWS_ACCESS_KEY_ID: verifierLine![1]!, AWS_SECRET_ACCESS_KEY: verifierLine![2]! };
         expect((await mrv(['review', 'approve', id, '--verifier', 'A. Auditor'], { env: asVerifier, cwd })).code).toBe(0);
         await pollUntil(async () => /^Decision on [0-9a-f]{32} \(wind-tamil-nadu-in\) by Vera Verifier: APPROVED — ledger #1/m.test(c.out()) || undefined, { deadline: Date.now() + 120_000, what: 'the decision to be printed' });
+        // The notification of that decision, as subscribers of the topic get it on AWS.
+        await pollUntil(async () => c.out().includes(`[notification] decision-recorded (wind-tamil-nadu-in): Decision on ${id.slice(0, 12)}: approval recorded`) || undefined, { deadline: Date.now() + 30_000, what: 'the notification to be printed' });
+        // The console: one sign-in link per local identity, on 127.0.0.1 only.
+        expect(c.out()).toMatch(/^Review console and HTTP API: http:\/\/127\.0\.0\.1:\d+\/ /m);
+        for (const who of ['verifier', 'checker', 'other-verifier', 'site.wind-tamil-nadu-in']) expect(c.out()).toMatch(new RegExp(`^ {2}${who.replace('.', '\\.')} +.*: http://127\\.0\\.0\\.1:\\d+/#token=[\\w-]+$`, 'm'));
       },
     });
     const code = await command.run(['--port', '0'], c.io);

@@ -28,7 +28,9 @@ beforeAll(() => {
   resources = template.toJSON().Resources as Resources;
 });
 
-const HOUSE_ENV = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'];
+const HOUSE_ENV = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE',
+  // Optional trust wiring (deps.ts reads it without requiring it), asserted in 'review console in the stack'.
+  'MRV_TRUSTED_FORWARDER_ROLE_IDS'];
 
 const fnProps = (fn: MrvFunction) => resources[logicalIdOf(fn.function)]!.Properties;
 const fnStatements = (fn: MrvFunction): PolicyStatement[] => statementsOfRole(template, logicalIdOf(fn.role));
@@ -148,8 +150,8 @@ describe('functions', () => {
   });
 
   it.each([
-    ['ingest', () => stack.ingestFunction, [ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable, ENV.accessTable]],
-    ['decision', () => stack.decisionFunction, [ENV.bucket, ENV.submissionsTable, ENV.ledgerTable, ENV.accessTable, ENV.auditTable]],
+    ['ingest', () => stack.ingestFunction, [ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable, ENV.accessTable, ENV.notificationTopic]],
+    ['decision', () => stack.decisionFunction, [ENV.bucket, ENV.submissionsTable, ENV.ledgerTable, ENV.accessTable, ENV.auditTable, ENV.notificationTopic]],
   ])('the %s function gets exactly its ENV names, set to the bound resources', (_name, fn, expected) => {
     const variables = (fnProps(fn()).Environment as { Variables: Record<string, unknown> }).Variables;
     const names = Object.keys(variables).filter((k) => !HOUSE_ENV.includes(k) && k !== LARGE_UPLOAD.minBytesEnv);
@@ -163,6 +165,7 @@ describe('functions', () => {
       [ENV.decisionQueueUrl]: { Ref: logicalIdOf(stack.queues.decision.queue) },
       [ENV.accessTable]: { Ref: logicalIdOf(stack.tables.access.table) },
       [ENV.auditTable]: { Ref: logicalIdOf(stack.tables.audit.table) },
+      [ENV.notificationTopic]: { Ref: logicalIdOf(stack.notifications.topic) },
     };
     for (const name of names) expect(variables[name], name).toEqual(refs[name as EnvName]);
   });
@@ -577,5 +580,53 @@ describe('Cognito user pool', () => {
     expect(groups.sort()).toEqual(['registrar', 'site', 'verifier']);
     const client = Object.values(resources).find((r) => r.Type === 'AWS::Cognito::UserPoolClient')!.Properties;
     expect(client).toMatchObject({ ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], GenerateSecret: false, PreventUserExistenceErrors: 'ENABLED' });
+  });
+});
+
+describe('review console in the stack', () => {
+  it('puts the JWT authorizer of the user pool on /api, with the browser client of the console among its audiences', () => {
+    const authorizers = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    const jwt = authorizers[0]!.Properties.JwtConfiguration as { Audience: unknown[] };
+    expect(JSON.stringify(jwt.Audience)).toContain(logicalIdOf(stack.accessControl.client));
+    const consoleClient = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Cognito::UserPoolClient' && (r.Properties.AllowedOAuthFlows as string[] | undefined)?.length)!;
+    expect(JSON.stringify(jwt.Audience)).toContain(consoleClient[0]);
+    // Code flow only (the console adds PKCE), no implicit grant, no secret, redirect only to the console itself.
+    expect(consoleClient[1].Properties).toMatchObject({ AllowedOAuthFlows: ['code'], GenerateSecret: false, AllowedOAuthFlowsUserPoolClient: true });
+    expect(JSON.stringify(consoleClient[1].Properties.CallbackURLs)).toContain(logicalIdOf(stack.console.api));
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+  });
+
+  it('lets the decision function trust forwarded principals from the console function only', () => {
+    const env = (fnProps(stack.decisionFunction).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env.MRV_TRUSTED_FORWARDER_ROLE_IDS).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.console.function.role), 'RoleId'] });
+    const apiEnv = (fnProps(stack.console.function).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(apiEnv.MRV_API_ROLE_ID).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.console.function.role), 'RoleId'] });
+  });
+
+  it('reads the access registers (authorization) but never writes them, the ledger or the submissions', () => {
+    const statements = fnStatements(stack.console.function);
+    const onAccess = statements.filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(stack.tables.access.table))).flatMap(actionsOf);
+    expect(onAccess).toEqual(['dynamodb:GetItem']);
+    const all = statements.flatMap(actionsOf);
+    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(all).not.toContain(write);
+  });
+});
+
+describe('notification topic', () => {
+  it('is encrypted with a rotated customer-managed key and refuses requests not sent over TLS', () => {
+    const topic = resources[logicalIdOf(stack.notifications.topic)]!.Properties;
+    expect(topic.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.notifications.key), 'Arn'] });
+    expect(resources[logicalIdOf(stack.notifications.key)]!.Properties.EnableKeyRotation).toBe(true);
+    const policies = Object.values(resources).filter((r) => r.Type === 'AWS::SNS::TopicPolicy' && JSON.stringify(r.Properties.Topics).includes(logicalIdOf(stack.notifications.topic)));
+    expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it('the ingest and decision functions may publish to it, and nothing else of SNS', () => {
+    for (const fn of [stack.ingestFunction, stack.decisionFunction]) {
+      const onTopic = fnStatements(fn).filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(stack.notifications.topic))).flatMap(actionsOf);
+      expect(onTopic).toEqual(['sns:Publish']);
+      expect(fnStatements(fn).flatMap(actionsOf).filter((a) => a.startsWith('sns:'))).toEqual(['sns:Publish']);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -15,6 +16,7 @@ export interface AwsClients {
   readonly s3: S3Client;
   readonly sqs: SQSClient;
   readonly ddb: DynamoDBDocumentClient;
+  readonly sns: SNSClient;
 }
 
 export function createAwsClients(options: { readonly region?: string } = {}): AwsClients {
@@ -22,5 +24,5 @@ export function createAwsClients(options: { readonly region?: string } = {}): Aw
   const s3 = new S3Client({ region, forcePathStyle: process.env.AWS_S3_FORCE_PATH_STYLE === 'true' || Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) });
   const sqs = new SQSClient({ region, useQueueUrlAsEndpoint: false });
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), { marshallOptions: { removeUndefinedValues: true } });
-  return { s3, sqs, ddb };
+  return { s3, sqs, ddb, sns: new SNSClient({ region }) };
 }

@@ -1,5 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DecisionQueue, ReviewQueue } from '../ports.ts';
+import { FORWARDED_PRINCIPAL_ATTRIBUTE } from '../resources.ts';
 import { port } from './errors.ts';
 
 /**
@@ -16,9 +17,22 @@ export function sqsReviewQueue(sqs: SQSClient, queueUrl: string): ReviewQueue {
   };
 }
 
-export function sqsDecisionQueue(sqs: SQSClient, queueUrl: string): DecisionQueue {
+/**
+ * The decision queue. `forwardedPrincipal` is set only by the HTTP API function (a trusted forwarder):
+ * it names the person its JWT authorizer authenticated (`cognito:<sub>`); the decision function accepts
+ * it only from a sender it trusts (functions/record-decision/authorize.ts).
+ */
+export function sqsDecisionQueue(sqs: SQSClient, queueUrl: string, forwardedPrincipal?: string): DecisionQueue {
   return {
     send: (decision) =>
-      port('SendMessage (decision queue)', () => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(decision), MessageAttributes: { uploadId: { DataType: 'String', StringValue: decision.uploadId } } }))).then((r) => r.MessageId),
+      port('SendMessage (decision queue)', () =>
+        sqs.send(
+          new SendMessageCommand({
+            QueueUrl: queueUrl,
+            MessageBody: JSON.stringify(decision),
+            MessageAttributes: { uploadId: { DataType: 'String', StringValue: decision.uploadId }, ...(forwardedPrincipal ? { [FORWARDED_PRINCIPAL_ATTRIBUTE]: { DataType: 'String', StringValue: forwardedPrincipal } } : {}) },
+          }),
+        ),
+      ).then((r) => r.MessageId),
   };
 }

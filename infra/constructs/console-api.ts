@@ -1,0 +1,134 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+import { API_ROLE_ID_ENV, CONSOLE_CLIENT_ID_ENV, CONSOLE_SIGN_IN_DOMAIN_ENV, JWT_ISSUER_ENV } from '../../functions/http-api/deps.ts';
+import { ENV, SUBMISSIONS_BY_PROJECT_INDEX } from '../../functions/shared/resources.ts';
+import type { MonitoringBucket } from './monitoring-bucket.ts';
+import { MrvFunction } from './mrv-function.ts';
+import type { MrvTable } from './mrv-table.ts';
+import type { WorkQueue } from './work-queue.ts';
+
+export const CONSOLE_API_ENTRY = fileURLToPath(new URL('../../functions/http-api/handler.ts', import.meta.url));
+
+export interface ConsoleApiProps {
+  readonly monitoring: MonitoringBucket;
+  readonly tables: { readonly projects: MrvTable; readonly submissions: MrvTable; readonly ledger: MrvTable; readonly access: MrvTable };
+  readonly decisionQueue: WorkQueue;
+  /**
+   * The people's user pool for this console (at its URL): the JWT authorizer of /api, the issuer its
+   * tokens carry, and the browser sign-in (Cognito hosted UI, authorization code with PKCE) the console
+   * offers. A function of the console's URL, which the sign-in's callback URL must name.
+   */
+  readonly auth: (consoleUrl: string) => { readonly authorizer: apigwv2.IHttpRouteAuthorizer; readonly issuer: string; readonly signIn?: { readonly domain: string; readonly clientId: string } };
+  readonly logRetention: logs.RetentionDays;
+  /** Override the handler file (tests with bundling skipped). */
+  readonly entry?: string;
+}
+
+/**
+ * The review console and its HTTP API: one API Gateway HTTP API in front of one Lambda function
+ * (functions/http-api). `/api/*` requires a token of the user pool (JWT authorizer); `GET /` and
+ * `GET /console/*` serve the console's static files from the same function, with no data in them.
+ *
+ * Hosting the few static files in the API function (instead of S3 + CloudFront) keeps one origin (no
+ * CORS, the token stays same-origin) and adds no distribution, origin access control, WAF or logging
+ * bucket: a verification team is a handful of people.
+ */
+export class ConsoleApi extends Construct {
+  readonly api: apigwv2.HttpApi;
+  readonly function: MrvFunction;
+
+  constructor(scope: Construct, id: string, props: ConsoleApiProps) {
+    super(scope, id);
+    const { projects, submissions, ledger, access } = props.tables;
+    this.function = new MrvFunction(this, 'Function', {
+      entry: props.entry ?? CONSOLE_API_ENTRY,
+      serviceName: 'http-api',
+      description: 'Review console and its HTTP API: queue, evidence with charts and equations, decisions (to the decision queue), ledger, verification reports',
+      // Vega (charts) and pdfmake (PDF) render in the function: memory buys CPU.
+      memorySize: 1536,
+      timeout: Duration.seconds(29),
+      logRetention: props.logRetention,
+      bundlingExtras: {
+        // pdfkit's standalone build carries the standard-font metrics inside the bundle (its Node build reads them from disk).
+        esbuildArgs: { '--alias:pdfkit': 'pdfkit/js/pdfkit.standalone.js' },
+        // The console's static files and KaTeX's stylesheet and fonts, beside the handler (functions/shared/report-assets.ts).
+        afterBundling: (inputDir, outputDir) => [
+          `cp -R "${inputDir}/console" "${outputDir}/console"`,
+          `mkdir -p "${outputDir}/katex/fonts"`,
+          `cp "${inputDir}/node_modules/katex/dist/katex.min.css" "${outputDir}/katex/"`,
+          `cp "${inputDir}"/node_modules/katex/dist/fonts/*.woff2 "${outputDir}/katex/fonts/"`,
+        ],
+      },
+    })
+      // Reads uploads (charts), results and reports (evidence); writes the verification reports beside the reports.
+      .bindBucket(props.monitoring, ENV.bucket, {
+        // monitoring-reports/*: a report's document (its uploads); outcomes/*: what the decision function told this function's role about a forwarded decision.
+        read: ['uploads/*', 'results/*', 'reports/*', 'monitoring-reports/*', 'outcomes/*'],
+        readVersions: ['uploads/*'],
+        write: ['reports/*'],
+        // Verification reports are evidence: tagged with the project's verification body (functions/shared/evidence-tags.ts).
+        tag: ['reports/*'],
+        list: true,
+        wildcardReason: 'object keys are <prefix>/<projectId>/<uploadId>…, created at run time; the console reads every project\'s evidence for verifiers (sites are limited to their project by the function) and writes only verification reports under reports/.',
+      })
+      .bindTable(submissions.table, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'], { indexes: [SUBMISSIONS_BY_PROJECT_INDEX] })
+      .bindTable(projects.table, ENV.projectsTable, ['dynamodb:GetItem'])
+      .bindTable(ledger.table, ENV.ledgerTable, ['dynamodb:GetItem', 'dynamodb:Query'])
+      // The access registers: every route authorizes with core/access against them (read only).
+      .bindTable(access.table, ENV.accessTable, ['dynamodb:GetItem'])
+      .bindQueue(props.decisionQueue.queue, ENV.decisionQueueUrl, ['sqs:SendMessage']);
+    // Its SenderId on the decision queue is <role id>:<function name>: the decision function trusts this role to name the Cognito principal.
+    this.function.setEnvironment(API_ROLE_ID_ENV, this.function.role.roleId);
+    Validations.of(this.function.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked synchronously by API Gateway only: a failure is the HTTP response to the caller, there is no asynchronous event to park.',
+    });
+
+    const accessLog = new logs.LogGroup(this, 'AccessLog', { retention: props.logRetention });
+    this.api = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'MRV review console and API',
+      createDefaultStage: false,
+    });
+    new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 20, burstLimit: 40 },
+      // JSON lines with HTTP API context variables (structured logging); the caller is the token's subject.
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLog),
+        format: AccessLogFormat.custom(JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', time: '$context.requestTime', method: '$context.httpMethod', path: '$context.path', status: '$context.status', latencyMs: '$context.responseLatency', sub: '$context.authorizer.claims.sub', authorizerError: '$context.authorizer.error', integrationError: '$context.integrationErrorMessage' })),
+      },
+    });
+    const auth = props.auth(`${this.api.apiEndpoint}/`);
+    this.function.setEnvironment(JWT_ISSUER_ENV, auth.issuer);
+    if (auth.signIn) {
+      this.function.setEnvironment(CONSOLE_SIGN_IN_DOMAIN_ENV, auth.signIn.domain);
+      this.function.setEnvironment(CONSOLE_CLIENT_ID_ENV, auth.signIn.clientId);
+    }
+    const integration = new HttpLambdaIntegration('Integration', this.function.function);
+    this.api.addRoutes({ path: '/api/{proxy+}', methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST], integration, authorizer: auth.authorizer });
+    for (const path of ['/', '/console/{proxy+}']) {
+      for (const route of this.api.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration })) {
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${path}: the console's static files (HTML, script, styles, KaTeX fonts), which carry no data; every /api route requires a token of the user pool.`,
+        });
+      }
+    }
+  }
+
+  /** The role id (`AROA…`) of the API function: the decision function's trusted forwarder. */
+  get roleId(): string {
+    return this.function.role.roleId;
+  }
+
+  get url(): string {
+    return this.api.apiEndpoint;
+  }
+}
