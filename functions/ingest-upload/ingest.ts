@@ -248,6 +248,7 @@ export async function ingestObject(deps: IngestDeps, rawKey: string, context: Up
 export async function finishUpload(deps: IngestDeps, ctx: PreparedUpload, result: CalculationResult, partial: PartialResult | undefined): Promise<IngestOutcome> {
   const { logger, metrics } = deps;
   const { key, projectId, project, ccs, receivedAt } = ctx;
+  const { fileName } = ctx;
   const head = { versionId: ctx.versionId };
   const context: UploadContext = ctx.uploader ? { uploader: ctx.uploader } : {};
   const uploadId = uploadIdOf(projectId, result.file.sha256);
