@@ -19,7 +19,9 @@ import { BUCKET_LAYOUT, ENV, type EnvName } from '../../functions/shared/resourc
 import { EmulatorStartError, startEmulators, type Emulators } from './emulators.ts';
 import { startEventSourceMapping, type EventSourceMapping } from './event-source-mapping.ts';
 import { provision, type Provisioned } from './provision.ts';
-import { startS3NotificationBridge, type SpyWatcher } from './s3-notifications.ts';
+import { startS3NotificationBridge, watchSpy, type SpyWatcher } from './s3-notifications.ts';
+import type { SnsSpyMessage } from 'fauxqs';
+import type { Notification } from '../../functions/shared/notifications.ts';
 
 /** Dummy credentials: the emulators accept any; the SDK needs some (and never looks further). */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
@@ -193,6 +195,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       putterOf: gateway.putterOf,
     });
     running.push(bridge);
+    // The CDK stack subscribes the HTTP API function to the topic's decision-recorded events to store the
+    // verification report at once; here the same function runs on the same events (loaded on the first one:
+    // its charts and PDF libraries stay out of the stacks that never decide).
+    const topicArn = resources.env[ENV.notificationTopic];
+    const reportsOnDecision = watchSpy(
+      emulators.fauxqs,
+      (m): m is SnsSpyMessage => m.service === 'sns' && m.status === 'published' && m.topicArn === topicArn && (JSON.parse(m.body) as { event?: string }).event === 'decision-recorded',
+      async (m) => {
+        const [{ storeDecidedReports }, { createDataDeps }] = await Promise.all([import('../../functions/http-api/store-reports.ts'), import('../../functions/http-api/deps.ts')]);
+        await storeDecidedReports(createDataDeps().reports, JSON.parse(m.body) as Notification);
+      },
+      (error) => onError('verification report on a recorded decision', error),
+    );
+    running.push(reportsOnDecision);
     const site = (projectId: string) => siteIdentity(projectId);
     return {
       env,

@@ -3,6 +3,8 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { API_ROLE_ID_ENV, CONSOLE_CLIENT_ID_ENV, CONSOLE_SIGN_IN_DOMAIN_ENV, JWT_ISSUER_ENV } from '../../functions/http-api/deps.ts';
@@ -10,7 +12,8 @@ import { ENV, SUBMISSIONS_BY_PROJECT_INDEX } from '../../functions/shared/resour
 import type { MonitoringBucket } from './monitoring-bucket.ts';
 import { MrvFunction } from './mrv-function.ts';
 import type { MrvTable } from './mrv-table.ts';
-import type { WorkQueue } from './work-queue.ts';
+import { DeadLetterQueue, type WorkQueue } from './work-queue.ts';
+import type * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 
 export const CONSOLE_API_ENTRY = fileURLToPath(new URL('../../functions/http-api/handler.ts', import.meta.url));
 
@@ -25,6 +28,10 @@ export interface ConsoleApiProps {
    */
   readonly auth: (consoleUrl: string) => { readonly authorizer: apigwv2.IHttpRouteAuthorizer; readonly issuer: string; readonly signIn?: { readonly domain: string; readonly clientId: string } };
   readonly logRetention: logs.RetentionDays;
+  /** The notification topic: its `decision-recorded` events make the function store the verification report at once. */
+  readonly notifications?: sns.ITopic;
+  /** Where the alarm of that subscription's dead-letter queue goes. */
+  readonly alarmAction?: cloudwatchActions.SnsAction;
   /** Override the handler file (tests with bundling skipped). */
   readonly entry?: string;
 }
@@ -41,6 +48,8 @@ export interface ConsoleApiProps {
 export class ConsoleApi extends Construct {
   readonly api: apigwv2.HttpApi;
   readonly function: MrvFunction;
+  /** Dead-letter queue of the decision-recorded subscription (undefined without a notification topic). */
+  readonly reportOnDecisionDlq?: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: ConsoleApiProps) {
     super(scope, id);
@@ -84,6 +93,17 @@ export class ConsoleApi extends Construct {
       .bindQueue(props.decisionQueue.queue, ENV.decisionQueueUrl, ['sqs:SendMessage']);
     // Its SenderId on the decision queue is <role id>:<function name>: the decision function trusts this role to name the Cognito principal.
     this.function.setEnvironment(API_ROLE_ID_ENV, this.function.role.roleId);
+    // A recorded decision stores its verification report at once (functions/http-api/store-reports.ts):
+    // the function hears only `decision-recorded` events of the notification topic.
+    if (props.notifications) {
+      // Deliveries SNS gives up on (after its retries) are kept, not lost: the report can then be rendered on
+      // first view in the console or with `mrv review report`.
+      this.reportOnDecisionDlq = new DeadLetterQueue(this, 'ReportOnDecisionDlq', { source: "the console function's subscription to decision-recorded notifications (verification reports)", sourceKind: 'subscription', ...(props.alarmAction ? { alarmAction: props.alarmAction } : {}) });
+      const undelivered = this.reportOnDecisionDlq.queue;
+      props.notifications.addSubscription(
+        new subscriptions.LambdaSubscription(this.function.function, { filterPolicy: { event: sns.SubscriptionFilter.stringFilter({ allowlist: ['decision-recorded'] }) }, deadLetterQueue: undelivered }),
+      );
+    }
     Validations.of(this.function.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Invoked synchronously by API Gateway only: a failure is the HTTP response to the caller, there is no asynchronous event to park.',

@@ -180,6 +180,8 @@ export class MrvPipelineStack extends Stack {
       monitoring: this.monitoring,
       tables: { projects, submissions, ledger, access },
       decisionQueue: this.queues.decision,
+      notifications: this.notifications.topic,
+      alarmAction,
       auth: (consoleUrl) => {
         const signIn = this.accessControl.addConsoleSignIn(consoleUrl);
         return { authorizer: this.accessControl.jwtAuthorizer([this.accessControl.client, signIn.client]), issuer: this.accessControl.issuer, signIn: { domain: signIn.domain, clientId: signIn.client.userPoolClientId } };

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { s3ReportStore } from '../../functions/shared/aws/s3-stores.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PortError } from '../../core/errors.ts';
 import { BUCKET_LAYOUT, ENV, LEDGER_KEYS, QUEUES } from '../../functions/shared/resources.ts';
@@ -68,6 +69,10 @@ describe('the local stack, end to end', () => {
     // 606.533721 tCO2e → 606 A6.4ERs: 5 % share of proceeds (31, rounded up) and 2 % OMGE (13) → 562 to the participants.
     expect(ledger.out).toMatch(/^#1 .*2023-06-30T23:00:00\+00:00 – 2023-07-10T23:00:00\+00:00 \(UTC, end excluded\) .*ER 606\.533721 .*units 606 \(share-of-proceeds 31, omge-cancellation 13\) → participants 562 .*upload [0-9a-f]{32}/m);
     expect((await t.mrv(['ledger', 'verify', 'e2e-happy'])).out).toContain('1 entry, chain intact');
+    // the recorded decision leaves its verification report beside the reports, without anyone opening it
+    const stored = s3ReportStore(t.stack.clients.s3, t.stack.resources.bucket);
+    for (const format of ['html', 'pdf'])
+      await t.waitFor(`the ${format} verification report`, async () => (await stored.exists(`reports/e2e-happy/${uploadId}.verification.${format}`)) || undefined);
     expect((await t.mrv(['review', 'list'])).out).not.toContain(uploadId);
   });
 

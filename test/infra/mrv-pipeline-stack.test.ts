@@ -318,7 +318,7 @@ describe('alarms', () => {
   it('alarms as soon as one message is in any dead-letter queue, and notifies the alarm topic', () => {
     const dlqs = [stack.queues.ingest, stack.queues.review, stack.queues.decision].map((q) => q.deadLetterQueue.queue);
     const dlqIds = queueIds().filter((id) => !resources[id]!.Properties.RedrivePolicy);
-    expect(dlqIds.sort()).toEqual([...dlqs.map((q) => logicalIdOf(q)), logicalIdOf(stack.largeUploads.deadLetterQueue), ...queueIds().filter((id) => id.startsWith('AlarmsUndelivered'))].sort());
+    expect(dlqIds.sort()).toEqual([...dlqs.map((q) => logicalIdOf(q)), logicalIdOf(stack.largeUploads.deadLetterQueue), logicalIdOf(stack.console.reportOnDecisionDlq!.queue), ...queueIds().filter((id) => id.startsWith('AlarmsUndelivered'))].sort());
     for (const id of dlqIds) {
       const alarms = alarmsOnQueue(id).map((a) => a.Properties);
       expect(alarms, id).toContainEqual(
@@ -628,5 +628,14 @@ describe('notification topic', () => {
       expect(onTopic).toEqual(['sns:Publish']);
       expect(fnStatements(fn).flatMap(actionsOf).filter((a) => a.startsWith('sns:'))).toEqual(['sns:Publish']);
     }
+  });
+});
+
+describe('verification reports on a recorded decision', () => {
+  it('the console function hears the notification topic, decision-recorded events only', () => {
+    const subs = Object.values(resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
+    const toConsole = subs.filter((r) => JSON.stringify(r.Properties.Endpoint).includes(logicalIdOf(stack.console.function.function)));
+    expect(toConsole).toHaveLength(1);
+    expect(toConsole[0]!.Properties).toMatchObject({ Protocol: 'lambda', TopicArn: { Ref: logicalIdOf(stack.notifications.topic) }, FilterPolicy: { event: ['decision-recorded'] } });
   });
 });
