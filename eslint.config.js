@@ -8,22 +8,80 @@ const impure = ['@aws-sdk/*', 'aws-lambda', 'aws-cdk-lib', 'aws-cdk-lib/*', 'nod
 // methodologies/ never import from functions/, cli/ or infra/. `**/` catches ../../functions/x.ts,
 // ./../cli/y.ts and /abs/path/infra/z.ts alike.
 // A leading # starts a comment in these gitignore-style patterns: subpath imports need it escaped.
-const upperFloors = ['\\#functions', '\\#functions/**', '\\#cli/**', '\\#infra/**', '**/functions', '**/functions/**', '**/cli', '**/cli/**', '**/infra', '**/infra/**'];
+const upperFloors = [
+  '\\#functions',
+  '\\#functions/**',
+  '\\#cli/**',
+  '\\#infra/**',
+  '**/functions',
+  '**/functions/**',
+  '**/cli',
+  '**/cli/**',
+  '**/infra',
+  '**/infra/**',
+];
 
 // A methodology module's own code (methodologies/<id>/<version>/, tests aside) imports from core/ only
 // through the authoring entry point, so the engine can change without touching modules.
 // gitignore semantics: a file cannot be re-included below an excluded folder, so the folders of core/ are
 // excluded by their contents (`*/**`) and its top-level files by name.
-const coreInternals = ['\\#core/*/**', '\\#core/*.ts', '\\#core/errors', '!\\#core/methodology/authoring', '**/core/*/**', '**/core/*.ts', '**/core/errors', '!**/core/methodology/authoring.ts', '!**/core/methodology/authoring'];
+const coreInternals = [
+  '\\#core/*/**',
+  '\\#core/*.ts',
+  '\\#core/errors',
+  '!\\#core/methodology/authoring',
+  '**/core/*/**',
+  '**/core/*.ts',
+  '**/core/errors',
+  '!**/core/methodology/authoring.ts',
+  '!**/core/methodology/authoring',
+];
 const pureMessage = { group: impure, message: 'core/ and methodologies/ are pure: no AWS, no file system. Put I/O in functions/ or cli/.' };
 const fenceMessage = { group: upperFloors, message: 'core/ and methodologies/ never import from functions/, cli/ or infra/ (the floors above them).' };
+
+// Functions in core/ stay small enough to read and test: complexity ≤ 25 and ≤ 120 lines (blank lines and
+// comments aside). The files below still hold functions above those limits (core/calculation/calculate.ts:
+// one function of complexity 130); they are the backlog of splitting the engine into stages (issue 15),
+// and each leaves this list when it is split. Every other file, and every new one, is held to the limits.
+const complexityBacklog = [
+  'core/calculation/calculate.ts',
+  'core/calculation/partial.ts',
+  'core/calculation/split.ts',
+  'core/charts/monitoring-series.ts',
+  'core/methodology/columns.ts',
+  'core/methodology/conformance.ts',
+  'core/methodology/define-methodology.ts',
+  'core/methodology/equations.ts',
+  'core/readers/csv.ts',
+  'core/readers/json.ts',
+  'core/readers/xlsx-sheet.ts',
+  'core/readers/xlsx.ts',
+  'core/report/verification-report-html.ts',
+  'core/report/verification-report-pdf.ts',
+  'core/report/verification-report.ts',
+  'core/units/units.ts',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', '.mrv/**', 'bench-data/**', 'coverage/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly', Buffer: 'readonly', AbortController: 'readonly', structuredClone: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        TextDecoder: 'readonly',
+        TextEncoder: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setImmediate: 'readonly',
+        Buffer: 'readonly',
+        AbortController: 'readonly',
+        structuredClone: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -41,7 +99,24 @@ export default tseslint.config(
     files: ['methodologies/*/*/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [pureMessage, fenceMessage, { group: coreInternals, message: 'A methodology module imports from core/ only through #core/methodology/authoring (the authoring entry point).' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            pureMessage,
+            fenceMessage,
+            { group: coreInternals, message: 'A methodology module imports from core/ only through #core/methodology/authoring (the authoring entry point).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['core/**/*.ts'],
+    ignores: ['**/*.test.ts', ...complexityBacklog],
+    rules: {
+      complexity: ['error', 25],
+      'max-lines-per-function': ['error', { max: 120, skipBlankLines: true, skipComments: true }],
     },
   },
 );

@@ -96,7 +96,15 @@ export const PROJECTS = {
     pddAnnualEstimate: 90000,
     // The generated files have no FC_diesel column: the monitoring plan says the plant has no diesel back-up.
     sources: { diesel_backup: false },
-    parameters: { baseline_methodology: 'ACM0002', plant_type: 'greenfield', technology: 'solar', crediting_period_number: 1, installed_capacity_MW: 60, EF_grid_OM: 0.92, EF_grid_BM: 0.68 },
+    parameters: {
+      baseline_methodology: 'ACM0002',
+      plant_type: 'greenfield',
+      technology: 'solar',
+      crediting_period_number: 1,
+      installed_capacity_MW: 60,
+      EF_grid_OM: 0.92,
+      EF_grid_BM: 0.68,
+    },
   },
   fgas: {
     schemaVersion: 1,

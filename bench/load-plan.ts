@@ -92,7 +92,19 @@ function row(kind: LoadKind, date: string, r: () => number): string[] {
     case 'jcm': // 1.5 MW rooftop PV: ≈150–220 MWh a month, a little auxiliary import
       return [date, v(150, 220, 3), v(0.2, 0.4, 3)];
     case 'fgas': // kg of each gas fed to the tools per day, abatement uptime, kWh and m³ of the abatement units
-      return [date, v(40, 60, 1), v(3, 4, 1), v(7, 9, 1), v(0, 2, 1), v(1, 3, 1), v(0.7, 1.2, 1), v(1, 1.6, 1), r() < 0.9 ? '1' : v(0.95, 1, 2), v(1.1, 1.3, 3), v(0.14, 0.16, 3)];
+      return [
+        date,
+        v(40, 60, 1),
+        v(3, 4, 1),
+        v(7, 9, 1),
+        v(0, 2, 1),
+        v(1, 3, 1),
+        v(0.7, 1.2, 1),
+        v(1, 1.6, 1),
+        r() < 0.9 ? '1' : v(0.95, 1, 2),
+        v(1.1, 1.3, 3),
+        v(0.14, 0.16, 3),
+      ];
     case 'grid': // 12 MW wind: 40–120 MWh a day exported, a little imported
       return [date, v(40, 120, 3), v(0, 0.5, 3)];
   }
@@ -145,7 +157,17 @@ export function planLoad(o: LoadPlanOptions): LoadPlan {
     const uploadId = uploadIdOf(project.id, createHash('sha256').update(body).digest('hex'));
     if (ids.has(uploadId)) throw new Error(`planLoad: two files of ${project.id} have the same content (upload ${uploadId}); change the seed`);
     ids.add(uploadId);
-    uploads.push({ index, projectId: project.id, kind: project.kind, fileName: `${month.label}.csv`, body, rows: rows.length, expected: badKind ? 'rejected' : 'accepted', ...(badKind ? { bad: badKind } : {}), uploadId });
+    uploads.push({
+      index,
+      projectId: project.id,
+      kind: project.kind,
+      fileName: `${month.label}.csv`,
+      body,
+      rows: rows.length,
+      expected: badKind ? 'rejected' : 'accepted',
+      ...(badKind ? { bad: badKind } : {}),
+      uploadId,
+    });
   }
   return { projects, uploads };
 }
@@ -157,7 +179,11 @@ export function planLoad(o: LoadPlanOptions): LoadPlan {
 export function registrationOf(sample: Readonly<Record<string, unknown>>, project: PlannedProject): Record<string, unknown> {
   const { monitoringIntervalMinutes: _interval, ...rest } = sample;
   // Grid files carry no FC_diesel column: the copy's monitoring plan says the site has no diesel back-up.
-  return { ...(project.kind === 'grid' ? { ...rest, sources: { diesel_backup: false } } : sample), id: project.id, name: `Load test: ${project.id} (a copy of the sample ${project.sample})` };
+  return {
+    ...(project.kind === 'grid' ? { ...rest, sources: { diesel_backup: false } } : sample),
+    id: project.id,
+    name: `Load test: ${project.id} (a copy of the sample ${project.sample})`,
+  };
 }
 
 /** Nearest-rank percentile (the smallest value with at least p % of the values at or below it); undefined for no values. */
@@ -192,7 +218,10 @@ export interface OutcomeProblem {
  * rejected → submission rejected and no review item. Ids the stack holds that the plan does not
  * (a submission, a report or a review item) are problems too. Returns the problems, none when all is well.
  */
-export function checkOutcomes(uploads: readonly Pick<PlannedUpload, 'uploadId' | 'projectId' | 'fileName' | 'expected'>[], observed: ReadonlyMap<string, ObservedOutcome>): OutcomeProblem[] {
+export function checkOutcomes(
+  uploads: readonly Pick<PlannedUpload, 'uploadId' | 'projectId' | 'fileName' | 'expected'>[],
+  observed: ReadonlyMap<string, ObservedOutcome>,
+): OutcomeProblem[] {
   const problems: OutcomeProblem[] = [];
   const planned = new Set<string>();
   for (const u of uploads) {
@@ -216,13 +245,24 @@ export function checkOutcomes(uploads: readonly Pick<PlannedUpload, 'uploadId' |
   }
   for (const [uploadId, o] of observed) {
     if (planned.has(uploadId)) continue;
-    if (o.submissions || o.reportStatus !== undefined || o.reviewItems) problems.push({ uploadId, upload: '(unexpected)', problem: `an outcome for an upload the bench did not make (${o.submissions} submissions, report ${o.reportStatus ?? 'none'}, ${o.reviewItems} review items)` });
+    if (o.submissions || o.reportStatus !== undefined || o.reviewItems)
+      problems.push({
+        uploadId,
+        upload: '(unexpected)',
+        problem: `an outcome for an upload the bench did not make (${o.submissions} submissions, report ${o.reportStatus ?? 'none'}, ${o.reviewItems} review items)`,
+      });
   }
   return problems;
 }
 
 /** Counts of outcomes by kind, for the record (`outcomes`). */
-export function countOutcomes(observed: ReadonlyMap<string, ObservedOutcome>): { accepted: number; rejected: number; other: number; reviewItems: number; submissions: number } {
+export function countOutcomes(observed: ReadonlyMap<string, ObservedOutcome>): {
+  accepted: number;
+  rejected: number;
+  other: number;
+  reviewItems: number;
+  submissions: number;
+} {
   let accepted = 0;
   let rejected = 0;
   let other = 0;

@@ -36,7 +36,9 @@ async function lane() {
     }
     const startMs = now();
     try {
-      await clientOf(job.projectId).send(new PutObjectCommand({ Bucket: bucket, Key: job.key, Body: job.body, ContentType: 'text/csv', Metadata: job.metadata }));
+      await clientOf(job.projectId).send(
+        new PutObjectCommand({ Bucket: bucket, Key: job.key, Body: job.body, ContentType: 'text/csv', Metadata: job.metadata }),
+      );
       parentPort.postMessage({ index: job.index, startMs, endMs: now() });
     } catch (error) {
       parentPort.postMessage({ index: job.index, startMs, endMs: now(), error: `${error?.name ?? 'Error'}: ${error?.message ?? String(error)}` });

@@ -51,7 +51,15 @@ export function loadOptions(argv) {
   const rateArg = argv.find((x) => x.startsWith('--load-rate='))?.slice('--load-rate='.length);
   const rate = rateArg === undefined ? undefined : Number(rateArg);
   if (rate !== undefined && !(rate > 0)) throw new Error(`--load-rate must be a positive number of uploads per second, not ${rateArg}`);
-  return { ...(rate ? { rate } : {}), uploads: num('load-uploads', 1000), projects: num('load-projects', 50), concurrency: num('load-concurrency', 24), seed: num('load-seed', 14), badShare: 0.05, ...(fault ? { fault } : {}) };
+  return {
+    ...(rate ? { rate } : {}),
+    uploads: num('load-uploads', 1000),
+    projects: num('load-projects', 50),
+    concurrency: num('load-concurrency', 24),
+    seed: num('load-seed', 14),
+    badShare: 0.05,
+    ...(fault ? { fault } : {}),
+  };
 }
 
 const ts = (rel) => import(pathToFileURL(join(root, rel)).href);
@@ -81,7 +89,9 @@ export async function runLoad(options = loadOptions([]), log = (m) => process.st
   const byReportJson = new Map(uploads.map((u) => [BUCKET_LAYOUT.reportJson(u.projectId, u.uploadId), u]));
   const byKey = new Map(uploads.map((u) => [BUCKET_LAYOUT.uploads(u.projectId, u.fileName), u]));
   const byId = new Map(uploads.map((u) => [u.uploadId, u]));
-  log(`load: ${uploads.length} uploads (${uploads.filter((u) => u.bad).length} deliberately bad) across ${projects.length} projects, ${options.concurrency} in flight${options.rate ? `, paced at ${options.rate} uploads/s` : ''}`);
+  log(
+    `load: ${uploads.length} uploads (${uploads.filter((u) => u.bad).length} deliberately bad) across ${projects.length} projects, ${options.concurrency} in flight${options.rate ? `, paced at ${options.rate} uploads/s` : ''}`,
+  );
 
   // Timings by upload index (epoch ms). Hooks wrap the ingest handler's ports; they only observe.
   const t = uploads.map(() => ({}));
@@ -100,7 +110,10 @@ export async function runLoad(options = loadOptions([]), log = (m) => process.st
       monitoring: {
         ...deps.monitoring,
         head: (key, ...rest) => (first(t[byKey.get(key)?.index], 'handlerStartMs'), deps.monitoring.head(key, ...rest)),
-        open: (key, ...rest) => (options.fault === 'dead-letter' && byKey.get(key)?.index === 0 ? Promise.reject(new Error(`GetObject ${key} failed: injected by --load-fault=dead-letter`)) : deps.monitoring.open(key, ...rest)),
+        open: (key, ...rest) =>
+          options.fault === 'dead-letter' && byKey.get(key)?.index === 0
+            ? Promise.reject(new Error(`GetObject ${key} failed: injected by --load-fault=dead-letter`))
+            : deps.monitoring.open(key, ...rest),
       },
       reports: {
         ...deps.reports,
@@ -117,7 +130,8 @@ export async function runLoad(options = loadOptions([]), log = (m) => process.st
       reviewQueue: {
         send: async (item) => {
           await deps.reviewQueue.send(item);
-          if (options.fault === 'duplicate-review' && item.uploadId === uploads.find((u) => u.expected === 'accepted')?.uploadId) await deps.reviewQueue.send(item);
+          if (options.fault === 'duplicate-review' && item.uploadId === uploads.find((u) => u.expected === 'accepted')?.uploadId)
+            await deps.reviewQueue.send(item);
           first(t[byId.get(item.uploadId)?.index], 'reviewMs');
         },
       },
@@ -138,16 +152,34 @@ export async function runLoad(options = loadOptions([]), log = (m) => process.st
       await stack.assign(p.id);
     }
     const methodologyOf = new Map([...samples].map(([k, v]) => [k, v.methodology]));
-    const credentials = Object.fromEntries(projects.map((p) => [p.id, { accessKeyId: stack.site(p.id).accessKeyId, secretAccessKey: stack.site(p.id).secretAccessKey }]));
+    const credentials = Object.fromEntries(
+      projects.map((p) => [p.id, { accessKeyId: stack.site(p.id).accessKeyId, secretAccessKey: stack.site(p.id).secretAccessKey }]),
+    );
     const projectOf = new Map(projects.map((p) => [p.id, p]));
-    const jobs = uploads.map((u) => ({ index: u.index, projectId: u.projectId, key: BUCKET_LAYOUT.uploads(u.projectId, u.fileName), body: u.body, metadata: { [OBJECT_METADATA.methodology]: methodologyOf.get(projectOf.get(u.projectId).sample) } }));
+    const jobs = uploads.map((u) => ({
+      index: u.index,
+      projectId: u.projectId,
+      key: BUCKET_LAYOUT.uploads(u.projectId, u.fileName),
+      body: u.body,
+      metadata: { [OBJECT_METADATA.methodology]: methodologyOf.get(projectOf.get(u.projectId).sample) },
+    }));
     log(`load: ${projects.length} projects registered in ${((now() - tCase) / 1000).toFixed(1)} s (stack start included); uploading …`);
 
     const cpu0 = process.cpuUsage();
     const tLoad = now();
     const putErrors = [];
     const uploaded = new Promise((resolveDone, reject) => {
-      worker = new Worker(new URL('./load-uploader.mjs', import.meta.url), { workerData: { endpoint: stack.endpoint, region: stack.region, bucket: stack.resources.bucket, concurrency: options.concurrency, jobs, credentials, rate: options.rate } });
+      worker = new Worker(new URL('./load-uploader.mjs', import.meta.url), {
+        workerData: {
+          endpoint: stack.endpoint,
+          region: stack.region,
+          bucket: stack.resources.bucket,
+          concurrency: options.concurrency,
+          jobs,
+          credentials,
+          rate: options.rate,
+        },
+      });
       worker.on('message', (m) => {
         if (m.done) return resolveDone();
         Object.assign(t[m.index], { putStartMs: m.startMs, putEndMs: m.endMs });
@@ -159,14 +191,22 @@ export async function runLoad(options = loadOptions([]), log = (m) => process.st
 
     const { sqs: sqsClient, s3: s3Client, dynamo } = stack.clients;
     const depth = async (url) => {
-      const a = (await sqsClient.send(new sqs.GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))).Attributes ?? {};
+      const a =
+        (
+          await sqsClient.send(
+            new sqs.GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+          )
+        ).Attributes ?? {};
       return Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0);
     };
     // Wait for every outcome: a report for each upload, and a review item for each accepted one.
     const deadline = Date.now() + 120_000 + uploads.length * 2_000;
     const settled = (x) => x.reportMs !== undefined && (x.reportStatus !== 'accepted' || x.reviewMs !== undefined);
     let putsDone = false;
-    uploaded.then(() => (putsDone = true), () => (putsDone = true));
+    uploaded.then(
+      () => (putsDone = true),
+      () => (putsDone = true),
+    );
     let lastLog = Date.now();
     let lastOpen = -1;
     let progressAt = Date.now();
@@ -220,7 +260,9 @@ export async function runLoad(options = loadOptions([]), log = (m) => process.st
     const reports = stores.s3ReportStore(s3Client, stack.resources.bucket);
     let token;
     do {
-      const r = await s3Client.send(new s3.ListObjectsV2Command({ Bucket: stack.resources.bucket, Prefix: 'reports/', ...(token ? { ContinuationToken: token } : {}) }));
+      const r = await s3Client.send(
+        new s3.ListObjectsV2Command({ Bucket: stack.resources.bucket, Prefix: 'reports/', ...(token ? { ContinuationToken: token } : {}) }),
+      );
       for (const { Key } of r.Contents ?? []) {
         const m = /^reports\/[^/]+\/([0-9a-f]{32})\.json$/.exec(Key ?? '');
         if (m) obs(m[1]).reportStatus = (await reports.getJson(Key))?.status ?? '(unreadable)';
@@ -231,7 +273,9 @@ export async function runLoad(options = loadOptions([]), log = (m) => process.st
     const reviewUrl = stack.resources.queues.review.url;
     const seen = new Set();
     for (let empty = 0; empty < 2; ) {
-      const r = await sqsClient.send(new sqs.ReceiveMessageCommand({ QueueUrl: reviewUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 900, WaitTimeSeconds: 0 }));
+      const r = await sqsClient.send(
+        new sqs.ReceiveMessageCommand({ QueueUrl: reviewUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 900, WaitTimeSeconds: 0 }),
+      );
       const ms = (r.Messages ?? []).filter((m) => !seen.has(m.MessageId));
       if (!ms.length) {
         empty++;
@@ -253,7 +297,12 @@ export async function runLoad(options = loadOptions([]), log = (m) => process.st
     for (const q of Object.values(stack.resources.queues)) dlq[q.dlq.name] = await depth(q.dlq.url);
 
     const problems = plan.checkOutcomes(uploads, observed).map((p) => `${p.upload} (upload ${p.uploadId}): ${p.problem}`);
-    for (const e of putErrors) problems.push(e.index >= 0 ? `${uploads[e.index].projectId}/${uploads[e.index].fileName} (upload ${uploads[e.index].uploadId}): PUT failed: ${e.error}` : `uploader: ${e.error}`);
+    for (const e of putErrors)
+      problems.push(
+        e.index >= 0
+          ? `${uploads[e.index].projectId}/${uploads[e.index].fileName} (upload ${uploads[e.index].uploadId}): PUT failed: ${e.error}`
+          : `uploader: ${e.error}`,
+      );
     for (const [name, n] of Object.entries(dlq)) if (n) problems.push(`${n} message${n === 1 ? '' : 's'} in the dead-letter queue ${name}`);
     if (ingestLeft) problems.push(`${ingestLeft} messages still in the ingest queue after the run`);
     for (const f of faults) problems.push(`stack fault: ${f}`);
@@ -296,7 +345,14 @@ export async function runLoad(options = loadOptions([]), log = (m) => process.st
       p95HandlerS: pct(service, 95),
       cpuS: (cpu.user + cpu.system) / 1e6,
       cpuPerUploadS: (cpu.user + cpu.system) / 1e6 / uploads.length,
-      outcomes: { accepted: counted.accepted, rejected: counted.rejected, noReport: counted.other, submissions: counted.submissions, reviewItems: counted.reviewItems, planned: { accepted: uploads.filter((u) => u.expected === 'accepted').length, rejected: uploads.filter((u) => u.expected === 'rejected').length } },
+      outcomes: {
+        accepted: counted.accepted,
+        rejected: counted.rejected,
+        noReport: counted.other,
+        submissions: counted.submissions,
+        reviewItems: counted.reviewItems,
+        planned: { accepted: uploads.filter((u) => u.expected === 'accepted').length, rejected: uploads.filter((u) => u.expected === 'rejected').length },
+      },
       dlq,
       ok: problems.length === 0,
       problems,
@@ -321,12 +377,23 @@ export function printLoad(r, out = (m) => console.log(m)) {
   if (!r.outcomes) return;
   const rowsOut = [
     ['uploads (projects, in flight)', `${fmt(r.uploads)} (${r.projects}, ${r.concurrency}${r.pacedUploadsPerS ? `, paced at ${r.pacedUploadsPerS}/s` : ''})`],
-    ['throughput', `${fmt(r.uploadsPerS, 2)} uploads/s (${fmt(r.loadS, 1)} s from the first PUT to the last outcome; PUTs done after ${fmt(r.uploadPhaseS, 1)} s)`],
+    [
+      'throughput',
+      `${fmt(r.uploadsPerS, 2)} uploads/s (${fmt(r.loadS, 1)} s from the first PUT to the last outcome; PUTs done after ${fmt(r.uploadPhaseS, 1)} s)`,
+    ],
     ['PUT → review item (accepted), p50 / p95 / p99', `${fmt(r.p50PutToReviewS, 2)} / ${fmt(r.p95PutToReviewS, 2)} / ${fmt(r.p99PutToReviewS, 2)} s`],
     ['PUT → report (all), p50 / p95 / p99', `${fmt(r.p50PutToReportS, 2)} / ${fmt(r.p95PutToReportS, 2)} / ${fmt(r.p99PutToReportS, 2)} s`],
     ['ingest handler per upload, mean / p50 / p95', `${fmt(r.meanHandlerS * 1000)} / ${fmt(r.p50HandlerS * 1000)} / ${fmt(r.p95HandlerS * 1000)} ms`],
-    ['outcomes', `${r.outcomes.accepted} accepted (${r.outcomes.reviewItems} review items), ${r.outcomes.rejected} rejected, ${r.outcomes.noReport} without a report; ${r.outcomes.submissions} submissions (planned ${r.outcomes.planned.accepted} + ${r.outcomes.planned.rejected})`],
-    ['dead-letter queues', Object.entries(r.dlq).map(([k, v]) => `${k} ${v}`).join(', ')],
+    [
+      'outcomes',
+      `${r.outcomes.accepted} accepted (${r.outcomes.reviewItems} review items), ${r.outcomes.rejected} rejected, ${r.outcomes.noReport} without a report; ${r.outcomes.submissions} submissions (planned ${r.outcomes.planned.accepted} + ${r.outcomes.planned.rejected})`,
+    ],
+    [
+      'dead-letter queues',
+      Object.entries(r.dlq)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ],
     ['CPU (whole process, load phase)', `${fmt(r.cpuS, 1)} s, ${fmt(r.cpuPerUploadS * 1000)} ms per upload`],
     ['wall (stack start to checks done), peak RSS', `${fmt(r.wallS, 1)} s, ${fmt(r.peakRssMb)} MB`],
   ];

@@ -44,7 +44,11 @@ const quick = args.has('--quick');
 const asJson = args.has('--json');
 const useTsx = args.has('--tsx');
 /** `--only=lambda` (bundles only), `--only=xlsx`, `--only=grid-1m.csv,…`: a subset of the cases. */
-const only = process.argv.slice(2).find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .slice(2)
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const log = (m) => process.stderr.write(`${m}\n`);
 const hasGnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-v', 'true']).status === 0;
 
@@ -87,7 +91,13 @@ async function buildCli() {
   const esbuild = await import('esbuild');
   const outfile = join(dataDir, 'mrv.bundle.mjs');
   await esbuild.build({
-    stdin: { contents: "import { main } from './cli/main.ts';\nprocess.exitCode = await main(process.argv.slice(2));\nif (process.env.MRV_BENCH_RSS) process.stderr.write('maxRSS=' + process.resourceUsage().maxRSS + '\\n');\n", resolveDir: root, loader: 'ts', sourcefile: 'bench-cli.ts' },
+    stdin: {
+      contents:
+        "import { main } from './cli/main.ts';\nprocess.exitCode = await main(process.argv.slice(2));\nif (process.env.MRV_BENCH_RSS) process.stderr.write('maxRSS=' + process.resourceUsage().maxRSS + '\\n');\n",
+      resolveDir: root,
+      loader: 'ts',
+      sourcefile: 'bench-cli.ts',
+    },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -107,7 +117,11 @@ const BANNER = "import { createRequire as __mrvCreateRequire } from 'node:module
 function medianOf9(code, env = {}) {
   const times = [];
   for (let i = 0; i < 9; i++) {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env } });
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    });
     const n = Number(r.stdout.trim().split('\n').pop());
     if (!Number.isFinite(n)) throw new Error(`bench child failed: ${r.stderr.slice(0, 500)}`);
     times.push(n);
@@ -178,12 +192,24 @@ async function lambdaBundle({ sdk }) {
       byPackage.set(k, (byPackage.get(k) ?? 0) + input.bytesInOutput);
     }
   }
-  const top = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${(v / 1024).toFixed(0)} KB`);
+  const top = [...byPackage]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([k, v]) => `${k} ${(v / 1024).toFixed(0)} KB`);
   const handlerUrl = JSON.stringify(join(outdir, 'handler.mjs'));
   const depsUrl = JSON.stringify(join(outdir, 'deps.mjs'));
   const initMs = medianOf9(`const t=performance.now(); await import(${handlerUrl}); console.log(performance.now()-t)`);
-  const env = { MONITORING_BUCKET_NAME: 'b', PROJECTS_TABLE_NAME: 'p', SUBMISSIONS_TABLE_NAME: 's', REVIEW_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q', AWS_REGION: 'eu-west-1' };
-  const readyMs = medianOf9(`const t=performance.now(); await import(${handlerUrl}); const d = await import(${depsUrl}); d.createDeps(); console.log(performance.now()-t)`, env);
+  const env = {
+    MONITORING_BUCKET_NAME: 'b',
+    PROJECTS_TABLE_NAME: 'p',
+    SUBMISSIONS_TABLE_NAME: 's',
+    REVIEW_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q',
+    AWS_REGION: 'eu-west-1',
+  };
+  const readyMs = medianOf9(
+    `const t=performance.now(); await import(${handlerUrl}); const d = await import(${depsUrl}); d.createDeps(); console.log(performance.now()-t)`,
+    env,
+  );
   return { sdk, bytes, lazyBytes, initMs, readyMs, top, chunks: Object.keys(outputs).filter((o) => !o.endsWith('.map')).length };
 }
 
@@ -192,13 +218,28 @@ async function engineBundle() {
   const esbuild = await import('esbuild');
   const outfile = join(dataDir, 'engine.bundle.mjs');
   await esbuild.build({
-    stdin: { contents: "export { calculate } from './core/calculation/calculate.ts';\nexport { registry } from './methodologies/index.ts';\n", resolveDir: root, loader: 'ts' },
-    bundle: true, platform: 'node', format: 'esm', target: 'node22', minify: true, external: ['@aws-sdk/*'], outfile, logLevel: 'error',
+    stdin: {
+      contents: "export { calculate } from './core/calculation/calculate.ts';\nexport { registry } from './methodologies/index.ts';\n",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    minify: true,
+    external: ['@aws-sdk/*'],
+    outfile,
+    logLevel: 'error',
     banner: { js: "import { createRequire as __mrvCreateRequire } from 'node:module'; const require = __mrvCreateRequire(import.meta.url);" },
   });
   const times = [];
   for (let i = 0; i < 9; i++) {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now()-t)`], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now()-t)`],
+      { cwd: root, encoding: 'utf8' },
+    );
     times.push(Number(r.stdout.trim()));
   }
   times.sort((a, b) => a - b);
@@ -213,11 +254,23 @@ const fmt = (n, d = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toLoca
  */
 function loadCase() {
   const argv = process.argv.slice(2).filter((a) => a.startsWith('--load-'));
-  const r = spawnSync(process.execPath, [join(root, 'bench/load.mjs'), '--json', ...argv], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, [join(root, 'bench/load.mjs'), '--json', ...argv], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+  });
   try {
     return JSON.parse(r.stdout.trim().split('\n').pop());
   } catch {
-    return { case: 'load-pipeline', ok: false, problems: [`bench/load.mjs exited ${r.status ?? r.signal} without a record`], rows: 0, wallS: undefined, peakRssMb: undefined };
+    return {
+      case: 'load-pipeline',
+      ok: false,
+      problems: [`bench/load.mjs exited ${r.status ?? r.signal} without a record`],
+      rows: 0,
+      wallS: undefined,
+      peakRssMb: undefined,
+    };
   }
 }
 
@@ -233,7 +286,9 @@ async function main() {
     return;
   }
   const all = await generate(dataDir, { quick: quick || Boolean(only && !only.includes('grid-10m.csv') && !only.includes('workers')), log });
-  const list = only ? all.filter((f) => only.includes(f.name) || (only.includes('xlsx') && f.name.endsWith('.xlsx')) || (only.includes('csv') && f.name.endsWith('.csv'))) : all;
+  const list = only
+    ? all.filter((f) => only.includes(f.name) || (only.includes('xlsx') && f.name.endsWith('.xlsx')) || (only.includes('csv') && f.name.endsWith('.csv')))
+    : all;
   const cli = useTsx ? join(root, 'cli/bin/mrv.mjs') : await buildCli();
   const startups = (list.length ? [0, 1, 2, 3, 4] : [0]).map(() => measure(process.execPath, [cli, '--help']).wallMs).sort((a, b) => a - b);
   const startup = startups[startups.length >> 1];
@@ -248,13 +303,29 @@ async function main() {
     const nodeBaselineS = median(base.map((m) => m.wallMs)) / 1000;
     const bin = join(root, 'cli/bin/mrv.mjs');
     measure(process.execPath, [bin, '--help']); // a stale build is rebuilt once, outside the measurement
-    for (const [name, argv] of [['cli-startup-help', ['--help']], ['cli-startup-gwp', ['gwp', 'NF3', '--set', 'AR4']]]) {
+    for (const [name, argv] of [
+      ['cli-startup-help', ['--help']],
+      ['cli-startup-gwp', ['gwp', 'NF3', '--set', 'AR4']],
+    ]) {
       const ms = runs([bin, ...argv]);
       const startupS = median(ms.map((m) => m.wallMs)) / 1000;
-      const rec = { case: name, command: `mrv ${argv.join(' ')}`, rows: 0, wallS: startupS, startupS, nodeBaselineS, ratioToBaseline: startupS / nodeBaselineS, peakRssMb: median(ms.map((m) => m.rssMb ?? 0)), targets: { ratioToBaseline: 2, peakRssMb: 60 } };
+      const rec = {
+        case: name,
+        command: `mrv ${argv.join(' ')}`,
+        rows: 0,
+        wallS: startupS,
+        startupS,
+        nodeBaselineS,
+        ratioToBaseline: startupS / nodeBaselineS,
+        peakRssMb: median(ms.map((m) => m.rssMb ?? 0)),
+        targets: { ratioToBaseline: 2, peakRssMb: 60 },
+      };
       records.push(rec);
       if (asJson) console.log(JSON.stringify(rec));
-      else log(`${rec.command}: ${fmt(startupS * 1000)} ms (node -e 0: ${fmt(nodeBaselineS * 1000)} ms, ×${fmt(rec.ratioToBaseline, 2)}), peak RSS ${fmt(rec.peakRssMb)} MB`);
+      else
+        log(
+          `${rec.command}: ${fmt(startupS * 1000)} ms (node -e 0: ${fmt(nodeBaselineS * 1000)} ms, ×${fmt(rec.ratioToBaseline, 2)}), peak RSS ${fmt(rec.peakRssMb)} MB`,
+        );
     }
   }
   for (const f of list) {
@@ -323,8 +394,17 @@ async function main() {
       };
       records.push(rec);
       if (asJson) console.log(JSON.stringify(rec));
-      else log(`workers: ${f.name} in ${rec.workers} ranges ${fmt(rec.wallS, 2)} s vs one pass ${fmt(rec.singlePassWallS, 2)} s (×${fmt(rec.ratioToSinglePass, 2)}), ${fmt(rec.rowsPerS)} rows/s, peak RSS ${fmt(rec.peakRssMb)} MB (one pass ${fmt(rec.singlePassPeakRssMb)} MB); identical output: ${rec.identical}${rec.split ? '' : ' (NOT split: see stderr)'}`);
-      if (!rec.identical || !rec.split) log(`  ! stderr: ${split.stderr.split('\n').filter((l) => l.startsWith('mrv')).join(' | ')}`);
+      else
+        log(
+          `workers: ${f.name} in ${rec.workers} ranges ${fmt(rec.wallS, 2)} s vs one pass ${fmt(rec.singlePassWallS, 2)} s (×${fmt(rec.ratioToSinglePass, 2)}), ${fmt(rec.rowsPerS)} rows/s, peak RSS ${fmt(rec.peakRssMb)} MB (one pass ${fmt(rec.singlePassPeakRssMb)} MB); identical output: ${rec.identical}${rec.split ? '' : ' (NOT split: see stderr)'}`,
+        );
+      if (!rec.identical || !rec.split)
+        log(
+          `  ! stderr: ${split.stderr
+            .split('\n')
+            .filter((l) => l.startsWith('mrv'))
+            .join(' | ')}`,
+        );
     }
   }
   const lambdas = !only || only.includes('lambda') ? [await lambdaBundle({ sdk: 'external' }), await lambdaBundle({ sdk: 'bundled' })] : [];
@@ -336,31 +416,61 @@ async function main() {
   if (load && asJson) console.log(JSON.stringify(load));
   if (load && !load.ok) process.exitCode = 1;
   if (!asJson) {
-    for (const r of records.filter((x) => x.case.startsWith('cli-startup'))) console.log(`${r.command}: ${fmt(r.startupS * 1000)} ms wall (node -e 0: ${fmt(r.nodeBaselineS * 1000)} ms; ×${fmt(r.ratioToBaseline, 2)}, target ≤ ×2), peak RSS ${fmt(r.peakRssMb)} MB (target < 60)`);
+    for (const r of records.filter((x) => x.case.startsWith('cli-startup')))
+      console.log(
+        `${r.command}: ${fmt(r.startupS * 1000)} ms wall (node -e 0: ${fmt(r.nodeBaselineS * 1000)} ms; ×${fmt(r.ratioToBaseline, 2)}, target ≤ ×2), peak RSS ${fmt(r.peakRssMb)} MB (target < 60)`,
+      );
     const workers = records.find((x) => x.case === 'workers');
-    if (workers) console.log(`mrv calc ${workers.file} on ${workers.workers} worker threads: ${fmt(workers.wallS, 2)} s wall against ${fmt(workers.singlePassWallS, 2)} s in one pass (×${fmt(workers.ratioToSinglePass, 2)}; ${workers.cores} cores), peak RSS ${fmt(workers.peakRssMb)} MB; output identical to one pass: ${workers.identical}.`);
+    if (workers)
+      console.log(
+        `mrv calc ${workers.file} on ${workers.workers} worker threads: ${fmt(workers.wallS, 2)} s wall against ${fmt(workers.singlePassWallS, 2)} s in one pass (×${fmt(workers.ratioToSinglePass, 2)}; ${workers.cores} cores), peak RSS ${fmt(workers.peakRssMb)} MB; output identical to one pass: ${workers.identical}.`,
+      );
     if (records.some((x) => !x.case.startsWith('cli-startup') && x.case !== 'workers')) {
       const head = ['case', 'rows', 'MB', 'status', 'wall s', 'rows/s', 'MB/s', 'floor rows/s', 'ratio', 'ratio excl. start-up', 'peak RSS MB'];
-      const body = records.filter((x) => !x.case.startsWith('cli-startup') && x.case !== 'workers').map((r) => [r.case, fmt(r.rows), fmt(r.mb, 1), r.status, fmt(r.wallS, 2), fmt(r.rowsPerS), fmt(r.mbPerS, 1), fmt(r.floorRowsPerS), fmt(r.ratioToFloor, 2), fmt(r.netRatioToFloor, 2), fmt(r.peakRssMb)]);
+      const body = records
+        .filter((x) => !x.case.startsWith('cli-startup') && x.case !== 'workers')
+        .map((r) => [
+          r.case,
+          fmt(r.rows),
+          fmt(r.mb, 1),
+          r.status,
+          fmt(r.wallS, 2),
+          fmt(r.rowsPerS),
+          fmt(r.mbPerS, 1),
+          fmt(r.floorRowsPerS),
+          fmt(r.ratioToFloor, 2),
+          fmt(r.netRatioToFloor, 2),
+          fmt(r.peakRssMb),
+        ]);
       const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
       const line = (cells) => `| ${cells.map((c, i) => String(c).padStart(w[i])).join(' | ')} |`;
       console.log(line(head));
       console.log(`|${w.map((x) => '-'.repeat(x + 2)).join('|')}|`);
       for (const b of body) console.log(line(b));
-      console.log(`\nCLI: ${useTsx ? 'tsx (node cli/bin/mrv.mjs)' : 'esbuild bundle of cli/main.ts'}, start-up ${fmt(startup)} ms (median of 5 "mrv --help" runs; included in wall time; "ratio excl. start-up" subtracts it).`);
+      console.log(
+        `\nCLI: ${useTsx ? 'tsx (node cli/bin/mrv.mjs)' : 'esbuild bundle of cli/main.ts'}, start-up ${fmt(startup)} ms (median of 5 "mrv --help" runs; included in wall time; "ratio excl. start-up" subtracts it).`,
+      );
     }
     for (const l of lambdas) {
-      console.log(`Lambda bundle, @aws-sdk/* ${l.sdk === 'external' ? 'EXTERNAL (runtime SDK)' : 'BUNDLED (as infra deploys)'}: ${fmt(l.bytes / 1024)} KB minified loaded at cold start (+ ${fmt(l.lazyBytes / 1024)} KB in lazily imported chunks, ${l.chunks} files); module initialisation ${fmt(l.initMs, 1)} ms, ready to process (init + createDeps: registry, clients) ${fmt(l.readyMs, 1)} ms (medians of 9 fresh processes).`);
+      console.log(
+        `Lambda bundle, @aws-sdk/* ${l.sdk === 'external' ? 'EXTERNAL (runtime SDK)' : 'BUNDLED (as infra deploys)'}: ${fmt(l.bytes / 1024)} KB minified loaded at cold start (+ ${fmt(l.lazyBytes / 1024)} KB in lazily imported chunks, ${l.chunks} files); module initialisation ${fmt(l.initMs, 1)} ms, ready to process (init + createDeps: registry, clients) ${fmt(l.readyMs, 1)} ms (medians of 9 fresh processes).`,
+      );
       console.log(`  largest parts: ${l.top.join(', ')}`);
     }
-    if (engine) console.log(`Engine alone (calculate + registry, what the handler's lazy deps initialise): ${fmt(engine.bytes / 1024)} KB, initialisation ${fmt(engine.initMs, 1)} ms.`);
+    if (engine)
+      console.log(
+        `Engine alone (calculate + registry, what the handler's lazy deps initialise): ${fmt(engine.bytes / 1024)} KB, initialisation ${fmt(engine.initMs, 1)} ms.`,
+      );
     if (load) {
       console.log('Load test of the pipeline on the local stack (bench/load.mjs):');
       printLoad(load);
     }
     console.log(`Whole bench: ${fmt((performance.now() - t0) / 1000, 1)} s.`);
   }
-  writeFileSync(join(dataDir, 'last-run.json'), `${JSON.stringify({ at: new Date().toISOString(), records, lambda: lrecs, ...(load ? { load } : {}) }, null, 2)}\n`);
+  writeFileSync(
+    join(dataDir, 'last-run.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), records, lambda: lrecs, ...(load ? { load } : {}) }, null, 2)}\n`,
+  );
 }
 
 await main();

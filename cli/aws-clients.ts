@@ -30,12 +30,23 @@ export function createCliAws(env: NodeJS.ProcessEnv): CliAws {
     const url = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
     return url ? { endpoint: url } : {};
   };
-  const credentials = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } } : {};
+  const credentials =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? {
+          credentials: {
+            accessKeyId: env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+          },
+        }
+      : {};
   return {
     s3: new S3Client({ region, forcePathStyle: local, ...endpoint('S3'), ...credentials }),
     sqs: new SQSClient({ region, useQueueUrlAsEndpoint: false, ...endpoint('SQS'), ...credentials }),
     sns: new SNSClient({ region, ...endpoint('SNS'), ...credentials }),
-    ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region, ...endpoint('DYNAMODB'), ...credentials }), { marshallOptions: { removeUndefinedValues: true } }),
+    ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region, ...endpoint('DYNAMODB'), ...credentials }), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
     resources: (names) => readEnv(names, env),
   };
 }

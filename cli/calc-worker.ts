@@ -17,7 +17,10 @@ try {
   csvFastPath.enabled = job.csvFast;
   recordFastPath.enabled = job.recordFast;
   const project = await loadProjectFile(job.projectPath, job.cwd);
-  const body = job.range.end > job.range.start ? createReadStream(job.path, { start: job.range.start, end: job.range.end - 1, highWaterMark: 256 * 1024 }) : (async function* () {})();
+  const body =
+    job.range.end > job.range.start
+      ? createReadStream(job.path, { start: job.range.start, end: job.range.end - 1, highWaterMark: 256 * 1024 })
+      : (async function* () {})();
   const result = await calculateRange({
     prefix: job.prefix,
     prefixLines: job.prefixLines,

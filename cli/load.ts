@@ -21,7 +21,11 @@ export async function loadProjectFile(path: string, cwd: string): Promise<Projec
     throw new ConfigError(`${path} is not valid JSON: ${(e as Error).message}`);
   }
   const parsed = ProjectSchema.safeParse(json);
-  if (!parsed.success) throw new ConfigError(`${path} is not a valid project registration:`, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  if (!parsed.success)
+    throw new ConfigError(
+      `${path} is not a valid project registration:`,
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
   return parsed.data;
 }
 

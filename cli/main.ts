@@ -18,7 +18,17 @@ export function processIo(): Io {
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  return ['mrv: measurement, reporting and verification of emission reductions', '', 'Usage: mrv <command> [options]', '', 'Commands:', ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', 'Exit codes: 0 accepted/ok, 1 data rejected, 2 usage or configuration error.', 'Run `mrv <command> --help` for the options of a command.'].join('\n');
+  return [
+    'mrv: measurement, reporting and verification of emission reductions',
+    '',
+    'Usage: mrv <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Exit codes: 0 accepted/ok, 1 data rejected, 2 usage or configuration error.',
+    'Run `mrv <command> --help` for the options of a command.',
+  ].join('\n');
 }
 
 /**
@@ -57,7 +67,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       io.err(`mrv ${found.command.name}: ${e.message}`);
       return 2;
     }
-    io.err(`mrv ${found.command.name}: internal error: ${(e as Error).message ?? String(e)}${io.env.MRV_DEBUG ? `\n${(e as Error).stack}` : '\n(set MRV_DEBUG=1 for details)'}`);
+    io.err(
+      `mrv ${found.command.name}: internal error: ${(e as Error).message ?? String(e)}${io.env.MRV_DEBUG ? `\n${(e as Error).stack}` : '\n(set MRV_DEBUG=1 for details)'}`,
+    );
     return 3;
   }
 }

@@ -24,28 +24,62 @@ const TEMPLATE_ID = 'template';
  */
 function requireInsideRepo(path: string, what: string): void {
   const rel = relative(REPO_ROOT, path);
-  if (rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`${what} must lie inside this repository (${REPO_ROOT}): a module's #core/… imports resolve through the repository package.json. For a scratch copy use a folder under .mrv/tmp/ (gitignored)`);
+  if (rel.startsWith('..') || isAbsolute(rel))
+    throw new UsageError(
+      `${what} must lie inside this repository (${REPO_ROOT}): a module's #core/… imports resolve through the repository package.json. For a scratch copy use a folder under .mrv/tmp/ (gitignored)`,
+    );
 }
 
-const readIfPresent = (path: string) => readFile(path, 'utf8').then((t) => t, () => undefined);
-const isDirectory = (path: string) => stat(path).then((s) => s.isDirectory(), () => false);
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const readIfPresent = (path: string) =>
+  readFile(path, 'utf8').then(
+    (t) => t,
+    () => undefined,
+  );
+const isDirectory = (path: string) =>
+  stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Reads the README, the test and the fixtures of a module folder (missing files stay undefined). */
 export async function readModuleFolder(folder: string): Promise<ModuleFiles> {
   const [readme, test, valid, invalid, invalidExpected, expected, project] = await Promise.all(
-    ['README.md', 'methodology.test.ts', 'fixtures/valid.csv', 'fixtures/invalid.csv', 'fixtures/invalid.expected.json', 'fixtures/expected.json', 'fixtures/project.json'].map((f) => readIfPresent(join(folder, f))),
+    [
+      'README.md',
+      'methodology.test.ts',
+      'fixtures/valid.csv',
+      'fixtures/invalid.csv',
+      'fixtures/invalid.expected.json',
+      'fixtures/expected.json',
+      'fixtures/project.json',
+    ].map((f) => readIfPresent(join(folder, f))),
   );
   const defined = <T>(key: string, value: T | undefined) => (value === undefined ? {} : { [key]: value });
   return {
     folderPath: folder,
     ...defined('readme', readme),
     ...defined('test', test),
-    fixtures: { ...defined('valid', valid), ...defined('invalid', invalid), ...defined('invalidExpected', invalidExpected), ...defined('expected', expected), ...defined('project', project) },
+    fixtures: {
+      ...defined('valid', valid),
+      ...defined('invalid', invalid),
+      ...defined('invalidExpected', invalidExpected),
+      ...defined('expected', expected),
+      ...defined('project', project),
+    },
   };
 }
 
-const isMethodology = (x: unknown): x is Methodology => typeof x === 'object' && x !== null && typeof (x as Methodology).key === 'string' && typeof (x as Methodology).hash === 'string' && Array.isArray((x as Methodology).rowEquations);
+const isMethodology = (x: unknown): x is Methodology =>
+  typeof x === 'object' &&
+  x !== null &&
+  typeof (x as Methodology).key === 'string' &&
+  typeof (x as Methodology).hash === 'string' &&
+  Array.isArray((x as Methodology).rowEquations);
 
 let typeScriptLoader: Promise<void> | undefined;
 /**
@@ -76,14 +110,21 @@ export async function loadModuleFolder(folder: string): Promise<{ ok: true; meth
   try {
     await ensureTypeScriptLoader();
     const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-    if (!isMethodology(mod.default)) return { ok: false, check: { id: 'definition', title, problems: ['methodology.ts has no default export made by defineMethodology(…)'] } };
+    if (!isMethodology(mod.default))
+      return { ok: false, check: { id: 'definition', title, problems: ['methodology.ts has no default export made by defineMethodology(…)'] } };
     return { ok: true, methodology: mod.default };
   } catch (e) {
     // By name as well as class: a module loaded from its TypeScript source has its own copy of core/errors.ts
     // when the CLI itself runs prebuilt.
-    if (e instanceof MethodologyDefinitionError || ((e as Error)?.name === 'MethodologyDefinitionError' && Array.isArray((e as MethodologyDefinitionError).problems))) return { ok: false, check: { id: 'definition', title, problems: (e as MethodologyDefinitionError).problems } };
+    if (
+      e instanceof MethodologyDefinitionError ||
+      ((e as Error)?.name === 'MethodologyDefinitionError' && Array.isArray((e as MethodologyDefinitionError).problems))
+    )
+      return { ok: false, check: { id: 'definition', title, problems: (e as MethodologyDefinitionError).problems } };
     const message = (e as Error).message?.split('\n')[0] ?? String(e);
-    const hint = /#core|#test|imports/.test(message) ? ' (a module folder must lie inside this repository: its #core/… imports resolve through the repository package.json)' : '';
+    const hint = /#core|#test|imports/.test(message)
+      ? ' (a module folder must lie inside this repository: its #core/… imports resolve through the repository package.json)'
+      : '';
     return { ok: false, check: { id: 'definition', title, problems: [`methodology.ts cannot be loaded: ${message}${hint}`] } };
   }
 }
@@ -92,7 +133,8 @@ export async function loadModuleFolder(folder: string): Promise<{ ok: true; meth
 export async function moduleFolder(arg: string, cwd: string): Promise<string> {
   const folder = resolve(cwd, arg);
   if (!(await isDirectory(folder))) throw new UsageError(`${arg} is not a folder (give the module version folder, e.g. methodologies/grid-renewable/1.0.0)`);
-  if (!(await exists(join(folder, 'methodology.ts')))) throw new UsageError(`${arg} has no methodology.ts (give the module version folder, e.g. methodologies/grid-renewable/1.0.0)`);
+  if (!(await exists(join(folder, 'methodology.ts'))))
+    throw new UsageError(`${arg} has no methodology.ts (give the module version folder, e.g. methodologies/grid-renewable/1.0.0)`);
   requireInsideRepo(folder, `the module folder ${arg}`);
   return folder;
 }
@@ -122,7 +164,9 @@ export async function checkCommand(arg: string, io: Io): Promise<number> {
   for (const c of checks) printCheck(io, c);
   const failed = checks.filter((c) => c.problems.length);
   const skipped = checks.filter((c) => !c.problems.length && c.skipped);
-  io.out(`\n${checks.length + 1} checks: ${checks.length + 1 - failed.length - skipped.length} passed, ${failed.length} failed${skipped.length ? `, ${skipped.length} skipped` : ''}.`);
+  io.out(
+    `\n${checks.length + 1} checks: ${checks.length + 1 - failed.length - skipped.length} passed, ${failed.length} failed${skipped.length ? `, ${skipped.length} skipped` : ''}.`,
+  );
   if (failed.length) io.out(`Failed: ${failed.map((c) => c.id).join(', ')}.`);
   return failed.length || skipped.length ? 1 : 0;
 }
@@ -172,13 +216,17 @@ function rewrite(file: string, text: string, id: string): string {
 
 /** `mrv methodology new <id> [--dir <dir>]`: scaffolds `<dir>/<id>/1.0.0/` from the template. */
 export async function newCommand(id: string, dirArg: string | undefined, io: Io): Promise<number> {
-  if (!MODULE_ID.test(id)) throw new UsageError(`"${id}" is not a valid module id: use kebab-case (lowercase letters, digits, single hyphens), e.g. landfill-gas`);
+  if (!MODULE_ID.test(id))
+    throw new UsageError(`"${id}" is not a valid module id: use kebab-case (lowercase letters, digits, single hyphens), e.g. landfill-gas`);
   if (id === TEMPLATE_ID) throw new UsageError(`"${TEMPLATE_ID}" is the skeleton's own id; choose the id of your methodology`);
   const dir = dirArg === undefined ? METHODOLOGIES_ROOT : resolve(io.cwd, dirArg);
   requireInsideRepo(dir, `--dir ${dirArg ?? dir}`);
   const moduleDir = join(dir, id);
   const target = join(moduleDir, '1.0.0');
-  if (await exists(moduleDir)) throw new UsageError(`${relative(io.cwd, moduleDir) || moduleDir} already exists; nothing was written. A new version of an existing module is a new version folder (copy the latest one): see methodologies/README.md, "Releasing a new version"`);
+  if (await exists(moduleDir))
+    throw new UsageError(
+      `${relative(io.cwd, moduleDir) || moduleDir} already exists; nothing was written. A new version of an existing module is a new version folder (copy the latest one): see methodologies/README.md, "Releasing a new version"`,
+    );
   await mkdir(target, { recursive: true });
   try {
     await cp(TEMPLATE_DIR, target, { recursive: true, errorOnExist: true, force: false });
@@ -248,6 +296,10 @@ export async function docCommand(ref: string, write: boolean, io: Io, pick: (ref
   }
   const readme = join(folder, 'README.md');
   const changed = await writeEquations(readme, m);
-  io.out(changed ? `updated the equations block of ${relative(io.cwd, readme) || readme} (${m.key})` : `${relative(io.cwd, readme) || readme} is up to date (${m.key})`);
+  io.out(
+    changed
+      ? `updated the equations block of ${relative(io.cwd, readme) || readme} (${m.key})`
+      : `${relative(io.cwd, readme) || readme} is up to date (${m.key})`,
+  );
   return 0;
 }

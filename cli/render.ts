@@ -23,7 +23,9 @@ export function renderSummary(r: CalculationResult, options: { maxProblems?: num
   lines.push(`  file         ${r.file.format}, ${group(String(r.file.bytes))} bytes, sha256 ${r.file.sha256.slice(0, 16)}…`);
   if (r.period) lines.push(`  period       ${formatPeriod(r.period)}`);
   if (r.gwp) lines.push(`  GWP set      IPCC ${r.gwp.set}: ${r.gwp.reason}`);
-  for (const [gas, v] of Object.entries(r.gwp?.values ?? {})) if (v.confidence === 'override') lines.push(`  GWP override ${gas} = ${v.value}${v.replaces ? ` (replaces IPCC ${r.gwp!.set} ${v.replaces})` : ''}, source: ${v.source}`);
+  for (const [gas, v] of Object.entries(r.gwp?.values ?? {}))
+    if (v.confidence === 'override')
+      lines.push(`  GWP override ${gas} = ${v.value}${v.replaces ? ` (replaces IPCC ${r.gwp!.set} ${v.replaces})` : ''}, source: ${v.source}`);
   lines.push(`  rows         ${group(String(r.rows.accepted))} accepted, ${group(String(r.rows.rejected))} rejected, ${group(String(r.rows.total))} read`);
   if (r.status === 'accepted' && r.totals && r.gases) {
     lines.push('');
@@ -47,12 +49,24 @@ export function renderSummary(r: CalculationResult, options: { maxProblems?: num
     if (!list.length) return;
     lines.push('');
     lines.push(`  ${title} (${group(String(list.length))}):`);
-    for (const d of list.slice(0, max)) lines.push(`    ${d.severity === 'error' ? 'error  ' : d.severity === 'warning' ? 'warning' : 'info   '} ${d.code}  ${visible(describeLocation(d.location))}: ${visible(d.message)}`);
-    if (list.length > max) lines.push(`    … ${group(String(list.length - max))} more ${title} not shown here (mrv calc --json lists all ${group(String(list.length))}).`);
+    for (const d of list.slice(0, max))
+      lines.push(
+        `    ${d.severity === 'error' ? 'error  ' : d.severity === 'warning' ? 'warning' : 'info   '} ${d.code}  ${visible(describeLocation(d.location))}: ${visible(d.message)}`,
+      );
+    if (list.length > max)
+      lines.push(`    … ${group(String(list.length - max))} more ${title} not shown here (mrv calc --json lists all ${group(String(list.length))}).`);
   };
   section('problems', problems);
   section('notes', notes);
-  if (r.diagnosticsOmitted > 0) lines.push('', `  ${group(String(r.diagnosticsOmitted))} further diagnostic(s) beyond the listing cap were counted but not kept; by code (all ${group(String(Object.values(r.diagnosticCounts).reduce((a, b) => a + b, 0)))}): ${Object.entries(r.diagnosticCounts).map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  if (r.diagnosticsOmitted > 0)
+    lines.push(
+      '',
+      `  ${group(String(r.diagnosticsOmitted))} further diagnostic(s) beyond the listing cap were counted but not kept; by code (all ${group(String(Object.values(r.diagnosticCounts).reduce((a, b) => a + b, 0)))}): ${Object.entries(
+        r.diagnosticCounts,
+      )
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', ')}`,
+    );
   // Names and values from the file never reach the terminal raw (control and invisible characters escaped).
   return visible(lines.join('\n'), { keepNewlines: true });
 }

@@ -104,7 +104,9 @@ async function sha256Of(path: string): Promise<string> {
  * Calculates a CSV file in `args.ranges` byte ranges on worker threads. Returns the result, or why the
  * file must be read in one pass instead (the caller says so on stderr and does it).
  */
-export async function calculateInRanges(args: SplitArgs): Promise<{ readonly result: CalculationResult; readonly ranges: number } | { readonly onePass: string }> {
+export async function calculateInRanges(
+  args: SplitArgs,
+): Promise<{ readonly result: CalculationResult; readonly ranges: number } | { readonly onePass: string }> {
   const [head] = await readAt(args.path, [{ start: 0, end: Math.min(args.size, SPLIT_HEAD_BYTES) }]);
   const plan = planSplit(head!, args.size, args.ranges);
   if ('unsafe' in plan) return { onePass: plan.unsafe };
@@ -117,7 +119,22 @@ export async function calculateInRanges(args: SplitArgs): Promise<{ readonly res
   try {
     results = await Promise.all(
       cut.ranges.map((range, index) =>
-        runWorker({ path: args.path, fileName: args.fileName, projectPath: args.projectPath, cwd: args.cwd, prefix, prefixLines: plan.prefixLines, range, index, ...(args.period ? { period: args.period } : {}), csvFast: args.csvFast, recordFast: args.recordFast }, started),
+        runWorker(
+          {
+            path: args.path,
+            fileName: args.fileName,
+            projectPath: args.projectPath,
+            cwd: args.cwd,
+            prefix,
+            prefixLines: plan.prefixLines,
+            range,
+            index,
+            ...(args.period ? { period: args.period } : {}),
+            csvFast: args.csvFast,
+            recordFast: args.recordFast,
+          },
+          started,
+        ),
       ),
     );
   } catch (error) {
@@ -129,6 +146,12 @@ export async function calculateInRanges(args: SplitArgs): Promise<{ readonly res
   const sha256 = await hashing;
   const merged = mergeRanges(results);
   if (merged.onePass) return { onePass: merged.onePass };
-  const result = await calculateMerged({ partials: merged.partials, fileName: args.fileName, project: args.project, registry, ...(args.period ? { period: args.period } : {}) });
+  const result = await calculateMerged({
+    partials: merged.partials,
+    fileName: args.fileName,
+    project: args.project,
+    registry,
+    ...(args.period ? { period: args.period } : {}),
+  });
   return { result: { ...result, file: { name: args.fileName, format: 'csv', bytes: args.size, sha256 } }, ranges: cut.ranges.length };
 }

@@ -19,7 +19,11 @@ function takeTokenFromFragment() {
 // code is exchanged for tokens by this page, and the id token kept for this tab only. Locally there is
 // no sign-in page: `npm start` prints one link per local identity (#token=…).
 const PKCE_KEY = 'mrv-console-pkce';
-const b64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const b64url = (bytes) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 const redirectUri = () => `${location.origin}/`;
 
 async function signIn(config) {
@@ -27,7 +31,15 @@ async function signIn(config) {
   const challenge = b64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
   const state = b64url(crypto.getRandomValues(new Uint8Array(16)));
   sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state }));
-  const query = new URLSearchParams({ response_type: 'code', client_id: config.signIn.clientId, redirect_uri: redirectUri(), scope: 'openid email profile', code_challenge: challenge, code_challenge_method: 'S256', state });
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: config.signIn.clientId,
+    redirect_uri: redirectUri(),
+    scope: 'openid email profile',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state,
+  });
   location.assign(`${config.signIn.domain}/oauth2/authorize?${query}`);
 }
 
@@ -42,7 +54,13 @@ async function takeCodeFromQuery(config) {
   const response = await fetch(`${config.signIn.domain}/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: config.signIn.clientId, code, redirect_uri: redirectUri(), code_verifier: saved.verifier }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: config.signIn.clientId,
+      code,
+      redirect_uri: redirectUri(),
+      code_verifier: saved.verifier,
+    }),
   });
   const tokens = await response.json().catch(() => ({}));
   if (!response.ok || !tokens.id_token) throw new Error(`Sign-in failed: ${tokens.error || response.statusText}`);
@@ -85,7 +103,9 @@ async function showQueue() {
 
 function decisionPanel(s, firstApproval) {
   if (s.status !== 'pending-review') return '';
-  const pending = firstApproval ? `<p id="first-approval" class="pending">First approval by ${esc(firstApproval.by)} (${esc(firstApproval.body)}) at ${esc(firstApproval.decidedAt)}, pending technical review: a second verifier of the same body must approve.</p>` : '';
+  const pending = firstApproval
+    ? `<p id="first-approval" class="pending">First approval by ${esc(firstApproval.by)} (${esc(firstApproval.body)}) at ${esc(firstApproval.decidedAt)}, pending technical review: a second verifier of the same body must approve.</p>`
+    : '';
   if (me.role !== 'verifier') return `<div class="panel readonly">${pending}Waiting for the verifier's decision.</div>`;
   return `<div class="panel" id="decide"><h3>Your decision</h3>${pending}
     <label for="reason">Reason (required to reject; sent back to the site)</label>
@@ -96,9 +116,15 @@ function decisionPanel(s, firstApproval) {
 
 function outcomePanel(s, reports) {
   if (!s.decision) return '';
-  const ledger = s.ledger ? ` Ledger entry <a href="#/projects/${esc(s.projectId)}/ledger" id="ledger-link">#${esc(s.ledger.seq)}</a>, hash <code>${esc(s.ledger.hash)}</code>.` : '';
-  const links = reports ? `<p class="links"><a id="report-html" href="${esc(reports.html)}" data-report="html">Verification report (HTML)</a><a id="report-pdf" href="${esc(reports.pdf)}" data-report="pdf">Verification report (PDF)</a></p>` : '';
-  const first = s.decision.firstApproval ? ` Independent review: first approval by ${esc(s.decision.firstApproval.by)} at ${esc(s.decision.firstApproval.decidedAt)}.` : '';
+  const ledger = s.ledger
+    ? ` Ledger entry <a href="#/projects/${esc(s.projectId)}/ledger" id="ledger-link">#${esc(s.ledger.seq)}</a>, hash <code>${esc(s.ledger.hash)}</code>.`
+    : '';
+  const links = reports
+    ? `<p class="links"><a id="report-html" href="${esc(reports.html)}" data-report="html">Verification report (HTML)</a><a id="report-pdf" href="${esc(reports.pdf)}" data-report="pdf">Verification report (PDF)</a></p>`
+    : '';
+  const first = s.decision.firstApproval
+    ? ` Independent review: first approval by ${esc(s.decision.firstApproval.by)} at ${esc(s.decision.firstApproval.decidedAt)}.`
+    : '';
   return `<div class="panel" id="outcome"><strong class="status-${esc(s.status)}">${esc(s.status === 'pending-review' ? 'being recorded' : s.status)}</strong>: ${esc(s.decision.decision)} by ${esc(s.decision.verifier)} at ${esc(s.decision.decidedAt)}${s.decision.reason ? ` — ${esc(s.decision.reason)}` : ''}${s.statusReason ? ` (${esc(s.statusReason)})` : ''}.${first}${ledger}${links}</div>`;
 }
 
@@ -147,7 +173,11 @@ async function decide(s, decision) {
   }
   for (const b of document.querySelectorAll('#decide button')) b.disabled = true;
   try {
-    const sent = await api(`/api/submissions/${s.uploadId}/decision`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision, ...(reason ? { reason } : {}) }) });
+    const sent = await api(`/api/submissions/${s.uploadId}/decision`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ decision, ...(reason ? { reason } : {}) }),
+    });
     status.textContent = 'Decision sent; waiting for the outcome…';
     // The decision function records it asynchronously: poll (bounded) the submission and what it told this sender.
     for (let i = 0; i < 60; i++) {
@@ -157,7 +187,8 @@ async function decide(s, decision) {
       const told = sent.outcome ? await api(sent.outcome).catch(() => undefined) : undefined;
       if (told && told.outcome === 'pending-technical-review') {
         await showSubmission(s.uploadId);
-        document.getElementById('decision-status').innerHTML = `<span class="status-pending" id="told">Recorded as the first approval, pending technical review: ${esc(told.reason)}.</span>`;
+        document.getElementById('decision-status').innerHTML =
+          `<span class="status-pending" id="told">Recorded as the first approval, pending technical review: ${esc(told.reason)}.</span>`;
         return;
       }
       if (told && told.outcome !== 'approved' && told.outcome !== 'rejected') {
@@ -192,13 +223,17 @@ async function showLedger(projectId) {
 
 async function route() {
   try {
-    config ??= await fetch('/console/config.json').then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+    config ??= await fetch('/console/config.json')
+      .then((r) => (r.ok ? r.json() : {}))
+      .catch(() => ({}));
     await takeCodeFromQuery(config);
     if (!sessionStorage.getItem(TOKEN_KEY)) {
       if (config.signIn) {
         view().innerHTML = '<p><button id="sign-in">Sign in</button> with your verifier or site account.</p>';
         document.getElementById('sign-in').addEventListener('click', () => signIn(config));
-      } else view().innerHTML = '<p class="error">Not signed in. Open the console with a sign-in link (locally: one of the links <code>npm start</code> printed).</p>';
+      } else
+        view().innerHTML =
+          '<p class="error">Not signed in. Open the console with a sign-in link (locally: one of the links <code>npm start</code> printed).</p>';
       return;
     }
     me ??= await api('/api/me');

@@ -34,7 +34,10 @@ export class MethodologyDefinitionError extends MrvError {
 export class MethodologyLoadError extends MrvError {
   override name = 'MethodologyLoadError';
   constructor(key: string, reason: string) {
-    super('methodology.load_failed', `Methodology ${key} failed to load, so it cannot be used until its module is fixed (mrv methodology check ${key}):\n${reason}`);
+    super(
+      'methodology.load_failed',
+      `Methodology ${key} failed to load, so it cannot be used until its module is fixed (mrv methodology check ${key}):\n${reason}`,
+    );
   }
 }
 
@@ -60,7 +63,9 @@ export class ConfigError extends MrvError {
 export class GwpNotDefinedError extends ConfigError {
   override name = 'GwpNotDefinedError';
   constructor(gas: string, set: string, why: string) {
-    super(`${gas} has no global warming potential in IPCC ${set} (${why}). ${gas} cannot be converted to tCO2e under this set: pin a set that covers it in the project registration, or check the monitoring period.`);
+    super(
+      `${gas} has no global warming potential in IPCC ${set} (${why}). ${gas} cannot be converted to tCO2e under this set: pin a set that covers it in the project registration, or check the monitoring period.`,
+    );
   }
 }
 

@@ -47,11 +47,23 @@ export const StageConfigSchema = z.strictObject({
   reviewQueueMaxAgeDays: z.coerce
     .number()
     .positive()
-    .lt(REVIEW_RETENTION_DAYS, `must be below the review queue's retention (${REVIEW_RETENTION_DAYS} days), or the alarm fires only after items are already lost`)
+    .lt(
+      REVIEW_RETENTION_DAYS,
+      `must be below the review queue's retention (${REVIEW_RETENTION_DAYS} days), or the alarm fires only after items are already lost`,
+    )
     .default(7),
   alarmEmail: optionalText(z.email('use an e-mail address')),
-  largeUploadBytes: z.coerce.number().int().min(64 * 1024 ** 2, 'use at least 64 MiB (below that one ingest function is faster)').default(LARGE_UPLOAD.defaultMinBytes),
-  largeUploadRangeBytes: z.coerce.number().int().min(16 * 1024 ** 2, 'use at least 16 MiB per range').max(2 * 1024 ** 3, 'use at most 2 GiB per range (a range worker has 15 minutes)').default(LARGE_UPLOAD.defaultRangeBytes),
+  largeUploadBytes: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024 ** 2, 'use at least 64 MiB (below that one ingest function is faster)')
+    .default(LARGE_UPLOAD.defaultMinBytes),
+  largeUploadRangeBytes: z.coerce
+    .number()
+    .int()
+    .min(16 * 1024 ** 2, 'use at least 16 MiB per range')
+    .max(2 * 1024 ** 3, 'use at most 2 GiB per range (a range worker has 15 minutes)')
+    .default(LARGE_UPLOAD.defaultRangeBytes),
   largeUploadConcurrency: z.coerce.number().int().min(1).max(10_000, 'a Distributed Map runs at most 10,000 children at once').default(40),
   largeUploadRangesPerBatch: z.coerce.number().int().min(1).max(100).default(2),
 });

@@ -8,22 +8,27 @@ import type { Supersession } from '#core/methodology/registry';
 export const SUPERSEDED: Readonly<Record<string, Supersession>> = {
   'grid-renewable@1.0.0': {
     by: 'grid-renewable@1.1.0',
-    reason: 'project emissions of back-up fuel use the central IPCC default NCV and CO2 emission factor; TOOL03 (v3.0) requires the upper limit of the 95 % confidence interval where IPCC defaults are used, so 1.0.0 can understate project emissions',
+    reason:
+      'project emissions of back-up fuel use the central IPCC default NCV and CO2 emission factor; TOOL03 (v3.0) requires the upper limit of the 95 % confidence interval where IPCC defaults are used, so 1.0.0 can understate project emissions',
   },
   'ccs-storage@1.0.0': {
     by: 'ccs-storage@1.1.0',
-    reason: 'natural gas burnt for capture heat uses the central IPCC default factors; TOOL03 (v3.0) requires the upper limit of the 95 % confidence interval, so 1.0.0 can understate project emissions',
+    reason:
+      'natural gas burnt for capture heat uses the central IPCC default factors; TOOL03 (v3.0) requires the upper limit of the 95 % confidence interval, so 1.0.0 can understate project emissions',
   },
   'fgas-abatement@1.0.0': {
     by: 'fgas-abatement@2.0.0',
-    reason: 'one emission and by-product factor for every process; IPCC 2006 Guidelines Vol. 3 Ch. 6 (electronics) gives (1−U) and by-product factors per process type (etch, CVD chamber cleaning, remote and in-situ NF3)',
+    reason:
+      'one emission and by-product factor for every process; IPCC 2006 Guidelines Vol. 3 Ch. 6 (electronics) gives (1−U) and by-product factors per process type (etch, CVD chamber cleaning, remote and in-situ NF3)',
   },
   'landfill-gas@1.0.0': {
     by: 'landfill-gas@2.0.0',
-    reason: "applies TOOL06 v1's hourly flare-efficiency rule whatever TOOL06 version the project is registered under; from v2.0 TOOL06 credits minute by minute, so 1.0.0 can overstate the methane destroyed",
+    reason:
+      "applies TOOL06 v1's hourly flare-efficiency rule whatever TOOL06 version the project is registered under; from v2.0 TOOL06 credits minute by minute, so 1.0.0 can overstate the methane destroyed",
   },
   'manure-methane@1.0.0': {
     by: 'manure-methane@1.1.0',
-    reason: 'checks only part of the applicability conditions of AMS-III.D (retention time over one month, average temperature above 5 °C, lagoon depth of at least 1 m, no discharge to natural water, no methane recovery in the baseline)',
+    reason:
+      'checks only part of the applicability conditions of AMS-III.D (retention time over one month, average temperature above 5 °C, lagoon depth of at least 1 m, no discharge to natural water, no methane recovery in the baseline)',
   },
 };

@@ -54,7 +54,9 @@ try {
   ({ main } = await loadMain());
 } catch (e) {
   // A fault while loading the command itself (not bad input): one line, the stack only on request.
-  process.stderr.write(`mrv: internal error while loading: ${e?.message ?? String(e)}\n${process.env.MRV_DEBUG ? `${e?.stack}\n` : '(set MRV_DEBUG=1 for details)\n'}`);
+  process.stderr.write(
+    `mrv: internal error while loading: ${e?.message ?? String(e)}\n${process.env.MRV_DEBUG ? `${e?.stack}\n` : '(set MRV_DEBUG=1 for details)\n'}`,
+  );
   process.exit(3);
 }
 process.exitCode = await main(process.argv.slice(2));

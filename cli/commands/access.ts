@@ -23,17 +23,25 @@ export function makeAccessCommand(aws: AwsFactory = createCliAws): Command {
     summary: 'Registrar: assign verification bodies to projects, list the access register',
     usage: USAGE,
     async run(argv, io) {
-      const { values, positionals } = parse(argv, { body: { type: 'string' }, 'validation-body': { type: 'string' }, scope: { type: 'string' }, authorisation: { type: 'string' } });
+      const { values, positionals } = parse(argv, {
+        body: { type: 'string' },
+        'validation-body': { type: 'string' },
+        scope: { type: 'string' },
+        authorisation: { type: 'string' },
+      });
       const [sub, projectId] = positionals;
       const a = aws(io.env);
       const env = a.resources([ENV.accessTable, ENV.auditTable, ENV.projectsTable]);
       const access = dynamoAccess(a.ddb, env[ENV.accessTable]);
       if (sub === 'list') {
         for (const r of await access.listPrincipals())
-          io.out(`${r.principal.padEnd(44)} ${r.role.padEnd(9)} ${r.name}${r.role === 'site' ? ` (project ${r.projectId})` : r.role === 'verifier' ? ` (${r.body}, ${r.accreditationRef}, scopes ${r.sectoralScopes.join(',')}, ${r.validFrom} – ${r.validTo}${r.suspended ? ', SUSPENDED' : ''})` : ''}`);
+          io.out(
+            `${r.principal.padEnd(44)} ${r.role.padEnd(9)} ${r.name}${r.role === 'site' ? ` (project ${r.projectId})` : r.role === 'verifier' ? ` (${r.body}, ${r.accreditationRef}, scopes ${r.sectoralScopes.join(',')}, ${r.validFrom} – ${r.validTo}${r.suspended ? ', SUSPENDED' : ''})` : ''}`,
+          );
         return 0;
       }
-      if (sub !== 'assign' || !projectId) throw new UsageError(sub && sub !== 'assign' ? `unknown subcommand "${sub}"` : 'a subcommand is required (assign <project-id> --body <body>)');
+      if (sub !== 'assign' || !projectId)
+        throw new UsageError(sub && sub !== 'assign' ? `unknown subcommand "${sub}"` : 'a subcommand is required (assign <project-id> --body <body>)');
       if (!values.body) throw new UsageError('assign needs --body <verification body>');
       const project = ProjectSchema.safeParse(await dynamoProjects(a.ddb, env[ENV.projectsTable]).get(projectId));
       if (!project.success) {
@@ -56,8 +64,22 @@ export function makeAccessCommand(aws: AwsFactory = createCliAws): Command {
       // The project's evidence follows the assignment: re-tagged so that only the new body's verifiers read it.
       const { [ENV.bucket]: bucket } = a.resources([ENV.bucket]);
       const retagged = await retagEvidence(a.s3, bucket, projectId, assignment.verificationBody);
-      await appendAuditEvent(dynamoAuditStore(a.ddb, env[ENV.auditTable]), { projectId, eventId: cliEventId('body.assign', projectId, at), action: 'body.assign', actor, at, subject: projectId, details: { verificationBody: assignment.verificationBody, ...(assignment.validationBody ? { validationBody: assignment.validationBody } : {}) } }, at);
-      io.out(`Project ${projectId} is assigned to the verification body ${assignment.verificationBody}${assignment.validationBody ? ` (validated by ${assignment.validationBody})` : ''}; ${retagged} evidence object(s) re-tagged for it.`);
+      await appendAuditEvent(
+        dynamoAuditStore(a.ddb, env[ENV.auditTable]),
+        {
+          projectId,
+          eventId: cliEventId('body.assign', projectId, at),
+          action: 'body.assign',
+          actor,
+          at,
+          subject: projectId,
+          details: { verificationBody: assignment.verificationBody, ...(assignment.validationBody ? { validationBody: assignment.validationBody } : {}) },
+        },
+        at,
+      );
+      io.out(
+        `Project ${projectId} is assigned to the verification body ${assignment.verificationBody}${assignment.validationBody ? ` (validated by ${assignment.validationBody})` : ''}; ${retagged} evidence object(s) re-tagged for it.`,
+      );
       return 0;
     },
   };

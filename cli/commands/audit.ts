@@ -21,7 +21,8 @@ export function makeAuditCommand(aws: AwsFactory = createCliAws): Command {
     async run(argv, io) {
       const { values, positionals } = parse(argv, { format: { type: 'string' } });
       const [sub, projectId] = positionals;
-      if ((sub !== 'export' && sub !== 'verify') || !projectId) throw new UsageError(sub && sub !== 'export' && sub !== 'verify' ? `unknown subcommand "${sub}"` : 'a subcommand and a project id are required');
+      if ((sub !== 'export' && sub !== 'verify') || !projectId)
+        throw new UsageError(sub && sub !== 'export' && sub !== 'verify' ? `unknown subcommand "${sub}"` : 'a subcommand and a project id are required');
       const format = values.format ?? 'csv';
       if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json, not ${JSON.stringify(format)}`);
       const a = aws(io.env);
@@ -37,7 +38,9 @@ export function makeAuditCommand(aws: AwsFactory = createCliAws): Command {
       }
       const verdict = verifyAuditChain(events);
       if (verdict.ok) {
-        io.out(`Audit trail of ${projectId}: ${verdict.length} event${verdict.length === 1 ? '' : 's'}, chain intact${verdict.length ? `, last ${verdict.lastHash}` : ''}.`);
+        io.out(
+          `Audit trail of ${projectId}: ${verdict.length} event${verdict.length === 1 ? '' : 's'}, chain intact${verdict.length ? `, last ${verdict.lastHash}` : ''}.`,
+        );
         return 0;
       }
       io.err(`Audit trail of ${projectId}: BROKEN at event ${verdict.seq}: ${verdict.message}.`);

@@ -33,7 +33,10 @@ function progress(io: Io, size: number): ((bytes: number) => void) | undefined {
 }
 
 /** Runs the core on one file for one project registration. Shared by calc, validate and start. */
-export async function runCalculation(args: { project: string; file: string; period?: string; format?: string; workers?: number }, io: Io): Promise<CalculationResult> {
+export async function runCalculation(
+  args: { project: string; file: string; period?: string; format?: string; workers?: number },
+  io: Io,
+): Promise<CalculationResult> {
   // Switches for comparing the fast paths with the general ones (npm run bench; core reads no environment).
   if (io.env.MRV_CSV_FAST === '0') csvFastPath.enabled = false;
   if (io.env.MRV_RECORD_FAST === '0') recordFastPath.enabled = false;
@@ -44,7 +47,10 @@ export async function runCalculation(args: { project: string; file: string; peri
   if (args.period) {
     // Local dates of the site: [first day 00:00, day after the last 00:00) on its clock; or two instants with offsets.
     const p = parsePeriodText(args.period, project.timeZone ?? DEFAULT_TIME_ZONE);
-    if ('problem' in p) throw new UsageError(`--period must be YYYY-MM-DD/YYYY-MM-DD (local dates of the site, first and last day included) or <date-time with offset>/<date-time with offset> (end excluded): ${p.problem}, got "${args.period}"`);
+    if ('problem' in p)
+      throw new UsageError(
+        `--period must be YYYY-MM-DD/YYYY-MM-DD (local dates of the site, first and last day included) or <date-time with offset>/<date-time with offset> (end excluded): ${p.problem}, got "${args.period}"`,
+      );
     period = p;
   }
   const file = await openMonitoringFile(args.file, io.cwd);
@@ -54,7 +60,18 @@ export async function runCalculation(args: { project: string; file: string; peri
   const ranges = args.workers ?? (file.size >= SPLIT_MIN_BYTES && cores >= SPLIT_MIN_CORES ? Math.min(cores, 8) : 1);
   if (ranges > 1 && format === 'csv') {
     const { calculateInRanges } = await import('../split-run.ts');
-    const split = await calculateInRanges({ path: file.full, fileName: args.file, projectPath: args.project, cwd: io.cwd, size: file.size, ranges, project, ...(period ? { period } : {}), csvFast: csvFastPath.enabled, recordFast: recordFastPath.enabled });
+    const split = await calculateInRanges({
+      path: file.full,
+      fileName: args.file,
+      projectPath: args.project,
+      cwd: io.cwd,
+      size: file.size,
+      ranges,
+      project,
+      ...(period ? { period } : {}),
+      csvFast: csvFastPath.enabled,
+      recordFast: recordFastPath.enabled,
+    });
     if ('result' in split) {
       (file.stream as { destroy?: () => void }).destroy?.();
       if (args.workers !== undefined || io.errIsTTY) io.err(`mrv: calculated ${args.file} in ${split.ranges} byte ranges on worker threads.`);
@@ -79,7 +96,8 @@ export async function runCalculation(args: { project: string; file: string; peri
 function makeCalcCommand(name: 'calc' | 'validate'): Command {
   return {
     name,
-    summary: name === 'calc' ? 'Validate a monitoring file and calculate BE, PE, LE and ER per gas' : 'Validate a monitoring file against its methodology (no totals)',
+    summary:
+      name === 'calc' ? 'Validate a monitoring file and calculate BE, PE, LE and ER per gas' : 'Validate a monitoring file against its methodology (no totals)',
     usage: `mrv ${name} --project <project.json> <monitoring file> [--json] [--period YYYY-MM-DD/YYYY-MM-DD (site-local days)] [--format csv|json|ndjson|xlsx] [--workers N (CSV: byte ranges on N threads; default one per core from 64 MB on 4+ cores; 1 = one pass)]`,
     async run(argv, io) {
       const { values, positionals } = parse(argv, {
@@ -92,11 +110,21 @@ function makeCalcCommand(name: 'calc' | 'validate'): Command {
       let workers: number | undefined;
       if (values.workers !== undefined) {
         workers = Number(values.workers);
-        if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError(`--workers must be a whole number from 1 to 64, got "${values.workers}"`);
+        if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+          throw new UsageError(`--workers must be a whole number from 1 to 64, got "${values.workers}"`);
       }
       if (!values.project) throw new UsageError('--project <project.json> is required');
       if (positionals.length !== 1) throw new UsageError('give exactly one monitoring file');
-      const result = await runCalculation({ project: values.project, file: positionals[0]!, ...(values.period ? { period: values.period } : {}), ...(values.format ? { format: values.format } : {}), ...(workers ? { workers } : {}) }, io);
+      const result = await runCalculation(
+        {
+          project: values.project,
+          file: positionals[0]!,
+          ...(values.period ? { period: values.period } : {}),
+          ...(values.format ? { format: values.format } : {}),
+          ...(workers ? { workers } : {}),
+        },
+        io,
+      );
       const superseded = result.methodology ? registry.supersededBy(result.methodology.key) : undefined;
       if (values.json) {
         const out = name === 'validate' ? { ...result, totals: undefined, gases: undefined, issuable: undefined, trace: [] } : result;

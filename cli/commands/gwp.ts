@@ -12,8 +12,12 @@ function refrigerantGwp(r: Refrigerant, set: GwpSetId | undefined, io: Io): numb
   if (set) {
     const b = blendGwp(r, set); // throws NotInKyotoBasketError (exit 2) for R-22
     io.out(b.value);
-    io.err(`${describeRefrigerant(r)}, IPCC ${set}: Σ mass fraction × GWP = ${b.components.map((x) => (x.gwp === null ? `${x.fraction} × 0 (${x.substance}, not in the Kyoto basket)` : `${x.fraction} × ${x.gwp}`)).join(' + ')}`);
-    io.err(`composition: ${r.source}${r.confidence === 'unverified' ? ' [unverified: not checked against the text of the standard]' : ''}; component GWPs: ${GWP_SETS[set].source}`);
+    io.err(
+      `${describeRefrigerant(r)}, IPCC ${set}: Σ mass fraction × GWP = ${b.components.map((x) => (x.gwp === null ? `${x.fraction} × 0 (${x.substance}, not in the Kyoto basket)` : `${x.fraction} × ${x.gwp}`)).join(' + ')}`,
+    );
+    io.err(
+      `composition: ${r.source}${r.confidence === 'unverified' ? ' [unverified: not checked against the text of the standard]' : ''}; component GWPs: ${GWP_SETS[set].source}`,
+    );
     return 0;
   }
   io.out(describeRefrigerant(r));
@@ -57,7 +61,8 @@ export const gwpCommand: Command = {
     }
     const row = GWP_TABLE.get(gas.id)!;
     io.out(`${gas.id} (${gas.name})`);
-    for (const s of GWP_SET_IDS) io.out(`  ${s}  ${row[s] ? `${row[s].value}${row[s].confidence === 'unsure' ? ` (unsure: ${row[s].note})` : ''}` : 'not assessed'}`);
+    for (const s of GWP_SET_IDS)
+      io.out(`  ${s}  ${row[s] ? `${row[s].value}${row[s].confidence === 'unsure' ? ` (unsure: ${row[s].note})` : ''}` : 'not assessed'}`);
     return 0;
   },
 };

@@ -22,7 +22,8 @@ export function makeLedgerCommand(aws: AwsFactory = createCliAws): Command {
     usage: 'mrv ledger list <project-id> | mrv ledger verify <project-id>',
     async run(args, io) {
       const [sub, projectId] = args;
-      if ((sub !== 'list' && sub !== 'verify') || !projectId) throw new UsageError(sub && sub !== 'list' && sub !== 'verify' ? `unknown subcommand "${sub}"` : 'a subcommand and a project id are required');
+      if ((sub !== 'list' && sub !== 'verify') || !projectId)
+        throw new UsageError(sub && sub !== 'list' && sub !== 'verify' ? `unknown subcommand "${sub}"` : 'a subcommand and a project id are required');
       const a = aws(io.env);
       const env = a.resources([ENV.ledgerTable, ENV.projectsTable, ENV.bucket]);
       const store = dynamoLedgerStore(a.ddb, env[ENV.ledgerTable]);
@@ -36,7 +37,9 @@ export function makeLedgerCommand(aws: AwsFactory = createCliAws): Command {
         if (!entries.length) io.out(`The ledger of ${projectId} is empty.`);
         for (const e of entries) {
           const deductions = e.issuance.deductions.map((d) => `${d.purpose} ${group(d.units)}`).join(', ');
-          io.out(`#${String(e.seq).padEnd(4)} ${formatPeriod(e.period)}  ER ${e.er}  units ${group(e.issuance.units)}${deductions ? ` (${deductions})` : ''} → participants ${group(e.issuance.toParticipants)}${e.reserveCancellation ? `  reversal ${group(e.reserveCancellation.reversal)}: ${group(e.reserveCancellation.fromReserve)} cancelled from the CCS reserve (${group(e.reserveCancellation.reserveRemaining)} left), ${group(e.reserveCancellation.owedByParticipants)} owed by the participants` : ''}  upload ${e.uploadId}  ${e.methodology.key}  by ${e.verifier}${e.approvedBy?.body ? ` (${e.approvedBy.body}, ${e.approvedBy.principal})` : ''}${e.firstApproval ? `, first approval ${e.firstApproval.by.name}` : ''} ${e.approvedAt}  hash ${e.hash.slice(0, 16)}…`);
+          io.out(
+            `#${String(e.seq).padEnd(4)} ${formatPeriod(e.period)}  ER ${e.er}  units ${group(e.issuance.units)}${deductions ? ` (${deductions})` : ''} → participants ${group(e.issuance.toParticipants)}${e.reserveCancellation ? `  reversal ${group(e.reserveCancellation.reversal)}: ${group(e.reserveCancellation.fromReserve)} cancelled from the CCS reserve (${group(e.reserveCancellation.reserveRemaining)} left), ${group(e.reserveCancellation.owedByParticipants)} owed by the participants` : ''}  upload ${e.uploadId}  ${e.methodology.key}  by ${e.verifier}${e.approvedBy?.body ? ` (${e.approvedBy.body}, ${e.approvedBy.principal})` : ''}${e.firstApproval ? `, first approval ${e.firstApproval.by.name}` : ''} ${e.approvedAt}  hash ${e.hash.slice(0, 16)}…`,
+          );
         }
         return 0;
       }
@@ -55,13 +58,18 @@ export function makeLedgerCommand(aws: AwsFactory = createCliAws): Command {
       for (const w of verdict.warnings) io.err(`Ledger of ${projectId}: warning: ${w}.`);
       if (verdict.ok) {
         const n = entries.length;
-        const pins = verdict.pinsChecked ? `; registration, result and methodology re-hashed for ${verdict.pinsChecked} entr${verdict.pinsChecked === 1 ? 'y' : 'ies'}` : '';
+        const pins = verdict.pinsChecked
+          ? `; registration, result and methodology re-hashed for ${verdict.pinsChecked} entr${verdict.pinsChecked === 1 ? 'y' : 'ies'}`
+          : '';
         const old = verdict.unpinned ? `; ${verdict.unpinned} entr${verdict.unpinned === 1 ? 'y' : 'ies'} from before pinning (chain and periods checked)` : '';
-        io.out(`Ledger of ${projectId}: ${n} entr${n === 1 ? 'y' : 'ies'}, chain intact, no overlapping periods${pins}${old}${n ? `, head ${verdict.chain.ok ? verdict.chain.lastHash : ''}` : ''}.`);
+        io.out(
+          `Ledger of ${projectId}: ${n} entr${n === 1 ? 'y' : 'ies'}, chain intact, no overlapping periods${pins}${old}${n ? `, head ${verdict.chain.ok ? verdict.chain.lastHash : ''}` : ''}.`,
+        );
         return 0;
       }
       if (!verdict.chain.ok) io.err(`Ledger of ${projectId}: BROKEN at entry ${verdict.chain.seq} (${verdict.chain.reason}): ${verdict.chain.message}.`);
-      for (const p of verdict.problems.filter((x) => x.kind !== 'chain')) io.err(`Ledger of ${projectId}: ${p.kind === 'overlap' ? 'OVERLAP' : 'CHANGED'} at entry ${p.seq}: ${p.message}.`);
+      for (const p of verdict.problems.filter((x) => x.kind !== 'chain'))
+        io.err(`Ledger of ${projectId}: ${p.kind === 'overlap' ? 'OVERLAP' : 'CHANGED'} at entry ${p.seq}: ${p.message}.`);
       return 1;
     },
   };

@@ -29,15 +29,29 @@ export const methodologiesCommand: Command = {
   async run(argv, io) {
     const { values } = parse(argv, { json: { type: 'boolean' } });
     if (values.json) {
-      const loaded = registry.list.map((m) => ({ key: m.key, status: 'loaded', title: m.title, source: m.source, mechanisms: m.mechanisms, hash: m.hash, ...(registry.supersededBy(m.key) ? { supersededBy: registry.supersededBy(m.key) } : {}) }));
+      const loaded = registry.list.map((m) => ({
+        key: m.key,
+        status: 'loaded',
+        title: m.title,
+        source: m.source,
+        mechanisms: m.mechanisms,
+        hash: m.hash,
+        ...(registry.supersededBy(m.key) ? { supersededBy: registry.supersededBy(m.key) } : {}),
+      }));
       const failed = registry.failures.map((f) => ({ key: f.key, status: 'failed', reason: f.reason }));
       io.out(JSON.stringify([...loaded, ...failed], null, 2));
       return failed.length ? 2 : 0;
     }
     const width = Math.max(...registry.list.map((m) => m.key.length), ...registry.failures.map((f) => f.key.length));
-    for (const m of registry.list) io.out(`${m.key.padEnd(width)}  ${m.title} (${m.source.body} ${m.source.document} v${m.source.documentVersion}; ${m.mechanisms.join(', ')})${registry.supersededBy(m.key) ? ` — superseded by ${registry.supersededBy(m.key)!.by}` : ''}`);
+    for (const m of registry.list)
+      io.out(
+        `${m.key.padEnd(width)}  ${m.title} (${m.source.body} ${m.source.document} v${m.source.documentVersion}; ${m.mechanisms.join(', ')})${registry.supersededBy(m.key) ? ` — superseded by ${registry.supersededBy(m.key)!.by}` : ''}`,
+      );
     for (const f of registry.failures) io.out(`${f.key.padEnd(width)}  FAILED TO LOAD: ${f.reason.split('\n').join(' ').slice(0, 300)}`);
-    if (registry.failures.length) io.err(`mrv methodologies: ${registry.failures.length} module(s) failed to load; commands that need them are refused (exit 2). See mrv methodology check <key>.`);
+    if (registry.failures.length)
+      io.err(
+        `mrv methodologies: ${registry.failures.length} module(s) failed to load; commands that need them are refused (exit 2). See mrv methodology check <key>.`,
+      );
     return registry.failures.length ? 2 : 0;
   },
 };
@@ -54,12 +68,15 @@ export function describeMethodology(m: Methodology): string {
   out.push('', `Monitoring columns (time column: ${m.timeColumn}):`);
   for (const c of m.columns) {
     const range = c.meta.min !== undefined || c.meta.max !== undefined ? ` [${c.meta.min ?? '−∞'}, ${c.meta.max ?? '∞'}]` : '';
-    out.push(`  ${c.name.padEnd(16)} ${c.meta.kind.padEnd(9)} ${c.meta.unit.padEnd(10)}${c.meta.optional ? ' optional' : ''}${range}  ${c.meta.description}${c.meta.values ? ` (one of ${c.meta.values.join(', ')})` : ''}`);
+    out.push(
+      `  ${c.name.padEnd(16)} ${c.meta.kind.padEnd(9)} ${c.meta.unit.padEnd(10)}${c.meta.optional ? ' optional' : ''}${range}  ${c.meta.description}${c.meta.values ? ` (one of ${c.meta.values.join(', ')})` : ''}`,
+    );
   }
   out.push('', 'Project parameters (in the registration\'s "parameters"):');
   for (const [field, schema] of Object.entries(m.project.shape)) out.push(`  ${field.padEnd(24)} ${(schema as { description?: string }).description ?? ''}`);
   out.push('', 'Fixed parameters:');
-  for (const [name, p] of Object.entries(m.parameters)) out.push(`  ${name.padEnd(16)} = ${p.value} ${p.unit}  range [${p.range[0]}, ${p.range[1]}]  ${p.description}; source: ${p.source}`);
+  for (const [name, p] of Object.entries(m.parameters))
+    out.push(`  ${name.padEnd(16)} = ${p.value} ${p.unit}  range [${p.range[0]}, ${p.range[1]}]  ${p.description}; source: ${p.source}`);
   out.push('', 'Equations (row: per monitoring row, summed over the period; period: once, in exact decimals):');
   for (const e of [...m.rowEquations, ...m.periodEquations]) out.push(`  [${e.scope.padEnd(6)}] ${e.symbol} = ${e.expr}   [${e.unit}]  (${e.ref})`);
   if (m.rowChecks.length || m.periodChecks.length) {
@@ -68,7 +85,12 @@ export function describeMethodology(m: Methodology): string {
   }
   out.push('', 'Emission terms (tonnes of gas × GWP of the set in force):');
   for (const t of m.emissions) out.push(`  ${t.category}  ${t.gas.padEnd(8)} ${t.symbol}`);
-  out.push('', `Built-in period symbols: ${Object.entries(PERIOD_BUILTINS).map(([k, v]) => `${k} (${v})`).join('; ')}`);
+  out.push(
+    '',
+    `Built-in period symbols: ${Object.entries(PERIOD_BUILTINS)
+      .map(([k, v]) => `${k} (${v})`)
+      .join('; ')}`,
+  );
   return out.join('\n');
 }
 
@@ -91,7 +113,26 @@ export const methodologyCommand: Command = {
         if (positionals.length !== 1) throw new UsageError('name one methodology, e.g. grid-renewable@1.0.0');
         const m = pickMethodology(positionals[0]!);
         if (values.json) {
-          io.out(JSON.stringify({ key: m.key, hash: m.hash, title: m.title, source: m.source, mechanisms: m.mechanisms, timeColumn: m.timeColumn, columns: m.columns, parameters: m.parameters, equations: m.equations, emissions: m.emissions, checks: m.checks ?? [], applicability: m.applicability.map(({ id, ref, description }) => ({ id, ref, description })) }, null, 2));
+          io.out(
+            JSON.stringify(
+              {
+                key: m.key,
+                hash: m.hash,
+                title: m.title,
+                source: m.source,
+                mechanisms: m.mechanisms,
+                timeColumn: m.timeColumn,
+                columns: m.columns,
+                parameters: m.parameters,
+                equations: m.equations,
+                emissions: m.emissions,
+                checks: m.checks ?? [],
+                applicability: m.applicability.map(({ id, ref, description }) => ({ id, ref, description })),
+              },
+              null,
+              2,
+            ),
+          );
         } else io.out(describeMethodology(m));
         return 0;
       }
@@ -107,7 +148,8 @@ export const methodologyCommand: Command = {
       }
       case 'doc': {
         const { values, positionals } = parse(rest, { write: { type: 'boolean' } });
-        if (positionals.length !== 1) throw new UsageError('name one methodology (id[@version]) or module folder, e.g. mrv methodology doc grid-renewable@1.0.0 --write');
+        if (positionals.length !== 1)
+          throw new UsageError('name one methodology (id[@version]) or module folder, e.g. mrv methodology doc grid-renewable@1.0.0 --write');
         return docCommand(positionals[0]!, values.write === true, io, pickMethodology);
       }
       default:
@@ -130,7 +172,10 @@ export const templateCommand: Command = {
     const monitoringOut = join(outDir, `${m.id}.monitoring.csv`);
     if (!values.force) {
       for (const f of [projectOut, monitoringOut]) {
-        const exists = await access(f).then(() => true, () => false);
+        const exists = await access(f).then(
+          () => true,
+          () => false,
+        );
         if (exists) throw new UsageError(`${f} exists; use --force to overwrite`);
       }
     }
@@ -140,7 +185,9 @@ export const templateCommand: Command = {
     await writeFile(projectOut, `${JSON.stringify({ ...project, id: `my-${m.id}`, name: `My ${m.title} project` }, null, 2)}\n`);
     // The fixture's own header and first rows: a file the module is known to accept, to edit from.
     await writeFile(monitoringOut, `${sample.slice(0, 4).join('\n')}\n`);
-    io.out(`wrote ${projectOut}\nwrote ${monitoringOut}\ncolumns and units: ${m.columns.map((c) => `${c.name} (${c.meta.unit})`).join(', ')}\nnext: edit both, then run mrv calc --project ${projectOut} ${monitoringOut}`);
+    io.out(
+      `wrote ${projectOut}\nwrote ${monitoringOut}\ncolumns and units: ${m.columns.map((c) => `${c.name} (${c.meta.unit})`).join(', ')}\nnext: edit both, then run mrv calc --project ${projectOut} ${monitoringOut}`,
+    );
     return 0;
   },
 };

@@ -46,11 +46,15 @@ export function makeProjectCommand(aws: AwsFactory = createCliAws): Command {
           const outcome = await open().register(project, at, { ...(by ? { by } : {}), ...(values.reason ? { reason: values.reason } : {}) });
           const p = outcome.version.registration;
           const what = `${p.methodology}, ${p.mechanism}, host ${p.hostCountry}${p.leastDevelopedCountry ? ', LDC' : ''}, ${p.scale}-scale`;
-          if (outcome.kind !== 'unchanged') await auditProject(aws(io.env), io.env, p.id, outcome.kind === 'created' ? 'project.register' : 'project.change', at, p.methodology);
-          if (outcome.kind === 'unchanged') io.out(`Project ${p.id} is already registered with this content (version ${outcome.version.version}); nothing changed.`);
+          if (outcome.kind !== 'unchanged')
+            await auditProject(aws(io.env), io.env, p.id, outcome.kind === 'created' ? 'project.register' : 'project.change', at, p.methodology);
+          if (outcome.kind === 'unchanged')
+            io.out(`Project ${p.id} is already registered with this content (version ${outcome.version.version}); nothing changed.`);
           else if (outcome.kind === 'created') io.out(`Registered project ${p.id} (${what}), version 1.`);
           else {
-            io.out(`Registered project ${p.id} version ${outcome.version.version} (was ${outcome.previous.version}) by ${outcome.version.registeredBy}: ${outcome.version.reason}.`);
+            io.out(
+              `Registered project ${p.id} version ${outcome.version.version} (was ${outcome.previous.version}) by ${outcome.version.registeredBy}: ${outcome.version.reason}.`,
+            );
             for (const line of renderDiff(diffRegistrations(outcome.previous.registration, p))) io.out(`  ${line}`);
             io.out('Uploads from now on use this version; approved ledger entries keep verifying against the version they used.');
           }
@@ -65,7 +69,10 @@ export function makeProjectCommand(aws: AwsFactory = createCliAws): Command {
           if (!items.length) io.out('No projects registered.');
           for (const raw of items) {
             const p = ProjectSchema.safeParse(raw);
-            if (p.success) io.out(`${p.data.id.padEnd(32)} ${p.data.methodology.padEnd(28)} ${p.data.mechanism.padEnd(5)} ${p.data.hostCountry} ${p.data.scale.padEnd(5)} ${p.data.name}`);
+            if (p.success)
+              io.out(
+                `${p.data.id.padEnd(32)} ${p.data.methodology.padEnd(28)} ${p.data.mechanism.padEnd(5)} ${p.data.hostCountry} ${p.data.scale.padEnd(5)} ${p.data.name}`,
+              );
             else io.out(`${String((raw as { id?: unknown })?.id ?? '?').padEnd(32)} (invalid registration)`);
           }
           return 0;
@@ -103,9 +110,20 @@ export function makeProjectCommand(aws: AwsFactory = createCliAws): Command {
 }
 
 /** The registration in the project's audit trail (issue 13), with the caller's credentials as the actor. */
-async function auditProject(a: ReturnType<AwsFactory>, env: NodeJS.ProcessEnv, projectId: string, action: 'project.register' | 'project.change', at: string, methodology: string): Promise<void> {
+async function auditProject(
+  a: ReturnType<AwsFactory>,
+  env: NodeJS.ProcessEnv,
+  projectId: string,
+  action: 'project.register' | 'project.change',
+  at: string,
+  methodology: string,
+): Promise<void> {
   const store = dynamoAuditStore(a.ddb, a.resources([ENV.auditTable])[ENV.auditTable]);
-  await appendAuditEvent(store, { projectId, eventId: cliEventId(action, projectId, at), action, actor: callerActor(env), at, subject: projectId, details: { methodology } }, at);
+  await appendAuditEvent(
+    store,
+    { projectId, eventId: cliEventId(action, projectId, at), action, actor: callerActor(env), at, subject: projectId, details: { methodology } },
+    at,
+  );
 }
 
 export const projectCommand: Command = makeProjectCommand();

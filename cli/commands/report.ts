@@ -17,7 +17,7 @@ import { UsageError, type Command } from './types.ts';
 
 const USAGE = [
   'mrv report assemble <project-id> --period <first-day>..<last-day> [--uploads <id,id,…>] [--json]',
-  '       the period is on the site\'s clock: local dates, both included (or two ISO instants with offsets, end excluded)',
+  "       the period is on the site's clock: local dates, both included (or two ISO instants with offsets, end excluded)",
   '       group accepted uploads into one monitoring report for the period (they must tile it exactly),',
   '       merge their results exactly and queue the report for review',
   '       mrv report show <project-id> <report-id> [--json]',
@@ -25,7 +25,8 @@ const USAGE = [
 
 /** The --period text; it is read on the site's clock once the project's registration is loaded (assemble.ts reportPeriod). */
 export function periodText(text: string | undefined): string {
-  if (!text?.trim()) throw new UsageError('--period <first-day>..<last-day> is required, e.g. --period 2026-01-01..2026-12-31 (local dates of the site, both included)');
+  if (!text?.trim())
+    throw new UsageError('--period <first-day>..<last-day> is required, e.g. --period 2026-01-01..2026-12-31 (local dates of the site, both included)');
   return text;
 }
 
@@ -54,10 +55,27 @@ export function makeReportCommand(aws: AwsFactory = createCliAws): Command {
               registry,
               audit: { store: dynamoAuditStore(a.ddb, env[ENV.auditTable]), actor: callerActor(io.env) },
               // report ready / refused, item waiting: published when the stack's topic is configured (a failed publish is a warning, never a failed assembly).
-              ...(io.env[ENV.notificationTopic] && a.sns ? { notifier: snsNotifier(a.sns, io.env[ENV.notificationTopic]!, (error, n) => io.err(`Warning: the ${n.event} notification was not published (${(error as Error)?.message ?? String(error)}).`)) } : {}),
+              ...(io.env[ENV.notificationTopic] && a.sns
+                ? {
+                    notifier: snsNotifier(a.sns, io.env[ENV.notificationTopic]!, (error, n) =>
+                      io.err(`Warning: the ${n.event} notification was not published (${(error as Error)?.message ?? String(error)}).`),
+                    ),
+                  }
+                : {}),
               now: () => new Date(),
             },
-            { projectId, period, ...(values.uploads ? { uploadIds: values.uploads.split(',').map((s) => s.trim()).filter(Boolean) } : {}) },
+            {
+              projectId,
+              period,
+              ...(values.uploads
+                ? {
+                    uploadIds: values.uploads
+                      .split(',')
+                      .map((s) => s.trim())
+                      .filter(Boolean),
+                  }
+                : {}),
+            },
           );
           if (values.json) io.out(JSON.stringify({ outcome: outcome.kind, report: outcome.report }, null, 2));
           else {

@@ -5,12 +5,21 @@ import { dynamoProjects, dynamoSubmissions } from '../../functions/shared/aws/dy
 import { dynamoLedgerStore } from '../../functions/shared/aws/ledger-store.ts';
 import { s3MonitoringStore } from '../../functions/shared/aws/s3-stores.ts';
 import { ENV } from '../../functions/shared/resources.ts';
-import { loadSubmissionReport, NotFoundError, renderHtml, renderPdfBytes, s3ReportObjects, verificationReportKey, type ReportSources } from '../../functions/shared/verification-reports.ts';
+import {
+  loadSubmissionReport,
+  NotFoundError,
+  renderHtml,
+  renderPdfBytes,
+  s3ReportObjects,
+  verificationReportKey,
+  type ReportSources,
+} from '../../functions/shared/verification-reports.ts';
 import { registry } from '../../methodologies/index.ts';
 import type { CliAws } from '../aws-clients.ts';
 import { UsageError, type Io } from './types.ts';
 
-export const REVIEW_REPORT_USAGE = 'mrv review report <id> [--pdf] [--out <dir>]   the verification report of a decided monitoring report (or upload), written locally (HTML; --pdf: the PDF)';
+export const REVIEW_REPORT_USAGE =
+  'mrv review report <id> [--pdf] [--out <dir>]   the verification report of a decided monitoring report (or upload), written locally (HTML; --pdf: the PDF)';
 
 /**
  * `mrv review report <upload-id> [--pdf] [--out <dir>]`: renders the verification report of a decided
@@ -41,7 +50,9 @@ export async function reviewReport(a: CliAws, io: Io, uploadId: string | undefin
     const stored = await sources.objects.get(verificationReportKey(submission.projectId, uploadId, format)).catch(() => undefined);
     writeFileSync(file, stored ?? (options.pdf ? await renderPdfBytes(report) : renderHtml(report)));
     if (stored) io.out(`(the stored report s3://${env[ENV.bucket]}/${verificationReportKey(submission.projectId, uploadId, format)})`);
-    io.out(`Verification report of ${report.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload'} ${uploadId} (${report.project.id}, ${report.periodText ?? `${report.period.start} – ${report.period.end}`}, ${report.files.length} file(s), ${report.decision!.decision} by ${report.decision!.verifier}, outcome ${report.decision!.outcome}): ${file}`);
+    io.out(
+      `Verification report of ${report.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload'} ${uploadId} (${report.project.id}, ${report.periodText ?? `${report.period.start} – ${report.period.end}`}, ${report.files.length} file(s), ${report.decision!.decision} by ${report.decision!.verifier}, outcome ${report.decision!.outcome}): ${file}`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof NotFoundError || error instanceof NotDecidedError) {

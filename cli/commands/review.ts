@@ -43,7 +43,8 @@ async function readJson<T>(a: CliAws, bucket: string, key: string | undefined, o
     const name = (e as { name?: string }).name;
     if (e instanceof NoSuchKey || name === 'NoSuchKey') return undefined;
     // Waiting for an outcome: a verifier of another body may not read the project's reports, only its own outcomes.
-    if (options.deniedIsAbsent && (name === 'AccessDenied' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403)) return undefined;
+    if (options.deniedIsAbsent && (name === 'AccessDenied' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403))
+      return undefined;
     throw e;
   }
 }
@@ -60,7 +61,16 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
     summary: 'Verifier review queue: list, next, show, approve, reject, requeue',
     usage: USAGE,
     async run(argv, io) {
-      const { values, positionals } = parse(argv, { reason: { type: 'string' }, verifier: { type: 'string' }, hold: { type: 'string' }, json: { type: 'boolean' }, wait: { type: 'string' }, 'no-wait': { type: 'boolean' }, pdf: { type: 'boolean' }, out: { type: 'string' } });
+      const { values, positionals } = parse(argv, {
+        reason: { type: 'string' },
+        verifier: { type: 'string' },
+        hold: { type: 'string' },
+        json: { type: 'boolean' },
+        wait: { type: 'string' },
+        'no-wait': { type: 'boolean' },
+        pdf: { type: 'boolean' },
+        out: { type: 'string' },
+      });
       const [sub, uploadId] = positionals;
       const a = aws(io.env);
       const submissions = () => dynamoSubmissions(a.ddb, a.resources([ENV.submissionsTable])[ENV.submissionsTable]);
@@ -98,7 +108,13 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
           const report = s.kind === 'monitoring-report' ? await readJson<unknown>(a, bucket, s.reportKey) : undefined;
           if (values.json) io.out(JSON.stringify({ submission: s, result, ...(report ? { report } : {}) }, null, 2));
           else {
-            io.out(renderReviewItem(s.reviewItem, result, { status: s.status, ...(s.statusReason ? { statusReason: s.statusReason } : {}), ...(s.ledger ? { ledgerSeq: s.ledger.seq } : {}) }));
+            io.out(
+              renderReviewItem(s.reviewItem, result, {
+                status: s.status,
+                ...(s.statusReason ? { statusReason: s.statusReason } : {}),
+                ...(s.ledger ? { ledgerSeq: s.ledger.seq } : {}),
+              }),
+            );
             const key = `${s.reviewItem.methodology.id}@${s.reviewItem.methodology.version}`;
             const superseded = Object.hasOwn(SUPERSEDED, key) ? SUPERSEDED[key] : undefined;
             if (superseded) io.out(`Note for the verifier: ${supersessionNote(key, superseded)}`);
@@ -119,23 +135,38 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
           }
           if (s.decision && s.decision.decision !== sub) {
             // Claimed but maybe not yet completed (a crash after the ledger write): a contradicting decision is refused here.
-            io.err(`Submission ${uploadId} was already ${s.decision.decision === 'approve' ? 'approved' : 'rejected'} by ${s.decision.verifier} at ${s.decision.decidedAt} (status ${s.status}${s.status === 'pending-review' ? ': still being recorded' : ''}); a ${sub} cannot change it. Nothing sent.`);
+            io.err(
+              `Submission ${uploadId} was already ${s.decision.decision === 'approve' ? 'approved' : 'rejected'} by ${s.decision.verifier} at ${s.decision.decidedAt} (status ${s.status}${s.status === 'pending-review' ? ': still being recorded' : ''}); a ${sub} cannot change it. Nothing sent.`,
+            );
             return 1;
           }
           if (s.status !== 'pending-review') {
-            io.err(`Submission ${uploadId} is ${s.status}${s.decision ? ` (decided: ${s.decision.decision} by ${s.decision.actor?.name ?? s.decision.verifier ?? '?'})` : ''}; nothing sent.`);
+            io.err(
+              `Submission ${uploadId} is ${s.status}${s.decision ? ` (decided: ${s.decision.decision} by ${s.decision.actor?.name ?? s.decision.verifier ?? '?'})` : ''}; nothing sent.`,
+            );
             return 1;
           }
-          const decision = DecisionSchema.parse({ schemaVersion: 1, uploadId, decision: sub, ...(verifier ? { verifier } : {}), ...(values.reason ? { reason: values.reason } : {}), decidedAt: new Date().toISOString() });
+          const decision = DecisionSchema.parse({
+            schemaVersion: 1,
+            uploadId,
+            decision: sub,
+            ...(verifier ? { verifier } : {}),
+            ...(values.reason ? { reason: values.reason } : {}),
+            decidedAt: new Date().toISOString(),
+          });
           const { [ENV.decisionQueueUrl]: url } = a.resources([ENV.decisionQueueUrl]);
           const messageId = await sqsDecisionQueue(a.sqs, url).send(decision);
           // The decision function tells each sender what became of its message at outcomes/<SenderId>/<messageId>.json
           // (a refusal, or a first approval waiting for the independent review, is written nowhere else).
           const senderId = io.env.MRV_SENDER_ID?.trim() || undefined;
           const own = messageId && senderId ? outcomeKey(senderId, messageId) : undefined;
-          io.out(`Decision sent: ${sub} ${uploadId}${messageId ? ` (message ${messageId})` : ''}. It is recorded under your authenticated identity if you are an active verifier of the body assigned to ${s.projectId}, else refused.`);
+          io.out(
+            `Decision sent: ${sub} ${uploadId}${messageId ? ` (message ${messageId})` : ''}. It is recorded under your authenticated identity if you are an active verifier of the body assigned to ${s.projectId}, else refused.`,
+          );
           if (values['no-wait']) {
-            io.out(`Not waiting for the outcome (--no-wait): it will be in ${decisionReportKey(s.projectId, uploadId)} (mrv review show ${uploadId})${own ? `; a refusal or a pending technical review in ${own}` : ''}.`);
+            io.out(
+              `Not waiting for the outcome (--no-wait): it will be in ${decisionReportKey(s.projectId, uploadId)} (mrv review show ${uploadId})${own ? `; a refusal or a pending technical review in ${own}` : ''}.`,
+            );
             return 0;
           }
           return waitForOutcome(a, io, s, decision, waitSeconds(values.wait), { ...(own ? { own } : {}), ...(messageId ? { messageId } : {}) });
@@ -164,7 +195,9 @@ async function next(a: CliAws, io: Io, hold: number): Promise<number> {
   const env = a.resources([ENV.reviewQueueUrl, ENV.submissionsTable]);
   const subs = dynamoSubmissions(a.ddb, env[ENV.submissionsTable]);
   for (let i = 0; i < 50; i++) {
-    const r = await a.sqs.send(new ReceiveMessageCommand({ QueueUrl: env[ENV.reviewQueueUrl], MaxNumberOfMessages: 1, VisibilityTimeout: hold, WaitTimeSeconds: 1 }));
+    const r = await a.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: env[ENV.reviewQueueUrl], MaxNumberOfMessages: 1, VisibilityTimeout: hold, WaitTimeSeconds: 1 }),
+    );
     const m = r.Messages?.[0];
     if (!m) {
       io.out('The review queue is empty (mrv review list shows pending submissions; mrv review requeue rebuilds the queue).');
@@ -205,7 +238,14 @@ function waitSeconds(text: string | undefined): number {
  * Exit 0: recorded (approved with its ledger entry, rejected, or a first approval pending the
  * independent review); 1: refused, superseded by a contrary decision, or no outcome within the wait.
  */
-async function waitForOutcome(a: CliAws, io: Io, s: Submission, decision: Decision, seconds: number, sender: { own?: string; messageId?: string }): Promise<number> {
+async function waitForOutcome(
+  a: CliAws,
+  io: Io,
+  s: Submission,
+  decision: Decision,
+  seconds: number,
+  sender: { own?: string; messageId?: string },
+): Promise<number> {
   const { [ENV.bucket]: bucket } = a.resources([ENV.bucket]);
   const subs = dynamoSubmissions(a.ddb, a.resources([ENV.submissionsTable])[ENV.submissionsTable]);
   const key = decisionReportKey(s.projectId, s.uploadId);
@@ -217,7 +257,9 @@ async function waitForOutcome(a: CliAws, io: Io, s: Submission, decision: Decisi
     if (told && told.outcome !== 'approved' && told.outcome !== 'rejected' && told.outcome !== 'refused') return printGateOutcome(io, told, s, decision);
     const now = await subs.get(s.uploadId);
     if (now?.decision && now.decision.decidedAt !== decision.decidedAt && now.status !== 'pending-review') {
-      io.out(`Another decision was recorded first: ${now.decision.decision} by ${now.decision.actor?.name ?? now.decision.verifier ?? '?'} at ${now.decision.decidedAt} (status ${now.status}${now.ledger ? `, ledger entry #${now.ledger.seq}` : ''}); this one was not applied.`);
+      io.out(
+        `Another decision was recorded first: ${now.decision.decision} by ${now.decision.actor?.name ?? now.decision.verifier ?? '?'} at ${now.decision.decidedAt} (status ${now.status}${now.ledger ? `, ledger entry #${now.ledger.seq}` : ''}); this one was not applied.`,
+      );
       // The same verdict is the outcome this verifier asked for; a contrary one is not.
       return now.decision.decision === decision.decision && now.status !== 'refused' ? 0 : 1;
     }
@@ -226,7 +268,9 @@ async function waitForOutcome(a: CliAws, io: Io, s: Submission, decision: Decisi
   }
   io.out(`No outcome within ${seconds} s: the decision is queued but not yet recorded. Check with: mrv review show ${s.uploadId}`);
   if (!sender.own && sender.messageId)
-    io.out(`A refusal or a pending technical review is told only to the sender, at outcomes/<your IAM unique id>/${sender.messageId}.json; set MRV_SENDER_ID to your IAM unique id (aws sts get-caller-identity --query UserId) and the command reads it.`);
+    io.out(
+      `A refusal or a pending technical review is told only to the sender, at outcomes/<your IAM unique id>/${sender.messageId}.json; set MRV_SENDER_ID to your IAM unique id (aws sts get-caller-identity --query UserId) and the command reads it.`,
+    );
   return 1;
 }
 
@@ -235,10 +279,14 @@ function printGateOutcome(io: Io, told: DecisionOutcomeReport, s: Submission, de
   const what = s.kind === 'monitoring-report' ? `monitoring report ${s.uploadId}` : `upload ${s.uploadId}`;
   switch (told.outcome) {
     case 'pending-technical-review':
-      io.out(`Recorded as the first approval of ${what} by ${told.recordedAs?.name ?? '?'}, pending technical review: ${told.reason ?? 'a second verifier must approve'}. Nothing is issued until then.`);
+      io.out(
+        `Recorded as the first approval of ${what} by ${told.recordedAs?.name ?? '?'}, pending technical review: ${told.reason ?? 'a second verifier must approve'}. Nothing is issued until then.`,
+      );
       return 0;
     case 'refused-access':
-      io.out(`Refused: the ${decision.decision === 'approve' ? 'approval' : 'rejection'} of ${what} was not recorded: ${told.reason ?? 'not authorized'}${told.code ? ` (${told.code})` : ''}.`);
+      io.out(
+        `Refused: the ${decision.decision === 'approve' ? 'approval' : 'rejection'} of ${what} was not recorded: ${told.reason ?? 'not authorized'}${told.code ? ` (${told.code})` : ''}.`,
+      );
       return 1;
     default:
       io.out(`Not applied: ${told.outcome}${told.reason ? ` (${told.reason})` : ''}.`);
@@ -250,13 +298,17 @@ function printOutcome(io: Io, r: DecisionReport, s: Submission): number {
   const what = s.kind === 'monitoring-report' ? `monitoring report ${s.uploadId}` : `upload ${s.uploadId}`;
   switch (r.outcome) {
     case 'approved': {
-      io.out(`Recorded: approval of ${what} by ${r.decision.actor?.name ?? r.decision.verifier ?? '?'}, ledger entry #${r.ledger!.seq} (hash ${r.ledger!.hash}).`);
+      io.out(
+        `Recorded: approval of ${what} by ${r.decision.actor?.name ?? r.decision.verifier ?? '?'}, ledger entry #${r.ledger!.seq} (hash ${r.ledger!.hash}).`,
+      );
       const issuance = s.issuance ?? s.reviewItem?.issuance;
       if (issuance) for (const line of renderIssuance(issuance)) io.out(line);
       return 0;
     }
     case 'rejected':
-      io.out(`Recorded: rejection of ${what} by ${r.decision.actor?.name ?? r.decision.verifier ?? '?'}: ${r.reason ?? r.decision.reason ?? ''}. Nothing was issued; the site is told why.`);
+      io.out(
+        `Recorded: rejection of ${what} by ${r.decision.actor?.name ?? r.decision.verifier ?? '?'}: ${r.reason ?? r.decision.reason ?? ''}. Nothing was issued; the site is told why.`,
+      );
       return 0;
     case 'refused':
       io.out(`Refused: the approval of ${what} was not recorded: ${r.reason ?? 'no reason given'}.`);

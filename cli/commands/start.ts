@@ -26,7 +26,7 @@ export const STATE_DIR = '.mrv';
 
 const USAGE = [
   'mrv start [--once] [--persist] [--port <n>] [--dynamo-port <n>] [--timeout <s>]',
-  '  Starts S3 + SQS (fauxqs) and DynamoDB (dynalite) in this process, creates the stack\'s bucket, queues and',
+  "  Starts S3 + SQS (fauxqs) and DynamoDB (dynalite) in this process, creates the stack's bucket, queues and",
   '  tables, registers the sample projects, uploads the sample files and prints each outcome and the review queue.',
   '  --once          exit after the summary (free ports, in-memory DynamoDB unless --persist)',
   '  --persist       with --once: keep DynamoDB state in .mrv/dynamodb (always on without --once)',
@@ -72,7 +72,14 @@ export function makeStartCommand(options: StartOptions = {}): Command {
     summary: 'Run the whole pipeline locally (S3, SQS, DynamoDB emulators) on the bundled samples',
     usage: USAGE,
     async run(argv, io) {
-      const { values } = parse(argv, { once: { type: 'boolean' }, persist: { type: 'boolean' }, port: { type: 'string' }, 'dynamo-port': { type: 'string' }, timeout: { type: 'string' }, 'console-port': { type: 'string' } });
+      const { values } = parse(argv, {
+        once: { type: 'boolean' },
+        persist: { type: 'boolean' },
+        port: { type: 'string' },
+        'dynamo-port': { type: 'string' },
+        timeout: { type: 'string' },
+        'console-port': { type: 'string' },
+      });
       const once = Boolean(values.once);
       const s3Port = port(values.port, once ? 0 : DEFAULT_PORT, '--port');
       const dynamoPort = port(values['dynamo-port'], s3Port === 0 ? 0 : s3Port + 1, '--dynamo-port');
@@ -84,9 +91,16 @@ export function makeStartCommand(options: StartOptions = {}): Command {
       const started = Date.now();
       // Loaded here, not at the top: the emulators (fastify, LevelDB) cost every other mrv command a second.
       const { startLocalStack } = await import('../local-stack/stack.ts');
-      const stack = await startLocalStack({ port: s3Port, dynamoPort, ...(dynamoPath ? { dynamoPath } : {}), onError: (where, error) => io.err(`[local stack] ${where}: ${(error as Error)?.message ?? String(error)}`) });
+      const stack = await startLocalStack({
+        port: s3Port,
+        dynamoPort,
+        ...(dynamoPath ? { dynamoPath } : {}),
+        onError: (where, error) => io.err(`[local stack] ${where}: ${(error as Error)?.message ?? String(error)}`),
+      });
       try {
-        io.out(`Local stack: S3 + SQS ${stack.endpoint} (fauxqs), DynamoDB ${stack.dynamoEndpoint} (dynalite, ${dynamoPath ? `${STATE_DIR}/dynamodb` : 'in memory'}).`);
+        io.out(
+          `Local stack: S3 + SQS ${stack.endpoint} (fauxqs), DynamoDB ${stack.dynamoEndpoint} (dynalite, ${dynamoPath ? `${STATE_DIR}/dynamodb` : 'in memory'}).`,
+        );
         const cliIo: Io = { ...io, env: { ...io.env, ...stack.env } };
         if (stack.resources.existingTables.length) await describeRestoredState(stack, io);
 
@@ -111,7 +125,9 @@ export function makeStartCommand(options: StartOptions = {}): Command {
         }
         io.out('\nReview queue (mrv review list):');
         await reviewCommand.run(['list'], { ...cliIo, out: (t) => io.out(indent(t)) });
-        io.out(`\n${sent.length} sample files: ${counts.accepted} accepted, ${counts.rejected} rejected${counts.skipped ? `, ${counts.skipped} not uploaded` : ''}${counts.missing ? `, ${counts.missing} WITHOUT A REPORT` : ''} (the rejected ones are bad on purpose) — ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+        io.out(
+          `\n${sent.length} sample files: ${counts.accepted} accepted, ${counts.rejected} rejected${counts.skipped ? `, ${counts.skipped} not uploaded` : ''}${counts.missing ? `, ${counts.missing} WITHOUT A REPORT` : ''} (the rejected ones are bad on purpose) — ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+        );
         if (counts.missing) await describeMissing(stack, io);
         if (once) {
           printIdentities(stack, io, [...new Set(sent.map((f) => f.projectId))]);
@@ -122,8 +138,14 @@ export function makeStartCommand(options: StartOptions = {}): Command {
         printIdentities(stack, io, [...new Set(sent.map((f) => f.projectId))]);
         const { startConsoleServer } = await import('../local-stack/console-server.ts');
         const siteProjects = [...new Set(sent.map((f) => f.projectId))].sort();
-        const consoleServer = await startConsoleServer({ port: port(values['console-port'], s3Port === 0 ? 0 : DEFAULT_CONSOLE_PORT, '--console-port'), env: stack.env, ...(siteProjects.length ? { siteProjects } : {}) });
-        io.out(`\nReview console and HTTP API: ${consoleServer.url} (127.0.0.1 only; each link signs in one local identity, authorized by the access register as on AWS)`);
+        const consoleServer = await startConsoleServer({
+          port: port(values['console-port'], s3Port === 0 ? 0 : DEFAULT_CONSOLE_PORT, '--console-port'),
+          env: stack.env,
+          ...(siteProjects.length ? { siteProjects } : {}),
+        });
+        io.out(
+          `\nReview console and HTTP API: ${consoleServer.url} (127.0.0.1 only; each link signs in one local identity, authorized by the access register as on AWS)`,
+        );
         for (const c of consoleServer.identities) {
           const r = c.identity.record;
           io.out(`  ${c.identity.name.padEnd(34)} ${r.name}${r.role === 'verifier' ? ` (${r.body})` : ' (read-only)'}: ${consoleServer.linkFor(c)}`);
@@ -159,13 +181,19 @@ const indent = (text: string) =>
 async function describeRestoredState(stack: LocalStack, io: Io): Promise<void> {
   const subs = dynamoSubmissions(DynamoDBDocumentClient.from(stack.clients.dynamo), stack.resources.env[ENV.submissionsTable]);
   const pending = await subs.listByStatus('pending-review');
-  io.out(`DynamoDB state restored from ${STATE_DIR}/dynamodb (${pending.length} submission(s) pending review). S3 objects and queues are in memory and start empty:`);
+  io.out(
+    `DynamoDB state restored from ${STATE_DIR}/dynamodb (${pending.length} submission(s) pending review). S3 objects and queues are in memory and start empty:`,
+  );
   io.out('run `mrv review requeue` to rebuild the review queue from the submissions table.');
 }
 
 async function describeMissing(stack: LocalStack, io: Io): Promise<void> {
-  const r = await stack.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.resources.queues.ingest.dlq.url, AttributeNames: ['ApproximateNumberOfMessages'] })).catch(() => undefined);
-  io.err(`Some uploads got no report: the ingest function failed on them (errors above) or is still working. Ingest dead-letter queue ${stack.resources.queues.ingest.dlq.name}: ${r?.Attributes?.ApproximateNumberOfMessages ?? '?'} message(s). Retry with a longer --timeout.`);
+  const r = await stack.clients.sqs
+    .send(new GetQueueAttributesCommand({ QueueUrl: stack.resources.queues.ingest.dlq.url, AttributeNames: ['ApproximateNumberOfMessages'] }))
+    .catch(() => undefined);
+  io.err(
+    `Some uploads got no report: the ingest function failed on them (errors above) or is still working. Ingest dead-letter queue ${stack.resources.queues.ingest.dlq.name}: ${r?.Attributes?.ApproximateNumberOfMessages ?? '?'} message(s). Retry with a longer --timeout.`,
+  );
 }
 
 function printConnectionHelp(stack: LocalStack, io: Io, persistent: boolean): void {
@@ -197,15 +225,28 @@ function printConnectionHelp(stack: LocalStack, io: Io, persistent: boolean): vo
  * each: the operator (the export lines) may do anything but decide; decisions need a verifier.
  */
 export function printIdentities(stack: LocalStack, io: Io, projectIds: readonly string[]): void {
-  const line = (who: LocalIdentity) => Object.entries(credentialsEnv(who)).map(([k, v]) => `${k}=${v}`).join(' ');
-  io.out(['', 'Local identities (one per role; put the line before a command to act as that identity, e.g. `env <line> npx mrv review approve <upload-id>`):'].join('\n'));
+  const line = (who: LocalIdentity) =>
+    Object.entries(credentialsEnv(who))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+  io.out(
+    ['', 'Local identities (one per role; put the line before a command to act as that identity, e.g. `env <line> npx mrv review approve <upload-id>`):'].join(
+      '\n',
+    ),
+  );
   for (const who of stack.identities) {
     const r = who.record;
-    const what = r.role === 'verifier' ? `verifier ${r.name}, ${r.body}${r.body === LOCAL_BODY ? ' (assigned to every local project)' : ' (assigned to none)'}` : `${r.role} ${r.name}`;
+    const what =
+      r.role === 'verifier'
+        ? `verifier ${r.name}, ${r.body}${r.body === LOCAL_BODY ? ' (assigned to every local project)' : ' (assigned to none)'}`
+        : `${r.role} ${r.name}`;
     io.out(`  ${who.name.padEnd(16)} ${line(who)}   # ${what}`);
   }
-  for (const projectId of projectIds) io.out(`  ${`site`.padEnd(16)} ${line(stack.site(projectId))}   # site of ${projectId}: uploads only under uploads/${projectId}/`);
-  io.out('  (The export lines above act as the operator: everything except deciding.) A new project: `env <registrar line> npx mrv access assign <project-id> --body LOCAL-DOE-A`.');
+  for (const projectId of projectIds)
+    io.out(`  ${`site`.padEnd(16)} ${line(stack.site(projectId))}   # site of ${projectId}: uploads only under uploads/${projectId}/`);
+  io.out(
+    '  (The export lines above act as the operator: everything except deciding.) A new project: `env <registrar line> npx mrv access assign <project-id> --body LOCAL-DOE-A`.',
+  );
 }
 
 const REPORT_KEY = /^reports\/([^/]+)\/([0-9a-f]{32})(\.decision)?\.json$/;
@@ -235,7 +276,10 @@ function watchLaterReports(stack: LocalStack, io: Io, seen: Set<string>) {
       const [, projectId, uploadId, decision] = REPORT_KEY.exec(event.key)!;
       if (decision) {
         const d = await reports.getJson<DecisionReport>(event.key);
-        if (d) io.out(`\nDecision on ${uploadId} (${projectId}) by ${d.decision.actor?.name ?? d.decision.verifier ?? '?'}: ${d.outcome.toUpperCase()}${d.ledger ? ` — ledger #${d.ledger.seq}, ${d.ledger.units} units (${d.ledger.toParticipants} to the participants)` : ''}${d.reason ? ` — ${d.reason}` : ''}`);
+        if (d)
+          io.out(
+            `\nDecision on ${uploadId} (${projectId}) by ${d.decision.actor?.name ?? d.decision.verifier ?? '?'}: ${d.outcome.toUpperCase()}${d.ledger ? ` — ledger #${d.ledger.seq}, ${d.ledger.units} units (${d.ledger.toParticipants} to the participants)` : ''}${d.reason ? ` — ${d.reason}` : ''}`,
+          );
         return;
       }
       if (seen.has(uploadId!)) return;

@@ -43,7 +43,8 @@ export function makeUploadCommand(aws: AwsFactory = createCliAws): Command {
       const uploadId = uploadIdOf(projectId, sha.digest('hex'));
       const key = BUCKET_LAYOUT.uploads(projectId, basename(path));
       const common = { Bucket: env[ENV.bucket], Key: key, Metadata: { [OBJECT_METADATA.methodology]: project.data.methodology } };
-      if (file.size > MULTIPART_ABOVE) await new Upload({ client: a.s3, params: { ...common, Body: createReadStream(file.full) }, partSize: 8 * 1024 * 1024 }).done();
+      if (file.size > MULTIPART_ABOVE)
+        await new Upload({ client: a.s3, params: { ...common, Body: createReadStream(file.full) }, partSize: 8 * 1024 * 1024 }).done();
       else await a.s3.send(new PutObjectCommand({ ...common, Body: createReadStream(file.full), ContentLength: file.size }));
       const reportKey = BUCKET_LAYOUT.reportText(projectId, uploadId);
       io.out(`Uploaded s3://${env[ENV.bucket]}/${key} (${file.size} bytes, methodology ${project.data.methodology}).`);

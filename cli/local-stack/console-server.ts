@@ -90,7 +90,16 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const clients = new Map<string, SQSClient>();
   const sqsOf = (who: LocalIdentity) => {
     let c = clients.get(who.name);
-    if (!c) clients.set(who.name, (c = new SQSClient({ region: options.env.AWS_REGION ?? 'us-east-1', endpoint: options.env.AWS_ENDPOINT_URL, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: who.accessKeyId, secretAccessKey: who.secretAccessKey } })));
+    if (!c)
+      clients.set(
+        who.name,
+        (c = new SQSClient({
+          region: options.env.AWS_REGION ?? 'us-east-1',
+          endpoint: options.env.AWS_ENDPOINT_URL,
+          useQueueUrlAsEndpoint: false,
+          credentials: { accessKeyId: who.accessKeyId, secretAccessKey: who.secretAccessKey },
+        })),
+      );
     return c;
   };
   const byPrincipal = new Map(identities.map((i) => [i.principal.id, i]));
@@ -115,7 +124,15 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
           rawPath: url.pathname,
           rawQueryString: url.search.slice(1),
           headers,
-          requestContext: { http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' } },
+          requestContext: {
+            http: {
+              method: req.method ?? 'GET',
+              path: url.pathname,
+              protocol: 'HTTP/1.1',
+              sourceIp: req.socket.remoteAddress ?? '',
+              userAgent: headers['user-agent'] ?? '',
+            },
+          },
           ...(body !== undefined ? { body } : {}),
           isBase64Encoded: false,
         } as unknown as APIGatewayProxyEventV2;

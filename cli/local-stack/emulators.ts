@@ -61,7 +61,10 @@ async function lockStateDir(dir: string): Promise<() => Promise<void>> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(await readFile(file, 'utf8').catch(() => ''));
-      if (owner && owner !== process.pid && isAlive(owner)) throw new EmulatorStartError(`${dir} is in use by another mrv start (pid ${owner}). Stop it first, or run with --once for a throw-away in-memory stack.`);
+      if (owner && owner !== process.pid && isAlive(owner))
+        throw new EmulatorStartError(
+          `${dir} is in use by another mrv start (pid ${owner}). Stop it first, or run with --once for a throw-away in-memory stack.`,
+        );
       await rm(file, { force: true });
     }
   }

@@ -49,7 +49,13 @@ export function toSqsRecord(m: Message, source: { queueArn: string; region: stri
     messageAttributes: Object.fromEntries(
       Object.entries(m.MessageAttributes ?? {}).map(([name, v]) => [
         name,
-        { dataType: v.DataType ?? 'String', ...(v.StringValue !== undefined ? { stringValue: v.StringValue } : {}), ...(v.BinaryValue ? { binaryValue: Buffer.from(v.BinaryValue).toString('base64') } : {}), stringListValues: [], binaryListValues: [] },
+        {
+          dataType: v.DataType ?? 'String',
+          ...(v.StringValue !== undefined ? { stringValue: v.StringValue } : {}),
+          ...(v.BinaryValue ? { binaryValue: Buffer.from(v.BinaryValue).toString('base64') } : {}),
+          stringListValues: [],
+          binaryListValues: [],
+        },
       ]),
     ),
     md5OfBody: m.MD5OfBody ?? '',
@@ -74,7 +80,13 @@ export function startEventSourceMapping(o: EventSourceMappingOptions): EventSour
       let messages: Message[];
       try {
         const r = await o.sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: o.queueUrl, MaxNumberOfMessages: o.batchSize, WaitTimeSeconds: o.waitTimeSeconds ?? 5, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+          new ReceiveMessageCommand({
+            QueueUrl: o.queueUrl,
+            MaxNumberOfMessages: o.batchSize,
+            WaitTimeSeconds: o.waitTimeSeconds ?? 5,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
           { abortSignal: abort.signal },
         );
         messages = r.Messages ?? [];
@@ -117,8 +129,17 @@ async function handleBatch(o: EventSourceMappingOptions, messages: Message[]): P
   const done = records.filter((r) => !failed.has(r.messageId));
   const retry = records.filter((r) => failed.has(r.messageId));
   try {
-    if (done.length) await o.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: o.queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }));
-    if (retry.length) await o.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: o.queueUrl, Entries: retry.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle, VisibilityTimeout: o.retryDelaySeconds })) }));
+    if (done.length)
+      await o.sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: o.queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }),
+      );
+    if (retry.length)
+      await o.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: o.queueUrl,
+          Entries: retry.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle, VisibilityTimeout: o.retryDelaySeconds })),
+        }),
+      );
   } catch (error) {
     o.onError(error);
   }

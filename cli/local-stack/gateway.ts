@@ -53,7 +53,8 @@ export function classifyS3(method: string, url: URL): Classified {
   const q = url.searchParams;
   const object = `arn:aws:s3:::${bucket}/${key}`;
   if (!key) {
-    if (method === 'GET' && (q.has('list-type') || q.has('prefix') || [...q.keys()].length === 0)) return { action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}`, context: { 's3:prefix': q.get('prefix') ?? '' } };
+    if (method === 'GET' && (q.has('list-type') || q.has('prefix') || [...q.keys()].length === 0))
+      return { action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}`, context: { 's3:prefix': q.get('prefix') ?? '' } };
     if (method === 'GET' && q.has('versions')) return { action: 's3:ListBucketVersions', resource: `arn:aws:s3:::${bucket}` };
     return { action: `s3:${method === 'PUT' ? 'CreateBucket' : method === 'DELETE' ? 'DeleteBucket' : 'GetBucket*'}`, resource: `arn:aws:s3:::${bucket}` };
   }
@@ -62,9 +63,17 @@ export function classifyS3(method: string, url: URL): Classified {
   return { action: q.has('versionId') ? 's3:GetObjectVersion' : 's3:GetObject', resource: object };
 }
 
-const unescapeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const unescapeXml = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
-const accessKeyOf = (req: IncomingMessage): string | undefined => /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? new URL(req.url ?? '/', 'http://x').searchParams.get('X-Amz-Credential')?.split('/')[0];
+const accessKeyOf = (req: IncomingMessage): string | undefined =>
+  /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? '')?.[1] ??
+  new URL(req.url ?? '/', 'http://x').searchParams.get('X-Amz-Credential')?.split('/')[0];
 
 export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   const upstream = new URL(o.upstream);
@@ -76,21 +85,24 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   const denied: Gateway['denied'] = [];
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined, onResponse?: (status: number, text: string) => void) => {
-    const proxied = httpRequest({ hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } }, (up) => {
-      if (!onResponse) {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      up.on('data', (c: Buffer) => chunks.push(c));
-      up.on('end', () => {
-        const text = Buffer.concat(chunks);
-        onResponse(up.statusCode ?? 502, text.toString('utf8'));
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        res.end(text);
-      });
-    });
+    const proxied = httpRequest(
+      { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      (up) => {
+        if (!onResponse) {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () => {
+          const text = Buffer.concat(chunks);
+          onResponse(up.statusCode ?? 502, text.toString('utf8'));
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          res.end(text);
+        });
+      },
+    );
     proxied.on('error', (e) => {
       res.writeHead(502);
       res.end(String(e));
@@ -130,10 +142,21 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     const objectOf = (r: Classified) => r.resource.slice('arn:aws:s3:::'.length);
     if (!sqs && (request.action === 's3:GetObject' || request.action === 's3:GetObjectVersion')) {
       const existing = tags.get(objectOf(request)) ?? {};
-      request = { ...request, context: { ...request.context, ...Object.fromEntries(Object.entries(existing).map(([k, v]) => [`s3:ExistingObjectTag/${k}`, v])) } };
+      request = {
+        ...request,
+        context: { ...request.context, ...Object.fromEntries(Object.entries(existing).map(([k, v]) => [`s3:ExistingObjectTag/${k}`, v])) },
+      };
     }
     if (who) {
-      const verdict: IamDecision = evaluatePolicies([o.policy(who)], { action: request.action, resource: request.resource, context: { 'aws:userid': who.userId, ...Object.fromEntries(Object.entries(who.tags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])), ...request.context } });
+      const verdict: IamDecision = evaluatePolicies([o.policy(who)], {
+        action: request.action,
+        resource: request.resource,
+        context: {
+          'aws:userid': who.userId,
+          ...Object.fromEntries(Object.entries(who.tags).map(([k, v]) => [`aws:PrincipalTag/${k}`, v])),
+          ...request.context,
+        },
+      });
       if (verdict.decision !== 'allow') {
         denied.push({ action: request.action, resource: request.resource, identity: who.name });
         return deny(res, sqs, `${who.name} (${who.role}) is not authorized to perform ${request.action} on ${request.resource} (${verdict.decision}).`);
@@ -163,12 +186,19 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       return;
     }
     const sending = sqs && request.action === 'sqs:SendMessage' && who;
-    forward(req, res, body, sending ? (status, text) => {
-      if (status === 200) {
-        const id = (JSON.parse(text) as { MessageId?: string }).MessageId;
-        if (id) senders.set(id, who.userId);
-      }
-    } : undefined);
+    forward(
+      req,
+      res,
+      body,
+      sending
+        ? (status, text) => {
+            if (status === 200) {
+              const id = (JSON.parse(text) as { MessageId?: string }).MessageId;
+              if (id) senders.set(id, who.userId);
+            }
+          }
+        : undefined,
+    );
   };
 
   const server: Server = createServer((req, res) => {

@@ -56,7 +56,12 @@ export const FIXED_IDENTITIES: readonly LocalIdentity[] = [
 
 /** The site identity of a project (`site.<projectId>`). */
 export function siteIdentity(projectId: string): LocalIdentity {
-  const site = identity(`site.${projectId}`, 'site', { [PRINCIPAL_TAGS.project]: projectId }, (principal) => ({ role: 'site', principal, name: `Site of ${projectId}`, projectId }));
+  const site = identity(`site.${projectId}`, 'site', { [PRINCIPAL_TAGS.project]: projectId }, (principal) => ({
+    role: 'site',
+    principal,
+    name: `Site of ${projectId}`,
+    projectId,
+  }));
   // The key names the project, so every project has its site identity without a lookup table.
   return { ...site, accessKeyId: `AKIALOCALSITE.${projectId}`, secretAccessKey: `local-secret-site.${projectId}` };
 }

@@ -31,7 +31,10 @@ export interface Provisioned {
  * maxReceiveCount) and the tables (key schema and GSIs) from functions/shared/resources.ts, through the
  * SDK, as the CDK stack does from the same definitions. Idempotent: existing resources are kept.
  */
-export async function provision(clients: { s3: S3Client; sqs: SQSClient; dynamo: DynamoDBClient; sns: SNSClient }, options: { deadlineMs?: number } = {}): Promise<Provisioned> {
+export async function provision(
+  clients: { s3: S3Client; sqs: SQSClient; dynamo: DynamoDBClient; sns: SNSClient },
+  options: { deadlineMs?: number } = {},
+): Promise<Provisioned> {
   // The notification topic (fauxqs emulates SNS); the local stack prints what is published to it.
   const topicArn = (await clients.sns.send(new CreateTopicCommand({ Name: NOTIFICATION_TOPIC }))).TopicArn!;
 
@@ -46,10 +49,11 @@ export async function provision(clients: { s3: S3Client; sqs: SQSClient; dynamo:
   for (const def of Object.values(TABLES) as TableDefinition[]) if (await createTable(clients.dynamo, def)) existingTables.push(def.logicalName);
   const deadline = Date.now() + (options.deadlineMs ?? 10_000);
   for (const def of Object.values(TABLES) as TableDefinition[]) {
-    await pollUntil(
-      async () => (await clients.dynamo.send(new DescribeTableCommand({ TableName: def.logicalName }))).Table?.TableStatus === 'ACTIVE',
-      { deadline, intervalMs: 20, what: `table ${def.logicalName} to become ACTIVE` },
-    );
+    await pollUntil(async () => (await clients.dynamo.send(new DescribeTableCommand({ TableName: def.logicalName }))).Table?.TableStatus === 'ACTIVE', {
+      deadline,
+      intervalMs: 20,
+      what: `table ${def.logicalName} to become ACTIVE`,
+    });
   }
 
   return {
@@ -94,7 +98,10 @@ async function createQueue(sqs: SQSClient, def: QueueDefinition): Promise<LocalQ
 async function createTable(dynamo: DynamoDBClient, def: TableDefinition): Promise<boolean> {
   const keyNames = [def.partitionKey, def.sortKey, ...(def.indexes ?? []).flatMap((i) => [i.partitionKey, i.sortKey])].filter((k): k is string => Boolean(k));
   const attributes: AttributeDefinition[] = [...new Set(keyNames)].map((name) => ({ AttributeName: name, AttributeType: 'S' }));
-  const keySchema = (pk: string, sk?: string): KeySchemaElement[] => [{ AttributeName: pk, KeyType: 'HASH' }, ...(sk ? [{ AttributeName: sk, KeyType: 'RANGE' as const }] : [])];
+  const keySchema = (pk: string, sk?: string): KeySchemaElement[] => [
+    { AttributeName: pk, KeyType: 'HASH' },
+    ...(sk ? [{ AttributeName: sk, KeyType: 'RANGE' as const }] : []),
+  ];
   try {
     await dynamo.send(
       new CreateTableCommand({
@@ -102,7 +109,15 @@ async function createTable(dynamo: DynamoDBClient, def: TableDefinition): Promis
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: attributes,
         KeySchema: keySchema(def.partitionKey, def.sortKey),
-        ...(def.indexes?.length ? { GlobalSecondaryIndexes: def.indexes.map((i) => ({ IndexName: i.name, KeySchema: keySchema(i.partitionKey, i.sortKey), Projection: { ProjectionType: 'ALL' } })) } : {}),
+        ...(def.indexes?.length
+          ? {
+              GlobalSecondaryIndexes: def.indexes.map((i) => ({
+                IndexName: i.name,
+                KeySchema: keySchema(i.partitionKey, i.sortKey),
+                Projection: { ProjectionType: 'ALL' },
+              })),
+            }
+          : {}),
       }),
     );
     return false;

@@ -13,7 +13,10 @@ import type { FauxqsServer, S3SpyEvent, SpyMessage } from 'fauxqs';
 export const encodeS3EventKey = (key: string) => encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
 
 /** One S3 event notification record (event version 2.1) for an object-created spy event. Pure. */
-export function toS3EventRecord(event: Pick<S3SpyEvent, 'bucket' | 'key' | 'status' | 'timestamp'>, details: { region: string; size?: number; eTag?: string; configurationId?: string; principalId?: string }): S3EventRecord {
+export function toS3EventRecord(
+  event: Pick<S3SpyEvent, 'bucket' | 'key' | 'status' | 'timestamp'>,
+  details: { region: string; size?: number; eTag?: string; configurationId?: string; principalId?: string },
+): S3EventRecord {
   const time = new Date(event.timestamp);
   return {
     eventVersion: '2.1',
@@ -28,7 +31,12 @@ export function toS3EventRecord(event: Pick<S3SpyEvent, 'bucket' | 'key' | 'stat
       s3SchemaVersion: '1.0',
       configurationId: details.configurationId ?? 'local-object-created',
       bucket: { name: event.bucket, ownerIdentity: { principalId: 'local' }, arn: `arn:aws:s3:::${event.bucket}` },
-      object: { key: encodeS3EventKey(event.key), size: details.size ?? 0, eTag: details.eTag ?? '', sequencer: time.getTime().toString(16).toUpperCase().padStart(16, '0') },
+      object: {
+        key: encodeS3EventKey(event.key),
+        size: details.size ?? 0,
+        eTag: details.eTag ?? '',
+        sequencer: time.getTime().toString(16).toUpperCase().padStart(16, '0'),
+      },
     },
   };
 }
@@ -45,7 +53,12 @@ export interface SpyWatcher {
  * which are the buffer's own objects, skips repeats). Events are handled one at a time; an error in
  * `onEvent` is reported to `onError` and the loop goes on.
  */
-export function watchSpy<E extends SpyMessage>(fauxqs: FauxqsServer, filter: (m: SpyMessage) => m is E, onEvent: (event: E) => Promise<void>, onError: (error: unknown, event: E) => void): SpyWatcher {
+export function watchSpy<E extends SpyMessage>(
+  fauxqs: FauxqsServer,
+  filter: (m: SpyMessage) => m is E,
+  onEvent: (event: E) => Promise<void>,
+  onError: (error: unknown, event: E) => void,
+): SpyWatcher {
   const seen = new WeakSet<object>();
   let stopping = false;
   const loop = (async () => {
@@ -77,7 +90,17 @@ export function watchSpy<E extends SpyMessage>(fauxqs: FauxqsServer, filter: (m:
  * The bucket notification of the CDK stack (OBJECT_CREATED, prefix `uploads/` → ingest queue), for
  * fauxqs: each object-created event under `prefix` becomes an S3 event notification message on the queue.
  */
-export function startS3NotificationBridge(x: { fauxqs: FauxqsServer; s3: S3Client; sqs: SQSClient; bucket: string; prefix: string; queueUrl: string; region: string; onError: (error: unknown, key: string) => void; putterOf?: (bucket: string, key: string) => string | undefined }): SpyWatcher {
+export function startS3NotificationBridge(x: {
+  fauxqs: FauxqsServer;
+  s3: S3Client;
+  sqs: SQSClient;
+  bucket: string;
+  prefix: string;
+  queueUrl: string;
+  region: string;
+  onError: (error: unknown, key: string) => void;
+  putterOf?: (bucket: string, key: string) => string | undefined;
+}): SpyWatcher {
   const matches = (m: SpyMessage): m is S3SpyEvent => isObjectCreated(m) && m.bucket === x.bucket && m.key.startsWith(x.prefix);
   return watchSpy(
     x.fauxqs,
@@ -87,7 +110,16 @@ export function startS3NotificationBridge(x: { fauxqs: FauxqsServer; s3: S3Clien
       const head = await x.s3.send(new HeadObjectCommand({ Bucket: event.bucket, Key: event.key })).catch(() => undefined);
       // Who put it, as S3 names the requester (the gateway saw the authorized PUT).
       const principalId = x.putterOf?.(event.bucket, event.key);
-      const body: S3Event = { Records: [toS3EventRecord(event, { region: x.region, ...(head?.ContentLength !== undefined ? { size: head.ContentLength } : {}), ...(head?.ETag ? { eTag: head.ETag.replace(/"/g, '') } : {}), ...(principalId ? { principalId } : {}) })] };
+      const body: S3Event = {
+        Records: [
+          toS3EventRecord(event, {
+            region: x.region,
+            ...(head?.ContentLength !== undefined ? { size: head.ContentLength } : {}),
+            ...(head?.ETag ? { eTag: head.ETag.replace(/"/g, '') } : {}),
+            ...(principalId ? { principalId } : {}),
+          }),
+        ],
+      };
       await x.sqs.send(new SendMessageCommand({ QueueUrl: x.queueUrl, MessageBody: JSON.stringify(body) }));
     },
     (error, event) => x.onError(error, event.key),

@@ -30,16 +30,26 @@ export async function listSamples(dir = SAMPLES_DIR): Promise<Sample[]> {
   const out: Sample[] = [];
   for (const p of projects) {
     const projectFile = join(dir, 'projects', p);
-    const projectId = await loadProjectFile(projectFile, dir).then((x) => x.id, () => undefined);
+    const projectId = await loadProjectFile(projectFile, dir).then(
+      (x) => x.id,
+      () => undefined,
+    );
     const uploads = projectId ? join(dir, 'uploads', projectId) : undefined;
-    const files = uploads ? (await readdir(uploads).catch(() => [] as string[])).filter((f) => !f.startsWith('.')).sort().map((f) => join(uploads, f)) : [];
+    const files = uploads
+      ? (await readdir(uploads).catch(() => [] as string[]))
+          .filter((f) => !f.startsWith('.'))
+          .sort()
+          .map((f) => join(uploads, f))
+      : [];
     out.push({ projectFile, projectId, files });
   }
   return out;
 }
 
 /** One sample file after `mrv upload`: where it went and the id the pipeline will give it; or why it was not sent. */
-export type SentFile = { readonly file: string; readonly projectId: string; readonly key: string; readonly uploadId: string } | { readonly file: string; readonly projectId: string; readonly key: string; readonly notSent: string };
+export type SentFile =
+  | { readonly file: string; readonly projectId: string; readonly key: string; readonly uploadId: string }
+  | { readonly file: string; readonly projectId: string; readonly key: string; readonly notSent: string };
 
 /** An Io that keeps a command's output (shown only when the command fails). */
 function capture(io: Io): { io: Io; text: () => string } {
@@ -60,7 +70,8 @@ export async function sendSamples(samples: readonly Sample[], io: Io): Promise<S
     const code = s.projectId ? await projectCommand.run(['register', s.projectFile], reg.io).catch((e: unknown) => (reg.io.err((e as Error).message), 2)) : 2;
     if (code !== 0) {
       io.err(`Sample project ${s.projectFile} was not registered: ${reg.text() || 'the file is not a valid registration (mrv project register shows why)'}`);
-      for (const file of s.files) sent.push({ file, projectId, key: BUCKET_LAYOUT.uploads(projectId, basename(file)), notSent: 'its project is not registered' });
+      for (const file of s.files)
+        sent.push({ file, projectId, key: BUCKET_LAYOUT.uploads(projectId, basename(file)), notSent: 'its project is not registered' });
       continue;
     }
     for (const file of s.files) {
@@ -68,7 +79,18 @@ export async function sendSamples(samples: readonly Sample[], io: Io): Promise<S
       const up = capture(io);
       const rc = await uploadCommand.run([projectId, file], up.io).catch((e: unknown) => (up.io.err((e as Error).message), 2));
       if (rc !== 0) sent.push({ file, projectId, key, notSent: up.text() || `mrv upload exited ${rc}` });
-      else sent.push({ file, projectId, key, uploadId: uploadIdOf(projectId, createHash('sha256').update(await readFile(file)).digest('hex')) });
+      else
+        sent.push({
+          file,
+          projectId,
+          key,
+          uploadId: uploadIdOf(
+            projectId,
+            createHash('sha256')
+              .update(await readFile(file))
+              .digest('hex'),
+          ),
+        });
     }
     io.out(`Registered ${projectId} and uploaded ${s.files.length} file${s.files.length === 1 ? '' : 's'}.`);
   }

@@ -115,7 +115,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const resources = await provision(clients);
     const identities = [...FIXED_IDENTITIES];
-    const byKey = (key: string) => identities.find((i) => i.accessKeyId === key) ?? (key.startsWith('AKIALOCALSITE.') ? siteIdentity(key.slice('AKIALOCALSITE.'.length)) : undefined);
+    const byKey = (key: string) =>
+      identities.find((i) => i.accessKeyId === key) ?? (key.startsWith('AKIALOCALSITE.') ? siteIdentity(key.slice('AKIALOCALSITE.'.length)) : undefined);
     const policies = rolePolicies({
       bucketArn: `arn:aws:s3:::${resources.bucket}`,
       decisionQueueArn: resources.queues.decision.arn,
@@ -135,10 +136,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         operatorKey: LOCAL_CREDENTIALS.accessKeyId,
         identity: byKey,
         policy: (who) => policies[who.role],
-        queueArn: (name) => Object.values(resources.queues).find((q) => q.name === name)?.arn ?? Object.values(resources.queues).find((q) => q.dlq.name === name)?.dlq.arn ?? `arn:aws:sqs:${region}:000000000000:${name}`,
+        queueArn: (name) =>
+          Object.values(resources.queues).find((q) => q.name === name)?.arn ??
+          Object.values(resources.queues).find((q) => q.dlq.name === name)?.dlq.arn ??
+          `arn:aws:sqs:${region}:000000000000:${name}`,
       });
     } catch (error) {
-      throw new EmulatorStartError(`Port ${options.port} for S3 + SQS is in use (another mrv start?). Stop it, or choose another port with --port <n>. (${(error as Error).message})`);
+      throw new EmulatorStartError(
+        `Port ${options.port} for S3 + SQS is in use (another mrv start?). Stop it, or choose another port with --port <n>. (${(error as Error).message})`,
+      );
     }
     running.push(gateway);
     // The operator's S3 client through the gateway, for what must pass its bookkeeping (object tags).
@@ -159,7 +165,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The handlers' environment, as Lambda would set it (plus quiet Powertools: metrics off, errors only).
     // The handlers act as the operator (their own roles are simulated by the CDK tests, not here) through the
     // gateway, which keeps what fauxqs does not: the object tags the evidence policy reads.
-    const handlerEnv = { ...env, AWS_ENDPOINT_URL: gateway.endpoint, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR' };
+    const handlerEnv = {
+      ...env,
+      AWS_ENDPOINT_URL: gateway.endpoint,
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
+    };
     for (const [k, v] of Object.entries(handlerEnv)) {
       restoreEnv[k] = process.env[k];
       process.env[k] = v;
@@ -201,9 +212,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const topicArn = resources.env[ENV.notificationTopic];
     const reportsOnDecision = watchSpy(
       emulators.fauxqs,
-      (m): m is SnsSpyMessage => m.service === 'sns' && m.status === 'published' && m.topicArn === topicArn && (JSON.parse(m.body) as { event?: string }).event === 'decision-recorded',
+      (m): m is SnsSpyMessage =>
+        m.service === 'sns' && m.status === 'published' && m.topicArn === topicArn && (JSON.parse(m.body) as { event?: string }).event === 'decision-recorded',
       async (m) => {
-        const [{ storeDecidedReports }, { createDataDeps }] = await Promise.all([import('../../functions/http-api/store-reports.ts'), import('../../functions/http-api/deps.ts')]);
+        const [{ storeDecidedReports }, { createDataDeps }] = await Promise.all([
+          import('../../functions/http-api/store-reports.ts'),
+          import('../../functions/http-api/deps.ts'),
+        ]);
         await storeDecidedReports(createDataDeps().reports, JSON.parse(m.body) as Notification);
       },
       (error) => onError('verification report on a recorded decision', error),
@@ -224,7 +239,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       site,
       async assign(projectId, mechanism, assignOptions = {}) {
         await access.putPrincipal(site(projectId).record);
-        await access.putAssignment({ projectId, verificationBody: LOCAL_BODY, ...(mechanism ? { mechanism } : {}), ...(assignOptions.validationBody ? { validationBody: assignOptions.validationBody } : {}), assignedAt: new Date().toISOString(), assignedBy: 'local-registrar' });
+        await access.putAssignment({
+          projectId,
+          verificationBody: LOCAL_BODY,
+          ...(mechanism ? { mechanism } : {}),
+          ...(assignOptions.validationBody ? { validationBody: assignOptions.validationBody } : {}),
+          assignedAt: new Date().toISOString(),
+          assignedBy: 'local-registrar',
+        });
         // As `mrv access assign` does: the project's evidence so far is re-tagged for the body (through the gateway, which keeps the tags).
         await retagEvidence(gatewayS3, resources.bucket, projectId, LOCAL_BODY);
       },

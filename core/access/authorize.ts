@@ -80,24 +80,38 @@ export function authorize(principal: Principal, action: Action, resource: Resour
   if (!record) return refuse('access.unknown_principal', `${principal.id} is not registered: ask the registrar to register this identity`);
   const actor = actorOf(record);
   const refuseAs = (code: RefusalCode, reason: string): AccessDecision => ({ allowed: false, code, reason, actor });
-  if (!ROLES_FOR[action].includes(record.role)) return refuseAs('access.wrong_role', `${actor.name} acts as ${record.role}; "${action}" needs the role ${ROLES_FOR[action].join(' or ')}`);
+  if (!ROLES_FOR[action].includes(record.role))
+    return refuseAs('access.wrong_role', `${actor.name} acts as ${record.role}; "${action}" needs the role ${ROLES_FOR[action].join(' or ')}`);
 
   if (record.role === 'registrar') return { allowed: true, actor };
   if (record.role === 'site') {
-    if (record.projectId !== resource.projectId) return refuseAs('access.other_project', `${actor.name} is the site of project ${record.projectId}, not of ${resource.projectId}`);
+    if (record.projectId !== resource.projectId)
+      return refuseAs('access.other_project', `${actor.name} is the site of project ${record.projectId}, not of ${resource.projectId}`);
     return { allowed: true, actor };
   }
   // verifier: read-evidence, read-audit or decide, only on projects assigned to its body, while active.
   const inactive = inactiveReason(record, options.at);
   if (inactive) return refuseAs('access.verifier_inactive', inactive);
   const assignment = registers.assignment(resource.projectId);
-  if (!assignment) return refuseAs('access.no_body_assigned', `no verification body is assigned to project ${resource.projectId}: the registrar assigns one first`);
-  if (assignment.verificationBody !== record.body) return refuseAs('access.body_not_assigned', `project ${resource.projectId} is assigned to the verification body ${assignment.verificationBody}, not to ${record.body} (${actor.name})`);
+  if (!assignment)
+    return refuseAs('access.no_body_assigned', `no verification body is assigned to project ${resource.projectId}: the registrar assigns one first`);
+  if (assignment.verificationBody !== record.body)
+    return refuseAs(
+      'access.body_not_assigned',
+      `project ${resource.projectId} is assigned to the verification body ${assignment.verificationBody}, not to ${record.body} (${actor.name})`,
+    );
   if (action !== 'decide') return { allowed: true, actor };
 
   if (assignment.sectoralScope !== undefined && !record.sectoralScopes.includes(assignment.sectoralScope))
-    return refuseAs('access.scope_not_accredited', `${actor.name}'s accreditation ${record.accreditationRef} covers sectoral scopes ${record.sectoralScopes.join(', ')}, not scope ${assignment.sectoralScope} of project ${resource.projectId}`);
-  if (!resource.mechanism) return refuseAs('access.mechanism_unknown', `the mechanism of project ${resource.projectId} is unknown, so the rule on validating and verifying one project cannot be checked`);
+    return refuseAs(
+      'access.scope_not_accredited',
+      `${actor.name}'s accreditation ${record.accreditationRef} covers sectoral scopes ${record.sectoralScopes.join(', ')}, not scope ${assignment.sectoralScope} of project ${resource.projectId}`,
+    );
+  if (!resource.mechanism)
+    return refuseAs(
+      'access.mechanism_unknown',
+      `the mechanism of project ${resource.projectId} is unknown, so the rule on validating and verifying one project cannot be checked`,
+    );
   const rule = (options.rules ?? DEFAULT_ACCESS_RULES)[resource.mechanism].sameBody;
   if (assignment.validationBody === record.body && !rule.allowed && !(rule.authorisationLifts && assignment.sameBodyAuthorisation))
     return refuseAs(
@@ -141,14 +155,29 @@ export type ReviewStep =
  * *different person* of the *same body*; the same person approving again (from any principal) never
  * satisfies it.
  */
-export function independentReview(input: { readonly er: string; readonly mechanism: Mechanism; readonly actor: Actor; readonly first?: FirstApproval; readonly rules?: AccessRules }): ReviewStep {
+export function independentReview(input: {
+  readonly er: string;
+  readonly mechanism: Mechanism;
+  readonly actor: Actor;
+  readonly first?: FirstApproval;
+  readonly rules?: AccessRules;
+}): ReviewStep {
   const rule = (input.rules ?? DEFAULT_ACCESS_RULES)[input.mechanism].independentReview;
   if (!input.first && !new Decimal(input.er).gt(rule.aboveTCO2e)) return { kind: 'single' };
   if (!input.first) return { kind: 'first', threshold: String(rule.aboveTCO2e) };
-  const same = input.first.actor.personId !== undefined ? input.first.actor.personId === input.actor.personId : input.first.actor.principal === input.actor.principal;
+  const same =
+    input.first.actor.personId !== undefined ? input.first.actor.personId === input.actor.personId : input.first.actor.principal === input.actor.principal;
   if (same || input.first.actor.principal === input.actor.principal)
-    return { kind: 'refuse', code: 'review.same_verifier', reason: `${input.actor.name} already gave the first approval; the independent review needs a different verifier of ${input.first.actor.body}` };
+    return {
+      kind: 'refuse',
+      code: 'review.same_verifier',
+      reason: `${input.actor.name} already gave the first approval; the independent review needs a different verifier of ${input.first.actor.body}`,
+    };
   if (input.first.actor.body !== input.actor.body)
-    return { kind: 'refuse', code: 'review.other_body', reason: `the first approval was given by ${input.first.actor.body}; the independent review must be done within the same body, not by ${input.actor.body}` };
+    return {
+      kind: 'refuse',
+      code: 'review.other_body',
+      reason: `the first approval was given by ${input.first.actor.body}; the independent review must be done within the same body, not by ${input.actor.body}`,
+    };
   return { kind: 'second', first: input.first };
 }

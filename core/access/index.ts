@@ -14,4 +14,16 @@ export {
   type VerifierRecord,
 } from './registers.ts';
 export { DEFAULT_ACCESS_RULES, type AccessRules, type MechanismAccessRules } from './rules.ts';
-export { ACTIONS, actorOf, authorize, independentReview, type AccessDecision, type Action, type Actor, type FirstApproval, type RefusalCode, type Resource, type ReviewStep } from './authorize.ts';
+export {
+  ACTIONS,
+  actorOf,
+  authorize,
+  independentReview,
+  type AccessDecision,
+  type Action,
+  type Actor,
+  type FirstApproval,
+  type RefusalCode,
+  type Resource,
+  type ReviewStep,
+} from './authorize.ts';

@@ -27,7 +27,8 @@ export class PrincipalError extends Error {
  * @example principalFromSqsSenderId('AROAEXAMPLE:alice') // { source: 'iam', id: 'iam:AROAEXAMPLE:alice' }
  */
 export function principalFromSqsSenderId(senderId: string | undefined): Principal {
-  if (!senderId || !/^[A-Z0-9]{12,128}(?::[\w+=,.@-]{2,64})?$/.test(senderId)) throw new PrincipalError(`SenderId ${JSON.stringify(senderId ?? '')} is not an IAM unique id`);
+  if (!senderId || !/^[A-Z0-9]{12,128}(?::[\w+=,.@-]{2,64})?$/.test(senderId))
+    throw new PrincipalError(`SenderId ${JSON.stringify(senderId ?? '')} is not an IAM unique id`);
   return { source: 'iam', id: `iam:${senderId}` };
 }
 

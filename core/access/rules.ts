@@ -50,15 +50,31 @@ export const DEFAULT_ACCESS_RULES: AccessRules = {
     independentReview: REVIEW_POLICY,
   },
   JI: {
-    sameBody: { allowed: false, authorisationLifts: true, source: 'JI Track 2 accreditation procedures (independent entities); conservative default: one body does not determine and verify the same project', confidence: 'unverified' },
+    sameBody: {
+      allowed: false,
+      authorisationLifts: true,
+      source: 'JI Track 2 accreditation procedures (independent entities); conservative default: one body does not determine and verify the same project',
+      confidence: 'unverified',
+    },
     independentReview: REVIEW_POLICY,
   },
   JCM: {
-    sameBody: { allowed: true, authorisationLifts: false, source: 'JCM Guidelines for Validation and Verification: a TPE may validate and verify the same project', confidence: 'unverified' },
+    sameBody: {
+      allowed: true,
+      authorisationLifts: false,
+      source: 'JCM Guidelines for Validation and Verification: a TPE may validate and verify the same project',
+      confidence: 'unverified',
+    },
     independentReview: REVIEW_POLICY,
   },
   'A6.4': {
-    sameBody: { allowed: false, authorisationLifts: true, source: 'Article 6.4 mechanism validation and verification standard (as under the CDM, one DOE does not validate and verify the same activity unless the Supervisory Body allows it); conservative default', confidence: 'unverified' },
+    sameBody: {
+      allowed: false,
+      authorisationLifts: true,
+      source:
+        'Article 6.4 mechanism validation and verification standard (as under the CDM, one DOE does not validate and verify the same activity unless the Supervisory Body allows it); conservative default',
+      confidence: 'unverified',
+    },
     independentReview: REVIEW_POLICY,
   },
 };

@@ -7,7 +7,17 @@ import { GENESIS_HASH } from '../ledger/entry.ts';
  * actor and the time. One chain per project; `hash` = SHA-256 of the canonical JSON of the event
  * without `hash` (so it covers `prevHash`, the previous event's hash, or the genesis hash).
  */
-export const AUDIT_ACTIONS = ['project.register', 'project.change', 'upload', 'monitoring-report.assemble', 'decision.approve', 'decision.reject', 'decision.pending-technical-review', 'decision.refuse', 'body.assign'] as const;
+export const AUDIT_ACTIONS = [
+  'project.register',
+  'project.change',
+  'upload',
+  'monitoring-report.assemble',
+  'decision.approve',
+  'decision.reject',
+  'decision.pending-technical-review',
+  'decision.refuse',
+  'body.assign',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Who acted: an authenticated principal with what the registers say about it, or a pipeline function. */
@@ -76,7 +86,9 @@ export async function appendAuditEvent(store: AuditStore, input: AuditInput, rec
   throw new Error(`Audit trail of ${input.projectId}: could not append ${input.eventId} after 20 attempts (contention).`);
 }
 
-export type AuditVerdict = { readonly ok: true; readonly length: number; readonly lastHash: string } | { readonly ok: false; readonly seq: number; readonly message: string };
+export type AuditVerdict =
+  | { readonly ok: true; readonly length: number; readonly lastHash: string }
+  | { readonly ok: false; readonly seq: number; readonly message: string };
 
 /** Recomputes a project's chain (events in ascending seq) and names the first broken event. */
 export function verifyAuditChain(events: readonly AuditEvent[]): AuditVerdict {
@@ -86,14 +98,31 @@ export function verifyAuditChain(events: readonly AuditEvent[]): AuditVerdict {
     const e = events[i]!;
     if (e.projectId !== projectId) return { ok: false, seq: e.seq, message: `event ${e.seq} belongs to project ${e.projectId}, not ${projectId}` };
     if (e.seq !== i + 1) return { ok: false, seq: i + 1, message: `event ${i + 1} is missing or out of order (found ${e.seq})` };
-    if (hashAuditEvent(e) !== e.hash) return { ok: false, seq: e.seq, message: `event ${e.seq}: its content does not match its hash (altered after it was written)` };
+    if (hashAuditEvent(e) !== e.hash)
+      return { ok: false, seq: e.seq, message: `event ${e.seq}: its content does not match its hash (altered after it was written)` };
     if (e.prevHash !== prevHash) return { ok: false, seq: e.seq, message: `event ${e.seq}: prevHash does not match the hash of event ${e.seq - 1}` };
     prevHash = e.hash;
   }
   return { ok: true, length: events.length, lastHash: prevHash };
 }
 
-const CSV_COLUMNS = ['seq', 'at', 'recordedAt', 'action', 'actor.principal', 'actor.role', 'actor.name', 'actor.personId', 'actor.body', 'subject', 'outcome', 'reason', 'details', 'prevHash', 'hash'] as const;
+const CSV_COLUMNS = [
+  'seq',
+  'at',
+  'recordedAt',
+  'action',
+  'actor.principal',
+  'actor.role',
+  'actor.name',
+  'actor.personId',
+  'actor.body',
+  'subject',
+  'outcome',
+  'reason',
+  'details',
+  'prevHash',
+  'hash',
+] as const;
 
 /** RFC 4180 CSV; cells starting with = + - @ (formula injection) are prefixed with a quote. */
 export function auditCsv(events: readonly AuditEvent[]): string {
@@ -103,7 +132,25 @@ export function auditCsv(events: readonly AuditEvent[]): string {
     return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
   const rows = events.map((e) =>
-    [e.seq, e.at, e.recordedAt, e.action, e.actor.principal, e.actor.role, e.actor.name, e.actor.personId, e.actor.body, e.subject, e.outcome, e.reason, e.details, e.prevHash, e.hash].map(cell).join(','),
+    [
+      e.seq,
+      e.at,
+      e.recordedAt,
+      e.action,
+      e.actor.principal,
+      e.actor.role,
+      e.actor.name,
+      e.actor.personId,
+      e.actor.body,
+      e.subject,
+      e.outcome,
+      e.reason,
+      e.details,
+      e.prevHash,
+      e.hash,
+    ]
+      .map(cell)
+      .join(','),
   );
   return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
 }

@@ -27,7 +27,16 @@ import { hasInvisible, visible, withoutInvisible } from '../readers/visible.ts';
 
 /** core/units/exact.ts is loaded only for a file that states a column in another unit (kWh for MWh). */
 let unitsModule: typeof Units | undefined;
-import { fastColumnOf, isPlainMonitoringRow, parseNumberBytes, parseNumberCell, parseTimestampBytes, parseTimestampCell, type FastColumn, type TimestampKind } from '../methodology/columns.ts';
+import {
+  fastColumnOf,
+  isPlainMonitoringRow,
+  parseNumberBytes,
+  parseNumberCell,
+  parseTimestampBytes,
+  parseTimestampCell,
+  type FastColumn,
+  type TimestampKind,
+} from '../methodology/columns.ts';
 
 const latin1 = new TextDecoder('latin1');
 import type { CalculationResult, GasBreakdown, TraceAdjustment, TraceEntry } from './result.ts';
@@ -83,7 +92,8 @@ export interface ResolvedProject {
  */
 export function resolveProject(project: Project, registry: MethodologyRegistry): ResolvedProject {
   const methodology = registry.get(project.methodology);
-  if (!methodology.mechanisms.includes(project.mechanism)) throw new ConfigError(`Methodology ${methodology.key} is not available under ${project.mechanism} (it is for ${methodology.mechanisms.join(', ')}).`);
+  if (!methodology.mechanisms.includes(project.mechanism))
+    throw new ConfigError(`Methodology ${methodology.key} is not available under ${project.mechanism} (it is for ${methodology.mechanisms.join(', ')}).`);
   const meterProblems = CalibrationRule.problemsOf(project.meters ?? [], new Map(methodology.columns.map((c) => [c.name, c.meta])));
   if (meterProblems.length) throw new ConfigError(`Project ${project.id}: the meters do not match ${methodology.key}.`, meterProblems);
   const parsed = methodology.project.safeParse(project.parameters);
@@ -99,7 +109,6 @@ export function resolveProject(project: Project, registry: MethodologyRegistry):
   if (roundingProblems.length) throw new ConfigError(`Project ${project.id}: the rounding profile does not match ${methodology.key}.`, roundingProblems);
   return { project, methodology, parameters: parsed.data as Record<string, unknown> };
 }
-
 
 /**
  * Switch for the per-cell validation of record events (XLSX and JSON rows, and CSV rows that left
@@ -144,7 +153,9 @@ export async function calculate(input: CalculateInput): Promise<CalculationResul
 export async function calculateMerged(input: CalculateMergedInput): Promise<CalculationResult> {
   const result = await calculateRows({ ...input, source: (async function* () {})(), format: 'csv' }, input.partials);
   const parts = input.partials.flatMap((p) => p.parts);
-  const sha256 = createHash('sha256').update(parts.map((p) => p.sha256 ?? '').join('\n')).digest('hex');
+  const sha256 = createHash('sha256')
+    .update(parts.map((p) => p.sha256 ?? '').join('\n'))
+    .digest('hex');
   return { ...result, file: { name: input.fileName, format: 'merged', bytes: parts.reduce((a, p) => a + (p.bytes ?? 0), 0), sha256 } };
 }
 
@@ -157,14 +168,32 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   const base = {
     schemaVersion: 1 as const,
     project: { id: project.id, mechanism: project.mechanism, hostCountry: project.hostCountry, scale: project.scale },
-    methodology: { id: methodology.id, version: methodology.version, key: methodology.key, hash: methodology.hash, title: methodology.title, source: `${methodology.source.body} ${methodology.source.document} v${methodology.source.documentVersion}` },
+    methodology: {
+      id: methodology.id,
+      version: methodology.version,
+      key: methodology.key,
+      hash: methodology.hash,
+      title: methodology.title,
+      source: `${methodology.source.body} ${methodology.source.document} v${methodology.source.documentVersion}`,
+    },
     parameters,
   };
 
   // Applicability comes first: a project the methodology does not cover gets no numbers.
-  const registration = { mechanism: project.mechanism, scale: project.scale, hostCountry: project.hostCountry, leastDevelopedCountry: project.leastDevelopedCountry };
+  const registration = {
+    mechanism: project.mechanism,
+    scale: project.scale,
+    hostCountry: project.hostCountry,
+    leastDevelopedCountry: project.leastDevelopedCountry,
+  };
   const notMet = methodology.applicability.map((c) => ({ c, r: c.check(parameters as never, registration) })).filter((x) => x.r.status === 'not-applicable');
-  for (const { c, r } of notMet) diag({ severity: 'error', code: 'applicability.not_met', message: `Applicability condition ${c.id} (${c.ref}) is not met: ${r.status === 'not-applicable' ? r.reason : ''}.`, ref: c.ref });
+  for (const { c, r } of notMet)
+    diag({
+      severity: 'error',
+      code: 'applicability.not_met',
+      message: `Applicability condition ${c.id} (${c.ref}) is not met: ${r.status === 'not-applicable' ? r.reason : ''}.`,
+      ref: c.ref,
+    });
 
   // Hash and count the bytes as they stream past. The reader gets a view whose early exit (a fatal
   // file error) does not close the upload: the rest is drained into the hash, so the file's sha256 —
@@ -211,7 +240,13 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   }
   if (!format) {
     await drain();
-    diag({ severity: 'error', code: 'file.unknown_format', source: 'core/readers', message: `${fileName}: the file type is not recognised; upload .csv, .json, .ndjson or .xlsx.`, location: { file: fileName } });
+    diag({
+      severity: 'error',
+      code: 'file.unknown_format',
+      source: 'core/readers',
+      message: `${fileName}: the file type is not recognised; upload .csv, .json, .ndjson or .xlsx.`,
+      location: { file: fileName },
+    });
     return { ...base, status: 'rejected', file: fileInfo(), rows: { total: 0, accepted: 0, rejected: 0 }, trace: [], ...listDiagnostics(diagnostics) };
   }
 
@@ -318,7 +353,8 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
     for (const [name, i] of slotOf) if (slots[i] !== UNSET) m.set(name, slots[i] as number | boolean);
     return m;
   };
-  const slotted = (c: { parsed: CompiledEquation['parsed']; float?: CompiledEquation['float'] }): ((s: SlotScope) => number | boolean) => compileFloatSlots(c.parsed, slotOf) ?? (() => c.float!(mapOfSlots()));
+  const slotted = (c: { parsed: CompiledEquation['parsed']; float?: CompiledEquation['float'] }): ((s: SlotScope) => number | boolean) =>
+    compileFloatSlots(c.parsed, slotOf) ?? (() => c.float!(mapOfSlots()));
   const rowEquations = methodology.rowEquations.map((eq) => ({ eq, slot: slotOf.get(eq.symbol)!, run: slotted(eq) }));
   const rowChecks = methodology.rowChecks.map((check) => ({ check, run: slotted(check) }));
   /** CalibrationRule adjusts readings through a Map interface; this one reads and writes the slots. */
@@ -337,7 +373,10 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   const columnOrder = methodology.columns.map((c) => c.name);
   const timeIndex = columnOrder.indexOf(methodology.timeColumn);
   const inputIndex = inputColumns.map((c) => ({ index: columnOrder.indexOf(c), slot: slotOf.get(c)! }));
-  const flagIndex = enumColumns.map((c) => ({ index: columnOrder.indexOf(c.name), flags: (c.meta.values ?? []).map((v) => ({ v, slot: slotOf.get(flagName(c.name, v))! })) }));
+  const flagIndex = enumColumns.map((c) => ({
+    index: columnOrder.indexOf(c.name),
+    flags: (c.meta.values ?? []).map((v) => ({ v, slot: slotOf.get(flagName(c.name, v))! })),
+  }));
   const values: unknown[] = new Array<unknown>(columnOrder.length).fill(undefined);
   /** Whether the time cell of the row at hand had no offset (a local time on the site's clock). */
   const timeKind: TimestampKind = { local: false };
@@ -371,14 +410,24 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
     const t = time;
     if (periodSpan && !site.admits(periodSpan, t)) {
       rejectRow(rowNumber);
-      diag({ severity: 'error', code: 'period.outside', message: `Row ${rowNumber}: ${clock.format(t)} is outside the monitoring period ${formatPeriod(period!)}${site.marks === 'interval-end' ? ' (timestamps mark the end of their interval)' : ''}; remove the row or upload it with its own period.`, location: loc });
+      diag({
+        severity: 'error',
+        code: 'period.outside',
+        message: `Row ${rowNumber}: ${clock.format(t)} is outside the monitoring period ${formatPeriod(period!)}${site.marks === 'interval-end' ? ' (timestamps mark the end of their interval)' : ''}; remove the row or upload it with its own period.`,
+        location: loc,
+      });
       return;
     }
     const item = itemIndex >= 0 ? String(values[itemIndex]) : '';
     if (intervals && !trackerOf(item).add(t)) {
       rejectRow(rowNumber);
       const which = itemIndex >= 0 ? ` of ${methodology.monitoringItemColumn} ${item}` : '';
-      diag({ severity: 'error', code: 'period.duplicate_timestamp', message: `Row ${rowNumber}: another row already has a reading${which} for the ${intervals.label} interval of ${clock.format(t)}; remove the duplicate so no quantity is counted twice.`, location: { file: fileName, row: rowNumber, line, column: methodology.timeColumn } });
+      diag({
+        severity: 'error',
+        code: 'period.duplicate_timestamp',
+        message: `Row ${rowNumber}: another row already has a reading${which} for the ${intervals.label} interval of ${clock.format(t)}; remove the duplicate so no quantity is counted twice.`,
+        location: { file: fileName, row: rowNumber, line, column: methodology.timeColumn },
+      });
       return;
     }
     if (!gwp) {
@@ -403,12 +452,24 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
       try {
         v = run(slots);
       } catch (e) {
-        diag({ severity: 'error', code: 'equation.error', message: `Row ${rowNumber}: equation ${eq.symbol} (${eq.ref}) could not be evaluated: ${(e as Error).message}.`, location: { file: fileName, row: rowNumber, line }, ref: eq.ref });
+        diag({
+          severity: 'error',
+          code: 'equation.error',
+          message: `Row ${rowNumber}: equation ${eq.symbol} (${eq.ref}) could not be evaluated: ${(e as Error).message}.`,
+          location: { file: fileName, row: rowNumber, line },
+          ref: eq.ref,
+        });
         ok = false;
         break;
       }
       if (typeof v === 'number' && !Number.isFinite(v)) {
-        diag({ severity: 'error', code: 'equation.non_finite', message: `Row ${rowNumber}: equation ${eq.symbol} = ${eq.expr} (${eq.ref}) gives ${v}; check the inputs of this row (a zero divisor?).`, location: { file: fileName, row: rowNumber, line }, ref: eq.ref });
+        diag({
+          severity: 'error',
+          code: 'equation.non_finite',
+          message: `Row ${rowNumber}: equation ${eq.symbol} = ${eq.expr} (${eq.ref}) gives ${v}; check the inputs of this row (a zero divisor?).`,
+          location: { file: fileName, row: rowNumber, line },
+          ref: eq.ref,
+        });
         ok = false;
         break;
       }
@@ -422,13 +483,25 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
           passed = run(slots);
         } catch (e) {
           // A check that cannot be evaluated on this row is a row error, never a crash (nor a pass).
-          diag({ severity: 'error', code: 'equation.error', message: `Row ${rowNumber}: check ${check.id} (${check.ref}) could not be evaluated: ${(e as Error).message}.`, location: { file: fileName, row: rowNumber, line }, ref: check.ref });
+          diag({
+            severity: 'error',
+            code: 'equation.error',
+            message: `Row ${rowNumber}: check ${check.id} (${check.ref}) could not be evaluated: ${(e as Error).message}.`,
+            location: { file: fileName, row: rowNumber, line },
+            ref: check.ref,
+          });
           ok = false;
           break;
         }
         if (passed === true) continue;
         const severity = check.severity ?? 'error';
-        diag({ severity, code: 'row.check_failed', message: `Row ${rowNumber}: ${check.message} (check ${check.id}, ${check.ref}).`, location: { file: fileName, row: rowNumber, line }, ref: check.ref });
+        diag({
+          severity,
+          code: 'row.check_failed',
+          message: `Row ${rowNumber}: ${check.message} (check ${check.id}, ${check.ref}).`,
+          location: { file: fileName, row: rowNumber, line },
+          ref: check.ref,
+        });
         if (severity === 'error') ok = false;
       }
     }
@@ -452,7 +525,13 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
    * zod schema (an absent one once, up front). A cell the fast parsers do not accept sends the whole
    * row back as an ordinary record event, so zod reports it exactly as before.
    */
-  type Plan = { readonly field: number; readonly fast?: FastColumn; readonly schema: { safeParse(v: unknown): { success: boolean; data?: unknown } }; readonly absent?: unknown; readonly absentOk: boolean };
+  type Plan = {
+    readonly field: number;
+    readonly fast?: FastColumn;
+    readonly schema: { safeParse(v: unknown): { success: boolean; data?: unknown } };
+    readonly absent?: unknown;
+    readonly absentOk: boolean;
+  };
   let plan: Plan[] | undefined;
   const buildPlan = (columns: readonly string[]): Plan[] | undefined => {
     if (!isPlainMonitoringRow(methodology.monitoring)) return undefined;
@@ -564,7 +643,12 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
     if (event.kind === 'header') {
       // A unit to convert needs core/units, loaded on first use: the header (and whatever the reader
       // sends before the engine can wait, at most one chunk) is held until it is there.
-      if (!unitsModule && Object.entries(event.units ?? {}).some(([c, unit]) => unit !== '' && methodology.columns.some((x) => x.name === c && x.meta.kind === 'number' && x.meta.unit !== unit))) {
+      if (
+        !unitsModule &&
+        Object.entries(event.units ?? {}).some(
+          ([c, unit]) => unit !== '' && methodology.columns.some((x) => x.name === c && x.meta.kind === 'number' && x.meta.unit !== unit),
+        )
+      ) {
         held = { queue: [event], loaded: import('../units/exact.ts').then((m) => void (unitsModule = m)) };
         return;
       }
@@ -577,15 +661,35 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
         // A name that differs only by invisible characters (a zero-width space) is named as such, escaped.
         const lookalike = event.columns.find((x) => x !== c && withoutInvisible(x) === c);
         const why = lookalike !== undefined ? ` The file has a column "${visible(lookalike)}", which contains invisible characters: delete them.` : '';
-        diag({ severity: 'error', code: 'header.missing_column', message: `Column ${c} is missing: the methodology needs it (${meta.description}, ${meta.unit}).${why} Columns found: ${event.columns.map((x) => (hasInvisible(x) ? `"${visible(x)}"` : x)).join(', ') || '(none)'}.`, location: { file: fileName, column: c }, expected: `${c} (${meta.unit})` });
+        diag({
+          severity: 'error',
+          code: 'header.missing_column',
+          message: `Column ${c} is missing: the methodology needs it (${meta.description}, ${meta.unit}).${why} Columns found: ${event.columns.map((x) => (hasInvisible(x) ? `"${visible(x)}"` : x)).join(', ') || '(none)'}.`,
+          location: { file: fileName, column: c },
+          expected: `${c} (${meta.unit})`,
+        });
       }
       for (const c of event.columns) {
         if (!c || known.has(c)) continue;
         // Close to a declared column: a typo whose quantity would be dropped; refused, never ignored.
         const meant = closestColumn(c, [...known]);
         if (meant) meantColumns.add(meant);
-        if (meant) diag({ severity: 'error', code: 'header.misspelled_column', message: `Column ${hasInvisible(c) ? `"${visible(c)}"` : c} is not defined by ${methodology.key}: did you mean ${meant}? Rename the column; a misspelled column is refused rather than ignored, so no quantity is dropped.`, location: { file: fileName, column: c }, actual: c, expected: meant });
-        else diag({ severity: 'warning', code: 'header.unknown_column', message: `Column ${hasInvisible(c) ? `"${visible(c)}"` : c} is not defined by ${methodology.key} and is ignored.`, location: { file: fileName, column: c } });
+        if (meant)
+          diag({
+            severity: 'error',
+            code: 'header.misspelled_column',
+            message: `Column ${hasInvisible(c) ? `"${visible(c)}"` : c} is not defined by ${methodology.key}: did you mean ${meant}? Rename the column; a misspelled column is refused rather than ignored, so no quantity is dropped.`,
+            location: { file: fileName, column: c },
+            actual: c,
+            expected: meant,
+          });
+        else
+          diag({
+            severity: 'warning',
+            code: 'header.unknown_column',
+            message: `Column ${hasInvisible(c) ? `"${visible(c)}"` : c} is not defined by ${methodology.key} and is ignored.`,
+            location: { file: fileName, column: c },
+          });
       }
       emptyRefused.clear();
       emptyRefusedIndex.clear();
@@ -609,11 +713,25 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
       for (const [c, unit] of Object.entries(event.units ?? {})) {
         const meta = methodology.columns.find((x) => x.name === c)?.meta;
         if (!meta || unit === meta.unit || unit === '') continue;
-        const conversion = meta.kind === 'number' ? unitsModule!.conversionFactor(String(unit), meta.unit) : ({ ok: false, problem: `${c} is not a numeric column` } as const);
+        const conversion =
+          meta.kind === 'number' ? unitsModule!.conversionFactor(String(unit), meta.unit) : ({ ok: false, problem: `${c} is not a numeric column` } as const);
         if (conversion.ok) {
           if (conversion.factor.num !== conversion.factor.den) converted.set(c, conversion);
-          diag({ severity: 'info', code: 'header.unit_converted', message: `Column ${c} is stated in ${unit} and converted to ${meta.unit} (× ${conversion.label}).`, location: { file: fileName, column: c } });
-        } else diag({ severity: 'error', code: 'header.unknown_unit', message: `Column ${c} is stated in "${unit}", which cannot be used: ${conversion.problem}. State it in ${meta.unit} or a compatible unit (e.g. kWh for MWh).`, location: { file: fileName, column: c }, actual: String(unit), expected: meta.unit });
+          diag({
+            severity: 'info',
+            code: 'header.unit_converted',
+            message: `Column ${c} is stated in ${unit} and converted to ${meta.unit} (× ${conversion.label}).`,
+            location: { file: fileName, column: c },
+          });
+        } else
+          diag({
+            severity: 'error',
+            code: 'header.unknown_unit',
+            message: `Column ${c} is stated in "${unit}", which cannot be used: ${conversion.problem}. State it in ${meta.unit} or a compatible unit (e.g. kWh for MWh).`,
+            location: { file: fileName, column: c },
+            actual: String(unit),
+            expected: meta.unit,
+          });
       }
       headerOk = missing.length === 0 && diagnostics.errors === 0;
       plan = headerOk && converted.size === 0 ? buildPlan(event.columns) : undefined;
@@ -645,7 +763,14 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
       rejectRow(event.row);
       for (const column of emptySources) {
         const c = sourceColumns.find((x) => x.name === column)!;
-        diag({ severity: 'error', code: 'row.missing_value', message: `Row ${event.row}, column ${column}: empty, and a missing ${column} is refused rather than counted as ${String(absencePolicyOf(c)?.value ?? 0)}. ${sourceHint(c)}`, location: { file: fileName, row: event.row, line: event.line, column }, actual: 'empty', expected: `${column} (${c.meta.unit})` });
+        diag({
+          severity: 'error',
+          code: 'row.missing_value',
+          message: `Row ${event.row}, column ${column}: empty, and a missing ${column} is refused rather than counted as ${String(absencePolicyOf(c)?.value ?? 0)}. ${sourceHint(c)}`,
+          location: { file: fileName, row: event.row, line: event.line, column },
+          actual: 'empty',
+          expected: `${column} (${c.meta.unit})`,
+        });
       }
     }
     if (!parsed.success) {
@@ -680,7 +805,8 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   } else if (bomb) {
     diagnostics.add(bomb);
     fatal = true;
-  } else if (format === 'csv' && csvFastPath.enabled) await pumpCsv(hashed, { fileName, format }, { event: onEvent, row: fastRow, pause: () => (held ? release() : undefined) });
+  } else if (format === 'csv' && csvFastPath.enabled)
+    await pumpCsv(hashed, { fileName, format }, { event: onEvent, row: fastRow, pause: () => (held ? release() : undefined) });
   else
     for await (const event of readRecords(hashed, { fileName, format })) {
       onEvent(event);
@@ -691,7 +817,30 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   input.onTimeConvention?.(site.convention);
 
   // rows → partial → merge (of this one, or of the parts given) → period: the period below reads only the merge.
-  const merged = mergePartials(partials ?? [partialOf({ projectId: project.id, methodology, fileName, sha256: fileInfo().sha256, bytes, rows: { total, accepted, rejected }, firstTime, lastTime, sums, trackers, intervalSpec, timeZone: site.zone, marks: site.marks, calibration: calibration.adjustments, diagnostics, fatal, rowGwpSet: gwp?.label })], { maxDiagnostics: input.maxDiagnostics ?? 1000 });
+  const merged = mergePartials(
+    partials ?? [
+      partialOf({
+        projectId: project.id,
+        methodology,
+        fileName,
+        sha256: fileInfo().sha256,
+        bytes,
+        rows: { total, accepted, rejected },
+        firstTime,
+        lastTime,
+        sums,
+        trackers,
+        intervalSpec,
+        timeZone: site.zone,
+        marks: site.marks,
+        calibration: calibration.adjustments,
+        diagnostics,
+        fatal,
+        rowGwpSet: gwp?.label,
+      }),
+    ],
+    { maxDiagnostics: input.maxDiagnostics ?? 1000 },
+  );
   if (partials) absorbDiagnostics(diagnostics, merged.diagnostics);
   input.onPartial?.(merged);
   ({ total, accepted, rejected } = merged.rows);
@@ -702,16 +851,27 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   // Parts bring no rows here: bind the GWPs as a file would at its first reading, and refuse parts whose rows ran with others.
   if (partials && !gwp && !gwpFailed && merged.first) bindFor({ start: merged.first, end: new Date(Date.parse(merged.first) + 1).toISOString() });
   if (partials && gwp && merged.rowGwpSets.some((label) => label !== gwp!.label))
-    diag({ severity: 'error', code: 'period.spans_gwp_boundary', message: `Parts of this period were calculated with GWPs ${merged.rowGwpSets.join(', ')}, but the period binds ${gwp.label}; recalculate the parts within one GWP period.`, location: { file: fileName } });
+    diag({
+      severity: 'error',
+      code: 'period.spans_gwp_boundary',
+      message: `Parts of this period were calculated with GWPs ${merged.rowGwpSets.join(', ')}, but the period binds ${gwp.label}; recalculate the parts within one GWP period.`,
+      location: { file: fileName },
+    });
   if (partials && merged.coverage && ((merged.coverage.timeZone ?? 'UTC') !== site.zone || (merged.coverage.marks ?? 'interval-start') !== site.marks))
-    diag({ severity: 'error', code: 'period.parts_clock_mismatch', message: `The parts were checked for gaps on the clock ${merged.coverage.timeZone ?? 'UTC'} (${merged.coverage.marks ?? 'interval-start'}), but the registration now sets ${site.zone} (${site.marks}); upload the files again so they are read on the registered clock.`, location: { file: fileName } });
+    diag({
+      severity: 'error',
+      code: 'period.parts_clock_mismatch',
+      message: `The parts were checked for gaps on the clock ${merged.coverage.timeZone ?? 'UTC'} (${merged.coverage.marks ?? 'interval-start'}), but the registration now sets ${site.zone} (${site.marks}); upload the files again so they are read on the registered clock.`,
+      location: { file: fileName },
+    });
   if (partials) {
     // (A file's own trackers already hold exactly its coverage.)
     trackers.clear();
     for (const [item, runs] of Object.entries(merged.coverage?.items ?? {})) trackers.set(item, trackerFromRuns(intervalSpec!, runs, clock, site.marks));
   }
 
-  if (!fatal && total === 0 && diagnostics.errors === 0) diag({ severity: 'error', code: 'file.no_records', source: 'core/readers', message: `${fileName} has no data rows.`, location: { file: fileName } });
+  if (!fatal && total === 0 && diagnostics.errors === 0)
+    diag({ severity: 'error', code: 'file.no_records', source: 'core/readers', message: `${fileName} has no data rows.`, location: { file: fileName } });
 
   // A period read from the data: the intervals of its readings on the site's clock, [start of the
   // first, end of the last) — with a monitoring plan, the first and last intervals of the plan
@@ -728,7 +888,12 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   // Period limits come first: a period outside the crediting period gets no gap bookkeeping at all.
   const credited = resultSpan ? site.within(resultSpan, project.creditingPeriod) : false;
   if (resultSpan && resultPeriod && !credited)
-    diag({ severity: 'error', code: 'period.outside_crediting', message: `The monitoring period ${formatPeriod(resultPeriod)} is not inside the crediting period ${formatPeriod(site.localDays(project.creditingPeriod))}.`, location: { file: fileName } });
+    diag({
+      severity: 'error',
+      code: 'period.outside_crediting',
+      message: `The monitoring period ${formatPeriod(resultPeriod)} is not inside the crediting period ${formatPeriod(site.localDays(project.creditingPeriod))}.`,
+      location: { file: fileName },
+    });
   // Rows rejected for their values leave holes of their own: gaps are judged on a file whose rows all passed.
   // Gaps per item, judged over the whole period (declared, or from the first to the last reading of any item).
   const gapReport = { gaps: [] as { from: string; to: string; missingIntervals: number; item?: string }[], missing: 0, count: 0 };
@@ -741,8 +906,16 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
     }
   if (gapReport.missing > 0) {
     const severity = methodology.gapPolicy === 'reject' ? 'error' : 'warning';
-    const consequence = severity === 'error' ? `${methodology.key} rejects a period with gaps: supply the missing readings` : 'the missing intervals count as zero (conservative)';
-    diag({ severity, code: 'period.gap', message: `${gapReport.missing} expected ${intervals!.label} readings are missing in ${gapReport.count} gap(s), the first${gapReport.gaps[0]!.item !== undefined ? ` (${methodology.monitoringItemColumn} ${gapReport.gaps[0]!.item})` : ''} from ${gapReport.gaps[0]!.from} to ${gapReport.gaps[0]!.to}; ${consequence}.`, location: { file: fileName } });
+    const consequence =
+      severity === 'error'
+        ? `${methodology.key} rejects a period with gaps: supply the missing readings`
+        : 'the missing intervals count as zero (conservative)';
+    diag({
+      severity,
+      code: 'period.gap',
+      message: `${gapReport.missing} expected ${intervals!.label} readings are missing in ${gapReport.count} gap(s), the first${gapReport.gaps[0]!.item !== undefined ? ` (${methodology.monitoringItemColumn} ${gapReport.gaps[0]!.item})` : ''} from ${gapReport.gaps[0]!.from} to ${gapReport.gaps[0]!.to}; ${consequence}.`,
+      location: { file: fileName },
+    });
   }
   // A quantity reported for a source the registration says the site does not have: the plan and the file
   // disagree. (Where the module finds from the parameters that the source cannot exist, a reported value
@@ -750,7 +923,12 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   for (const c of sourceColumns) {
     const sum = c.registeredAbsent && c.meta.kind === 'number' ? sums.get(c.name)?.value : undefined;
     if (sum !== undefined && sum !== 0 && accepted > 0)
-      diag({ severity: 'error', code: 'period.source_not_at_site', message: `Column ${c.name} reports ${c.meta.description} totalling ${sum} ${c.meta.unit}, but ${c.absentBecause}. Correct the file, or register the source (a new registration version with "sources": { "${c.source}": true } and a --reason), so the monitoring plan and the report agree.`, location: { file: fileName, column: c.name } });
+      diag({
+        severity: 'error',
+        code: 'period.source_not_at_site',
+        message: `Column ${c.name} reports ${c.meta.description} totalling ${sum} ${c.meta.unit}, but ${c.absentBecause}. Correct the file, or register the source (a new registration version with "sources": { "${c.source}": true } and a --reason), so the monitoring plan and the report agree.`,
+        location: { file: fileName, column: c.name },
+      });
   }
   const qaqc = {
     calibration: merged.calibration.map(({ before: terms, ...a }) => calibrationEffect(a, terms)),
@@ -760,25 +938,51 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
     missingIntervals: gapReport.missing,
   };
   for (const a of qaqc.calibration)
-    diag({ severity: 'info', code: 'qaqc.calibration_overdue', message: `Meter ${a.meter} was overdue for calibration for ${a.rows} reading(s) of ${a.column} (${a.first} – ${a.last}); they were multiplied by ${a.factor} (MPE ${a.mpe * 100} %, ${a.side} side, adjusted conservatively).`, location: { file: fileName, column: a.column } });
+    diag({
+      severity: 'info',
+      code: 'qaqc.calibration_overdue',
+      message: `Meter ${a.meter} was overdue for calibration for ${a.rows} reading(s) of ${a.column} (${a.first} – ${a.last}); they were multiplied by ${a.factor} (MPE ${a.mpe * 100} %, ${a.side} side, adjusted conservatively).`,
+      location: { file: fileName, column: a.column },
+    });
   if (resultPeriod && !period && diagnostics.errors === 0 && gwp) {
     const whole = bindGwps(project, methodology, resultPeriod);
     if (!whole.ok) for (const message of whole.messages) diag({ severity: 'error', code: whole.code, message, location: { file: fileName } });
-    else if (!sameGwps(gwp, whole.binding)) diag({ severity: 'error', code: 'period.spans_gwp_boundary', message: `The rows of ${formatPeriod(resultPeriod)} need different GWPs (${gwp.label} at the first reading, ${whole.binding.label} for the whole period); split the upload at the boundary.`, location: { file: fileName } });
+    else if (!sameGwps(gwp, whole.binding))
+      diag({
+        severity: 'error',
+        code: 'period.spans_gwp_boundary',
+        message: `The rows of ${formatPeriod(resultPeriod)} need different GWPs (${gwp.label} at the first reading, ${whole.binding.label} for the whole period); split the upload at the boundary.`,
+        location: { file: fileName },
+      });
     else gwp = whole.binding;
   }
 
   const rows = { total, accepted, rejected };
   if (diagnostics.errors > 0 || !gwp || !resultPeriod) {
-    return { ...base, status: 'rejected', file: fileInfo(), ...(resultPeriod ? { period: resultPeriod } : {}), rows, qaqc, trace: [], ...listDiagnostics(diagnostics) };
+    return {
+      ...base,
+      status: 'rejected',
+      file: fileInfo(),
+      ...(resultPeriod ? { period: resultPeriod } : {}),
+      rows,
+      qaqc,
+      trace: [],
+      ...listDiagnostics(diagnostics),
+    };
   }
 
   // Period scope, exact decimals.
   const trace: TraceEntry[] = [];
   const scope = new Map<string, BigNumber | boolean>();
   for (const [symbol, value] of rowScope) {
-    if (inputColumns.includes(symbol) || methodology.rowEquations.some((e) => e.symbol === symbol) || enumColumns.some((c) => symbol.startsWith(`${c.name}_`))) continue;
-    scope.set(symbol, typeof value === 'boolean' ? value : toBigNumber(methodology.gwpSymbols.has(symbol) ? gwp.values.get(methodology.gwpSymbols.get(symbol)!)!.value : String(value)));
+    if (inputColumns.includes(symbol) || methodology.rowEquations.some((e) => e.symbol === symbol) || enumColumns.some((c) => symbol.startsWith(`${c.name}_`)))
+      continue;
+    scope.set(
+      symbol,
+      typeof value === 'boolean'
+        ? value
+        : toBigNumber(methodology.gwpSymbols.has(symbol) ? gwp.values.get(methodology.gwpSymbols.get(symbol)!)!.value : String(value)),
+    );
   }
   // Adjustments before later equations read a value: rounding as registered, the A/R small-scale cap.
   const adjuster = periodAdjuster(methodology, project);
@@ -800,8 +1004,20 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   const intermediateRounding = intermediateRoundingKeys(methodology, project.rounding);
   const scopeBeforePeriod = intermediateRounding.length ? new Map(scope) : undefined;
 
-  const constants = (symbols: readonly string[]) => Object.fromEntries(symbols.filter((s) => scope.has(s) && !sums.has(s)).map((s) => [s, show(scope.get(s)!)]));
-  for (const eq of methodology.rowEquations) trace.push({ symbol: eq.symbol, expr: eq.expr, unit: eq.unit, ref: eq.ref, scope: 'row', inputs: constants(eq.parsed.symbols), value: show(scope.get(eq.symbol)!), rows: accepted, ...(adjustmentsOf.has(eq.symbol) ? { adjustments: adjustmentsOf.get(eq.symbol)! } : {}) });
+  const constants = (symbols: readonly string[]) =>
+    Object.fromEntries(symbols.filter((s) => scope.has(s) && !sums.has(s)).map((s) => [s, show(scope.get(s)!)]));
+  for (const eq of methodology.rowEquations)
+    trace.push({
+      symbol: eq.symbol,
+      expr: eq.expr,
+      unit: eq.unit,
+      ref: eq.ref,
+      scope: 'row',
+      inputs: constants(eq.parsed.symbols),
+      value: show(scope.get(eq.symbol)!),
+      rows: accepted,
+      ...(adjustmentsOf.has(eq.symbol) ? { adjustments: adjustmentsOf.get(eq.symbol)! } : {}),
+    });
 
   let failed = false;
   for (const eq of methodology.periodEquations) {
@@ -809,12 +1025,24 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
     try {
       v = eq.decimal!(scope);
     } catch (e) {
-      diag({ severity: 'error', code: 'equation.error', message: `Equation ${eq.symbol} (${eq.ref}) could not be evaluated for the period: ${(e as Error).message}.`, location: { file: fileName }, ref: eq.ref });
+      diag({
+        severity: 'error',
+        code: 'equation.error',
+        message: `Equation ${eq.symbol} (${eq.ref}) could not be evaluated for the period: ${(e as Error).message}.`,
+        location: { file: fileName },
+        ref: eq.ref,
+      });
       failed = true;
       break;
     }
     if (isBigNumber(v) && !v.isFinite()) {
-      diag({ severity: 'error', code: 'equation.non_finite', message: `Equation ${eq.symbol} = ${eq.expr} (${eq.ref}) gives ${v.toString()} for the period; check its inputs.`, location: { file: fileName }, ref: eq.ref });
+      diag({
+        severity: 'error',
+        code: 'equation.non_finite',
+        message: `Equation ${eq.symbol} = ${eq.expr} (${eq.ref}) gives ${v.toString()} for the period; check its inputs.`,
+        location: { file: fileName },
+        ref: eq.ref,
+      });
       failed = true;
       break;
     }
@@ -822,7 +1050,16 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
     const adjusted = isBigNumber(v) ? adjuster.adjust(eq.symbol, v.toString(), readScope) : undefined;
     if (adjusted?.adjustments.length) v = toBigNumber(adjusted.value);
     scope.set(eq.symbol, v);
-    trace.push({ symbol: eq.symbol, expr: eq.expr, unit: eq.unit, ref: eq.ref, scope: 'period', inputs, value: show(v), ...(adjusted?.adjustments.length ? { adjustments: adjusted.adjustments } : {}) });
+    trace.push({
+      symbol: eq.symbol,
+      expr: eq.expr,
+      unit: eq.unit,
+      ref: eq.ref,
+      scope: 'period',
+      inputs,
+      value: show(v),
+      ...(adjusted?.adjustments.length ? { adjustments: adjusted.adjustments } : {}),
+    });
   }
   if (!failed) {
     for (const check of methodology.periodChecks) {
@@ -830,7 +1067,13 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
       try {
         passed = check.decimal!(scope);
       } catch (e) {
-        diag({ severity: 'error', code: 'equation.error', message: `Check ${check.id} (${check.ref}) could not be evaluated for the period: ${(e as Error).message}.`, location: { file: fileName }, ref: check.ref });
+        diag({
+          severity: 'error',
+          code: 'equation.error',
+          message: `Check ${check.id} (${check.ref}) could not be evaluated for the period: ${(e as Error).message}.`,
+          location: { file: fileName },
+          ref: check.ref,
+        });
         continue;
       }
       if (passed === true) continue;
@@ -865,7 +1108,14 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
     PE = PE.plus(e.PE.co2e);
     LE = LE.plus(e.LE.co2e);
     const q = (x: ReturnType<typeof zero>) => ({ t: reportQuantity(x.t), tCO2e: reportQuantity(x.co2e) });
-    gases.push({ gas, gwp: gwp.values.get(gas)!.value, BE: q(e.BE), PE: q(e.PE), LE: q(e.LE), ER: reportQuantity(e.BE.co2e.minus(e.PE.co2e).minus(e.LE.co2e)) });
+    gases.push({
+      gas,
+      gwp: gwp.values.get(gas)!.value,
+      BE: q(e.BE),
+      PE: q(e.PE),
+      LE: q(e.LE),
+      ER: reportQuantity(e.BE.co2e.minus(e.PE.co2e).minus(e.LE.co2e)),
+    });
   }
   const erRounding = roundEr(project, BE.minus(PE).minus(LE).toString());
   const ER = erRounding ? new Dec(erRounding.to) : BE.minus(PE).minus(LE);
@@ -878,31 +1128,68 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
   if (scopeBeforePeriod) {
     const unrounded = claimWithoutIntermediateRounding(methodology, project, scopeBeforePeriod, unroundedSums, intermediateRounding, gwp);
     if (unrounded !== undefined && claimed.greaterThan(unrounded)) {
-      diag({ severity: 'error', code: 'period.rounding_raises_result', message: `The registered rounding of ${intermediateRounding.join(', ')} raises ${methodology.credits ? methodology.credits.symbol : 'the emission reductions'} from ${reportQuantity(new Dec(unrounded))} to ${reportQuantity(claimed)} t CO2e in this period; a rounding as registered may only lower the result: correct the registration's rounding profile (mode and direction of these symbols).`, location: { file: fileName } });
+      diag({
+        severity: 'error',
+        code: 'period.rounding_raises_result',
+        message: `The registered rounding of ${intermediateRounding.join(', ')} raises ${methodology.credits ? methodology.credits.symbol : 'the emission reductions'} from ${reportQuantity(new Dec(unrounded))} to ${reportQuantity(claimed)} t CO2e in this period; a rounding as registered may only lower the result: correct the registration's rounding profile (mode and direction of these symbols).`,
+        location: { file: fileName },
+      });
       return { ...base, status: 'rejected', file: fileInfo(), period: resultPeriod, rows, qaqc, trace, ...listDiagnostics(diagnostics) };
     }
   }
   // Small-scale limits cap what is issued (core/calculation/small-scale-cap.ts): Type III here, A/R on its symbol above.
   const smallScaleCap = typeIIICap(methodology, project, claimed.toString(), resultPeriod) ?? adjuster.capOutcome();
   const quantity = smallScaleCap?.applied && smallScaleCap.kind === 'type-III' ? new Dec(smallScaleCap.capped) : claimed;
-  if (smallScaleCap?.applied) diag({ severity: 'warning', code: 'period.small_scale_cap', message: `${smallScaleCap.kind === 'type-III' ? 'Emission reductions' : 'Net removals'} of ${smallScaleCap.uncapped} t exceed the small-scale limit for this ${smallScaleCap.kind === 'type-III' ? 'period' : 'span'}, ${smallScaleCap.limit} t (${smallScaleCap.proRating}): units are issued only up to the limit; the excess ${smallScaleCap.excess} t is not eligible (${smallScaleCap.source}).`, location: { file: fileName } });
+  if (smallScaleCap?.applied)
+    diag({
+      severity: 'warning',
+      code: 'period.small_scale_cap',
+      message: `${smallScaleCap.kind === 'type-III' ? 'Emission reductions' : 'Net removals'} of ${smallScaleCap.uncapped} t exceed the small-scale limit for this ${smallScaleCap.kind === 'type-III' ? 'period' : 'span'}, ${smallScaleCap.limit} t (${smallScaleCap.proRating}): units are issued only up to the limit; the excess ${smallScaleCap.excess} t is not eligible (${smallScaleCap.source}).`,
+      location: { file: fileName },
+    });
   const units = quantity.isNegative() ? new Dec(0) : roundWhole(new Dec(reportQuantity(quantity)), policy.issuance);
   const typeParameter = methodology.credits?.typeParameter;
-  const creditType = (typeParameter && CREDIT_TYPES.includes(parameters[typeParameter] as CreditType) ? parameters[typeParameter] : DEFAULT_CREDIT_TYPE[project.mechanism]) as CreditType;
+  const creditType = (
+    typeParameter && CREDIT_TYPES.includes(parameters[typeParameter] as CreditType) ? parameters[typeParameter] : DEFAULT_CREDIT_TYPE[project.mechanism]
+  ) as CreditType;
   const expiry = creditExpiry(creditType, resultPeriod, project.creditingPeriod);
-  if (ER.isNegative()) diag({ severity: 'warning', code: 'period.check_failed', message: `Emission reductions are negative (${reportQuantity(ER)} tCO2e): project and leakage emissions exceed the baseline; no units are issuable for this period.`, location: { file: fileName } });
+  if (ER.isNegative())
+    diag({
+      severity: 'warning',
+      code: 'period.check_failed',
+      message: `Emission reductions are negative (${reportQuantity(ER)} tCO2e): project and leakage emissions exceed the baseline; no units are issuable for this period.`,
+      location: { file: fileName },
+    });
 
   return {
     ...base,
     status: 'accepted',
     file: fileInfo(),
-    gwp: { set: gwp.label, reason: gwp.policy.reason, confidence: gwp.policy.confidence, values: Object.fromEntries([...gwp.values].map(([g, v]) => [g, { value: v.value, set: v.set, rule: v.rule, source: v.source, confidence: v.confidence, ...(v.replaces ? { replaces: v.replaces } : {}) }])) },
+    gwp: {
+      set: gwp.label,
+      reason: gwp.policy.reason,
+      confidence: gwp.policy.confidence,
+      values: Object.fromEntries(
+        [...gwp.values].map(([g, v]) => [
+          g,
+          { value: v.value, set: v.set, rule: v.rule, source: v.source, confidence: v.confidence, ...(v.replaces ? { replaces: v.replaces } : {}) },
+        ]),
+      ),
+    },
     period: resultPeriod,
     rows,
     qaqc,
     totals: { BE: reportQuantity(BE), PE: reportQuantity(PE), LE: reportQuantity(LE), ER: reportQuantity(ER) },
     gases,
-    issuable: { units: units.toString(), rounding: policy.note, creditType, ...(smallScaleCap ? { smallScaleCap } : {}), ...(erRounding ? { erRounding } : {}), ...(expiry.expires ? { expires: expiry.expires } : {}), ...(creditType === 'tCER' || creditType === 'lCER' ? { expiryRule: expiry.rule } : {}) },
+    issuable: {
+      units: units.toString(),
+      rounding: policy.note,
+      creditType,
+      ...(smallScaleCap ? { smallScaleCap } : {}),
+      ...(erRounding ? { erRounding } : {}),
+      ...(expiry.expires ? { expires: expiry.expires } : {}),
+      ...(creditType === 'tCER' || creditType === 'lCER' ? { expiryRule: expiry.rule } : {}),
+    },
     trace,
     ...listDiagnostics(diagnostics),
   };
@@ -913,7 +1200,14 @@ async function calculateRows(input: CalculateInput, partials?: readonly PartialR
  * are left out and everything else (the other roundings, the A/R cap) applies as usual; undefined if an equation
  * cannot be evaluated that way.
  */
-function claimWithoutIntermediateRounding(methodology: Methodology, project: Project, before: ReadonlyMap<string, BigNumber | boolean>, unroundedSums: ReadonlyMap<string, string>, keys: readonly string[], gwp: GwpBinding): string | undefined {
+function claimWithoutIntermediateRounding(
+  methodology: Methodology,
+  project: Project,
+  before: ReadonlyMap<string, BigNumber | boolean>,
+  unroundedSums: ReadonlyMap<string, string>,
+  keys: readonly string[],
+  gwp: GwpBinding,
+): string | undefined {
   const rounding = Object.fromEntries(Object.entries(project.rounding ?? {}).filter(([k]) => !keys.includes(k)));
   const adjuster = periodAdjuster(methodology, { ...project, rounding });
   const scope = new Map(before);

@@ -37,7 +37,10 @@ export function creditExpiry(type: CreditType, period: Period, creditingPeriod: 
   const issuedIn = COMMITMENT_PERIODS.findIndex((cp) => lastDay <= cp.end);
   const following = issuedIn >= 0 ? COMMITMENT_PERIODS[issuedIn + 1] : undefined;
   const rule = 'tCER: expires at the end of the commitment period following the one in which it was issued (decision 5/CMP.1 annex para 1(g))';
-  if (!following) return { rule: `${rule}; issued after the first commitment period, and no later Kyoto commitment period is defined: the expiry follows the registry's rules` };
+  if (!following)
+    return {
+      rule: `${rule}; issued after the first commitment period, and no later Kyoto commitment period is defined: the expiry follows the registry's rules`,
+    };
   return { expires: following.end, rule: `${rule}: issued in the ${COMMITMENT_PERIODS[issuedIn]!.name}, expires at the end of the ${following.name}` };
 }
 

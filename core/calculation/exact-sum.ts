@@ -73,4 +73,3 @@ export class ExactSum {
     return decimalFromFloat(this.value).toString();
   }
 }
-

@@ -12,7 +12,9 @@ export interface GwpBinding {
   readonly values: ReadonlyMap<string, PolicyGwp>;
 }
 
-export type GwpBindingOutcome = { readonly ok: true; readonly binding: GwpBinding } | { readonly ok: false; readonly code: 'period.spans_gwp_boundary' | 'gwp.not_defined'; readonly messages: readonly string[] };
+export type GwpBindingOutcome =
+  | { readonly ok: true; readonly binding: GwpBinding }
+  | { readonly ok: false; readonly code: 'period.spans_gwp_boundary' | 'gwp.not_defined'; readonly messages: readonly string[] };
 
 /**
  * Resolves the GWP of every gas a methodology uses (its emission terms and its `GWP_<gas>` symbols)
@@ -27,7 +29,10 @@ export type GwpBindingOutcome = { readonly ok: true; readonly binding: GwpBindin
 export function bindGwps(project: Project, methodology: Methodology, period: Period): GwpBindingOutcome {
   let policy: GwpPolicy;
   try {
-    policy = selectGwpPolicy(project.mechanism, period, { ...(project.gwpSet ? { set: project.gwpSet } : {}), ...(project.gwpPolicy ? { policy: project.gwpPolicy } : {}) });
+    policy = selectGwpPolicy(project.mechanism, period, {
+      ...(project.gwpSet ? { set: project.gwpSet } : {}),
+      ...(project.gwpPolicy ? { policy: project.gwpPolicy } : {}),
+    });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     return { ok: false, code: 'period.spans_gwp_boundary', messages: [e.message] };

@@ -13,7 +13,7 @@ export { ExactSum };
  * "rows → partial → merge of one → period"; a monitoring report is "its uploads' partials → merge →
  * period" (core/report/monitoring-report.ts), and a split file is "its ranges' partials → merge →
  * period". Because the merge is exact and associative, every way of cutting the same rows gives the
- * same result, to the last digit (test/unit/core/engine/partial.test.ts).
+ * same result, to the last digit (test/unit/core/calculation/partial.test.ts).
  *
  * Exactness: row equations run in binary floating point (calculate.ts says why). Their period sums
  * are kept as the *exact* sum of those doubles, stored as a non-overlapping expansion (Shewchuk 1997,
@@ -73,7 +73,12 @@ export interface PartialResult {
   /** Conservative calibration adjustments applied to the part's readings (qaqc.ts). */
   readonly calibration: readonly CalibrationAdjustment[];
   /** The part's diagnostics: listed up to a cap, all counted. */
-  readonly diagnostics: { readonly kept: readonly Diagnostic[]; readonly counts: Readonly<Record<string, number>>; readonly errors: number; readonly warnings: number };
+  readonly diagnostics: {
+    readonly kept: readonly Diagnostic[];
+    readonly counts: Readonly<Record<string, number>>;
+    readonly errors: number;
+    readonly warnings: number;
+  };
   /** A file-level fault (unreadable file, zip bomb) ended the part early. */
   readonly fatal: boolean;
   /** The GWP sets in the row scope when the rows ran (row equations may read GWPs); empty when none was resolved yet. */
@@ -87,7 +92,8 @@ export class PartialMergeError extends Error {
 }
 
 const sameSpec = (a: IntervalSpec, b: IntervalSpec) => ('minutes' in a ? 'minutes' in b && a.minutes === b.minutes : 'months' in b && a.months === b.months);
-const sameClock = (a: Coverage, b: Coverage) => (a.timeZone ?? 'UTC') === (b.timeZone ?? 'UTC') && (a.marks ?? 'interval-start') === (b.marks ?? 'interval-start');
+const sameClock = (a: Coverage, b: Coverage) =>
+  (a.timeZone ?? 'UTC') === (b.timeZone ?? 'UTC') && (a.marks ?? 'interval-start') === (b.marks ?? 'interval-start');
 
 /** Runs of interval numbers from a sorted list of slots. */
 export function runsOf(slots: Iterable<number>): [number, number][] {
@@ -127,7 +133,12 @@ function union(a: readonly (readonly [number, number])[], b: readonly (readonly 
 }
 
 /** Rebuilds an interval tracker from stored runs (for the gap check of a merged period). */
-export function trackerFromRuns(spec: IntervalSpec, runs: readonly (readonly [number, number])[], clock: SiteClock = SiteClock.of('UTC'), marks: TimestampConvention = 'interval-start'): IntervalTracker {
+export function trackerFromRuns(
+  spec: IntervalSpec,
+  runs: readonly (readonly [number, number])[],
+  clock: SiteClock = SiteClock.of('UTC'),
+  marks: TimestampConvention = 'interval-start',
+): IntervalTracker {
   // Interval numbers are on the site's clock (local days, local months, slots aligned to local hours): the same clock reads them back.
   const t = new IntervalTracker(spec, clock, marks);
   for (const [from, to] of runs) t.addRun(from, to);
@@ -154,12 +165,20 @@ export function mergePartials(parts: readonly PartialResult[], options: MergeOpt
   const first = parts[0];
   if (!first) throw new PartialMergeError('mergePartials needs at least one part.');
   for (const p of parts) {
-    if (p.schemaVersion !== 1 || p.kind !== 'mrv.partial') throw new PartialMergeError(`Part ${p.parts[0]?.name ?? '?'} is not a partial result of a known version.`);
+    if (p.schemaVersion !== 1 || p.kind !== 'mrv.partial')
+      throw new PartialMergeError(`Part ${p.parts[0]?.name ?? '?'} is not a partial result of a known version.`);
     if (p.projectId !== first.projectId) throw new PartialMergeError(`Parts of projects ${first.projectId} and ${p.projectId} cannot be merged.`);
     if (p.methodology.key !== first.methodology.key || p.methodology.hash !== first.methodology.hash)
-      throw new PartialMergeError(`Parts calculated with ${first.methodology.key} (${first.methodology.hash.slice(0, 12)}) and ${p.methodology.key} (${p.methodology.hash.slice(0, 12)}) cannot be merged: recalculate them with one methodology version.`);
-    if (Boolean(p.coverage) !== Boolean(first.coverage) || (p.coverage && first.coverage && (!sameSpec(p.coverage.spec, first.coverage.spec) || !sameClock(p.coverage, first.coverage))))
-      throw new PartialMergeError(`Parts with different monitoring frequencies or site clocks (time zone, timestamp convention) cannot be merged (${parts[0]!.parts[0]?.name ?? '?'} and ${p.parts[0]?.name ?? '?'}).`);
+      throw new PartialMergeError(
+        `Parts calculated with ${first.methodology.key} (${first.methodology.hash.slice(0, 12)}) and ${p.methodology.key} (${p.methodology.hash.slice(0, 12)}) cannot be merged: recalculate them with one methodology version.`,
+      );
+    if (
+      Boolean(p.coverage) !== Boolean(first.coverage) ||
+      (p.coverage && first.coverage && (!sameSpec(p.coverage.spec, first.coverage.spec) || !sameClock(p.coverage, first.coverage)))
+    )
+      throw new PartialMergeError(
+        `Parts with different monitoring frequencies or site clocks (time zone, timestamp convention) cannot be merged (${parts[0]!.parts[0]?.name ?? '?'} and ${p.parts[0]?.name ?? '?'}).`,
+      );
   }
   if (parts.length === 1) return first;
 
@@ -229,7 +248,11 @@ export function mergePartials(parts: readonly PartialResult[], options: MergeOpt
       }
     }
 
-  const instants = (pick: (p: PartialResult) => string | undefined) => parts.map(pick).filter((x): x is string => x !== undefined).sort();
+  const instants = (pick: (p: PartialResult) => string | undefined) =>
+    parts
+      .map(pick)
+      .filter((x): x is string => x !== undefined)
+      .sort();
   const firsts = instants((p) => p.first);
   const lasts = instants((p) => p.last);
   return {
@@ -290,12 +313,35 @@ export function partialOf(s: PartState): PartialResult {
     ...(first ? { first } : {}),
     ...(last ? { last } : {}),
     sums: Object.fromEntries([...s.sums].map(([symbol, acc]) => [symbol, storeSum(acc)])),
-    ...(s.intervalSpec ? { coverage: { spec: s.intervalSpec, timeZone: s.timeZone, marks: s.marks, items: Object.fromEntries([...s.trackers].map(([item, t]) => [item, t.coveredRuns()])) } } : {}),
+    ...(s.intervalSpec
+      ? {
+          coverage: {
+            spec: s.intervalSpec,
+            timeZone: s.timeZone,
+            marks: s.marks,
+            items: Object.fromEntries([...s.trackers].map(([item, t]) => [item, t.coveredRuns()])),
+          },
+        }
+      : {}),
     calibration: s.calibration.map((a) => ({ ...a })),
-    diagnostics: { kept: [...s.diagnostics.kept], counts: Object.fromEntries(s.diagnostics.countsByCode), errors: s.diagnostics.errors, warnings: s.diagnostics.warnings },
+    diagnostics: {
+      kept: [...s.diagnostics.kept],
+      counts: Object.fromEntries(s.diagnostics.countsByCode),
+      errors: s.diagnostics.errors,
+      warnings: s.diagnostics.warnings,
+    },
     fatal: s.fatal,
     rowGwpSets: s.rowGwpSet ? [s.rowGwpSet] : [],
-    parts: [{ name: s.fileName, ...(s.sha256 ? { sha256: s.sha256 } : {}), bytes: s.bytes, rows: { ...s.rows }, ...(first ? { first } : {}), ...(last ? { last } : {}) }],
+    parts: [
+      {
+        name: s.fileName,
+        ...(s.sha256 ? { sha256: s.sha256 } : {}),
+        bytes: s.bytes,
+        rows: { ...s.rows },
+        ...(first ? { first } : {}),
+        ...(last ? { last } : {}),
+      },
+    ],
   };
 }
 

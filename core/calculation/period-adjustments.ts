@@ -12,7 +12,11 @@ import { capForPeriod, capForYears, type SmallScaleCapOutcome } from './small-sc
  */
 export interface PeriodAdjuster {
   /** Adjusts the period value of `symbol`; `read` gives other period values (decimal strings). */
-  adjust(symbol: string, value: string, read: (symbol: string) => string | undefined): { readonly value: string; readonly adjustments: readonly TraceAdjustment[] };
+  adjust(
+    symbol: string,
+    value: string,
+    read: (symbol: string) => string | undefined,
+  ): { readonly value: string; readonly adjustments: readonly TraceAdjustment[] };
   /** The small-scale cap outcome of an A/R module once its symbol was adjusted. */
   readonly capOutcome: () => SmallScaleCapOutcome | undefined;
 }
@@ -41,25 +45,38 @@ export function roundingProfileProblems(methodology: Methodology, profile: Round
   const problems: string[] = [];
   for (const [key, rule] of Object.entries(profile ?? {})) {
     if (!symbols.has(key)) {
-      problems.push(`rounding.${key}: ${methodology.key} has no equation ${key}; a rounding profile names equation symbols (or ER): ${[...symbols].join(', ')}`);
+      problems.push(
+        `rounding.${key}: ${methodology.key} has no equation ${key}; a rounding profile names equation symbols (or ER): ${[...symbols].join(', ')}`,
+      );
       continue;
     }
     const categories = key === ER_KEY ? (['ER'] as const) : [...new Set(methodology.emissions.filter((t) => t.symbol === key).map((t) => t.category))];
     if (!categories.length) continue;
     if (categories.length > 1) {
-      problems.push(`rounding.${key}: ${key} is booked as ${categories.join(' and ')}; no rounding direction of it is conservative for both, so it cannot be rounded`);
+      problems.push(
+        `rounding.${key}: ${key} is booked as ${categories.join(' and ')}; no rounding direction of it is conservative for both, so it cannot be rounded`,
+      );
       continue;
     }
     const readers = key === ER_KEY ? [] : methodology.periodEquations.filter((e) => e.parsed.symbols.includes(key)).map((e) => e.symbol);
     if (readers.length) {
-      problems.push(`rounding.${key}: ${key} is an emission term that other equations read (${readers.join(', ')}), so the direction in which its rounding moves the emission reductions is not known; round those equations' results instead`);
+      problems.push(
+        `rounding.${key}: ${key} is an emission term that other equations read (${readers.join(', ')}), so the direction in which its rounding moves the emission reductions is not known; round those equations' results instead`,
+      );
       continue;
     }
     const category = categories[0]!;
     const mode = CONSERVATIVE_MODE[category];
     if (rule.mode !== mode) {
-      const what = category === 'ER' ? 'the emission reductions' : category === 'BE' ? `${key}, a baseline term,` : `${key}, a ${category === 'PE' ? 'project' : 'leakage'} emission term,`;
-      problems.push(`rounding.${key}: mode "${rule.mode}" can round ${what} in the direction of more credits; a rounding profile must be conservative: declare mode "${mode}" (${mode === 'floor' ? 'ER and baseline terms rounded down' : 'project and leakage terms rounded up'})`);
+      const what =
+        category === 'ER'
+          ? 'the emission reductions'
+          : category === 'BE'
+            ? `${key}, a baseline term,`
+            : `${key}, a ${category === 'PE' ? 'project' : 'leakage'} emission term,`;
+      problems.push(
+        `rounding.${key}: mode "${rule.mode}" can round ${what} in the direction of more credits; a rounding profile must be conservative: declare mode "${mode}" (${mode === 'floor' ? 'ER and baseline terms rounded down' : 'project and leakage terms rounded up'})`,
+      );
     }
   }
   return problems;
@@ -92,7 +109,14 @@ export function periodAdjuster(methodology: Methodology, project: Project): Peri
         const years = read(ssc.years);
         if (years !== undefined) {
           cap = capForYears('ar-small-scale', v, years);
-          if (cap.applied) adjustments.push({ kind: 'small-scale-cap', from: v, to: cap.capped, rule: `capped at ${cap.limit} (${cap.proRating}); the excess ${cap.excess} is not eligible`, source: cap.source });
+          if (cap.applied)
+            adjustments.push({
+              kind: 'small-scale-cap',
+              from: v,
+              to: cap.capped,
+              rule: `capped at ${cap.limit} (${cap.proRating}); the excess ${cap.excess} is not eligible`,
+              source: cap.source,
+            });
           v = cap.capped;
         }
       }

@@ -55,11 +55,24 @@ export class CalibrationRule {
   ) {
     for (const meter of meters) {
       // A calibration date is a day on the site's clock: valid from its 00:00 local.
-      const windows = meter.calibrations.map((d) => clock.startOfDate(d)).sort((a, b) => a - b).map((start): [number, number] => [start, start + meter.calibrationIntervalDays * DAY_MS]);
+      const windows = meter.calibrations
+        .map((d) => clock.startOfDate(d))
+        .sort((a, b) => a - b)
+        .map((start): [number, number] => [start, start + meter.calibrationIntervalDays * DAY_MS]);
       for (const column of meter.columns) {
         const side = columns.get(column)?.side;
         if (!side) continue; // checked by problemsOf()
-        const adjustment: CalibrationAdjustment = { meter: meter.id, column, side, mpe: meter.mpe, factor: side === 'baseline' ? 1 - meter.mpe : 1 + meter.mpe, rows: 0, first: '', last: '', before: [] };
+        const adjustment: CalibrationAdjustment = {
+          meter: meter.id,
+          column,
+          side,
+          mpe: meter.mpe,
+          factor: side === 'baseline' ? 1 - meter.mpe : 1 + meter.mpe,
+          rows: 0,
+          first: '',
+          last: '',
+          before: [],
+        };
         const list = this.byColumn.get(column) ?? [];
         list.push({ windows, adjustment });
         this.byColumn.set(column, list);
@@ -74,7 +87,10 @@ export class CalibrationRule {
       for (const c of m.columns) {
         const meta = columns.get(c);
         if (!meta || meta.kind !== 'number') problems.push(`meter ${m.id}: ${c} is not a numeric monitoring column of the methodology`);
-        else if (!meta.side) problems.push(`meter ${m.id}: the methodology does not say whether ${c} is a baseline-side or project-side quantity, so no conservative direction is known`);
+        else if (!meta.side)
+          problems.push(
+            `meter ${m.id}: the methodology does not say whether ${c} is a baseline-side or project-side quantity, so no conservative direction is known`,
+          );
       }
     return problems;
   }
@@ -296,7 +312,8 @@ export class IntervalTracker {
       if (lo > hi) return;
       missing += hi - lo + 1;
       count++;
-      if (gaps.length < limit) gaps.push({ from: this.clock.format(this.startOf(lo)), to: this.clock.format(this.startOf(hi + 1)), missingIntervals: hi - lo + 1 });
+      if (gaps.length < limit)
+        gaps.push({ from: this.clock.format(this.startOf(lo)), to: this.clock.format(this.startOf(hi + 1)), missingIntervals: hi - lo + 1 });
     };
     let cursor = first;
     for (let i = 0; i < n && cursor <= last; i++) {

@@ -61,7 +61,14 @@ export interface CalculationResult {
   readonly status: 'accepted' | 'rejected' | 'not-applicable';
   readonly file: { readonly name: string; readonly format: string; readonly bytes: number; readonly sha256: string };
   readonly project: { readonly id: string; readonly mechanism: Mechanism; readonly hostCountry: string; readonly scale: string };
-  readonly methodology: { readonly id: string; readonly version: string; readonly key: string; readonly hash: string; readonly title: string; readonly source: string };
+  readonly methodology: {
+    readonly id: string;
+    readonly version: string;
+    readonly key: string;
+    readonly hash: string;
+    readonly title: string;
+    readonly source: string;
+  };
   /**
    * The GWP policy applied (`set`: `AR4`, or `lowest of SAR, AR4, AR5` …), why, and per gas the value,
    * the IPCC report it came from (`set`), the rule that chose it and the source.
@@ -96,7 +103,19 @@ export interface CalculationResult {
   /** QA/QC: conservative calibration adjustments applied, and monitoring gaps found. */
   readonly qaqc?: {
     /** `before`/`after`: the adjusted readings' sum without and with the factor; `change` = after − before (column unit, decimal strings). */
-    readonly calibration: readonly { meter: string; column: string; side: string; mpe: number; factor: number; rows: number; first: string; last: string; before?: string; after?: string; change?: string }[];
+    readonly calibration: readonly {
+      meter: string;
+      column: string;
+      side: string;
+      mpe: number;
+      factor: number;
+      rows: number;
+      first: string;
+      last: string;
+      before?: string;
+      after?: string;
+      change?: string;
+    }[];
     readonly intervalMinutes?: number;
     readonly intervalMonths?: number;
     readonly gaps: readonly { from: string; to: string; missingIntervals: number; item?: string }[];

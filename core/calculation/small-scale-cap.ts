@@ -56,10 +56,17 @@ const addYears = (ms: number, years: number) => {
  *
  * @example proRatedLimit('60000', { start: '2014-01-01', end: '2014-12-31' }, '2014-01-01').limit // '60000'
  */
-export function proRatedLimit(perYear: string, period: Period, creditingStart: string): { limit: string; pieces: { from: string; to: string; days: number; yearDays: number }[] } {
+export function proRatedLimit(
+  perYear: string,
+  period: Period,
+  creditingStart: string,
+): { limit: string; pieces: { from: string; to: string; days: number; yearDays: number }[] } {
   const { start: from, end: to } = spanOf(period);
   const start = dayMs(creditingStart);
-  if (from < start) throw new ConfigError(`The period ${period.start} – ${period.end} begins before the crediting period (${creditingStart}); the small-scale limit is counted per crediting year.`);
+  if (from < start)
+    throw new ConfigError(
+      `The period ${period.start} – ${period.end} begins before the crediting period (${creditingStart}); the small-scale limit is counted per crediting year.`,
+    );
   let limit = new Dec(0);
   const pieces: { from: string; to: string; days: number; yearDays: number }[] = [];
   for (let k = 0; ; k++) {
@@ -107,7 +114,18 @@ export function capQuantity(kind: SmallScaleKind, quantity: string, limit: strin
   const l = new Dec(limit);
   const applied = q.greaterThan(l);
   const capped = applied ? l : q;
-  return { kind, perYear: spec.perYear, unit: spec.unit, limit: l.toString(), proRating, uncapped: q.toString(), capped: capped.toString(), excess: applied ? q.minus(l).toString() : '0', applied, source: spec.source };
+  return {
+    kind,
+    perYear: spec.perYear,
+    unit: spec.unit,
+    limit: l.toString(),
+    proRating,
+    uncapped: q.toString(),
+    capped: capped.toString(),
+    excess: applied ? q.minus(l).toString() : '0',
+    applied,
+    source: spec.source,
+  };
 }
 
 /** The cap of a monitoring period's reductions (Type III): limit pro-rated by crediting year. */

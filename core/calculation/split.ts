@@ -66,7 +66,8 @@ const utf8 = new TextDecoder('utf-8');
 /** The first problem of `bytes` for a cut: a quote or a CR that is not part of CRLF. */
 function hazard(bytes: Uint8Array): string | undefined {
   if (bytes.indexOf(QUOTE) !== -1) return 'a quote (") that may hide a line break';
-  for (let i = bytes.indexOf(CR); i !== -1; i = bytes.indexOf(CR, i + 1)) if (i + 1 < bytes.length && bytes[i + 1] !== NL) return 'a line break made of CR alone';
+  for (let i = bytes.indexOf(CR); i !== -1; i = bytes.indexOf(CR, i + 1))
+    if (i + 1 < bytes.length && bytes[i + 1] !== NL) return 'a line break made of CR alone';
   return undefined;
 }
 
@@ -78,7 +79,8 @@ const isBlank = (bytes: Uint8Array) => latin1.decode(bytes).trim() === '';
  */
 export function planSplit(head: Uint8Array, size: number, ranges: number, window = SPLIT_WINDOW_BYTES): SplitPlan | Unsafe {
   if (!Number.isInteger(ranges) || ranges < 2) return { unsafe: 'one range was asked for' };
-  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return { unsafe: 'the file is not UTF-8 (a UTF-16 byte-order mark)' };
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)))
+    return { unsafe: 'the file is not UTF-8 (a UTF-16 byte-order mark)' };
   if (head.indexOf(0) !== -1) return { unsafe: 'the file has NUL bytes (not UTF-8 text)' };
   // The header: the first non-blank line; the units row: the next non-blank line, if it is one.
   const lines: ByteRange[] = [];
@@ -97,7 +99,13 @@ export function planSplit(head: Uint8Array, size: number, ranges: number, window
   const delimiter = detectDelimiter(headerText, true) ?? ',';
   const secondBytes = head.subarray(second.start, second.end);
   if (hazard(secondBytes)) return { unsafe: 'the first row under the header has a quote (")' };
-  const isUnits = unitsRow(utf8.decode(secondBytes).replace(/\r?\n$/, '').split(delimiter)) !== undefined;
+  const isUnits =
+    unitsRow(
+      utf8
+        .decode(secondBytes)
+        .replace(/\r?\n$/, '')
+        .split(delimiter),
+    ) !== undefined;
   const prefixEnd = isUnits ? second.end : header.end;
   let prefixLines = 0;
   for (let i = head.indexOf(NL); i !== -1 && i < prefixEnd; i = head.indexOf(NL, i + 1)) prefixLines++;
@@ -226,7 +234,11 @@ function renumber(d: Diagnostic, rowOffset: number, lineOffset: number): Diagnos
   let message = d.message;
   if (loc.row !== undefined) message = message.replace(/\bRow (\d+)\b/g, (m, n: string) => (Number(n) === loc.row ? `Row ${loc.row + rowOffset}` : m));
   if (loc.line !== undefined) message = message.replace(/\bline (\d+)\b/g, (m, n: string) => (Number(n) === loc.line ? `line ${loc.line + lineOffset}` : m));
-  return { ...d, message, location: { ...loc, ...(loc.row !== undefined ? { row: loc.row + rowOffset } : {}), ...(loc.line !== undefined ? { line: loc.line + lineOffset } : {}) } };
+  return {
+    ...d,
+    message,
+    location: { ...loc, ...(loc.row !== undefined ? { row: loc.row + rowOffset } : {}), ...(loc.line !== undefined ? { line: loc.line + lineOffset } : {}) },
+  };
 }
 
 const key = (d: Diagnostic) => `${d.code}\u0000${d.severity}\u0000${d.message}`;

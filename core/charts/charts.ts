@@ -47,7 +47,13 @@ const LINE_COLOUR = '#2f5597';
 /** `EG_export [MWh]`; dimensionless and unit-less columns get no brackets. */
 export const axisTitle = (column: string, unit: string) => (unit === '1' || unit === '-' || unit === '' ? column : `${column} [${unit}]`);
 
-const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: WIDTH, height: HEIGHT, background: 'white', config: { font: 'Helvetica, Arial, sans-serif', axis: { labelFontSize: 10, titleFontSize: 11 }, view: { stroke: '#ccc' } } } as const;
+const base = {
+  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  width: WIDTH,
+  height: HEIGHT,
+  background: 'white',
+  config: { font: 'Helvetica, Arial, sans-serif', axis: { labelFontSize: 10, titleFontSize: 11 }, view: { stroke: '#ccc' } },
+} as const;
 
 /** Instant → the site's wall-clock time as epoch ms (what a UTC time scale then labels as local time). */
 const wallOf = (series: Pick<MonitoringSeries, 'timeZone'>) => {
@@ -87,14 +93,32 @@ export function timeSeriesSpec(column: ColumnSeries, series: MonitoringSeries, g
     });
   } else {
     const daily = column.daily.map((b) => ({ t: wall(b.t), mean: b.sum / b.count, min: b.min, max: b.max }));
-    layers.push({ data: { values: daily }, mark: { type: 'area', color: LINE_COLOUR, opacity: 0.2 }, encoding: { x: xShared, y: { field: 'min', type: 'quantitative', title: yTitle }, y2: { field: 'max' } } });
-    layers.push({ data: { values: daily }, mark: { type: 'line', color: LINE_COLOUR, strokeWidth: 1.2 }, encoding: { x: xShared, y: { field: 'mean', type: 'quantitative', title: yTitle } } });
+    layers.push({
+      data: { values: daily },
+      mark: { type: 'area', color: LINE_COLOUR, opacity: 0.2 },
+      encoding: { x: xShared, y: { field: 'min', type: 'quantitative', title: yTitle }, y2: { field: 'max' } },
+    });
+    layers.push({
+      data: { values: daily },
+      mark: { type: 'line', color: LINE_COLOUR, strokeWidth: 1.2 },
+      encoding: { x: xShared, y: { field: 'mean', type: 'quantitative', title: yTitle } },
+    });
   }
-  const marked = series.rejected.filter((r) => r.t !== undefined && (r.column === undefined || r.column === column.column || r.column === series.timestampColumn));
+  const marked = series.rejected.filter(
+    (r) => r.t !== undefined && (r.column === undefined || r.column === column.column || r.column === series.timestampColumn),
+  );
   if (marked.length) {
-    layers.push({ data: { values: marked.map((r) => ({ t: wall(r.t!), row: r.row })) }, mark: { type: 'rule', color: REJECTED_COLOUR, strokeWidth: 1.5, strokeDash: [3, 2] }, encoding: { x: xShared } });
+    layers.push({
+      data: { values: marked.map((r) => ({ t: wall(r.t!), row: r.row })) },
+      mark: { type: 'rule', color: REJECTED_COLOUR, strokeWidth: 1.5, strokeDash: [3, 2] },
+      encoding: { x: xShared },
+    });
   }
-  return { ...base, title: { text: `${column.column}: ${column.points ? 'readings' : 'daily mean and range'}`, fontSize: 12, anchor: 'start' }, layer: layers } as TopLevelSpec;
+  return {
+    ...base,
+    title: { text: `${column.column}: ${column.points ? 'readings' : 'daily mean and range'}`, fontSize: 12, anchor: 'start' },
+    layer: layers,
+  } as TopLevelSpec;
 }
 
 /** Totals of one column per day or per month. */
@@ -107,7 +131,13 @@ export function totalsSpec(column: ColumnSeries, grain: 'day' | 'month', timeZon
     data: { values: buckets.map((b) => ({ t: wall(b.t), total: b.sum, readings: b.count })) },
     mark: { type: 'bar', color: LINE_COLOUR },
     encoding: {
-      x: { field: 't', type: 'ordinal', timeUnit: grain === 'day' ? 'utcyearmonthdate' : 'utcyearmonth', title: grain === 'day' ? `day (${timeZone})` : `month (${timeZone})`, axis: { labelOverlap: true, labelAngle: 0, format: grain === 'day' ? '%d %b' : '%b %Y' } },
+      x: {
+        field: 't',
+        type: 'ordinal',
+        timeUnit: grain === 'day' ? 'utcyearmonthdate' : 'utcyearmonth',
+        title: grain === 'day' ? `day (${timeZone})` : `month (${timeZone})`,
+        axis: { labelOverlap: true, labelAngle: 0, format: grain === 'day' ? '%d %b' : '%b %Y' },
+      },
       y: { field: 'total', type: 'quantitative', title: `total ${axisTitle(column.column, column.unit)}` },
     },
   } as TopLevelSpec;
@@ -124,7 +154,13 @@ export function periodsSpec(periods: readonly PeriodBar[]): TopLevelSpec {
     encoding: {
       x: { field: 'label', type: 'ordinal', title: 'monitoring period', sort: { field: 'order' }, axis: { labelAngle: 0, labelLimit: 0, labelOverlap: true } },
       y: { field: 'er', type: 'quantitative', title: 'ER [tCO2e]' },
-      color: { field: 'which', type: 'nominal', title: null, scale: { domain: ['approved earlier', 'this period'], range: ['#9dc3e6', LINE_COLOUR] }, legend: { orient: 'top' } },
+      color: {
+        field: 'which',
+        type: 'nominal',
+        title: null,
+        scale: { domain: ['approved earlier', 'this period'], range: ['#9dc3e6', LINE_COLOUR] },
+        legend: { orient: 'top' },
+      },
     },
   } as TopLevelSpec;
 }
@@ -147,11 +183,23 @@ export async function monitoringCharts(input: ChartInput): Promise<Chart[]> {
       svg: await renderSvg(timeSeriesSpec(c, series, gaps)),
     });
     const grain = input.monthly || c.daily.length > 92 ? 'month' : 'day';
-    charts.push({ id: `${grain === 'day' ? 'daily' : 'monthly'}-${c.column}`, title: `${c.column}: ${grain === 'day' ? 'daily' : 'monthly'} totals`, caption: `Sum of the accepted readings of ${c.column} per ${grain} on the site's clock (${series.timeZone}).`, svg: await renderSvg(totalsSpec(c, grain, series.timeZone)) });
+    charts.push({
+      id: `${grain === 'day' ? 'daily' : 'monthly'}-${c.column}`,
+      title: `${c.column}: ${grain === 'day' ? 'daily' : 'monthly'} totals`,
+      caption: `Sum of the accepted readings of ${c.column} per ${grain} on the site's clock (${series.timeZone}).`,
+      svg: await renderSvg(totalsSpec(c, grain, series.timeZone)),
+    });
   }
   if (input.periods?.length) {
     const earlier = input.periods.filter((p) => !p.current).length;
-    charts.push({ id: 'periods', title: 'This period against earlier approved periods', caption: earlier ? `ER of this period and of the ${earlier} earlier approved period(s) in the project's ledger.` : 'No earlier approved period in the project ledger: this is the first.', svg: await renderSvg(periodsSpec(input.periods)) });
+    charts.push({
+      id: 'periods',
+      title: 'This period against earlier approved periods',
+      caption: earlier
+        ? `ER of this period and of the ${earlier} earlier approved period(s) in the project's ledger.`
+        : 'No earlier approved period in the project ledger: this is the first.',
+      svg: await renderSvg(periodsSpec(input.periods)),
+    });
   }
   return charts;
 }

@@ -132,7 +132,12 @@ export class SeriesCollector {
     const shift = options.timestampMarks === 'interval-end' ? -1 : 0;
     const day = (t: number) => this.clock.startOfDate(this.clock.dateOf(t + shift));
     const month = (t: number) => this.clock.startOfDate(`${this.clock.dateOf(t + shift).slice(0, 8)}01`);
-    this.state = new Map(this.numeric.map((c) => [c.name, { points: [] as SeriesPoint[], daily: new Buckets(day), monthly: new Buckets(month), unit: c.meta.unit, present: false }]));
+    this.state = new Map(
+      this.numeric.map((c) => [
+        c.name,
+        { points: [] as SeriesPoint[], daily: new Buckets(day), monthly: new Buckets(month), unit: c.meta.unit, present: false },
+      ]),
+    );
   }
 
   private reject(r: RejectedRow): void {
@@ -198,10 +203,25 @@ export class SeriesCollector {
     for (const c of this.numeric) {
       const s = this.state.get(c.name)!;
       if (!s.present) continue;
-      out.push({ column: c.name, unit: s.unit, description: c.meta.description, ...(raw ? { points: s.points } : {}), daily: s.daily.list(), monthly: s.monthly.list() });
+      out.push({
+        column: c.name,
+        unit: s.unit,
+        description: c.meta.description,
+        ...(raw ? { points: s.points } : {}),
+        daily: s.daily.list(),
+        monthly: s.monthly.list(),
+      });
     }
     const { first, last } = this;
-    return { timestampColumn: this.timestampColumn, timeZone: this.clock.zone, rows: this.rows, columns: out, rejected: this.rejected, rejectedOmitted: this.rejectedCount - this.rejected.length, ...(first !== undefined ? { first, last } : {}) };
+    return {
+      timestampColumn: this.timestampColumn,
+      timeZone: this.clock.zone,
+      rows: this.rows,
+      columns: out,
+      rejected: this.rejected,
+      rejectedOmitted: this.rejectedCount - this.rejected.length,
+      ...(first !== undefined ? { first, last } : {}),
+    };
   }
 }
 
@@ -211,7 +231,11 @@ export class SeriesCollector {
  * @example
  * const series = await collectSeries(readRecords(source, { fileName, format: 'csv' }), methodology.columns, { timeZone: 'Asia/Kolkata' });
  */
-export async function collectSeries(events: AsyncIterable<ReaderEvent>, columns: readonly { name: string; meta: ColumnMeta }[], options: SeriesOptions = {}): Promise<MonitoringSeries> {
+export async function collectSeries(
+  events: AsyncIterable<ReaderEvent>,
+  columns: readonly { name: string; meta: ColumnMeta }[],
+  options: SeriesOptions = {},
+): Promise<MonitoringSeries> {
   const { rejectedRows, ...rest } = options;
   const c = new SeriesCollector(columns, rest);
   await c.add(events, rejectedRows ? { rejectedRows } : {});

@@ -23,7 +23,8 @@ export interface NonKyotoSubstance {
   readonly reason: string;
 }
 
-const MONTREAL = 'an HCFC, an ozone-depleting substance controlled by the Montreal Protocol (Annex C); not in the Kyoto basket (Kyoto Protocol Annex A, as amended at Doha): no credits';
+const MONTREAL =
+  'an HCFC, an ozone-depleting substance controlled by the Montreal Protocol (Annex C); not in the Kyoto basket (Kyoto Protocol Annex A, as amended at Doha): no credits';
 const NOT_ANNEX_A = 'not a gas of the Kyoto basket (Kyoto Protocol Annex A, as amended at Doha, decision 1/CMP.8): counted as 0 in Kyoto-basket accounting';
 
 export const NON_KYOTO: readonly NonKyotoSubstance[] = [
@@ -64,7 +65,13 @@ const blend = (id: string, kind: Refrigerant['kind'], parts: readonly (readonly 
   source: `${ASHRAE34}: ${id} = ${parts.map(([s]) => s.replace(/^(HFC|HCFC|HFO)-/, 'R-')).join('/')} (${parts.map(([, p]) => p).join('/')})${note}`,
   confidence: 'unverified',
 });
-const pure = (id: string, substance: string): Refrigerant => ({ id, kind: 'pure', components: [c(substance, '100')], source: `${PURE}: ${id} = ${substance}`, confidence: 'confirmed' });
+const pure = (id: string, substance: string): Refrigerant => ({
+  id,
+  kind: 'pure',
+  components: [c(substance, '100')],
+  source: `${PURE}: ${id} = ${substance}`,
+  confidence: 'confirmed',
+});
 
 export const REFRIGERANTS: readonly Refrigerant[] = [
   pure('R-23', 'HFC-23'),
@@ -77,18 +84,65 @@ export const REFRIGERANTS: readonly Refrigerant[] = [
   pure('R-236fa', 'HFC-236fa'),
   pure('R-245fa', 'HFC-245fa'),
   pure('R-22', 'HCFC-22'),
-  blend('R-404A', 'zeotropic', [['HFC-125', '44'], ['HFC-143a', '52'], ['HFC-134a', '4']]),
-  blend('R-407A', 'zeotropic', [['HFC-32', '20'], ['HFC-125', '40'], ['HFC-134a', '40']]),
-  blend('R-407C', 'zeotropic', [['HFC-32', '23'], ['HFC-125', '25'], ['HFC-134a', '52']]),
-  blend('R-407F', 'zeotropic', [['HFC-32', '30'], ['HFC-125', '30'], ['HFC-134a', '40']]),
-  blend('R-410A', 'zeotropic', [['HFC-32', '50'], ['HFC-125', '50']]),
-  blend('R-422D', 'zeotropic', [['HFC-125', '65.1'], ['HFC-134a', '31.5'], ['R-600a', '3.4']]),
-  blend('R-448A', 'zeotropic', [['HFC-32', '26'], ['HFC-125', '26'], ['HFO-1234yf', '20'], ['HFC-134a', '21'], ['HFO-1234ze(E)', '7']]),
-  blend('R-449A', 'zeotropic', [['HFC-32', '24.3'], ['HFC-125', '24.7'], ['HFO-1234yf', '25.3'], ['HFC-134a', '25.7']]),
-  blend('R-452A', 'zeotropic', [['HFC-32', '11'], ['HFC-125', '59'], ['HFO-1234yf', '30']]),
-  blend('R-454B', 'zeotropic', [['HFC-32', '68.9'], ['HFO-1234yf', '31.1']]),
-  blend('R-507A', 'azeotropic', [['HFC-125', '50'], ['HFC-143a', '50']]),
-  blend('R-513A', 'azeotropic', [['HFO-1234yf', '56'], ['HFC-134a', '44']]),
+  blend('R-404A', 'zeotropic', [
+    ['HFC-125', '44'],
+    ['HFC-143a', '52'],
+    ['HFC-134a', '4'],
+  ]),
+  blend('R-407A', 'zeotropic', [
+    ['HFC-32', '20'],
+    ['HFC-125', '40'],
+    ['HFC-134a', '40'],
+  ]),
+  blend('R-407C', 'zeotropic', [
+    ['HFC-32', '23'],
+    ['HFC-125', '25'],
+    ['HFC-134a', '52'],
+  ]),
+  blend('R-407F', 'zeotropic', [
+    ['HFC-32', '30'],
+    ['HFC-125', '30'],
+    ['HFC-134a', '40'],
+  ]),
+  blend('R-410A', 'zeotropic', [
+    ['HFC-32', '50'],
+    ['HFC-125', '50'],
+  ]),
+  blend('R-422D', 'zeotropic', [
+    ['HFC-125', '65.1'],
+    ['HFC-134a', '31.5'],
+    ['R-600a', '3.4'],
+  ]),
+  blend('R-448A', 'zeotropic', [
+    ['HFC-32', '26'],
+    ['HFC-125', '26'],
+    ['HFO-1234yf', '20'],
+    ['HFC-134a', '21'],
+    ['HFO-1234ze(E)', '7'],
+  ]),
+  blend('R-449A', 'zeotropic', [
+    ['HFC-32', '24.3'],
+    ['HFC-125', '24.7'],
+    ['HFO-1234yf', '25.3'],
+    ['HFC-134a', '25.7'],
+  ]),
+  blend('R-452A', 'zeotropic', [
+    ['HFC-32', '11'],
+    ['HFC-125', '59'],
+    ['HFO-1234yf', '30'],
+  ]),
+  blend('R-454B', 'zeotropic', [
+    ['HFC-32', '68.9'],
+    ['HFO-1234yf', '31.1'],
+  ]),
+  blend('R-507A', 'azeotropic', [
+    ['HFC-125', '50'],
+    ['HFC-143a', '50'],
+  ]),
+  blend('R-513A', 'azeotropic', [
+    ['HFO-1234yf', '56'],
+    ['HFC-134a', '44'],
+  ]),
 ];
 
 const byKey = new Map<string, Refrigerant>();

@@ -20,8 +20,16 @@ export interface GwpSet {
  */
 export const GWP_SETS: Readonly<Record<GwpSetId, GwpSet>> = {
   SAR: { id: 'SAR', title: 'IPCC Second Assessment Report (1995), 100-year', source: 'IPCC SAR WG1 Table 2.9; required for Kyoto CP1 by decision 2/CP.3' },
-  AR4: { id: 'AR4', title: 'IPCC Fourth Assessment Report (2007), 100-year', source: 'IPCC AR4 WG1 Table 2.14 (errata); required for Kyoto CP2 by decision 4/CMP.7' },
-  AR5: { id: 'AR5', title: 'IPCC Fifth Assessment Report (2013), 100-year, without climate-carbon feedback', source: 'IPCC AR5 WG1 Table 8.A.1; Paris Agreement reporting per decision 18/CMA.1 annex para 37' },
+  AR4: {
+    id: 'AR4',
+    title: 'IPCC Fourth Assessment Report (2007), 100-year',
+    source: 'IPCC AR4 WG1 Table 2.14 (errata); required for Kyoto CP2 by decision 4/CMP.7',
+  },
+  AR5: {
+    id: 'AR5',
+    title: 'IPCC Fifth Assessment Report (2013), 100-year, without climate-carbon feedback',
+    source: 'IPCC AR5 WG1 Table 8.A.1; Paris Agreement reporting per decision 18/CMA.1 annex para 37',
+  },
   AR6: { id: 'AR6', title: 'IPCC Sixth Assessment Report (2021), 100-year', source: 'IPCC AR6 WG1 Table 7.SM.7' },
 };
 
@@ -118,9 +126,20 @@ export function gwpOf(gasName: string, set: GwpSetId, overrides: GwpOverrides = 
   const override = overrides[gas.id];
   const cell = GWP_TABLE.get(gas.id)?.[set];
   // Exact plain decimal (never exponent form: the review item's schema takes decimal strings only).
-  if (override) return { gas: gas.id, set, value: new Dec(override.value).toFixed(), source: override.source, confidence: 'override', ...(cell ? { replaces: cell.value } : {}) };
+  if (override)
+    return {
+      gas: gas.id,
+      set,
+      value: new Dec(override.value).toFixed(),
+      source: override.source,
+      confidence: 'override',
+      ...(cell ? { replaces: cell.value } : {}),
+    };
   if (!cell) {
-    const why = set === 'SAR' && gas.id === 'NF3' ? 'NF3 was added to the Kyoto basket for the second commitment period by decision 4/CMP.7 and was not assessed in SAR' : `IPCC ${set} did not assess ${gas.id}`;
+    const why =
+      set === 'SAR' && gas.id === 'NF3'
+        ? 'NF3 was added to the Kyoto basket for the second commitment period by decision 4/CMP.7 and was not assessed in SAR'
+        : `IPCC ${set} did not assess ${gas.id}`;
     throw new GwpNotDefinedError(gas.id, set, why);
   }
   const source = cell.note ? `${GWP_SETS[set].source} (${cell.note})` : GWP_SETS[set].source;
@@ -155,7 +174,9 @@ export function gwpRuleLabel(rule: GwpRule): string {
 }
 export function gwpPolicyLabel(policy: GwpPolicy): string {
   const perGas = Object.entries(policy.perGas ?? {});
-  return perGas.length ? `${gwpRuleLabel(policy.default)} (per gas: ${perGas.map(([g, r]) => `${g} ${gwpRuleLabel(r)}`).join('; ')})` : gwpRuleLabel(policy.default);
+  return perGas.length
+    ? `${gwpRuleLabel(policy.default)} (per gas: ${perGas.map(([g, r]) => `${g} ${gwpRuleLabel(r)}`).join('; ')})`
+    : gwpRuleLabel(policy.default);
 }
 
 /** A GWP resolved under a policy: the value, the report it came from, and the rule that chose it. */
@@ -178,7 +199,10 @@ export function resolveGwpUnderPolicy(gasName: string, policy: GwpPolicy, overri
   const rule = policy.perGas?.[gas.id] ?? policy.default;
   if ('set' in rule) {
     const v = gwpOf(gas.id, rule.set, overrides);
-    return { ...v, rule: v.confidence === 'override' ? 'override in the project registration' : `IPCC ${rule.set}${policy.perGas?.[gas.id] ? ' (per-gas rule)' : ''}` };
+    return {
+      ...v,
+      rule: v.confidence === 'override' ? 'override in the project registration' : `IPCC ${rule.set}${policy.perGas?.[gas.id] ? ' (per-gas rule)' : ''}`,
+    };
   }
   if (overrides[gas.id]) return { ...gwpOf(gas.id, rule.lowestOf[0]!, overrides), rule: 'override in the project registration' };
   const defined = rule.lowestOf.flatMap((set) => {

@@ -127,9 +127,13 @@ export function computeIssuance(input: IssuanceInput): IssuanceBreakdown {
       if (input.ccs) deduct(rates.cdmCcsReserve, 'ccs-reserve');
       break;
     case 'JI': {
-      if (!input.period) throw new ConfigError('JI issuance needs the monitoring period: the share of proceeds applies to ERUs of the second commitment period only (decision 1/CMP.8 para 21).');
+      if (!input.period)
+        throw new ConfigError(
+          'JI issuance needs the monitoring period: the share of proceeds applies to ERUs of the second commitment period only (decision 1/CMP.8 para 21).',
+        );
       const cp = commitmentPeriodOf(input.period);
-      if (cp === 'post-2020') throw new ConfigError(`JI has no crediting after 2020-12-31: no ERUs can be issued for ${input.period.start} – ${input.period.end}.`);
+      if (cp === 'post-2020')
+        throw new ConfigError(`JI has no crediting after 2020-12-31: no ERUs can be issued for ${input.period.start} – ${input.period.end}.`);
       if (cp === 'CP2') deduct(rates.jiShareOfProceeds, 'share-of-proceeds');
       break;
     }
@@ -141,14 +145,31 @@ export function computeIssuance(input: IssuanceInput): IssuanceBreakdown {
       const allocation = input.jcmAllocation ?? [];
       const total = allocation.reduce((s, a) => s.plus(String(a.share)), new Dec(0));
       if (total.greaterThan(1)) throw new ConfigError(`JCM allocation shares add up to ${total.toString()}, more than 1.`);
-      for (const a of allocation) deduct({ rate: String(a.share), account: a.account, source: 'JCM credit allocation declared by the project participants (Modalities of Communication; JCM Credit Allocation Form)' }, 'allocation');
+      for (const a of allocation)
+        deduct(
+          {
+            rate: String(a.share),
+            account: a.account,
+            source: 'JCM credit allocation declared by the project participants (Modalities of Communication; JCM Credit Allocation Form)',
+          },
+          'allocation',
+        );
       break;
     }
   }
   const deducted = deductions.reduce((s, d) => s.plus(d.units), new Dec(0));
   if (deducted.greaterThan(units)) throw new ConfigError(`Deductions (${deducted.toString()}) exceed the units issued (${units.toString()}).`);
-  const reversal = input.ccs && input.netReversal !== undefined && new Dec(input.netReversal).greaterThan(0) ? roundWhole(new Dec(input.netReversal), 'ceil').toString() : undefined;
-  return { units: units.toString(), rounding: policy.note, deductions, toParticipants: units.minus(deducted).toString(), ...(reversal ? { storageReversal: reversal } : {}) };
+  const reversal =
+    input.ccs && input.netReversal !== undefined && new Dec(input.netReversal).greaterThan(0)
+      ? roundWhole(new Dec(input.netReversal), 'ceil').toString()
+      : undefined;
+  return {
+    units: units.toString(),
+    rounding: policy.note,
+    deductions,
+    toParticipants: units.minus(deducted).toString(),
+    ...(reversal ? { storageReversal: reversal } : {}),
+  };
 }
 
 export interface ReserveCancellation {
@@ -173,5 +194,9 @@ export function cancelFromReserve(reserveBalance: string | number, reversal: str
   const owed = roundWhole(new Dec(String(reversal)), 'ceil');
   if (balance.isNegative() || owed.isNegative()) throw new ConfigError('Reserve balance and reversal must not be negative.');
   const fromReserve = Dec.min(balance, owed);
-  return { fromReserve: fromReserve.toString(), reserveRemaining: balance.minus(fromReserve).toString(), owedByParticipants: owed.minus(fromReserve).toString() };
+  return {
+    fromReserve: fromReserve.toString(),
+    reserveRemaining: balance.minus(fromReserve).toString(),
+    owedByParticipants: owed.minus(fromReserve).toString(),
+  };
 }

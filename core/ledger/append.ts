@@ -132,7 +132,10 @@ export async function appendEntry(store: LedgerStore, request: AppendRequest, op
     const marker = await store.getUploadMarker(projectId, request.uploadId);
     if (marker) {
       const entry = await store.getEntry(projectId, marker.seq);
-      if (!entry || entry.uploadId !== request.uploadId) throw new LedgerIntegrityError(`Ledger of ${projectId}: marker of upload ${request.uploadId} points to entry ${marker.seq}, which ${entry ? `belongs to upload ${entry.uploadId}` : 'does not exist'}.`);
+      if (!entry || entry.uploadId !== request.uploadId)
+        throw new LedgerIntegrityError(
+          `Ledger of ${projectId}: marker of upload ${request.uploadId} points to entry ${marker.seq}, which ${entry ? `belongs to upload ${entry.uploadId}` : 'does not exist'}.`,
+        );
       return { kind: 'already', entry };
     }
 
@@ -140,7 +143,11 @@ export async function appendEntry(store: LedgerStore, request: AppendRequest, op
     const prior = head.seq === 0 ? [] : (await store.listEntries(projectId)).filter((e) => e.seq <= head.seq);
     const overlaps = findOverlap([...prior.map((e) => e.period), ...head.periods], request.period);
     if (overlaps) {
-      return { kind: 'refused', overlaps, reason: `the monitoring period ${formatPeriod(request.period)} overlaps the approved period ${formatPeriod(overlaps)} of project ${projectId}; a period can be credited only once` };
+      return {
+        kind: 'refused',
+        overlaps,
+        reason: `the monitoring period ${formatPeriod(request.period)} overlaps the approved period ${formatPeriod(overlaps)} of project ${projectId}; a period can be credited only once`,
+      };
     }
 
     // A CCS net reversal is cancelled from the reserve as it stands at this head (recomputed on every attempt).
@@ -160,9 +167,12 @@ export async function appendEntry(store: LedgerStore, request: AppendRequest, op
 /** Steps 2 and 6: marker, then HEAD, for the entry just beyond HEAD. Idempotent. */
 async function completeAppend(store: LedgerStore, head: LedgerHead, entry: LedgerEntry): Promise<void> {
   if (entry.seq !== head.seq + 1 || entry.prevHash !== head.lastHash || hashEntry(entry) !== entry.hash) {
-    throw new LedgerIntegrityError(`Ledger of ${entry.projectId}: entry ${entry.seq} does not extend the head (seq ${head.seq}, ${head.lastHash.slice(0, 12)}…) or does not match its hash.`);
+    throw new LedgerIntegrityError(
+      `Ledger of ${entry.projectId}: entry ${entry.seq} does not extend the head (seq ${head.seq}, ${head.lastHash.slice(0, 12)}…) or does not match its hash.`,
+    );
   }
   const marker = await store.putUploadMarker(entry.projectId, entry.uploadId, entry.seq);
-  if (marker.seq !== entry.seq) throw new LedgerIntegrityError(`Ledger of ${entry.projectId}: upload ${entry.uploadId} is in entry ${marker.seq} and again in entry ${entry.seq}.`);
+  if (marker.seq !== entry.seq)
+    throw new LedgerIntegrityError(`Ledger of ${entry.projectId}: upload ${entry.uploadId} is in entry ${marker.seq} and again in entry ${entry.seq}.`);
   await store.advanceHead(entry.projectId, head.seq, { seq: entry.seq, lastHash: entry.hash, period: entry.period });
 }

@@ -25,7 +25,12 @@ export interface LedgerEntry {
    * CCS: the net reversal of storage of this period cancelled from the project's CCS reserve first
    * (decision 10/CMP.7); what the reserve cannot cover is owed by the project participants.
    */
-  readonly reserveCancellation?: { readonly reversal: string; readonly fromReserve: string; readonly reserveRemaining: string; readonly owedByParticipants: string };
+  readonly reserveCancellation?: {
+    readonly reversal: string;
+    readonly fromReserve: string;
+    readonly reserveRemaining: string;
+    readonly owedByParticipants: string;
+  };
   readonly methodology: { readonly key: string; readonly hash: string };
   readonly file: { readonly sha256: string };
   /** The approving verifier's name (from the verifier register when the decision was authenticated). */
@@ -95,21 +100,36 @@ export function verifyChain(entries: readonly LedgerEntry[], head?: { readonly s
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     const expected = i + 1;
-    if (e.projectId !== projectId) return { ok: false, seq: e.seq, reason: 'foreign', message: `entry ${e.seq} belongs to project ${e.projectId}, not ${projectId}` };
+    if (e.projectId !== projectId)
+      return { ok: false, seq: e.seq, reason: 'foreign', message: `entry ${e.seq} belongs to project ${e.projectId}, not ${projectId}` };
     if (e.seq !== expected) {
-      if (entries.slice(0, i).some((x) => x.seq === e.seq)) return { ok: false, seq: e.seq, reason: 'duplicate', message: `sequence number ${e.seq} appears twice` };
-      if (e.seq < expected || seqs.has(expected)) return { ok: false, seq: expected, reason: 'reordered', message: `entry ${e.seq} stands where entry ${expected} should be` };
+      if (entries.slice(0, i).some((x) => x.seq === e.seq))
+        return { ok: false, seq: e.seq, reason: 'duplicate', message: `sequence number ${e.seq} appears twice` };
+      if (e.seq < expected || seqs.has(expected))
+        return { ok: false, seq: expected, reason: 'reordered', message: `entry ${e.seq} stands where entry ${expected} should be` };
       return { ok: false, seq: expected, reason: 'removed', message: `entry ${expected} is missing (next present is ${e.seq})` };
     }
-    if (hashEntry(e) !== e.hash) return { ok: false, seq: e.seq, reason: 'altered', message: `entry ${e.seq}: its content does not match its hash (altered after it was written)` };
-    if (e.prevHash !== prevHash) return { ok: false, seq: e.seq, reason: 'relinked', message: `entry ${e.seq}: prevHash ${e.prevHash.slice(0, 12)}… does not match the hash of entry ${e.seq - 1} (${prevHash.slice(0, 12)}…)` };
+    if (hashEntry(e) !== e.hash)
+      return { ok: false, seq: e.seq, reason: 'altered', message: `entry ${e.seq}: its content does not match its hash (altered after it was written)` };
+    if (e.prevHash !== prevHash)
+      return {
+        ok: false,
+        seq: e.seq,
+        reason: 'relinked',
+        message: `entry ${e.seq}: prevHash ${e.prevHash.slice(0, 12)}… does not match the hash of entry ${e.seq - 1} (${prevHash.slice(0, 12)}…)`,
+      };
     prevHash = e.hash;
   }
   if (head && (head.seq !== entries.length || head.lastHash !== prevHash)) {
     const seq = Math.min(entries.length + 1, head.seq);
     return head.seq > entries.length
       ? { ok: false, seq: entries.length + 1, reason: 'truncated', message: `the head records ${head.seq} entries but only ${entries.length} are present` }
-      : { ok: false, seq, reason: 'relinked', message: `the head (seq ${head.seq}, ${head.lastHash.slice(0, 12)}…) does not match the last entry (seq ${entries.length}, ${prevHash.slice(0, 12)}…)` };
+      : {
+          ok: false,
+          seq,
+          reason: 'relinked',
+          message: `the head (seq ${head.seq}, ${head.lastHash.slice(0, 12)}…) does not match the last entry (seq ${entries.length}, ${prevHash.slice(0, 12)}…)`,
+        };
   }
   return { ok: true, length: entries.length, lastHash: prevHash };
 }

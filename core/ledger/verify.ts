@@ -80,18 +80,29 @@ const hashOf = (value: unknown) => sha256Hex(canonicalJson(value));
  *    methodology, each re-hashed from the stored object (a changed or missing object fails, naming
  *    the entry).
  */
-export async function verifyLedger(input: { readonly projectId: string; readonly entries: readonly LedgerEntry[]; readonly head?: { readonly seq: number; readonly lastHash: string; readonly periods?: readonly Period[] }; readonly objects: PinnedObjects }): Promise<LedgerVerdict> {
+export async function verifyLedger(input: {
+  readonly projectId: string;
+  readonly entries: readonly LedgerEntry[];
+  readonly head?: { readonly seq: number; readonly lastHash: string; readonly periods?: readonly Period[] };
+  readonly objects: PinnedObjects;
+}): Promise<LedgerVerdict> {
   const { entries, head, objects } = input;
   const problems: LedgerProblem[] = [];
   const chain = verifyChain(entries, head ? { seq: head.seq, lastHash: head.lastHash } : undefined);
   if (!chain.ok) problems.push({ kind: 'chain', seq: chain.seq, message: `${chain.reason}: ${chain.message}` });
 
   for (const o of findPeriodOverlaps(entries)) {
-    problems.push({ kind: 'overlap', seq: o.seq, message: `entry ${o.seq} (${o.period.start} – ${o.period.end}) overlaps entry ${o.overlapsSeq} (${o.overlaps.start} – ${o.overlaps.end}): the same period is credited twice` });
+    problems.push({
+      kind: 'overlap',
+      seq: o.seq,
+      message: `entry ${o.seq} (${o.period.start} – ${o.period.end}) overlaps entry ${o.overlapsSeq} (${o.overlaps.start} – ${o.overlaps.end}): the same period is credited twice`,
+    });
   }
   const warnings: string[] = [];
   if (head?.periods && !headPeriodsMatch(head.periods, entries)) {
-    warnings.push(`the head's list of approved periods (${head.periods.map((p) => `${p.start} – ${p.end}`).join(', ') || 'none'}) differs from the periods of the entries (${entries.map((e) => `${e.period.start} – ${e.period.end}`).join(', ') || 'none'}); the entries are authoritative`);
+    warnings.push(
+      `the head's list of approved periods (${head.periods.map((p) => `${p.start} – ${p.end}`).join(', ') || 'none'}) differs from the periods of the entries (${entries.map((e) => `${e.period.start} – ${e.period.end}`).join(', ') || 'none'}); the entries are authoritative`,
+    );
   }
 
   let pinsChecked = 0;
@@ -104,17 +115,38 @@ export async function verifyLedger(input: { readonly projectId: string; readonly
     const before = problems.length;
     if (e.registration) {
       const stored = await objects.registration(e.projectId, e.registration.version);
-      if (stored === undefined) problems.push({ kind: 'pin', seq: e.seq, message: `entry ${e.seq}: registration version ${e.registration.version} of ${e.projectId} is missing` });
-      else if (hashOf(stored) !== e.registration.hash) problems.push({ kind: 'pin', seq: e.seq, message: `entry ${e.seq}: registration version ${e.registration.version} was changed after approval (sha256 ${hashOf(stored).slice(0, 12)}…, pinned ${e.registration.hash.slice(0, 12)}…)` });
+      if (stored === undefined)
+        problems.push({ kind: 'pin', seq: e.seq, message: `entry ${e.seq}: registration version ${e.registration.version} of ${e.projectId} is missing` });
+      else if (hashOf(stored) !== e.registration.hash)
+        problems.push({
+          kind: 'pin',
+          seq: e.seq,
+          message: `entry ${e.seq}: registration version ${e.registration.version} was changed after approval (sha256 ${hashOf(stored).slice(0, 12)}…, pinned ${e.registration.hash.slice(0, 12)}…)`,
+        });
     }
     if (e.result) {
       const stored = await objects.result(e.result.key);
       if (stored === undefined) problems.push({ kind: 'pin', seq: e.seq, message: `entry ${e.seq}: the calculation result ${e.result.key} is missing` });
-      else if (hashOf(stored) !== e.result.sha256) problems.push({ kind: 'pin', seq: e.seq, message: `entry ${e.seq}: the calculation result ${e.result.key} was changed after approval (sha256 ${hashOf(stored).slice(0, 12)}…, pinned ${e.result.sha256.slice(0, 12)}…)` });
+      else if (hashOf(stored) !== e.result.sha256)
+        problems.push({
+          kind: 'pin',
+          seq: e.seq,
+          message: `entry ${e.seq}: the calculation result ${e.result.key} was changed after approval (sha256 ${hashOf(stored).slice(0, 12)}…, pinned ${e.result.sha256.slice(0, 12)}…)`,
+        });
     }
     const m = objects.methodologyHash(e.methodology.key);
-    if (m === undefined) problems.push({ kind: 'pin', seq: e.seq, message: `entry ${e.seq}: methodology ${e.methodology.key} is not registered in this build, so its hash cannot be checked` });
-    else if (m !== e.methodology.hash) problems.push({ kind: 'pin', seq: e.seq, message: `entry ${e.seq}: methodology ${e.methodology.key} has changed since approval (hash ${m.slice(0, 12)}…, pinned ${e.methodology.hash.slice(0, 12)}…)` });
+    if (m === undefined)
+      problems.push({
+        kind: 'pin',
+        seq: e.seq,
+        message: `entry ${e.seq}: methodology ${e.methodology.key} is not registered in this build, so its hash cannot be checked`,
+      });
+    else if (m !== e.methodology.hash)
+      problems.push({
+        kind: 'pin',
+        seq: e.seq,
+        message: `entry ${e.seq}: methodology ${e.methodology.key} has changed since approval (hash ${m.slice(0, 12)}…, pinned ${e.methodology.hash.slice(0, 12)}…)`,
+      });
     if (problems.length === before) pinsChecked++;
   }
   problems.sort((a, b) => a.seq - b.seq);

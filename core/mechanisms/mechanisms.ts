@@ -25,7 +25,8 @@ function boundaryTests(period: Period) {
 }
 
 /** The CDM EB 108 temporary measures: where the rule and the table of lowest values are published. */
-export const CDM_TEMPORARY_MEASURES_GWP = 'CDM Executive Board, 108th meeting, temporary measures (meeting report paras 7–8; "Global warming potential values under the temporary measures", https://cdm.unfccc.int/Reference/CDM_note.html)';
+export const CDM_TEMPORARY_MEASURES_GWP =
+  'CDM Executive Board, 108th meeting, temporary measures (meeting report paras 7–8; "Global warming potential values under the temporary measures", https://cdm.unfccc.int/Reference/CDM_note.html)';
 
 /** A GWP policy pinned in the project registration: one set, or a rule per gas. */
 export interface PinnedGwp {
@@ -56,13 +57,28 @@ export interface PinnedGwp {
 export function selectGwpPolicy(mechanism: Mechanism, period: Period, pinned: PinnedGwp = {}): GwpPolicy {
   const { within, after } = boundaryTests(period);
   const straddles = (last: string, what: string): never => {
-    throw new ConfigError(`The monitoring period ${period.start} – ${period.end} spans the end of ${what} (${last}), where the required GWP rule changes. Split the upload into one period up to ${last} and one after it.`);
+    throw new ConfigError(
+      `The monitoring period ${period.start} – ${period.end} spans the end of ${what} (${last}), where the required GWP rule changes. Split the upload into one period up to ${last} and one after it.`,
+    );
   };
   if (mechanism === 'JI' && !within(CP2_END)) {
-    throw new ConfigError(`JI has no crediting after ${CP2_END}: ERUs are issued for the Kyoto first and second commitment periods only (decision 9/CMP.1; Doha Amendment, decision 1/CMP.8), but the monitoring period is ${period.start} – ${period.end}. Check the registration's mechanism and crediting period.`);
+    throw new ConfigError(
+      `JI has no crediting after ${CP2_END}: ERUs are issued for the Kyoto first and second commitment periods only (decision 9/CMP.1; Doha Amendment, decision 1/CMP.8), but the monitoring period is ${period.start} – ${period.end}. Check the registration's mechanism and crediting period.`,
+    );
   }
-  if (pinned.policy) return { default: pinned.policy.default, ...(pinned.policy.perGas ? { perGas: pinned.policy.perGas } : {}), reason: `pinned in the project registration (${pinned.policy.source}); mechanism ${mechanism} would otherwise apply its default rule`, confidence: 'confirmed' };
-  if (pinned.set) return { default: { set: pinned.set }, reason: `pinned in the project registration (mechanism ${mechanism} would otherwise apply its default rule)`, confidence: 'confirmed' };
+  if (pinned.policy)
+    return {
+      default: pinned.policy.default,
+      ...(pinned.policy.perGas ? { perGas: pinned.policy.perGas } : {}),
+      reason: `pinned in the project registration (${pinned.policy.source}); mechanism ${mechanism} would otherwise apply its default rule`,
+      confidence: 'confirmed',
+    };
+  if (pinned.set)
+    return {
+      default: { set: pinned.set },
+      reason: `pinned in the project registration (mechanism ${mechanism} would otherwise apply its default rule)`,
+      confidence: 'confirmed',
+    };
   const set = (s: GwpSetId, reason: string, confidence: GwpPolicy['confidence'] = 'confirmed'): GwpPolicy => ({ default: { set: s }, reason, confidence });
   switch (mechanism) {
     case 'CDM':
@@ -71,13 +87,30 @@ export function selectGwpPolicy(mechanism: Mechanism, period: Period, pinned: Pi
       if (!after(CP1_END)) return straddles(CP1_END, 'the first commitment period');
       if (within(CP2_END)) return set('AR4', `${mechanism} second commitment period (2013–2020): IPCC AR4 per decision 4/CMP.7`);
       if (!after(CP2_END)) return straddles(CP2_END, 'the second commitment period');
-      return { default: { lowestOf: ['SAR', 'AR4', 'AR5'] }, reason: `CDM reductions achieved on or after 1 January 2021: for each gas the lowest 100-year GWP of the IPCC assessment reports (SAR, AR4, AR5), per the ${CDM_TEMPORARY_MEASURES_GWP}`, confidence: 'confirmed' };
+      return {
+        default: { lowestOf: ['SAR', 'AR4', 'AR5'] },
+        reason: `CDM reductions achieved on or after 1 January 2021: for each gas the lowest 100-year GWP of the IPCC assessment reports (SAR, AR4, AR5), per the ${CDM_TEMPORARY_MEASURES_GWP}`,
+        confidence: 'confirmed',
+      };
     case 'JCM':
-      if (within(CP2_END)) return set('AR4', 'JCM crediting up to 2020: IPCC AR4, the set of UNFCCC inventories from 2015 (decision 24/CP.19) [unverified for JCM: pin a policy if the Joint Committee rules differ]', 'unverified');
+      if (within(CP2_END))
+        return set(
+          'AR4',
+          'JCM crediting up to 2020: IPCC AR4, the set of UNFCCC inventories from 2015 (decision 24/CP.19) [unverified for JCM: pin a policy if the Joint Committee rules differ]',
+          'unverified',
+        );
       if (!after(CP2_END)) return straddles(CP2_END, 'the pre-2021 JCM crediting');
-      return set('AR5', 'JCM crediting after 2020 (NDC accounting under Paris): IPCC AR5 per decision 18/CMA.1 annex para 37 [unverified for JCM: pin a policy if the Joint Committee rules differ]', 'unverified');
+      return set(
+        'AR5',
+        'JCM crediting after 2020 (NDC accounting under Paris): IPCC AR5 per decision 18/CMA.1 annex para 37 [unverified for JCM: pin a policy if the Joint Committee rules differ]',
+        'unverified',
+      );
     case 'A6.4':
-      return set('AR5', 'Article 6.4 mechanism: IPCC AR5 per decision 18/CMA.1 annex para 37 (Paris reporting) [unverified: a Supervisory Body standard may set the rule for A6.4 activities; pin a policy if it differs]', 'unverified');
+      return set(
+        'AR5',
+        'Article 6.4 mechanism: IPCC AR5 per decision 18/CMA.1 annex para 37 (Paris reporting) [unverified: a Supervisory Body standard may set the rule for A6.4 activities; pin a policy if it differs]',
+        'unverified',
+      );
   }
 }
 
@@ -92,7 +125,8 @@ export type CommitmentPeriod = 'CP1' | 'CP2' | 'post-2020';
  * @example commitmentPeriodOf({ start: '2013-01-01', end: '2013-12-31' }) // 'CP2'
  */
 export function commitmentPeriodOf(period: Period): CommitmentPeriod {
-  const straddles = (last: string) => new ConfigError(`The period ${period.start} – ${period.end} spans the end of a Kyoto commitment period (${last}); split it at that day.`);
+  const straddles = (last: string) =>
+    new ConfigError(`The period ${period.start} – ${period.end} spans the end of a Kyoto commitment period (${last}); split it at that day.`);
   const { within, after } = boundaryTests(period);
   if (within(CP1_END)) return 'CP1';
   if (!after(CP1_END)) throw straddles(CP1_END);

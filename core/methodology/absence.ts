@@ -36,7 +36,8 @@ export function absencePolicyOf(column: ColumnLike): AbsencePolicy | undefined {
   const { meta } = column;
   if (!meta.optional) return undefined;
   const a = meta.absence;
-  if (a?.declared) return a.source !== undefined ? { kind: 'source', source: a.source, value: a.value, declared: true } : { kind: 'value', value: a.value, declared: true };
+  if (a?.declared)
+    return a.source !== undefined ? { kind: 'source', source: a.source, value: a.value, declared: true } : { kind: 'value', value: a.value, declared: true };
   // Not declared: conservative. Only a baseline-side number defaulting to its minimum may stay.
   if (a && meta.kind === 'number' && meta.side === 'baseline' && a.value === lowest(meta)) return { kind: 'value', value: a.value, declared: false };
   return { kind: 'source', source: column.name, value: a?.value, declared: false };
@@ -56,13 +57,21 @@ export function absenceDefinitionProblems(columns: readonly ColumnLike[], source
     const where = `monitoring column ${c.name}: absent`;
     if (a.source !== undefined) {
       used.add(a.source);
-      if (!sources || !(a.source in sources)) problems.push(`${where}.source "${a.source}" is not listed in the definition's sources (add sources: { ${a.source}: { description: '…' } })`);
+      if (!sources || !(a.source in sources))
+        problems.push(`${where}.source "${a.source}" is not listed in the definition's sources (add sources: { ${a.source}: { description: '…' } })`);
       continue;
     }
     if (c.meta.kind === 'number') {
-      if (c.meta.side !== 'baseline') problems.push(`${where} = ${String(a.value)} at every site, but it is a ${c.meta.side ?? 'side-less'} quantity: a missing project-side or leakage quantity must not count as ${String(a.value)}; name the emission source it measures (absent: { source: '…', value: ${String(a.value)} }) so only a site without it may leave it out`);
-      else if (a.value !== lowest(c.meta)) problems.push(`${where} = ${String(a.value)}, but a missing baseline-side quantity may only count as its minimum (${lowest(c.meta)}): more baseline would mean more credit`);
-    } else if (!(a.reason && a.reason.trim().length > 5)) problems.push(`${where} = ${String(a.value)} needs a reason: say why ${String(a.value)} is the conservative reading of a missing ${c.name}`);
+      if (c.meta.side !== 'baseline')
+        problems.push(
+          `${where} = ${String(a.value)} at every site, but it is a ${c.meta.side ?? 'side-less'} quantity: a missing project-side or leakage quantity must not count as ${String(a.value)}; name the emission source it measures (absent: { source: '…', value: ${String(a.value)} }) so only a site without it may leave it out`,
+        );
+      else if (a.value !== lowest(c.meta))
+        problems.push(
+          `${where} = ${String(a.value)}, but a missing baseline-side quantity may only count as its minimum (${lowest(c.meta)}): more baseline would mean more credit`,
+        );
+    } else if (!(a.reason && a.reason.trim().length > 5))
+      problems.push(`${where} = ${String(a.value)} needs a reason: say why ${String(a.value)} is the conservative reading of a missing ${c.name}`);
   }
   for (const [id, s] of Object.entries(sources ?? {})) {
     if (!/^[a-z][a-z0-9_]*$/.test(id)) problems.push(`source ${id}: ids are snake_case (diesel_backup)`);
@@ -83,7 +92,9 @@ export function undeclaredAbsences(columns: readonly ColumnLike[]): string[] {
       p.kind === 'value'
         ? `an absent ${c.name} counts as ${String(p.value)}`
         : `an absent ${c.name} is refused unless the registration declares "sources": { "${c.name}": false }`;
-    out.push(`optional column ${c.name} (${side}) does not declare what its absence means; until it does, ${now}. Declare it: column.optional(…, { absent: { source: '<emission source>', value: 0 } }) for a project-side or leakage quantity, { absent: { value: <minimum> } } for a baseline-side one, { absent: { value, reason } } otherwise`);
+    out.push(
+      `optional column ${c.name} (${side}) does not declare what its absence means; until it does, ${now}. Declare it: column.optional(…, { absent: { source: '<emission source>', value: 0 } }) for a project-side or leakage quantity, { absent: { value: <minimum> } } for a baseline-side one, { absent: { value, reason } } otherwise`,
+    );
   }
   return out;
 }
@@ -100,7 +111,11 @@ export function sourcesOf(columns: readonly ColumnLike[], sources: Readonly<Reco
 }
 
 /** Registered `sources` entries that contradict what the module finds from the registered parameters. */
-export function sourceContradictions(sources: Readonly<Record<string, EmissionSourceSpec<never>>> | undefined, registered: Readonly<Record<string, boolean>> | undefined, parameters: Record<string, unknown>): string[] {
+export function sourceContradictions(
+  sources: Readonly<Record<string, EmissionSourceSpec<never>>> | undefined,
+  registered: Readonly<Record<string, boolean>> | undefined,
+  parameters: Record<string, unknown>,
+): string[] {
   const out: string[] = [];
   for (const [id, value] of Object.entries(registered ?? {})) {
     const spec = sources?.[id];
@@ -114,7 +129,12 @@ export function sourceContradictions(sources: Readonly<Record<string, EmissionSo
 }
 
 /** Whether the site lacks a source: the reason when it does (from the module's own finding or the registration), undefined when the source must be reported. */
-export function sourceAbsentBecause(source: string, spec: EmissionSourceSpec<never> | undefined, registered: Readonly<Record<string, boolean>> | undefined, parameters: Record<string, unknown>): string | undefined {
+export function sourceAbsentBecause(
+  source: string,
+  spec: EmissionSourceSpec<never> | undefined,
+  registered: Readonly<Record<string, boolean>> | undefined,
+  parameters: Record<string, unknown>,
+): string | undefined {
   if (spec?.atSiteWhen?.(parameters as never)) return undefined;
   const fromParameters = spec?.notAtSiteWhen?.(parameters as never);
   if (fromParameters) return fromParameters;

@@ -74,14 +74,18 @@ export function checkUnits(
     if (parsed) {
       const r = inferDimension(parsed.node, (s) => units.get(s));
       problems.push(...r.problems.map((p) => `equation ${eq.symbol} (${eq.ref}): ${p}`));
-      if (!r.problems.length && !matchesUnit(r.dim, declared)) problems.push(`equation ${eq.symbol} (${eq.ref}): ${eq.expr} gives ${describeDimension(r.dim)}, but the equation is declared in ${eq.unit}`);
+      if (!r.problems.length && !matchesUnit(r.dim, declared))
+        problems.push(`equation ${eq.symbol} (${eq.ref}): ${eq.expr} gives ${describeDimension(r.dim)}, but the equation is declared in ${eq.unit}`);
     }
     units.set(eq.symbol, declared.unit);
   }
   const mass = parseUnit('t');
   for (const term of definition.emissions) {
     const u = units.get(term.symbol);
-    if (u !== undefined && mass.ok && !matchesUnit(u, mass)) problems.push(`emission term ${term.category} ${term.gas} (${term.symbol}) must be a mass (tonnes of ${term.gas}), but its unit is ${describeDimension(u)}`);
+    if (u !== undefined && mass.ok && !matchesUnit(u, mass))
+      problems.push(
+        `emission term ${term.category} ${term.gas} (${term.symbol}) must be a mass (tonnes of ${term.gas}), but its unit is ${describeDimension(u)}`,
+      );
   }
   for (const check of definition.checks ?? []) {
     const parsed = context.parsed.get(`check:${check.id}`);

@@ -207,26 +207,36 @@ export function parseTimestampBytes(bytes: Uint8Array, start: number, end: numbe
     const hh = digit2(bytes, start + 11);
     const mi = digit2(bytes, start + 14);
     const ss = digit2(bytes, start + 17);
-    if (bytes[start + 10] !== 84 /* T */ || bytes[start + 13] !== 58 || bytes[start + 16] !== 58 || (n === 20 && bytes[start + 19] !== 90) /* Z */) return undefined;
+    if (bytes[start + 10] !== 84 /* T */ || bytes[start + 13] !== 58 || bytes[start + 16] !== 58 || (n === 20 && bytes[start + 19] !== 90) /* Z */)
+      return undefined;
     if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return undefined;
     ms = ((hh * 60 + mi) * 60 + ss) * 1000;
   }
   if (kind) kind.local = n !== 20;
   // Days since 1970-01-01 in the proleptic Gregorian calendar (what Date uses).
   const y = year - 1;
-  const days = 365 * (year - 1970) + (Math.floor(y / 4) - Math.floor(y / 100) + Math.floor(y / 400)) - 477 + DAYS_BEFORE_MONTH[month]! + (month > 2 && leap ? 1 : 0) + day - 1;
+  const days =
+    365 * (year - 1970) +
+    (Math.floor(y / 4) - Math.floor(y / 100) + Math.floor(y / 400)) -
+    477 +
+    DAYS_BEFORE_MONTH[month]! +
+    (month > 2 && leap ? 1 : 0) +
+    day -
+    1;
   return days * 86_400_000 + ms;
 }
 
 function number(spec: { unit: string; description: string; min?: number; max?: number; side?: ColumnMeta['side'] }) {
   const expected = expectedNumber(spec.unit, spec.min, spec.max);
-  const schema = z.custom<Cell | undefined>(() => true).transform((cell, ctx): number => {
-    const parsed = parseNumberCell(cell);
-    if (typeof parsed !== 'number') return fail(ctx, cell, parsed, `${NUMBER_MESSAGES[parsed] ?? 'is invalid'}; expected ${expected}`, expected);
-    if (spec.min !== undefined && parsed < spec.min) return fail(ctx, cell, 'row.below_minimum', `is below ${spec.min}${withUnit(spec.unit)}`, expected);
-    if (spec.max !== undefined && parsed > spec.max) return fail(ctx, cell, 'row.above_maximum', `is above ${spec.max}${withUnit(spec.unit)}`, expected);
-    return parsed;
-  });
+  const schema = z
+    .custom<Cell | undefined>(() => true)
+    .transform((cell, ctx): number => {
+      const parsed = parseNumberCell(cell);
+      if (typeof parsed !== 'number') return fail(ctx, cell, parsed, `${NUMBER_MESSAGES[parsed] ?? 'is invalid'}; expected ${expected}`, expected);
+      if (spec.min !== undefined && parsed < spec.min) return fail(ctx, cell, 'row.below_minimum', `is below ${spec.min}${withUnit(spec.unit)}`, expected);
+      if (spec.max !== undefined && parsed > spec.max) return fail(ctx, cell, 'row.above_maximum', `is above ${spec.max}${withUnit(spec.unit)}`, expected);
+      return parsed;
+    });
   fastColumns.set(schema, { kind: 'number', ...(spec.min !== undefined ? { min: spec.min } : {}), ...(spec.max !== undefined ? { max: spec.max } : {}) });
   return schema.register(columnRegistry, { kind: 'number', ...spec });
 }
@@ -249,7 +259,10 @@ export function parseTimestampCell(cell: Cell | undefined, kind?: TimestampKind)
   }
   if (typeof cell !== 'string') return 'row.invalid_timestamp';
   // RFC 3339 §5.6 (note): "T" and "Z" may alternatively be lower case "t" and "z".
-  const text = cell.trim().replace(/^(\d{4}-\d{2}-\d{2})t/, '$1T').replace(/z$/, 'Z');
+  const text = cell
+    .trim()
+    .replace(/^(\d{4}-\d{2}-\d{2})t/, '$1T')
+    .replace(/z$/, 'Z');
   const m = ISO_DATE_TIME.exec(text);
   if (!m) return 'row.invalid_timestamp';
   const [, y, mo, d, hh, mi, , zone] = m;
@@ -265,15 +278,17 @@ export function parseTimestampCell(cell: Cell | undefined, kind?: TimestampKind)
 }
 
 function timestamp(spec: { description: string }) {
-  const expected = 'an ISO 8601 date-time (2024-01-31T23:45:00+05:30, or without offset on the site\'s clock) or a date (2024-01-31)';
-  const schema = z.custom<Cell | undefined>(() => true).transform((cell, ctx): number => {
-    const parsed = parseTimestampCell(cell);
-    if (typeof parsed !== 'number') {
-      const why = parsed === 'row.missing_value' ? 'is empty' : 'is not a valid date or date-time';
-      return fail(ctx, cell, parsed, `${why}; expected ${expected}`, expected);
-    }
-    return parsed;
-  });
+  const expected = "an ISO 8601 date-time (2024-01-31T23:45:00+05:30, or without offset on the site's clock) or a date (2024-01-31)";
+  const schema = z
+    .custom<Cell | undefined>(() => true)
+    .transform((cell, ctx): number => {
+      const parsed = parseTimestampCell(cell);
+      if (typeof parsed !== 'number') {
+        const why = parsed === 'row.missing_value' ? 'is empty' : 'is not a valid date or date-time';
+        return fail(ctx, cell, parsed, `${why}; expected ${expected}`, expected);
+      }
+      return parsed;
+    });
   fastColumns.set(schema, { kind: 'timestamp' });
   return schema.register(columnRegistry, { kind: 'timestamp', unit: '-', description: spec.description });
 }
@@ -283,26 +298,30 @@ const FALSE = new Set(['false', '0', 'no', 'n', 'off']);
 
 function boolean(spec: { description: string }) {
   const expected = 'true/false, yes/no or 1/0';
-  const schema = z.custom<Cell | undefined>(() => true).transform((cell, ctx): boolean => {
-    if (typeof cell === 'boolean') return cell;
-    if (cell === null || cell === undefined || cell === '') return fail(ctx, cell, 'row.missing_value', `is empty; expected ${expected}`, expected);
-    const text = String(cell).trim().toLowerCase();
-    if (TRUE.has(text)) return true;
-    if (FALSE.has(text)) return false;
-    return fail(ctx, cell, 'row.invalid_boolean', `is not a boolean; expected ${expected}`, expected);
-  });
+  const schema = z
+    .custom<Cell | undefined>(() => true)
+    .transform((cell, ctx): boolean => {
+      if (typeof cell === 'boolean') return cell;
+      if (cell === null || cell === undefined || cell === '') return fail(ctx, cell, 'row.missing_value', `is empty; expected ${expected}`, expected);
+      const text = String(cell).trim().toLowerCase();
+      if (TRUE.has(text)) return true;
+      if (FALSE.has(text)) return false;
+      return fail(ctx, cell, 'row.invalid_boolean', `is not a boolean; expected ${expected}`, expected);
+    });
   return schema.register(columnRegistry, { kind: 'boolean', unit: '-', description: spec.description });
 }
 
 function oneOf<const V extends readonly [string, ...string[]]>(values: V, spec: { description: string }) {
   const expected = `one of ${values.join(', ')}`;
   const allowed = new Set<string>(values);
-  const schema = z.custom<Cell | undefined>(() => true).transform((cell, ctx): V[number] => {
-    if (cell === null || cell === undefined || cell === '') return fail(ctx, cell, 'row.missing_value', `is empty; expected ${expected}`, expected);
-    const text = String(cell).trim();
-    if (allowed.has(text)) return text;
-    return fail(ctx, cell, 'row.invalid_enum', `is not allowed; expected ${expected}`, expected);
-  });
+  const schema = z
+    .custom<Cell | undefined>(() => true)
+    .transform((cell, ctx): V[number] => {
+      if (cell === null || cell === undefined || cell === '') return fail(ctx, cell, 'row.missing_value', `is empty; expected ${expected}`, expected);
+      const text = String(cell).trim();
+      if (allowed.has(text)) return text;
+      return fail(ctx, cell, 'row.invalid_enum', `is not allowed; expected ${expected}`, expected);
+    });
   return schema.register(columnRegistry, { kind: 'enum', unit: '-', description: spec.description, values });
 }
 
@@ -319,18 +338,37 @@ function optional<T extends z.ZodType>(inner: T, options: { absent?: ColumnAbsen
   const meta = columnRegistry.get(inner);
   const fallback = options.absent ? options.absent.value : options.default;
   // A numeric column must say what its absence means (usually 0): an engine sum never meets `undefined`.
-  if (meta?.kind === 'number' && fallback === undefined) throw new Error(`column.optional(column.number(…)) needs { absent: { … } }: say what an absent "${meta.description}" means`);
-  const schema = z.custom<Cell | undefined>(() => true).optional().transform((cell, ctx) => {
-    if (cell === undefined || cell === null || cell === '') return fallback;
-    const r = inner.safeParse(cell);
-    if (r.success) return r.data as z.output<T>;
-    for (const issue of r.error.issues) ctx.addIssue({ ...(issue as object), path: [] } as never);
-    return z.NEVER;
-  });
+  if (meta?.kind === 'number' && fallback === undefined)
+    throw new Error(`column.optional(column.number(…)) needs { absent: { … } }: say what an absent "${meta.description}" means`);
+  const schema = z
+    .custom<Cell | undefined>(() => true)
+    .optional()
+    .transform((cell, ctx) => {
+      if (cell === undefined || cell === null || cell === '') return fallback;
+      const r = inner.safeParse(cell);
+      if (r.success) return r.data as z.output<T>;
+      for (const issue of r.error.issues) ctx.addIssue({ ...(issue as object), path: [] } as never);
+      return z.NEVER;
+    });
   if (meta) {
-    const absence: ColumnAbsenceMeta | undefined = options.absent ? { ...options.absent, declared: true } : fallback !== undefined ? { value: fallback as ColumnAbsence['value'], declared: false } : undefined;
-    const note = options.note ?? (options.absent?.source !== undefined ? `absent or empty: ${String(fallback)}, only where the site has no ${options.absent.source}` : fallback !== undefined ? `absent or empty: ${String(fallback)}` : undefined);
-    schema.register(columnRegistry, { ...meta, optional: true, ...(absence ? { absence } : {}), ...(note !== undefined ? { description: `${meta.description} (${note})` } : {}) });
+    const absence: ColumnAbsenceMeta | undefined = options.absent
+      ? { ...options.absent, declared: true }
+      : fallback !== undefined
+        ? { value: fallback as ColumnAbsence['value'], declared: false }
+        : undefined;
+    const note =
+      options.note ??
+      (options.absent?.source !== undefined
+        ? `absent or empty: ${String(fallback)}, only where the site has no ${options.absent.source}`
+        : fallback !== undefined
+          ? `absent or empty: ${String(fallback)}`
+          : undefined);
+    schema.register(columnRegistry, {
+      ...meta,
+      optional: true,
+      ...(absence ? { absence } : {}),
+      ...(note !== undefined ? { description: `${meta.description} (${note})` } : {}),
+    });
   }
   return schema;
 }
@@ -339,13 +377,15 @@ function optional<T extends z.ZodType>(inner: T, options: { absent?: ColumnAbsen
 function text(spec: { description: string; maxLength?: number }) {
   const max = spec.maxLength ?? 200;
   const expected = `text of at most ${max} characters`;
-  const schema = z.custom<Cell | undefined>(() => true).transform((cell, ctx): string => {
-    if (cell === null || cell === undefined || cell === '') return fail(ctx, cell, 'row.missing_value', `is empty; expected ${expected}`, expected);
-    const t = String(cell).trim();
-    if (t === '' ) return fail(ctx, cell, 'row.missing_value', `is empty; expected ${expected}`, expected);
-    if (t.length > max) return fail(ctx, cell, 'row.invalid_value', `is longer than ${max} characters`, expected);
-    return t;
-  });
+  const schema = z
+    .custom<Cell | undefined>(() => true)
+    .transform((cell, ctx): string => {
+      if (cell === null || cell === undefined || cell === '') return fail(ctx, cell, 'row.missing_value', `is empty; expected ${expected}`, expected);
+      const t = String(cell).trim();
+      if (t === '') return fail(ctx, cell, 'row.missing_value', `is empty; expected ${expected}`, expected);
+      if (t.length > max) return fail(ctx, cell, 'row.invalid_value', `is longer than ${max} characters`, expected);
+      return t;
+    });
   return schema.register(columnRegistry, { kind: 'text', unit: '-', description: spec.description });
 }
 

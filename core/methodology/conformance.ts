@@ -25,10 +25,27 @@ import { undeclaredAbsences } from './absence.ts';
 import { internalNotes } from '../validation/internal-notes.ts';
 
 /** README sections every methodology module has (house-style §3.3), in order. */
-export const README_SECTIONS = ['Source', 'Applicability', 'Monitoring data', 'Project parameters', 'Fixed parameters', 'Equations', 'Worked example', 'Changelog'] as const;
+export const README_SECTIONS = [
+  'Source',
+  'Applicability',
+  'Monitoring data',
+  'Project parameters',
+  'Fixed parameters',
+  'Equations',
+  'Worked example',
+  'Changelog',
+] as const;
 
 /** Files of a module folder besides `methodology.ts`, relative to the folder. */
-export const MODULE_FILES = ['README.md', 'methodology.test.ts', 'fixtures/project.json', 'fixtures/valid.csv', 'fixtures/invalid.csv', 'fixtures/invalid.expected.json', 'fixtures/expected.json'] as const;
+export const MODULE_FILES = [
+  'README.md',
+  'methodology.test.ts',
+  'fixtures/project.json',
+  'fixtures/valid.csv',
+  'fixtures/invalid.csv',
+  'fixtures/invalid.expected.json',
+  'fixtures/expected.json',
+] as const;
 
 /** Module ids are kebab-case (as `defineMethodology` requires). */
 export const MODULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -85,7 +102,9 @@ const ExpectedDiagnosticsSchema = z
     z.object({
       row: z.number().int().min(1),
       column: z.string().min(1).optional(),
-      code: z.string().refine((c) => Object.hasOwn(CODES, c), { error: (issue) => `"${String(issue.input)}" is not a diagnostic code (see core/validation/codes.ts)` }),
+      code: z
+        .string()
+        .refine((c) => Object.hasOwn(CODES, c), { error: (issue) => `"${String(issue.input)}" is not a diagnostic code (see core/validation/codes.ts)` }),
       why: z.string().optional(),
     }),
   )
@@ -123,7 +142,8 @@ export interface CheckResult {
 /** True when a check ran and found nothing. */
 export const passed = (c: CheckResult) => !c.problems.length && !c.skipped;
 
-const result = (id: string, title: string, problems: readonly string[], skipped?: string): CheckResult => (skipped ? { id, title, problems, skipped } : { id, title, problems });
+const result = (id: string, title: string, problems: readonly string[], skipped?: string): CheckResult =>
+  skipped ? { id, title, problems, skipped } : { id, title, problems };
 
 function parseJson(text: string | undefined, file: string): { ok: true; value: unknown } | { ok: false; problem: string } {
   if (text === undefined) return { ok: false, problem: `${file} is missing` };
@@ -174,7 +194,13 @@ export function parseFixtures(fixtures: ModuleFiles['fixtures']): ParsedFixtures
     if (parsed.success) invalidExpected = parsed.data;
     else problems.invalidExpected.push(...issuesOf('fixtures/invalid.expected.json', parsed.error));
   }
-  return { ...(projectInput ? { projectInput } : {}), ...(project ? { project } : {}), ...(expected ? { expected } : {}), ...(invalidExpected ? { invalidExpected } : {}), problems };
+  return {
+    ...(projectInput ? { projectInput } : {}),
+    ...(project ? { project } : {}),
+    ...(expected ? { expected } : {}),
+    ...(invalidExpected ? { invalidExpected } : {}),
+    problems,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,9 +208,15 @@ export function parseFixtures(fixtures: ModuleFiles['fixtures']): ParsedFixtures
 
 /** The folder is `<id>/<version>`; `_<id>/<version>` marks a skeleton that is never registered (`_template`). */
 export function checkFolder(m: Methodology, folderPath: string): CheckResult {
-  const [dir = '', version = ''] = folderPath.replace(/[\\/]+$/, '').split(/[\\/]+/).slice(-2);
+  const [dir = '', version = ''] = folderPath
+    .replace(/[\\/]+$/, '')
+    .split(/[\\/]+/)
+    .slice(-2);
   const problems = dir === m.id || dir === `_${m.id}` ? [] : [`the folder is named "${dir}", but the module id is "${m.id}": move it to ${m.id}/${m.version}`];
-  if (version !== m.version) problems.push(`the version folder is "${version}", but the module declares version "${m.version}": a released version folder never changes; a change is a new folder ${m.id}/<new version>`);
+  if (version !== m.version)
+    problems.push(
+      `the version folder is "${version}", but the module declares version "${m.version}": a released version folder never changes; a change is a new folder ${m.id}/<new version>`,
+    );
   return result('folder', 'lives in the folder <id>/<version>', problems);
 }
 
@@ -200,12 +232,22 @@ export function checkFilesPresent(files: ModuleFiles): CheckResult {
     'fixtures/expected.json': files.fixtures.expected,
   };
   const problems = MODULE_FILES.filter((f) => present[f] === undefined).map((f) => `${f} is missing`);
-  if (files.test !== undefined && !files.test.includes('describeConformance(')) problems.push('methodology.test.ts does not run the conformance suite: call describeConformance(methodology, new URL(\'./\', import.meta.url))');
+  if (files.test !== undefined && !files.test.includes('describeConformance('))
+    problems.push("methodology.test.ts does not run the conformance suite: call describeConformance(methodology, new URL('./', import.meta.url))");
   return result('files', 'has README.md, methodology.test.ts and the five fixtures', problems);
 }
 
 /** `## 3. Monitoring data` → `monitoring data`. */
-const headingsOf = (readme: string) => readme.split('\n').filter((l) => /^#{2,3}\s/.test(l)).map((l) => l.replace(/^#+\s*(\d+\.\s*)?/, '').trim().toLowerCase());
+const headingsOf = (readme: string) =>
+  readme
+    .split('\n')
+    .filter((l) => /^#{2,3}\s/.test(l))
+    .map((l) =>
+      l
+        .replace(/^#+\s*(\d+\.\s*)?/, '')
+        .trim()
+        .toLowerCase(),
+    );
 
 /** The README has the eight sections of house-style §3.3 as `##`/`###` headings (numbered or not). */
 export function checkReadmeSections(readme: string | undefined): CheckResult {
@@ -213,7 +255,11 @@ export function checkReadmeSections(readme: string | undefined): CheckResult {
   if (readme === undefined) return result('readme-sections', title, [], 'README.md is missing');
   const headings = headingsOf(readme);
   const missing = README_SECTIONS.filter((s) => !headings.some((h) => h.startsWith(s.toLowerCase())));
-  return result('readme-sections', title, missing.map((s) => `the README has no "${s}" section (a ## or ### heading; required: ${README_SECTIONS.join(', ')})`));
+  return result(
+    'readme-sections',
+    title,
+    missing.map((s) => `the README has no "${s}" section (a ## or ### heading; required: ${README_SECTIONS.join(', ')})`),
+  );
 }
 
 /** The README mentions every column, project field, fixed parameter and equation symbol. */
@@ -226,7 +272,11 @@ export function checkReadmeSymbols(m: Methodology, readme: string | undefined): 
     ...Object.keys(m.parameters).map((s): [string, string] => [s, 'fixed parameter']),
     ...m.equations.map((e): [string, string] => [e.symbol, 'equation']),
   ];
-  return result('readme-symbols', title, symbols.filter(([s]) => !readme.includes(s)).map(([s, what]) => `the README does not mention the ${what} ${s}`));
+  return result(
+    'readme-symbols',
+    title,
+    symbols.filter(([s]) => !readme.includes(s)).map(([s, what]) => `the README does not mention the ${what} ${s}`),
+  );
 }
 
 /** The README embeds the equations block `mrv methodology doc` renders for this very module (see render-doc.ts). */
@@ -243,8 +293,10 @@ export function checkParameters(m: Methodology): CheckResult {
     if (!p.unit) problems.push(`parameter ${name} has no unit (write '1' for a dimensionless factor)`);
     if (!(p.source?.length > 10)) problems.push(`parameter ${name} has no real source: cite the document, table and edition (more than 10 characters)`);
     if (!(p.description?.length > 5)) problems.push(`parameter ${name} has no description`);
-    if (/\bunverified\b/i.test(p.source ?? '') && p.confidence !== 'unverified') problems.push(`parameter ${name}: its source says it is unverified; mark it confidence: 'unverified'`);
-    if (p.confidence === 'unverified' && !/\bunverified\b/i.test(p.source ?? '')) problems.push(`parameter ${name} is confidence: 'unverified': say so in its source, after the public document the value was taken from`);
+    if (/\bunverified\b/i.test(p.source ?? '') && p.confidence !== 'unverified')
+      problems.push(`parameter ${name}: its source says it is unverified; mark it confidence: 'unverified'`);
+    if (p.confidence === 'unverified' && !/\bunverified\b/i.test(p.source ?? ''))
+      problems.push(`parameter ${name} is confidence: 'unverified': say so in its source, after the public document the value was taken from`);
     if (!Array.isArray(p.range) || p.range.length !== 2) problems.push(`parameter ${name} has no range [min, max]`);
     else if (!(p.range[0] <= p.value && p.value <= p.range[1])) problems.push(`parameter ${name} = ${p.value} is not within its range [${p.range.join(', ')}]`);
   }
@@ -258,13 +310,18 @@ export function checkDocumentation(m: Methodology): CheckResult {
     if (!c.meta.unit) problems.push(`monitoring column ${c.name} has no unit`);
     if (!(c.meta.description.length > 5)) problems.push(`monitoring column ${c.name} has no description`);
   }
-  for (const [field, schema] of Object.entries(m.project.shape)) if (!(((schema as z.ZodType).description?.length ?? 0) > 5)) problems.push(`project parameter ${field} has no description: .describe('What it is [unit]')`);
+  for (const [field, schema] of Object.entries(m.project.shape))
+    if (!(((schema as z.ZodType).description?.length ?? 0) > 5)) problems.push(`project parameter ${field} has no description: .describe('What it is [unit]')`);
   for (const eq of m.equations) {
     if (!eq.unit) problems.push(`equation ${eq.symbol} has no unit`);
     if (!(eq.ref.length > 5)) problems.push(`equation ${eq.symbol} has no reference to the source document (more than 5 characters)`);
   }
   if (!m.emissions.some((t) => t.category === 'BE')) problems.push('no emission term is in the BE (baseline) category');
-  return result('documentation', 'gives every column a unit and a description, every project field a description, every equation a unit and a reference', problems);
+  return result(
+    'documentation',
+    'gives every column a unit and a description, every project field a description, every equation a unit and a reference',
+    problems,
+  );
 }
 
 /**
@@ -306,7 +363,9 @@ export function userVisibleTextOf(m: Methodology): { where: string; text: string
 /** No internal team note ("domain.md §…", "from memory", [M] / [U] / [C] / [unsure]) in any text a user sees. */
 export function checkUserText(m: Methodology, readme: string | undefined): CheckResult {
   const texts = [...userVisibleTextOf(m), ...(readme ? [{ where: 'README.md', text: readme }] : [])];
-  const problems = texts.flatMap(({ where, text }) => internalNotes(text).map((n) => `${where}: ${n}; cite the public source (a value not confirmed against it gets confidence: 'unverified')`));
+  const problems = texts.flatMap(({ where, text }) =>
+    internalNotes(text).map((n) => `${where}: ${n}; cite the public source (a value not confirmed against it gets confidence: 'unverified')`),
+  );
   return result('user-text', 'shows users public sources only, no internal notes', problems);
 }
 
@@ -315,7 +374,11 @@ export function checkUserText(m: Methodology, readme: string | undefined): Check
  * declaration is reported with what the engine does meanwhile (the conservative reading) and what to write.
  */
 export function checkAbsence(m: Methodology): CheckResult {
-  return result('absence', 'declares for every optional column what its absence means (absent: { source, value } for project-side and leakage quantities)', undeclaredAbsences(m.columns));
+  return result(
+    'absence',
+    'declares for every optional column what its absence means (absent: { source, value } for project-side and leakage quantities)',
+    undeclaredAbsences(m.columns),
+  );
 }
 
 /** fixtures/project.json is a registration for this module, under a mechanism it lists, with parameters its schema accepts. */
@@ -324,7 +387,8 @@ export function checkProjectFixture(m: Methodology, parsed: ParsedFixtures): Che
   if (!parsed.project) return result('project-fixture', title, parsed.problems.project);
   const problems: string[] = [];
   if (parsed.project.methodology !== m.key) problems.push(`fixtures/project.json names methodology "${parsed.project.methodology}", expected "${m.key}"`);
-  if (!m.mechanisms.includes(parsed.project.mechanism)) problems.push(`fixtures/project.json is under ${parsed.project.mechanism}, which the module does not list (${m.mechanisms.join(', ')})`);
+  if (!m.mechanisms.includes(parsed.project.mechanism))
+    problems.push(`fixtures/project.json is under ${parsed.project.mechanism}, which the module does not list (${m.mechanisms.join(', ')})`);
   const params = m.project.safeParse(parsed.project.parameters);
   if (!params.success) problems.push(...params.error.issues.map((i) => `fixtures/project.json parameters.${i.path.join('.') || '(root)'}: ${i.message}`));
   return result('project-fixture', title, problems);
@@ -362,7 +426,12 @@ export async function* bytesOf(text: string): AsyncGenerator<Uint8Array> {
 }
 
 /** Runs the engine on an in-memory monitoring file for one methodology (its own one-module registry). */
-export function runFixture(methodology: Methodology, project: Project, text: string, options: { format?: MonitoringFormat; period?: Period; fileName?: string } = {}): Promise<CalculationResult> {
+export function runFixture(
+  methodology: Methodology,
+  project: Project,
+  text: string,
+  options: { format?: MonitoringFormat; period?: Period; fileName?: string } = {},
+): Promise<CalculationResult> {
   const format = options.format ?? 'csv';
   return calculate({
     source: bytesOf(text),
@@ -391,7 +460,8 @@ export function csvAsJson(text: string): string {
 /** The error diagnostics of a result. */
 export const errorsOf = (r: CalculationResult) => r.diagnostics.filter((d) => d.severity === 'error');
 /** Every diagnostic of a result on one line each, for failure messages. */
-export const describeDiagnostics = (r: CalculationResult) => r.diagnostics.map((d) => `${d.severity} ${d.code} row=${d.location?.row ?? '-'} col=${d.location?.column ?? '-'}: ${d.message}`).join('\n');
+export const describeDiagnostics = (r: CalculationResult) =>
+  r.diagnostics.map((d) => `${d.severity} ${d.code} row=${d.location?.row ?? '-'} col=${d.location?.column ?? '-'}: ${d.message}`).join('\n');
 
 function decimalProblem(actual: string | undefined, expected: string, what: string): string | undefined {
   if (actual === undefined) return `${what}: expected ${expected}, got nothing`;
@@ -403,10 +473,22 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 /** Differences between a result and an expected.json-shaped object: status, totals, every gas, issuable units. */
 export function compareResult(r: CalculationResult, expected: ExpectedResult): string[] {
   const problems: string[] = [];
-  if (r.status !== expected.status) problems.push(`status: expected ${expected.status}, got ${r.status}${r.diagnostics.length ? ` (${errorsOf(r).slice(0, 3).map((d) => `${d.code}: ${d.message}`).join('; ')})` : ''}`);
+  if (r.status !== expected.status)
+    problems.push(
+      `status: expected ${expected.status}, got ${r.status}${
+        r.diagnostics.length
+          ? ` (${errorsOf(r)
+              .slice(0, 3)
+              .map((d) => `${d.code}: ${d.message}`)
+              .join('; ')})`
+          : ''
+      }`,
+    );
   if (expected.gwpSet && r.gwp?.set !== expected.gwpSet) problems.push(`GWP set: expected ${expected.gwpSet}, got ${r.gwp?.set ?? 'none'}`);
-  if (expected.period && !same(r.period, expected.period)) problems.push(`period: expected ${JSON.stringify(expected.period)}, got ${JSON.stringify(r.period)}`);
-  if (expected.rows && !same(r.rows, { total: expected.rows.total, accepted: expected.rows.accepted, rejected: expected.rows.rejected })) problems.push(`rows: expected ${JSON.stringify(expected.rows)}, got ${JSON.stringify(r.rows)}`);
+  if (expected.period && !same(r.period, expected.period))
+    problems.push(`period: expected ${JSON.stringify(expected.period)}, got ${JSON.stringify(r.period)}`);
+  if (expected.rows && !same(r.rows, { total: expected.rows.total, accepted: expected.rows.accepted, rejected: expected.rows.rejected }))
+    problems.push(`rows: expected ${JSON.stringify(expected.rows)}, got ${JSON.stringify(r.rows)}`);
   for (const k of ['BE', 'PE', 'LE', 'ER'] as const) {
     const p = decimalProblem(r.totals?.[k], expected.totals[k], `total ${k}`);
     if (p) problems.push(p);
@@ -419,7 +501,8 @@ export function compareResult(r: CalculationResult, expected: ExpectedResult): s
     const a = gases.get(e.gas);
     if (!a) continue;
     for (const k of ['BE', 'PE', 'LE'] as const) {
-      for (const p of [decimalProblem(a[k].t, e[k].t, `${e.gas} ${k} t`), decimalProblem(a[k].tCO2e, e[k].tCO2e, `${e.gas} ${k} tCO2e`)]) if (p) problems.push(p);
+      for (const p of [decimalProblem(a[k].t, e[k].t, `${e.gas} ${k} t`), decimalProblem(a[k].tCO2e, e[k].tCO2e, `${e.gas} ${k} tCO2e`)])
+        if (p) problems.push(p);
     }
     const p = decimalProblem(a.ER, e.ER, `${e.gas} ER`);
     if (p) problems.push(p);
@@ -442,11 +525,20 @@ async function guarded(id: string, title: string, body: () => Promise<readonly s
 const VALID_TITLE = 'calculates fixtures/valid.csv to exactly fixtures/expected.json, with no diagnostics';
 /** fixtures/valid.csv gives no diagnostic at all and exactly fixtures/expected.json. */
 export const checkValidFixture: FixtureCheck = async (m, files, parsed) => {
-  const skip = !parsed.project ? 'fixtures/project.json is not usable' : !parsed.expected ? 'fixtures/expected.json is not usable' : files.fixtures.valid === undefined ? 'fixtures/valid.csv is missing' : undefined;
+  const skip = !parsed.project
+    ? 'fixtures/project.json is not usable'
+    : !parsed.expected
+      ? 'fixtures/expected.json is not usable'
+      : files.fixtures.valid === undefined
+        ? 'fixtures/valid.csv is missing'
+        : undefined;
   if (skip) return result('valid-fixture', VALID_TITLE, parsed.problems.expected, skip);
   return guarded('valid-fixture', VALID_TITLE, async () => {
     const r = await runFixture(m, parsed.project!, files.fixtures.valid!, { fileName: 'valid.csv' });
-    const noise = r.diagnostics.map((d) => `fixtures/valid.csv gives ${d.severity} ${d.code}${d.location?.row !== undefined ? ` at row ${d.location.row}` : ''}${d.location?.column ? ` (${d.location.column})` : ''}: ${d.message}`);
+    const noise = r.diagnostics.map(
+      (d) =>
+        `fixtures/valid.csv gives ${d.severity} ${d.code}${d.location?.row !== undefined ? ` at row ${d.location.row}` : ''}${d.location?.column ? ` (${d.location.column})` : ''}: ${d.message}`,
+    );
     return [...noise, ...compareResult(r, parsed.expected!)];
   });
 };
@@ -454,10 +546,14 @@ export const checkValidFixture: FixtureCheck = async (m, files, parsed) => {
 const JSON_TITLE = 'gives the same totals for the same rows uploaded as JSON';
 /** The rows of fixtures/valid.csv uploaded as JSON give no error and the same result. */
 export const checkValidFixtureAsJson: FixtureCheck = async (m, files, parsed) => {
-  if (!parsed.project || !parsed.expected || files.fixtures.valid === undefined) return result('valid-fixture-json', JSON_TITLE, [], 'the valid fixture check cannot run');
+  if (!parsed.project || !parsed.expected || files.fixtures.valid === undefined)
+    return result('valid-fixture-json', JSON_TITLE, [], 'the valid fixture check cannot run');
   return guarded('valid-fixture-json', JSON_TITLE, async () => {
     const r = await runFixture(m, parsed.project!, csvAsJson(files.fixtures.valid!), { format: 'json', fileName: 'valid.json' });
-    return [...errorsOf(r).map((d) => `as JSON: ${d.code} at row ${d.location?.row ?? '-'}: ${d.message}`), ...compareResult(r, parsed.expected!).map((p) => `as JSON: ${p}`)];
+    return [
+      ...errorsOf(r).map((d) => `as JSON: ${d.code} at row ${d.location?.row ?? '-'}: ${d.message}`),
+      ...compareResult(r, parsed.expected!).map((p) => `as JSON: ${p}`),
+    ];
   });
 };
 
@@ -482,14 +578,21 @@ export const checkInvalidFixture: FixtureCheck = async (m, files, parsed) => {
     const problems: string[] = [];
     if (r.status !== 'rejected') problems.push(`fixtures/invalid.csv was ${r.status}; it must be rejected`);
     if (r.totals !== undefined) problems.push('fixtures/invalid.csv produced totals; a rejected file has none');
-    const at = (row: number, column?: string) => r.diagnostics.filter((d) => d.location?.row === row && (column === undefined || d.location?.column === column));
+    const at = (row: number, column?: string) =>
+      r.diagnostics.filter((d) => d.location?.row === row && (column === undefined || d.location?.column === column));
     for (const e of parsed.invalidExpected!) {
       if (at(e.row, e.column).some((d) => d.code === e.code)) continue;
       const got = at(e.row).map((d) => `${d.code}${d.location?.column ? ` (${d.location.column})` : ''}`);
-      problems.push(`row ${e.row}${e.column ? ` column ${e.column}` : ''}: annotated ${e.code}${e.why ? ` (${e.why})` : ''}, but the engine gives ${got.length ? got.join(', ') : 'no diagnostic for that row'}`);
+      problems.push(
+        `row ${e.row}${e.column ? ` column ${e.column}` : ''}: annotated ${e.code}${e.why ? ` (${e.why})` : ''}, but the engine gives ${got.length ? got.join(', ') : 'no diagnostic for that row'}`,
+      );
     }
     const annotated = new Set(parsed.invalidExpected!.map((e) => e.row));
-    for (const d of errorsOf(r)) if (d.location?.row !== undefined && !annotated.has(d.location.row)) problems.push(`row ${d.location.row} is rejected (${d.code}${d.location.column ? `, ${d.location.column}` : ''}) but is not annotated in fixtures/invalid.expected.json`);
+    for (const d of errorsOf(r))
+      if (d.location?.row !== undefined && !annotated.has(d.location.row))
+        problems.push(
+          `row ${d.location.row} is rejected (${d.code}${d.location.column ? `, ${d.location.column}` : ''}) but is not annotated in fixtures/invalid.expected.json`,
+        );
     if (r.rows.rejected !== annotated.size) problems.push(`${r.rows.rejected} rows were rejected, but ${annotated.size} rows are annotated`);
     return problems;
   });
@@ -498,7 +601,8 @@ export const checkInvalidFixture: FixtureCheck = async (m, files, parsed) => {
 /** Runs the four fixture checks (valid as CSV and JSON, determinism, invalid rows) through `calculate`. */
 export async function checkFixtures(input: ModuleUnderCheck, parsed: ParsedFixtures = parseFixtures(input.fixtures)): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
-  for (const check of [checkValidFixture, checkValidFixtureAsJson, checkDeterministic, checkInvalidFixture]) out.push(await check(input.methodology, input, parsed));
+  for (const check of [checkValidFixture, checkValidFixtureAsJson, checkDeterministic, checkInvalidFixture])
+    out.push(await check(input.methodology, input, parsed));
   return out;
 }
 

@@ -75,14 +75,21 @@ function projectSymbolsOf(schema: z.ZodObject): Map<string, ProjectSymbol> {
     const type = inner._zod.def.type;
     if (type === 'number' || type === 'int') out.set(field, { field, kind: 'number' });
     else if (type === 'boolean') out.set(field, { field, kind: 'boolean' });
-    else if (type === 'enum' && inner._zod.def.entries) for (const option of Object.values(inner._zod.def.entries)) out.set(`${field}_${String(option).replace(/[^A-Za-z0-9]/g, '_')}`, { field, kind: 'enum-flag', option: String(option) });
+    else if (type === 'enum' && inner._zod.def.entries)
+      for (const option of Object.values(inner._zod.def.entries))
+        out.set(`${field}_${String(option).replace(/[^A-Za-z0-9]/g, '_')}`, { field, kind: 'enum-flag', option: String(option) });
   }
   return out;
 }
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(value);
 }
 
@@ -179,7 +186,8 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
     if (!p.unit) problems.push(`parameter ${name} has no unit`);
     if (!p.source || p.source.length < 5) problems.push(`parameter ${name} has no source (cite the document and table)`);
     if (!Array.isArray(p.range) || p.range.length !== 2 || !(p.range[0] <= p.range[1])) problems.push(`parameter ${name} has no valid range [min, max]`);
-    else if (!(p.value >= p.range[0] && p.value <= p.range[1])) problems.push(`parameter ${name} = ${p.value} is outside its range [${p.range[0]}, ${p.range[1]}]`);
+    else if (!(p.value >= p.range[0] && p.value <= p.range[1]))
+      problems.push(`parameter ${name} = ${p.value} is outside its range [${p.range[0]}, ${p.range[1]}]`);
   }
 
   const gwpSymbols = new Map<string, string>();
@@ -189,13 +197,21 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
 
   const rowScope = new Set<string>([...rowInputs, ...projectSymbols.keys(), ...Object.keys(definition.parameters)]);
   for (const c of columns) if (c.meta.kind === 'enum') for (const v of c.meta.values ?? []) rowScope.add(`${c.name}_${v.replace(/[^A-Za-z0-9]/g, '_')}`);
-  const periodScope = new Set<string>([...rowInputs.filter((n) => columns.find((c) => c.name === n)?.meta.kind === 'number'), ...projectSymbols.keys(), ...Object.keys(definition.parameters), ...Object.keys(PERIOD_BUILTINS)]);
+  const periodScope = new Set<string>([
+    ...rowInputs.filter((n) => columns.find((c) => c.name === n)?.meta.kind === 'number'),
+    ...projectSymbols.keys(),
+    ...Object.keys(definition.parameters),
+    ...Object.keys(PERIOD_BUILTINS),
+  ]);
   for (const b of Object.keys(PERIOD_BUILTINS)) define(b, 'engine built-in');
 
   const checkSymbols = (what: string, parsed: ParsedExpression, scope: Set<string>) => {
     for (const s of parsed.symbols) {
       if (isGwp(s)) usedGwp.set(s, gwpSymbols.get(s)!);
-      else if (!scope.has(s)) problems.push(`${what} reads ${s}, which is not declared ${scope === rowScope ? 'in the row scope (monitoring columns, project parameters, fixed parameters, earlier row equations)' : 'in the period scope (period sums of numeric columns and row equations, project and fixed parameters, earlier period equations, n_rows, period_days)'}`);
+      else if (!scope.has(s))
+        problems.push(
+          `${what} reads ${s}, which is not declared ${scope === rowScope ? 'in the row scope (monitoring columns, project parameters, fixed parameters, earlier row equations)' : 'in the period scope (period sums of numeric columns and row equations, project and fixed parameters, earlier period equations, n_rows, period_days)'}`,
+        );
     }
   };
 
@@ -241,7 +257,8 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
     } else {
       checkSymbols(what, result.parsed, periodScope);
       // A period check's message may name period values as {symbol} (e.g. both figures of a meter comparison).
-      for (const [, name] of check.message.matchAll(/\{([A-Za-z][A-Za-z0-9_]*)\}/g)) if (!periodScope.has(name!)) problems.push(`${what}: message placeholder {${name}} is not a period-scope symbol`);
+      for (const [, name] of check.message.matchAll(/\{([A-Za-z][A-Za-z0-9_]*)\}/g))
+        if (!periodScope.has(name!)) problems.push(`${what}: message placeholder {${name}} is not a period-scope symbol`);
       const decimal = compileDecimalClosures(result.parsed);
       if (!decimal.ok) problems.push(...decimal.problems.map((p) => `${what}: ${p}`));
       else periodChecks.push({ ...check, parsed: result.parsed, decimal: decimal.evaluate });
@@ -249,21 +266,28 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
   }
 
   if (!definition.emissions.length) problems.push('emissions must list at least one BE, PE or LE term');
-  if (definition.monitoringItemColumn && !columns.some((c) => c.name === definition.monitoringItemColumn)) problems.push(`monitoringItemColumn ${definition.monitoringItemColumn} is not a monitoring column`);
+  if (definition.monitoringItemColumn && !columns.some((c) => c.name === definition.monitoringItemColumn))
+    problems.push(`monitoringItemColumn ${definition.monitoringItemColumn} is not a monitoring column`);
   const ssc = definition.smallScaleCap;
   if (ssc?.kind === 'ar-small-scale') {
-    if (!definition.equations.some((e) => e.scope === 'period' && e.symbol === ssc.symbol)) problems.push(`smallScaleCap.symbol ${ssc.symbol} is not a period equation`);
+    if (!definition.equations.some((e) => e.scope === 'period' && e.symbol === ssc.symbol))
+      problems.push(`smallScaleCap.symbol ${ssc.symbol} is not a period equation`);
     if (!periodScope.has(ssc.years)) problems.push(`smallScaleCap.years ${ssc.years} is not a period-scope symbol`);
   }
   if (definition.credits) {
     if (!periodScope.has(definition.credits.symbol)) problems.push(`credits.symbol ${definition.credits.symbol} is not a period-scope symbol`);
-    if (definition.credits.typeParameter && !(definition.credits.typeParameter in definition.project.shape)) problems.push(`credits.typeParameter ${definition.credits.typeParameter} is not a project parameter`);
+    if (definition.credits.typeParameter && !(definition.credits.typeParameter in definition.project.shape))
+      problems.push(`credits.typeParameter ${definition.credits.typeParameter} is not a project parameter`);
   }
   for (const term of definition.emissions) {
     if (!findGas(term.gas)) problems.push(`emission term ${term.symbol}: unknown gas ${term.gas}`);
-    if (!periodScope.has(term.symbol)) problems.push(`emission term ${term.category} ${term.gas}: ${term.symbol} is not a period-scope symbol (a numeric column, a row equation summed over the period, or a period equation)`);
+    if (!periodScope.has(term.symbol))
+      problems.push(
+        `emission term ${term.category} ${term.gas}: ${term.symbol} is not a period-scope symbol (a numeric column, a row equation summed over the period, or a period equation)`,
+      );
   }
-  for (const cond of definition.applicability) if (!KEBAB.test(cond.id) || !cond.ref) problems.push(`applicability condition "${cond.id}" needs a kebab-case id and a ref`);
+  for (const cond of definition.applicability)
+    if (!KEBAB.test(cond.id) || !cond.ref) problems.push(`applicability condition "${cond.id}" needs a kebab-case id and a ref`);
 
   if (problems.length) throw new MethodologyDefinitionError(key, problems);
 
@@ -279,7 +303,16 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
         applicability: definition.applicability.map(({ id, ref, description }) => ({ id, ref, description })),
         project: schemaFingerprint(definition.project),
         columns,
-        ...(definition.sources ? { sources: Object.fromEntries(Object.entries(definition.sources).map(([id, src]) => [id, { description: src.description, decidedByParameters: src.notAtSiteWhen !== undefined }])) } : {}),
+        ...(definition.sources
+          ? {
+              sources: Object.fromEntries(
+                Object.entries(definition.sources).map(([id, src]) => [
+                  id,
+                  { description: src.description, decidedByParameters: src.notAtSiteWhen !== undefined },
+                ]),
+              ),
+            }
+          : {}),
         timeColumn: definition.timeColumn,
         ...(definition.timestampMarks ? { timestampMarks: definition.timestampMarks } : {}),
         parameters: definition.parameters,
@@ -296,11 +329,25 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
     )
     .digest('hex');
 
-  const methodology = Object.freeze({ ...definition, key, hash, columns, projectSymbols, gwpSymbols: usedGwp, rowEquations, periodEquations, rowChecks, periodChecks, rowInputs });
+  const methodology = Object.freeze({
+    ...definition,
+    key,
+    hash,
+    columns,
+    projectSymbols,
+    gwpSymbols: usedGwp,
+    rowEquations,
+    periodEquations,
+    rowChecks,
+    periodChecks,
+    rowInputs,
+  });
   // Units: checked here, or (ingest Lambda) checked at build time for exactly this content.
   if (unitChecker) problems.push(...unitChecker(methodology as unknown as Methodology));
   else if (buildTimeUnitChecks()!.get(key) !== hash)
-    problems.push(`its units were not checked: this content (hash ${hash}) is not in the build-time list methodologies/units-checked.json; run MRV_UPDATE_UNITS_CHECKED=1 npx vitest run test/unit/core/perf/units-checked.test.ts, which checks every registered module and rewrites the list`);
+    problems.push(
+      `its units were not checked: this content (hash ${hash}) is not in the build-time list methodologies/units-checked.json; run MRV_UPDATE_UNITS_CHECKED=1 npx vitest run test/unit/core/perf/units-checked.test.ts, which checks every registered module and rewrites the list`,
+    );
   if (problems.length) throw new MethodologyDefinitionError(key, problems);
   return methodology;
 }

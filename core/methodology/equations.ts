@@ -53,13 +53,52 @@ import Decimal from 'decimal.js';
  */
 export const ALLOWED_FUNCTIONS = ['min', 'max', 'abs', 'floor', 'ceil', 'round', 'sqrt', 'exp', 'log', 'pow'] as const;
 
-const ALLOWED_OPERATORS = new Set(['add', 'subtract', 'multiply', 'divide', 'pow', 'unaryMinus', 'unaryPlus', 'larger', 'largerEq', 'smaller', 'smallerEq', 'equal', 'unequal', 'and', 'or', 'not']);
+const ALLOWED_OPERATORS = new Set([
+  'add',
+  'subtract',
+  'multiply',
+  'divide',
+  'pow',
+  'unaryMinus',
+  'unaryPlus',
+  'larger',
+  'largerEq',
+  'smaller',
+  'smallerEq',
+  'equal',
+  'unequal',
+  'and',
+  'or',
+  'not',
+]);
 
 const factories = {
-  absDependencies, addDependencies, andDependencies, ceilDependencies, compileDependencies, divideDependencies, equalDependencies, expDependencies,
-  floorDependencies, largerDependencies, largerEqDependencies, logDependencies, maxDependencies, minDependencies, multiplyDependencies, notDependencies,
-  orDependencies, powDependencies, roundDependencies, smallerDependencies, smallerEqDependencies, sqrtDependencies, subtractDependencies,
-  unaryMinusDependencies, unaryPlusDependencies, unequalDependencies,
+  absDependencies,
+  addDependencies,
+  andDependencies,
+  ceilDependencies,
+  compileDependencies,
+  divideDependencies,
+  equalDependencies,
+  expDependencies,
+  floorDependencies,
+  largerDependencies,
+  largerEqDependencies,
+  logDependencies,
+  maxDependencies,
+  minDependencies,
+  multiplyDependencies,
+  notDependencies,
+  orDependencies,
+  powDependencies,
+  roundDependencies,
+  smallerDependencies,
+  smallerEqDependencies,
+  sqrtDependencies,
+  subtractDependencies,
+  unaryMinusDependencies,
+  unaryPlusDependencies,
+  unequalDependencies,
 };
 
 function lockedDown() {
@@ -70,7 +109,17 @@ function lockedDown() {
     throw new Error(`${name} is disabled in methodology expressions`);
   };
   math.import(
-    { import: refuse('import'), createUnit: refuse('createUnit'), evaluate: refuse('evaluate'), parse: refuse('parse'), compile: refuse('compile'), simplify: refuse('simplify'), derivative: refuse('derivative'), resolve: refuse('resolve'), reviver: refuse('reviver') },
+    {
+      import: refuse('import'),
+      createUnit: refuse('createUnit'),
+      evaluate: refuse('evaluate'),
+      parse: refuse('parse'),
+      compile: refuse('compile'),
+      simplify: refuse('simplify'),
+      derivative: refuse('derivative'),
+      resolve: refuse('resolve'),
+      reviver: refuse('reviver'),
+    },
     { override: true },
   );
   return { parse, compile, math };
@@ -129,7 +178,8 @@ export const EXPRESSION_LIMITS = { maxLength: 2000, maxParenthesisDepth: 32, max
 
 function shapeProblems(expr: string): string[] {
   const problems: string[] = [];
-  if (expr.length > EXPRESSION_LIMITS.maxLength) problems.push(`is ${expr.length} characters long; the limit is ${EXPRESSION_LIMITS.maxLength}: split it into several equations`);
+  if (expr.length > EXPRESSION_LIMITS.maxLength)
+    problems.push(`is ${expr.length} characters long; the limit is ${EXPRESSION_LIMITS.maxLength}: split it into several equations`);
   let depth = 0;
   let maxDepth = 0;
   let powers = 0;
@@ -146,7 +196,8 @@ function shapeProblems(expr: string): string[] {
     else unaryRun = 0;
     previous = c;
   }
-  if (maxDepth > EXPRESSION_LIMITS.maxParenthesisDepth) problems.push(`nests parentheses ${maxDepth} deep; the limit is ${EXPRESSION_LIMITS.maxParenthesisDepth}`);
+  if (maxDepth > EXPRESSION_LIMITS.maxParenthesisDepth)
+    problems.push(`nests parentheses ${maxDepth} deep; the limit is ${EXPRESSION_LIMITS.maxParenthesisDepth}`);
   if (powers > EXPRESSION_LIMITS.maxPowers) problems.push(`has ${powers} powers (^); the limit is ${EXPRESSION_LIMITS.maxPowers}`);
   if (maxUnaryRun > EXPRESSION_LIMITS.maxUnaryRun) problems.push(`has ${maxUnaryRun} signs in a row; write the sign once`);
   return problems;
@@ -157,13 +208,15 @@ function walk(node: MathNode, problems: string[], symbols: string[]): void {
     switch (n.type) {
       case 'ConstantNode': {
         const value = (n as unknown as { value: unknown }).value;
-        if (typeof value !== 'number' && typeof value !== 'boolean') problems.push(`constant ${JSON.stringify(value)} is not allowed (only numbers and true/false)`);
+        if (typeof value !== 'number' && typeof value !== 'boolean')
+          problems.push(`constant ${JSON.stringify(value)} is not allowed (only numbers and true/false)`);
         return;
       }
       case 'SymbolNode': {
         const name = (n as unknown as { name: string }).name;
         if (parent?.type === 'FunctionNode' && path === 'fn') {
-          if (!(ALLOWED_FUNCTIONS as readonly string[]).includes(name)) problems.push(`function ${name}() is not allowed (allowed: ${ALLOWED_FUNCTIONS.join(', ')})`);
+          if (!(ALLOWED_FUNCTIONS as readonly string[]).includes(name))
+            problems.push(`function ${name}() is not allowed (allowed: ${ALLOWED_FUNCTIONS.join(', ')})`);
           return;
         }
         if (!symbols.includes(name)) symbols.push(name);
@@ -272,7 +325,17 @@ export function compileFloatSlots(parsed: ParsedExpression, slots: ReadonlyMap<s
   const near = makeNearlyEqual(config.relTol ?? 1e-12, config.absTol ?? 1e-15);
   let ok = true;
   const build = (node: MathNode): Closure => {
-    const n = node as unknown as { type: string; value?: unknown; name?: string; fn?: unknown; args?: MathNode[]; content?: MathNode; condition?: MathNode; trueExpr?: MathNode; falseExpr?: MathNode };
+    const n = node as unknown as {
+      type: string;
+      value?: unknown;
+      name?: string;
+      fn?: unknown;
+      args?: MathNode[];
+      content?: MathNode;
+      condition?: MathNode;
+      trueExpr?: MathNode;
+      falseExpr?: MathNode;
+    };
     switch (n.type) {
       case 'ConstantNode': {
         const v = n.value;
@@ -357,16 +420,20 @@ export function compileFloatSlots(parsed: ParsedExpression, slots: ReadonlyMap<s
         }
         const a = args[0]!;
         const b = args[1]!;
-        const num = (f: (x: number, y: number) => unknown): Closure => (s) => {
-          const x = a(s);
-          const y = b(s);
-          return typeof x === 'number' && typeof y === 'number' ? f(x, y) : fn(x, y);
-        };
-        const logic = (f: (x: unknown, y: unknown) => boolean): Closure => (s) => {
-          const x = a(s);
-          const y = b(s);
-          return (typeof x === 'number' || typeof x === 'boolean') && (typeof y === 'number' || typeof y === 'boolean') ? f(x, y) : fn(x, y);
-        };
+        const num =
+          (f: (x: number, y: number) => unknown): Closure =>
+          (s) => {
+            const x = a(s);
+            const y = b(s);
+            return typeof x === 'number' && typeof y === 'number' ? f(x, y) : fn(x, y);
+          };
+        const logic =
+          (f: (x: unknown, y: unknown) => boolean): Closure =>
+          (s) => {
+            const x = a(s);
+            const y = b(s);
+            return (typeof x === 'number' || typeof x === 'boolean') && (typeof y === 'number' || typeof y === 'boolean') ? f(x, y) : fn(x, y);
+          };
         switch (op) {
           case 'add':
             return num((x, y) => x + y);
@@ -438,7 +505,10 @@ function bigNearlyEqual(a: Decimal, b: Decimal): boolean {
   if (!a.isFinite() || !b.isFinite()) return a.eq(b);
   if (a.eq(b)) return true;
   const D = a.constructor as typeof Decimal;
-  return a.minus(b).abs().lte(D.max(D.max(a.abs(), b.abs()).mul(REL_TOL), ABS_TOL));
+  return a
+    .minus(b)
+    .abs()
+    .lte(D.max(D.max(a.abs(), b.abs()).mul(REL_TOL), ABS_TOL));
 }
 
 /** typed-function's boolean → BigNumber conversion (mathjs converts mixed operands to BigNumber). */
@@ -533,11 +603,22 @@ export function compileDecimalClosures(parsed: ParsedExpression): { ok: true; ev
   }
   const constant = (v: number): Decimal => {
     const texts = [...(literals.get(v) ?? [])].map((t) => new PeriodDecimal(t));
-    if (texts.length > 1 && texts.some((d) => !d.eq(texts[0]!))) problems.push(`the literals ${[...literals.get(v)!].join(' and ')} are the same binary number; write them with at most 15 significant digits`);
+    if (texts.length > 1 && texts.some((d) => !d.eq(texts[0]!)))
+      problems.push(`the literals ${[...literals.get(v)!].join(' and ')} are the same binary number; write them with at most 15 significant digits`);
     return texts[0] ?? new PeriodDecimal(v);
   };
   const build = (node: MathNode): DecClosure => {
-    const n = node as unknown as { type: string; value?: unknown; name?: string; fn?: unknown; args?: MathNode[]; content?: MathNode; condition?: MathNode; trueExpr?: MathNode; falseExpr?: MathNode };
+    const n = node as unknown as {
+      type: string;
+      value?: unknown;
+      name?: string;
+      fn?: unknown;
+      args?: MathNode[];
+      content?: MathNode;
+      condition?: MathNode;
+      trueExpr?: MathNode;
+      falseExpr?: MathNode;
+    };
     switch (n.type) {
       case 'ConstantNode': {
         const v = typeof n.value === 'boolean' ? n.value : constant(n.value as number);
@@ -568,7 +649,11 @@ export function compileDecimalClosures(parsed: ParsedExpression): { ok: true; ev
         if (name === 'min' || name === 'max') {
           if (!args.length) problems.push(`${name}() needs at least one argument`);
           const better = name === 'max' ? larger : smaller;
-          return (s) => extreme(args.map((a) => a(s)), better);
+          return (s) =>
+            extreme(
+              args.map((a) => a(s)),
+              better,
+            );
         }
         if (name === 'pow') {
           if (args.length !== 2) problems.push('pow() takes 2 arguments');

@@ -49,14 +49,18 @@ export type MethodologyLoader = readonly [key: string, load: () => Promise<{ def
  * recorded as a failure (shown by `mrv methodologies`, refused by `get`) instead of taking every other
  * module, and every command, down with it.
  */
-export async function loadRegistry(loaders: readonly MethodologyLoader[], superseded: Readonly<Record<string, Supersession>> = {}): Promise<MethodologyRegistry> {
+export async function loadRegistry(
+  loaders: readonly MethodologyLoader[],
+  superseded: Readonly<Record<string, Supersession>> = {},
+): Promise<MethodologyRegistry> {
   const settled = await Promise.allSettled(loaders.map(([, load]) => load()));
   const modules: Methodology[] = [];
   const failures: MethodologyLoadFailure[] = [];
   settled.forEach((s, i) => {
     const key = loaders[i]![0];
     if (s.status === 'fulfilled') {
-      if (s.value.default.key !== key) failures.push({ key, reason: `the module defines ${s.value.default.key}, not ${key}: fix the registration list in methodologies/index.ts` });
+      if (s.value.default.key !== key)
+        failures.push({ key, reason: `the module defines ${s.value.default.key}, not ${key}: fix the registration list in methodologies/index.ts` });
       else modules.push(s.value.default);
     } else failures.push({ key, reason: s.reason instanceof Error ? s.reason.message : String(s.reason) });
   });
@@ -68,7 +72,11 @@ export async function loadRegistry(loaders: readonly MethodologyLoader[], supers
  *
  * @example export const registry = createRegistry([gridRenewable_1_0_0, fgasAbatement_1_0_0]);
  */
-export function createRegistry(modules: readonly Methodology[], failures: readonly MethodologyLoadFailure[] = [], superseded: Readonly<Record<string, Supersession>> = {}): MethodologyRegistry {
+export function createRegistry(
+  modules: readonly Methodology[],
+  failures: readonly MethodologyLoadFailure[] = [],
+  superseded: Readonly<Record<string, Supersession>> = {},
+): MethodologyRegistry {
   const byKey = new Map<string, Methodology>();
   for (const m of modules) {
     if (byKey.has(m.key)) throw new MethodologyDefinitionError(m.key, ['registered twice']);
@@ -82,7 +90,11 @@ export function createRegistry(modules: readonly Methodology[], failures: readon
       const m = byKey.get(key);
       const failed = failures.find((f) => f.key === key);
       if (!m && failed) throw new MethodologyLoadError(key, failed.reason);
-      if (!m) throw new UnknownMethodologyError(key, list.map((x) => x.key));
+      if (!m)
+        throw new UnknownMethodologyError(
+          key,
+          list.map((x) => x.key),
+        );
       return m;
     },
     versions: (id: string) => list.filter((m) => m.id === id),

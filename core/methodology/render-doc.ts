@@ -21,14 +21,22 @@ export function renderEquationsMarkdown(m: Methodology): string {
     '',
     '| symbol | equation | unit | scope | reference |',
     '|---|---|---|---|---|',
-    ...[...m.rowEquations, ...m.periodEquations].map((e) => `| \`${e.symbol}\` | $${cell(toTex(e.parsed).trim())}$ | ${cell(e.unit)} | ${e.scope} | ${cell(e.ref)} |`),
+    ...[...m.rowEquations, ...m.periodEquations].map(
+      (e) => `| \`${e.symbol}\` | $${cell(toTex(e.parsed).trim())}$ | ${cell(e.unit)} | ${e.scope} | ${cell(e.ref)} |`,
+    ),
     '',
     '| emission term | gas | symbol (tonnes of gas × GWP) |',
     '|---|---|---|',
     ...m.emissions.map((t) => `| ${t.category} | ${t.gas} | \`${t.symbol}\` |`),
   ];
   const checks = [...m.rowChecks, ...m.periodChecks];
-  if (checks.length) lines.push('', '| check | must hold | scope | reference |', '|---|---|---|---|', ...checks.map((c) => `| ${c.id} | $${cell(toTex(c.parsed).trim())}$ | ${c.scope} | ${cell(c.ref)} |`));
+  if (checks.length)
+    lines.push(
+      '',
+      '| check | must hold | scope | reference |',
+      '|---|---|---|---|',
+      ...checks.map((c) => `| ${c.id} | $${cell(toTex(c.parsed).trim())}$ | ${c.scope} | ${cell(c.ref)} |`),
+    );
   const optional = m.columns.flatMap((c) => {
     const p = absencePolicyOf(c);
     return p ? [{ c, p }] : [];
@@ -58,9 +66,14 @@ export type EquationsBlock = { ok: true; start: number; end: number; text: strin
 export function findEquationsBlock(readme: string): EquationsBlock {
   const start = readme.indexOf(BEGIN_PREFIX);
   const endMarker = readme.indexOf(DOC_END);
-  if (start < 0 || endMarker < 0) return { ok: false, problem: `the README has no generated equations block: put the two marker lines ${BEGIN_PREFIX} -->  and  ${DOC_END}  in its Equations section, then run mrv methodology doc … --write` };
+  if (start < 0 || endMarker < 0)
+    return {
+      ok: false,
+      problem: `the README has no generated equations block: put the two marker lines ${BEGIN_PREFIX} -->  and  ${DOC_END}  in its Equations section, then run mrv methodology doc … --write`,
+    };
   if (endMarker < start) return { ok: false, problem: `the README's equations end marker ${DOC_END} comes before its begin marker` };
-  if (readme.indexOf(BEGIN_PREFIX, start + 1) >= 0 || readme.indexOf(DOC_END, endMarker + 1) >= 0) return { ok: false, problem: 'the README has more than one generated equations block; keep exactly one' };
+  if (readme.indexOf(BEGIN_PREFIX, start + 1) >= 0 || readme.indexOf(DOC_END, endMarker + 1) >= 0)
+    return { ok: false, problem: 'the README has more than one generated equations block; keep exactly one' };
   const end = endMarker + DOC_END.length;
   return { ok: true, start, end, text: readme.slice(start, end) };
 }
@@ -84,9 +97,15 @@ export function equationsBlockProblems(readme: string, m: Methodology): string[]
   const inside = block.text.slice(block.text.indexOf('-->') + 3, block.text.length - DOC_END.length);
   if (!inside.trim()) return [`the README's generated equations block is empty: run mrv methodology doc ${m.key} --write`];
   const documented = /module sha256 `([0-9a-f]{6,64})/.exec(block.text)?.[1];
-  const why = !documented ? 'it was edited by hand' : !m.hash.startsWith(documented) ? `it documents module sha256 ${documented}…, the module is now ${m.hash.slice(0, 16)}…` : 'it was edited by hand';
+  const why = !documented
+    ? 'it was edited by hand'
+    : !m.hash.startsWith(documented)
+      ? `it documents module sha256 ${documented}…, the module is now ${m.hash.slice(0, 16)}…`
+      : 'it was edited by hand';
   const firstDiff = firstDifferentLine(block.text.replace(/\r\n/g, '\n'), expected);
-  return [`the README's generated equations block is stale (${why})${firstDiff ? `; first difference: ${firstDiff}` : ''}: run mrv methodology doc ${m.key} --write`];
+  return [
+    `the README's generated equations block is stale (${why})${firstDiff ? `; first difference: ${firstDiff}` : ''}: run mrv methodology doc ${m.key} --write`,
+  ];
 }
 
 function firstDifferentLine(actual: string, expected: string): string | undefined {

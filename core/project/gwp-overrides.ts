@@ -22,14 +22,22 @@ import { didYouMean } from './suggest.ts';
 export const OVERRIDE_RANGE_FACTORS = { low: '0.8', high: '1.25' } as const;
 
 /** Published values of a gas across the four assessment reports, and the override range derived from them. */
-export function plausibleGwpRange(gasId: string): { readonly published: { readonly min: string; readonly max: string }; readonly min: string; readonly max: string } | undefined {
+export function plausibleGwpRange(
+  gasId: string,
+): { readonly published: { readonly min: string; readonly max: string }; readonly min: string; readonly max: string } | undefined {
   const row = GWP_TABLE.get(gasId);
   if (!row) return undefined;
-  const values = GWP_SET_IDS.map((s) => row[s]?.value).filter((v): v is string => v !== undefined).map((v) => new Dec(v));
+  const values = GWP_SET_IDS.map((s) => row[s]?.value)
+    .filter((v): v is string => v !== undefined)
+    .map((v) => new Dec(v));
   if (!values.length) return undefined;
   const min = Dec.min(...values);
   const max = Dec.max(...values);
-  return { published: { min: min.toString(), max: max.toString() }, min: min.times(OVERRIDE_RANGE_FACTORS.low).toString(), max: max.times(OVERRIDE_RANGE_FACTORS.high).toString() };
+  return {
+    published: { min: min.toString(), max: max.toString() },
+    min: min.times(OVERRIDE_RANGE_FACTORS.low).toString(),
+    max: max.times(OVERRIDE_RANGE_FACTORS.high).toString(),
+  };
 }
 
 /** Gases whose GWP is 1 by definition: never overridable. */
@@ -42,7 +50,12 @@ export const GwpOverrideSchema = z.strictObject(
     value: z.number().positive('a GWP is positive').finite(),
     source: z.string().trim().min(3, 'name the published source of the value (report, table, decision)'),
   },
-  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => JSON.stringify(k)).join(', ')}: an override has exactly "value" and "source"` : undefined) },
+  {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => JSON.stringify(k)).join(', ')}: an override has exactly "value" and "source"`
+        : undefined,
+  },
 );
 
 /**

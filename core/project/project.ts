@@ -11,7 +11,9 @@ import { unknownKeyMessage } from './suggest.ts';
  */
 function strictObject<S extends z.core.$ZodLooseShape>(shape: S) {
   const known = Object.keys(shape);
-  return z.strictObject(shape, { error: (iss) => (iss.code === 'unrecognized_keys' ? iss.keys.map((k) => unknownKeyMessage(k, known)).join('; ') : undefined) });
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === 'unrecognized_keys' ? iss.keys.map((k) => unknownKeyMessage(k, known)).join('; ') : undefined),
+  });
 }
 
 /** The largest integer a registration may hold: JSON numbers above it are not exact in IEEE 754 doubles (nor storable in DynamoDB through the SDK). */
@@ -19,7 +21,12 @@ export const MAX_EXACT = Number.MAX_SAFE_INTEGER;
 const TOO_LARGE = `larger than 2^53 − 1 (${MAX_EXACT}): a number that large is not stored or computed exactly; check the value and its unit`;
 
 /** Every number in a JSON value, with its path, that is not finite or whose magnitude exceeds {@link MAX_EXACT}. */
-export function inexactNumbers(value: unknown, path: (string | number)[] = [], out: { path: (string | number)[]; value: number }[] = [], depth = 0): { path: (string | number)[]; value: number }[] {
+export function inexactNumbers(
+  value: unknown,
+  path: (string | number)[] = [],
+  out: { path: (string | number)[]; value: number }[] = [],
+  depth = 0,
+): { path: (string | number)[]; value: number }[] {
   if (depth > 64) return out;
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || Math.abs(value) > MAX_EXACT) out.push({ path, value });
@@ -29,13 +36,14 @@ export function inexactNumbers(value: unknown, path: (string | number)[] = [], o
 }
 import { PROFILE_ROUNDING_MODES } from '../calculation/rounding.ts';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
 
 const GwpRuleSchema = z.union([z.object({ set: z.enum(GWP_SET_IDS) }).strict(), z.object({ lowestOf: z.array(z.enum(GWP_SET_IDS)).min(1) }).strict()]);
 
-export const PeriodSchema = z
-  .object({ start: isoDate, end: isoDate })
-  .refine((p) => p.start <= p.end, { message: 'start must not be after end' });
+export const PeriodSchema = z.object({ start: isoDate, end: isoDate }).refine((p) => p.start <= p.end, { message: 'start must not be after end' });
 
 /** A project id: lowercase letters, digits and hyphens, 2–63 characters (safe in S3 keys and table keys). */
 export const PROJECT_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
@@ -74,10 +82,10 @@ export const ProjectSchema = strictObject({
    * names the text that requires it. Wins over `gwpSet` and over the mechanism's rule.
    */
   gwpPolicy: strictObject({
-      default: GwpRuleSchema,
-      perGas: z.record(z.string(), GwpRuleSchema).optional(),
-      source: z.string().min(3),
-    }).optional(),
+    default: GwpRuleSchema,
+    perGas: z.record(z.string(), GwpRuleSchema).optional(),
+    source: z.string().min(3),
+  }).optional(),
   /**
    * Replaces single GWP values with another published value and its source (core/project/gwp-overrides.ts:
    * keyed by gas id, never CO2, within the plausible range; only gases the methodology uses).
@@ -88,7 +96,12 @@ export const ProjectSchema = strictObject({
   pddAnnualEstimate: z.number().nonnegative().max(MAX_EXACT, TOO_LARGE),
   /** Parameters fixed at registration, checked by the methodology's project schema (unknown names are refused there). */
   parameters: z.record(z.string(), z.unknown()).superRefine((p, ctx) => {
-    for (const bad of inexactNumbers(p)) ctx.addIssue({ code: 'custom', path: bad.path, message: Number.isFinite(bad.value) ? `${bad.value} is ${TOO_LARGE}` : `${bad.value} is not a finite number` });
+    for (const bad of inexactNumbers(p))
+      ctx.addIssue({
+        code: 'custom',
+        path: bad.path,
+        message: Number.isFinite(bad.value) ? `${bad.value} is ${TOO_LARGE}` : `${bad.value} is not a finite number`,
+      });
   }),
   /**
    * Meters with their calibration record (QA/QC). Readings taken while a calibration is overdue are
@@ -126,7 +139,9 @@ export const ProjectSchema = strictObject({
    * Applies to a period equation's value or a row equation's period sum, exactly (decimal), before
    * later equations read it; `ER` rounds the period's total emission reductions. Shown in the trace.
    */
-  rounding: z.record(z.string().min(1), z.object({ decimals: z.number().int().min(0).max(12), mode: z.enum(PROFILE_ROUNDING_MODES), source: z.string().min(3) })).optional(),
+  rounding: z
+    .record(z.string().min(1), z.object({ decimals: z.number().int().min(0).max(12), mode: z.enum(PROFILE_ROUNDING_MODES), source: z.string().min(3) }))
+    .optional(),
   /** JCM: shares of credits allocated to named accounts (e.g. the Government of Japan); the rest goes to the project participants. */
   jcmAllocation: z.array(strictObject({ account: z.string().min(1), share: z.number().gt(0).lte(1) })).optional(),
 });

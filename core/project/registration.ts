@@ -32,17 +32,23 @@ export function registrationProblems(project: Project, methodology: Methodology,
   const shape = (methodology.project as { shape?: Record<string, unknown> }).shape;
   if (shape) {
     const known = Object.keys(shape);
-    for (const key of Object.keys(project.parameters)) if (!(key in shape)) problems.push(`parameters.${key}: ${unknownKeyMessage(key, known, 'parameter')} of ${methodology.key}`);
+    for (const key of Object.keys(project.parameters))
+      if (!(key in shape)) problems.push(`parameters.${key}: ${unknownKeyMessage(key, known, 'parameter')} of ${methodology.key}`);
   }
   const sources = sourcesOf(methodology.columns, methodology.sources as never);
   for (const key of Object.keys(project.sources ?? {})) {
-    if (!sources.has(key)) problems.push(`sources.${key}: ${sources.size ? unknownKeyMessage(key, [...sources.keys()], 'emission source') : `unknown emission source ${JSON.stringify(key)}: ${methodology.key} has no optional source columns`} of ${methodology.key}`);
+    if (!sources.has(key))
+      problems.push(
+        `sources.${key}: ${sources.size ? unknownKeyMessage(key, [...sources.keys()], 'emission source') : `unknown emission source ${JSON.stringify(key)}: ${methodology.key} has no optional source columns`} of ${methodology.key}`,
+      );
   }
   problems.push(...sourceContradictions(methodology.sources as never, project.sources, parameters));
   const used = gasesOf(methodology);
   for (const [gas, o] of Object.entries(project.gwpOverrides ?? {})) {
     if (!used.has(gas)) {
-      problems.push(`gwpOverrides.${gas}: ${methodology.key} does not use ${gas} (it uses ${[...used].join(', ') || 'no GWP'}); an override for a gas the methodology does not use is refused, not ignored`);
+      problems.push(
+        `gwpOverrides.${gas}: ${methodology.key} does not use ${gas} (it uses ${[...used].join(', ') || 'no GWP'}); an override for a gas the methodology does not use is refused, not ignored`,
+      );
       continue;
     }
     for (const set of GWP_SET_IDS) {

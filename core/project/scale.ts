@@ -18,12 +18,35 @@ export interface ScaleLimit {
 
 /** The small-scale definitions: decision 4/CMP.1 annex II (simplified modalities) as amended by decision 1/CMP.2 para 28. */
 const SSC_SOURCE = 'CDM small-scale definitions, decision 4/CMP.1 annex II as amended by decision 1/CMP.2 para 28';
-const MICRO_SOURCE = 'CDM Executive Board, Guidelines for demonstrating additionality of microscale project activities (unverified: confirm that the materiality standard uses the same definition)';
+const MICRO_SOURCE =
+  'CDM Executive Board, Guidelines for demonstrating additionality of microscale project activities (unverified: confirm that the materiality standard uses the same definition)';
 
 export const SCALE_LIMITS = {
-  typeI: { what: 'installed capacity (Type I, renewable energy)', small: 15, micro: 5, unit: 'MW', source: SSC_SOURCE, microSource: MICRO_SOURCE, confidence: 'unverified' },
-  typeIII: { what: 'estimated annual emission reductions (Type III, other project activities)', small: 60_000, micro: 20_000, unit: 'tCO2e/yr', source: SSC_SOURCE, microSource: MICRO_SOURCE, confidence: 'unverified' },
-  smallAR: { what: 'estimated annual net anthropogenic removals (small-scale A/R)', small: 16_000, unit: 'tCO2/yr', source: 'Small-scale A/R limit, decision 5/CMP.1 as amended by decision 9/CMP.3 (below 16 kt CO2 per year)', confidence: 'unverified' },
+  typeI: {
+    what: 'installed capacity (Type I, renewable energy)',
+    small: 15,
+    micro: 5,
+    unit: 'MW',
+    source: SSC_SOURCE,
+    microSource: MICRO_SOURCE,
+    confidence: 'unverified',
+  },
+  typeIII: {
+    what: 'estimated annual emission reductions (Type III, other project activities)',
+    small: 60_000,
+    micro: 20_000,
+    unit: 'tCO2e/yr',
+    source: SSC_SOURCE,
+    microSource: MICRO_SOURCE,
+    confidence: 'unverified',
+  },
+  smallAR: {
+    what: 'estimated annual net anthropogenic removals (small-scale A/R)',
+    small: 16_000,
+    unit: 'tCO2/yr',
+    source: 'Small-scale A/R limit, decision 5/CMP.1 as amended by decision 9/CMP.3 (below 16 kt CO2 per year)',
+    confidence: 'unverified',
+  },
 } as const satisfies Record<string, ScaleLimit>;
 
 /**
@@ -31,7 +54,16 @@ export const SCALE_LIMITS = {
  * checked (jcm-chiller: Type II energy efficiency, sized by GWh saved per year, which its
  * registration does not declare).
  */
-const RULES: Readonly<Record<string, { readonly limit: ScaleLimit; readonly value: (p: Project, parameters: Record<string, unknown>) => number | undefined; readonly smallScaleMethodology?: (parameters: Record<string, unknown>) => string | undefined }>> = {
+const RULES: Readonly<
+  Record<
+    string,
+    {
+      readonly limit: ScaleLimit;
+      readonly value: (p: Project, parameters: Record<string, unknown>) => number | undefined;
+      readonly smallScaleMethodology?: (parameters: Record<string, unknown>) => string | undefined;
+    }
+  >
+> = {
   'grid-renewable': {
     limit: SCALE_LIMITS.typeI,
     value: (_p, x) => num(x.installed_capacity_MW),
@@ -57,12 +89,22 @@ export function scaleProblems(project: Project, methodologyId: string, parameter
   const { limit } = rule;
   const problems: string[] = [];
   const ssc = rule.smallScaleMethodology?.(parameters);
-  if (ssc && v > limit.small) problems.push(`${limit.what} ${fmt(v)} ${limit.unit} exceeds the ${fmt(limit.small)} ${limit.unit} limit of the small-scale methodology ${ssc} (${limit.source}); register under the large-scale methodology`);
-  if (ssc && project.scale === 'large') problems.push(`scale "large" contradicts the small-scale methodology ${ssc}: declare "small" (or "micro") or register under the large-scale methodology`);
-  if (project.scale === 'small' && v > limit.small) problems.push(`scale "small" contradicts the ${limit.what} of ${fmt(v)} ${limit.unit}: small scale is at most ${fmt(limit.small)} ${limit.unit} (${limit.source}); declare "large", which sets the stricter materiality threshold`);
+  if (ssc && v > limit.small)
+    problems.push(
+      `${limit.what} ${fmt(v)} ${limit.unit} exceeds the ${fmt(limit.small)} ${limit.unit} limit of the small-scale methodology ${ssc} (${limit.source}); register under the large-scale methodology`,
+    );
+  if (ssc && project.scale === 'large')
+    problems.push(`scale "large" contradicts the small-scale methodology ${ssc}: declare "small" (or "micro") or register under the large-scale methodology`);
+  if (project.scale === 'small' && v > limit.small)
+    problems.push(
+      `scale "small" contradicts the ${limit.what} of ${fmt(v)} ${limit.unit}: small scale is at most ${fmt(limit.small)} ${limit.unit} (${limit.source}); declare "large", which sets the stricter materiality threshold`,
+    );
   if (project.scale === 'micro') {
     if (limit.micro === undefined) problems.push(`scale "micro" is not defined for this kind of project (${limit.what}); declare "small" or "large"`);
-    else if (v > limit.micro) problems.push(`scale "micro" contradicts the ${limit.what} of ${fmt(v)} ${limit.unit}: micro scale is at most ${fmt(limit.micro)} ${limit.unit} (${limit.microSource ?? limit.source}); declare ${v > limit.small ? '"large"' : '"small"'}`);
+    else if (v > limit.micro)
+      problems.push(
+        `scale "micro" contradicts the ${limit.what} of ${fmt(v)} ${limit.unit}: micro scale is at most ${fmt(limit.micro)} ${limit.unit} (${limit.microSource ?? limit.source}); declare ${v > limit.small ? '"large"' : '"small"'}`,
+      );
   }
   return problems;
 }

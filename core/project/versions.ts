@@ -53,5 +53,11 @@ export function diffRegistrations(before: unknown, after: unknown, path = ''): R
 /** One line per change: `~ parameters.EF_grid_OM: 0.9 → 0.95`, `+ gwpOverrides.CH4: {…}`, `- meters`. */
 export function renderDiff(changes: readonly RegistrationChange[]): string[] {
   const show = (v: unknown) => JSON.stringify(v);
-  return changes.map((c) => (c.kind === 'added' ? `+ ${c.path}: ${show(c.after)}` : c.kind === 'removed' ? `- ${c.path}: ${show(c.before)}` : `~ ${c.path}: ${show(c.before)} → ${show(c.after)}`));
+  return changes.map((c) =>
+    c.kind === 'added'
+      ? `+ ${c.path}: ${show(c.after)}`
+      : c.kind === 'removed'
+        ? `- ${c.path}: ${show(c.before)}`
+        : `~ ${c.path}: ${show(c.before)} → ${show(c.after)}`,
+  );
 }

@@ -523,4 +523,3 @@ async function* csvBatches(source: ByteSource, options: ReadOptions, sink: CsvSi
     await peeked.close();
   }
 }
-

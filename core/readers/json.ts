@@ -13,18 +13,7 @@
  * reports them as invalid values. Keys are not parsed for units.
  */
 import type { ByteSource, Cell, ReaderEvent, ReadOptions } from './types.ts';
-import {
-  decodeUtf8,
-  diagnostic,
-  emptyCells,
-  encodingDiagnostic,
-  EncodingError,
-  headerEvent,
-  parseHeader,
-  peek,
-  resolveLimits,
-  sniffText,
-} from './shared.ts';
+import { decodeUtf8, diagnostic, emptyCells, encodingDiagnostic, EncodingError, headerEvent, parseHeader, peek, resolveLimits, sniffText } from './shared.ts';
 
 /** How many rejected rows may precede the first object before the file is declared unreadable. */
 const MAX_LEADING_REJECTS = 100;
@@ -42,7 +31,8 @@ function depthOf(value: unknown, limit: number): number {
     const depth = d + 1;
     if (depth > deepest) deepest = depth;
     if (deepest > limit) return deepest;
-    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) if (child !== null && typeof child === 'object') stack.push([child, depth]);
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>))
+      if (child !== null && typeof child === 'object') stack.push([child, depth]);
   }
   return deepest;
 }
@@ -217,7 +207,7 @@ export async function* readJson(source: ByteSource, options: ReadOptions): Async
           else if (c === 123 /* { */ || c === 91 /* [ */) depth++;
           else if (c === 125 /* } */) depth = Math.max(0, depth - 1);
           else if (c === 10) line++;
-          else if (depth === 0 && (c === 44 /* , */ || c === 93 /* ] */)) {
+          else if (depth === 0 && (c === 44 /* , */ || c === 93) /* ] */) {
             yield* finishElement(text.slice(start, i));
             if (stopped) return;
             state = c === 44 ? 'before' : 'closed';

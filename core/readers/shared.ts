@@ -361,9 +361,7 @@ export function mergeUnits(header: ParsedHeader, fromRow: readonly (string | und
 }
 
 export function headerEvent(header: ParsedHeader): ReaderEvent {
-  return Object.keys(header.units).length > 0
-    ? { kind: 'header', columns: header.columns, units: header.units }
-    : { kind: 'header', columns: header.columns };
+  return Object.keys(header.units).length > 0 ? { kind: 'header', columns: header.columns, units: header.units } : { kind: 'header', columns: header.columns };
 }
 
 export function isBlank(value: Cell | undefined): boolean {

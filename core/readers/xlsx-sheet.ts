@@ -29,7 +29,8 @@ type SaxEvent = { eventType: 'opentag'; value: SaxTag } | { eventType: 'text'; v
 type ParseSax = (iterable: AsyncIterable<unknown>) => AsyncGenerator<SaxEvent[]>;
 /** exceljs's SAX driver (saxes, events in batches per chunk). */
 let parseSaxModule: ParseSax | undefined;
-const parseSax = (iterable: AsyncIterable<unknown>): AsyncGenerator<SaxEvent[]> => (parseSaxModule ??= require('exceljs/lib/utils/parse-sax') as ParseSax)(iterable);
+const parseSax = (iterable: AsyncIterable<unknown>): AsyncGenerator<SaxEvent[]> =>
+  (parseSaxModule ??= require('exceljs/lib/utils/parse-sax') as ParseSax)(iterable);
 
 /** xsd:double lexical space without INF/NaN (those stay text and are refused as not finite). */
 const XSD_DOUBLE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -39,7 +40,10 @@ const ISO_CELL = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?
 /** True for number formats that show a date or time (`yyyy-mm-dd`, `h:mm`), ignoring quoted text, escapes and `[color]` sections. */
 export function isDateFormat(numFmt: string | undefined): boolean {
   if (!numFmt) return false;
-  const bare = numFmt.replace(/"[^"]*"/g, '').replace(/\[[^\]]*\]/g, '').replace(/\\./g, '');
+  const bare = numFmt
+    .replace(/"[^"]*"/g, '')
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/\\./g, '');
   return /[dmyhs]/i.test(bare) && !/^General$/i.test(bare);
 }
 
@@ -71,7 +75,15 @@ function numeric(text: string, numFmt: string | undefined, date1904: boolean): C
 }
 
 /** The value of a cell from its type, `<v>` text, inline text and number format (ECMA-376 ST_CellType). */
-export function cellValue(type: string | undefined, v: string | undefined, inline: string | undefined, hasFormula: boolean, numFmt: string | undefined, date1904: boolean, shared: (index: number) => Cell | undefined): Cell | { sharedString: number } {
+export function cellValue(
+  type: string | undefined,
+  v: string | undefined,
+  inline: string | undefined,
+  hasFormula: boolean,
+  numFmt: string | undefined,
+  date1904: boolean,
+  shared: (index: number) => Cell | undefined,
+): Cell | { sharedString: number } {
   switch (type) {
     case 'inlineStr':
       return inline ?? v ?? null;
@@ -151,7 +163,13 @@ export async function* sheetRows(xml: AsyncIterable<unknown>, ctx: SheetContext)
         } else if (name === 'c' && row) {
           const col = columnOf(attributes.r) ?? lastCol + 1;
           lastCol = col;
-          cell = { col, ref: attributes.r ?? `column ${col}`, s: Number.parseInt(attributes.s ?? '0', 10) || 0, f: false, ...(attributes.t !== undefined ? { t: attributes.t } : {}) };
+          cell = {
+            col,
+            ref: attributes.r ?? `column ${col}`,
+            s: Number.parseInt(attributes.s ?? '0', 10) || 0,
+            f: false,
+            ...(attributes.t !== undefined ? { t: attributes.t } : {}),
+          };
         } else if (cell) {
           if (name === 'f') cell.f = true;
           else if (name === 'v') {
@@ -235,7 +253,10 @@ export interface WorkbookSheet {
  * part `xl/worksheets/sheetN.xml` (resolved through the workbook relationships). Returns the reason
  * when there is none.
  */
-export function chooseSheet(sheets: readonly WorkbookSheet[] | undefined, rels: readonly { Id: string; Target: string }[] | undefined): { ok: true; sheet: WorkbookSheet; part: string; file: string | undefined; others: WorkbookSheet[] } | { ok: false; why: string } {
+export function chooseSheet(
+  sheets: readonly WorkbookSheet[] | undefined,
+  rels: readonly { Id: string; Target: string }[] | undefined,
+): { ok: true; sheet: WorkbookSheet; part: string; file: string | undefined; others: WorkbookSheet[] } | { ok: false; why: string } {
   if (!sheets || sheets.length === 0) return { ok: false, why: 'it has no workbook part (xl/workbook.xml) listing its sheets' };
   const sheet = sheets.find((s) => s.state !== 'hidden' && s.state !== 'veryHidden');
   if (!sheet) return { ok: false, why: 'every sheet of the workbook is hidden' };

@@ -101,7 +101,10 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions, attemp
   const limits = resolveLimits(options);
   const peeked = await peek(source);
   const unreadable = (why: string): ReaderEvent =>
-    diagnostic(options, { code: 'file.unreadable', message: `The file is not a readable XLSX workbook (${why}); save it from Excel as "Excel Workbook (.xlsx)" without a password and upload it again.` });
+    diagnostic(options, {
+      code: 'file.unreadable',
+      message: `The file is not a readable XLSX workbook (${why}); save it from Excel as "Excel Workbook (.xlsx)" without a password and upload it again.`,
+    });
   if (peeked.head.length === 0) {
     await peeked.close();
     yield diagnostic(options, { code: 'file.empty', message: 'The file is empty (0 bytes); upload the workbook that contains the monitoring data.' });
@@ -430,7 +433,13 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions, attemp
   if (unresolved) {
     if (!headerEmitted && keeping && keptBytes > 0) {
       const whole = Buffer.concat(kept);
-      yield* readXlsx((async function* () { yield new Uint8Array(whole); })(), options, attempt + 1);
+      yield* readXlsx(
+        (async function* () {
+          yield new Uint8Array(whole);
+        })(),
+        options,
+        attempt + 1,
+      );
       return;
     }
     yield* emitHeader();
@@ -446,7 +455,13 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions, attemp
   const structureMissing = sheetCount === 0 || sheetProblem !== undefined || (!chosenRead && choice?.ok === true);
   if (structureMissing && failure.message === undefined && !headerEmitted && keeping && keptBytes > 0) {
     const whole = Buffer.concat(kept);
-    yield* readXlsx((async function* () { yield new Uint8Array(whole); })(), options, attempt + 1);
+    yield* readXlsx(
+      (async function* () {
+        yield new Uint8Array(whole);
+      })(),
+      options,
+      attempt + 1,
+    );
     return;
   }
   if (failure.message !== undefined) {

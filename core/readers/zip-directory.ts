@@ -81,6 +81,12 @@ export function checkZipBomb(tail: Uint8Array, fileName: string, limits: Partial
     }
   }
   if (total > maxUncompressedBytes)
-    return { severity: 'error', code: 'file.too_large', source: 'core/readers', message: `${fileName}: the workbook inflates to ${total} bytes, more than the limit of ${maxUncompressedBytes}; split it or upload CSV.`, location: { file: fileName } };
+    return {
+      severity: 'error',
+      code: 'file.too_large',
+      source: 'core/readers',
+      message: `${fileName}: the workbook inflates to ${total} bytes, more than the limit of ${maxUncompressedBytes}; split it or upload CSV.`,
+      location: { file: fileName },
+    };
   return undefined;
 }

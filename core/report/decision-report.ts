@@ -20,7 +20,14 @@ export interface DecisionReport {
   readonly recordedAt: string;
 }
 
-export function decisionReport(input: { projectId: string; decision: Decision; outcome: DecisionReport['outcome']; reason?: string; entry?: LedgerEntry; recordedAt: string }): DecisionReport {
+export function decisionReport(input: {
+  projectId: string;
+  decision: Decision;
+  outcome: DecisionReport['outcome'];
+  reason?: string;
+  entry?: LedgerEntry;
+  recordedAt: string;
+}): DecisionReport {
   const { entry } = input;
   return {
     schemaVersion: 1,

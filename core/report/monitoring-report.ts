@@ -117,7 +117,8 @@ export function checkTiling(period: Period, uploads: readonly { readonly uploadI
   let lastName = '';
   for (const u of sorted) {
     if (u.span.start > covered) gap(Math.max(covered, whole.start), u.span.start);
-    else if (u.span.start < covered && lastName) overlaps.push({ uploads: [lastName, u.name], from: clock.format(u.span.start), to: clock.format(Math.min(covered, u.span.end)) });
+    else if (u.span.start < covered && lastName)
+      overlaps.push({ uploads: [lastName, u.name], from: clock.format(u.span.start), to: clock.format(Math.min(covered, u.span.end)) });
     if (u.span.end > covered) {
       covered = u.span.end;
       lastName = u.name;
@@ -166,18 +167,48 @@ export async function assembleMonitoringReport(input: AssembleInput): Promise<Mo
   const uploads = [...input.uploads].sort((a, b) => spanOf(a.upload.period).start - spanOf(b.upload.period).start);
   const zone = period.timeZone ?? 'UTC';
   const shown = formatPeriod(period);
-  const reportId = reportIdOf(project.id, period, uploads.map((u) => u.upload.uploadId));
-  const tiling = checkTiling(period, uploads.map((u) => u.upload));
+  const reportId = reportIdOf(
+    project.id,
+    period,
+    uploads.map((u) => u.upload.uploadId),
+  );
+  const tiling = checkTiling(
+    period,
+    uploads.map((u) => u.upload),
+  );
   const problems: string[] = [...(input.problems ?? [])];
   if (!uploads.length) problems.push(`No accepted upload of project ${project.id} lies in ${shown}.`);
   for (const g of tiling.gaps) problems.push(`No upload covers ${describeStretch(g.from, g.to, zone)}: upload the data for it, or end the report before it.`);
-  for (const o of tiling.overlaps) problems.push(`${o.uploads[0]} and ${o.uploads[1]} both cover ${describeStretch(o.from, o.to, zone)}: a quantity would be counted twice; keep one of them.`);
-  for (const name of tiling.outside) problems.push(`${name} reaches outside ${shown}: a report takes whole uploads; choose a period that contains it, or leave it out.`);
-  for (const u of uploads) if (!u.partial) problems.push(`${u.upload.name} (upload ${u.upload.uploadId}) has no stored partial result (it was accepted before they were stored): upload it again to include it.`);
-  const base = { schemaVersion: 1 as const, kind: 'monitoring-report' as const, reportId, projectId: project.id, period, uploads: uploads.map((u) => u.upload), tiling, createdAt: input.createdAt };
+  for (const o of tiling.overlaps)
+    problems.push(
+      `${o.uploads[0]} and ${o.uploads[1]} both cover ${describeStretch(o.from, o.to, zone)}: a quantity would be counted twice; keep one of them.`,
+    );
+  for (const name of tiling.outside)
+    problems.push(`${name} reaches outside ${shown}: a report takes whole uploads; choose a period that contains it, or leave it out.`);
+  for (const u of uploads)
+    if (!u.partial)
+      problems.push(
+        `${u.upload.name} (upload ${u.upload.uploadId}) has no stored partial result (it was accepted before they were stored): upload it again to include it.`,
+      );
+  const base = {
+    schemaVersion: 1 as const,
+    kind: 'monitoring-report' as const,
+    reportId,
+    projectId: project.id,
+    period,
+    uploads: uploads.map((u) => u.upload),
+    tiling,
+    createdAt: input.createdAt,
+  };
   if (problems.length) return { ...base, status: 'refused', problems };
 
-  const result = await calculateMerged({ partials: uploads.map((u) => u.partial!), fileName: `monitoring report ${shown}`, project, registry: input.registry, period });
+  const result = await calculateMerged({
+    partials: uploads.map((u) => u.partial!),
+    fileName: `monitoring report ${shown}`,
+    project,
+    registry: input.registry,
+    period,
+  });
   if (result.status !== 'accepted') {
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     for (const d of errors) problems.push(d.message);

@@ -24,13 +24,20 @@ const STATUS_TEXT = { accepted: 'ACCEPTED', rejected: 'REJECTED', 'not-applicabl
 export function renderDiagnostic(d: Diagnostic): string {
   const where = escapeText(describeLocation(d.location));
   // `actual` is already quoted and escaped where the diagnostic was raised (showValue).
-  const extra = [d.actual !== undefined ? `actual ${escapeText(d.actual)}` : '', d.expected ? `expected ${escapeText(d.expected)}` : '', d.ref ? `ref ${escapeText(d.ref)}` : ''].filter(Boolean).join('; ');
+  const extra = [
+    d.actual !== undefined ? `actual ${escapeText(d.actual)}` : '',
+    d.expected ? `expected ${escapeText(d.expected)}` : '',
+    d.ref ? `ref ${escapeText(d.ref)}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
   return `  ${d.severity.toUpperCase().padEnd(7)} ${d.code}${where ? ` [${where}]` : ''}: ${escapeText(d.message)}${extra ? ` (${extra})` : ''}`;
 }
 
 export function renderIssuance(i: IssuanceBreakdown): string[] {
   const lines = [`Issuance: ${i.units} units (${i.rounding})`];
-  for (const d of i.deductions) lines.push(`  − ${d.units.padStart(12)}  ${d.account} (${d.purpose}, ${Number(d.rate) * 100} %, rounded ${d.rounding}; ${d.source})`);
+  for (const d of i.deductions)
+    lines.push(`  − ${d.units.padStart(12)}  ${d.account} (${d.purpose}, ${Number(d.rate) * 100} %, rounded ${d.rounding}; ${d.source})`);
   lines.push(`  = ${i.toParticipants.padStart(12)}  to the project participants`);
   return lines;
 }
@@ -38,8 +45,12 @@ export function renderIssuance(i: IssuanceBreakdown): string[] {
 export function renderTrace(trace: readonly TraceEntry[]): string[] {
   const lines: string[] = [];
   for (const t of trace) {
-    const inputs = Object.entries(t.inputs).map(([k, v]) => `${k}=${String(v)}`).join(', ');
-    lines.push(`  ${t.symbol} = ${t.expr} = ${String(t.value)}${t.unit === '1' || t.unit === '-' ? '' : ` ${t.unit}`}  [${t.scope}${t.rows !== undefined ? `, Σ over ${t.rows} rows` : ''}; ${t.ref}]${inputs ? `\n      with ${inputs}` : ''}`);
+    const inputs = Object.entries(t.inputs)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ');
+    lines.push(
+      `  ${t.symbol} = ${t.expr} = ${String(t.value)}${t.unit === '1' || t.unit === '-' ? '' : ` ${t.unit}`}  [${t.scope}${t.rows !== undefined ? `, Σ over ${t.rows} rows` : ''}; ${t.ref}]${inputs ? `\n      with ${inputs}` : ''}`,
+    );
     for (const a of t.adjustments ?? []) lines.push(`      ${a.kind === 'rounding' ? 'rounded' : 'capped'}: ${a.from} → ${a.to} (${a.rule}; ${a.source})`);
   }
   return lines;
@@ -47,12 +58,26 @@ export function renderTrace(trace: readonly TraceEntry[]): string[] {
 
 /** The small-scale cap and the registered ER rounding behind the issuable units, when there are any. */
 export function renderIssuableNotes(i: {
-  readonly smallScaleCap?: { readonly applied: boolean; readonly uncapped: string; readonly limit: string; readonly proRating: string; readonly excess: string; readonly source: string } | undefined;
+  readonly smallScaleCap?:
+    | {
+        readonly applied: boolean;
+        readonly uncapped: string;
+        readonly limit: string;
+        readonly proRating: string;
+        readonly excess: string;
+        readonly source: string;
+      }
+    | undefined;
   readonly erRounding?: { readonly from: string; readonly to: string; readonly rule: string; readonly source: string } | undefined;
 }): string[] {
   const out: string[] = [];
   const c = i.smallScaleCap;
-  if (c) out.push(c.applied ? `  Small-scale cap: ${c.uncapped} t exceeds the limit ${c.limit} t (${c.proRating}); issued up to the limit, excess ${c.excess} t not eligible — ${c.source}` : `  Small-scale limit: ${c.uncapped} t within the limit ${c.limit} t (${c.proRating})`);
+  if (c)
+    out.push(
+      c.applied
+        ? `  Small-scale cap: ${c.uncapped} t exceeds the limit ${c.limit} t (${c.proRating}); issued up to the limit, excess ${c.excess} t not eligible — ${c.source}`
+        : `  Small-scale limit: ${c.uncapped} t within the limit ${c.limit} t (${c.proRating})`,
+    );
   if (i.erRounding) out.push(`  ER rounded as registered: ${i.erRounding.from} → ${i.erRounding.to} (${i.erRounding.rule}; ${i.erRounding.source})`);
   return out;
 }
@@ -69,7 +94,9 @@ export function renderReport(report: UploadReport, options: { readonly trace?: b
   lines.push(`MRV validation report — ${STATUS_TEXT[report.status]}`);
   lines.push(`Upload     ${u.uploadId}`);
   lines.push(`Project    ${JSON.stringify(u.projectId)}`);
-  lines.push(`File       ${JSON.stringify(u.key)}${u.versionId ? ` (version ${JSON.stringify(u.versionId)})` : ''}, ${report.file.bytes} bytes, sha256 ${report.file.sha256}`);
+  lines.push(
+    `File       ${JSON.stringify(u.key)}${u.versionId ? ` (version ${JSON.stringify(u.versionId)})` : ''}, ${report.file.bytes} bytes, sha256 ${report.file.sha256}`,
+  );
   lines.push(`Processed  ${u.receivedAt}`);
   if (!isPreCheck(report)) {
     const r = report;
@@ -77,21 +104,35 @@ export function renderReport(report: UploadReport, options: { readonly trace?: b
     lines.push(`Mechanism  ${r.project.mechanism}, host ${r.project.hostCountry}, ${r.project.scale}-scale`);
     if (r.period) lines.push(`Period     ${formatPeriod(r.period)}`);
     if (r.gwp) lines.push(`GWP        IPCC ${r.gwp.set}: ${r.gwp.reason}`, ...renderGwpValues(r.gwp.values));
-    for (const [gas, v] of Object.entries(r.gwp?.values ?? {})) if (v.confidence === 'override') lines.push(`GWP override ${gas} = ${v.value}${v.replaces ? ` (replaces IPCC ${v.set} ${v.replaces})` : ''}, registered with the source: ${v.source}`);
+    for (const [gas, v] of Object.entries(r.gwp?.values ?? {}))
+      if (v.confidence === 'override')
+        lines.push(`GWP override ${gas} = ${v.value}${v.replaces ? ` (replaces IPCC ${v.set} ${v.replaces})` : ''}, registered with the source: ${v.source}`);
     lines.push(`Rows       ${r.rows.total} read, ${r.rows.accepted} accepted, ${r.rows.rejected} rejected`);
     if (r.totals) {
       lines.push('', 'Totals (tCO2e)', `  BE ${r.totals.BE}`, `  PE ${r.totals.PE}`, `  LE ${r.totals.LE}`, `  ER ${r.totals.ER}`);
     }
     if (r.gases?.length) {
       lines.push('', 'Per gas (t of gas / tCO2e)');
-      for (const g of r.gases) lines.push(`  ${g.gas.padEnd(8)} GWP ${g.gwp.padStart(6)}  BE ${g.BE.t}/${g.BE.tCO2e}  PE ${g.PE.t}/${g.PE.tCO2e}  LE ${g.LE.t}/${g.LE.tCO2e}  ER ${g.ER}`);
+      for (const g of r.gases)
+        lines.push(
+          `  ${g.gas.padEnd(8)} GWP ${g.gwp.padStart(6)}  BE ${g.BE.t}/${g.BE.tCO2e}  PE ${g.PE.t}/${g.PE.tCO2e}  LE ${g.LE.t}/${g.LE.tCO2e}  ER ${g.ER}`,
+        );
     }
     if (r.issuable) lines.push('', `Issuable   ${r.issuable.units} units (${r.issuable.rounding})`, ...renderIssuableNotes(r.issuable));
     if (report.issuance) lines.push(...renderIssuance(report.issuance));
     if (options.trace && r.trace.length) lines.push('', 'Equation trace', ...renderTrace(r.trace));
   }
   const total = Object.values(report.diagnosticCounts).reduce((a, b) => a + b, 0);
-  lines.push('', `Diagnostics: ${total}${total ? ` (${Object.entries(report.diagnosticCounts).map(([c, n]) => `${n} ${c}`).join(', ')})` : ''}`);
+  lines.push(
+    '',
+    `Diagnostics: ${total}${
+      total
+        ? ` (${Object.entries(report.diagnosticCounts)
+            .map(([c, n]) => `${n} ${c}`)
+            .join(', ')})`
+        : ''
+    }`,
+  );
   for (const d of report.diagnostics) lines.push(renderDiagnostic(d));
   if (report.diagnosticsOmitted > 0) lines.push(`  … and ${report.diagnosticsOmitted} more not listed (see the counts above).`);
   if (report.status === 'accepted') lines.push('', 'Next: the result waits for a verifier (mrv review show ' + u.uploadId + ').');
@@ -115,6 +156,17 @@ export function csvCell(value: unknown): string {
 /** The diagnostics of a report as CSV (severity, code, row, line, column, message, actual, expected, ref). */
 export function renderDiagnosticsCsv(diagnostics: readonly Diagnostic[]): string {
   const rows = [['severity', 'code', 'row', 'line', 'column', 'message', 'actual', 'expected', 'ref']];
-  for (const d of diagnostics) rows.push([d.severity, d.code, String(d.location?.row ?? ''), String(d.location?.line ?? ''), d.location?.column ?? '', d.message, d.actual ?? '', d.expected ?? '', d.ref ?? '']);
+  for (const d of diagnostics)
+    rows.push([
+      d.severity,
+      d.code,
+      String(d.location?.row ?? ''),
+      String(d.location?.line ?? ''),
+      d.location?.column ?? '',
+      d.message,
+      d.actual ?? '',
+      d.expected ?? '',
+      d.ref ?? '',
+    ]);
   return `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

@@ -18,7 +18,8 @@ export function renderTex(tex: string): string {
 }
 
 const row = (cells: readonly unknown[], header = false) => `<tr>${cells.map((c) => (header ? `<th>${esc(c)}</th>` : `<td>${c}</td>`)).join('')}</tr>`;
-const table = (head: readonly string[], rows: readonly (readonly unknown[])[], cls = '') => `<table${cls ? ` class="${cls}"` : ''}><thead>${row(head, true)}</thead><tbody>${rows.map((r) => row(r)).join('')}</tbody></table>`;
+const table = (head: readonly string[], rows: readonly (readonly unknown[])[], cls = '') =>
+  `<table${cls ? ` class="${cls}"` : ''}><thead>${row(head, true)}</thead><tbody>${rows.map((r) => row(r)).join('')}</tbody></table>`;
 const code = (s: unknown) => `<code>${esc(s)}</code>`;
 const dl = (pairs: readonly (readonly [string, string])[]) => `<dl>${pairs.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
 
@@ -32,40 +33,52 @@ export function decisionLine(r: VerificationReport): string {
 export function renderReportSections(r: VerificationReport): string {
   const s: string[] = [];
   const d = r.decision;
-  s.push(`<section id="decision"><h2>Decision</h2>${
-    d
-      ? dl([
-          ['Decision', `<strong class="outcome-${esc(d.outcome)}">${esc(d.decision === 'approve' ? 'Approved' : 'Rejected')}</strong>`],
-          ['Verifier', `${esc(d.verifier)}${d.principal ? `<br><small>authenticated principal ${code(d.principal)}</small>` : ''}`],
-          ['Decided at', esc(d.decidedAt)],
-          ...(d.firstApproval ? [['Independent review', `first approval by ${esc(d.firstApproval.verifier)} at ${esc(d.firstApproval.decidedAt)}; this approval by a second verifier of the same body completed it`] as const] : []),
-          ...(d.reason ? [['Reason', esc(d.reason)] as const] : []),
-          ['Outcome', `<span class="outcome-${esc(d.outcome)}">${esc(d.outcome)}</span>${d.outcomeReason ? ` — ${esc(d.outcomeReason)}` : ''}`],
-          ...(r.ledger
-            ? [
-                ['Ledger entry', `#${esc(r.ledger.seq)} of project ${esc(r.project.id)}`] as const,
-                ['Entry hash (SHA-256)', code(r.ledger.hash)] as const,
-                ...(r.ledger.prevHash ? [['Previous entry hash', code(r.ledger.prevHash)] as const] : []),
-                ...(r.ledger.pins
-                  ? [
-                      [
-                        'The entry pins',
-                        `${esc(r.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload')} ${code(r.ledger.pins.uploadId)}, ${r.subject.kind === 'monitoring-report' ? "data SHA-256 (of the uploads' SHA-256s, one per line in period order)" : 'file SHA-256'} ${code(r.ledger.pins.fileSha256)}, methodology hash ${code(r.ledger.pins.methodologyHash)}${r.ledger.pins.resultSha256 ? `, result SHA-256 ${code(r.ledger.pins.resultSha256)}` : ''}${r.ledger.pins.registration ? `, registration version ${esc(r.ledger.pins.registration.version)} (SHA-256 ${code(r.ledger.pins.registration.hash)})` : ''}, ER ${esc(r.ledger.pins.er)} tCO2e, ${esc(r.ledger.pins.units)} units (${esc(r.ledger.pins.toParticipants)} to the participants)`,
-                      ] as const,
-                    ]
-                  : []),
-              ]
-            : []),
-        ])
-      : r.pendingTechnicalReview
-        ? `<p class="pending" id="pending-technical-review">First approval by ${esc(r.pendingTechnicalReview.verifier)} at ${esc(r.pendingTechnicalReview.decidedAt)}, pending technical review: a second verifier of the same body must approve before anything is issued.</p>`
-        : '<p class="pending">Waiting for a verifier\'s decision.</p>'
-  }</section>`);
+  s.push(
+    `<section id="decision"><h2>Decision</h2>${
+      d
+        ? dl([
+            ['Decision', `<strong class="outcome-${esc(d.outcome)}">${esc(d.decision === 'approve' ? 'Approved' : 'Rejected')}</strong>`],
+            ['Verifier', `${esc(d.verifier)}${d.principal ? `<br><small>authenticated principal ${code(d.principal)}</small>` : ''}`],
+            ['Decided at', esc(d.decidedAt)],
+            ...(d.firstApproval
+              ? [
+                  [
+                    'Independent review',
+                    `first approval by ${esc(d.firstApproval.verifier)} at ${esc(d.firstApproval.decidedAt)}; this approval by a second verifier of the same body completed it`,
+                  ] as const,
+                ]
+              : []),
+            ...(d.reason ? [['Reason', esc(d.reason)] as const] : []),
+            ['Outcome', `<span class="outcome-${esc(d.outcome)}">${esc(d.outcome)}</span>${d.outcomeReason ? ` — ${esc(d.outcomeReason)}` : ''}`],
+            ...(r.ledger
+              ? [
+                  ['Ledger entry', `#${esc(r.ledger.seq)} of project ${esc(r.project.id)}`] as const,
+                  ['Entry hash (SHA-256)', code(r.ledger.hash)] as const,
+                  ...(r.ledger.prevHash ? [['Previous entry hash', code(r.ledger.prevHash)] as const] : []),
+                  ...(r.ledger.pins
+                    ? [
+                        [
+                          'The entry pins',
+                          `${esc(r.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload')} ${code(r.ledger.pins.uploadId)}, ${r.subject.kind === 'monitoring-report' ? "data SHA-256 (of the uploads' SHA-256s, one per line in period order)" : 'file SHA-256'} ${code(r.ledger.pins.fileSha256)}, methodology hash ${code(r.ledger.pins.methodologyHash)}${r.ledger.pins.resultSha256 ? `, result SHA-256 ${code(r.ledger.pins.resultSha256)}` : ''}${r.ledger.pins.registration ? `, registration version ${esc(r.ledger.pins.registration.version)} (SHA-256 ${code(r.ledger.pins.registration.hash)})` : ''}, ER ${esc(r.ledger.pins.er)} tCO2e, ${esc(r.ledger.pins.units)} units (${esc(r.ledger.pins.toParticipants)} to the participants)`,
+                        ] as const,
+                      ]
+                    : []),
+                ]
+              : []),
+          ])
+        : r.pendingTechnicalReview
+          ? `<p class="pending" id="pending-technical-review">First approval by ${esc(r.pendingTechnicalReview.verifier)} at ${esc(r.pendingTechnicalReview.decidedAt)}, pending technical review: a second verifier of the same body must approve before anything is issued.</p>`
+          : '<p class="pending">Waiting for a verifier\'s decision.</p>'
+    }</section>`,
+  );
 
   s.push(
     `<section id="subject"><h2>Project, methodology and period</h2>${dl([
       ['Project', `${esc(r.project.name ?? r.project.id)} (${code(r.project.id)})`],
-      ['Mechanism', `${esc(r.project.mechanism)}${r.project.hostCountry ? `, host country ${esc(r.project.hostCountry)}` : ''}${r.project.scale ? `, ${esc(r.project.scale)} scale` : ''}`],
+      [
+        'Mechanism',
+        `${esc(r.project.mechanism)}${r.project.hostCountry ? `, host country ${esc(r.project.hostCountry)}` : ''}${r.project.scale ? `, ${esc(r.project.scale)} scale` : ''}`,
+      ],
       ...(r.project.registration
         ? [
             [
@@ -74,11 +87,20 @@ export function renderReportSections(r: VerificationReport): string {
             ] as const,
           ]
         : []),
-      ['Methodology', `${code(r.methodology.key)}${r.methodology.title ? ` — ${esc(r.methodology.title)}` : ''}${r.methodology.source ? ` (${esc(r.methodology.source)})` : ''}`],
+      [
+        'Methodology',
+        `${code(r.methodology.key)}${r.methodology.title ? ` — ${esc(r.methodology.title)}` : ''}${r.methodology.source ? ` (${esc(r.methodology.source)})` : ''}`,
+      ],
       ['Methodology hash', code(r.methodology.hash)],
-      ['Monitoring period', `${esc(r.periodText ?? `${r.period.start} – ${r.period.end}`)}<br><small>${esc(r.period.start)} – ${esc(r.period.end)}, end excluded; ${esc(r.periodDays)} days${r.project.timeZone ? ` on the site's clock (${esc(r.project.timeZone)})` : ''}</small>`],
+      [
+        'Monitoring period',
+        `${esc(r.periodText ?? `${r.period.start} – ${r.period.end}`)}<br><small>${esc(r.period.start)} – ${esc(r.period.end)}, end excluded; ${esc(r.periodDays)} days${r.project.timeZone ? ` on the site's clock (${esc(r.project.timeZone)})` : ''}</small>`,
+      ],
       ['GWP', `IPCC ${esc(r.gwp.set)}: ${esc(r.gwp.reason)}`],
-      ['Subject', `${esc(r.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload')} ${code(r.subject.id)}${r.subject.kind === 'monitoring-report' ? ` of ${esc(r.files.length)} upload(s)` : ''}`],
+      [
+        'Subject',
+        `${esc(r.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload')} ${code(r.subject.id)}${r.subject.kind === 'monitoring-report' ? ` of ${esc(r.files.length)} upload(s)` : ''}`,
+      ],
     ])}</section>`,
   );
 
@@ -93,15 +115,27 @@ export function renderReportSections(r: VerificationReport): string {
         f.rows ? `${esc(f.rows.accepted)} / ${esc(f.rows.total)}${f.rows.rejected ? ` (${esc(f.rows.rejected)} rejected)` : ''}` : '',
         esc(f.er ?? ''),
       ]),
-    )}${r.files.length > 1 ? '<p class="note">The report\'s result is the exact merge of these uploads\' sums, with the period equations run once on the whole period; it is not the sum of the uploads\' own ER.</p>' : ''}</section>`,
+    )}${r.files.length > 1 ? "<p class=\"note\">The report's result is the exact merge of these uploads' sums, with the period equations run once on the whole period; it is not the sum of the uploads' own ER.</p>" : ''}</section>`,
   );
 
-  if (r.charts.length) s.push(`<section id="charts"><h2>Monitoring data</h2>${r.charts.map((c) => `<figure class="chart" data-chart="${esc(c.id)}">${c.svg}<figcaption>${esc(c.caption)}</figcaption></figure>`).join('')}</section>`);
+  if (r.charts.length)
+    s.push(
+      `<section id="charts"><h2>Monitoring data</h2>${r.charts.map((c) => `<figure class="chart" data-chart="${esc(c.id)}">${c.svg}<figcaption>${esc(c.caption)}</figcaption></figure>`).join('')}</section>`,
+    );
 
   const q = r.qaqc;
   const qa: string[] = [];
-  qa.push(`<p>Monitoring interval: ${esc(q.interval ?? 'not set in the registration (no gap check)')}. Missing intervals: <strong>${esc(q.missingIntervals)}</strong>.</p>`);
-  qa.push(q.gaps.length ? `<h3>Gaps (${q.gaps.length})</h3>${table(['From', 'To (exclusive)', 'Missing intervals', 'Item'], q.gaps.map((g) => [esc(g.from), esc(g.to), esc(g.missingIntervals), esc(g.item ?? '')]))}` : '<p>No monitoring gaps.</p>');
+  qa.push(
+    `<p>Monitoring interval: ${esc(q.interval ?? 'not set in the registration (no gap check)')}. Missing intervals: <strong>${esc(q.missingIntervals)}</strong>.</p>`,
+  );
+  qa.push(
+    q.gaps.length
+      ? `<h3>Gaps (${q.gaps.length})</h3>${table(
+          ['From', 'To (exclusive)', 'Missing intervals', 'Item'],
+          q.gaps.map((g) => [esc(g.from), esc(g.to), esc(g.missingIntervals), esc(g.item ?? '')]),
+        )}`
+      : '<p>No monitoring gaps.</p>',
+  );
   qa.push(
     q.calibration.length
       ? `<h3>Calibration adjustments (${q.calibration.length})</h3>${table(
@@ -110,21 +144,47 @@ export function renderReportSections(r: VerificationReport): string {
         )}<p class="note">Readings taken while the meter's calibration was overdue are adjusted by its maximum permissible error in the conservative direction (down on the baseline side, up on the project side).</p>`
       : '<p>No calibration adjustments.</p>',
   );
-  qa.push(q.findings.length ? `<h3>Warnings and notes (${q.findings.length}${q.findingsOmitted ? ` listed, ${q.findingsOmitted} more counted but not listed` : ''})</h3><ul class="findings">${q.findings.map((f) => `<li><span class="sev-${esc(f.severity)}">${esc(f.severity)}</span> ${code(f.code)}${f.where ? ` (${esc(f.where)})` : ''}: ${esc(f.message)}</li>`).join('')}</ul>` : `<p>No warnings.${q.findingsOmitted ? ` ${q.findingsOmitted} diagnostic(s) counted but not listed.` : ''}</p>`);
+  qa.push(
+    q.findings.length
+      ? `<h3>Warnings and notes (${q.findings.length}${q.findingsOmitted ? ` listed, ${q.findingsOmitted} more counted but not listed` : ''})</h3><ul class="findings">${q.findings.map((f) => `<li><span class="sev-${esc(f.severity)}">${esc(f.severity)}</span> ${code(f.code)}${f.where ? ` (${esc(f.where)})` : ''}: ${esc(f.message)}</li>`).join('')}</ul>`
+      : `<p>No warnings.${q.findingsOmitted ? ` ${q.findingsOmitted} diagnostic(s) counted but not listed.` : ''}</p>`,
+  );
   s.push(`<section id="qaqc"><h2>QA/QC findings</h2>${qa.join('')}</section>`);
 
   s.push(
     `<section id="equations"><h2>Equations</h2><p class="note">Rendered from the parse trees that ran, with the value each took for the period (row-scope equations: summed over the rows).</p>${table(
       ['Symbol', 'Equation (typeset; below it, the expression as executed)', 'Unit', 'Scope', 'Value', 'Reference'],
-      r.equations.map((e) => [code(e.symbol), `${e.tex ? `<div class="tex">${renderTex(`${e.symbol.replace(/_/g, '\\_')} = ${e.tex}`)}</div>` : ''}<div class="expr">${code(`${e.symbol} = ${e.expr}`)}</div>`, esc(e.unit), esc(e.scope), esc(e.value ?? ''), esc(e.ref)]),
+      r.equations.map((e) => [
+        code(e.symbol),
+        `${e.tex ? `<div class="tex">${renderTex(`${e.symbol.replace(/_/g, '\\_')} = ${e.tex}`)}</div>` : ''}<div class="expr">${code(`${e.symbol} = ${e.expr}`)}</div>`,
+        esc(e.unit),
+        esc(e.scope),
+        esc(e.value ?? ''),
+        esc(e.ref),
+      ]),
       'equations',
     )}</section>`,
   );
 
   s.push(
-    `<section id="results"><h2>Result</h2>${table(['', 'tCO2e'], [['Baseline emissions BE', esc(r.totals.BE)], ['Project emissions PE', esc(r.totals.PE)], ['Leakage LE', esc(r.totals.LE)], ['<strong>Emission reductions ER</strong>', `<strong>${esc(r.totals.ER)}</strong>`]])}<h3>Per gas</h3>${table(
+    `<section id="results"><h2>Result</h2>${table(
+      ['', 'tCO2e'],
+      [
+        ['Baseline emissions BE', esc(r.totals.BE)],
+        ['Project emissions PE', esc(r.totals.PE)],
+        ['Leakage LE', esc(r.totals.LE)],
+        ['<strong>Emission reductions ER</strong>', `<strong>${esc(r.totals.ER)}</strong>`],
+      ],
+    )}<h3>Per gas</h3>${table(
       ['Gas', 'GWP', 'BE t / tCO2e', 'PE t / tCO2e', 'LE t / tCO2e', 'ER tCO2e'],
-      r.gases.map((g) => [esc(g.gas), esc(g.gwp), `${esc(g.BE.t)} / ${esc(g.BE.tCO2e)}`, `${esc(g.PE.t)} / ${esc(g.PE.tCO2e)}`, `${esc(g.LE.t)} / ${esc(g.LE.tCO2e)}`, esc(g.ER)]),
+      r.gases.map((g) => [
+        esc(g.gas),
+        esc(g.gwp),
+        `${esc(g.BE.t)} / ${esc(g.BE.tCO2e)}`,
+        `${esc(g.PE.t)} / ${esc(g.PE.tCO2e)}`,
+        `${esc(g.LE.t)} / ${esc(g.LE.tCO2e)}`,
+        esc(g.ER),
+      ]),
     )}</section>`,
   );
 
@@ -133,8 +193,14 @@ export function renderReportSections(r: VerificationReport): string {
   s.push(
     `<section id="materiality"><h2>PDD comparison and materiality</h2>${dl([
       ['PDD estimate', `${esc(c.annualEstimate)} t/yr × ${esc(c.periodDays)}/365 = ${esc(c.proRatedEstimate)} t`],
-      ['Claimed ER', `${esc(r.totals.ER)} t; difference ${esc(c.difference)} t${c.percentOfEstimate ? ` (${esc(c.percentOfEstimate)} % of the estimate)` : ''}`],
-      ['Materiality threshold', `${esc(m.percent)} % (${esc(m.bracket)}; annual ER ${esc(m.annualEr)} t from the ${esc(m.annualBasis)}) = ${esc(m.tonnes)} t for this period`],
+      [
+        'Claimed ER',
+        `${esc(r.totals.ER)} t; difference ${esc(c.difference)} t${c.percentOfEstimate ? ` (${esc(c.percentOfEstimate)} % of the estimate)` : ''}`,
+      ],
+      [
+        'Materiality threshold',
+        `${esc(m.percent)} % (${esc(m.bracket)}; annual ER ${esc(m.annualEr)} t from the ${esc(m.annualBasis)}) = ${esc(m.tonnes)} t for this period`,
+      ],
       ['Source', esc(m.source)],
     ])}</section>`,
   );
@@ -142,14 +208,30 @@ export function renderReportSections(r: VerificationReport): string {
   const i = r.issuance;
   s.push(
     `<section id="issuance"><h2>Issuance</h2>${dl([
-      ['Issuable units', `${esc(r.issuable.units)} (${esc(r.issuable.rounding)})${r.issuable.creditType ? `, ${esc(r.issuable.creditType)}` : ''}${r.issuable.expires ? `, expire ${esc(r.issuable.expires)}${r.issuable.expiryRule ? ` (${esc(r.issuable.expiryRule)})` : ''}` : ''}`],
+      [
+        'Issuable units',
+        `${esc(r.issuable.units)} (${esc(r.issuable.rounding)})${r.issuable.creditType ? `, ${esc(r.issuable.creditType)}` : ''}${r.issuable.expires ? `, expire ${esc(r.issuable.expires)}${r.issuable.expiryRule ? ` (${esc(r.issuable.expiryRule)})` : ''}` : ''}`,
+      ],
       ['Units issued', `${esc(i.units)} (${esc(i.rounding)})`],
       ...(i.storageReversal ? [['Storage reversal', esc(i.storageReversal)] as const] : []),
-    ])}${i.deductions.length ? table(['Deduction', 'Account', 'Rate', 'Rounding', 'Units', 'Source'], i.deductions.map((x) => [esc(x.purpose), esc(x.account), esc(x.rate), esc(x.rounding), esc(x.units), esc(x.source)])) : '<p>No deductions.</p>'}<p><strong>To the project participants: ${esc(i.toParticipants)} units</strong></p></section>`,
+    ])}${
+      i.deductions.length
+        ? table(
+            ['Deduction', 'Account', 'Rate', 'Rounding', 'Units', 'Source'],
+            i.deductions.map((x) => [esc(x.purpose), esc(x.account), esc(x.rate), esc(x.rounding), esc(x.units), esc(x.source)]),
+          )
+        : '<p>No deductions.</p>'
+    }<p><strong>To the project participants: ${esc(i.toParticipants)} units</strong></p></section>`,
   );
 
   const params = Object.entries(r.parameters);
-  if (params.length) s.push(`<section id="parameters"><h2>Registered parameters</h2>${table(['Parameter', 'Value'], params.map(([k, v]) => [code(k), code(JSON.stringify(v))]))}</section>`);
+  if (params.length)
+    s.push(
+      `<section id="parameters"><h2>Registered parameters</h2>${table(
+        ['Parameter', 'Value'],
+        params.map(([k, v]) => [code(k), code(JSON.stringify(v))]),
+      )}</section>`,
+    );
   return s.join('\n');
 }
 

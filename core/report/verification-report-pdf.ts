@@ -32,7 +32,46 @@ const mono = (text: string): Node => ({ text, font: 'Courier', fontSize: 7.5 });
  * wrong glyphs, so they are spelled out: − becomes -, ≤ <=, ≥ >=, Greek letters their names; anything
  * else unknown becomes ?. The HTML report keeps the original characters.
  */
-const SPELLED: Record<string, string> = { '\u2212': '-', '\u2264': '<=', '\u2265': '>=', '\u2260': '!=', '\u2248': '~', '\u2192': '->', '\u2190': '<-', '\u2011': '-', '\u2010': '-', '\u00a0': ' ', '\u202f': ' ', '\u2009': ' ', 'η': 'eta', 'ε': 'epsilon', 'Δ': 'Delta', 'δ': 'delta', 'ρ': 'rho', 'σ': 'sigma', 'λ': 'lambda', 'φ': 'phi', 'α': 'alpha', 'β': 'beta', 'γ': 'gamma', 'θ': 'theta', 'π': 'pi', 'Σ': 'Sum', '∑': 'Sum', '₂': '2', '₄': '4', '₃': '3', '₆': '6', '₀': '0', '₁': '1', '³': '3', '√': 'sqrt', '∞': 'inf', '…': '...', '✓': 'ok' };
+const SPELLED: Record<string, string> = {
+  '\u2212': '-',
+  '\u2264': '<=',
+  '\u2265': '>=',
+  '\u2260': '!=',
+  '\u2248': '~',
+  '\u2192': '->',
+  '\u2190': '<-',
+  '\u2011': '-',
+  '\u2010': '-',
+  '\u00a0': ' ',
+  '\u202f': ' ',
+  '\u2009': ' ',
+  η: 'eta',
+  ε: 'epsilon',
+  Δ: 'Delta',
+  δ: 'delta',
+  ρ: 'rho',
+  σ: 'sigma',
+  λ: 'lambda',
+  φ: 'phi',
+  α: 'alpha',
+  β: 'beta',
+  γ: 'gamma',
+  θ: 'theta',
+  π: 'pi',
+  Σ: 'Sum',
+  '∑': 'Sum',
+  '₂': '2',
+  '₄': '4',
+  '₃': '3',
+  '₆': '6',
+  '₀': '0',
+  '₁': '1',
+  '³': '3',
+  '√': 'sqrt',
+  '∞': 'inf',
+  '…': '...',
+  '✓': 'ok',
+};
 /** Code points of WinAnsi (Windows-1252) that pdfkit's standard fonts draw: Latin-1 plus the 0x80–0x9F extras. */
 const WIN_ANSI_EXTRA = new Set([...'€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ']);
 export function toWinAnsi(text: string): string {
@@ -56,7 +95,10 @@ function sanitize<T>(value: T): T {
 export function verificationReportPdfDefinition(r: VerificationReport): Record<string, unknown> {
   const c: Node[] = [];
   c.push({ text: 'Verification report', style: 'h1' });
-  c.push({ text: `${r.project.name ?? r.project.id} · ${r.methodology.key} · ${r.periodText ?? `${r.period.start} – ${r.period.end}`} · ${decisionLine(r)}`, margin: [0, 0, 0, 8] });
+  c.push({
+    text: `${r.project.name ?? r.project.id} · ${r.methodology.key} · ${r.periodText ?? `${r.period.start} – ${r.period.end}`} · ${decisionLine(r)}`,
+    margin: [0, 0, 0, 8],
+  });
 
   const d = r.decision;
   c.push(H2('Decision'));
@@ -66,7 +108,14 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
           ['Decision', { text: d.decision === 'approve' ? 'Approved' : 'Rejected', bold: true, color: d.decision === 'approve' ? '#1e7b34' : '#b00020' }],
           ['Verifier', `${d.verifier}${d.principal ? ` — authenticated principal ${d.principal}` : ''}`],
           ['Decided at', d.decidedAt],
-          ...(d.firstApproval ? [['Independent review', `first approval by ${d.firstApproval.verifier} at ${d.firstApproval.decidedAt}; this approval by a second verifier of the same body completed it`] as const] : []),
+          ...(d.firstApproval
+            ? [
+                [
+                  'Independent review',
+                  `first approval by ${d.firstApproval.verifier} at ${d.firstApproval.decidedAt}; this approval by a second verifier of the same body completed it`,
+                ] as const,
+              ]
+            : []),
           ...(d.reason ? [['Reason', d.reason] as const] : []),
           ['Outcome', `${d.outcome}${d.outcomeReason ? ` — ${d.outcomeReason}` : ''}`],
           ...(r.ledger
@@ -87,20 +136,34 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
         ])
       : r.pendingTechnicalReview
         ? `First approval by ${r.pendingTechnicalReview.verifier} at ${r.pendingTechnicalReview.decidedAt}, pending technical review.`
-        : 'Waiting for a verifier\'s decision.',
+        : "Waiting for a verifier's decision.",
   );
 
   c.push(H2('Project, methodology and period'));
   c.push(
     kv([
       ['Project', `${r.project.name ?? r.project.id} (${r.project.id})`],
-      ['Mechanism', `${r.project.mechanism}${r.project.hostCountry ? `, host country ${r.project.hostCountry}` : ''}${r.project.scale ? `, ${r.project.scale} scale` : ''}`],
+      [
+        'Mechanism',
+        `${r.project.mechanism}${r.project.hostCountry ? `, host country ${r.project.hostCountry}` : ''}${r.project.scale ? `, ${r.project.scale} scale` : ''}`,
+      ],
       ...(r.project.registration
-        ? [['Registration', `${r.project.registration.version !== undefined ? `version ${r.project.registration.version} (SHA-256 ${r.project.registration.versionHash}), ` : ''}${r.project.registration.registeredAt ? `registered ${r.project.registration.registeredAt}, ` : ''}current record SHA-256 ${r.project.registration.sha256}`] as const]
+        ? [
+            [
+              'Registration',
+              `${r.project.registration.version !== undefined ? `version ${r.project.registration.version} (SHA-256 ${r.project.registration.versionHash}), ` : ''}${r.project.registration.registeredAt ? `registered ${r.project.registration.registeredAt}, ` : ''}current record SHA-256 ${r.project.registration.sha256}`,
+            ] as const,
+          ]
         : []),
-      ['Methodology', `${r.methodology.key}${r.methodology.title ? ` — ${r.methodology.title}` : ''}${r.methodology.source ? ` (${r.methodology.source})` : ''}`],
+      [
+        'Methodology',
+        `${r.methodology.key}${r.methodology.title ? ` — ${r.methodology.title}` : ''}${r.methodology.source ? ` (${r.methodology.source})` : ''}`,
+      ],
       ['Methodology hash', mono(r.methodology.hash)],
-      ['Monitoring period', `${r.periodText ?? `${r.period.start} – ${r.period.end}`}; ${r.period.start} – ${r.period.end}, end excluded; ${r.periodDays} days${r.project.timeZone ? ` on the site's clock (${r.project.timeZone})` : ''}`],
+      [
+        'Monitoring period',
+        `${r.periodText ?? `${r.period.start} – ${r.period.end}`}; ${r.period.start} – ${r.period.end}, end excluded; ${r.periodDays} days${r.project.timeZone ? ` on the site's clock (${r.project.timeZone})` : ''}`,
+      ],
       ['GWP', `IPCC ${r.gwp.set}: ${r.gwp.reason}`],
       ['Subject', `${r.subject.kind === 'monitoring-report' ? `monitoring report ${r.subject.id} of ${r.files.length} upload(s)` : `upload ${r.subject.id}`}`],
     ]),
@@ -112,7 +175,13 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
     grid(
       ['File, period and SHA-256', 'Bytes', 'Rows accepted / total', 'Own ER tCO2e'],
       r.files.map((f) => [
-        { stack: [`${f.key}${f.versionId ? ` (version ${f.versionId})` : ''}`, ...(f.periodText ? [f.periodText] : []), { text: f.sha256, font: 'Courier', fontSize: 7 }] },
+        {
+          stack: [
+            `${f.key}${f.versionId ? ` (version ${f.versionId})` : ''}`,
+            ...(f.periodText ? [f.periodText] : []),
+            { text: f.sha256, font: 'Courier', fontSize: 7 },
+          ],
+        },
         String(f.bytes),
         f.rows ? `${f.rows.accepted} / ${f.rows.total}` : '',
         f.er ?? '',
@@ -123,28 +192,92 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
 
   if (r.charts.length) {
     c.push(H2('Monitoring data'));
-    for (const ch of r.charts) c.push({ stack: [{ svg: ch.svg, width: 500 }, { text: ch.caption, fontSize: 8, color: '#555', margin: [0, 2, 0, 8] }], unbreakable: true });
+    for (const ch of r.charts)
+      c.push({
+        stack: [
+          { svg: ch.svg, width: 500 },
+          { text: ch.caption, fontSize: 8, color: '#555', margin: [0, 2, 0, 8] },
+        ],
+        unbreakable: true,
+      });
   }
 
   const q = r.qaqc;
   c.push(H2('QA/QC findings'));
-  c.push({ text: `Monitoring interval: ${q.interval ?? 'not set in the registration (no gap check)'}. Missing intervals: ${q.missingIntervals}.`, margin: [0, 0, 0, 4] });
-  c.push(q.gaps.length ? { stack: [{ text: `Gaps (${q.gaps.length})`, style: 'h3' }, grid(['From', 'To (exclusive)', 'Missing intervals', 'Item'], q.gaps.map((g) => [g.from, g.to, String(g.missingIntervals), g.item ?? '']))] } : 'No monitoring gaps.');
-  c.push(q.calibration.length ? { stack: [{ text: `Calibration adjustments (${q.calibration.length})`, style: 'h3' }, grid(['Meter', 'Column', 'Side', 'MPE', 'Factor', 'Rows', 'First', 'Last'], q.calibration.map((x) => [x.meter, x.column, x.side, String(x.mpe), String(x.factor), String(x.rows), x.first, x.last]))] } : 'No calibration adjustments.');
+  c.push({
+    text: `Monitoring interval: ${q.interval ?? 'not set in the registration (no gap check)'}. Missing intervals: ${q.missingIntervals}.`,
+    margin: [0, 0, 0, 4],
+  });
+  c.push(
+    q.gaps.length
+      ? {
+          stack: [
+            { text: `Gaps (${q.gaps.length})`, style: 'h3' },
+            grid(
+              ['From', 'To (exclusive)', 'Missing intervals', 'Item'],
+              q.gaps.map((g) => [g.from, g.to, String(g.missingIntervals), g.item ?? '']),
+            ),
+          ],
+        }
+      : 'No monitoring gaps.',
+  );
+  c.push(
+    q.calibration.length
+      ? {
+          stack: [
+            { text: `Calibration adjustments (${q.calibration.length})`, style: 'h3' },
+            grid(
+              ['Meter', 'Column', 'Side', 'MPE', 'Factor', 'Rows', 'First', 'Last'],
+              q.calibration.map((x) => [x.meter, x.column, x.side, String(x.mpe), String(x.factor), String(x.rows), x.first, x.last]),
+            ),
+          ],
+        }
+      : 'No calibration adjustments.',
+  );
   c.push(
     q.findings.length
-      ? { stack: [{ text: `Warnings and notes (${q.findings.length}${q.findingsOmitted ? ` listed, ${q.findingsOmitted} more counted but not listed` : ''})`, style: 'h3' }, { ul: q.findings.map((f) => ({ text: `${f.severity} ${f.code}${f.where ? ` (${f.where})` : ''}: ${f.message}`, fontSize: 8 })) }] }
+      ? {
+          stack: [
+            {
+              text: `Warnings and notes (${q.findings.length}${q.findingsOmitted ? ` listed, ${q.findingsOmitted} more counted but not listed` : ''})`,
+              style: 'h3',
+            },
+            { ul: q.findings.map((f) => ({ text: `${f.severity} ${f.code}${f.where ? ` (${f.where})` : ''}: ${f.message}`, fontSize: 8 })) },
+          ],
+        }
       : `No warnings.${q.findingsOmitted ? ` ${q.findingsOmitted} diagnostic(s) counted but not listed.` : ''}`,
   );
 
   c.push(H2('Equations'));
-  c.push({ text: 'As executed: the plain-text expression that runs (the HTML report shows the same parse trees typeset). Row-scope values are sums over the rows.', fontSize: 8, color: '#555' });
-  c.push(grid(['Symbol', 'Equation (as executed)', 'Unit', 'Scope', 'Value', 'Reference'], r.equations.map((e) => [mono(e.symbol), mono(`${e.symbol} = ${e.expr}`), e.unit, e.scope, e.value ?? '', e.ref]), [60, '*', 45, 35, 60, 70]));
+  c.push({
+    text: 'As executed: the plain-text expression that runs (the HTML report shows the same parse trees typeset). Row-scope values are sums over the rows.',
+    fontSize: 8,
+    color: '#555',
+  });
+  c.push(
+    grid(
+      ['Symbol', 'Equation (as executed)', 'Unit', 'Scope', 'Value', 'Reference'],
+      r.equations.map((e) => [mono(e.symbol), mono(`${e.symbol} = ${e.expr}`), e.unit, e.scope, e.value ?? '', e.ref]),
+      [60, '*', 45, 35, 60, 70],
+    ),
+  );
 
   c.push(H2('Result'));
-  c.push(kv([['Baseline emissions BE', `${r.totals.BE} tCO2e`], ['Project emissions PE', `${r.totals.PE} tCO2e`], ['Leakage LE', `${r.totals.LE} tCO2e`], ['Emission reductions ER', { text: `${r.totals.ER} tCO2e`, bold: true }]]));
+  c.push(
+    kv([
+      ['Baseline emissions BE', `${r.totals.BE} tCO2e`],
+      ['Project emissions PE', `${r.totals.PE} tCO2e`],
+      ['Leakage LE', `${r.totals.LE} tCO2e`],
+      ['Emission reductions ER', { text: `${r.totals.ER} tCO2e`, bold: true }],
+    ]),
+  );
   c.push({ text: 'Per gas', style: 'h3' });
-  c.push(grid(['Gas', 'GWP', 'BE t / tCO2e', 'PE t / tCO2e', 'LE t / tCO2e', 'ER tCO2e'], r.gases.map((g) => [g.gas, g.gwp, `${g.BE.t} / ${g.BE.tCO2e}`, `${g.PE.t} / ${g.PE.tCO2e}`, `${g.LE.t} / ${g.LE.tCO2e}`, g.ER])));
+  c.push(
+    grid(
+      ['Gas', 'GWP', 'BE t / tCO2e', 'PE t / tCO2e', 'LE t / tCO2e', 'ER tCO2e'],
+      r.gases.map((g) => [g.gas, g.gwp, `${g.BE.t} / ${g.BE.tCO2e}`, `${g.PE.t} / ${g.PE.tCO2e}`, `${g.LE.t} / ${g.LE.tCO2e}`, g.ER]),
+    ),
+  );
 
   const p = r.pddComparison;
   const m = r.materiality;
@@ -162,29 +295,63 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
   c.push(H2('Issuance'));
   c.push(
     kv([
-      ['Issuable units', `${r.issuable.units} (${r.issuable.rounding})${r.issuable.creditType ? `, ${r.issuable.creditType}` : ''}${r.issuable.expires ? `, expire ${r.issuable.expires}` : ''}`],
+      [
+        'Issuable units',
+        `${r.issuable.units} (${r.issuable.rounding})${r.issuable.creditType ? `, ${r.issuable.creditType}` : ''}${r.issuable.expires ? `, expire ${r.issuable.expires}` : ''}`,
+      ],
       ['Units issued', `${i.units} (${i.rounding})`],
       ...(i.storageReversal ? [['Storage reversal', i.storageReversal] as const] : []),
       ['To the participants', { text: `${i.toParticipants} units`, bold: true }],
     ]),
   );
-  if (i.deductions.length) c.push(grid(['Deduction', 'Account', 'Rate', 'Rounding', 'Units', 'Source'], i.deductions.map((x) => [x.purpose, x.account, x.rate, x.rounding, x.units, x.source])));
+  if (i.deductions.length)
+    c.push(
+      grid(
+        ['Deduction', 'Account', 'Rate', 'Rounding', 'Units', 'Source'],
+        i.deductions.map((x) => [x.purpose, x.account, x.rate, x.rounding, x.units, x.source]),
+      ),
+    );
   else c.push('No deductions.');
 
   const params = Object.entries(r.parameters);
   if (params.length) {
     c.push(H2('Registered parameters'));
-    c.push(grid(['Parameter', 'Value'], params.map(([k, v]) => [mono(k), mono(JSON.stringify(v))]), [150, '*']));
+    c.push(
+      grid(
+        ['Parameter', 'Value'],
+        params.map(([k, v]) => [mono(k), mono(JSON.stringify(v))]),
+        [150, '*'],
+      ),
+    );
   }
-  c.push({ text: `Generated ${r.generatedAt} by mrv-pipeline from the stored submission, result, registration and ledger.`, fontSize: 7, color: '#777', margin: [0, 12, 0, 0] });
+  c.push({
+    text: `Generated ${r.generatedAt} by mrv-pipeline from the stored submission, result, registration and ledger.`,
+    fontSize: 7,
+    color: '#777',
+    margin: [0, 12, 0, 0],
+  });
 
   return sanitize({
-    info: { title: `Verification report ${r.project.id} ${r.period.start} – ${r.period.end}`, subject: `${r.subject.kind} ${r.subject.id}`, creator: 'mrv-pipeline', producer: 'mrv-pipeline (pdfmake)' },
+    info: {
+      title: `Verification report ${r.project.id} ${r.period.start} – ${r.period.end}`,
+      subject: `${r.subject.kind} ${r.subject.id}`,
+      creator: 'mrv-pipeline',
+      producer: 'mrv-pipeline (pdfmake)',
+    },
     pageSize: 'A4',
     pageMargins: [40, 40, 40, 48],
     defaultStyle: { font: 'Helvetica', fontSize: 9 },
-    styles: { h1: { fontSize: 18, bold: true, color: '#2f5597' }, h2: { fontSize: 13, bold: true, color: '#2f5597', margin: [0, 10, 0, 4] }, h3: { fontSize: 10, bold: true, margin: [0, 4, 0, 2] } },
-    footer: (page: number, pages: number) => ({ text: `${toWinAnsi(r.project.id)} · ${r.subject.id} · page ${page} of ${pages}`, alignment: 'center', fontSize: 7, color: '#777' }),
+    styles: {
+      h1: { fontSize: 18, bold: true, color: '#2f5597' },
+      h2: { fontSize: 13, bold: true, color: '#2f5597', margin: [0, 10, 0, 4] },
+      h3: { fontSize: 10, bold: true, margin: [0, 4, 0, 2] },
+    },
+    footer: (page: number, pages: number) => ({
+      text: `${toWinAnsi(r.project.id)} · ${r.subject.id} · page ${page} of ${pages}`,
+      alignment: 'center',
+      fontSize: 7,
+      color: '#777',
+    }),
     content: c,
   });
 }

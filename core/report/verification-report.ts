@@ -28,7 +28,13 @@ export interface VerificationReport {
     readonly hostCountry?: string;
     readonly scale?: string;
     /** The registration the result was calculated under: when it was registered and its SHA-256 (canonical JSON). */
-    readonly registration?: { readonly registeredAt?: string; readonly sha256: string; readonly schemaVersion?: number; readonly version?: number; readonly versionHash?: string };
+    readonly registration?: {
+      readonly registeredAt?: string;
+      readonly sha256: string;
+      readonly schemaVersion?: number;
+      readonly version?: number;
+      readonly versionHash?: string;
+    };
     /** The site's IANA time zone: periods and charts are on its clock. */
     readonly timeZone?: string;
   };
@@ -69,7 +75,15 @@ export interface VerificationReport {
     readonly counts: Readonly<Record<string, number>>;
   };
   /** The equations as they run: LaTeX rendered from the parse trees, the plain expression, and the period value. */
-  readonly equations: readonly { readonly symbol: string; readonly tex: string; readonly expr: string; readonly unit: string; readonly scope: string; readonly ref: string; readonly value?: string }[];
+  readonly equations: readonly {
+    readonly symbol: string;
+    readonly tex: string;
+    readonly expr: string;
+    readonly unit: string;
+    readonly scope: string;
+    readonly ref: string;
+    readonly value?: string;
+  }[];
   readonly charts: readonly Chart[];
   /** Absent only in a preview of evidence still waiting for its decision (the console's evidence view). */
   readonly decision?: {
@@ -128,7 +142,8 @@ export interface SubmissionReportSource {
   readonly pendingFirstApproval?: FirstApproval;
 }
 
-const periodTextOf = (p: Period): string => (isLegacyPeriod(p) ? `${p.start} – ${p.end} (UTC days, first and last included)` : describeStretch(p.start, p.end, p.timeZone ?? 'UTC'));
+const periodTextOf = (p: Period): string =>
+  isLegacyPeriod(p) ? `${p.start} – ${p.end} (UTC days, first and last included)` : describeStretch(p.start, p.end, p.timeZone ?? 'UTC');
 
 const actorText = (a: Actor) => `${a.name}${a.body ? ` (${a.body}${a.accreditationRef ? `, ${a.accreditationRef}` : ''})` : ''}`;
 
@@ -138,14 +153,23 @@ function verifierOf(d: NonNullable<Submission['decision']>): string {
   return d.verifier ? `${d.verifier} (name as sent; no authenticated verifier recorded)` : '(not recorded)';
 }
 
-const where = (l: { file: string; row?: number; column?: string } | undefined) => (l ? [l.row !== undefined ? `row ${l.row}` : undefined, l.column].filter(Boolean).join(', ') || undefined : undefined);
+const where = (l: { file: string; row?: number; column?: string } | undefined) =>
+  l ? [l.row !== undefined ? `row ${l.row}` : undefined, l.column].filter(Boolean).join(', ') || undefined : undefined;
 
 /** The equations of a methodology with their period values from a trace. */
 export function equationsOf(methodology: Methodology, trace: CalculationResult['trace'] = []): VerificationReport['equations'] {
   const values = new Map(trace.map((t) => [t.symbol, t.value]));
   return [...methodology.rowEquations, ...methodology.periodEquations].map((e) => {
     const value = values.get(e.symbol);
-    return { symbol: e.symbol, tex: toTex(e.parsed).trim(), expr: e.expr, unit: e.unit, scope: e.scope, ref: e.ref, ...(value !== undefined ? { value: String(value) } : {}) };
+    return {
+      symbol: e.symbol,
+      tex: toTex(e.parsed).trim(),
+      expr: e.expr,
+      unit: e.unit,
+      scope: e.scope,
+      ref: e.ref,
+      ...(value !== undefined ? { value: String(value) } : {}),
+    };
   });
 }
 
@@ -158,7 +182,8 @@ export function verificationReportFromSubmission(src: SubmissionReportSource, op
   const { submission: s, result } = src;
   const item = s.reviewItem;
   if (!item) throw new NotDecidedError(`submission ${s.uploadId} never reached review (status ${s.status}): there is nothing to verify`);
-  if (!s.decision && !options.preview) throw new NotDecidedError(`submission ${s.uploadId} has no decision yet (status ${s.status}): a verification report states a decision`);
+  if (!s.decision && !options.preview)
+    throw new NotDecidedError(`submission ${s.uploadId} has no decision yet (status ${s.status}): a verification report states a decision`);
   const outcome = s.status === 'approved' || s.status === 'rejected' || s.status === 'refused' ? s.status : 'recording';
   const diagnostics = result?.diagnostics ?? [];
   const listed = diagnostics.filter((d) => d.severity !== 'error');
@@ -185,11 +210,23 @@ export function verificationReportFromSubmission(src: SubmissionReportSource, op
         : {}),
       ...(item.period.timeZone ? { timeZone: item.period.timeZone } : typeof reg?.timeZone === 'string' ? { timeZone: reg.timeZone } : {}),
     },
-    methodology: { key: `${item.methodology.id}@${item.methodology.version}`, hash: item.methodology.hash, ...(result ? { title: result.methodology.title, source: result.methodology.source } : {}) },
+    methodology: {
+      key: `${item.methodology.id}@${item.methodology.version}`,
+      hash: item.methodology.hash,
+      ...(result ? { title: result.methodology.title, source: result.methodology.source } : {}),
+    },
     period: item.period,
     periodText: periodTextOf(item.period),
     periodDays: item.pddComparison.periodDays,
-    files: src.files ?? [{ key: item.file.key, sha256: item.file.sha256, bytes: item.file.bytes, ...(item.file.versionId ? { versionId: item.file.versionId } : {}), rows: item.rows }],
+    files: src.files ?? [
+      {
+        key: item.file.key,
+        sha256: item.file.sha256,
+        bytes: item.file.bytes,
+        ...(item.file.versionId ? { versionId: item.file.versionId } : {}),
+        rows: item.rows,
+      },
+    ],
     gwp: item.gwp,
     parameters: result?.parameters ?? {},
     totals: item.totals,
@@ -199,7 +236,11 @@ export function verificationReportFromSubmission(src: SubmissionReportSource, op
     materiality: item.materiality,
     pddComparison: item.pddComparison,
     qaqc: {
-      ...(result?.qaqc?.intervalMinutes ? { interval: `${result.qaqc.intervalMinutes}-minute` } : result?.qaqc?.intervalMonths ? { interval: result.qaqc.intervalMonths === 1 ? 'monthly' : `${result.qaqc.intervalMonths}-month` } : {}),
+      ...(result?.qaqc?.intervalMinutes
+        ? { interval: `${result.qaqc.intervalMinutes}-minute` }
+        : result?.qaqc?.intervalMonths
+          ? { interval: result.qaqc.intervalMonths === 1 ? 'monthly' : `${result.qaqc.intervalMonths}-month` }
+          : {}),
       calibration: result?.qaqc?.calibration ?? [],
       gaps: result?.qaqc?.gaps ?? [],
       missingIntervals: result?.qaqc?.missingIntervals ?? 0,
@@ -207,7 +248,9 @@ export function verificationReportFromSubmission(src: SubmissionReportSource, op
       findingsOmitted: result?.diagnosticsOmitted ?? 0,
       counts: result?.diagnosticCounts ?? {},
     },
-    equations: src.methodology ? equationsOf(src.methodology, result?.trace) : (result?.trace ?? []).map((t) => ({ symbol: t.symbol, tex: '', expr: t.expr, unit: t.unit, scope: t.scope, ref: t.ref, value: String(t.value) })),
+    equations: src.methodology
+      ? equationsOf(src.methodology, result?.trace)
+      : (result?.trace ?? []).map((t) => ({ symbol: t.symbol, tex: '', expr: t.expr, unit: t.unit, scope: t.scope, ref: t.ref, value: String(t.value) })),
     charts: src.charts,
     ...(s.decision
       ? {
@@ -219,13 +262,33 @@ export function verificationReportFromSubmission(src: SubmissionReportSource, op
             outcome,
             ...(s.statusReason ? { outcomeReason: s.statusReason } : {}),
             ...(s.decision.actor ? { principal: s.decision.actor.principal } : {}),
-            ...(s.decision.firstApproval ? { firstApproval: { verifier: actorText(s.decision.firstApproval.actor), decidedAt: s.decision.firstApproval.decidedAt } } : {}),
+            ...(s.decision.firstApproval
+              ? { firstApproval: { verifier: actorText(s.decision.firstApproval.actor), decidedAt: s.decision.firstApproval.decidedAt } }
+              : {}),
           },
         }
       : {}),
-    ...(!s.decision && src.pendingFirstApproval ? { pendingTechnicalReview: { verifier: actorText(src.pendingFirstApproval.actor), decidedAt: src.pendingFirstApproval.decidedAt } } : {}),
+    ...(!s.decision && src.pendingFirstApproval
+      ? { pendingTechnicalReview: { verifier: actorText(src.pendingFirstApproval.actor), decidedAt: src.pendingFirstApproval.decidedAt } }
+      : {}),
     ...(entry
-      ? { ledger: { seq: entry.seq, hash: entry.hash, prevHash: entry.prevHash, pins: { uploadId: entry.uploadId, fileSha256: entry.file.sha256, methodologyHash: entry.methodology.hash, er: entry.er, units: entry.issuance.units, toParticipants: entry.issuance.toParticipants, ...(entry.result ? { resultSha256: entry.result.sha256 } : {}), ...(entry.registration ? { registration: entry.registration } : {}) } } }
+      ? {
+          ledger: {
+            seq: entry.seq,
+            hash: entry.hash,
+            prevHash: entry.prevHash,
+            pins: {
+              uploadId: entry.uploadId,
+              fileSha256: entry.file.sha256,
+              methodologyHash: entry.methodology.hash,
+              er: entry.er,
+              units: entry.issuance.units,
+              toParticipants: entry.issuance.toParticipants,
+              ...(entry.result ? { resultSha256: entry.result.sha256 } : {}),
+              ...(entry.registration ? { registration: entry.registration } : {}),
+            },
+          },
+        }
       : s.ledger
         ? { ledger: { seq: s.ledger.seq, hash: s.ledger.hash } }
         : {}),

@@ -66,7 +66,12 @@ export function buildReviewItem(input: BuildReviewItemInput): ReviewItem {
     period: result.period,
     totals: result.totals,
     gases: result.gases,
-    gwp: { set: result.gwp.set, reason: result.gwp.reason, values: Object.fromEntries(Object.entries(result.gwp.values).map(([g, v]) => [g, { value: v.value, set: v.set, rule: v.rule }])), ...(overrides.length ? { overrides } : {}) },
+    gwp: {
+      set: result.gwp.set,
+      reason: result.gwp.reason,
+      values: Object.fromEntries(Object.entries(result.gwp.values).map(([g, v]) => [g, { value: v.value, set: v.set, rule: v.rule }])),
+      ...(overrides.length ? { overrides } : {}),
+    },
     issuable: result.issuable,
     issuance,
     pddComparison: {

@@ -65,7 +65,20 @@ export const ReviewItemSchema = z.object({
     creditType: z.string().optional(),
     expires: z.string().optional(),
     expiryRule: z.string().optional(),
-    smallScaleCap: z.object({ kind: z.string(), perYear: DecimalString, unit: z.string(), limit: DecimalString, proRating: z.string(), uncapped: DecimalString, capped: DecimalString, excess: DecimalString, applied: z.boolean(), source: z.string() }).optional(),
+    smallScaleCap: z
+      .object({
+        kind: z.string(),
+        perYear: DecimalString,
+        unit: z.string(),
+        limit: DecimalString,
+        proRating: z.string(),
+        uncapped: DecimalString,
+        capped: DecimalString,
+        excess: DecimalString,
+        applied: z.boolean(),
+        source: z.string(),
+      })
+      .optional(),
     erRounding: z.object({ kind: z.literal('rounding'), from: DecimalString, to: DecimalString, rule: z.string(), source: z.string() }).optional(),
   }),
   issuance: IssuanceSchema,
@@ -80,7 +93,14 @@ export const ReviewItemSchema = z.object({
     /** ER / pro-rated estimate × 100; absent when the estimate is 0. */
     percentOfEstimate: DecimalString.optional(),
   }),
-  materiality: z.object({ percent: DecimalString, tonnes: DecimalString, bracket: z.string(), annualEr: DecimalString, annualBasis: z.string(), source: z.string() }),
+  materiality: z.object({
+    percent: DecimalString,
+    tonnes: DecimalString,
+    bracket: z.string(),
+    annualEr: DecimalString,
+    annualBasis: z.string(),
+    source: z.string(),
+  }),
   rows: z.object({ total: z.number().int(), accepted: z.number().int(), rejected: z.number().int() }),
   warnings: z.number().int().nonnegative(),
   /** S3 key of the full CalculationResult (with the trace). */
@@ -96,7 +116,17 @@ export const ReviewItemSchema = z.object({
     .object({
       reportId: UploadIdSchema,
       documentKey: z.string().min(1),
-      uploads: z.array(z.object({ uploadId: UploadIdSchema, name: z.string(), key: z.string(), sha256: Sha256, period: StoredPeriodSchema, rows: z.object({ total: z.number().int(), accepted: z.number().int(), rejected: z.number().int() }), er: DecimalString.optional() })),
+      uploads: z.array(
+        z.object({
+          uploadId: UploadIdSchema,
+          name: z.string(),
+          key: z.string(),
+          sha256: Sha256,
+          period: StoredPeriodSchema,
+          rows: z.object({ total: z.number().int(), accepted: z.number().int(), rejected: z.number().int() }),
+          er: DecimalString.optional(),
+        }),
+      ),
     })
     .optional(),
 });

@@ -34,7 +34,7 @@ export class SitePeriods {
     this.firstKind ??= kind;
     if (kind !== this.firstKind)
       return this.firstKind === 'offset'
-        ? 'has no time-zone offset, but the file\'s first rows have one: write every timestamp in one convention (all with offsets, or all local times of the site)'
+        ? "has no time-zone offset, but the file's first rows have one: write every timestamp in one convention (all with offsets, or all local times of the site)"
         : `has a time-zone offset, but the file's first rows are local times of the site (${this.zone}): write every timestamp in one convention`;
     if (!local) return value;
     const t = this.clock.fromWall(value);

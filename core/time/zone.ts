@@ -48,7 +48,17 @@ export class SiteClock {
     this.dtf =
       zone === 'UTC' || zone === 'Etc/UTC'
         ? undefined
-        : new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', era: 'short', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+        : new Intl.DateTimeFormat('en-US', {
+            timeZone: zone,
+            hourCycle: 'h23',
+            era: 'short',
+            year: 'numeric',
+            month: 'numeric',
+            day: 'numeric',
+            hour: 'numeric',
+            minute: 'numeric',
+            second: 'numeric',
+          });
   }
 
   /** The clock of an IANA zone (one instance per zone). Throws RangeError for an unknown zone. */

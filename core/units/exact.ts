@@ -36,7 +36,8 @@ const rational = (num: bigint, den: bigint = 1n): Rational => {
 };
 const times = (a: Rational, b: Rational): Rational => rational(a.num * b.num, a.den * b.den);
 const over = (a: Rational, b: Rational): Rational => rational(a.num * b.den, a.den * b.num);
-const pow = (a: Rational, n: number): Rational => (n >= 0 ? rational(a.num ** BigInt(n), a.den ** BigInt(n)) : rational(a.den ** BigInt(-n), a.num ** BigInt(-n)));
+const pow = (a: Rational, n: number): Rational =>
+  n >= 0 ? rational(a.num ** BigInt(n), a.den ** BigInt(n)) : rational(a.den ** BigInt(-n), a.num ** BigInt(-n));
 const R = (num: number | bigint, den: number | bigint = 1): Rational => rational(BigInt(num), BigInt(den));
 
 /** Base dimensions: SI kg, m, s; normal cubic metres, animals and each temperature scale kept apart. */
@@ -202,7 +203,10 @@ const sameDims = (a: Dims, b: Dims) => {
   for (const k of keys) if ((a[k] ?? 0) !== (b[k] ?? 0)) return false;
   return true;
 };
-const describeDims = (d: Dims) => Object.entries(d).map(([b, n]) => (n === 1 ? b : `${b}^${n}`)).join('·') || 'dimensionless';
+const describeDims = (d: Dims) =>
+  Object.entries(d)
+    .map(([b, n]) => (n === 1 ? b : `${b}^${n}`))
+    .join('·') || 'dimensionless';
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** A decimal string when the ratio has a terminating decimal expansion (denominator 2^a·5^b), else `num/den`. */
@@ -228,9 +232,16 @@ export function conversionFactor(from: string, to: string): Conversion | { ok: f
   const x = a.unit;
   const y = b.unit;
   if (x.temperature || y.temperature) {
-    if (!(x.temperature && y.temperature && sameDims(x.dims, y.dims))) return { ok: false, problem: `temperatures in "${from}" and "${to}" differ by an offset, not a factor, and are not converted` };
-  } else if ((x.dims.Nm3 ?? 0) !== (y.dims.Nm3 ?? 0) && sameDims({ ...x.dims, Nm3: 0, m: (x.dims.m ?? 0) + 3 * (x.dims.Nm3 ?? 0) }, { ...y.dims, Nm3: 0, m: (y.dims.m ?? 0) + 3 * (y.dims.Nm3 ?? 0) })) {
-    return { ok: false, problem: `"${from}" and "${to}" are actual and normal cubic metres (0 °C, 101.325 kPa); converting them needs the gas temperature and pressure` };
+    if (!(x.temperature && y.temperature && sameDims(x.dims, y.dims)))
+      return { ok: false, problem: `temperatures in "${from}" and "${to}" differ by an offset, not a factor, and are not converted` };
+  } else if (
+    (x.dims.Nm3 ?? 0) !== (y.dims.Nm3 ?? 0) &&
+    sameDims({ ...x.dims, Nm3: 0, m: (x.dims.m ?? 0) + 3 * (x.dims.Nm3 ?? 0) }, { ...y.dims, Nm3: 0, m: (y.dims.m ?? 0) + 3 * (y.dims.Nm3 ?? 0) })
+  ) {
+    return {
+      ok: false,
+      problem: `"${from}" and "${to}" are actual and normal cubic metres (0 °C, 101.325 kPa); converting them needs the gas temperature and pressure`,
+    };
   } else if (!sameDims(x.dims, y.dims)) {
     return { ok: false, problem: `"${from}" cannot be converted to "${to}" (different dimensions: ${describeDims(x.dims)} and ${describeDims(y.dims)})` };
   }
@@ -239,7 +250,10 @@ export function conversionFactor(from: string, to: string): Conversion | { ok: f
   if (!(sameList(x.substances.per, y.substances.per) && sameList(x.substances.of, y.substances.of)) && !(unqualified && oneSubstance)) {
     const named = [...x.substances.per, ...x.substances.of];
     const wanted = [...y.substances.per, ...y.substances.of];
-    return { ok: false, problem: `"${from}" is ${named.length ? `a quantity of ${named.join(' and ')}` : 'not qualified'} but the column is ${wanted.length ? `of ${wanted.join(' and ')}` : `in plain ${to}`}; a mass of one substance is not a mass of another` };
+    return {
+      ok: false,
+      problem: `"${from}" is ${named.length ? `a quantity of ${named.join(' and ')}` : 'not qualified'} but the column is ${wanted.length ? `of ${wanted.join(' and ')}` : `in plain ${to}`}; a mass of one substance is not a mass of another`,
+    };
   }
   const factor = over(x.factor, y.factor);
   const num = new Exact(factor.num.toString());

@@ -1,14 +1,5 @@
 import { findGas } from '../gases/gases.ts';
-import {
-  create,
-  createUnitDependencies,
-  unitDependencies,
-  multiplyDependencies,
-  divideDependencies,
-  powDependencies,
-  type MathNode,
-  type Unit,
-} from 'mathjs';
+import { create, createUnitDependencies, unitDependencies, multiplyDependencies, divideDependencies, powDependencies, type MathNode, type Unit } from 'mathjs';
 
 /**
  * Units of columns, parameters and equations, checked with mathjs units (a private instance that
@@ -23,7 +14,9 @@ import {
  *
  * Unit strings are written as in the methodology documents: `tCO2/MWh`, `W/m2`, `kg/Nm3`, `GJ/t`.
  */
-const math = create({ createUnitDependencies, unitDependencies, multiplyDependencies, divideDependencies, powDependencies } as unknown as Parameters<typeof create>[0]);
+const math = create({ createUnitDependencies, unitDependencies, multiplyDependencies, divideDependencies, powDependencies } as unknown as Parameters<
+  typeof create
+>[0]);
 
 const GAS_UNITS = ['CO2e', 'CO2', 'CH4', 'N2O', 'SF6', 'NF3', 'CF4', 'C2F6', 'C3F8', 'C4F8', 'CHF3', 'HFC', 'PFC', 'C'];
 const custom: Record<string, string> = { Nm3: '1 m^3', ha: '10000 m^2', percent_: '0.01' };
@@ -48,7 +41,9 @@ export function parseUnit(text: string): ParsedUnit {
   if (t === '%') return { ok: true, unit: null, scale: 0.01 };
   const normalised = t
     // "kg CF4/kg c-C4F8", "t NF3", "tCO2": the gas names what is weighed; the dimension is mass.
-    .replace(/\b(Gg|Mg|kg|g|t) ?([A-Za-z][A-Za-z0-9-]*)/g, (all, mass: string, what: string) => (findGas(what) || findGas(what.replace(/^c(?=[A-Z])/, 'c-')) || what === 'CO2e' ? mass : all))
+    .replace(/\b(Gg|Mg|kg|g|t) ?([A-Za-z][A-Za-z0-9-]*)/g, (all, mass: string, what: string) =>
+      findGas(what) || findGas(what.replace(/^c(?=[A-Z])/, 'c-')) || what === 'CO2e' ? mass : all,
+    )
     .replace(/Nm(³|\^3)/g, 'Nm3')
     // Substance qualifiers ("m³ CH4/kg VS", "t d.m./ha") name what is measured, not a dimension.
     .replace(/\s+(VS|d\.m\.|dm|steam|biogas|LFG|C)(?=[\s/)*]|$)/g, '')
@@ -113,7 +108,18 @@ const pick = (a: Dim, b: Dim): Dim => (a === 'num' ? b : a);
 export function inferDimension(node: MathNode, unitOf: (symbol: string) => Dim | undefined): { dim: Dim; problems: string[] } {
   const problems: string[] = [];
   const visit = (n: MathNode): Dim => {
-    const any = n as unknown as { type: string; name?: string; value?: unknown; fn?: string | { name: string }; op?: string; args?: MathNode[]; content?: MathNode; condition?: MathNode; trueExpr?: MathNode; falseExpr?: MathNode };
+    const any = n as unknown as {
+      type: string;
+      name?: string;
+      value?: unknown;
+      fn?: string | { name: string };
+      op?: string;
+      args?: MathNode[];
+      content?: MathNode;
+      condition?: MathNode;
+      trueExpr?: MathNode;
+      falseExpr?: MathNode;
+    };
     switch (any.type) {
       case 'ConstantNode':
         return typeof any.value === 'boolean' ? 'bool' : 'num';
@@ -137,7 +143,8 @@ export function inferDimension(node: MathNode, unitOf: (symbol: string) => Dim |
         switch (fn) {
           case 'add':
           case 'subtract':
-            if (!same(a, b)) problems.push(`"${n.toString()}" ${fn === 'add' ? 'adds' : 'subtracts'} ${describe(b)} ${fn === 'add' ? 'to' : 'from'} ${describe(a)}`);
+            if (!same(a, b))
+              problems.push(`"${n.toString()}" ${fn === 'add' ? 'adds' : 'subtracts'} ${describe(b)} ${fn === 'add' ? 'to' : 'from'} ${describe(a)}`);
             return pick(a, b);
           case 'multiply':
             return a === 'num' && b === 'num' ? 'num' : mul(a, b);
@@ -175,7 +182,8 @@ export function inferDimension(node: MathNode, unitOf: (symbol: string) => Dim |
           for (const x of args.slice(1)) if (!same(args[0]!, x)) problems.push(`${name}() of different units in "${n.toString()}"`);
           return args.reduce<Dim>((acc, x) => pick(acc, x), 'num');
         }
-        if (name === 'sqrt') return args[0] === null || args[0] === 'bool' || args[0] === 'num' || args[0] === undefined ? null : asUnit(math.pow(args[0], 0.5));
+        if (name === 'sqrt')
+          return args[0] === null || args[0] === 'bool' || args[0] === 'num' || args[0] === undefined ? null : asUnit(math.pow(args[0], 0.5));
         if (name === 'exp' || name === 'log' || name === 'pow') {
           for (const x of args) if (!same(x, null)) problems.push(`${name}() needs dimensionless arguments in "${n.toString()}"`);
           return null;

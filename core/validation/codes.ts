@@ -9,13 +9,16 @@ export const CODES = {
   'file.encoding': 'The file is not valid UTF-8 text (UTF-16 or Latin-1 are not accepted: save it as UTF-8).',
   'file.no_records': 'The file has a header but no data rows.',
   'file.too_large': 'The file exceeds a safety limit (record length, uncompressed size or compression ratio).',
-  'file.not_calculated': 'A file too large for one pass could not be calculated in byte ranges (not CSV, not safely splittable, or a range failed after its retries); no result was produced.',
+  'file.not_calculated':
+    'A file too large for one pass could not be calculated in byte ranges (not CSV, not safely splittable, or a range failed after its retries); no result was produced.',
   'file.unknown_format': 'The file type is not CSV, JSON, NDJSON or XLSX.',
   'file.sheet_selected': 'A workbook has several tabs: names the one read (the first visible) and those not read.',
   // Header / columns.
-  'header.missing_column': 'A column the methodology requires is absent (or an optional project-side column whose emission source the site has, per its registration).',
+  'header.missing_column':
+    'A column the methodology requires is absent (or an optional project-side column whose emission source the site has, per its registration).',
   'header.unknown_column': 'A column the methodology does not define is present (ignored).',
-  'header.misspelled_column': 'A column the methodology does not define is within a small edit distance of one it does (did you mean …?); refused, not ignored.',
+  'header.misspelled_column':
+    'A column the methodology does not define is within a small edit distance of one it does (did you mean …?); refused, not ignored.',
   'header.duplicate_column': 'The same column appears twice.',
   'header.empty_column_name': 'A column has no name.',
   'header.unit_converted': 'A column stated in a compatible unit was converted to the methodology unit.',
@@ -32,7 +35,8 @@ export const CODES = {
   'row.thousands_separator': 'A number contains a thousands separator; remove it.',
   'row.below_minimum': 'A value is below its allowed range.',
   'row.above_maximum': 'A value is above its allowed range.',
-  'row.invalid_timestamp': 'A timestamp is not a valid ISO 8601 date or date-time, is a local time a DST change makes ambiguous or skips, or mixes times with and without offsets in one file.',
+  'row.invalid_timestamp':
+    'A timestamp is not a valid ISO 8601 date or date-time, is a local time a DST change makes ambiguous or skips, or mixes times with and without offsets in one file.',
   'row.invalid_boolean': 'A value is not a boolean (true/false, yes/no, 1/0).',
   'row.invalid_enum': 'A value is not one of the allowed values.',
   'row.invalid_value': 'A value is not valid for its column.',

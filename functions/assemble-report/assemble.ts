@@ -40,7 +40,9 @@ export interface AssembleRequest {
   readonly uploadIds?: readonly string[];
 }
 
-export type AssembleOutcome = { readonly kind: 'queued' | 'existing'; readonly report: MonitoringReport } | { readonly kind: 'refused'; readonly report: MonitoringReport };
+export type AssembleOutcome =
+  | { readonly kind: 'queued' | 'existing'; readonly report: MonitoringReport }
+  | { readonly kind: 'refused'; readonly report: MonitoringReport };
 
 /**
  * Assembles a monitoring report of a project for a period (`mrv report assemble`): picks the uploads,
@@ -56,11 +58,19 @@ export type AssembleOutcome = { readonly kind: 'queued' | 'existing'; readonly r
  */
 export async function assembleReport(deps: AssembleDeps, request: AssembleRequest): Promise<AssembleOutcome> {
   // The current registration version (strict versioned registrations), pinned in the report's submission as an upload's is.
-  const current = deps.projects.getCurrent ? await deps.projects.getCurrent(request.projectId) : await deps.projects.get(request.projectId).then((r) => (r === undefined ? undefined : { registration: r, pin: { version: 1, hash: registrationHash(r) } }));
+  const current = deps.projects.getCurrent
+    ? await deps.projects.getCurrent(request.projectId)
+    : await deps.projects
+        .get(request.projectId)
+        .then((r) => (r === undefined ? undefined : { registration: r, pin: { version: 1, hash: registrationHash(r) } }));
   const stored = current?.registration;
   if (stored === undefined || !current) throw new ConfigError(`Project ${request.projectId} is not registered.`);
   const parsed = ProjectSchema.safeParse(stored);
-  if (!parsed.success) throw new ConfigError(`The registration of project ${request.projectId} is invalid.`, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  if (!parsed.success)
+    throw new ConfigError(
+      `The registration of project ${request.projectId} is invalid.`,
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    );
   const project = parsed.data;
   const period = reportPeriod(request.period, project.timeZone ?? DEFAULT_TIME_ZONE);
   const span = spanOf(period);
@@ -74,14 +84,20 @@ export async function assembleReport(deps: AssembleDeps, request: AssembleReques
     for (const id of request.uploadIds) {
       const s = all.find((x) => x.uploadId === id && isUpload(x));
       if (!s) throw new ConfigError(`Upload ${id} is not an upload of project ${project.id}.`);
-      if (s.validation !== 'accepted' || !s.period) throw new ConfigError(`Upload ${id} (${s.file.key}) was not accepted (validation ${s.validation}); only accepted uploads go into a report.`);
+      if (s.validation !== 'accepted' || !s.period)
+        throw new ConfigError(`Upload ${id} (${s.file.key}) was not accepted (validation ${s.validation}); only accepted uploads go into a report.`);
       chosen.push(s);
     }
   } else chosen = all.filter((s) => isUpload(s) && s.status === 'pending-review' && s.period && spansOverlap(spanOf(s.period), span));
 
   const uploads: { upload: ReportUpload; partial?: PartialResult }[] = [];
   // Row equations read registered parameters: an upload calculated under another registration version is not merged.
-  const stale = chosen.filter((s) => s.registration && s.registration.hash !== current.pin.hash).map((s) => `${s.file.key.split('/').pop() ?? s.file.key} (upload ${s.uploadId}) was calculated under registration version ${s.registration!.version} of ${project.id}, which is now at version ${current.pin.version}: upload it again so it is calculated under the current registration.`);
+  const stale = chosen
+    .filter((s) => s.registration && s.registration.hash !== current.pin.hash)
+    .map(
+      (s) =>
+        `${s.file.key.split('/').pop() ?? s.file.key} (upload ${s.uploadId}) was calculated under registration version ${s.registration!.version} of ${project.id}, which is now at version ${current.pin.version}: upload it again so it is calculated under the current registration.`,
+    );
   for (const s of chosen) {
     const partialKey = BUCKET_LAYOUT.partial(project.id, s.uploadId);
     const partial = await deps.reports.getJson<PartialResult>(partialKey);
@@ -100,7 +116,11 @@ export async function assembleReport(deps: AssembleDeps, request: AssembleReques
     uploads.push({ upload, ...(partial ? { partial } : {}) });
   }
 
-  const reportId = reportIdOf(project.id, period, uploads.map((u) => u.upload.uploadId));
+  const reportId = reportIdOf(
+    project.id,
+    period,
+    uploads.map((u) => u.upload.uploadId),
+  );
   const existing = await deps.submissions.get(reportId);
   const documentKey = BUCKET_LAYOUT.monitoringReport(project.id, reportId);
   if (existing) {
@@ -121,7 +141,19 @@ export async function assembleReport(deps: AssembleDeps, request: AssembleReques
     const built = buildReviewItem({ result: r, uploadId: reportId, project, ccs, file: { key: documentKey }, resultKey, reportKey: documentKey, createdAt });
     item = ReviewItemSchema.parse({
       ...built,
-      report: { reportId, documentKey, uploads: report.uploads.map((u) => ({ uploadId: u.uploadId, name: u.name, key: u.key, sha256: u.sha256, period: u.period, rows: u.rows, ...(u.er ? { er: u.er } : {}) })) },
+      report: {
+        reportId,
+        documentKey,
+        uploads: report.uploads.map((u) => ({
+          uploadId: u.uploadId,
+          name: u.name,
+          key: u.key,
+          sha256: u.sha256,
+          period: u.period,
+          rows: u.rows,
+          ...(u.er ? { er: u.er } : {}),
+        })),
+      },
     });
   }
   const submission: Submission = {
@@ -163,10 +195,30 @@ export async function assembleReport(deps: AssembleDeps, request: AssembleReques
   if (item && created) {
     await deps.reviewQueue.send(item);
     await deps.submissions.markQueued(reportId, deps.now().toISOString());
-    await deps.notifier?.publish({ event: 'item-waiting', projectId: project.id, subject: `Monitoring report ${shown} waits for review`, id: reportId, detail: { uploads: report.uploads.length, er: r!.totals!.ER, units: item.issuance.units } });
+    await deps.notifier?.publish({
+      event: 'item-waiting',
+      projectId: project.id,
+      subject: `Monitoring report ${shown} waits for review`,
+      id: reportId,
+      detail: { uploads: report.uploads.length, er: r!.totals!.ER, units: item.issuance.units },
+    });
   }
-  if (report.status === 'refused') await deps.notifier?.publish({ event: 'report-rejected', projectId: project.id, subject: `Monitoring report ${shown} refused`, id: reportId, detail: { problems: report.problems } });
-  else await deps.notifier?.publish({ event: 'report-ready', projectId: project.id, subject: `Monitoring report ${shown} assembled`, id: reportId, detail: { uploads: report.uploads.length, er: r!.totals!.ER } });
+  if (report.status === 'refused')
+    await deps.notifier?.publish({
+      event: 'report-rejected',
+      projectId: project.id,
+      subject: `Monitoring report ${shown} refused`,
+      id: reportId,
+      detail: { problems: report.problems },
+    });
+  else
+    await deps.notifier?.publish({
+      event: 'report-ready',
+      projectId: project.id,
+      subject: `Monitoring report ${shown} assembled`,
+      id: reportId,
+      detail: { uploads: report.uploads.length, er: r!.totals!.ER },
+    });
   return report.status === 'accepted' ? { kind: created ? 'queued' : 'existing', report } : { kind: 'refused', report };
 }
 
@@ -175,6 +227,9 @@ export function reportPeriod(period: Period | string, timeZone: string): Period 
   if (typeof period !== 'string') return new SitePeriods(timeZone, undefined).normalise(period);
   const text = period.trim().replace(/\s*(?:\.\.|–)\s*/, '/');
   const parsed = parsePeriodText(text, timeZone);
-  if ('problem' in parsed) throw new ConfigError(`Report period ${JSON.stringify(period)}: ${parsed.problem} (e.g. 2026-01-01..2026-12-31, local dates of the site in ${timeZone}, both included).`);
+  if ('problem' in parsed)
+    throw new ConfigError(
+      `Report period ${JSON.stringify(period)}: ${parsed.problem} (e.g. 2026-01-01..2026-12-31, local dates of the site in ${timeZone}, both included).`,
+    );
   return parsed;
 }

@@ -32,7 +32,10 @@ export interface ApiDeps {
     listByStatus(status: Submission['status']): Promise<Submission[]>;
     listByProject(projectId: string): Promise<Submission[]>;
   };
-  readonly ledger: { getHead(projectId: string): Promise<{ seq: number; lastHash: string } | undefined>; listEntries(projectId: string): Promise<LedgerEntry[]> };
+  readonly ledger: {
+    getHead(projectId: string): Promise<{ seq: number; lastHash: string } | undefined>;
+    listEntries(projectId: string): Promise<LedgerEntry[]>;
+  };
   /**
    * How this caller's decisions reach the decision queue, and the SQS SenderId they arrive with (whose
    * `outcomes/<SenderId>/` the decision function writes). Locally: the caller's own key. On AWS: the API
@@ -56,13 +59,20 @@ const SECURITY_HEADERS = {
   'cache-control': 'no-store',
 };
 /** The console runs no inline or third-party script; reports are static documents (inline styles, SVG, no script at all). */
-const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-ancestors 'self'";
 
-const json = (status: number, value: unknown): Result => ({ statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS }, body: JSON.stringify(value) });
+const json = (status: number, value: unknown): Result => ({
+  statusCode: status,
+  headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS },
+  body: JSON.stringify(value),
+});
 const problem = (status: number, message: string): Result => json(status, { error: message });
 const bytes = (body: Uint8Array | string, type: string, extra: Record<string, string> = {}): Result =>
-  typeof body === 'string' ? { statusCode: 200, headers: { 'content-type': type, ...SECURITY_HEADERS, ...extra }, body } : { statusCode: 200, headers: { 'content-type': type, ...SECURITY_HEADERS, ...extra }, body: Buffer.from(body).toString('base64'), isBase64Encoded: true };
+  typeof body === 'string'
+    ? { statusCode: 200, headers: { 'content-type': type, ...SECURITY_HEADERS, ...extra }, body }
+    : { statusCode: 200, headers: { 'content-type': type, ...SECURITY_HEADERS, ...extra }, body: Buffer.from(body).toString('base64'), isBase64Encoded: true };
 
 const UPLOAD_ID = '([0-9a-f]{32})';
 const PROJECT = '([a-z0-9][a-z0-9-]{1,62})';
@@ -78,7 +88,8 @@ const ROUTES: readonly { method: string; pattern: RegExp; name: string }[] = [
 ];
 
 /** A period on the site's clock for people (local days when whole days). */
-export const periodText = (p: Period): string => (isLegacyPeriod(p) ? `${p.start} – ${p.end} (UTC days)` : describeStretch(p.start, p.end, p.timeZone ?? 'UTC'));
+export const periodText = (p: Period): string =>
+  isLegacyPeriod(p) ? `${p.start} – ${p.end} (UTC days)` : describeStretch(p.start, p.end, p.timeZone ?? 'UTC');
 
 /** What the queue lists per submission (no evidence: that is one request per item). */
 function summary(s: Submission, inReport?: { readonly reportId: string; readonly status: Submission['status'] }) {
@@ -95,8 +106,26 @@ function summary(s: Submission, inReport?: { readonly reportId: string; readonly
     ...(s.uploads ? { uploads: s.uploads } : {}),
     ...(inReport ? { inReport } : {}),
     ...(s.period ? { period: s.period, periodText: periodText(s.period) } : {}),
-    ...(i ? { methodology: `${i.methodology.id}@${i.methodology.version}`, er: i.totals.ER, units: i.issuable.units, materiality: i.materiality.percent, warnings: i.warnings } : {}),
-    ...(d ? { decision: { decision: d.decision, verifier: d.actor ? `${d.actor.name}${d.actor.body ? ` (${d.actor.body})` : ''}` : (d.verifier ?? ''), decidedAt: d.decidedAt, ...(d.reason ? { reason: d.reason } : {}), ...(d.firstApproval ? { firstApproval: { by: d.firstApproval.actor.name, decidedAt: d.firstApproval.decidedAt } } : {}) } } : {}),
+    ...(i
+      ? {
+          methodology: `${i.methodology.id}@${i.methodology.version}`,
+          er: i.totals.ER,
+          units: i.issuable.units,
+          materiality: i.materiality.percent,
+          warnings: i.warnings,
+        }
+      : {}),
+    ...(d
+      ? {
+          decision: {
+            decision: d.decision,
+            verifier: d.actor ? `${d.actor.name}${d.actor.body ? ` (${d.actor.body})` : ''}` : (d.verifier ?? ''),
+            decidedAt: d.decidedAt,
+            ...(d.reason ? { reason: d.reason } : {}),
+            ...(d.firstApproval ? { firstApproval: { by: d.firstApproval.actor.name, decidedAt: d.firstApproval.decidedAt } } : {}),
+          },
+        }
+      : {}),
     ...(s.ledger ? { ledger: s.ledger } : {}),
   };
 }
@@ -132,16 +161,25 @@ export function makeApi(deps: ApiDeps) {
         case 'queue': {
           const me = await whoIs(deps.access, principal);
           if (!me) return problem(403, `${principal.id} is not in the access register`);
-          const all = me.role === 'site' ? await deps.submissions.listByProject(me.projectId!) : (await Promise.all((['pending-review', 'approved', 'rejected', 'refused'] as const).map((s) => deps.submissions.listByStatus(s)))).flat();
+          const all =
+            me.role === 'site'
+              ? await deps.submissions.listByProject(me.projectId!)
+              : (await Promise.all((['pending-review', 'approved', 'rejected', 'refused'] as const).map((s) => deps.submissions.listByStatus(s)))).flat();
           // Only what core/access lets this principal read, decided per project (a verifier: projects assigned to its body).
           const readable = new Map<string, boolean>();
           for (const projectId of new Set(all.map((s) => s.projectId))) readable.set(projectId, !(await denied('read-evidence', projectId)));
           const visible = all.filter((s) => readable.get(s.projectId) && (s.reviewItem || s.decision));
           // An upload inside a monitoring report that waits or was approved is decided through the report.
           const inReport = new Map<string, { reportId: string; status: Submission['status'] }>();
-          for (const s of visible) if (s.kind === 'monitoring-report' && (s.status === 'pending-review' || s.status === 'approved')) for (const u of s.uploads ?? []) inReport.set(u, { reportId: s.uploadId, status: s.status });
-          const pending = visible.filter((s) => s.status === 'pending-review').sort((a, b) => Number(b.kind === 'monitoring-report') - Number(a.kind === 'monitoring-report') || a.createdAt.localeCompare(b.createdAt));
-          const decided = visible.filter((s) => s.status !== 'pending-review' && s.decision).sort((a, b) => (b.decision!.decidedAt ?? '').localeCompare(a.decision!.decidedAt ?? ''));
+          for (const s of visible)
+            if (s.kind === 'monitoring-report' && (s.status === 'pending-review' || s.status === 'approved'))
+              for (const u of s.uploads ?? []) inReport.set(u, { reportId: s.uploadId, status: s.status });
+          const pending = visible
+            .filter((s) => s.status === 'pending-review')
+            .sort((a, b) => Number(b.kind === 'monitoring-report') - Number(a.kind === 'monitoring-report') || a.createdAt.localeCompare(b.createdAt));
+          const decided = visible
+            .filter((s) => s.status !== 'pending-review' && s.decision)
+            .sort((a, b) => (b.decision!.decidedAt ?? '').localeCompare(a.decision!.decidedAt ?? ''));
           return json(200, { pending: pending.map((s) => summary(s, inReport.get(s.uploadId))), decided: decided.map((s) => summary(s)) });
         }
         case 'evidence': {
@@ -149,7 +187,11 @@ export function makeApi(deps: ApiDeps) {
           if (!s) return problem(404, `no submission ${match[1]}`);
           const no = await denied('read-evidence', s.projectId);
           if (no) return no;
-          if (!s.reviewItem) return json(200, { submission: summary(s), html: `<p>This upload did not pass validation (${s.validation}); its validation report is ${s.reportKey}.</p>` });
+          if (!s.reviewItem)
+            return json(200, {
+              submission: summary(s),
+              html: `<p>This upload did not pass validation (${s.validation}); its validation report is ${s.reportKey}.</p>`,
+            });
           const { report } = await loadSubmissionReport(deps.reports, s.uploadId, { preview: true });
           const pendingReview = s.status === 'pending-review' ? await deps.reports.firstApproval?.(s.uploadId) : undefined;
           return json(200, {
@@ -157,7 +199,9 @@ export function makeApi(deps: ApiDeps) {
             html: renderReportSections(report),
             charts: report.charts.length,
             ...(pendingReview ? { firstApproval: { by: pendingReview.actor.name, body: pendingReview.actor.body, decidedAt: pendingReview.decidedAt } } : {}),
-            ...(s.decision ? { reports: { html: `/api/submissions/${s.uploadId}/verification.html`, pdf: `/api/submissions/${s.uploadId}/verification.pdf` } } : {}),
+            ...(s.decision
+              ? { reports: { html: `/api/submissions/${s.uploadId}/verification.html`, pdf: `/api/submissions/${s.uploadId}/verification.pdf` } }
+              : {}),
           });
         }
         case 'decide': {
@@ -165,7 +209,8 @@ export function makeApi(deps: ApiDeps) {
           if (!s) return problem(404, `no submission ${match[1]}`);
           const no = await denied('decide', s.projectId, s.reviewItem?.mechanism as Mechanism | undefined);
           if (no) return no;
-          if (s.status !== 'pending-review') return problem(409, `submission ${s.uploadId} is ${s.status}${s.decision ? ` (decided: ${s.decision.decision})` : ''}; nothing sent`);
+          if (s.status !== 'pending-review')
+            return problem(409, `submission ${s.uploadId} is ${s.status}${s.decision ? ` (decided: ${s.decision.decision})` : ''}; nothing sent`);
           let body: { decision?: unknown; reason?: unknown };
           try {
             body = JSON.parse(event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '')) as typeof body;
@@ -174,11 +219,21 @@ export function makeApi(deps: ApiDeps) {
           }
           const reason = typeof body.reason === 'string' && body.reason.trim() ? body.reason.trim() : undefined;
           // No verifier name is sent: the decision function records the authenticated principal from the register.
-          const parsed = DecisionSchema.safeParse({ schemaVersion: 1, uploadId: s.uploadId, decision: body.decision, ...(reason ? { reason } : {}), decidedAt: at });
+          const parsed = DecisionSchema.safeParse({
+            schemaVersion: 1,
+            uploadId: s.uploadId,
+            decision: body.decision,
+            ...(reason ? { reason } : {}),
+            decidedAt: at,
+          });
           if (!parsed.success) return problem(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
           const { queue } = deps.decisionsFor(principal);
           const messageId = await queue.send(parsed.data);
-          return json(202, { sent: parsed.data, ...(messageId ? { messageId, outcome: `/api/outcomes/${messageId}` } : {}), submission: `/api/submissions/${s.uploadId}` });
+          return json(202, {
+            sent: parsed.data,
+            ...(messageId ? { messageId, outcome: `/api/outcomes/${messageId}` } : {}),
+            submission: `/api/submissions/${s.uploadId}`,
+          });
         }
         case 'outcome': {
           // What the decision function told this sender about one message (a refusal or a pending technical review is written only there).
@@ -227,7 +282,11 @@ function serveStatic(deps: ApiDeps, method: string, path: string): Result {
   if (rel === undefined || rel.includes('..') || !/^[\w./-]+$/.test(rel)) return problem(404, `no page ${path}`);
   // The token exchange of the sign-in goes to the user pool's domain, the only other origin the console talks to.
   const csp = deps.signIn ? CONSOLE_CSP.replace("connect-src 'self'", `connect-src 'self' ${deps.signIn.domain}`) : CONSOLE_CSP;
-  if (rel === 'config.json') return { ...json(200, { signIn: deps.signIn ?? null }), headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, 'content-security-policy': csp } };
+  if (rel === 'config.json')
+    return {
+      ...json(200, { signIn: deps.signIn ?? null }),
+      headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, 'content-security-policy': csp },
+    };
   const file = deps.staticFile(rel);
   if (!file) return problem(404, `no page ${path}`);
   return bytes(file.body, file.type, { 'content-security-policy': csp, 'cache-control': 'no-cache' });

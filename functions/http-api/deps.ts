@@ -66,7 +66,9 @@ export function createDeps(): ApiDeps {
   const senderId = `${roleId}:${process.env.AWS_LAMBDA_FUNCTION_NAME ?? ''}`;
   return {
     ...createDataDeps(),
-    ...(process.env[CONSOLE_SIGN_IN_DOMAIN_ENV] && process.env[CONSOLE_CLIENT_ID_ENV] ? { signIn: { domain: process.env[CONSOLE_SIGN_IN_DOMAIN_ENV], clientId: process.env[CONSOLE_CLIENT_ID_ENV] } } : {}),
+    ...(process.env[CONSOLE_SIGN_IN_DOMAIN_ENV] && process.env[CONSOLE_CLIENT_ID_ENV]
+      ? { signIn: { domain: process.env[CONSOLE_SIGN_IN_DOMAIN_ENV], clientId: process.env[CONSOLE_CLIENT_ID_ENV] } }
+      : {}),
     authenticate: (event): Principal => principalFromClaims((event as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext.authorizer?.jwt?.claims, issuer),
     decisionsFor: (principal) => ({ queue: sqsDecisionQueue(sqs, queueUrl, principal.id), senderId }),
     onError: (error) => console.error(JSON.stringify({ level: 'ERROR', message: 'http-api request failed', error: (error as Error)?.stack ?? String(error) })),

@@ -4,7 +4,8 @@ import { makeApi } from './api.ts';
 
 let cached: ((event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>) | undefined;
 
-const isSns = (event: APIGatewayProxyEventV2 | SNSEvent): event is SNSEvent => Array.isArray((event as SNSEvent).Records) && (event as SNSEvent).Records[0]?.EventSource === 'aws:sns';
+const isSns = (event: APIGatewayProxyEventV2 | SNSEvent): event is SNSEvent =>
+  Array.isArray((event as SNSEvent).Records) && (event as SNSEvent).Records[0]?.EventSource === 'aws:sns';
 
 /**
  * The Lambda entry point of the HTTP API; env and clients are built once per container. The same

@@ -37,7 +37,9 @@ export interface AccessLookup {
   registersFor(principalId: string, projectId: string): Promise<Registers>;
 }
 
-export type ApiAccess = { readonly allowed: true; readonly actor: Actor } | { readonly allowed: false; readonly status: 403; readonly code: string; readonly reason: string };
+export type ApiAccess =
+  | { readonly allowed: true; readonly actor: Actor }
+  | { readonly allowed: false; readonly status: 403; readonly code: string; readonly reason: string };
 
 /**
  * May `principal` do `action` on `projectId`? Reads the registers for this principal and project and
@@ -56,8 +58,17 @@ export async function authorizeApi(
 }
 
 /** The caller's register record as the console shows it (`/api/me`); undefined when not registered. */
-export async function whoIs(access: AccessLookup, principal: Principal): Promise<{ principal: string; role: string; name: string; body?: string; accreditationRef?: string; projectId?: string } | undefined> {
+export async function whoIs(
+  access: AccessLookup,
+  principal: Principal,
+): Promise<{ principal: string; role: string; name: string; body?: string; accreditationRef?: string; projectId?: string } | undefined> {
   const r = (await access.registersFor(principal.id, '-')).principal(principal.id);
   if (!r) return undefined;
-  return { principal: r.principal, role: r.role, name: r.name, ...(r.role === 'verifier' ? { body: r.body, accreditationRef: r.accreditationRef } : {}), ...(r.role === 'site' ? { projectId: r.projectId } : {}) };
+  return {
+    principal: r.principal,
+    role: r.role,
+    name: r.name,
+    ...(r.role === 'verifier' ? { body: r.body, accreditationRef: r.accreditationRef } : {}),
+    ...(r.role === 'site' ? { projectId: r.projectId } : {}),
+  };
 }

@@ -26,7 +26,9 @@ export function createDeps(): IngestDeps {
     projects: dynamoProjects(ddb, env[ENV.projectsTable]),
     submissions: dynamoSubmissions(ddb, env[ENV.submissionsTable]),
     reviewQueue: sqsReviewQueue(sqs, env[ENV.reviewQueueUrl]),
-    notifier: snsNotifier(sns, env[ENV.notificationTopic], (error, n) => logger.warn('Notification not published', { event: n.event, id: n.id, error: (error as Error)?.message ?? String(error) })),
+    notifier: snsNotifier(sns, env[ENV.notificationTopic], (error, n) =>
+      logger.warn('Notification not published', { event: n.event, id: n.id, error: (error as Error)?.message ?? String(error) }),
+    ),
     audit: dynamoAuditStore(ddb, env[ENV.auditTable]),
     registry,
     now: () => new Date(),

@@ -5,7 +5,15 @@ import { ingestObject, type IngestDeps } from './ingest.ts';
 
 /** An S3 event notification as delivered through SQS (or the one-off `s3:TestEvent`). */
 const S3TestEventSchema = z.object({ Event: z.literal('s3:TestEvent') });
-const S3NotificationSchema = z.object({ Records: z.array(z.object({ eventName: z.string(), userIdentity: z.object({ principalId: z.string() }).optional(), s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }) }) })) });
+const S3NotificationSchema = z.object({
+  Records: z.array(
+    z.object({
+      eventName: z.string(),
+      userIdentity: z.object({ principalId: z.string() }).optional(),
+      s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }) }),
+    }),
+  ),
+});
 
 /**
  * Ingest: S3 object-created event (bucket → ingest queue → here) → validate, calculate, report,

@@ -95,19 +95,47 @@ export function classifyUploadKey(rawKey: string): UploadKey {
   try {
     key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
   } catch {
-    return { kind: 'unprocessable', key: rawKey, problem: `the event key ${JSON.stringify(rawKey)} is not valid URL encoding (S3 encodes keys as UTF-8, percent-escaped)` };
+    return {
+      kind: 'unprocessable',
+      key: rawKey,
+      problem: `the event key ${JSON.stringify(rawKey)} is not valid URL encoding (S3 encodes keys as UTF-8, percent-escaped)`,
+    };
   }
-  if (!key.startsWith(BUCKET_LAYOUT.uploadsPrefix)) return { kind: 'unprocessable', key, problem: `the object ${JSON.stringify(key)} is outside ${BUCKET_LAYOUT.uploadsPrefix} (the bucket notification is filtered to that prefix: check its configuration)` };
+  if (!key.startsWith(BUCKET_LAYOUT.uploadsPrefix))
+    return {
+      kind: 'unprocessable',
+      key,
+      problem: `the object ${JSON.stringify(key)} is outside ${BUCKET_LAYOUT.uploadsPrefix} (the bucket notification is filtered to that prefix: check its configuration)`,
+    };
   const rest = key.slice(BUCKET_LAYOUT.uploadsPrefix.length);
   const slash = rest.indexOf('/');
   if (slash < 0) {
     return rest === ''
-      ? { kind: 'misplaced', key, projectId: '', fileName: '(folder)', problem: `${key} is a folder marker, not a monitoring file: nothing was read; upload files to uploads/<project-id>/<file>.` }
-      : { kind: 'misplaced', key, projectId: '', fileName: rest, problem: `${JSON.stringify(key)} is not in a project folder: upload to uploads/<project-id>/${rest}; nothing was read.` };
+      ? {
+          kind: 'misplaced',
+          key,
+          projectId: '',
+          fileName: '(folder)',
+          problem: `${key} is a folder marker, not a monitoring file: nothing was read; upload files to uploads/<project-id>/<file>.`,
+        }
+      : {
+          kind: 'misplaced',
+          key,
+          projectId: '',
+          fileName: rest,
+          problem: `${JSON.stringify(key)} is not in a project folder: upload to uploads/<project-id>/${rest}; nothing was read.`,
+        };
   }
   const projectId = rest.slice(0, slash);
   const fileName = rest.slice(slash + 1);
-  if (fileName === '' || fileName.endsWith('/')) return { kind: 'misplaced', key, projectId, fileName: '(folder)', problem: `${JSON.stringify(key)} is a folder marker, not a monitoring file: nothing was read; upload files to uploads/${projectId}/<file>.` };
+  if (fileName === '' || fileName.endsWith('/'))
+    return {
+      kind: 'misplaced',
+      key,
+      projectId,
+      fileName: '(folder)',
+      problem: `${JSON.stringify(key)} is a folder marker, not a monitoring file: nothing was read; upload files to uploads/${projectId}/<file>.`,
+    };
   return { kind: 'upload', key, projectId, fileName };
 }
 
@@ -117,14 +145,25 @@ export function parseUploadKey(rawKey: string): { key: string; projectId: string
   return k.kind === 'upload' ? { key: k.key, projectId: k.projectId, fileName: k.fileName } : undefined;
 }
 
-const projectDiag = (code: 'project.invalid' | 'project.methodology_mismatch', message: string, file: string, extra: Partial<Diagnostic> = {}): Diagnostic => ({ severity: 'error', code, message, source: 'core/project', location: { file }, ...extra });
+const projectDiag = (code: 'project.invalid' | 'project.methodology_mismatch', message: string, file: string, extra: Partial<Diagnostic> = {}): Diagnostic => ({
+  severity: 'error',
+  code,
+  message,
+  source: 'core/project',
+  location: { file },
+  ...extra,
+});
 
 /**
  * The pre-checks of an uploaded object: its key, that it still exists, the project's registration, the
  * methodology the upload declares, and that the methodology accepts the registration. A failed check
  * writes its rejection report and returns the outcome; a passed one returns what the calculation needs.
  */
-export async function prepareUpload(deps: IngestDeps, rawKey: string, context: UploadContext = {}): Promise<{ readonly outcome: IngestOutcome } | { readonly ctx: PreparedUpload }> {
+export async function prepareUpload(
+  deps: IngestDeps,
+  rawKey: string,
+  context: UploadContext = {},
+): Promise<{ readonly outcome: IngestOutcome } | { readonly ctx: PreparedUpload }> {
   const { logger, metrics } = deps;
   const parsed = classifyUploadKey(rawKey);
   if (parsed.kind === 'unprocessable') {
@@ -145,7 +184,14 @@ export async function prepareUpload(deps: IngestDeps, rawKey: string, context: U
     const file = await hashObject(deps.monitoring, key, head.versionId);
     const uploadId = uploadIdOf(projectId, file.sha256);
     const upload: UploadInfo = { uploadId, projectId, key, ...(head.versionId ? { versionId: head.versionId } : {}), receivedAt };
-    const report: UploadReport = { ...preCheckRejection({ projectId, file: { name: parsed.fileName, ...file }, diagnostics: [projectDiag('project.invalid', parsed.problem, parsed.fileName)] }), upload };
+    const report: UploadReport = {
+      ...preCheckRejection({
+        projectId,
+        file: { name: parsed.fileName, ...file },
+        diagnostics: [projectDiag('project.invalid', parsed.problem, parsed.fileName)],
+      }),
+      upload,
+    };
     await writeReport(deps, report);
     logger.warn('Upload outside a project folder: rejection report written', { key, uploadId });
     metrics.count('UploadsRejected');
@@ -157,22 +203,44 @@ export async function prepareUpload(deps: IngestDeps, rawKey: string, context: U
   // A folder that cannot be a project id (too long, `..`, unicode) is never looked up; its report goes
   // under a fixed folder so the report key stays within S3's limits.
   const validId = PROJECT_ID.test(projectId);
-  const current = !validId ? undefined : deps.projects.getCurrent ? await deps.projects.getCurrent(projectId) : await deps.projects.get(projectId).then((r) => (r === undefined ? undefined : { registration: r, pin: { version: 1, hash: registrationHash(r) } }));
+  const current = !validId
+    ? undefined
+    : deps.projects.getCurrent
+      ? await deps.projects.getCurrent(projectId)
+      : await deps.projects.get(projectId).then((r) => (r === undefined ? undefined : { registration: r, pin: { version: 1, hash: registrationHash(r) } }));
   const stored = current?.registration;
   let project: Project | undefined;
   let pre: Diagnostic | undefined;
   if (!validId) {
-    pre = projectDiag('project.invalid', `The folder ${showValue(projectId)} in ${showValue(key)} is not a project id (lowercase letters, digits and hyphens, 2–63 characters); upload to uploads/<project-id>/<file>.`, fileName);
+    pre = projectDiag(
+      'project.invalid',
+      `The folder ${showValue(projectId)} in ${showValue(key)} is not a project id (lowercase letters, digits and hyphens, 2–63 characters); upload to uploads/<project-id>/<file>.`,
+      fileName,
+    );
   } else if (stored === undefined) {
-    pre = projectDiag('project.invalid', `Project ${JSON.stringify(projectId)} is not registered; register it (mrv project register) before uploading, or check the folder name in ${key}.`, fileName);
+    pre = projectDiag(
+      'project.invalid',
+      `Project ${JSON.stringify(projectId)} is not registered; register it (mrv project register) before uploading, or check the folder name in ${key}.`,
+      fileName,
+    );
   } else {
     const p = ProjectSchema.safeParse(stored);
-    if (!p.success) pre = projectDiag('project.invalid', `The registration of project ${projectId} is invalid: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`, fileName);
+    if (!p.success)
+      pre = projectDiag(
+        'project.invalid',
+        `The registration of project ${projectId} is invalid: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`,
+        fileName,
+      );
     else {
       project = p.data;
       const declared = head.metadata[OBJECT_METADATA.methodology];
       if (declared !== undefined && declared !== project.methodology)
-        pre = projectDiag('project.methodology_mismatch', `The upload declares methodology ${JSON.stringify(declared)}, but project ${projectId} is registered under ${project.methodology}; upload with the registered version.`, fileName, { actual: showValue(declared), expected: project.methodology });
+        pre = projectDiag(
+          'project.methodology_mismatch',
+          `The upload declares methodology ${JSON.stringify(declared)}, but project ${projectId} is registered under ${project.methodology}; upload with the registered version.`,
+          fileName,
+          { actual: showValue(declared), expected: project.methodology },
+        );
     }
   }
 
@@ -197,10 +265,24 @@ export async function prepareUpload(deps: IngestDeps, rawKey: string, context: U
     // A registration the methodology refuses (unknown version, parameters, mechanism) is reported to the site.
     ccs = checkRegistration(project, deps.registry).methodology.tags?.includes('ccs') ?? false;
   } catch (error) {
-    if (error instanceof MrvError) return { outcome: await rejectRegistration(deps, { key, projectId, fileName, head, receivedAt, message: error.message }, context) };
+    if (error instanceof MrvError)
+      return { outcome: await rejectRegistration(deps, { key, projectId, fileName, head, receivedAt, message: error.message }, context) };
     throw error;
   }
-  return { ctx: { key, projectId, fileName, ...(head.versionId ? { versionId: head.versionId } : {}), bytes: head.bytes, receivedAt, project, pin: current!.pin, ccs, ...(context.uploader ? { uploader: context.uploader } : {}) } };
+  return {
+    ctx: {
+      key,
+      projectId,
+      fileName,
+      ...(head.versionId ? { versionId: head.versionId } : {}),
+      bytes: head.bytes,
+      receivedAt,
+      project,
+      pin: current!.pin,
+      ccs,
+      ...(context.uploader ? { uploader: context.uploader } : {}),
+    },
+  };
 }
 
 /**
@@ -219,18 +301,32 @@ export async function ingestObject(deps: IngestDeps, rawKey: string, context: Up
   const { ctx } = prepared;
   const { key, fileName, project, versionId } = ctx;
   if (deps.largeUploadBytes !== undefined && ctx.bytes >= deps.largeUploadBytes) {
-    deps.logger.info('Large upload: calculated in byte ranges by the Distributed Map path, not here', { key, bytes: ctx.bytes, threshold: deps.largeUploadBytes });
+    deps.logger.info('Large upload: calculated in byte ranges by the Distributed Map path, not here', {
+      key,
+      bytes: ctx.bytes,
+      threshold: deps.largeUploadBytes,
+    });
     deps.metrics.count('UploadsToDistributedMap');
     return 'skipped';
   }
   // Calculation, streamed. A failure of the stream is a system fault: throw before writing anything.
   // An XLSX's zip directory is read first (a ranged GET of its tail), so a zip bomb is refused before anything inflates.
-  const archiveTail = detectFormat(fileName) === 'xlsx' && deps.monitoring.tail && ctx.bytes > 0 ? await deps.monitoring.tail(key, versionId, ctx.bytes, ZIP_TAIL_BYTES) : undefined;
+  const archiveTail =
+    detectFormat(fileName) === 'xlsx' && deps.monitoring.tail && ctx.bytes > 0
+      ? await deps.monitoring.tail(key, versionId, ctx.bytes, ZIP_TAIL_BYTES)
+      : undefined;
   const tracked = await deps.monitoring.open(key, versionId);
   let result: CalculationResult;
   let partial: PartialResult | undefined;
   try {
-    result = await calculate({ source: tracked.source, fileName, project, registry: deps.registry, ...(archiveTail ? { archiveTail } : {}), onPartial: (p) => (partial = p) });
+    result = await calculate({
+      source: tracked.source,
+      fileName,
+      project,
+      registry: deps.registry,
+      ...(archiveTail ? { archiveTail } : {}),
+      onPartial: (p) => (partial = p),
+    });
   } catch (error) {
     if (tracked.failure() !== undefined) throw new PortError(`Reading s3 object ${key} failed mid-stream`, tracked.failure());
     throw error;
@@ -245,7 +341,12 @@ export async function ingestObject(deps: IngestDeps, rawKey: string, context: Up
  * function and the merge step of the Distributed Map path (functions/large-upload), so both leave exactly
  * the same records.
  */
-export async function finishUpload(deps: IngestDeps, ctx: PreparedUpload, result: CalculationResult, partial: PartialResult | undefined): Promise<IngestOutcome> {
+export async function finishUpload(
+  deps: IngestDeps,
+  ctx: PreparedUpload,
+  result: CalculationResult,
+  partial: PartialResult | undefined,
+): Promise<IngestOutcome> {
   const { logger, metrics } = deps;
   const { key, projectId, project, ccs, receivedAt } = ctx;
   const { fileName } = ctx;
@@ -256,7 +357,16 @@ export async function finishUpload(deps: IngestDeps, ctx: PreparedUpload, result
   const resultKey = BUCKET_LAYOUT.result(projectId, uploadId);
   const item: ReviewItem | undefined =
     result.status === 'accepted'
-      ? buildReviewItem({ result, uploadId, project, ccs, file: { key, ...(head.versionId ? { versionId: head.versionId } : {}) }, resultKey, reportKey: BUCKET_LAYOUT.reportText(projectId, uploadId), createdAt: receivedAt })
+      ? buildReviewItem({
+          result,
+          uploadId,
+          project,
+          ccs,
+          file: { key, ...(head.versionId ? { versionId: head.versionId } : {}) },
+          resultKey,
+          reportKey: BUCKET_LAYOUT.reportText(projectId, uploadId),
+          createdAt: receivedAt,
+        })
       : undefined;
   const report: UploadReport = { ...result, upload, ...(item ? { issuance: item.issuance } : {}) };
 
@@ -281,8 +391,21 @@ export async function finishUpload(deps: IngestDeps, ctx: PreparedUpload, result
   if (item) {
     await deps.reviewQueue.send(item);
     await deps.submissions.markQueued(uploadId, deps.now().toISOString());
-    await deps.notifier?.publish({ event: 'item-waiting', projectId, subject: `Upload ${fileName} of ${projectId} waits for review`, id: uploadId, detail: { er: item.totals.ER, units: item.issuable.units, period: item.period } });
-  } else await deps.notifier?.publish({ event: 'report-rejected', projectId, subject: `Upload ${fileName} of ${projectId} rejected by validation`, id: uploadId, detail: { report: BUCKET_LAYOUT.reportText(projectId, uploadId) } });
+    await deps.notifier?.publish({
+      event: 'item-waiting',
+      projectId,
+      subject: `Upload ${fileName} of ${projectId} waits for review`,
+      id: uploadId,
+      detail: { er: item.totals.ER, units: item.issuable.units, period: item.period },
+    });
+  } else
+    await deps.notifier?.publish({
+      event: 'report-rejected',
+      projectId,
+      subject: `Upload ${fileName} of ${projectId} rejected by validation`,
+      id: uploadId,
+      detail: { report: BUCKET_LAYOUT.reportText(projectId, uploadId) },
+    });
   await auditUpload(deps, report, context);
   logger.info('Upload processed', { key, uploadId, status: result.status });
   metrics.count(result.status === 'accepted' ? 'UploadsAccepted' : 'UploadsRejected');
@@ -290,10 +413,17 @@ export async function finishUpload(deps: IngestDeps, ctx: PreparedUpload, result
 }
 
 /** The same content again: no new submission; only repair what a crash may have left undone. */
-async function redelivered(deps: IngestDeps, existing: Submission, report: UploadReport, item: ReviewItem | undefined, partial?: PartialResult): Promise<IngestOutcome> {
+async function redelivered(
+  deps: IngestDeps,
+  existing: Submission,
+  report: UploadReport,
+  item: ReviewItem | undefined,
+  partial?: PartialResult,
+): Promise<IngestOutcome> {
   const { uploadId, projectId } = existing;
   // Uploads accepted before partials were stored have none: a redelivery (or re-upload) adds it.
-  if (item && partial && !(await deps.reports.exists(BUCKET_LAYOUT.partial(projectId, uploadId)))) await deps.reports.putJson(BUCKET_LAYOUT.partial(projectId, uploadId), partial);
+  if (item && partial && !(await deps.reports.exists(BUCKET_LAYOUT.partial(projectId, uploadId))))
+    await deps.reports.putJson(BUCKET_LAYOUT.partial(projectId, uploadId), partial);
   if (!(await deps.reports.exists(BUCKET_LAYOUT.reportJson(projectId, uploadId)))) {
     if (item && existing.resultKey) await deps.reports.putJson(existing.resultKey, stripUpload(report));
     await writeReport(deps, report);
@@ -307,11 +437,19 @@ async function redelivered(deps: IngestDeps, existing: Submission, report: Uploa
   return 'duplicate';
 }
 
-async function rejectRegistration(deps: IngestDeps, x: { key: string; projectId: string; fileName: string; head: { versionId?: string }; receivedAt: string; message: string }, context: UploadContext): Promise<IngestOutcome> {
+async function rejectRegistration(
+  deps: IngestDeps,
+  x: { key: string; projectId: string; fileName: string; head: { versionId?: string }; receivedAt: string; message: string },
+  context: UploadContext,
+): Promise<IngestOutcome> {
   const file = await hashObject(deps.monitoring, x.key, x.head.versionId);
   const uploadId = uploadIdOf(x.projectId, file.sha256);
   const report: UploadReport = {
-    ...preCheckRejection({ projectId: x.projectId, file: { name: x.fileName, ...file }, diagnostics: [projectDiag('project.invalid', x.message.replace(/\n\s*/g, ' '), x.fileName)] }),
+    ...preCheckRejection({
+      projectId: x.projectId,
+      file: { name: x.fileName, ...file },
+      diagnostics: [projectDiag('project.invalid', x.message.replace(/\n\s*/g, ' '), x.fileName)],
+    }),
     upload: { uploadId, projectId: x.projectId, key: x.key, ...(x.head.versionId ? { versionId: x.head.versionId } : {}), receivedAt: x.receivedAt },
   };
   await writeReport(deps, report);
@@ -352,7 +490,13 @@ async function auditUpload(deps: IngestDeps, report: UploadReport, context: Uplo
 export async function failUpload(deps: IngestDeps, ctx: PreparedUpload, message: string): Promise<IngestOutcome> {
   const identity = sha256Hex(`not-calculated\n${ctx.key}\n${ctx.versionId ?? ''}\n${ctx.bytes}`);
   const uploadId = uploadIdOf(ctx.projectId, identity);
-  const diagnostic: Diagnostic = { severity: 'error', code: 'file.not_calculated', message, source: 'functions/large-upload', location: { file: ctx.fileName } };
+  const diagnostic: Diagnostic = {
+    severity: 'error',
+    code: 'file.not_calculated',
+    message,
+    source: 'functions/large-upload',
+    location: { file: ctx.fileName },
+  };
   const report: UploadReport = {
     ...preCheckRejection({ projectId: ctx.projectId, file: { name: ctx.fileName, sha256: identity, bytes: ctx.bytes }, diagnostics: [diagnostic] }),
     upload: { uploadId, projectId: ctx.projectId, key: ctx.key, ...(ctx.versionId ? { versionId: ctx.versionId } : {}), receivedAt: ctx.receivedAt },

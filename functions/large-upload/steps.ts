@@ -44,7 +44,9 @@ export interface RangeShared {
   readonly prefixLines: number;
 }
 
-export type SplitOutput = { readonly kind: 'done'; readonly outcome: IngestOutcome } | ({ readonly kind: 'split'; readonly ranges: readonly RangeItem[]; readonly rangeCount: number } & RangeShared);
+export type SplitOutput =
+  | { readonly kind: 'done'; readonly outcome: IngestOutcome }
+  | ({ readonly kind: 'split'; readonly ranges: readonly RangeItem[]; readonly rangeCount: number } & RangeShared);
 
 /** A batch of ranges as the Distributed Map's item batcher hands it to a range worker. */
 export interface RangeBatch {
@@ -75,22 +77,28 @@ export async function splitUpload(deps: SplitDeps, rawKey: string): Promise<Spli
   const { ctx } = prepared;
   if (ctx.bytes < deps.largeUploadBytes) {
     // The ingest function reads uploads below the threshold; two paths must never both record one upload.
-    deps.logger.warn('Upload below the large-upload threshold reached the Distributed Map path; left to the ingest function', { key: ctx.key, bytes: ctx.bytes });
+    deps.logger.warn('Upload below the large-upload threshold reached the Distributed Map path; left to the ingest function', {
+      key: ctx.key,
+      bytes: ctx.bytes,
+    });
     return { kind: 'done', outcome: 'skipped' };
   }
   const fail = async (why: string): Promise<SplitOutput> => ({ kind: 'done', outcome: await failUpload(deps, ctx, why) });
   const big = `${ctx.fileName} has ${ctx.bytes} bytes; files from ${mb(deps.largeUploadBytes)} are too large for one pass and are calculated in byte ranges`;
-  if (detectFormat(ctx.fileName) !== 'csv') return fail(`${big}, which only CSV allows: upload the data as CSV, or in files under ${mb(deps.largeUploadBytes)}.`);
+  if (detectFormat(ctx.fileName) !== 'csv')
+    return fail(`${big}, which only CSV allows: upload the data as CSV, or in files under ${mb(deps.largeUploadBytes)}.`);
   if (!deps.monitoring.readRange) throw new Error('the monitoring store cannot read byte ranges');
   const ranges = Math.min(LARGE_UPLOAD.maxRanges, Math.max(2, Math.ceil(ctx.bytes / deps.rangeBytes)));
   const head = await deps.monitoring.readRange(ctx.key, ctx.versionId, 0, Math.min(ctx.bytes, SPLIT_HEAD_BYTES));
   const plan = planSplit(head, ctx.bytes, ranges);
-  if ('unsafe' in plan) return fail(`${big}, and it cannot be cut safely: ${plan.unsafe}. Upload it without quoted line breaks, or in files under ${mb(deps.largeUploadBytes)}.`);
+  if ('unsafe' in plan)
+    return fail(`${big}, and it cannot be cut safely: ${plan.unsafe}. Upload it without quoted line breaks, or in files under ${mb(deps.largeUploadBytes)}.`);
   if (plan.prefixEnd > LARGE_UPLOAD.maxPrefixBytes) return fail(`${big}, and its header is longer than ${LARGE_UPLOAD.maxPrefixBytes} bytes.`);
   const read = deps.monitoring.readRange.bind(deps.monitoring);
   const windows = await mapLimited(plan.windows, 16, (w) => read(ctx.key, ctx.versionId, w.start, w.end));
   const cut = cutRanges(plan, windows);
-  if ('unsafe' in cut) return fail(`${big}, and it cannot be cut safely: ${cut.unsafe}. Upload it without quoted line breaks, or in files under ${mb(deps.largeUploadBytes)}.`);
+  if ('unsafe' in cut)
+    return fail(`${big}, and it cannot be cut safely: ${cut.unsafe}. Upload it without quoted line breaks, or in files under ${mb(deps.largeUploadBytes)}.`);
   const runId = sha256Hex(`${ctx.key}\n${ctx.versionId ?? ''}\n${ctx.bytes}\n${cut.ranges.length}`).slice(0, 32);
   deps.logger.info('Large upload split into byte ranges', { key: ctx.key, bytes: ctx.bytes, ranges: cut.ranges.length, runId });
   return {
@@ -123,12 +131,23 @@ export async function calculateRangeBatch(deps: RangeDeps, batch: RangeBatch): P
     const tracked = await deps.monitoring.openRange(ctx.key, ctx.versionId, item.start, item.end);
     let result: RangeResult;
     try {
-      result = await calculateRange({ prefix: prefixBytes, prefixLines, body: tracked.source, range: { start: item.start, end: item.end }, index: item.index, fileName: ctx.fileName, project: ctx.project, registry: deps.registry });
+      result = await calculateRange({
+        prefix: prefixBytes,
+        prefixLines,
+        body: tracked.source,
+        range: { start: item.start, end: item.end },
+        index: item.index,
+        fileName: ctx.fileName,
+        project: ctx.project,
+        registry: deps.registry,
+      });
     } catch (error) {
-      if (tracked.failure() !== undefined) throw new PortError(`Reading s3 object ${ctx.key} bytes ${item.start}-${item.end} failed mid-stream`, tracked.failure());
+      if (tracked.failure() !== undefined)
+        throw new PortError(`Reading s3 object ${ctx.key} bytes ${item.start}-${item.end} failed mid-stream`, tracked.failure());
       throw error;
     }
-    if (tracked.failure() !== undefined) throw new PortError(`Reading s3 object ${ctx.key} bytes ${item.start}-${item.end} failed mid-stream`, tracked.failure());
+    if (tracked.failure() !== undefined)
+      throw new PortError(`Reading s3 object ${ctx.key} bytes ${item.start}-${item.end} failed mid-stream`, tracked.failure());
     await deps.reports.putJson(BUCKET_LAYOUT.rangeResult(ctx.projectId, runId, item.index), result);
     done.push(item.index);
   }
@@ -156,16 +175,33 @@ export async function mergeUpload(deps: IngestDeps, input: MergeInput): Promise<
   }
   const merged = mergeRanges(results);
   let partial: PartialResult | undefined;
-  const calculated = await calculateMerged({ partials: merged.partials, fileName: ctx.fileName, project: ctx.project, registry: deps.registry, onPartial: (p) => (partial = p) });
+  const calculated = await calculateMerged({
+    partials: merged.partials,
+    fileName: ctx.fileName,
+    project: ctx.project,
+    registry: deps.registry,
+    onPartial: (p) => (partial = p),
+  });
   if (merged.onePass && calculated.status !== 'rejected')
-    return failUpload(deps, ctx, `${ctx.fileName} was calculated in ${rangeCount} byte ranges, but the ranges cannot be combined into a result: ${merged.onePass}. Correct the file and upload it again.`);
+    return failUpload(
+      deps,
+      ctx,
+      `${ctx.fileName} was calculated in ${rangeCount} byte ranges, but the ranges cannot be combined into a result: ${merged.onePass}. Correct the file and upload it again.`,
+    );
   // The file is named by the SHA-256 of its ranges' SHA-256s (no Lambda reads a file this large whole).
   const result = { ...calculated, file: { ...calculated.file, format: 'csv', bytes: ctx.bytes } };
   return finishUpload(deps, ctx, result, partial);
 }
 
 /** The failure step: the Map or the merge failed after its retries. */
-export async function failLargeUpload(deps: IngestDeps, input: { readonly ctx: PreparedUpload; readonly error?: { readonly Error?: string; readonly Cause?: string } }): Promise<IngestOutcome> {
+export async function failLargeUpload(
+  deps: IngestDeps,
+  input: { readonly ctx: PreparedUpload; readonly error?: { readonly Error?: string; readonly Cause?: string } },
+): Promise<IngestOutcome> {
   const what = input.error?.Error ?? 'an error';
-  return failUpload(deps, input.ctx, `${input.ctx.fileName} could not be calculated: a part of its calculation in byte ranges failed after its retries (${what}). No result was produced; upload the file again, and if this repeats, contact the operator.`);
+  return failUpload(
+    deps,
+    input.ctx,
+    `${input.ctx.fileName} could not be calculated: a part of its calculation in byte ranges failed after its retries (${what}). No result was produced; upload the file again, and if this repeats, contact the operator.`,
+  );
 }

@@ -49,7 +49,8 @@ export function principalOfRecord(record: Pick<SQSRecord, 'attributes' | 'messag
   const roleId = record.attributes.SenderId.split(':')[0]!;
   const forwarded = record.messageAttributes?.[FORWARDED_PRINCIPAL_ATTRIBUTE]?.stringValue;
   if (forwarded === undefined) return sender;
-  if (!record.attributes.SenderId.includes(':') || !trustedForwarders.includes(roleId)) throw new PrincipalError(`${sender.id} is not a trusted forwarder; it may not name another principal`);
+  if (!record.attributes.SenderId.includes(':') || !trustedForwarders.includes(roleId))
+    throw new PrincipalError(`${sender.id} is not a trusted forwarder; it may not name another principal`);
   if (!/^cognito:[\w-]{1,128}$/.test(forwarded)) throw new PrincipalError(`forwarded principal ${JSON.stringify(forwarded)} is not a Cognito principal`);
   return { source: 'cognito', id: forwarded };
 }
@@ -57,7 +58,13 @@ export function principalOfRecord(record: Pick<SQSRecord, 'attributes' | 'messag
 export type GatedOutcome = DecisionOutcome | 'refused-access' | 'pending-technical-review';
 
 /** The notification of one decision's outcome: recorded (approved, rejected, first approval pending technical review) or refused. */
-export function decisionNotification(decision: Decision, projectId: string, outcome: GatedOutcome, by: string | undefined, reason: string | undefined): Notification {
+export function decisionNotification(
+  decision: Decision,
+  projectId: string,
+  outcome: GatedOutcome,
+  by: string | undefined,
+  reason: string | undefined,
+): Notification {
   const what = decision.decision === 'approve' ? 'approval' : 'rejection';
   const recorded = outcome === 'approved' || outcome === 'rejected' || outcome === 'pending-technical-review';
   const text = outcome === 'pending-technical-review' ? 'recorded as first approval, pending technical review' : recorded ? 'recorded' : 'refused';
@@ -85,17 +92,32 @@ export interface DecisionOutcomeReport {
   readonly recordedAt: string;
 }
 
-const auditActor = (principal: string, a?: Actor): AuditActor => (a ? { principal: a.principal, role: a.role, name: a.name, ...(a.personId ? { personId: a.personId } : {}), ...(a.body ? { body: a.body } : {}) } : { principal });
+const auditActor = (principal: string, a?: Actor): AuditActor =>
+  a
+    ? { principal: a.principal, role: a.role, name: a.name, ...(a.personId ? { personId: a.personId } : {}), ...(a.body ? { body: a.body } : {}) }
+    : { principal };
 
-export async function gateDecision(deps: GateDeps, record: Pick<SQSRecord, 'messageId' | 'attributes' | 'messageAttributes'>, decision: Decision): Promise<GatedOutcome> {
+export async function gateDecision(
+  deps: GateDeps,
+  record: Pick<SQSRecord, 'messageId' | 'attributes' | 'messageAttributes'>,
+  decision: Decision,
+): Promise<GatedOutcome> {
   const senderId = record.attributes.SenderId;
   const at = deps.now().toISOString();
   const tell = async (r: Omit<DecisionOutcomeReport, 'schemaVersion' | 'messageId' | 'uploadId' | 'recordedAt'>) => {
-    if (senderId && /^[\w:.@+=,-]{1,200}$/.test(senderId)) await deps.reports.putJson(outcomeKey(senderId, record.messageId), { schemaVersion: 1, messageId: record.messageId, uploadId: decision.uploadId, recordedAt: at, ...r } satisfies DecisionOutcomeReport);
+    if (senderId && /^[\w:.@+=,-]{1,200}$/.test(senderId))
+      await deps.reports.putJson(outcomeKey(senderId, record.messageId), {
+        schemaVersion: 1,
+        messageId: record.messageId,
+        uploadId: decision.uploadId,
+        recordedAt: at,
+        ...r,
+      } satisfies DecisionOutcomeReport);
     // People subscribed to the project are told too (never the sender's private outcome: no principal id, only what was decided).
     if (r.projectId) await deps.notifier?.publish(decisionNotification(decision, r.projectId, r.outcome, r.recordedAs?.name, r.reason));
   };
-  const audit = (input: Omit<AuditInput, 'eventId' | 'at' | 'subject'>) => appendAuditEvent(deps.audit, { ...input, eventId: `decision:${record.messageId}`, at: decision.decidedAt, subject: decision.uploadId }, at);
+  const audit = (input: Omit<AuditInput, 'eventId' | 'at' | 'subject'>) =>
+    appendAuditEvent(deps.audit, { ...input, eventId: `decision:${record.messageId}`, at: decision.decidedAt, subject: decision.uploadId }, at);
 
   let principal: Principal;
   try {
@@ -116,9 +138,19 @@ export async function gateDecision(deps: GateDeps, record: Pick<SQSRecord, 'mess
   const projectId = submission.projectId;
   const registers = await deps.access.registersFor(principal.id, projectId);
   const mechanism = submission.reviewItem?.mechanism ?? registers.assignment(projectId)?.mechanism;
-  const access = authorize(principal, 'decide', { projectId, ...(mechanism ? { mechanism } : {}) }, registers, { at, ...(deps.rules ? { rules: deps.rules } : {}) });
+  const access = authorize(principal, 'decide', { projectId, ...(mechanism ? { mechanism } : {}) }, registers, {
+    at,
+    ...(deps.rules ? { rules: deps.rules } : {}),
+  });
   const refuse = async (code: string, reason: string, actor?: Actor): Promise<GatedOutcome> => {
-    await audit({ projectId, action: 'decision.refuse', actor: auditActor(principal.id, actor), outcome: code, reason, details: { decision: decision.decision, ...(decision.verifier ? { namedVerifier: decision.verifier } : {}) } });
+    await audit({
+      projectId,
+      action: 'decision.refuse',
+      actor: auditActor(principal.id, actor),
+      outcome: code,
+      reason,
+      details: { decision: decision.decision, ...(decision.verifier ? { namedVerifier: decision.verifier } : {}) },
+    });
     await tell({ projectId, principal: principal.id, outcome: 'refused-access', code, reason });
     deps.logger.warn('Decision refused', { uploadId: decision.uploadId, principal: principal.id, code });
     deps.metrics.count('DecisionsRefusedAccess');
@@ -129,13 +161,26 @@ export async function gateDecision(deps: GateDeps, record: Pick<SQSRecord, 'mess
   let authenticated: Decision = { ...decision, verifier: actor.name, actor };
 
   if (decision.decision === 'approve' && submission.status === 'pending-review' && !submission.decision) {
-    if (!mechanism || !submission.er) return refuse('access.mechanism_unknown', 'the submission carries no mechanism or ER, so the independent-review rule cannot be applied', actor);
+    if (!mechanism || !submission.er)
+      return refuse('access.mechanism_unknown', 'the submission carries no mechanism or ER, so the independent-review rule cannot be applied', actor);
     for (let attempt = 0; ; attempt++) {
       const first = await deps.access.getFirstApproval(decision.uploadId);
       const pending = async (threshold: string) => {
         // Each step is idempotent (audit by eventId, outcome by key), so a redelivery after a crash completes it.
-        await audit({ projectId, action: 'decision.pending-technical-review', actor: auditActor(principal.id, actor), outcome: 'pending-technical-review', reason: `ER ${submission.er} tCO2e is above ${threshold} tCO2e: a second verifier of ${actor.body} must approve before anything is issued` });
-        await tell({ projectId, principal: principal.id, outcome: 'pending-technical-review', recordedAs: actor, reason: `a second approval by another verifier of ${actor.body} is needed (ER above ${threshold} tCO2e)` });
+        await audit({
+          projectId,
+          action: 'decision.pending-technical-review',
+          actor: auditActor(principal.id, actor),
+          outcome: 'pending-technical-review',
+          reason: `ER ${submission.er} tCO2e is above ${threshold} tCO2e: a second verifier of ${actor.body} must approve before anything is issued`,
+        });
+        await tell({
+          projectId,
+          principal: principal.id,
+          outcome: 'pending-technical-review',
+          recordedAs: actor,
+          reason: `a second approval by another verifier of ${actor.body} is needed (ER above ${threshold} tCO2e)`,
+        });
         return 'pending-technical-review' as const;
       };
       const threshold = String((deps.rules ?? DEFAULT_ACCESS_RULES)[mechanism].independentReview.aboveTCO2e);
@@ -156,8 +201,23 @@ export async function gateDecision(deps: GateDeps, record: Pick<SQSRecord, 'mess
   }
 
   const outcome = await recordDecision(deps, authenticated);
-  const action = outcome === 'approved' || (outcome === 'refused' && decision.decision === 'approve') ? 'decision.approve' : decision.decision === 'reject' ? 'decision.reject' : 'decision.approve';
-  await audit({ projectId, action, actor: auditActor(principal.id, actor), outcome, details: { ...(decision.reason ? { reason: decision.reason } : {}), ...(decision.verifier && decision.verifier !== actor.name ? { namedVerifier: decision.verifier } : {}), ...(authenticated.firstApproval ? { firstApprovalBy: authenticated.firstApproval.actor.principal } : {}) } });
+  const action =
+    outcome === 'approved' || (outcome === 'refused' && decision.decision === 'approve')
+      ? 'decision.approve'
+      : decision.decision === 'reject'
+        ? 'decision.reject'
+        : 'decision.approve';
+  await audit({
+    projectId,
+    action,
+    actor: auditActor(principal.id, actor),
+    outcome,
+    details: {
+      ...(decision.reason ? { reason: decision.reason } : {}),
+      ...(decision.verifier && decision.verifier !== actor.name ? { namedVerifier: decision.verifier } : {}),
+      ...(authenticated.firstApproval ? { firstApprovalBy: authenticated.firstApproval.actor.principal } : {}),
+    },
+  });
   await tell({ projectId, principal: principal.id, outcome, recordedAs: actor });
   return outcome;
 }

@@ -23,8 +23,13 @@ export function createDeps(): GateDeps {
     access,
     audit: dynamoAuditStore(ddb, env[ENV.auditTable]),
     // Optional: role ids of the HTTP API function(s) that forward people's decisions (see ./authorize.ts).
-    trustedForwarders: (process.env.MRV_TRUSTED_FORWARDER_ROLE_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    notifier: snsNotifier(sns, env[ENV.notificationTopic], (error, n) => logger.warn('Notification not published', { event: n.event, id: n.id, error: (error as Error)?.message ?? String(error) })),
+    trustedForwarders: (process.env.MRV_TRUSTED_FORWARDER_ROLE_IDS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    notifier: snsNotifier(sns, env[ENV.notificationTopic], (error, n) =>
+      logger.warn('Notification not published', { event: n.event, id: n.id, error: (error as Error)?.message ?? String(error) }),
+    ),
     now: () => new Date(),
     logger,
     metrics,

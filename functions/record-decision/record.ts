@@ -9,7 +9,8 @@ import { ledgerIdentity } from './identity.ts';
 import { canonicalJson, sha256Hex } from '../../core/ledger/canonical.ts';
 
 /** Where a refused (contradicting) decision's report goes: beside the outcome, one per distinct decision. */
-export const conflictReportKey = (projectId: string, decision: Decision): string => decisionReportKey(projectId, decision.uploadId).replace(/\.decision\.json$/, `.decision-refused-${sha256Hex(canonicalJson(decision)).slice(0, 16)}.json`);
+export const conflictReportKey = (projectId: string, decision: Decision): string =>
+  decisionReportKey(projectId, decision.uploadId).replace(/\.decision\.json$/, `.decision-refused-${sha256Hex(canonicalJson(decision)).slice(0, 16)}.json`);
 
 export interface DecisionDeps {
   readonly submissions: SubmissionsRepository;
@@ -60,7 +61,10 @@ export async function recordDecision(deps: DecisionDeps, decision: Decision): Pr
       const reason = submission.decision
         ? `refused: the upload was already ${submission.decision.decision === 'approve' ? 'approved' : 'rejected'} by ${submission.decision.verifier} at ${submission.decision.decidedAt} (status ${now?.status ?? submission.status}${now?.ledger ? `, ledger entry ${now.ledger.seq}` : ''}); a ${decision.decision} decision cannot change a final decision`
         : `refused: ${t.reason}`;
-      await deps.reports.putJson(conflictReportKey(submission.projectId, decision), decisionReport({ projectId: submission.projectId, decision, outcome: 'conflict', reason, recordedAt: deps.now().toISOString() }));
+      await deps.reports.putJson(
+        conflictReportKey(submission.projectId, decision),
+        decisionReport({ projectId: submission.projectId, decision, outcome: 'conflict', reason, recordedAt: deps.now().toISOString() }),
+      );
       logger.warn('Conflicting decision refused', { uploadId: decision.uploadId, decision: decision.decision, reason });
       metrics.count('DecisionsConflicting');
       return 'conflict';
@@ -74,7 +78,8 @@ export async function recordDecision(deps: DecisionDeps, decision: Decision): Pr
 }
 
 async function approve(deps: DecisionDeps, s: Submission, decision: Decision): Promise<DecisionOutcome> {
-  if (!s.period || !s.er || !s.issuance || !s.methodology) throw new LedgerIntegrityError(`Submission ${s.uploadId} is pending review but lacks its period, ER, issuance or methodology.`);
+  if (!s.period || !s.er || !s.issuance || !s.methodology)
+    throw new LedgerIntegrityError(`Submission ${s.uploadId} is pending review but lacks its period, ER, issuance or methodology.`);
   const outcome = await appendEntry(deps.ledger, {
     schemaVersion: 1,
     projectId: s.projectId,
@@ -94,15 +99,24 @@ async function approve(deps: DecisionDeps, s: Submission, decision: Decision): P
   const at = deps.now().toISOString();
   if (outcome.kind === 'refused') {
     await finalise(deps, s, { status: 'refused', statusReason: outcome.reason, at });
-    await deps.reports.putJson(decisionReportKey(s.projectId, s.uploadId), decisionReport({ projectId: s.projectId, decision, outcome: 'refused', reason: outcome.reason, recordedAt: at }));
+    await deps.reports.putJson(
+      decisionReportKey(s.projectId, s.uploadId),
+      decisionReport({ projectId: s.projectId, decision, outcome: 'refused', reason: outcome.reason, recordedAt: at }),
+    );
     deps.logger.warn('Approval refused: overlapping period', { uploadId: s.uploadId, overlaps: outcome.overlaps });
     deps.metrics.count('ApprovalsRefused');
     return 'refused';
   }
   const { entry } = outcome;
   await finalise(deps, s, { status: 'approved', ledger: { seq: entry.seq, hash: entry.hash }, at });
-  await deps.reports.putJson(decisionReportKey(s.projectId, s.uploadId), decisionReport({ projectId: s.projectId, decision, outcome: 'approved', entry, recordedAt: at }));
-  deps.logger.info(outcome.kind === 'appended' ? 'Approval recorded in the ledger' : 'Approval already in the ledger', { uploadId: s.uploadId, seq: entry.seq });
+  await deps.reports.putJson(
+    decisionReportKey(s.projectId, s.uploadId),
+    decisionReport({ projectId: s.projectId, decision, outcome: 'approved', entry, recordedAt: at }),
+  );
+  deps.logger.info(outcome.kind === 'appended' ? 'Approval recorded in the ledger' : 'Approval already in the ledger', {
+    uploadId: s.uploadId,
+    seq: entry.seq,
+  });
   deps.metrics.count(outcome.kind === 'appended' ? 'ApprovalsRecorded' : 'ApprovalsDuplicate');
   return 'approved';
 }
@@ -110,7 +124,10 @@ async function approve(deps: DecisionDeps, s: Submission, decision: Decision): P
 async function reject(deps: DecisionDeps, s: Submission, decision: Decision): Promise<DecisionOutcome> {
   const at = deps.now().toISOString();
   await finalise(deps, s, { status: 'rejected', statusReason: decision.reason ?? 'rejected by the verifier', at });
-  await deps.reports.putJson(decisionReportKey(s.projectId, s.uploadId), decisionReport({ projectId: s.projectId, decision, outcome: 'rejected', ...(decision.reason ? { reason: decision.reason } : {}), recordedAt: at }));
+  await deps.reports.putJson(
+    decisionReportKey(s.projectId, s.uploadId),
+    decisionReport({ projectId: s.projectId, decision, outcome: 'rejected', ...(decision.reason ? { reason: decision.reason } : {}), recordedAt: at }),
+  );
   deps.metrics.count('Rejections');
   return 'rejected';
 }

@@ -9,6 +9,10 @@ import type { EnvName } from './resources.ts';
  */
 export function readEnv<const N extends EnvName>(names: readonly N[], source: Readonly<Record<string, string | undefined>> = process.env): Record<N, string> {
   const missing = names.filter((n) => !source[n]?.trim());
-  if (missing.length) throw new ConfigError(`Missing environment variables (set by the stack, or exported for the CLI):`, missing.map((n) => `${n} is not set`));
+  if (missing.length)
+    throw new ConfigError(
+      `Missing environment variables (set by the stack, or exported for the CLI):`,
+      missing.map((n) => `${n} is not set`),
+    );
   return Object.fromEntries(names.map((n) => [n, source[n]!.trim()])) as Record<N, string>;
 }

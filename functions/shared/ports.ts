@@ -64,5 +64,8 @@ export interface SubmissionsRepository {
   /** Records the first decision (`attribute_not_exists(decision) AND status = pending-review`). false: lost. */
   claimDecision(uploadId: string, decision: Decision, at: string): Promise<boolean>;
   /** Final status after a decision (`status IN (pending-review, <status>)`). false: the item is in another state. */
-  finalise(uploadId: string, update: { status: 'approved' | 'rejected' | 'refused'; ledger?: { seq: number; hash: string }; statusReason?: string; at: string }): Promise<boolean>;
+  finalise(
+    uploadId: string,
+    update: { status: 'approved' | 'rejected' | 'refused'; ledger?: { seq: number; hash: string }; statusReason?: string; at: string },
+  ): Promise<boolean>;
 }

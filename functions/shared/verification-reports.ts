@@ -30,7 +30,8 @@ import { katexCssInlined } from './report-assets.ts';
  */
 
 /** Where a verification report is stored: beside the upload's validation and decision reports. */
-export const verificationReportKey = (projectId: string, subjectId: string, format: 'html' | 'pdf') => `reports/${projectId}/${subjectId}.verification.${format}`;
+export const verificationReportKey = (projectId: string, subjectId: string, format: 'html' | 'pdf') =>
+  `reports/${projectId}/${subjectId}.verification.${format}`;
 
 export interface ReportObjects {
   get(key: string): Promise<Uint8Array | undefined>;
@@ -64,7 +65,9 @@ export function s3ReportObjects(s3: S3Client, bucket: string, options: { readonl
     async put(key, body, contentType) {
       const tags = await options.tagsFor?.(key);
       const Tagging = tags ? new URLSearchParams(Object.entries(tags)).toString() : undefined;
-      await port(`PutObject s3://${bucket}/${key}`, () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...(Tagging ? { Tagging } : {}) })));
+      await port(`PutObject s3://${bucket}/${key}`, () =>
+        s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...(Tagging ? { Tagging } : {}) })),
+      );
     },
   };
 }
@@ -89,12 +92,17 @@ const json = <T>(bytes: Uint8Array | undefined): T | undefined => (bytes ? (JSON
  * The report model of one submission. `preview` builds it for a submission still waiting for its
  * decision (the console's evidence view); otherwise an undecided submission is a {@link NotDecidedError}.
  */
-export async function loadSubmissionReport(src: ReportSources, uploadId: string, options: { preview?: boolean } = {}): Promise<{ report: VerificationReport; submission: Submission }> {
+export async function loadSubmissionReport(
+  src: ReportSources,
+  uploadId: string,
+  options: { preview?: boolean } = {},
+): Promise<{ report: VerificationReport; submission: Submission }> {
   const submission = await src.submissions.get(uploadId);
   if (!submission) throw new NotFoundError(`no submission ${uploadId}`);
   const item = submission.reviewItem;
   if (!item) throw new NotDecidedError(`submission ${uploadId} never reached review (status ${submission.status}): there is nothing to verify`);
-  if (!submission.decision && !options.preview) throw new NotDecidedError(`submission ${uploadId} has no decision yet (status ${submission.status}): a verification report states a decision`);
+  if (!submission.decision && !options.preview)
+    throw new NotDecidedError(`submission ${uploadId} has no decision yet (status ${submission.status}): a verification report states a decision`);
   const [result, registration, entries] = await Promise.all([
     submission.resultKey ? src.objects.get(submission.resultKey).then((b) => json<CalculationResult>(b)) : Promise.resolve(undefined),
     src.projects.get(item.projectId) as Promise<Record<string, unknown> | undefined>,
@@ -106,7 +114,8 @@ export async function loadSubmissionReport(src: ReportSources, uploadId: string,
   const sameModule = methodology && methodology.hash === item.methodology.hash ? methodology : undefined;
   const ledgerEntry = submission.ledger ? entries.find((e) => e.seq === submission.ledger!.seq) : undefined;
 
-  const reportDoc = submission.kind === 'monitoring-report' && item.report ? await src.objects.get(item.report.documentKey).then((b) => json<MonitoringReport>(b)) : undefined;
+  const reportDoc =
+    submission.kind === 'monitoring-report' && item.report ? await src.objects.get(item.report.documentKey).then((b) => json<MonitoringReport>(b)) : undefined;
   const files: VerificationReport['files'] | undefined = reportDoc?.uploads.map((u) => ({
     key: u.key,
     sha256: u.sha256,
@@ -125,22 +134,36 @@ export async function loadSubmissionReport(src: ReportSources, uploadId: string,
     rejectedByFile.set(d.location.file, rows);
     if (!rows.has(d.location.row)) rows.set(d.location.row, d.message);
   }
-  const rejectedOf = (key: string, name: string) => rejectedByFile.get(key) ?? rejectedByFile.get(name) ?? (rejectedByFile.size === 1 && !reportDoc ? [...rejectedByFile.values()][0] : undefined);
+  const rejectedOf = (key: string, name: string) =>
+    rejectedByFile.get(key) ?? rejectedByFile.get(name) ?? (rejectedByFile.size === 1 && !reportDoc ? [...rejectedByFile.values()][0] : undefined);
   const timeZone = item.period.timeZone ?? (typeof registration?.timeZone === 'string' ? registration.timeZone : 'UTC');
-  const parts = reportDoc ? reportDoc.uploads.map((u) => ({ key: u.key, name: u.name, versionId: undefined as string | undefined })) : [{ key: item.file.key, name: item.file.key, versionId: item.file.versionId }];
+  const parts = reportDoc
+    ? reportDoc.uploads.map((u) => ({ key: u.key, name: u.name, versionId: undefined as string | undefined }))
+    : [{ key: item.file.key, name: item.file.key, versionId: item.file.versionId }];
   const charts = [];
   if (methodology && parts.every((p) => detectFormat(p.key))) {
-    const collector = new SeriesCollector(methodology.columns, { timeZone, ...(methodology.timestampMarks ? { timestampMarks: methodology.timestampMarks } : {}) });
+    const collector = new SeriesCollector(methodology.columns, {
+      timeZone,
+      ...(methodology.timestampMarks ? { timestampMarks: methodology.timestampMarks } : {}),
+    });
     for (const p of parts) {
       const opened = await src.monitoring.open(p.key, p.versionId);
       const rejectedRows = rejectedOf(p.key, p.name);
-      await collector.add(readRecords(opened.source, { fileName: p.key, format: detectFormat(p.key)! }), { file: p.name, ...(rejectedRows ? { rejectedRows } : {}) });
+      await collector.add(readRecords(opened.source, { fileName: p.key, format: detectFormat(p.key)! }), {
+        file: p.name,
+        ...(rejectedRows ? { rejectedRows } : {}),
+      });
     }
     const series = collector.result();
     const thisSpan = spanOf(item.period);
     // Earlier approved periods of the project (its ledger), oldest first, then this one.
-    const earlier = entries.filter((e) => e.uploadId !== uploadId && spanOf(e.period).start < thisSpan.start).sort((a, b) => spanOf(a.period).start - spanOf(b.period).start);
-    const periods: PeriodBar[] = [...earlier.map((e) => ({ label: shortPeriod(e.period, timeZone), er: e.er, current: false })), { label: shortPeriod(item.period, timeZone), er: item.totals.ER, current: true }];
+    const earlier = entries
+      .filter((e) => e.uploadId !== uploadId && spanOf(e.period).start < thisSpan.start)
+      .sort((a, b) => spanOf(a.period).start - spanOf(b.period).start);
+    const periods: PeriodBar[] = [
+      ...earlier.map((e) => ({ label: shortPeriod(e.period, timeZone), er: e.er, current: false })),
+      { label: shortPeriod(item.period, timeZone), er: item.totals.ER, current: true },
+    ];
     charts.push(...(await monitoringCharts({ series, gaps: result?.qaqc?.gaps ?? [], periods, monthly: Boolean(result?.qaqc?.intervalMonths) })));
   }
   const pendingFirstApproval = !submission.decision && submission.status === 'pending-review' ? await src.firstApproval?.(uploadId) : undefined;
@@ -172,7 +195,12 @@ const isFinal = (s: Submission) => s.status === 'approved' || s.status === 'reje
  * The stored report of a decided submission, rendered and stored on first request. While the decision is
  * still being recorded the report is rendered but not stored (its outcome would be stale).
  */
-export async function verificationReportDocument(src: ReportSources, projectId: string, uploadId: string, format: 'html' | 'pdf'): Promise<{ body: Uint8Array | string; stored: boolean }> {
+export async function verificationReportDocument(
+  src: ReportSources,
+  projectId: string,
+  uploadId: string,
+  format: 'html' | 'pdf',
+): Promise<{ body: Uint8Array | string; stored: boolean }> {
   const key = verificationReportKey(projectId, uploadId, format);
   const existing = await src.objects.get(key);
   if (existing) return { body: existing, stored: true };

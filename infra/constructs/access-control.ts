@@ -39,14 +39,20 @@ export class AccessControl extends Construct {
     const wildcardReasons: Record<RoleName, string> = {
       site: `Object keys are uploads|reports|results/<project>/<file>; the project segment is the caller's ${PRINCIPAL_TAGS.project} principal tag (attribute-based access), so the wildcard covers only the caller's own project's files.`,
       verifier:
-        'Evidence keys are results|reports/<project>/<upload>, created at run time for every project; decisions are authorized per project and body by the decision function (core/access). Outcomes are under outcomes/<aws:userid>/: only the caller\'s own. Index ARNs are those of the submissions table.',
-      registrar: 'Reports and results are keyed by project and upload, created at run time; the registrar reads them for every project. Index ARNs are those of the submissions table.',
+        "Evidence keys are results|reports/<project>/<upload>, created at run time for every project; decisions are authorized per project and body by the decision function (core/access). Outcomes are under outcomes/<aws:userid>/: only the caller's own. Index ARNs are those of the submissions table.",
+      registrar:
+        'Reports and results are keyed by project and upload, created at run time; the registrar reads them for every project. Index ARNs are those of the submissions table.',
     };
     this.policies = {} as Record<RoleName, iam.ManagedPolicy>;
     for (const role of ROLES) {
-      const policy = new iam.ManagedPolicy(this, `${role[0]!.toUpperCase()}${role.slice(1)}Policy`, { description: descriptions[role], document: iam.PolicyDocument.fromJson(docs[role]) });
+      const policy = new iam.ManagedPolicy(this, `${role[0]!.toUpperCase()}${role.slice(1)}Policy`, {
+        description: descriptions[role],
+        document: iam.PolicyDocument.fromJson(docs[role]),
+      });
       this.policies[role] = policy;
-      const wildcards = docs[role].Statement.flatMap((s) => (typeof s.Resource === 'string' ? [s.Resource] : (s.Resource ?? []))).filter((r) => r.includes('*'));
+      const wildcards = docs[role].Statement.flatMap((s) => (typeof s.Resource === 'string' ? [s.Resource] : (s.Resource ?? []))).filter((r) =>
+        r.includes('*'),
+      );
       for (const resource of new Set(wildcards.map((r) => findingOf(Stack.of(this), r))))
         Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason: wildcardReasons[role] });
     }
@@ -56,7 +62,14 @@ export class AccessControl extends Construct {
       signInAliases: { email: true },
       mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
-      passwordPolicy: { minLength: 14, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       featurePlan: cognito.FeaturePlan.PLUS,
       standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
@@ -64,7 +77,12 @@ export class AccessControl extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.groups = {} as Record<RoleName, cognito.CfnUserPoolGroup>;
-    for (const role of ROLES) this.groups[role] = new cognito.CfnUserPoolGroup(this, `${role}Group`, { userPoolId: this.userPool.userPoolId, groupName: role, description: descriptions[role] });
+    for (const role of ROLES)
+      this.groups[role] = new cognito.CfnUserPoolGroup(this, `${role}Group`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: role,
+        description: descriptions[role],
+      });
     this.client = this.userPool.addClient('Client', {
       authFlows: { userSrp: true },
       // The CLI signs in with SRP only: no OAuth flows (aws-cdk-lib would otherwise enable the code and implicit grants with a placeholder callback URL).
@@ -78,7 +96,11 @@ export class AccessControl extends Construct {
 
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId, description: 'Cognito user pool of people (groups site, verifier, registrar)' });
     new CfnOutput(this, 'UserPoolClientId', { value: this.client.userPoolClientId, description: 'App client of the CLI and the console (SRP, no secret)' });
-    for (const role of ROLES) new CfnOutput(this, `${role}PolicyArn`, { value: this.policies[role].managedPolicyArn, description: `Managed policy of the ${role} role; attach it and set the principal tags` });
+    for (const role of ROLES)
+      new CfnOutput(this, `${role}PolicyArn`, {
+        value: this.policies[role].managedPolicyArn,
+        description: `Managed policy of the ${role} role; attach it and set the principal tags`,
+      });
   }
 
   /** The issuer of the pool's tokens, as principalFromJwtClaims expects it. */
@@ -98,19 +120,30 @@ export class AccessControl extends Construct {
    * Tokens live one hour; there is no refresh in the browser (sign in again).
    */
   addConsoleSignIn(consoleUrl: string): { readonly client: cognito.UserPoolClient; readonly domain: string } {
-    const domain = this.userPool.addDomain('ConsoleDomain', { cognitoDomain: { domainPrefix: Fn.join('-', ['mrv', Fn.select(2, Fn.split('/', Stack.of(this).stackId))]) }, managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI });
+    const domain = this.userPool.addDomain('ConsoleDomain', {
+      cognitoDomain: { domainPrefix: Fn.join('-', ['mrv', Fn.select(2, Fn.split('/', Stack.of(this).stackId))]) },
+      managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+    });
     const client = this.userPool.addClient('ConsoleClient', {
       generateSecret: false,
       preventUserExistenceErrors: true,
       authFlows: {},
-      oAuth: { flows: { authorizationCodeGrant: true, implicitCodeGrant: false }, scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE], callbackUrls: [consoleUrl], logoutUrls: [consoleUrl] },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [consoleUrl],
+        logoutUrls: [consoleUrl],
+      },
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       accessTokenValidity: Duration.minutes(60),
       idTokenValidity: Duration.minutes(60),
       refreshTokenValidity: Duration.hours(1),
       enableTokenRevocation: true,
     });
-    new CfnOutput(this, 'ConsoleClientId', { value: client.userPoolClientId, description: 'App client of the review console in a browser (hosted UI, code flow with PKCE)' });
+    new CfnOutput(this, 'ConsoleClientId', {
+      value: client.userPoolClientId,
+      description: 'App client of the review console in a browser (hosted UI, code flow with PKCE)',
+    });
     return { client, domain: domain.baseUrl() };
   }
 }

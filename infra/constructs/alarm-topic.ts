@@ -29,7 +29,11 @@ export class AlarmTopic extends Construct {
 
     if (props.email) {
       // An undeliverable alarm notification is kept (and itself alarmed) rather than dropped.
-      const undelivered = new DeadLetterQueue(this, 'UndeliveredNotifications', { source: 'the alarm e-mail subscription', sourceKind: 'subscription', alarmAction: this.action });
+      const undelivered = new DeadLetterQueue(this, 'UndeliveredNotifications', {
+        source: 'the alarm e-mail subscription',
+        sourceKind: 'subscription',
+        alarmAction: this.action,
+      });
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.email, { deadLetterQueue: undelivered.queue }));
     }
   }

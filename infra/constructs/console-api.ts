@@ -26,7 +26,11 @@ export interface ConsoleApiProps {
    * tokens carry, and the browser sign-in (Cognito hosted UI, authorization code with PKCE) the console
    * offers. A function of the console's URL, which the sign-in's callback URL must name.
    */
-  readonly auth: (consoleUrl: string) => { readonly authorizer: apigwv2.IHttpRouteAuthorizer; readonly issuer: string; readonly signIn?: { readonly domain: string; readonly clientId: string } };
+  readonly auth: (consoleUrl: string) => {
+    readonly authorizer: apigwv2.IHttpRouteAuthorizer;
+    readonly issuer: string;
+    readonly signIn?: { readonly domain: string; readonly clientId: string };
+  };
   readonly logRetention: logs.RetentionDays;
   /** The notification topic: its `decision-recorded` events make the function store the verification report at once. */
   readonly notifications?: sns.ITopic;
@@ -57,7 +61,8 @@ export class ConsoleApi extends Construct {
     this.function = new MrvFunction(this, 'Function', {
       entry: props.entry ?? CONSOLE_API_ENTRY,
       serviceName: 'http-api',
-      description: 'Review console and its HTTP API: queue, evidence with charts and equations, decisions (to the decision queue), ledger, verification reports',
+      description:
+        'Review console and its HTTP API: queue, evidence with charts and equations, decisions (to the decision queue), ledger, verification reports',
       // Vega (charts) and pdfmake (PDF) render in the function: memory buys CPU.
       memorySize: 1536,
       timeout: Duration.seconds(29),
@@ -83,7 +88,8 @@ export class ConsoleApi extends Construct {
         // Verification reports are evidence: tagged with the project's verification body (functions/shared/evidence-tags.ts).
         tag: ['reports/*'],
         list: true,
-        wildcardReason: 'object keys are <prefix>/<projectId>/<uploadId>…, created at run time; the console reads every project\'s evidence for verifiers (sites are limited to their project by the function) and writes only verification reports under reports/.',
+        wildcardReason:
+          "object keys are <prefix>/<projectId>/<uploadId>…, created at run time; the console reads every project's evidence for verifiers (sites are limited to their project by the function) and writes only verification reports under reports/.",
       })
       .bindTable(submissions.table, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'], { indexes: [SUBMISSIONS_BY_PROJECT_INDEX] })
       .bindTable(projects.table, ENV.projectsTable, ['dynamodb:GetItem'])
@@ -98,10 +104,17 @@ export class ConsoleApi extends Construct {
     if (props.notifications) {
       // Deliveries SNS gives up on (after its retries) are kept, not lost: the report can then be rendered on
       // first view in the console or with `mrv review report`.
-      this.reportOnDecisionDlq = new DeadLetterQueue(this, 'ReportOnDecisionDlq', { source: "the console function's subscription to decision-recorded notifications (verification reports)", sourceKind: 'subscription', ...(props.alarmAction ? { alarmAction: props.alarmAction } : {}) });
+      this.reportOnDecisionDlq = new DeadLetterQueue(this, 'ReportOnDecisionDlq', {
+        source: "the console function's subscription to decision-recorded notifications (verification reports)",
+        sourceKind: 'subscription',
+        ...(props.alarmAction ? { alarmAction: props.alarmAction } : {}),
+      });
       const undelivered = this.reportOnDecisionDlq.queue;
       props.notifications.addSubscription(
-        new subscriptions.LambdaSubscription(this.function.function, { filterPolicy: { event: sns.SubscriptionFilter.stringFilter({ allowlist: ['decision-recorded'] }) }, deadLetterQueue: undelivered }),
+        new subscriptions.LambdaSubscription(this.function.function, {
+          filterPolicy: { event: sns.SubscriptionFilter.stringFilter({ allowlist: ['decision-recorded'] }) },
+          deadLetterQueue: undelivered,
+        }),
       );
     }
     Validations.of(this.function.function).acknowledge({
@@ -122,7 +135,20 @@ export class ConsoleApi extends Construct {
       // JSON lines with HTTP API context variables (structured logging); the caller is the token's subject.
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(accessLog),
-        format: AccessLogFormat.custom(JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', time: '$context.requestTime', method: '$context.httpMethod', path: '$context.path', status: '$context.status', latencyMs: '$context.responseLatency', sub: '$context.authorizer.claims.sub', authorizerError: '$context.authorizer.error', integrationError: '$context.integrationErrorMessage' })),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            time: '$context.requestTime',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            sub: '$context.authorizer.claims.sub',
+            authorizerError: '$context.authorizer.error',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
       },
     });
     const auth = props.auth(`${this.api.apiEndpoint}/`);

@@ -38,7 +38,14 @@ export interface LargeUploadsProps {
 }
 
 /** The retry of every Lambda task: transient faults (throttling, S3 5xx) are retried with exponential backoff and jitter. */
-const RETRY: sfn.RetryProps = { errors: [sfn.Errors.ALL], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 4, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL };
+const RETRY: sfn.RetryProps = {
+  errors: [sfn.Errors.ALL],
+  interval: Duration.seconds(2),
+  backoffRate: 2,
+  maxAttempts: 4,
+  maxDelay: Duration.seconds(60),
+  jitterStrategy: sfn.JitterType.FULL,
+};
 
 /**
  * Uploads too large for one ingest Lambda (docs/performance.md): S3 "Object Created" events of at least
@@ -74,7 +81,14 @@ export class LargeUploads extends Construct {
       logRetention,
       environment: sizes,
     })
-      .bindBucket(monitoring, ENV.bucket, { read: ['uploads/*', 'reports/*'], readVersions: ['uploads/*'], write: ['reports/*'], tag: ['reports/*'], list: true, wildcardReason })
+      .bindBucket(monitoring, ENV.bucket, {
+        read: ['uploads/*', 'reports/*'],
+        readVersions: ['uploads/*'],
+        write: ['reports/*'],
+        tag: ['reports/*'],
+        list: true,
+        wildcardReason,
+      })
       .bindTable(props.projectsTable, ENV.projectsTable, ['dynamodb:GetItem'])
       .bindTable(props.submissionsTable, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:PutItem'])
       .bindTable(props.auditTable, ENV.auditTable, ['dynamodb:PutItem', 'dynamodb:Query'])
@@ -99,7 +113,13 @@ export class LargeUploads extends Construct {
       logRetention,
       environment: sizes,
     })
-      .bindBucket(monitoring, ENV.bucket, { read: ['partials/*', 'reports/*'], write: ['reports/*', 'results/*', 'partials/*'], tag: ['reports/*', 'results/*', 'partials/*'], list: true, wildcardReason })
+      .bindBucket(monitoring, ENV.bucket, {
+        read: ['partials/*', 'reports/*'],
+        write: ['reports/*', 'results/*', 'partials/*'],
+        tag: ['reports/*', 'results/*', 'partials/*'],
+        list: true,
+        wildcardReason,
+      })
       .bindTable(props.submissionsTable, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'])
       .bindTable(props.auditTable, ENV.auditTable, ['dynamodb:PutItem', 'dynamodb:Query'])
       .bindTable(props.accessTable, ENV.accessTable, ['dynamodb:GetItem'])
@@ -113,7 +133,12 @@ export class LargeUploads extends Construct {
       retryOnServiceExceptions: false,
     })
       .addRetry(RETRY)
-      .next(new sfn.Fail(this, 'NotCalculated', { error: 'UploadNotCalculated', cause: 'A byte range or the merge failed after its retries; the upload was rejected with a report.' }));
+      .next(
+        new sfn.Fail(this, 'NotCalculated', {
+          error: 'UploadNotCalculated',
+          cause: 'A byte range or the merge failed after its retries; the upload was rejected with a report.',
+        }),
+      );
 
     const calculateRanges = new tasks.LambdaInvoke(this, 'CalculateRanges', {
       lambdaFunction: this.rangeFunction.function,
@@ -124,7 +149,10 @@ export class LargeUploads extends Construct {
     this.map = new sfn.DistributedMap(this, 'Ranges', {
       comment: 'Every byte range of the upload, in batches, to the range worker',
       itemsPath: '$.ranges',
-      itemBatcher: new sfn.ItemBatcher({ maxItemsPerBatch: props.rangesPerBatch, batchInput: { 'ctx.$': '$.ctx', 'runId.$': '$.runId', 'prefix.$': '$.prefix', 'prefixLines.$': '$.prefixLines' } }),
+      itemBatcher: new sfn.ItemBatcher({
+        maxItemsPerBatch: props.rangesPerBatch,
+        batchInput: { 'ctx.$': '$.ctx', 'runId.$': '$.runId', 'prefix.$': '$.prefix', 'prefixLines.$': '$.prefixLines' },
+      }),
       maxConcurrency: props.maxConcurrency,
       // One failed range fails the upload: a partial result is never recorded.
       toleratedFailurePercentage: 0,
@@ -168,13 +196,20 @@ export class LargeUploads extends Construct {
 
     // S3 → EventBridge → the state machine, for objects of at least minBytes under uploads/.
     monitoring.bucket.enableEventBridgeNotification();
-    this.deadLetterQueue = new DeadLetterQueue(this, 'EventsDeadLetterQueue', { source: 'the large-upload rule (S3 events that could not start the state machine)', sourceKind: 'event-target', alarmAction: props.alarmAction }).queue;
+    this.deadLetterQueue = new DeadLetterQueue(this, 'EventsDeadLetterQueue', {
+      source: 'the large-upload rule (S3 events that could not start the state machine)',
+      sourceKind: 'event-target',
+      alarmAction: props.alarmAction,
+    }).queue;
     this.rule = new events.Rule(this, 'LargeUploadRule', {
       description: `Uploads of at least ${props.minBytes} bytes: calculated in byte ranges by the large-upload state machine`,
       eventPattern: {
         source: ['aws.s3'],
         detailType: ['Object Created'],
-        detail: { bucket: { name: [monitoring.bucket.bucketName] }, object: { key: [{ prefix: BUCKET_LAYOUT.uploadsPrefix }], size: [{ numeric: ['>=', props.minBytes] }] } },
+        detail: {
+          bucket: { name: [monitoring.bucket.bucketName] },
+          object: { key: [{ prefix: BUCKET_LAYOUT.uploadsPrefix }], size: [{ numeric: ['>=', props.minBytes] }] },
+        },
       },
       targets: [new targets.SfnStateMachine(this.stateMachine, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 10, maxEventAge: Duration.hours(24) })],
     });
@@ -182,9 +217,20 @@ export class LargeUploads extends Construct {
     this.acknowledge();
 
     for (const [name, metric, description] of [
-      ['FailedAlarm', this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }), 'A large upload failed in the state machine (a rejection report was written when the failure was in a range or the merge).'],
+      [
+        'FailedAlarm',
+        this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        'A large upload failed in the state machine (a rejection report was written when the failure was in a range or the merge).',
+      ],
     ] as const) {
-      const alarm = new cloudwatch.Alarm(this, name, { alarmDescription: description, metric, threshold: 0, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING });
+      const alarm = new cloudwatch.Alarm(this, name, {
+        alarmDescription: description,
+        metric,
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
       alarm.addAlarmAction(props.alarmAction);
     }
   }
@@ -201,12 +247,14 @@ export class LargeUploads extends Construct {
       });
       Validations.of(fn.function).acknowledge({
         id: 'Serverless-LambdaDLQ',
-        reason: 'Invoked synchronously by the large-upload state machine, which retries it and catches its failure (a rejection report); a function DLQ applies to asynchronous invocations only.',
+        reason:
+          'Invoked synchronously by the large-upload state machine, which retries it and catches its failure (a rejection report); a function DLQ applies to asynchronous invocations only.',
       });
     }
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules/Targets) and log delivery to CloudWatch Logs (logs:CreateLogDelivery and friends) support no resource-level permissions; aws-cdk-lib grants them on *.',
+      reason:
+        'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules/Targets) and log delivery to CloudWatch Logs (logs:CreateLogDelivery and friends) support no resource-level permissions; aws-cdk-lib grants them on *.',
     });
     const policy = this.stateMachine.node.tryFindChild('DistributedMapPolicy');
     if (!policy) throw new Error('aws-cdk-lib did not create the DistributedMapPolicy of the state machine; update large-uploads.ts.');
@@ -214,7 +262,8 @@ export class LargeUploads extends Construct {
     for (const suffix of [':*', '/*:*'])
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${executions}${suffix}]`,
-        reason: "The Distributed Map starts, describes and stops its child executions: the state machine's own executions (their names are made at run time), nothing else.",
+        reason:
+          "The Distributed Map starts, describes and stops its child executions: the state machine's own executions (their names are made at run time), nothing else.",
       });
   }
 }

@@ -23,7 +23,14 @@ const LOCK_FILE = fileURLToPath(new URL('../../package-lock.json', import.meta.u
 const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
 /** The DynamoDB item actions a function may be given. Scan and the batch/transaction forms are deliberately absent. */
-export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem' | 'dynamodb:Query' | 'dynamodb:ConditionCheckItem' | ReadOnlyScan;
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:ConditionCheckItem'
+  | ReadOnlyScan;
 /** Scan, for read-only listings only (the console's review queue reads submissions by status, which has no index). */
 export type ReadOnlyScan = 'dynamodb:Scan';
 export type QueueAction = 'sqs:SendMessage';
@@ -58,7 +65,10 @@ export interface MrvFunctionProps {
   /** Extra environment; merged with the house defaults and the `bind*` variables, never replaced. */
   readonly environment?: Readonly<Record<string, string>>;
   /** Extra esbuild arguments (e.g. `--alias:…`) and files copied beside the bundle after bundling. */
-  readonly bundlingExtras?: { readonly esbuildArgs?: Readonly<Record<string, string>>; readonly afterBundling?: (inputDir: string, outputDir: string) => string[] };
+  readonly bundlingExtras?: {
+    readonly esbuildArgs?: Readonly<Record<string, string>>;
+    readonly afterBundling?: (inputDir: string, outputDir: string) => string[];
+  };
 }
 
 /**
@@ -131,7 +141,8 @@ export class MrvFunction extends Construct {
 
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so aws-cdk-lib grants them on *. Every other statement of this role names its resources.',
+      reason:
+        'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so aws-cdk-lib grants them on *. Every other statement of this role names its resources.',
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',

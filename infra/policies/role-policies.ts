@@ -64,7 +64,13 @@ export function rolePolicies(t: PolicyTargets): Record<RoleName, PolicyDocument>
   ];
   const verifier: PolicyStatement[] = [
     { Sid: 'SubmitDecisions', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [t.decisionQueueArn], Condition: mustHave(BODY_TAG_KEY) },
-    { Sid: 'TakeReviewItems', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: [t.reviewQueueArn], Condition: mustHave(BODY_TAG_KEY) },
+    {
+      Sid: 'TakeReviewItems',
+      Effect: 'Allow',
+      Action: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      Resource: [t.reviewQueueArn],
+      Condition: mustHave(BODY_TAG_KEY),
+    },
     {
       // Only the evidence of projects assigned to the verifier's body: each evidence object carries its
       // project's body as the object tag mrv:verifier-body (written by the pipeline, re-tagged by
@@ -73,7 +79,10 @@ export function rolePolicies(t: PolicyTargets): Record<RoleName, PolicyDocument>
       Effect: 'Allow',
       Action: ['s3:GetObject'],
       Resource: EVIDENCE_PREFIXES.map((p) => `${t.bucketArn}/${p}*`),
-      Condition: { StringEquals: { [`s3:ExistingObjectTag/${EVIDENCE_TAG}`]: `\${aws:PrincipalTag/${PRINCIPAL_TAGS.verifierBody}}` }, ...mustHave(BODY_TAG_KEY) },
+      Condition: {
+        StringEquals: { [`s3:ExistingObjectTag/${EVIDENCE_TAG}`]: `\${aws:PrincipalTag/${PRINCIPAL_TAGS.verifierBody}}` },
+        ...mustHave(BODY_TAG_KEY),
+      },
     },
     { Sid: 'ReadOwnDecisionOutcomes', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${t.bucketArn}/outcomes/\${aws:userid}/*`] },
     {
@@ -85,14 +94,35 @@ export function rolePolicies(t: PolicyTargets): Record<RoleName, PolicyDocument>
     },
   ];
   const registrar: PolicyStatement[] = [
-    { Sid: 'WriteRegistrations', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan'], Resource: [t.projectsTableArn] },
-    { Sid: 'ManageVerifiersAndAssignments', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan'], Resource: [t.accessTableArn] },
+    {
+      Sid: 'WriteRegistrations',
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan'],
+      Resource: [t.projectsTableArn],
+    },
+    {
+      Sid: 'ManageVerifiersAndAssignments',
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan'],
+      Resource: [t.accessTableArn],
+    },
     { Sid: 'AuditRegistrarActions', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], Resource: [t.auditTableArn] },
-    { Sid: 'ReadState', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: [t.submissionsTableArn, `${t.submissionsTableArn}/index/*`, t.ledgerTableArn] },
+    {
+      Sid: 'ReadState',
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+      Resource: [t.submissionsTableArn, `${t.submissionsTableArn}/index/*`, t.ledgerTableArn],
+    },
     { Sid: 'ReadReports', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${t.bucketArn}/reports/*`, `${t.bucketArn}/results/*`] },
     // An assignment re-tags the project's evidence for its new body (`mrv access assign`).
     { Sid: 'RetagEvidenceOnAssignment', Effect: 'Allow', Action: ['s3:PutObjectTagging'], Resource: EVIDENCE_PREFIXES.map((p) => `${t.bucketArn}/${p}*`) },
-    { Sid: 'ListEvidenceOnAssignment', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [t.bucketArn], Condition: { StringLike: { 's3:prefix': EVIDENCE_PREFIXES.map((p) => `${p}*`) } } },
+    {
+      Sid: 'ListEvidenceOnAssignment',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: [t.bucketArn],
+      Condition: { StringLike: { 's3:prefix': EVIDENCE_PREFIXES.map((p) => `${p}*`) } },
+    },
     { Sid: 'RequeueReviewItems', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [t.reviewQueueArn] },
   ];
   const doc = (Statement: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement });

@@ -43,7 +43,13 @@ export interface MrvPipelineStackProps extends StackProps {
 export class MrvPipelineStack extends Stack {
   readonly monitoring: MonitoringBucket;
   readonly queues: { readonly ingest: WorkQueue; readonly review: WorkQueue; readonly decision: WorkQueue };
-  readonly tables: { readonly projects: MrvTable; readonly submissions: MrvTable; readonly ledger: MrvTable; readonly access: MrvTable; readonly audit: MrvTable };
+  readonly tables: {
+    readonly projects: MrvTable;
+    readonly submissions: MrvTable;
+    readonly ledger: MrvTable;
+    readonly access: MrvTable;
+    readonly audit: MrvTable;
+  };
   /** Role policies (IAM, attribute-based), the Cognito user pool and its groups. */
   readonly accessControl: AccessControl;
   readonly ingestFunction: MrvFunction;
@@ -70,8 +76,16 @@ export class MrvPipelineStack extends Stack {
 
     this.queues = {
       ingest: new WorkQueue(this, QUEUES.ingest.logicalName, { definition: QUEUES.ingest, description: 'the ingest queue (S3 upload events)', alarmAction }),
-      review: new WorkQueue(this, QUEUES.review.logicalName, { definition: QUEUES.review, description: 'the review queue (results waiting for a verifier)', alarmAction }),
-      decision: new WorkQueue(this, QUEUES.decision.logicalName, { definition: QUEUES.decision, description: "the decision queue (verifiers' decisions)", alarmAction }),
+      review: new WorkQueue(this, QUEUES.review.logicalName, {
+        definition: QUEUES.review,
+        description: 'the review queue (results waiting for a verifier)',
+        alarmAction,
+      }),
+      decision: new WorkQueue(this, QUEUES.decision.logicalName, {
+        definition: QUEUES.decision,
+        description: "the decision queue (verifiers' decisions)",
+        alarmAction,
+      }),
     };
     this.monitoring.notifyUploadsTo(this.queues.ingest.queue);
 
@@ -184,7 +198,11 @@ export class MrvPipelineStack extends Stack {
       alarmAction,
       auth: (consoleUrl) => {
         const signIn = this.accessControl.addConsoleSignIn(consoleUrl);
-        return { authorizer: this.accessControl.jwtAuthorizer([this.accessControl.client, signIn.client]), issuer: this.accessControl.issuer, signIn: { domain: signIn.domain, clientId: signIn.client.userPoolClientId } };
+        return {
+          authorizer: this.accessControl.jwtAuthorizer([this.accessControl.client, signIn.client]),
+          issuer: this.accessControl.issuer,
+          signIn: { domain: signIn.domain, clientId: signIn.client.userPoolClientId },
+        };
       },
       logRetention,
       ...(entries.httpApi ? { entry: entries.httpApi } : {}),
@@ -214,7 +232,10 @@ export class MrvPipelineStack extends Stack {
       new CfnOutput(this, outputIdFor(envName), { value, description: `Value of ${envName} for the mrv CLI and the functions` });
     }
     new CfnOutput(this, 'IngestQueueUrl', { value: this.queues.ingest.queue.queueUrl, description: 'Queue of S3 upload events (for redrive and operations)' });
-    new CfnOutput(this, 'LargeUploadStateMachineArn', { value: this.largeUploads.stateMachine.stateMachineArn, description: 'State machine of uploads calculated in byte ranges (Distributed Map)' });
+    new CfnOutput(this, 'LargeUploadStateMachineArn', {
+      value: this.largeUploads.stateMachine.stateMachineArn,
+      description: 'State machine of uploads calculated in byte ranges (Distributed Map)',
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'SNS topic of all pipeline alarms; subscribe to be notified' });
   }
 }

@@ -14,7 +14,9 @@ vi.mock('../../methodologies/index.ts', async (importOriginal) => {
   const { loadRegistry: load } = await import('../../core/methodology/registry.ts');
   const { MethodologyDefinitionError: DefinitionError } = await import('../../core/errors.ts');
   // The landfill module is swapped for one whose definition throws, as a module with an error would.
-  const modules = real.MODULES.map(([key, loader]) => [key, key === BROKEN ? () => Promise.reject(new DefinitionError(BROKEN, ['equation BE_CH4: Undefined symbol F_CH5'])) : loader] as const);
+  const modules = real.MODULES.map(
+    ([key, loader]) => [key, key === BROKEN ? () => Promise.reject(new DefinitionError(BROKEN, ['equation BE_CH4: Undefined symbol F_CH5'])) : loader] as const,
+  );
   return { MODULES: modules, registry: await load(modules) };
 });
 

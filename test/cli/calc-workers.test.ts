@@ -1,5 +1,5 @@
 // `mrv calc --workers N`: a CSV file in byte ranges on worker threads gives the one-pass output, byte
-// for byte (the merge itself is tested in test/unit/core/engine/split.test.ts); a file that cannot be
+// for byte (the merge itself is tested in test/unit/core/calculation/split.test.ts); a file that cannot be
 // cut safely is read in one pass, said on stderr.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

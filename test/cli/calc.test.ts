@@ -39,7 +39,14 @@ describe('mrv calc', () => {
   it('prints the full result as JSON with --json', async () => {
     const r = await mrv(['calc', '--json', '--project', project, join(fixtures, 'valid.csv')]);
     const json = JSON.parse(r.out);
-    expect(json).toMatchObject({ schemaVersion: 1, status: 'accepted', methodology: { id: 'grid-renewable', version: '1.0.0' }, gwp: { set: 'AR4' }, totals: { ER: '744.744484' }, issuable: { units: '744' } });
+    expect(json).toMatchObject({
+      schemaVersion: 1,
+      status: 'accepted',
+      methodology: { id: 'grid-renewable', version: '1.0.0' },
+      gwp: { set: 'AR4' },
+      totals: { ER: '744.744484' },
+      issuable: { units: '744' },
+    });
     expect(json.methodology.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(json.trace.length).toBeGreaterThan(3);
   });

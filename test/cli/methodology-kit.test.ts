@@ -70,7 +70,11 @@ describe('mrv methodology check', () => {
 
   it('(a) fails naming the equation whose units are inconsistent', async () => {
     // Prepare: MWh − t
-    const folder = brokenCopy('grid-renewable/1.0.0', { file: 'methodology.ts', replace: "expr: 'EG_export - EG_import'", with: "expr: 'EG_export - FC_diesel'" });
+    const folder = brokenCopy('grid-renewable/1.0.0', {
+      file: 'methodology.ts',
+      replace: "expr: 'EG_export - EG_import'",
+      with: "expr: 'EG_export - FC_diesel'",
+    });
     // Act
     const r = await mrv('methodology', 'check', folder);
     // Assess
@@ -80,14 +84,22 @@ describe('mrv methodology check', () => {
   });
 
   it('(b) fails naming the monitoring column with an unknown unit', async () => {
-    const folder = brokenCopy('grid-renewable/1.0.0', { file: 'methodology.ts', replace: "EG_export: column.number({ unit: 'MWh'", with: "EG_export: column.number({ unit: 'MWhr'" });
+    const folder = brokenCopy('grid-renewable/1.0.0', {
+      file: 'methodology.ts',
+      replace: "EG_export: column.number({\n      unit: 'MWh'",
+      with: "EG_export: column.number({\n      unit: 'MWhr'",
+    });
     const r = await mrv('methodology', 'check', folder);
     expect(r.code).toBe(1);
     expect(r.out).toContain('monitoring column EG_export: unit "MWhr" is not known');
   });
 
   it('(c) fails naming the fixture row annotated with the wrong code', async () => {
-    const folder = brokenCopy('grid-renewable/1.0.0', { file: 'fixtures/invalid.expected.json', replace: '"row": 2, "column": "EG_export", "code": "row.not_a_number"', with: '"row": 2, "column": "EG_export", "code": "row.missing_value"' });
+    const folder = brokenCopy('grid-renewable/1.0.0', {
+      file: 'fixtures/invalid.expected.json',
+      replace: '"row": 2, "column": "EG_export", "code": "row.not_a_number"',
+      with: '"row": 2, "column": "EG_export", "code": "row.missing_value"',
+    });
     const r = await mrv('methodology', 'check', folder);
     expect(r.code).toBe(1);
     expect(r.out).toContain('✗ reports every annotated row of fixtures/invalid.csv');
@@ -102,7 +114,11 @@ describe('mrv methodology check', () => {
     expect(r1.out).toContain('✗ embeds the generated equations block');
     expect(r1.out).toMatch(/stale \(it was edited by hand\); first difference: .*GWh.*run mrv methodology doc grid-renewable@1\.0\.0 --write/);
 
-    const changed = brokenCopy('grid-renewable/1.0.0', { file: 'methodology.ts', replace: "ref: 'TOOL07 step 6 (w_OM + w_BM = 1)'", with: "ref: 'TOOL07 v7.0 step 6 (w_OM + w_BM = 1)'" });
+    const changed = brokenCopy('grid-renewable/1.0.0', {
+      file: 'methodology.ts',
+      replace: "ref: 'TOOL07 step 6 (w_OM + w_BM = 1)'",
+      with: "ref: 'TOOL07 v7.0 step 6 (w_OM + w_BM = 1)'",
+    });
     const r2 = await mrv('methodology', 'check', changed);
     expect(r2.code).toBe(1);
     expect(r2.out).toMatch(/stale \(it documents module sha256 [0-9a-f]{16}…, the module is now [0-9a-f]{16}…\); first difference: .*TOOL07 step 6/);
@@ -150,10 +166,23 @@ describe('mrv methodology new', () => {
     // Assess
     expect(r.code, r.err).toBe(0);
     const folder = join(repo, dir, 'demo-thing', '1.0.0');
-    for (const f of ['methodology.ts', 'methodology.test.ts', 'README.md', 'fixtures/project.json', 'fixtures/valid.csv', 'fixtures/invalid.csv', 'fixtures/invalid.expected.json', 'fixtures/expected.json']) expect(existsSync(join(folder, f)), f).toBe(true);
+    for (const f of [
+      'methodology.ts',
+      'methodology.test.ts',
+      'README.md',
+      'fixtures/project.json',
+      'fixtures/valid.csv',
+      'fixtures/invalid.csv',
+      'fixtures/invalid.expected.json',
+      'fixtures/expected.json',
+    ])
+      expect(existsSync(join(folder, f)), f).toBe(true);
     expect(readFileSync(join(folder, 'methodology.ts'), 'utf8')).toContain("id: 'demo-thing',");
     expect(readFileSync(join(folder, 'methodology.ts'), 'utf8')).toContain("title: 'Demo thing (new module: describe what it covers)',");
-    expect(JSON.parse(readFileSync(join(folder, 'fixtures/project.json'), 'utf8'))).toMatchObject({ id: 'fixture-demo-thing', methodology: 'demo-thing@1.0.0' });
+    expect(JSON.parse(readFileSync(join(folder, 'fixtures/project.json'), 'utf8'))).toMatchObject({
+      id: 'fixture-demo-thing',
+      methodology: 'demo-thing@1.0.0',
+    });
     expect(readFileSync(join(folder, 'README.md'), 'utf8')).toMatch(/^# demo-thing@1\.0\.0 — /);
     expect(r.out).toContain("['demo-thing@1.0.0', () => import('./demo-thing/1.0.0/methodology.ts')],");
     expect(r.out).toContain('add this entry to the MODULES list in methodologies/index.ts');

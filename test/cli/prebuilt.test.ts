@@ -24,7 +24,8 @@ function staticClosure(file: string, seen = new Set<string>()): Set<string> {
 
 /** The chunk a command entry loads, read from its `import("./chunks/…")` in the built main.mjs. */
 function chunkOf(main: string, name: string): string {
-  const m = new RegExp(`name: "${name}",[^\\n]*?import\\("(\\./chunks/[^"]+)"\\)`).exec(readFileSync(main, 'utf8'));
+  // The entry's fields may sit on one line or several (esbuild keeps the source's layout); the chunk is the first import after the name.
+  const m = new RegExp(`name: "${name}",[^}]*?import\\("(\\./chunks/[^"]+)"\\)`).exec(readFileSync(main, 'utf8'));
   if (!m) throw new Error(`no chunk for ${name}`);
   return join(dirname(main), m[1]!);
 }
@@ -42,7 +43,10 @@ describe('the prebuilt mrv', () => {
     const gwp = [...staticClosure(chunkOf(main, 'gwp'))].filter((s) => heavy.test(s));
     expect(gwp, 'mrv gwp loads no heavy library').toEqual([]);
     const review = [...staticClosure(chunkOf(main, 'review'))].filter((s) => heavy.test(s));
-    expect(review.some((s) => s.startsWith('@aws-sdk/')), 'the closure check sees the SDK where it is used').toBe(true);
+    expect(
+      review.some((s) => s.startsWith('@aws-sdk/')),
+      'the closure check sees the SDK where it is used',
+    ).toBe(true);
 
     const r = spawnSync(process.execPath, [join(root, 'cli/bin/mrv.mjs'), 'gwp', 'NF3', '--set', 'AR4'], { cwd: root, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);

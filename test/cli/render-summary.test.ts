@@ -3,7 +3,13 @@ import type { CalculationResult } from '../../core/calculation/result.ts';
 import type { Diagnostic } from '../../core/validation/diagnostic.ts';
 import { renderSummary } from '../../cli/render.ts';
 
-const d = (severity: Diagnostic['severity'], code: string, message: string): Diagnostic => ({ severity, code, message, source: 'test', location: { file: 'may.csv' } });
+const d = (severity: Diagnostic['severity'], code: string, message: string): Diagnostic => ({
+  severity,
+  code,
+  message,
+  source: 'test',
+  location: { file: 'may.csv' },
+});
 
 function result(diagnostics: Diagnostic[], omitted = 0): CalculationResult {
   const counts: Record<string, number> = {};
@@ -26,7 +32,13 @@ function result(diagnostics: Diagnostic[], omitted = 0): CalculationResult {
 
 describe('mrv calc text summary: every count is followed by what it counts', () => {
   it('counts the problems it lists, and lists unit conversions and calibration notes under their own count', () => {
-    const text = renderSummary(result([d('info', 'header.unit_converted', 'Column EG_export is stated in kWh and converted to MWh (× 0.001).'), d('warning', 'period.gap', '3 expected 60-minute readings are missing.'), d('info', 'qaqc.calibration_overdue', 'Meter M1 was overdue.')]));
+    const text = renderSummary(
+      result([
+        d('info', 'header.unit_converted', 'Column EG_export is stated in kWh and converted to MWh (× 0.001).'),
+        d('warning', 'period.gap', '3 expected 60-minute readings are missing.'),
+        d('info', 'qaqc.calibration_overdue', 'Meter M1 was overdue.'),
+      ]),
+    );
     expect(text).toMatch(/problems \(1\):\n {4}warning period\.gap {2}may\.csv: 3 expected/);
     expect(text).toMatch(/notes \(2\):\n.*header\.unit_converted.*\n.*qaqc\.calibration_overdue/);
     expect(text).not.toMatch(/problems \(3\)/);

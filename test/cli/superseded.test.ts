@@ -45,7 +45,13 @@ describe('superseded module versions', () => {
     const old = await mrv(['calc', '--project', `${fixtures('grid-renewable@1.0.0')}project.json`, `${fixtures('grid-renewable@1.0.0')}valid.csv`]);
     expect(old.code).toBe(0);
     expect(old.out).toMatch(/note: Methodology grid-renewable@1\.0\.0 is superseded by grid-renewable@1\.1\.0: .*TOOL03/);
-    const oldJson = await mrv(['calc', '--json', '--project', `${fixtures('grid-renewable@1.0.0')}project.json`, `${fixtures('grid-renewable@1.0.0')}valid.csv`]);
+    const oldJson = await mrv([
+      'calc',
+      '--json',
+      '--project',
+      `${fixtures('grid-renewable@1.0.0')}project.json`,
+      `${fixtures('grid-renewable@1.0.0')}valid.csv`,
+    ]);
     expect(() => JSON.parse(oldJson.out)).not.toThrow();
     expect(oldJson.err).toMatch(/superseded by grid-renewable@1\.1\.0/);
     const current = await mrv(['calc', '--project', `${fixtures('grid-renewable@1.1.0')}project.json`, `${fixtures('grid-renewable@1.1.0')}valid.csv`]);

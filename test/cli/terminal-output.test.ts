@@ -31,7 +31,10 @@ const file = (name: string, content: string | Buffer) => {
 /** Runs the real binary (stdout/stderr as pipes); `closeStdout` closes the reading end at once, like `| head` does. */
 function runBin(args: string[], closeStdout = false): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'cli/bin/mrv.mjs'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MRV_DEBUG: '' } });
+    const child = spawn(process.execPath, [join(root, 'cli/bin/mrv.mjs'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, MRV_DEBUG: '' },
+    });
     let out = '';
     let err = '';
     if (closeStdout) child.stdout.destroy();
@@ -50,7 +53,12 @@ describe('names from the file never reach the terminal or a text report raw', ()
   const text = `timestamp,${HOSTILE.join(',')},EG_import\n2015-06-01T00:00:00Z,1,2,3,4,0\n`;
 
   it('renderSummary, renderReport and renderDiagnostic escape control and invisible characters visibly', async () => {
-    const r = await calculate({ source: chunked(text), fileName: 'hostile\u001b[2J.csv', project: ProjectSchema.parse(JSON.parse(readFileSync(project, 'utf8'))), registry });
+    const r = await calculate({
+      source: chunked(text),
+      fileName: 'hostile\u001b[2J.csv',
+      project: ProjectSchema.parse(JSON.parse(readFileSync(project, 'utf8'))),
+      registry,
+    });
     expect(r.status).toBe('rejected');
     const summary = renderSummary(r, { maxProblems: 100 });
     expect(summary).not.toMatch(RAW);

@@ -103,7 +103,15 @@ describe('mrv calc on every corpus file', () => {
         expect(text.code, `exit code of the text run (the JSON run gave ${run.code}); output:\n${text.out}\n${text.err}`).toBe(e.expect.exit);
         // (the CLI summary lists errors and warnings; info diagnostics such as unit conversions are in the JSON)
         const shown = outcome.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.code);
-        for (const code of e.expect.codes.filter((c) => c.split('|').some((x) => shown.includes(x)))) expect(text.out).toMatch(new RegExp(code.split('|').map((c) => c.replace(/\./g, '\\.')).join('|')));
+        for (const code of e.expect.codes.filter((c) => c.split('|').some((x) => shown.includes(x))))
+          expect(text.out).toMatch(
+            new RegExp(
+              code
+                .split('|')
+                .map((c) => c.replace(/\./g, '\\.'))
+                .join('|'),
+            ),
+          );
         if (e.expect.row !== undefined) expect(text.out).toMatch(new RegExp(`row ${e.expect.row}\\b`));
       }
       expect(sha(entry.path), 'the raw file is never modified').toBe(before);
@@ -116,14 +124,18 @@ describe('mrv calc on every corpus file', () => {
   // declared as the zip-bomb guard but never enforced; the 1.1 MB bomb runs until killed (~65 s and a heap
   // OOM at 512 MB for a 512 MiB sheet when run by hand).
   for (const e of manifest.filter((m) => m.isolate)) {
-    it(`${e.file} → exit ${e.expect.exit} ${e.expect.codes.join(', ')} within ${ISOLATE.timeoutMs / 1000} s and ${ISOLATE.heapMb} MB of heap (${e.why})`, async () => {
-      const entry = entries.find((x) => x.name === e.file)!;
-      const before = sha(entry.path);
-      const run = await runIsolated(calcArgs(entry));
-      expect({ killedAfterTimeout: run.killed, outOfMemory: /heap out of memory/.test(run.err) }).toEqual({ killedAfterTimeout: false, outOfMemory: false });
-      expect(checkOutcome(entry, outcomeOf(run))).toEqual([]);
-      expect(sha(entry.path)).toBe(before);
-    }, ISOLATE.timeoutMs + 10_000);
+    it(
+      `${e.file} → exit ${e.expect.exit} ${e.expect.codes.join(', ')} within ${ISOLATE.timeoutMs / 1000} s and ${ISOLATE.heapMb} MB of heap (${e.why})`,
+      async () => {
+        const entry = entries.find((x) => x.name === e.file)!;
+        const before = sha(entry.path);
+        const run = await runIsolated(calcArgs(entry));
+        expect({ killedAfterTimeout: run.killed, outOfMemory: /heap out of memory/.test(run.err) }).toEqual({ killedAfterTimeout: false, outOfMemory: false });
+        expect(checkOutcome(entry, outcomeOf(run))).toEqual([]);
+        expect(sha(entry.path)).toBe(before);
+      },
+      ISOLATE.timeoutMs + 10_000,
+    );
   }
 });
 
@@ -153,7 +165,10 @@ describe('reports built from corpus diagnostics', () => {
   it('the text report of every corpus run is one line per diagnostic: control characters from the file are escaped', () => {
     for (const [name, r] of reports) {
       if (!r.json) continue;
-      const text = renderReport({ ...r.json, upload: { uploadId: 'u'.repeat(32), projectId: 'p', key: `uploads/p/${name}`, receivedAt: '2024-01-01T00:00:00Z' } });
+      const text = renderReport({
+        ...r.json,
+        upload: { uploadId: 'u'.repeat(32), projectId: 'p', key: `uploads/p/${name}`, receivedAt: '2024-01-01T00:00:00Z' },
+      });
       const diagLines = text.split('\n').filter((l) => /^ {2}(ERROR|WARNING|INFO) /.test(l));
       expect(diagLines.length, name).toBe(r.json.diagnostics.length);
       // eslint-disable-next-line no-control-regex

@@ -142,9 +142,13 @@ export function longLine(header: string, bytes: number): Buffer {
 export const GENERATORS: Readonly<Record<string, () => Buffer | Promise<Buffer>>> = {
   'xlsx-valid.xlsx': () => workbook(HEADER, ROWS),
   'xlsx-date-cells.xlsx': () =>
-    workbook(HEADER, ROWS.map((r) => [new Date(String(r[0])), ...r.slice(1)]), (ws) => {
-      ws.getColumn(1).numFmt = 'yyyy-mm-dd hh:mm:ss';
-    }),
+    workbook(
+      HEADER,
+      ROWS.map((r) => [new Date(String(r[0])), ...r.slice(1)]),
+      (ws) => {
+        ws.getColumn(1).numFmt = 'yyyy-mm-dd hh:mm:ss';
+      },
+    ),
   'xlsx-text-number.xlsx': () => workbook(HEADER, withCell(1, 1, 'ten')),
   'xlsx-1e308.xlsx': () => workbook(HEADER, withCell(1, 1, 1e308)),
   'xlsx-negative.xlsx': () => workbook(HEADER, withCell(2, 2, -0.045)),
@@ -152,21 +156,35 @@ export const GENERATORS: Readonly<Record<string, () => Buffer | Promise<Buffer>>
   'xlsx-formula-cached.xlsx': () => workbook(HEADER, withCell(0, 1, { formula: '13+0.494', result: 13.494 })),
   'xlsx-formula-no-result.xlsx': () => workbook(HEADER, withCell(1, 1, { formula: 'B2*2' } as Value)),
   'xlsx-error-cell.xlsx': () => workbook(HEADER, withCell(1, 1, { error: '#DIV/0!' } as Value)),
-  'xlsx-missing-column.xlsx': () => workbook(['timestamp', 'EG_export', 'TEG', 'FC_diesel'], ROWS.map((r) => [r[0], r[1], r[3], r[4]])),
+  'xlsx-missing-column.xlsx': () =>
+    workbook(
+      ['timestamp', 'EG_export', 'TEG', 'FC_diesel'],
+      ROWS.map((r) => [r[0], r[1], r[3], r[4]]),
+    ),
   'xlsx-header-only.xlsx': () => workbook(HEADER, []),
   'xlsx-empty-sheet.xlsx': () => workbook(undefined, []),
-  'xlsx-value-right-of-header.xlsx': () => workbook(HEADER, ROWS.map((r, i) => (i === 1 ? [...r, 'stray'] : r))),
-  'xlsx-formula-injection.xlsx': () => workbook([...HEADER, '=cmd|\' /C calc\'!A0'], ROWS.map((r, i) => [...r, ['=HYPERLINK("http://evil","x")', '+SUM(1,2)', '-2+3', '@SUM(A1)'][i]!])),
+  'xlsx-value-right-of-header.xlsx': () =>
+    workbook(
+      HEADER,
+      ROWS.map((r, i) => (i === 1 ? [...r, 'stray'] : r)),
+    ),
+  'xlsx-formula-injection.xlsx': () =>
+    workbook(
+      [...HEADER, "=cmd|' /C calc'!A0"],
+      ROWS.map((r, i) => [...r, ['=HYPERLINK("http://evil","x")', '+SUM(1,2)', '-2+3', '@SUM(A1)'][i]!]),
+    ),
   'xlsx-truncated.xlsx': async () => {
     const full = await workbook(HEADER, ROWS);
     return full.subarray(0, Math.floor(full.length * 0.6));
   },
-  'xlsx-encrypted.xlsx': () => Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504, 0), Buffer.from('EncryptionInfo'.repeat(64), 'utf16le')]),
+  'xlsx-encrypted.xlsx': () =>
+    Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504, 0), Buffer.from('EncryptionInfo'.repeat(64), 'utf16le')]),
   'xlsx-not-a-zip.xlsx': () => Buffer.from('timestamp,EG_export\n2015-06-01T00:00:00Z,1\n'),
   'xlsx-zero-bytes.xlsx': () => Buffer.alloc(0),
   'xlsx-zip-bomb.xlsx': () => zipBomb(),
   'csv-10mb-line.csv': () => longLine(HEADER.join(','), 10 * 1024 * 1024),
-  'ndjson-10mb-line.ndjson': () => Buffer.concat([Buffer.from('{"timestamp":"2015-06-01T00:00:00Z","EG_export":"'), Buffer.alloc(10 * 1024 * 1024, '1'), Buffer.from('"}\n')]),
+  'ndjson-10mb-line.ndjson': () =>
+    Buffer.concat([Buffer.from('{"timestamp":"2015-06-01T00:00:00Z","EG_export":"'), Buffer.alloc(10 * 1024 * 1024, '1'), Buffer.from('"}\n')]),
 };
 
 /** Writes the generated files named in `names` (all by default) into `dir`. */

@@ -12,8 +12,12 @@ const world = new AwsWorld();
 beforeEach(() => world.reset());
 afterAll(() => world.restore());
 
-const event = (eventName: string, rawKey: string) => JSON.stringify({ Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', eventName, s3: { bucket: { name: 'monitoring' }, object: { key: rawKey, size: 1 } } }] });
-const reportsFor = (key: string) => [...world.objects.entries()].filter(([k, o]) => k.startsWith('reports/') && k.endsWith('.json') && JSON.parse(String(o.body)).upload?.key === key);
+const event = (eventName: string, rawKey: string) =>
+  JSON.stringify({
+    Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', eventName, s3: { bucket: { name: 'monitoring' }, object: { key: rawKey, size: 1 } } }],
+  });
+const reportsFor = (key: string) =>
+  [...world.objects.entries()].filter(([k, o]) => k.startsWith('reports/') && k.endsWith('.json') && JSON.parse(String(o.body)).upload?.key === key);
 
 describe('S3 event shapes', () => {
   for (const name of ['ObjectCreated:Put', 'ObjectCreated:Post', 'ObjectCreated:Copy', 'ObjectCreated:CompleteMultipartUpload']) {

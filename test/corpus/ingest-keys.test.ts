@@ -41,7 +41,10 @@ describe('hostile object keys through the ingest handler', () => {
     expect(res.batchItemFailures).toEqual([]);
     const id = uploadIdFor(VALID, '..');
     expect(reportKeys().filter((k) => k.endsWith(`${id}.json`))).toHaveLength(1);
-    expect(JSON.parse(String(world.objects.get(reportKeys().find((k) => k.endsWith('.json'))!)!.body))).toMatchObject({ status: 'rejected', diagnostics: [{ code: 'project.invalid' }] });
+    expect(JSON.parse(String(world.objects.get(reportKeys().find((k) => k.endsWith('.json'))!)!.body))).toMatchObject({
+      status: 'rejected',
+      diagnostics: [{ code: 'project.invalid' }],
+    });
     expect(submissions()).toEqual([]);
     expect(world.messages.get(QUEUE)).toBeUndefined();
   });
@@ -94,7 +97,9 @@ describe('hostile object keys through the ingest handler', () => {
       const { res } = await ingest(key);
       expect(res.batchItemFailures, key).toEqual([]);
     }
-    const reports = reportKeys().filter((k) => k.endsWith('.json')).map((k) => JSON.parse(String(world.objects.get(k)!.body)) as { status: string; diagnostics: { message: string }[]; upload: { key: string } });
+    const reports = reportKeys()
+      .filter((k) => k.endsWith('.json'))
+      .map((k) => JSON.parse(String(world.objects.get(k)!.body)) as { status: string; diagnostics: { message: string }[]; upload: { key: string } });
     expect(reports.map((r) => r.upload.key).sort()).toEqual([`uploads/${P}/`, 'uploads/x.csv']);
     expect(reports.every((r) => r.status === 'rejected')).toBe(true);
     expect(reportKeys().filter((k) => k.startsWith('reports/_invalid-project/'))).toHaveLength(2);
@@ -125,7 +130,11 @@ describe('registration problems through the ingest handler', () => {
     const { res } = await ingest(key);
     expect(res.batchItemFailures).toEqual([]);
     const report = JSON.parse(String(world.objects.get(`reports/${P}/${uploadIdFor(VALID)}.json`)!.body));
-    expect(report).toMatchObject({ status: 'rejected', stage: 'pre-check', diagnostics: [{ code: 'project.methodology_mismatch', actual: '"grid-renewable@1.0.1"', expected: 'grid-renewable@1.0.0' }] });
+    expect(report).toMatchObject({
+      status: 'rejected',
+      stage: 'pre-check',
+      diagnostics: [{ code: 'project.methodology_mismatch', actual: '"grid-renewable@1.0.1"', expected: 'grid-renewable@1.0.0' }],
+    });
     expect(submissions()).toMatchObject([{ status: 'rejected' }]);
     expect(world.messages.size).toBe(0);
   });

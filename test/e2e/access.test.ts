@@ -26,7 +26,12 @@ describe('local identities and the local gateway', () => {
     await t.registerProject('acc-site-a');
     await t.registerProject('acc-site-b');
     const site = t.stack.site('acc-site-a');
-    const s3 = new S3Client({ region: t.stack.region, endpoint: t.stack.endpoint, forcePathStyle: true, credentials: { accessKeyId: site.accessKeyId, secretAccessKey: site.secretAccessKey } });
+    const s3 = new S3Client({
+      region: t.stack.region,
+      endpoint: t.stack.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: site.accessKeyId, secretAccessKey: site.secretAccessKey },
+    });
     try {
       const put = (key: string) => s3.send(new PutObjectCommand({ Bucket: t.stack.resources.bucket, Key: key, Body: 'x' }));
       await expect(put('uploads/acc-site-b/evil.csv')).rejects.toMatchObject({ name: 'AccessDenied' });
@@ -36,7 +41,10 @@ describe('local identities and the local gateway', () => {
       s3.destroy();
     }
     expect(t.stack.gateway.denied.map((d) => `${d.identity} ${d.action} ${d.resource.split(':::')[1]}`)).toEqual(
-      expect.arrayContaining([`site.acc-site-a s3:PutObject ${t.stack.resources.bucket}/uploads/acc-site-b/evil.csv`, `site.acc-site-a s3:PutObject ${t.stack.resources.bucket}/reports/acc-site-a/forged.json`]),
+      expect.arrayContaining([
+        `site.acc-site-a s3:PutObject ${t.stack.resources.bucket}/uploads/acc-site-b/evil.csv`,
+        `site.acc-site-a s3:PutObject ${t.stack.resources.bucket}/reports/acc-site-a/forged.json`,
+      ]),
     );
     // and `mrv upload` as the site of b into b works, into a is refused
     expect((await t.as('site.acc-site-b', ['upload', 'acc-site-b', GOOD_CSV])).code).toBe(0);
@@ -45,7 +53,11 @@ describe('local identities and the local gateway', () => {
     // every upload is in the project's audit trail under the principal that put it (from the S3 event)
     const siteB = t.stack.site('acc-site-b');
     const upload = await t.waitFor('the upload audit event', async () => (await auditOf('acc-site-b')).find((e) => e.action === 'upload'));
-    expect(upload).toMatchObject({ actor: { principal: `iam:${siteB.userId}` }, outcome: 'accepted', details: { key: 'uploads/acc-site-b/2023-07-01_10-hourly.csv', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(upload).toMatchObject({
+      actor: { principal: `iam:${siteB.userId}` },
+      outcome: 'accepted',
+      details: { key: 'uploads/acc-site-b/2023-07-01_10-hourly.csv', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
     const own = await t.waitFor('the audit event of own.csv', async () => (await auditOf('acc-site-a')).find((e) => e.action === 'upload'));
     expect(own).toMatchObject({ actor: { principal: `iam:${site.userId}` }, outcome: 'rejected', details: { key: 'uploads/acc-site-a/own.csv' } });
     expect((await auditOf('acc-site-a')).filter((e) => e.action === 'upload')).toHaveLength(1);
@@ -65,7 +77,9 @@ describe('local identities and the local gateway', () => {
     const other = t.stack.identities.find((i) => i.name === 'other-verifier')!;
     const byOther = await t.as('other-verifier', ['review', 'approve', uploadId]);
     expect(byOther.code, byOther.out + byOther.err).toBe(1);
-    expect(byOther.out).toContain(`Refused: the approval of upload ${uploadId} was not recorded: project acc-decide is assigned to the verification body LOCAL-DOE-A, not to LOCAL-DOE-B`);
+    expect(byOther.out).toContain(
+      `Refused: the approval of upload ${uploadId} was not recorded: project acc-decide is assigned to the verification body LOCAL-DOE-A, not to LOCAL-DOE-B`,
+    );
     expect(byOther.out).toContain('(access.body_not_assigned)');
     const reports = s3ReportStore(t.stack.clients.s3, t.stack.resources.bucket);
     const refusal = await t.waitFor('the refusal', async () => {
@@ -73,7 +87,9 @@ describe('local identities and the local gateway', () => {
       return events.find((e) => e.action === 'decision.refuse');
     });
     expect(refusal).toMatchObject({ actor: { principal: `iam:${other.userId}`, body: 'LOCAL-DOE-B' }, outcome: 'access.body_not_assigned', subject: uploadId });
-    const sent = t.spied((m) => m.service === 'sqs' && m.queueName === 'DecisionQueue' && m.status === 'published' && 'body' in m && m.body.includes(uploadId)) as { messageId: string }[];
+    const sent = t.spied(
+      (m) => m.service === 'sqs' && m.queueName === 'DecisionQueue' && m.status === 'published' && 'body' in m && m.body.includes(uploadId),
+    ) as { messageId: string }[];
     const told = await t.waitFor('the outcome for the sender', async () => {
       for (const m of sent) {
         const o = await reports.getJson<DecisionOutcomeReport>(outcomeKey(other.userId, m.messageId));
@@ -109,7 +125,12 @@ describe('local identities and the local gateway', () => {
     const evidenceKeys = [`results/acc-evidence/${uploadId}.json`, `reports/acc-evidence/${uploadId}.json`, `partials/acc-evidence/${uploadId}.json`];
     const read = async (who: string, key: string) => {
       const id = t.stack.identities.find((i) => i.name === who)!;
-      const s3 = new S3Client({ region: t.stack.region, endpoint: t.stack.endpoint, forcePathStyle: true, credentials: { accessKeyId: id.accessKeyId, secretAccessKey: id.secretAccessKey } });
+      const s3 = new S3Client({
+        region: t.stack.region,
+        endpoint: t.stack.endpoint,
+        forcePathStyle: true,
+        credentials: { accessKeyId: id.accessKeyId, secretAccessKey: id.secretAccessKey },
+      });
       try {
         await s3.send(new GetObjectCommand({ Bucket: t.stack.resources.bucket, Key: key }));
         return 'read';

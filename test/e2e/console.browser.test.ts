@@ -93,7 +93,15 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'mrv-chromium-')), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
       acceptDownloads: true,
       viewport: { width: 1180, height: 900 },
       timeout: STEP_MS,
@@ -124,7 +132,10 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     await row.waitFor();
     expect(await row.getAttribute('data-kind')).toBe('monitoring-report');
     expect(await row.textContent()).toContain('2023-02-01 – 2023-05-31 (120 days, Asia/Kolkata)');
-    expect(await page.locator('small.in-report').allTextContents()).toEqual([`issued in monitoring report ${january.slice(0, 12)}…`, ...Array.from({ length: 4 }, () => `in monitoring report ${report.slice(0, 12)}…: decide the report`)]);
+    expect(await page.locator('small.in-report').allTextContents()).toEqual([
+      `issued in monitoring report ${january.slice(0, 12)}…`,
+      ...Array.from({ length: 4 }, () => `in monitoring report ${report.slice(0, 12)}…: decide the report`),
+    ]);
     expect(await page.locator('#who').textContent()).toContain('Vera Verifier · verifier of LOCAL-DOE-A');
     await page.screenshot({ path: join(OUT, 'queue.png'), fullPage: true });
 
@@ -133,11 +144,23 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     await page.locator('figure.chart svg').first().waitFor();
     expect(await page.locator('#data tbody tr').count()).toBe(4);
     const chartIds = await page.locator('figure.chart').evaluateAll((els) => els.map((e) => e.getAttribute('data-chart')));
-    expect(chartIds).toEqual(['series-EG_export', 'monthly-EG_export', 'series-EG_import', 'monthly-EG_import', 'series-FC_diesel', 'monthly-FC_diesel', 'periods']);
+    expect(chartIds).toEqual([
+      'series-EG_export',
+      'monthly-EG_export',
+      'series-EG_import',
+      'monthly-EG_import',
+      'series-FC_diesel',
+      'monthly-FC_diesel',
+      'periods',
+    ]);
     const axisTexts = await page.locator('figure.chart[data-chart="series-EG_export"] svg text').allTextContents();
     expect(axisTexts).toEqual(expect.arrayContaining([`time (${ZONE})`, 'EG_export [MWh]']));
-    expect(await page.locator('figure.chart[data-chart="monthly-EG_export"] svg text').allTextContents()).toEqual(expect.arrayContaining([`month (${ZONE})`, 'Feb 2023', 'May 2023']));
-    expect(await page.locator('figure.chart[data-chart="periods"] svg text').allTextContents()).toEqual(expect.arrayContaining(['this period', 'approved earlier', 'ER [tCO2e]', '2023-01-01 – 2023-01-31']));
+    expect(await page.locator('figure.chart[data-chart="monthly-EG_export"] svg text').allTextContents()).toEqual(
+      expect.arrayContaining([`month (${ZONE})`, 'Feb 2023', 'May 2023']),
+    );
+    expect(await page.locator('figure.chart[data-chart="periods"] svg text').allTextContents()).toEqual(
+      expect.arrayContaining(['this period', 'approved earlier', 'ER [tCO2e]', '2023-01-01 – 2023-01-31']),
+    );
     const box = await page.locator('figure.chart svg').first().boundingBox();
     expect(box!.width).toBeGreaterThan(300); // drawn, not an empty element
     expect(await page.locator('#equations .katex').count()).toBeGreaterThan(3);
@@ -151,13 +174,17 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     expect(await page.locator('#decision-status').textContent()).toContain('needs a reason');
     await page.locator('#approve').click();
     await page.locator('#told').waitFor();
-    expect(await page.locator('#told').textContent()).toContain('Recorded as the first approval, pending technical review: a second approval by another verifier of LOCAL-DOE-A is needed');
+    expect(await page.locator('#told').textContent()).toContain(
+      'Recorded as the first approval, pending technical review: a second approval by another verifier of LOCAL-DOE-A is needed',
+    );
     expect(await page.locator('#first-approval').textContent()).toContain('First approval by Vera Verifier (LOCAL-DOE-A)');
     expect((await t.submissions.get(report))?.status).toBe('pending-review');
     // The same verifier again does not satisfy the independent review.
     await page.locator('#approve').click();
     await page.locator('#told.error').waitFor();
-    expect(await page.locator('#told').textContent()).toContain('Vera Verifier already gave the first approval; the independent review needs a different verifier of LOCAL-DOE-A (review.same_verifier)');
+    expect(await page.locator('#told').textContent()).toContain(
+      'Vera Verifier already gave the first approval; the independent review needs a different verifier of LOCAL-DOE-A (review.same_verifier)',
+    );
 
     // The checker of the same body approves: recorded, ledger entry #2 for the report's whole period.
     const checker = await open('checker');
@@ -166,7 +193,9 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     await checker.locator('#approve').click();
     const outcome = checker.locator('#outcome');
     await outcome.waitFor();
-    expect(await outcome.textContent()).toMatch(/approved: approve by Chris Checker \(LOCAL-DOE-A\) at \d{4}-\d{2}-\d{2}T.*Independent review: first approval by Vera Verifier at .*Ledger entry #2, hash [0-9a-f]{64}/);
+    expect(await outcome.textContent()).toMatch(
+      /approved: approve by Chris Checker \(LOCAL-DOE-A\) at \d{4}-\d{2}-\d{2}T.*Independent review: first approval by Vera Verifier at .*Ledger entry #2, hash [0-9a-f]{64}/,
+    );
     const submission = (await t.submissions.get(report))!;
     expect(submission.status).toBe('approved');
     expect(submission.decision?.actor?.name).toBe('Chris Checker');
@@ -202,10 +231,20 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     ];
     for (const e of expected) expect(text).toContain(e);
     // The ledger pins the report's data as the SHA-256 of its uploads' SHA-256s, one per line in period order.
-    expect(text).toContain(createHash('sha256').update(item.report!.uploads.map((u) => u.sha256).join('\n')).digest('hex'));
+    expect(text).toContain(
+      createHash('sha256')
+        .update(item.report!.uploads.map((u) => u.sha256).join('\n'))
+        .digest('hex'),
+    );
 
     // The HTML report: one self-contained document (inline SVG charts, KaTeX with its fonts inlined).
-    const html = await checker.evaluate(async (id) => (await fetch(`/api/submissions/${id}/verification.html`, { headers: { authorization: `Bearer ${sessionStorage.getItem('mrv-console-token')}` } })).text(), report);
+    const html = await checker.evaluate(
+      async (id) =>
+        (
+          await fetch(`/api/submissions/${id}/verification.html`, { headers: { authorization: `Bearer ${sessionStorage.getItem('mrv-console-token')}` } })
+        ).text(),
+      report,
+    );
     const doc = await context.newPage();
     await doc.setContent(html);
     expect(await doc.locator('#equations .katex').count()).toBeGreaterThan(3);
@@ -224,15 +263,25 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     expect(cliText).toContain(submission.ledger!.hash);
     expect(cli.out).toContain(`(the stored report s3://${t.stack.resources.bucket}/reports/${PROJECT}/${report}.verification.pdf)`);
     // and stored beside the reports in S3 when the console first served it
-    const stored = await t.stack.clients.s3.send(new GetObjectCommand({ Bucket: t.stack.resources.bucket, Key: `reports/${PROJECT}/${report}.verification.pdf` }));
+    const stored = await t.stack.clients.s3.send(
+      new GetObjectCommand({ Bucket: t.stack.resources.bucket, Key: `reports/${PROJECT}/${report}.verification.pdf` }),
+    );
     expect(stored.ContentType).toBe('application/pdf');
     // as evidence of the project, tagged with its verification body: a verifier of the body reads it with its own
     // credentials (the verifier policy, enforced by the local gateway), a verifier of another body may not.
     const readAs = async (name: string) => {
       const who = t.stack.identities.find((i) => i.name === name)!;
-      const s3 = new S3Client({ region: t.stack.region, endpoint: t.stack.endpoint, forcePathStyle: true, credentials: { accessKeyId: who.accessKeyId, secretAccessKey: who.secretAccessKey } });
+      const s3 = new S3Client({
+        region: t.stack.region,
+        endpoint: t.stack.endpoint,
+        forcePathStyle: true,
+        credentials: { accessKeyId: who.accessKeyId, secretAccessKey: who.secretAccessKey },
+      });
       try {
-        return await s3.send(new GetObjectCommand({ Bucket: t.stack.resources.bucket, Key: `reports/${PROJECT}/${report}.verification.pdf` })).then(() => 'read', (e: Error) => e.name);
+        return await s3.send(new GetObjectCommand({ Bucket: t.stack.resources.bucket, Key: `reports/${PROJECT}/${report}.verification.pdf` })).then(
+          () => 'read',
+          (e: Error) => e.name,
+        );
       } finally {
         s3.destroy();
       }
@@ -250,18 +299,28 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     // People were notified on the topic at each step (the local stack prints these).
     const published = t.spied((m) => m.service === 'sns').map((m) => JSON.parse((m as SnsSpyMessage).body) as Notification);
     const aboutReport = published.filter((p) => p.id === report).map((p) => `${p.event}${p.detail?.outcome ? ` ${String(p.detail.outcome)}` : ''}`);
-    expect(aboutReport).toEqual(['item-waiting', 'report-ready', 'decision-recorded pending-technical-review', 'decision-refused refused-access', 'decision-recorded approved']);
+    expect(aboutReport).toEqual([
+      'item-waiting',
+      'report-ready',
+      'decision-recorded pending-technical-review',
+      'decision-refused refused-access',
+      'decision-recorded approved',
+    ]);
     expect(published.filter((p) => p.event === 'item-waiting' && p.id !== report && p.id !== january)).toHaveLength(5); // each accepted monthly upload
     expect(t.faults).toEqual([]);
   }, 180_000);
 
-  it("a verifier of another body reads nothing of the project; a site sees its own project read-only", async () => {
+  it('a verifier of another body reads nothing of the project; a site sees its own project read-only', async () => {
     const other = await open('other-verifier');
     await other.locator('h1').waitFor();
     expect(await other.locator('tr[data-upload]').count()).toBe(0);
     const status = await other.evaluate(async (id) => {
       const h = { authorization: `Bearer ${sessionStorage.getItem('mrv-console-token')}` };
-      return [(await fetch(`/api/submissions/${id}`, { headers: h })).status, (await fetch(`/api/submissions/${id}/verification.pdf`, { headers: h })).status, (await fetch('/api/projects/console-wind/ledger', { headers: h })).status];
+      return [
+        (await fetch(`/api/submissions/${id}`, { headers: h })).status,
+        (await fetch(`/api/submissions/${id}/verification.pdf`, { headers: h })).status,
+        (await fetch('/api/projects/console-wind/ledger', { headers: h })).status,
+      ];
     }, report);
     expect(status).toEqual([403, 403, 403]);
 
@@ -271,9 +330,23 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     await page.locator(`tr[data-upload="${january}"] a`).first().click();
     await page.locator('figure.chart svg').first().waitFor();
     expect(await page.locator('#approve').count()).toBe(0);
-    const foreign = await page.evaluate(async () => (await fetch('/api/projects/solar-rajasthan-in/ledger', { headers: { authorization: `Bearer ${sessionStorage.getItem('mrv-console-token')}` } })).status);
+    const foreign = await page.evaluate(
+      async () =>
+        (await fetch('/api/projects/solar-rajasthan-in/ledger', { headers: { authorization: `Bearer ${sessionStorage.getItem('mrv-console-token')}` } }))
+          .status,
+    );
     expect(foreign).toBe(403);
-    const decide = await page.evaluate(async (id) => (await fetch(`/api/submissions/${id}/decision`, { method: 'POST', headers: { authorization: `Bearer ${sessionStorage.getItem('mrv-console-token')}` }, body: '{"decision":"approve"}' })).status, report);
+    const decide = await page.evaluate(
+      async (id) =>
+        (
+          await fetch(`/api/submissions/${id}/decision`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${sessionStorage.getItem('mrv-console-token')}` },
+            body: '{"decision":"approve"}',
+          })
+        ).status,
+      report,
+    );
     expect(decide).toBe(403);
   }, 60_000);
 });

@@ -40,7 +40,18 @@ import { INVALID_PROJECT_FOLDER } from '../../functions/ingest-upload/ingest.ts'
 import { dynamoProjects } from '../../functions/shared/aws/dynamo-repositories.ts';
 import { BUCKET_LAYOUT, ENV, QUEUES } from '../../functions/shared/resources.ts';
 import { mrv } from '../helpers/cli.ts';
-import { checkOutcome, CORPUS_DIR, DEFAULT_PROJECT, loadManifest, materializeCorpus, outcomeOf, outcomeOfReport, type CorpusEntry, type CorpusOutcome, type MaterializedEntry } from '../helpers/corpus.ts';
+import {
+  checkOutcome,
+  CORPUS_DIR,
+  DEFAULT_PROJECT,
+  loadManifest,
+  materializeCorpus,
+  outcomeOf,
+  outcomeOfReport,
+  type CorpusEntry,
+  type CorpusOutcome,
+  type MaterializedEntry,
+} from '../helpers/corpus.ts';
 import { sqsEvents, startTestStack, type TestStack } from '../helpers/local-stack.ts';
 
 /** lib-storage Upload (multipart) above this size, as `mrv upload` does. */
@@ -71,9 +82,21 @@ const PLANS: Record<string, ProjectPlan> = {
   '': { folder: FIXTURE_ID, registration: 'cli' },
   'projects/not-applicable.project.json': { folder: 'corpus-not-applicable', registration: 'cli' },
   'projects/berlin.project.json': { folder: 'corpus-berlin', registration: 'cli' },
-  'projects/wrong-version.project.json': { folder: 'corpus-wrong-version', registration: 'table', preCheck: { message: /grid-renewable@9\.9\.9 is not registered/, submission: true } },
-  'projects/does-not-exist.project.json': { folder: 'corpus-does-not-exist', registration: 'none', preCheck: { message: /"corpus-does-not-exist" is not registered/, submission: false } },
-  'projects/invalid.project.json': { folder: 'Corpus Invalid!', registration: 'none', preCheck: { message: /"Corpus Invalid!" .*is not a project id/, submission: false } },
+  'projects/wrong-version.project.json': {
+    folder: 'corpus-wrong-version',
+    registration: 'table',
+    preCheck: { message: /grid-renewable@9\.9\.9 is not registered/, submission: true },
+  },
+  'projects/does-not-exist.project.json': {
+    folder: 'corpus-does-not-exist',
+    registration: 'none',
+    preCheck: { message: /"corpus-does-not-exist" is not registered/, submission: false },
+  },
+  'projects/invalid.project.json': {
+    folder: 'Corpus Invalid!',
+    registration: 'none',
+    preCheck: { message: /"Corpus Invalid!" .*is not a project id/, submission: false },
+  },
 };
 
 interface Run {
@@ -103,7 +126,8 @@ const bucket = () => t.stack.resources.bucket;
 
 async function listKeys(prefix: string): Promise<Set<string>> {
   const keys = new Set<string>();
-  for await (const page of paginateListObjectsV2({ client: t.stack.clients.s3 }, { Bucket: bucket(), Prefix: prefix })) for (const o of page.Contents ?? []) keys.add(o.Key!);
+  for await (const page of paginateListObjectsV2({ client: t.stack.clients.s3 }, { Bucket: bucket(), Prefix: prefix }))
+    for (const o of page.Contents ?? []) keys.add(o.Key!);
   return keys;
 }
 
@@ -122,9 +146,11 @@ const consumed = (key: string) => sqsEvents(t, QUEUES.ingest.logicalName, 'consu
 
 async function inPool<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(size, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 async function registerWithCli(label: string, file: string): Promise<number> {
@@ -145,7 +171,8 @@ beforeAll(async () => {
     const file = p ? join(CORPUS_DIR, p) : DEFAULT_PROJECT;
     const code = await registerWithCli(p, file);
     if (plan.registration === 'cli' && code !== 0) throw new Error(`mrv project register ${file} exited ${code}`);
-    if (plan.registration === 'table') await dynamoProjects(t.ddb, t.stack.resources.env[ENV.projectsTable]).register(JSON.parse(readFileSync(file, 'utf8')), new Date().toISOString());
+    if (plan.registration === 'table')
+      await dynamoProjects(t.ddb, t.stack.resources.env[ENV.projectsTable]).register(JSON.parse(readFileSync(file, 'utf8')), new Date().toISOString());
   }
   const copy = join(dir, `${FIXTURE_COPY_ID}.project.json`);
   writeFileSync(copy, JSON.stringify({ ...(JSON.parse(readFileSync(DEFAULT_PROJECT, 'utf8')) as object), id: FIXTURE_COPY_ID }));
@@ -162,7 +189,17 @@ beforeAll(async () => {
     seen.add(`${projectId}:${hash}`);
     const uploadId = uploadIdOf(projectId, hash);
     const folder = PROJECT_ID.test(projectId) ? projectId : INVALID_PROJECT_FOLDER;
-    runs.push({ entry, plan, projectId, key: BUCKET_LAYOUT.uploads(projectId, basename(entry.path)), body, sha256: hash, uploadId, reportKey: BUCKET_LAYOUT.reportJson(folder, uploadId), resultKey: BUCKET_LAYOUT.result(folder, uploadId) });
+    runs.push({
+      entry,
+      plan,
+      projectId,
+      key: BUCKET_LAYOUT.uploads(projectId, basename(entry.path)),
+      body,
+      sha256: hash,
+      uploadId,
+      reportKey: BUCKET_LAYOUT.reportJson(folder, uploadId),
+      resultKey: BUCKET_LAYOUT.result(folder, uploadId),
+    });
   }
   for (const r of runs) if (r.entry.period) r.cliWithoutPeriod = outcomeOf(await mrv(['calc', '--json', '--project', r.entry.projectPath, r.entry.path]));
 
@@ -217,7 +254,9 @@ describe('the corpus through the local stack', () => {
     expect(await listKeys('results/')).toEqual(new Set(accepted.map((r) => r.resultKey)));
     // Each accepted upload also stores its mergeable partial result (for monitoring reports), and only those.
     expect(await listKeys('partials/')).toEqual(new Set(accepted.map((r) => r.resultKey.replace(/^results\//, 'partials/'))));
-    expect(await listKeys('')).toEqual(new Set([...runs.map((r) => r.key), ...(await listKeys('reports/')), ...(await listKeys('results/')), ...(await listKeys('partials/'))]));
+    expect(await listKeys('')).toEqual(
+      new Set([...runs.map((r) => r.key), ...(await listKeys('reports/')), ...(await listKeys('results/')), ...(await listKeys('partials/'))]),
+    );
     const queued = t.spied((m) => m.service === 'sqs' && m.queueName === QUEUES.review.logicalName && m.status === 'published') as { body: string }[];
     expect(queued.map((m) => (JSON.parse(m.body) as { uploadId: string }).uploadId).sort()).toEqual(accepted.map((r) => r.uploadId).sort());
   });
@@ -229,12 +268,26 @@ function pipelineExpectation(r: Run): CorpusEntry {
   if (r.plan.preCheck) return { ...e, expect: { exit: 1, status: 'rejected', codes: ['project.invalid'] } };
   if (e.period) {
     const cli = r.cliWithoutPeriod!;
-    return { ...e, period: undefined, expect: { exit: cli.exit === 0 ? 0 : 1, ...(cli.status ? { status: cli.status as CorpusEntry['expect']['status'] } : {}), codes: [...new Set(cli.diagnostics.map((d) => d.code))] } };
+    return {
+      ...e,
+      period: undefined,
+      expect: {
+        exit: cli.exit === 0 ? 0 : 1,
+        ...(cli.status ? { status: cli.status as CorpusEntry['expect']['status'] } : {}),
+        codes: [...new Set(cli.diagnostics.map((d) => d.code))],
+      },
+    };
   }
   return e;
 }
 
-const codeRe = (code: string) => new RegExp(code.split('|').map((c) => c.replace(/\./g, '\\.')).join('|'));
+const codeRe = (code: string) =>
+  new RegExp(
+    code
+      .split('|')
+      .map((c) => c.replace(/\./g, '\\.'))
+      .join('|'),
+  );
 
 /** Every mismatch between what the pipeline did with one upload and what is expected (empty = as documented). */
 async function problemsOf(run: Run): Promise<{ problems: string[]; summary: string }> {
@@ -256,10 +309,15 @@ async function problemsOf(run: Run): Promise<{ problems: string[]; summary: stri
   // core/readers/xlsx.ts:168) sometimes parses the worksheet before xl/workbook.xml, which exceljs writes
   // last (exceljs/exceljs#3064); the reader then reports a valid workbook as file.unreadable (~1 read in 400).
   if (problems.length && report.diagnostics.some((d) => d.code === 'file.unreadable' && d.message.includes("(reading 'sheets')")))
-    problems.push("BUG: a valid workbook reported as file.unreadable \"reading 'sheets'\": exceljs streaming-reader race (exceljs/exceljs#3064), core/readers/xlsx.ts:168/217");
+    problems.push(
+      'BUG: a valid workbook reported as file.unreadable "reading \'sheets\'": exceljs streaming-reader race (exceljs/exceljs#3064), core/readers/xlsx.ts:168/217',
+    );
   if (run.cliWithoutPeriod) {
     const where = (ds: CorpusOutcome['diagnostics']) => JSON.stringify(ds.map((d) => [d.code, d.location?.row, d.location?.column]));
-    check(where(report.diagnostics) === where(run.cliWithoutPeriod.diagnostics), `diagnostics differ from mrv calc's: ${where(run.cliWithoutPeriod.diagnostics)}`);
+    check(
+      where(report.diagnostics) === where(run.cliWithoutPeriod.diagnostics),
+      `diagnostics differ from mrv calc's: ${where(run.cliWithoutPeriod.diagnostics)}`,
+    );
   }
 
   // The text report names every expected problem (and the row, where the manifest states one).
@@ -278,8 +336,11 @@ async function problemsOf(run: Run): Promise<{ problems: string[]; summary: stri
   const queued = sqsEvents(t, QUEUES.review.logicalName, 'published', run.uploadId).length;
   check(queued === (accepted ? 1 : 0), `${queued} review-queue items for a ${report.status} upload`);
   const s = await t.submissions.get(run.uploadId);
-  const submission = s ? `submission ${JSON.stringify({ status: s.status, validation: s.validation, queuedAt: s.queuedAt, resultKey: s.resultKey })}` : 'no submission';
-  if (accepted) check(s?.status === 'pending-review' && s.validation === 'accepted' && typeof s.queuedAt === 'string' && s.resultKey === run.resultKey, submission);
+  const submission = s
+    ? `submission ${JSON.stringify({ status: s.status, validation: s.validation, queuedAt: s.queuedAt, resultKey: s.resultKey })}`
+    : 'no submission';
+  if (accepted)
+    check(s?.status === 'pending-review' && s.validation === 'accepted' && typeof s.queuedAt === 'string' && s.resultKey === run.resultKey, submission);
   else if (run.plan.preCheck && !run.plan.preCheck.submission) check(s === undefined, `${submission} for an unknown project`);
   else check(s?.status === 'rejected' && s.validation === report.status && s.queuedAt === undefined, submission);
 
@@ -293,7 +354,11 @@ describe('each corpus file uploaded to the local stack', () => {
   for (const m of loadManifest()) {
     const name = m.project ? `${m.file} with ${m.project}` : m.file;
     const plan = PLANS[m.project ?? ''];
-    const shown = plan?.preCheck ? `rejected project.invalid (CLI: exit 2)` : m.period ? `as mrv calc without --period (CLI: ${m.expect.codes.join(', ')} with --period)` : `${m.expect.status ?? ''} ${m.expect.codes.join(', ')}`;
+    const shown = plan?.preCheck
+      ? `rejected project.invalid (CLI: exit 2)`
+      : m.period
+        ? `as mrv calc without --period (CLI: ${m.expect.codes.join(', ')} with --period)`
+        : `${m.expect.status ?? ''} ${m.expect.codes.join(', ')}`;
     it(`${name} → ${shown}`, async () => {
       const run = runs.find((x) => x.entry.name === name);
       expect(run, `${name} was not uploaded`).toBeDefined();

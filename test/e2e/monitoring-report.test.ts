@@ -79,11 +79,21 @@ describe('monitoring reports on the local stack', () => {
     expect(report.result!.rows.accepted).toBe(8760);
     // Its rows are the uploads' rows; each upload's partial result is stored beside it.
     expect(report.uploads.reduce((a, u) => a + u.rows.accepted, 0)).toBe(8760);
-    for (const u of report.uploads) expect(await t.stack.clients.s3.send(new HeadObjectCommand({ Bucket: t.stack.resources.bucket, Key: u.partialKey }))).toBeDefined();
+    for (const u of report.uploads)
+      expect(await t.stack.clients.s3.send(new HeadObjectCommand({ Bucket: t.stack.resources.bucket, Key: u.partialKey }))).toBeDefined();
     // The monthly ERs (each rounded to 1 g) add up to the report's ER within that rounding; the report's is one exact merge.
     const monthly = report.uploads.reduce((a, u) => a.plus(u.er!), new Decimal(0));
-    expect(monthly.minus(report.result!.totals!.ER).abs().lte(12 * 0.0000005)).toBe(true);
-    expect(await t.stack.clients.s3.send(new HeadObjectCommand({ Bucket: t.stack.resources.bucket, Key: BUCKET_LAYOUT.monitoringReport('e2e-annual', report.reportId) }))).toBeDefined();
+    expect(
+      monthly
+        .minus(report.result!.totals!.ER)
+        .abs()
+        .lte(12 * 0.0000005),
+    ).toBe(true);
+    expect(
+      await t.stack.clients.s3.send(
+        new HeadObjectCommand({ Bucket: t.stack.resources.bucket, Key: BUCKET_LAYOUT.monitoringReport('e2e-annual', report.reportId) }),
+      ),
+    ).toBeDefined();
 
     const list = await t.mrv(['review', 'list']);
     expect(list.out).toContain(report.reportId);
@@ -102,14 +112,20 @@ describe('monitoring reports on the local stack', () => {
     // The annual ER is above the independent-review threshold: the first approval is recorded as pending, nothing is issued.
     const first = await t.as('verifier', ['review', 'approve', reportId]);
     expect(first.code, first.out + first.err).toBe(0);
-    expect(first.out).toMatch(new RegExp(`Recorded as the first approval of monitoring report ${reportId} by Vera Verifier, pending technical review: a second approval by another verifier of LOCAL-DOE-A is needed`));
+    expect(first.out).toMatch(
+      new RegExp(
+        `Recorded as the first approval of monitoring report ${reportId} by Vera Verifier, pending technical review: a second approval by another verifier of LOCAL-DOE-A is needed`,
+      ),
+    );
     expect((await t.submissions.get(reportId))?.status).toBe('pending-review');
     expect((await t.mrv(['ledger', 'list', 'e2e-annual'])).out).not.toContain(reportId);
 
     // The same verifier again does not satisfy the independent review: refused, with the reason.
     const again = await t.as('verifier', ['review', 'approve', reportId]);
     expect(again.code).toBe(1);
-    expect(again.out).toContain(`Refused: the approval of monitoring report ${reportId} was not recorded: Vera Verifier already gave the first approval; the independent review needs a different verifier of LOCAL-DOE-A (review.same_verifier).`);
+    expect(again.out).toContain(
+      `Refused: the approval of monitoring report ${reportId} was not recorded: Vera Verifier already gave the first approval; the independent review needs a different verifier of LOCAL-DOE-A (review.same_verifier).`,
+    );
 
     // The checker of the same body approves: recorded, one ledger entry for the report's whole period.
     const second = await t.as('checker', ['review', 'approve', reportId]);

@@ -28,7 +28,11 @@ beforeAll(async () => {
     // Fault injection for the DLQ test: reading an object named poison*.csv fails like an S3 outage.
     ingestDeps: (deps) => ({
       ...deps,
-      monitoring: { head: (key) => deps.monitoring.head(key), open: (key, v) => (key.includes('/poison') ? Promise.reject(new PortError(`GetObject ${key} failed: injected`, undefined)) : deps.monitoring.open(key, v)) },
+      monitoring: {
+        head: (key) => deps.monitoring.head(key),
+        open: (key, v) =>
+          key.includes('/poison') ? Promise.reject(new PortError(`GetObject ${key} failed: injected`, undefined)) : deps.monitoring.open(key, v),
+      },
     }),
   });
 });
@@ -67,12 +71,17 @@ describe('the local stack, end to end', () => {
     const ledger = await t.mrv(['ledger', 'list', 'e2e-happy']);
     expect(ledger.code).toBe(0);
     // 606.533721 tCO2e → 606 A6.4ERs: 5 % share of proceeds (31, rounded up) and 2 % OMGE (13) → 562 to the participants.
-    expect(ledger.out).toMatch(/^#1 .*2023-06-30T23:00:00\+00:00 – 2023-07-10T23:00:00\+00:00 \(UTC, end excluded\) .*ER 606\.533721 .*units 606 \(share-of-proceeds 31, omge-cancellation 13\) → participants 562 .*upload [0-9a-f]{32}/m);
+    expect(ledger.out).toMatch(
+      /^#1 .*2023-06-30T23:00:00\+00:00 – 2023-07-10T23:00:00\+00:00 \(UTC, end excluded\) .*ER 606\.533721 .*units 606 \(share-of-proceeds 31, omge-cancellation 13\) → participants 562 .*upload [0-9a-f]{32}/m,
+    );
     expect((await t.mrv(['ledger', 'verify', 'e2e-happy'])).out).toContain('1 entry, chain intact');
     // the recorded decision leaves its verification report beside the reports, without anyone opening it
     const stored = s3ReportStore(t.stack.clients.s3, t.stack.resources.bucket);
     for (const format of ['html', 'pdf'])
-      await t.waitFor(`the ${format} verification report`, async () => (await stored.exists(`reports/e2e-happy/${uploadId}.verification.${format}`)) || undefined);
+      await t.waitFor(
+        `the ${format} verification report`,
+        async () => (await stored.exists(`reports/e2e-happy/${uploadId}.verification.${format}`)) || undefined,
+      );
     expect((await t.mrv(['review', 'list'])).out).not.toContain(uploadId);
   });
 
@@ -86,7 +95,9 @@ describe('the local stack, end to end', () => {
     await t.waitFor('the rejected submission', statusOf(uploadId, 'rejected'));
     expect(sqsEvents(t, QUEUES.review.logicalName, 'published', uploadId)).toHaveLength(0);
     expect((await t.mrv(['review', 'list'])).out).not.toContain(uploadId);
-    const raw = await t.stack.clients.s3.send(new HeadObjectCommand({ Bucket: t.stack.resources.bucket, Key: 'uploads/e2e-rejected/2023-07-01_10-hourly-missing-import-column.csv' }));
+    const raw = await t.stack.clients.s3.send(
+      new HeadObjectCommand({ Bucket: t.stack.resources.bucket, Key: 'uploads/e2e-rejected/2023-07-01_10-hourly-missing-import-column.csv' }),
+    );
     expect(raw.ContentLength).toBeGreaterThan(0);
     expect((await t.mrv(['review', 'approve', uploadId, '--verifier', 'A. Auditor'])).code).toBe(1);
   });
@@ -97,10 +108,17 @@ describe('the local stack, end to end', () => {
     const second = await t.upload('e2e-dup', GOOD_CSV);
     expect(second).toBe(first);
     // S3 delivers at least once: send the first notification again, verbatim.
-    const [notification] = t.spied((m) => m.service === 'sqs' && m.queueName === QUEUES.ingest.logicalName && m.status === 'published' && m.body.includes('uploads/e2e-dup/'));
-    await t.stack.clients.sqs.send(new SendMessageCommand({ QueueUrl: t.stack.resources.queues.ingest.url, MessageBody: (notification as { body: string }).body }));
+    const [notification] = t.spied(
+      (m) => m.service === 'sqs' && m.queueName === QUEUES.ingest.logicalName && m.status === 'published' && m.body.includes('uploads/e2e-dup/'),
+    );
+    await t.stack.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: t.stack.resources.queues.ingest.url, MessageBody: (notification as { body: string }).body }),
+    );
 
-    await t.waitFor('three ingest deliveries to be handled', async () => sqsEvents(t, QUEUES.ingest.logicalName, 'consumed', 'uploads/e2e-dup/').length === 3 || undefined);
+    await t.waitFor(
+      'three ingest deliveries to be handled',
+      async () => sqsEvents(t, QUEUES.ingest.logicalName, 'consumed', 'uploads/e2e-dup/').length === 3 || undefined,
+    );
     expect(await t.submissions.listByProject('e2e-dup')).toHaveLength(1);
     expect(sqsEvents(t, QUEUES.review.logicalName, 'published', first)).toHaveLength(1);
   });
@@ -142,7 +160,9 @@ describe('the local stack, end to end', () => {
 
   it('a malformed decision is retried maxReceiveCount times, then parked in the dead-letter queue', async () => {
     const { decision } = t.stack.resources.queues;
-    await t.stack.clients.sqs.send(new SendMessageCommand({ QueueUrl: decision.url, MessageBody: '{"schemaVersion":1,"uploadId":"not-an-id","decision":"approve"}' }));
+    await t.stack.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: decision.url, MessageBody: '{"schemaVersion":1,"uploadId":"not-an-id","decision":"approve"}' }),
+    );
 
     const [parked] = await t.waitFor('the poison decision in the DLQ', async () => {
       const m = await t.peek(decision.dlq.url);
@@ -159,7 +179,10 @@ describe('the local stack, end to end', () => {
     const uploadId = await t.upload('e2e-poison', file);
 
     const { ingest } = t.stack.resources.queues;
-    await t.waitFor('the failed ingest event in the DLQ', async () => (await t.peek(ingest.dlq.url)).some((m) => m.Body?.includes('uploads/e2e-poison/poison.csv')) || undefined);
+    await t.waitFor(
+      'the failed ingest event in the DLQ',
+      async () => (await t.peek(ingest.dlq.url)).some((m) => m.Body?.includes('uploads/e2e-poison/poison.csv')) || undefined,
+    );
     expect(sqsEvents(t, QUEUES.ingest.logicalName, 'consumed', 'uploads/e2e-poison/')).toHaveLength(0);
     expect(await t.report('e2e-poison', uploadId)).toBeUndefined();
     expect(await t.submissions.get(uploadId)).toBeUndefined();
@@ -174,7 +197,15 @@ describe('the local stack, end to end', () => {
     await t.waitFor('the approval', statusOf(uploadId, 'approved'));
     expect((await t.mrv(['ledger', 'verify', 'e2e-tamper'])).code).toBe(0);
 
-    await t.ddb.send(new UpdateCommand({ TableName: t.stack.resources.env[ENV.ledgerTable], Key: { pk: 'e2e-tamper', sk: LEDGER_KEYS.entry(1) }, UpdateExpression: 'SET #e.#er = :er', ExpressionAttributeNames: { '#e': 'entry', '#er': 'er' }, ExpressionAttributeValues: { ':er': '999999' } }));
+    await t.ddb.send(
+      new UpdateCommand({
+        TableName: t.stack.resources.env[ENV.ledgerTable],
+        Key: { pk: 'e2e-tamper', sk: LEDGER_KEYS.entry(1) },
+        UpdateExpression: 'SET #e.#er = :er',
+        ExpressionAttributeNames: { '#e': 'entry', '#er': 'er' },
+        ExpressionAttributeValues: { ':er': '999999' },
+      }),
+    );
 
     const verify = await t.mrv(['ledger', 'verify', 'e2e-tamper']);
     expect(verify.code).toBe(1);

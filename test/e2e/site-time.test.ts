@@ -24,7 +24,8 @@ afterAll(async () => {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 /** Wall-clock times (no offset) from local `from` (inclusive), one per hour. */
-const localHours = (from: string, hours: number) => Array.from({ length: hours }, (_, h) => new Date(Date.parse(`${from}Z`) + h * 3_600_000).toISOString().slice(0, 19));
+const localHours = (from: string, hours: number) =>
+  Array.from({ length: hours }, (_, h) => new Date(Date.parse(`${from}Z`) + h * 3_600_000).toISOString().slice(0, 19));
 const write = (name: string, text: string) => {
   const path = join(scratch, name);
   writeFileSync(path, text);
@@ -60,7 +61,10 @@ describe('monitoring periods on the site clock, end to end on the local stack', 
       const days = new Date(Date.UTC(2023, m, 0)).getUTCDate();
       // End stamps: 01:00 on the 1st (the hour 00:00–01:00) … 00:00 on the 1st of the next month.
       const rows = localHours(`2023-${pad(m)}-01T01:00:00`, days * 24).map((ts) => `${ts},3,0,0`);
-      const { status } = await uploadAndDecide('e2e-kolkata', write(`kolkata-2023-${pad(m)}.csv`, `timestamp,EG_export,EG_import,FC_diesel\n${rows.join('\n')}\n`));
+      const { status } = await uploadAndDecide(
+        'e2e-kolkata',
+        write(`kolkata-2023-${pad(m)}.csv`, `timestamp,EG_export,EG_import,FC_diesel\n${rows.join('\n')}\n`),
+      );
       expect(status, `month ${m}`).toBe('approved');
     }
     const periods = await ledgerPeriods('e2e-kolkata');
@@ -76,7 +80,9 @@ describe('monitoring periods on the site clock, end to end on the local stack', 
     const rows = localHours('2023-01-15T01:00:00', 31 * 24).map((ts) => `${ts},3,0,0`);
     const overlap = await uploadAndDecide('e2e-kolkata', write('kolkata-overlap.csv', `timestamp,EG_export,EG_import,FC_diesel\n${rows.join('\n')}\n`));
     expect(overlap.status).toBe('refused');
-    expect((await t.submissions.get(overlap.uploadId))?.statusReason).toMatch(/overlaps the approved period 2023-01-01T00:00:00\+05:30 – 2023-02-01T00:00:00\+05:30/);
+    expect((await t.submissions.get(overlap.uploadId))?.statusReason).toMatch(
+      /overlaps the approved period 2023-01-01T00:00:00\+05:30 – 2023-02-01T00:00:00\+05:30/,
+    );
     expect(await ledgerPeriods('e2e-kolkata')).toHaveLength(12);
   });
 

@@ -30,7 +30,10 @@ describe('mrv start', () => {
     const r = await mrv(['start', '--once']);
     expect(r.code, r.err).toBe(0);
     for (const s of samples) {
-      for (const file of s.files) expect(r.out).toMatch(new RegExp(`^uploads/${s.projectId}/${basename(file).replace(/\./g, '\\.')}: (ACCEPTED|REJECTED|NOT APPLICABLE) \\(upload [0-9a-f]{32}\\)`, 'm'));
+      for (const file of s.files)
+        expect(r.out).toMatch(
+          new RegExp(`^uploads/${s.projectId}/${basename(file).replace(/\./g, '\\.')}: (ACCEPTED|REJECTED|NOT APPLICABLE) \\(upload [0-9a-f]{32}\\)`, 'm'),
+        );
     }
     expect(r.out).toContain('Review queue (mrv review list):');
     expect(r.out).toMatch(/ER = BE − PE − LE = /);
@@ -51,13 +54,33 @@ describe('mrv start', () => {
         expect(c.out()).toMatch(/^ {2}aws --endpoint-url http:\/\/127\.0\.0\.1:\d+ s3 ls /m);
         expect(c.out()).toMatch(/^ {2}aws --endpoint-url http:\/\/127\.0\.0\.1:\d+ dynamodb list-tables$/m);
         expect(env.AWS_DEFAULT_REGION).toBe(env.AWS_REGION);
-        expect(Object.keys(env)).toEqual(expect.arrayContaining(['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'MONITORING_BUCKET_NAME', 'REVIEW_QUEUE_URL', 'DECISION_QUEUE_URL', 'SUBMISSIONS_TABLE_NAME', 'LEDGER_TABLE_NAME', 'PROJECTS_TABLE_NAME']));
+        expect(Object.keys(env)).toEqual(
+          expect.arrayContaining([
+            'AWS_ENDPOINT_URL',
+            'AWS_ENDPOINT_URL_DYNAMODB',
+            'AWS_REGION',
+            'AWS_DEFAULT_REGION',
+            'AWS_ACCESS_KEY_ID',
+            'MONITORING_BUCKET_NAME',
+            'REVIEW_QUEUE_URL',
+            'DECISION_QUEUE_URL',
+            'SUBMISSIONS_TABLE_NAME',
+            'LEDGER_TABLE_NAME',
+            'PROJECTS_TABLE_NAME',
+          ]),
+        );
         // A new file from a site (one more reading than the sample): validated and printed by the running stack.
         const file = join(cwd, 'site-upload.csv');
-        writeFileSync(file, `${readFileSync(sample('uploads', 'solar-rajasthan-in', '2016-04-01_07-15min.csv'), 'utf8').trimEnd()}\n2016-04-08T05:30:00+05:30,0.100,0.000\n`);
+        writeFileSync(
+          file,
+          `${readFileSync(sample('uploads', 'solar-rajasthan-in', '2016-04-01_07-15min.csv'), 'utf8').trimEnd()}\n2016-04-08T05:30:00+05:30,0.100,0.000\n`,
+        );
         const up = await mrv(['upload', 'solar-rajasthan-in', file], { env, cwd });
         uploadOut = up.out + up.err;
-        await pollUntil(async () => /^uploads\/solar-rajasthan-in\/site-upload\.csv: ACCEPTED \(upload [0-9a-f]{32}\) — waiting for review/m.test(c.out()) || undefined, { deadline: Date.now() + 120_000, what: 'the new upload to be printed' });
+        await pollUntil(
+          async () => /^uploads\/solar-rajasthan-in\/site-upload\.csv: ACCEPTED \(upload [0-9a-f]{32}\) — waiting for review/m.test(c.out()) || undefined,
+          { deadline: Date.now() + 120_000, what: 'the new upload to be printed' },
+        );
         // A verifier's decision is printed too.
         const id = /^uploads\/wind-tamil-nadu-in\/2023-07-01_10-hourly\.csv: ACCEPTED \(upload ([0-9a-f]{32})\)/m.exec(c.out())![1]!;
         // As the operator (the export lines) a decision is refused; with the printed verifier line it is recorded.
@@ -65,12 +88,19 @@ describe('mrv start', () => {
         expect(verifierLine, 'the verifier identity is printed').not.toBeNull();
         const asVerifier = { ...env, AWS_ACCESS_KEY_ID: verifierLine![1]!, AWS_SECRET_ACCESS_KEY: verifierLine![2]! };
         expect((await mrv(['review', 'approve', id, '--verifier', 'A. Auditor'], { env: asVerifier, cwd })).code).toBe(0);
-        await pollUntil(async () => /^Decision on [0-9a-f]{32} \(wind-tamil-nadu-in\) by Vera Verifier: APPROVED — ledger #1/m.test(c.out()) || undefined, { deadline: Date.now() + 120_000, what: 'the decision to be printed' });
+        await pollUntil(async () => /^Decision on [0-9a-f]{32} \(wind-tamil-nadu-in\) by Vera Verifier: APPROVED — ledger #1/m.test(c.out()) || undefined, {
+          deadline: Date.now() + 120_000,
+          what: 'the decision to be printed',
+        });
         // The notification of that decision, as subscribers of the topic get it on AWS.
-        await pollUntil(async () => c.out().includes(`[notification] decision-recorded (wind-tamil-nadu-in): Decision on ${id.slice(0, 12)}: approval recorded`) || undefined, { deadline: Date.now() + 30_000, what: 'the notification to be printed' });
+        await pollUntil(
+          async () => c.out().includes(`[notification] decision-recorded (wind-tamil-nadu-in): Decision on ${id.slice(0, 12)}: approval recorded`) || undefined,
+          { deadline: Date.now() + 30_000, what: 'the notification to be printed' },
+        );
         // The console: one sign-in link per local identity, on 127.0.0.1 only.
         expect(c.out()).toMatch(/^Review console and HTTP API: http:\/\/127\.0\.0\.1:\d+\/ /m);
-        for (const who of ['verifier', 'checker', 'other-verifier', 'site.wind-tamil-nadu-in']) expect(c.out()).toMatch(new RegExp(`^ {2}${who.replace('.', '\\.')} +.*: http://127\\.0\\.0\\.1:\\d+/#token=[\\w-]+$`, 'm'));
+        for (const who of ['verifier', 'checker', 'other-verifier', 'site.wind-tamil-nadu-in'])
+          expect(c.out()).toMatch(new RegExp(`^ {2}${who.replace('.', '\\.')} +.*: http://127\\.0\\.0\\.1:\\d+/#token=[\\w-]+$`, 'm'));
       },
     });
     const code = await command.run(['--port', '0'], c.io);

@@ -35,19 +35,39 @@ export interface Fault {
 
 /** The errors a throttled or failing AWS service returns, as the SDK surfaces them. */
 export const AWS_ERRORS = {
-  throttlingS3: () => new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'Please reduce your request rate.' }),
-  s3Internal: () => new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'We encountered an internal error.' }),
-  ddbThroughput: () => new DynamoDBServiceException({ name: 'ProvisionedThroughputExceededException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'The level of configured provisioned throughput for the table was exceeded.' }),
-  ddbThrottling: () => new DynamoDBServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate of requests exceeds the allowed throughput.' }),
-  ddbInternal: () => new DynamoDBServiceException({ name: 'InternalServerError', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'Internal server error' }),
+  throttlingS3: () =>
+    new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'Please reduce your request rate.' }),
+  s3Internal: () =>
+    new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'We encountered an internal error.' }),
+  ddbThroughput: () =>
+    new DynamoDBServiceException({
+      name: 'ProvisionedThroughputExceededException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+      message: 'The level of configured provisioned throughput for the table was exceeded.',
+    }),
+  ddbThrottling: () =>
+    new DynamoDBServiceException({
+      name: 'ThrottlingException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+      message: 'Rate of requests exceeds the allowed throughput.',
+    }),
+  ddbInternal: () =>
+    new DynamoDBServiceException({ name: 'InternalServerError', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'Internal server error' }),
   sqsThrottling: () => new SQSServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' }),
-  sqsUnavailable: () => new SQSServiceException({ name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'Service unavailable' }),
+  sqsUnavailable: () =>
+    new SQSServiceException({ name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'Service unavailable' }),
   timeout: () => Object.assign(new Error('Task timed out after 900.00 seconds'), { name: 'TimeoutError' }),
 } as const;
 
 /** A matching error for the service of a call: throttling or 5xx, alternating by `n`. */
 export function errorFor(service: Service, n: number): Error {
-  const choices = { s3: [AWS_ERRORS.throttlingS3, AWS_ERRORS.s3Internal], ddb: [AWS_ERRORS.ddbThroughput, AWS_ERRORS.ddbThrottling, AWS_ERRORS.ddbInternal], sqs: [AWS_ERRORS.sqsThrottling, AWS_ERRORS.sqsUnavailable] }[service];
+  const choices = {
+    s3: [AWS_ERRORS.throttlingS3, AWS_ERRORS.s3Internal],
+    ddb: [AWS_ERRORS.ddbThroughput, AWS_ERRORS.ddbThrottling, AWS_ERRORS.ddbInternal],
+    sqs: [AWS_ERRORS.sqsThrottling, AWS_ERRORS.sqsUnavailable],
+  }[service];
   return choices[n % choices.length]!();
 }
 
@@ -129,7 +149,8 @@ export class AwsWorld {
     );
     s3.on(PutObjectCommand).callsFake((input: { Key: string; Body: string }) =>
       this.run('s3', 'PutObject', input, () => {
-        if (Buffer.byteLength(input.Key, 'utf8') > 1024) throw new S3ServiceException({ name: 'KeyTooLongError', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Your key is too long' });
+        if (Buffer.byteLength(input.Key, 'utf8') > 1024)
+          throw new S3ServiceException({ name: 'KeyTooLongError', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Your key is too long' });
         this.objects.set(input.Key, { body: Buffer.from(String(input.Body)), metadata: {}, versionId: `v${this.objects.size + 1}` });
         return {};
       }),
@@ -149,32 +170,62 @@ export class AwsWorld {
         return item ? { Item: clone(item) } : {};
       }),
     );
-    ddb.on(PutCommand).callsFake((input: { TableName: string; Item: Item; ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Item }) =>
-      this.run('ddb', 'PutItem', input, () => {
-        const t = this.table(input.TableName);
-        const k = keyOf(input.Item);
-        const existing = t.get(k);
-        if (!condition(input.ConditionExpression, existing, input.ExpressionAttributeNames, input.ExpressionAttributeValues)) throw conditionalFailed();
-        t.set(k, clone(input.Item));
-        return {};
-      }),
-    );
-    ddb.on(UpdateCommand).callsFake((input: { TableName: string; Key: Item; UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Item }) =>
-      this.run('ddb', 'UpdateItem', input, () => {
-        const t = this.table(input.TableName);
-        const k = keyOf(input.Key);
-        const existing = t.get(k);
-        if (!condition(input.ConditionExpression, existing, input.ExpressionAttributeNames, input.ExpressionAttributeValues)) throw conditionalFailed();
-        t.set(k, update({ ...clone(input.Key), ...clone(existing ?? {}) }, input.UpdateExpression, input.ExpressionAttributeNames ?? {}, input.ExpressionAttributeValues ?? {}));
-        return {};
-      }),
-    );
+    ddb
+      .on(PutCommand)
+      .callsFake(
+        (input: {
+          TableName: string;
+          Item: Item;
+          ConditionExpression?: string;
+          ExpressionAttributeNames?: Record<string, string>;
+          ExpressionAttributeValues?: Item;
+        }) =>
+          this.run('ddb', 'PutItem', input, () => {
+            const t = this.table(input.TableName);
+            const k = keyOf(input.Item);
+            const existing = t.get(k);
+            if (!condition(input.ConditionExpression, existing, input.ExpressionAttributeNames, input.ExpressionAttributeValues)) throw conditionalFailed();
+            t.set(k, clone(input.Item));
+            return {};
+          }),
+      );
+    ddb
+      .on(UpdateCommand)
+      .callsFake(
+        (input: {
+          TableName: string;
+          Key: Item;
+          UpdateExpression: string;
+          ConditionExpression?: string;
+          ExpressionAttributeNames?: Record<string, string>;
+          ExpressionAttributeValues?: Item;
+        }) =>
+          this.run('ddb', 'UpdateItem', input, () => {
+            const t = this.table(input.TableName);
+            const k = keyOf(input.Key);
+            const existing = t.get(k);
+            if (!condition(input.ConditionExpression, existing, input.ExpressionAttributeNames, input.ExpressionAttributeValues)) throw conditionalFailed();
+            t.set(
+              k,
+              update(
+                { ...clone(input.Key), ...clone(existing ?? {}) },
+                input.UpdateExpression,
+                input.ExpressionAttributeNames ?? {},
+                input.ExpressionAttributeValues ?? {},
+              ),
+            );
+            return {};
+          }),
+      );
     ddb.on(QueryCommand).callsFake((input: { TableName: string; KeyConditionExpression: string; ExpressionAttributeValues: Item }) =>
       this.run('ddb', 'Query', input, () => {
-        if (input.KeyConditionExpression !== 'pk = :p AND begins_with(sk, :e)') throw new Error(`fake DynamoDB: unsupported query ${input.KeyConditionExpression}`);
+        if (input.KeyConditionExpression !== 'pk = :p AND begins_with(sk, :e)')
+          throw new Error(`fake DynamoDB: unsupported query ${input.KeyConditionExpression}`);
         const p = input.ExpressionAttributeValues[':p'];
         const e = String(input.ExpressionAttributeValues[':e']);
-        const items = [...this.table(input.TableName).values()].filter((i) => i.pk === p && String(i.sk).startsWith(e)).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+        const items = [...this.table(input.TableName).values()]
+          .filter((i) => i.pk === p && String(i.sk).startsWith(e))
+          .sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
         return { Items: clone(items) };
       }),
     );

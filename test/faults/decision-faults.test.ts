@@ -23,7 +23,13 @@ afterAll(() => {
 
 const KEY = `uploads/${P}/june.csv`;
 const UPLOAD = uploadIdFor(VALID);
-const approve: Decision = { schemaVersion: 1, uploadId: UPLOAD, decision: 'approve', verifier: 'DOE Example (J. Doe)', decidedAt: '2024-02-03T12:00:00Z' } as Decision;
+const approve: Decision = {
+  schemaVersion: 1,
+  uploadId: UPLOAD,
+  decision: 'approve',
+  verifier: 'DOE Example (J. Doe)',
+  decidedAt: '2024-02-03T12:00:00Z',
+} as Decision;
 const reject: Decision = { ...approve, decision: 'reject', reason: 'meter calibration certificate missing' } as Decision;
 
 /** An accepted upload, ingested for real: a pending-review submission with its review item. */
@@ -36,7 +42,11 @@ async function pendingSubmission(): Promise<void> {
 }
 const submission = () => world.table(TABLES.submissions).get(`${UPLOAD}\u0000`) as unknown as Submission;
 const ledger = () => [...world.table(TABLES.ledger).values()];
-const entries = () => ledger().filter((i) => String(i.sk).startsWith('ENTRY#')).sort((a, b) => String(a.sk).localeCompare(String(b.sk))).map((i) => i.entry as LedgerEntry);
+const entries = () =>
+  ledger()
+    .filter((i) => String(i.sk).startsWith('ENTRY#'))
+    .sort((a, b) => String(a.sk).localeCompare(String(b.sk)))
+    .map((i) => i.entry as LedgerEntry);
 const head = () => ledger().find((i) => i.sk === 'HEAD') as { seq: number; lastHash: string } | undefined;
 
 async function commandsOf(decision: Decision): Promise<Call[]> {
@@ -73,12 +83,16 @@ describe('decisions: a fault at every AWS command, then the healed redelivery', 
           checkConsistent(label);
 
           world.fault = undefined;
-          for (let i = 0; i < 3; i++) expect((await handler(sqsEvent(JSON.stringify(decision)))).batchItemFailures, `${label}, redelivery ${i + 1}`).toEqual([]);
+          for (let i = 0; i < 3; i++)
+            expect((await handler(sqsEvent(JSON.stringify(decision)))).batchItemFailures, `${label}, redelivery ${i + 1}`).toEqual([]);
           checkConsistent(label);
           const s = submission();
           expect(world.objects.has(`reports/${P}/${UPLOAD}.decision.json`), label).toBe(true);
           if (decision.decision === 'approve') {
-            expect(entries().map((e) => e.uploadId), label).toEqual([UPLOAD]);
+            expect(
+              entries().map((e) => e.uploadId),
+              label,
+            ).toEqual([UPLOAD]);
             expect(verifyChain(entries(), head()), label).toMatchObject({ ok: true, length: 1 });
             expect(s, label).toMatchObject({ status: 'approved', ledger: { seq: 1, hash: entries()[0]!.hash } });
           } else {
@@ -111,7 +125,10 @@ describe('a decision killed after the ledger write (issue 16 item 13)', () => {
   /** Runs the approval until the ledger HEAD has moved, then "kills" it (the record fails; the message is never redelivered). */
   async function approvalKilledAfterLedgerWrite(): Promise<void> {
     await pendingSubmission();
-    world.fault = (c) => (c.command === 'UpdateItem' && (c.input as { TableName?: string }).TableName === TABLES.ledger ? { error: AWS_ERRORS.timeout(), when: 'after' } : undefined);
+    world.fault = (c) =>
+      c.command === 'UpdateItem' && (c.input as { TableName?: string }).TableName === TABLES.ledger
+        ? { error: AWS_ERRORS.timeout(), when: 'after' }
+        : undefined;
     const { handler } = decisionHandler(world);
     expect((await handler(sqsEvent(JSON.stringify(approve)))).batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
     world.fault = undefined;

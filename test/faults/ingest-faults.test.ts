@@ -97,7 +97,10 @@ describe('ingest: a fault at every AWS command, then the healed redelivery', () 
             expect(messages(), label).toEqual([]);
             continue;
           }
-          expect(subs.map((s) => s.uploadId), label).toEqual([uploadId]);
+          expect(
+            subs.map((s) => s.uploadId),
+            label,
+          ).toEqual([uploadId]);
           expect(world.objects.has(`reports/${P}/${uploadId}.txt`), label).toBe(true);
           if (plan.content === INVALID) {
             expect(subs[0]!.status, label).toBe('rejected');
@@ -113,7 +116,10 @@ describe('ingest: a fault at every AWS command, then the healed redelivery', () 
           // A third delivery changes nothing.
           const writes = world.calls.filter((c) => ['PutObject', 'PutItem', 'UpdateItem', 'SendMessage'].includes(c.command)).length;
           expect((await handler(sqsEvent(s3EventBody(KEY)))).batchItemFailures).toEqual([]);
-          expect(world.calls.filter((c) => ['PutObject', 'PutItem', 'UpdateItem', 'SendMessage'].includes(c.command)).length, `${label}: third delivery writes nothing`).toBe(writes);
+          expect(
+            world.calls.filter((c) => ['PutObject', 'PutItem', 'UpdateItem', 'SendMessage'].includes(c.command)).length,
+            `${label}: third delivery writes nothing`,
+          ).toBe(writes);
         }
       }
     });

@@ -26,7 +26,8 @@ class FaultyLedger implements LedgerStore {
   private async call<T>(op: keyof LedgerStore, run: () => Promise<T>): Promise<T> {
     const when = this.plan(op, ++this.n);
     if (when) this.faults++;
-    if (when === 'before') throw Object.assign(new Error(`ProvisionedThroughputExceededException before ${op}`), { name: 'ProvisionedThroughputExceededException' });
+    if (when === 'before')
+      throw Object.assign(new Error(`ProvisionedThroughputExceededException before ${op}`), { name: 'ProvisionedThroughputExceededException' });
     const out = await run();
     if (when === 'after') throw Object.assign(new Error(`lost response after ${op}`), { name: 'TimeoutError' });
     return out;
@@ -41,18 +42,19 @@ class FaultyLedger implements LedgerStore {
 }
 
 const P = 'ledger-faults';
-const request = (i: number): AppendRequest => ({
-  schemaVersion: 1,
-  projectId: P,
-  uploadId: i.toString(16).padStart(32, '0'),
-  period: { start: `2015-0${i}-01`, end: `2015-0${i}-28` },
-  er: `${100 * i}.5`,
-  issuance: { units: `${100 * i}`, rounding: 'floor', deductions: [], toParticipants: `${100 * i}` },
-  methodology: { key: 'grid-renewable@1.0.0', hash: 'h' },
-  file: { sha256: 'a'.repeat(64) },
-  verifier: 'DOE',
-  approvedAt: '2024-02-03T12:00:00Z',
-}) as AppendRequest;
+const request = (i: number): AppendRequest =>
+  ({
+    schemaVersion: 1,
+    projectId: P,
+    uploadId: i.toString(16).padStart(32, '0'),
+    period: { start: `2015-0${i}-01`, end: `2015-0${i}-28` },
+    er: `${100 * i}.5`,
+    issuance: { units: `${100 * i}`, rounding: 'floor', deductions: [], toParticipants: `${100 * i}` },
+    methodology: { key: 'grid-renewable@1.0.0', hash: 'h' },
+    file: { sha256: 'a'.repeat(64) },
+    verifier: 'DOE',
+    approvedAt: '2024-02-03T12:00:00Z',
+  }) as AppendRequest;
 
 /** Appends like an SQS consumer: on a failure, the message comes back and is retried. */
 async function appendWithRedelivery(store: LedgerStore, r: AppendRequest, maxDeliveries = 60) {

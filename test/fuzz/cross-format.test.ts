@@ -34,7 +34,6 @@ import { registry } from '../../methodologies/index.ts';
 import { fixtureCsvs } from '../unit/core/perf/fixtures.ts';
 import { CROSS_FORMAT } from './cross-format-settings.ts';
 
-
 afterEach(() => {
   recordFastPath.enabled = true;
   csvFastPath.enabled = true;
@@ -61,7 +60,13 @@ function csvCell(text: string): string {
 
 function typedValue(text: string, kind: string | undefined): string | number | Date {
   if (PLAIN_NUMBER.test(text) && Math.abs(Number(text)) <= 1e15) return Number(text);
-  if (kind === 'timestamp' && UTC_STAMP.test(text) && !Number.isNaN(Date.parse(text)) && new Date(Date.parse(text)).toISOString().replace('.000Z', 'Z') === text) return new Date(text);
+  if (
+    kind === 'timestamp' &&
+    UTC_STAMP.test(text) &&
+    !Number.isNaN(Date.parse(text)) &&
+    new Date(Date.parse(text)).toISOString().replace('.000Z', 'Z') === text
+  )
+    return new Date(text);
   return text;
 }
 
@@ -89,12 +94,19 @@ async function xlsxBytes(header: string[], rows: (string | number | Date | null)
   const sheets = names.filter((n) => n.startsWith('xl/worksheets/sheet')).reverse();
   const rest = names.filter((n) => !sheets.includes(n) && !(sample.partOrder === 2 && n === 'xl/workbook.xml'));
   const out = new JSZip();
-  for (const n of [...rest.slice(0, 2), ...sheets, ...rest.slice(2), ...(sample.partOrder === 2 ? ['xl/workbook.xml'] : [])]) out.file(n, await zip.files[n]!.async('uint8array'));
+  for (const n of [...rest.slice(0, 2), ...sheets, ...rest.slice(2), ...(sample.partOrder === 2 ? ['xl/workbook.xml'] : [])])
+    out.file(n, await zip.files[n]!.async('uint8array'));
   return new Uint8Array(await out.generateAsync({ type: 'uint8array', compression: 'DEFLATE' }));
 }
 
 /** The files of one sample, in every format. */
-async function files(header: string[], rows: string[][], kinds: (string | undefined)[], optional: boolean[], sample: Sample): Promise<Record<MonitoringFormat, Uint8Array>> {
+async function files(
+  header: string[],
+  rows: string[][],
+  kinds: (string | undefined)[],
+  optional: boolean[],
+  sample: Sample,
+): Promise<Record<MonitoringFormat, Uint8Array>> {
   const cols = sample.order.filter((c) => !sample.dropped[c]);
   const names = cols.map((c) => header[c]!);
   const csv = `${names.map(csvCell).join(',')}\n${rows.map((r) => cols.map((c) => csvCell(r[c]!)).join(',')).join('\n')}\n`;
@@ -156,7 +168,9 @@ describe('cross-format property: CSV, JSON, NDJSON and XLSX, fast and general pa
   });
 
   it('covers every registered module', () => {
-    const covered = new Set(fixtures.map((f) => (JSON.parse(readFileSync(join(dirname(f.name), 'project.json'), 'utf8')) as { methodology: string }).methodology));
+    const covered = new Set(
+      fixtures.map((f) => (JSON.parse(readFileSync(join(dirname(f.name), 'project.json'), 'utf8')) as { methodology: string }).methodology),
+    );
     expect([...covered].sort()).toEqual(registry.list.map((m) => m.key).sort());
   });
 
@@ -174,7 +188,10 @@ describe('cross-format property: CSV, JSON, NDJSON and XLSX, fast and general pa
       const sample: fc.Arbitrary<Sample> = fc.record({
         order: fc.shuffledSubarray([...header.keys()], { minLength: width, maxLength: width }),
         dropped: fc.tuple(...header.map((_, c) => (optional[c] ? fc.boolean() : fc.constant(false)))),
-        emptyAs: fc.array(fc.array(fc.constantFrom('absent' as const, 'empty' as const, 'null' as const), { minLength: width, maxLength: width }), { minLength: rows.length, maxLength: rows.length }),
+        emptyAs: fc.array(fc.array(fc.constantFrom('absent' as const, 'empty' as const, 'null' as const), { minLength: width, maxLength: width }), {
+          minLength: rows.length,
+          maxLength: rows.length,
+        }),
         typed: fc.array(fc.array(fc.boolean(), { minLength: width, maxLength: width }), { minLength: rows.length, maxLength: rows.length }),
         hiddenBefore: fc.integer({ min: 0, max: 2 }),
         visibleAfter: fc.integer({ min: 0, max: 1 }),

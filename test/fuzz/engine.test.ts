@@ -35,22 +35,26 @@ describe('row equations of every registered module never throw on finite inputs'
       const flags = new Set([...m.projectSymbols].filter(([, s]) => s.kind !== 'number').map(([k]) => k));
       const slots = new Map(symbols.map((s, i) => [s, i]));
       fc.assert(
-        fc.property(fc.array(finite, { minLength: symbols.length, maxLength: symbols.length }), fc.array(fc.boolean(), { minLength: symbols.length, maxLength: symbols.length }), (nums, bools) => {
-          const scope = new Map<string, number | boolean>(symbols.map((s, i) => [s, flags.has(s) ? bools[i]! : nums[i]!]));
-          for (const eq of [...m.rowEquations, ...m.rowChecks]) {
-            const viaMap = eq.float!(scope);
-            expect(typeof viaMap === 'number' || typeof viaMap === 'boolean').toBe(true);
-            const slotted = compileFloatSlots(eq.parsed, slots);
-            if (slotted) {
-              const arr: unknown[] = symbols.map((s) => (scope.has(s) ? scope.get(s) : UNSET));
-              const v = slotted(arr);
-              if (typeof v === 'number' && Number.isNaN(v)) expect(viaMap).toBeNaN();
-              else expect(v).toEqual(viaMap);
+        fc.property(
+          fc.array(finite, { minLength: symbols.length, maxLength: symbols.length }),
+          fc.array(fc.boolean(), { minLength: symbols.length, maxLength: symbols.length }),
+          (nums, bools) => {
+            const scope = new Map<string, number | boolean>(symbols.map((s, i) => [s, flags.has(s) ? bools[i]! : nums[i]!]));
+            for (const eq of [...m.rowEquations, ...m.rowChecks]) {
+              const viaMap = eq.float!(scope);
+              expect(typeof viaMap === 'number' || typeof viaMap === 'boolean').toBe(true);
+              const slotted = compileFloatSlots(eq.parsed, slots);
+              if (slotted) {
+                const arr: unknown[] = symbols.map((s) => (scope.has(s) ? scope.get(s) : UNSET));
+                const v = slotted(arr);
+                if (typeof v === 'number' && Number.isNaN(v)) expect(viaMap).toBeNaN();
+                else expect(v).toEqual(viaMap);
+              }
+              // row equation results are written back to the scope like the engine does
+              if ('symbol' in eq) scope.set(eq.symbol, viaMap);
             }
-            // row equation results are written back to the scope like the engine does
-            if ('symbol' in eq) scope.set(eq.symbol, viaMap);
-          }
-        }),
+          },
+        ),
         FUZZ,
       );
     });
@@ -66,7 +70,11 @@ describe('a non-finite row result becomes a diagnostic', () => {
     mechanisms: ['CDM'],
     applicability: [],
     project: z.object({}),
-    monitoring: monitoringRow({ timestamp: column.timestamp({ description: 't' }), a: column.number({ unit: 't', description: 'a' }), b: column.number({ unit: '1', description: 'b' }) }),
+    monitoring: monitoringRow({
+      timestamp: column.timestamp({ description: 't' }),
+      a: column.number({ unit: 't', description: 'a' }),
+      b: column.number({ unit: '1', description: 'b' }),
+    }),
     timeColumn: 'timestamp',
     parameters: {},
     equations: [
@@ -81,15 +89,26 @@ describe('a non-finite row result becomes a diagnostic', () => {
 
   it('arbitrary finite a, b (b often 0): accepted rows are finite, every non-finite row is an equation.non_finite at its row', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }), fc.oneof(fc.constant(0), fc.constant(-0), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e3, max: 1e3 }))), { minLength: 1, maxLength: 20 }), async (rows) => {
-        const lines = rows.map(([a, b], i) => `2015-06-01T${String(i).padStart(2, '0')}:00:00Z,${a},${b}`);
-        const r = await calculate({ source: source(`timestamp,a,b\n${lines.join('\n')}\n`), fileName: 'f.csv', project, registry: reg });
-        const bad = rows.map(([a, b], i) => (Number.isFinite(Number(String(a)) / Number(String(b))) ? undefined : i + 1)).filter((x): x is number => x !== undefined);
-        const nonFinite = r.diagnostics.filter((d) => d.code === 'equation.non_finite').map((d) => d.location?.row);
-        expect(nonFinite).toEqual(bad);
-        if (bad.length) expect(r.status).toBe('rejected');
-        if (r.totals) expect(new Decimal(r.totals.BE).isFinite()).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }),
+            fc.oneof(fc.constant(0), fc.constant(-0), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e3, max: 1e3 })),
+          ),
+          { minLength: 1, maxLength: 20 },
+        ),
+        async (rows) => {
+          const lines = rows.map(([a, b], i) => `2015-06-01T${String(i).padStart(2, '0')}:00:00Z,${a},${b}`);
+          const r = await calculate({ source: source(`timestamp,a,b\n${lines.join('\n')}\n`), fileName: 'f.csv', project, registry: reg });
+          const bad = rows
+            .map(([a, b], i) => (Number.isFinite(Number(String(a)) / Number(String(b))) ? undefined : i + 1))
+            .filter((x): x is number => x !== undefined);
+          const nonFinite = r.diagnostics.filter((d) => d.code === 'equation.non_finite').map((d) => d.location?.row);
+          expect(nonFinite).toEqual(bad);
+          if (bad.length) expect(r.status).toBe('rejected');
+          if (r.totals) expect(new Decimal(r.totals.BE).isFinite()).toBe(true);
+        },
+      ),
       { ...FUZZ, numRuns: 60 },
     );
   });
@@ -100,7 +119,12 @@ describe('grid-renewable: order invariance and additivity over periods (exact de
   // Readings with at most 3 decimals (as meters report them), TEG ≥ EG_export; diesel with 2 decimals so
   // that FC × NCV × EF (× 3.1863) stays within the 6 reported decimals (reported quantities are rounded
   // to 6 decimals per period, so additivity is exact only where no rounding happens).
-  const reading = fc.record({ exp: fc.integer({ min: 0, max: 20_000 }), imp: fc.integer({ min: 0, max: 500 }), extra: fc.integer({ min: 0, max: 2_000 }), diesel: fc.integer({ min: 0, max: 50 }) });
+  const reading = fc.record({
+    exp: fc.integer({ min: 0, max: 20_000 }),
+    imp: fc.integer({ min: 0, max: 500 }),
+    extra: fc.integer({ min: 0, max: 2_000 }),
+    diesel: fc.integer({ min: 0, max: 50 }),
+  });
   const file = (rows: { t: string; exp: number; imp: number; extra: number; diesel: number }[]) =>
     `timestamp,EG_export,EG_import,TEG,FC_diesel\n${rows.map((r) => `${r.t},${r.exp / 1000},${r.imp / 1000},${(r.exp + r.extra) / 1000},${r.diesel / 100}`).join('\n')}\n`;
   const calc = (text: string) => calculate({ source: source(text), fileName: 'p.csv', project, registry });
@@ -127,7 +151,11 @@ describe('grid-renewable: order invariance and additivity over periods (exact de
         const B = rb.map((r, i) => ({ ...r, t: hour(15 + Math.floor(i / 24), i % 24) }));
         const [whole, a, b] = [await calc(file([...A, ...B])), await calc(file(A)), await calc(file(B))];
         for (const r of [whole, a, b]) expect(r.status, JSON.stringify(r.diagnostics.map((d) => d.code))).toBe('accepted');
-        for (const k of ['BE', 'PE', 'LE', 'ER'] as const) expect(new Decimal(whole.totals![k]).equals(new Decimal(a.totals![k]).plus(b.totals![k])), `${k}: ${whole.totals![k]} vs ${a.totals![k]} + ${b.totals![k]}`).toBe(true);
+        for (const k of ['BE', 'PE', 'LE', 'ER'] as const)
+          expect(
+            new Decimal(whole.totals![k]).equals(new Decimal(a.totals![k]).plus(b.totals![k])),
+            `${k}: ${whole.totals![k]} vs ${a.totals![k]} + ${b.totals![k]}`,
+          ).toBe(true);
       }),
       { ...FUZZ, numRuns: 60 },
     );

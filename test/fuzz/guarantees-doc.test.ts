@@ -12,7 +12,9 @@ describe('docs/guarantees.md figures match the code', () => {
   it('cross-format property: seed, runs, modules and fixtures', () => {
     expect(doc).toContain(`seed \`${CROSS_FORMAT.seed}\`, \`${CROSS_FORMAT.numRuns}\` runs per`);
     const keys = new Set(registry.list.map((m) => m.key));
-    const fixtures = fixtureCsvs().filter((f) => keys.has((JSON.parse(readFileSync(f.name.replace(/[^/]+$/, 'project.json'), 'utf8')) as { methodology: string }).methodology));
+    const fixtures = fixtureCsvs().filter((f) =>
+      keys.has((JSON.parse(readFileSync(f.name.replace(/[^/]+$/, 'project.json'), 'utf8')) as { methodology: string }).methodology),
+    );
     expect(doc).toContain(`(\`${registry.list.length}\` modules, \`${fixtures.length}\` fixture files)`);
   });
   it('JSON nesting limit', () => {

@@ -47,12 +47,18 @@ function checkEvents(events: ReaderEvent[], bytes: Uint8Array) {
 
 // eslint-disable-next-line no-control-regex -- NUL is one of the hostile characters
 const csvish = fc.stringMatching(/^[a-zA-Z0-9_,;\t"\r\n .:+\-=@#[\]()éü€\u0000]{0,300}$/);
-const jsonish = fc.oneof(fc.json(), fc.stringMatching(/^[[\]{}",:0-9a-z\r\n \\-]{0,300}$/), fc.array(fc.json(), { maxLength: 8 }).map((a) => a.join('\n')));
+const jsonish = fc.oneof(
+  fc.json(),
+  fc.stringMatching(/^[[\]{}",:0-9a-z\r\n \\-]{0,300}$/),
+  fc.array(fc.json(), { maxLength: 8 }).map((a) => a.join('\n')),
+);
 
 describe('readers never throw, always terminate, and yield bounded, ordered events', () => {
   it.each(FORMATS)('%s: arbitrary bytes', async (format) => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 600 }), fc.integer({ min: 1, max: 64 }), async (bytes, chunk) => checkEvents(await readAll(bytes, format, chunk), bytes)),
+      fc.asyncProperty(fc.uint8Array({ maxLength: 600 }), fc.integer({ min: 1, max: 64 }), async (bytes, chunk) =>
+        checkEvents(await readAll(bytes, format, chunk), bytes),
+      ),
       { ...FUZZ, numRuns: format === 'xlsx' ? 60 : FUZZ.numRuns },
     );
   });
@@ -87,11 +93,32 @@ const cell: fc.Arbitrary<Cell> = fc.oneof(
   fc.boolean(),
   fc.constant(null),
   fc.date({ noInvalidDate: false }),
-  fc.constantFrom('NaN', '-Infinity', '1e308', '-0', '1,234.5', '13,5', '2015-02-30', '2015-06-01T24:00:00Z', '2015-06-01T01:00:00+14:00', ' ', '\u00a0', '0x10', '1_000', '١٢٣'),
+  fc.constantFrom(
+    'NaN',
+    '-Infinity',
+    '1e308',
+    '-0',
+    '1,234.5',
+    '13,5',
+    '2015-02-30',
+    '2015-06-01T24:00:00Z',
+    '2015-06-01T01:00:00+14:00',
+    ' ',
+    '\u00a0',
+    '0x10',
+    '1_000',
+    '١٢٣',
+  ),
 );
 
 describe('validation: arbitrary cells never throw', () => {
-  const schemas = [column.number({ unit: 'MWh', min: 0, max: 100, description: 'n' }), column.timestamp({ description: 't' }), column.boolean({ description: 'b' }), column.oneOf(['a', 'b'], { description: 'e' }), column.optional(column.number({ unit: 't', description: 'o' }), { default: 0 })];
+  const schemas = [
+    column.number({ unit: 'MWh', min: 0, max: 100, description: 'n' }),
+    column.timestamp({ description: 't' }),
+    column.boolean({ description: 'b' }),
+    column.oneOf(['a', 'b'], { description: 'e' }),
+    column.optional(column.number({ unit: 't', description: 'o' }), { default: 0 }),
+  ];
   it('parseNumberCell / parseTimestampCell return a finite number or a catalogued code', () => {
     fc.assert(
       fc.property(cell, (c) => {

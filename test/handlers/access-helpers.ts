@@ -27,7 +27,10 @@ export class FakeAccess implements AccessRepository {
   readonly records = new Map<string, PrincipalRecord>();
   readonly assignments = new Map<string, ProjectAssignment>();
   readonly firstApprovals = new Map<string, StoredFirstApproval>();
-  constructor(records: PrincipalRecord[] = [TEST_VERIFIER], private readonly defaultBody: string | undefined = 'DOE-EXAMPLE') {
+  constructor(
+    records: PrincipalRecord[] = [TEST_VERIFIER],
+    private readonly defaultBody: string | undefined = 'DOE-EXAMPLE',
+  ) {
     for (const r of records) this.records.set(r.principal, r);
   }
   async registersFor(principalId: string, projectId: string) {
@@ -50,7 +53,12 @@ export class FakeAccess implements AccessRepository {
     this.assignments.set(a.projectId, a);
   }
   async getAssignment(projectId: string) {
-    return this.assignments.get(projectId) ?? (this.defaultBody ? { projectId, verificationBody: this.defaultBody, mechanism: 'CDM' as const, assignedAt: '2024-01-01T00:00:00Z', assignedBy: 'registrar' } : undefined);
+    return (
+      this.assignments.get(projectId) ??
+      (this.defaultBody
+        ? { projectId, verificationBody: this.defaultBody, mechanism: 'CDM' as const, assignedAt: '2024-01-01T00:00:00Z', assignedBy: 'registrar' }
+        : undefined)
+    );
   }
   async listPrincipals() {
     return [...this.records.values()];
@@ -58,6 +66,10 @@ export class FakeAccess implements AccessRepository {
 }
 
 /** Decision deps plus in-memory access registers and audit trail. */
-export function withAccess<T extends DecisionDeps>(deps: T, access: FakeAccess = new FakeAccess(), audit = new MemoryAuditStore()): T & GateDeps & { access: FakeAccess; audit: MemoryAuditStore } {
+export function withAccess<T extends DecisionDeps>(
+  deps: T,
+  access: FakeAccess = new FakeAccess(),
+  audit = new MemoryAuditStore(),
+): T & GateDeps & { access: FakeAccess; audit: MemoryAuditStore } {
   return { ...deps, access, audit };
 }

@@ -73,7 +73,16 @@ function world(registration: Record<string, unknown> = projectJson) {
     metrics: recordingMetrics(),
   };
   const audit = new MemoryAuditStore();
-  const deps: AssembleDeps = { submissions, reports, projects: ingestDeps.projects, reviewQueue: ingestDeps.reviewQueue, registry, now, notifier: { publish: async (n) => void notes.push(n) }, audit: { store: audit, actor: { principal: 'iam:AIDATEST', role: 'registrar', name: 'Test Operator' } } };
+  const deps: AssembleDeps = {
+    submissions,
+    reports,
+    projects: ingestDeps.projects,
+    reviewQueue: ingestDeps.reviewQueue,
+    registry,
+    now,
+    notifier: { publish: async (n) => void notes.push(n) },
+    audit: { store: audit, actor: { principal: 'iam:AIDATEST', role: 'registrar', name: 'Test Operator' } },
+  };
   const upload = async (name: string, text: string) => {
     const key = BUCKET_LAYOUT.uploads(P, name);
     files.set(key, text);
@@ -81,7 +90,14 @@ function world(registration: Record<string, unknown> = projectJson) {
     return [...submissions.items.values()].find((s) => s.file.key === key)!.uploadId;
   };
   const decide = (uploadId: string, decision: 'approve' | 'reject' = 'approve') =>
-    recordDecision({ submissions, ledger, reports, now, logger: recordingLog(), metrics: recordingMetrics() }, { schemaVersion: 1, uploadId, decision, verifier: 'DOE X, A. Auditor', decidedAt: '2016-02-02T09:00:00.000Z', ...(decision === 'reject' ? { reason: 'no' } : {}) } as Decision);
+    recordDecision({ submissions, ledger, reports, now, logger: recordingLog(), metrics: recordingMetrics() }, {
+      schemaVersion: 1,
+      uploadId,
+      decision,
+      verifier: 'DOE X, A. Auditor',
+      decidedAt: '2016-02-02T09:00:00.000Z',
+      ...(decision === 'reject' ? { reason: 'no' } : {}),
+    } as Decision);
   return { files, submissions, reports, queued, notes, ledger, deps, upload, decide, audit };
 }
 
@@ -111,14 +127,28 @@ describe('monitoring reports: twelve monthly uploads → one annual report', () 
     expect(merged).toEqual(onePass);
     // …and the sums of its uploads: per-upload ERs (each rounded to 1 g) add up to the report's ER within that rounding.
     const sumOfUploads = report.uploads.reduce((a, u) => a.plus(u.er!), new Decimal(0));
-    expect(sumOfUploads.minus(report.result!.totals!.ER).abs().lte(12 * 0.0000005)).toBe(true);
+    expect(
+      sumOfUploads
+        .minus(report.result!.totals!.ER)
+        .abs()
+        .lte(12 * 0.0000005),
+    ).toBe(true);
     expect(report.result!.rows.accepted).toBe(report.uploads.reduce((a, u) => a + u.rows.accepted, 0));
 
     const item = w.queued.at(-1)!;
     expect(item).toMatchObject({ uploadId: report.reportId, period: YEAR, report: { reportId: report.reportId, uploads: expect.any(Array) } });
     // Materiality, the PDD comparison, the small-scale check and issuance are those of the whole year,
     // exactly what a single pass over the year gives (not sums of monthly roundings).
-    const yearItem = buildReviewItem({ result: single, uploadId: report.reportId, project, ccs: false, file: { key: 'year.csv' }, resultKey: 'r', reportKey: 'k', createdAt: item.createdAt });
+    const yearItem = buildReviewItem({
+      result: single,
+      uploadId: report.reportId,
+      project,
+      ccs: false,
+      file: { key: 'year.csv' },
+      resultKey: 'r',
+      reportKey: 'k',
+      createdAt: item.createdAt,
+    });
     expect(item.materiality).toEqual(yearItem.materiality);
     expect(item.pddComparison).toEqual(yearItem.pddComparison);
     expect(item.issuable).toEqual(yearItem.issuable);
@@ -134,7 +164,15 @@ describe('monitoring reports: twelve monthly uploads → one annual report', () 
     expect((await assembleReport(w.deps, { projectId: P, period: YEAR_TEXT })).kind).toBe('existing');
     expect(w.queued).toHaveLength(13);
     // Assembling is audited once, under the caller (issue 13).
-    expect(await w.audit.list(P)).toEqual([expect.objectContaining({ action: 'monitoring-report.assemble', subject: report.reportId, outcome: 'queued', actor: { principal: 'iam:AIDATEST', role: 'registrar', name: 'Test Operator' }, details: { period: `${YEAR.start}/${YEAR.end}`, uploads: 12, er: report.result!.totals!.ER } })]);
+    expect(await w.audit.list(P)).toEqual([
+      expect.objectContaining({
+        action: 'monitoring-report.assemble',
+        subject: report.reportId,
+        outcome: 'queued',
+        actor: { principal: 'iam:AIDATEST', role: 'registrar', name: 'Test Operator' },
+        details: { period: `${YEAR.start}/${YEAR.end}`, uploads: 12, er: report.result!.totals!.ER },
+      }),
+    ]);
 
     expect(await w.decide(report.reportId)).toBe('approved');
     const entries = await w.ledger.listEntries(P);
@@ -156,7 +194,13 @@ describe('monitoring reports: twelve monthly uploads → one annual report', () 
     expect(w.submissions.items.get(outcome.report.reportId)).toMatchObject({ status: 'rejected', kind: 'monitoring-report' });
     expect(await w.reports.getJson(BUCKET_LAYOUT.monitoringReport(P, outcome.report.reportId))).toMatchObject({ status: 'refused' });
     expect(w.notes.map((n) => n.event)).toEqual(['report-rejected']);
-    expect(await w.audit.list(P)).toEqual([expect.objectContaining({ action: 'monitoring-report.assemble', outcome: 'refused', reason: expect.stringContaining('No upload covers 2015-04-01 – 2015-04-30') })]);
+    expect(await w.audit.list(P)).toEqual([
+      expect.objectContaining({
+        action: 'monitoring-report.assemble',
+        outcome: 'refused',
+        reason: expect.stringContaining('No upload covers 2015-04-01 – 2015-04-30'),
+      }),
+    ]);
   }, 120_000);
 
   it('refuses overlapping uploads, naming both', async () => {
@@ -165,7 +209,10 @@ describe('monitoring reports: twelve monthly uploads → one annual report', () 
     const feb = monthCsv(2);
     await w.upload('feb.csv', feb);
     // Last day of January again, inside the February file.
-    await w.upload('feb-with-jan-31.csv', `${monthCsv(1).split('\n').slice(0, 1).join('\n')}\n${monthCsv(1).trim().split('\n').slice(-24).join('\n')}\n${feb.split('\n').slice(1).join('\n')}`);
+    await w.upload(
+      'feb-with-jan-31.csv',
+      `${monthCsv(1).split('\n').slice(0, 1).join('\n')}\n${monthCsv(1).trim().split('\n').slice(-24).join('\n')}\n${feb.split('\n').slice(1).join('\n')}`,
+    );
     const outcome = await assembleReport(w.deps, { projectId: P, period: '2015-01-01..2015-02-28' });
     expect(outcome.kind).toBe('refused');
     expect(outcome.report.problems.join('\n')).toMatch(/jan\.csv and feb-with-jan-31\.csv both cover 2015-01-31 – 2015-01-31 \(1 day, UTC\)/);
@@ -181,7 +228,7 @@ describe('monitoring reports: twelve monthly uploads → one annual report', () 
     expect(outcome.report.result!.issuable).toEqual(alone.issuable);
   }, 60_000);
 
-  it('tiles on the site\'s clock: months of local times in Asia/Kathmandu (+05:45) tile end-to-start, and the report is the local year', async () => {
+  it("tiles on the site's clock: months of local times in Asia/Kathmandu (+05:45) tile end-to-start, and the report is the local year", async () => {
     const w = world({ ...projectJson, id: 'fixture-hydro-kathmandu', timeZone: 'Asia/Kathmandu' });
     const ids: string[] = [];
     for (const m of [1, 2, 3]) ids.push(await w.upload(`2015-0${m}.csv`, monthCsv(m, true, '')));
@@ -214,7 +261,10 @@ describe('monitoring reports: the small-scale limit applies to the whole verifie
     await w.upload('2015-01.csv', header + jan);
     await w.upload('2015-02.csv', header + feb);
     // Alone, January is capped at 60,000 t × 31/365 and February is not: 5,095 + 189 units.
-    expect(w.queued.map((q) => [q.issuable.units, q.issuable.smallScaleCap?.applied])).toEqual([['5095', true], ['189', false]]);
+    expect(w.queued.map((q) => [q.issuable.units, q.issuable.smallScaleCap?.applied])).toEqual([
+      ['5095', true],
+      ['189', false],
+    ]);
     const outcome = await assembleReport(w.deps, { projectId: manureJson.id, period: '2015-01-01..2015-02-28' });
     expect(outcome.kind, outcome.report.problems.join('\n')).toBe('queued');
     const both = await calculate({ source: bytesOf(header + jan + feb), fileName: 'jan-feb.csv', project: ProjectSchema.parse(manureJson), registry });
@@ -239,7 +289,7 @@ describe('checkTiling: half-open instants [start, end)', () => {
     ]);
     expect(t).toEqual({ gaps: [], overlaps: [], outside: [] });
   });
-  it('names an hour missing between two uploads, and an hour covered twice, as instants on the site\'s clock', () => {
+  it("names an hour missing between two uploads, and an hour covered twice, as instants on the site's clock", () => {
     const gap = checkTiling(quarter, [
       { uploadId: 'a', name: 'jan', period: p('2023-01-01T00:00:00+05:30', '2023-02-01T00:00:00+05:30') },
       { uploadId: 'b', name: 'feb-mar', period: { start: '2023-01-31T19:30:00Z', end: '2023-03-31T18:30:00Z' } },
@@ -249,6 +299,10 @@ describe('checkTiling: half-open instants [start, end)', () => {
       { uploadId: 'a', name: 'jan', period: p('2023-01-01T00:00:00+05:30', '2023-02-01T01:00:00+05:30') },
       { uploadId: 'b', name: 'feb-mar', period: p('2023-02-01T00:00:00+05:30', '2023-04-01T00:00:00+05:30') },
     ]);
-    expect(overlap).toEqual({ gaps: [], overlaps: [{ uploads: ['jan', 'feb-mar'], from: '2023-02-01T00:00:00+05:30', to: '2023-02-01T01:00:00+05:30' }], outside: [] });
+    expect(overlap).toEqual({
+      gaps: [],
+      overlaps: [{ uploads: ['jan', 'feb-mar'], from: '2023-02-01T00:00:00+05:30', to: '2023-02-01T01:00:00+05:30' }],
+      outside: [],
+    });
   });
 });

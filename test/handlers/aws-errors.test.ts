@@ -11,7 +11,12 @@ afterAll(() => ddbMock.restore());
 
 describe('port(): AWS failures keep their cause', () => {
   it('a service exception: name, message, HTTP status and request id in the message; $metadata and cause kept', async () => {
-    const sdk = new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', $metadata: { httpStatusCode: 400, requestId: 'REQ-123', attempts: 1 }, message: 'One or more parameter values were invalid' });
+    const sdk = new DynamoDBServiceException({
+      name: 'ValidationException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400, requestId: 'REQ-123', attempts: 1 },
+      message: 'One or more parameter values were invalid',
+    });
     ddbMock.on(PutCommand).rejects(sdk);
     const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
     const error = await port('PutItem (projects)', () => ddb.send(new PutCommand({ TableName: 't', Item: { pk: 'x' } }))).catch((e: unknown) => e);

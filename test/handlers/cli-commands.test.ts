@@ -25,7 +25,15 @@ const sqsMock = mockClient(SQSClient);
 const ddbMock = mockClient(DynamoDBDocumentClient);
 void DynamoDBClient;
 
-const env = { MONITORING_BUCKET_NAME: 'monitoring', PROJECTS_TABLE_NAME: 'Projects', SUBMISSIONS_TABLE_NAME: 'Submissions', LEDGER_TABLE_NAME: 'Ledger', REVIEW_QUEUE_URL: 'http://q/review', DECISION_QUEUE_URL: 'http://q/decision', AWS_REGION: 'us-east-1' };
+const env = {
+  MONITORING_BUCKET_NAME: 'monitoring',
+  PROJECTS_TABLE_NAME: 'Projects',
+  SUBMISSIONS_TABLE_NAME: 'Submissions',
+  LEDGER_TABLE_NAME: 'Ledger',
+  REVIEW_QUEUE_URL: 'http://q/review',
+  DECISION_QUEUE_URL: 'http://q/decision',
+  AWS_REGION: 'us-east-1',
+};
 function io(cwd = process.cwd()): Io & { text: () => string } {
   const lines: string[] = [];
   return { out: (t) => void lines.push(t), err: (t) => void lines.push(t), errIsTTY: false, cwd, env, text: () => lines.join('\n') };
@@ -42,7 +50,20 @@ beforeEach(() => {
 function chain(n: number): LedgerEntry[] {
   let prev = GENESIS_HASH;
   return Array.from({ length: n }, (_, i) => {
-    const e = sealEntry({ schemaVersion: 1, projectId: 'p', seq: i + 1, uploadId: String(i).padStart(32, '0'), period: { start: `2020-0${i + 1}-01`, end: `2020-0${i + 1}-28` }, er: '10', issuance: { units: '10', rounding: 'floor', deductions: [], toParticipants: '10' }, methodology: { key: 'm@1.0.0', hash: 'h' }, file: { sha256: 'a'.repeat(64) }, verifier: 'v', approvedAt: '2021-01-01T00:00:00Z', prevHash: prev });
+    const e = sealEntry({
+      schemaVersion: 1,
+      projectId: 'p',
+      seq: i + 1,
+      uploadId: String(i).padStart(32, '0'),
+      period: { start: `2020-0${i + 1}-01`, end: `2020-0${i + 1}-28` },
+      er: '10',
+      issuance: { units: '10', rounding: 'floor', deductions: [], toParticipants: '10' },
+      methodology: { key: 'm@1.0.0', hash: 'h' },
+      file: { sha256: 'a'.repeat(64) },
+      verifier: 'v',
+      approvedAt: '2021-01-01T00:00:00Z',
+      prevHash: prev,
+    });
     prev = e.hash;
     return e;
   });
@@ -64,7 +85,18 @@ describe('mrv ledger', () => {
 });
 
 describe('mrv review', () => {
-  const pending = { pk: item.uploadId, uploadId: item.uploadId, projectId: item.projectId, status: 'pending-review', validation: 'accepted', createdAt: item.createdAt, file: item.file, reportKey: 'r', resultKey: item.resultKey, reviewItem: item };
+  const pending = {
+    pk: item.uploadId,
+    uploadId: item.uploadId,
+    projectId: item.projectId,
+    status: 'pending-review',
+    validation: 'accepted',
+    createdAt: item.createdAt,
+    file: item.file,
+    reportKey: 'r',
+    resultKey: item.resultKey,
+    reviewItem: item,
+  };
 
   it('approve --no-wait sends a v1 Decision to the decision queue and returns', async () => {
     ddbMock.on(GetCommand).resolves({ Item: pending });
@@ -81,13 +113,30 @@ describe('mrv review', () => {
     const sent = sqsMock.commandCalls(SendMessageCommand)[0]?.args[0].input;
     if (!sent) return Promise.reject(Object.assign(new Error('no such key'), { name: 'NoSuchKey' }));
     const decision = JSON.parse(sent.MessageBody!);
-    return Promise.resolve({ Body: { transformToString: async () => JSON.stringify({ schemaVersion: 1, uploadId: item.uploadId, projectId: item.projectId, outcome, decision, recordedAt: '2024-02-03T12:00:05Z', ...extra }) } } as never);
+    return Promise.resolve({
+      Body: {
+        transformToString: async () =>
+          JSON.stringify({
+            schemaVersion: 1,
+            uploadId: item.uploadId,
+            projectId: item.projectId,
+            outcome,
+            decision,
+            recordedAt: '2024-02-03T12:00:05Z',
+            ...extra,
+          }),
+      },
+    } as never);
   };
 
   it('approve waits for the outcome and prints it: recorded, with the ledger entry and the units per account (exit 0)', async () => {
     ddbMock.on(GetCommand).resolves({ Item: pending });
     sqsMock.on(SendMessageCommand).resolves({});
-    s3Mock.on(GetObjectCommand).callsFake(outcomeOfSent('approved', { ledger: { seq: 7, hash: 'f'.repeat(64), units: item.issuance.units, toParticipants: item.issuance.toParticipants } }));
+    s3Mock
+      .on(GetObjectCommand)
+      .callsFake(
+        outcomeOfSent('approved', { ledger: { seq: 7, hash: 'f'.repeat(64), units: item.issuance.units, toParticipants: item.issuance.toParticipants } }),
+      );
     const out = io();
     expect(await makeReviewCommand(createCliAws).run(['approve', item.uploadId, '--verifier', 'DOE X'], out)).toBe(0);
     expect(out.text()).toContain(`Recorded: approval of upload ${item.uploadId} by DOE X, ledger entry #7`);
@@ -120,10 +169,19 @@ describe('mrv review', () => {
 
   it('show prints the evidence (hash, methodology, trace, per gas, PDD, materiality) from the submission and results/', async () => {
     ddbMock.on(GetCommand).resolves({ Item: pending });
-    s3Mock.on(GetObjectCommand).resolves({ Body: { transformToString: async () => JSON.stringify({ parameters: { EF_grid_OM: 0.92 }, trace: [{ symbol: 'BE', expr: 'EG * EF', unit: 't', ref: 'Eq. 1', scope: 'period', inputs: { EG: '1' }, value: '850.13272' }] }) } as never });
+    s3Mock.on(GetObjectCommand).resolves({
+      Body: {
+        transformToString: async () =>
+          JSON.stringify({
+            parameters: { EF_grid_OM: 0.92 },
+            trace: [{ symbol: 'BE', expr: 'EG * EF', unit: 't', ref: 'Eq. 1', scope: 'period', inputs: { EG: '1' }, value: '850.13272' }],
+          }),
+      } as never,
+    });
     const out = io();
     expect(await makeReviewCommand(createCliAws).run(['show', item.uploadId], out)).toBe(0);
-    for (const s of [item.file.sha256, 'grid-renewable@1.0.0', 'EF_grid_OM = 0.92', 'BE = EG * EF = 850.13272', 'CO2', 'ER vs PDD', 'Materiality 2 %']) expect(out.text()).toContain(s);
+    for (const s of [item.file.sha256, 'grid-renewable@1.0.0', 'EF_grid_OM = 0.92', 'BE = EG * EF = 850.13272', 'CO2', 'ER vs PDD', 'Materiality 2 %'])
+      expect(out.text()).toContain(s);
   });
 
   it('requeue re-sends every pending submission’s review item', async () => {
@@ -144,7 +202,11 @@ describe('mrv upload', () => {
     s3Mock.on(PutObjectCommand).resolves({});
     const out = io(dir);
     expect(await makeUploadCommand(createCliAws).run([project.id, 'june.csv'], out)).toBe(0);
-    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'monitoring', Key: `uploads/${project.id}/june.csv`, Metadata: { methodology: 'grid-renewable@1.0.0' } });
+    expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: 'monitoring',
+      Key: `uploads/${project.id}/june.csv`,
+      Metadata: { methodology: 'grid-renewable@1.0.0' },
+    });
     expect(out.text()).toContain(uploadIdOf(project.id, createHash('sha256').update(content).digest('hex')));
   });
 

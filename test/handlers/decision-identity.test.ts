@@ -22,8 +22,20 @@ const SITE_SENDER = 'AIDASITEHYDROEXAMPLE';
 const OTHER_BODY_SENDER = 'AROAOTHERDOEEXAMPLE:bob';
 const CHECKER_SENDER = 'AROATESTVERIFIEREXAMPLE:anna';
 const SITE: PrincipalRecord = { role: 'site', principal: `iam:${SITE_SENDER}`, name: 'Hydro reservoir site', projectId: P };
-const BOB: PrincipalRecord = { ...(TEST_VERIFIER as Extract<PrincipalRecord, { role: 'verifier' }>), principal: `iam:${OTHER_BODY_SENDER}`, personId: 'bob', name: 'Bob (Other DOE)', body: 'DOE-OTHER', accreditationRef: 'E-0099' };
-const ANNA: PrincipalRecord = { ...(TEST_VERIFIER as Extract<PrincipalRecord, { role: 'verifier' }>), principal: `iam:${CHECKER_SENDER}`, personId: 'anna', name: 'Anna Checker' };
+const BOB: PrincipalRecord = {
+  ...(TEST_VERIFIER as Extract<PrincipalRecord, { role: 'verifier' }>),
+  principal: `iam:${OTHER_BODY_SENDER}`,
+  personId: 'bob',
+  name: 'Bob (Other DOE)',
+  body: 'DOE-OTHER',
+  accreditationRef: 'E-0099',
+};
+const ANNA: PrincipalRecord = {
+  ...(TEST_VERIFIER as Extract<PrincipalRecord, { role: 'verifier' }>),
+  principal: `iam:${CHECKER_SENDER}`,
+  personId: 'anna',
+  name: 'Anna Checker',
+};
 const J_DOE_WEB: PrincipalRecord = { ...TEST_VERIFIER, principal: 'iam:AIDAJDOESECONDKEYEXAMPLE' } as PrincipalRecord;
 
 function submission(er = '744.744484', mechanism: 'CDM' | 'JCM' = 'CDM'): Submission {
@@ -49,7 +61,13 @@ function world(options: { er?: string; mechanism?: 'CDM' | 'JCM'; validationBody
   const submissions = new FakeSubmissions();
   submissions.items.set(approve.uploadId, submission(options.er, options.mechanism));
   const access = new FakeAccess([TEST_VERIFIER, SITE, BOB, ANNA, J_DOE_WEB], undefined);
-  void access.putAssignment({ projectId: P, verificationBody: 'DOE-EXAMPLE', ...(options.validationBody ? { validationBody: options.validationBody } : {}), assignedAt: '2024-01-01T00:00:00Z', assignedBy: 'registrar' });
+  void access.putAssignment({
+    projectId: P,
+    verificationBody: 'DOE-EXAMPLE',
+    ...(options.validationBody ? { validationBody: options.validationBody } : {}),
+    assignedAt: '2024-01-01T00:00:00Z',
+    assignedBy: 'registrar',
+  });
   const reports = new FakeReports();
   const ledger = new FakeLedgerStore();
   const metrics = recordingMetrics();
@@ -76,7 +94,13 @@ describe('decisions are bound to the authenticated sender', () => {
     expect(w.submissions.items.get(approve.uploadId)).toMatchObject({ status: 'pending-review' });
     expect(w.submissions.items.get(approve.uploadId)!.decision).toBeUndefined();
     const [event] = await w.events();
-    expect(event).toMatchObject({ action: 'decision.refuse', actor: { principal: `iam:${SITE_SENDER}`, role: 'site' }, outcome: 'access.wrong_role', subject: approve.uploadId, details: { namedVerifier: 'DOE Example (J. Doe)' } });
+    expect(event).toMatchObject({
+      action: 'decision.refuse',
+      actor: { principal: `iam:${SITE_SENDER}`, role: 'site' },
+      outcome: 'access.wrong_role',
+      subject: approve.uploadId,
+      details: { namedVerifier: 'DOE Example (J. Doe)' },
+    });
     expect(w.metrics.counts.DecisionsRefusedAccess).toBe(1);
     // the rightful verifier can still decide afterwards
     expect(await w.send(TEST_SENDER)).toMatchObject({ outcome: 'approved' });
@@ -98,7 +122,11 @@ describe('decisions are bound to the authenticated sender', () => {
 
   it('a body verifying a project it validated is refused under the CDM, allowed under the JCM', async () => {
     const cdm = world({ validationBody: 'DOE-EXAMPLE' });
-    expect(await cdm.send(TEST_SENDER)).toMatchObject({ outcome: 'refused-access', code: 'access.validated_by_same_body', reason: expect.stringMatching(/para 27\(e\)/) });
+    expect(await cdm.send(TEST_SENDER)).toMatchObject({
+      outcome: 'refused-access',
+      code: 'access.validated_by_same_body',
+      reason: expect.stringMatching(/para 27\(e\)/),
+    });
     expect(await cdm.ledger.listEntries(P)).toEqual([]);
     const jcm = world({ validationBody: 'DOE-EXAMPLE', mechanism: 'JCM' });
     expect(await jcm.send(TEST_SENDER)).toMatchObject({ outcome: 'approved' });
@@ -109,9 +137,14 @@ describe('decisions are bound to the authenticated sender', () => {
     const told = await w.send(CHECKER_SENDER, { ...approve, verifier: 'DOE Example (J. Doe)' });
     expect(told).toMatchObject({ outcome: 'approved', recordedAs: { name: 'Anna Checker', personId: 'anna' } });
     const [entry] = await w.ledger.listEntries(P);
-    expect(entry).toMatchObject({ verifier: 'Anna Checker', approvedBy: { principal: `iam:${CHECKER_SENDER}`, personId: 'anna', name: 'Anna Checker', body: 'DOE-EXAMPLE', accreditationRef: 'E-0000' } });
+    expect(entry).toMatchObject({
+      verifier: 'Anna Checker',
+      approvedBy: { principal: `iam:${CHECKER_SENDER}`, personId: 'anna', name: 'Anna Checker', body: 'DOE-EXAMPLE', accreditationRef: 'E-0000' },
+    });
     expect(w.submissions.items.get(approve.uploadId)!.decision).toMatchObject({ verifier: 'Anna Checker', actor: { principal: `iam:${CHECKER_SENDER}` } });
-    expect(await w.events()).toMatchObject([{ action: 'decision.approve', outcome: 'approved', actor: { principal: `iam:${CHECKER_SENDER}` }, details: { namedVerifier: 'DOE Example (J. Doe)' } }]);
+    expect(await w.events()).toMatchObject([
+      { action: 'decision.approve', outcome: 'approved', actor: { principal: `iam:${CHECKER_SENDER}` }, details: { namedVerifier: 'DOE Example (J. Doe)' } },
+    ]);
   });
 
   it('an actor injected in the message body is ignored', async () => {
@@ -159,9 +192,19 @@ describe('independent review above the threshold (maker–checker)', () => {
     expect(await w.send(CHECKER_SENDER)).toMatchObject({ outcome: 'approved' });
     const entries = await w.ledger.listEntries(P);
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ verifier: 'Anna Checker', approvedBy: { personId: 'anna' }, firstApproval: { by: { personId: 'j.doe', principal: `iam:${TEST_SENDER}` }, decidedAt: approve.decidedAt } });
+    expect(entries[0]).toMatchObject({
+      verifier: 'Anna Checker',
+      approvedBy: { personId: 'anna' },
+      firstApproval: { by: { personId: 'j.doe', principal: `iam:${TEST_SENDER}` }, decidedAt: approve.decidedAt },
+    });
     const events = await w.events();
-    expect(events.map((e) => `${e.action}:${e.outcome}`)).toEqual(['decision.pending-technical-review:pending-technical-review', 'decision.refuse:review.same_verifier', 'decision.refuse:review.same_verifier', 'decision.refuse:access.body_not_assigned', 'decision.approve:approved']);
+    expect(events.map((e) => `${e.action}:${e.outcome}`)).toEqual([
+      'decision.pending-technical-review:pending-technical-review',
+      'decision.refuse:review.same_verifier',
+      'decision.refuse:review.same_verifier',
+      'decision.refuse:access.body_not_assigned',
+      'decision.approve:approved',
+    ]);
     expect(verifyAuditChain(events).ok).toBe(true);
   });
 

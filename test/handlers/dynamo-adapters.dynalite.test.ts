@@ -31,14 +31,40 @@ beforeAll(async () => {
   const { port } = server.address() as AddressInfo;
   const raw = new DynamoDBClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   ddb = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  await raw.send(new CreateTableCommand({ TableName: 'Ledger', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: TABLES.ledger.partitionKey, AttributeType: 'S' }, { AttributeName: TABLES.ledger.sortKey, AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }] }));
+  await raw.send(
+    new CreateTableCommand({
+      TableName: 'Ledger',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: TABLES.ledger.partitionKey, AttributeType: 'S' },
+        { AttributeName: TABLES.ledger.sortKey, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
   await raw.send(
     new CreateTableCommand({
       TableName: 'Submissions',
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'projectId', AttributeType: 'S' }, { AttributeName: 'createdAt', AttributeType: 'S' }],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'projectId', AttributeType: 'S' },
+        { AttributeName: 'createdAt', AttributeType: 'S' },
+      ],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [{ IndexName: 'byProject', KeySchema: [{ AttributeName: 'projectId', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byProject',
+          KeySchema: [
+            { AttributeName: 'projectId', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
     }),
   );
   await new Promise((r) => setTimeout(r, 50));
@@ -52,7 +78,21 @@ const request = (projectId: string, n: number, start: string, end: string): Appe
   uploadId: id(n),
   period: { start, end },
   er: '900000.123',
-  issuance: { units: '900000', rounding: 'floor', deductions: [{ account: 'Adaptation Fund (SOP-AF)', purpose: 'share-of-proceeds', units: '18000', rate: '0.02', rounding: 'ceil', source: 'decision 17/CP.7 para 15(a)' }], toParticipants: '882000' },
+  issuance: {
+    units: '900000',
+    rounding: 'floor',
+    deductions: [
+      {
+        account: 'Adaptation Fund (SOP-AF)',
+        purpose: 'share-of-proceeds',
+        units: '18000',
+        rate: '0.02',
+        rounding: 'ceil',
+        source: 'decision 17/CP.7 para 15(a)',
+      },
+    ],
+    toParticipants: '882000',
+  },
   methodology: { key: 'm@1.0.0', hash: 'h' },
   file: { sha256: 'b'.repeat(64) },
   verifier: 'v',
@@ -67,7 +107,13 @@ describe('dynamoLedgerStore on dynalite', () => {
     expect((await appendEntry(store, request('p1', 2, '2020-06-30', '2020-12-31'))).kind).toBe('refused');
     expect((await appendEntry(store, request('p1', 3, '2020-07-01', '2020-12-31'))).kind).toBe('appended');
     const head = await store.getHead('p1');
-    expect(head).toMatchObject({ seq: 2, periods: [{ start: '2020-01-01', end: '2020-06-30' }, { start: '2020-07-01', end: '2020-12-31' }] });
+    expect(head).toMatchObject({
+      seq: 2,
+      periods: [
+        { start: '2020-01-01', end: '2020-06-30' },
+        { start: '2020-07-01', end: '2020-12-31' },
+      ],
+    });
     expect(verifyChain(await store.listEntries('p1'), head)).toMatchObject({ ok: true, length: 2 });
   });
 
@@ -91,7 +137,15 @@ describe('dynamoLedgerStore on dynalite', () => {
 });
 
 describe('dynamoSubmissions on dynalite', () => {
-  const s = (uploadId: string): Submission => ({ uploadId, projectId: 'p', createdAt: '2024-01-01T00:00:00Z', status: 'pending-review', validation: 'accepted', file: { key: 'uploads/p/a.csv', sha256: 'c'.repeat(64), bytes: 1 }, reportKey: 'r' });
+  const s = (uploadId: string): Submission => ({
+    uploadId,
+    projectId: 'p',
+    createdAt: '2024-01-01T00:00:00Z',
+    status: 'pending-review',
+    validation: 'accepted',
+    file: { key: 'uploads/p/a.csv', sha256: 'c'.repeat(64), bytes: 1 },
+    reportKey: 'r',
+  });
   const decision = { schemaVersion: 1 as const, uploadId: id(1), decision: 'approve' as const, verifier: 'v', decidedAt: '2024-01-02T00:00:00Z' };
 
   it('create is conditional; claim once; finalise only from pending or to the same status; list by project and status', async () => {

@@ -28,11 +28,23 @@ export function sqsEventFrom(senderId: string, ...bodies: string[]): SQSEvent {
 
 /** The body S3 puts on the queue for an object-created event (key URL-encoded as S3 does). */
 export const s3EventBody = (key: string, bucket = 'monitoring') =>
-  JSON.stringify({ Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: bucket }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'), size: 1 } } }] });
+  JSON.stringify({
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        eventName: 'ObjectCreated:Put',
+        s3: { bucket: { name: bucket }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'), size: 1 } },
+      },
+    ],
+  });
 
 export function recordingLog(): Log & { lines: { level: string; message: string; extra: object[] }[] } {
   const lines: { level: string; message: string; extra: object[] }[] = [];
-  const at = (level: string) => (message: string, ...extra: object[]) => void lines.push({ level, message, extra });
+  const at =
+    (level: string) =>
+    (message: string, ...extra: object[]) =>
+      void lines.push({ level, message, extra });
   return { lines, info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -73,7 +85,13 @@ export class FakeSubmissions implements SubmissionsRepository {
     await this.tick();
     const s = this.items.get(uploadId);
     if (!s || (s.status !== 'pending-review' && s.status !== u.status)) return false;
-    this.items.set(uploadId, { ...s, status: u.status, updatedAt: u.at, ...(u.ledger ? { ledger: u.ledger } : {}), ...(u.statusReason ? { statusReason: u.statusReason } : {}) });
+    this.items.set(uploadId, {
+      ...s,
+      status: u.status,
+      updatedAt: u.at,
+      ...(u.ledger ? { ledger: u.ledger } : {}),
+      ...(u.statusReason ? { statusReason: u.statusReason } : {}),
+    });
     return true;
   }
 }

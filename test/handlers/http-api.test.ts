@@ -11,7 +11,17 @@ import { ReviewItemSchema } from '../../core/review/schemas.ts';
 import type { Submission } from '../../core/review/submission.ts';
 
 const item = ReviewItemSchema.parse(JSON.parse(readFileSync(join(process.cwd(), 'test', 'events', 'review', 'review-item.v1.json'), 'utf8')));
-const pending: Submission = { uploadId: item.uploadId, projectId: item.projectId, createdAt: item.createdAt, status: 'pending-review', validation: 'accepted', file: item.file, reportKey: item.reportKey, resultKey: item.resultKey, reviewItem: item };
+const pending: Submission = {
+  uploadId: item.uploadId,
+  projectId: item.projectId,
+  createdAt: item.createdAt,
+  status: 'pending-review',
+  validation: 'accepted',
+  file: item.file,
+  reportKey: item.reportKey,
+  resultKey: item.resultKey,
+  reviewItem: item,
+};
 // The access registers (core/access): a verifier of the body assigned to the project, one of another
 // body, a site of this project and one of another project. The API decides with authorize(), never the token.
 const P = (id: string): Principal => ({ source: 'cognito', id: `cognito:${id}` });
@@ -20,7 +30,17 @@ const otherBody = P('otto');
 const site = P('site');
 const otherSite = P('other-site');
 const stranger = P('nobody');
-const v = (principal: Principal, personId: string, name: string, body: string) => ({ role: 'verifier' as const, principal: principal.id, personId, name, body, accreditationRef: `${body}-E`, sectoralScopes: ['1'], validFrom: '2000-01-01', validTo: '2099-12-31' });
+const v = (principal: Principal, personId: string, name: string, body: string) => ({
+  role: 'verifier' as const,
+  principal: principal.id,
+  personId,
+  name,
+  body,
+  accreditationRef: `${body}-E`,
+  sectoralScopes: ['1'],
+  validFrom: '2000-01-01',
+  validTo: '2099-12-31',
+});
 const registers = registersFrom(
   [
     v(verifier, 'p-vera', 'Vera Verifier', 'DOE-A'),
@@ -41,17 +61,35 @@ function api(principal: Principal | undefined, extra: Partial<ApiDeps> = {}) {
       return principal;
     },
     access: { registersFor: async () => registers },
-    submissions: { get: async (id) => (id === pending.uploadId ? pending : undefined), listByStatus: async (s) => (s === 'pending-review' ? [pending] : []), listByProject: async (p) => (p === pending.projectId ? [pending] : []) },
+    submissions: {
+      get: async (id) => (id === pending.uploadId ? pending : undefined),
+      listByStatus: async (s) => (s === 'pending-review' ? [pending] : []),
+      listByProject: async (p) => (p === pending.projectId ? [pending] : []),
+    },
     ledger: { getHead: async () => undefined, listEntries: async () => [] },
     decisionsFor: (p) => ({ queue: { send: async (d) => void sent.push({ decision: d, as: p.id }) }, senderId: 'AROAAPI:http-api' }),
     // Only the outcome route reads objects here: what the decision function told the API's sender about one message.
-    reports: { objects: { get: async (key: string) => (key === `outcomes/AROAAPI:http-api/${MESSAGE}.json` ? new TextEncoder().encode(JSON.stringify({ messageId: MESSAGE, principal: verifier.id, outcome: 'pending-technical-review' })) : undefined) } } as never,
+    reports: {
+      objects: {
+        get: async (key: string) =>
+          key === `outcomes/AROAAPI:http-api/${MESSAGE}.json`
+            ? new TextEncoder().encode(JSON.stringify({ messageId: MESSAGE, principal: verifier.id, outcome: 'pending-technical-review' }))
+            : undefined,
+      },
+    } as never,
     staticFile: (p) => (p === 'index.html' ? { body: '<!doctype html>', type: 'text/html' } : undefined),
     now: () => new Date('2026-02-03T04:05:06Z'),
     ...extra,
   };
   const handle = makeApi(deps);
-  const call = (method: string, path: string, body?: unknown) => handle({ rawPath: path, requestContext: { http: { method } }, headers: {}, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), isBase64Encoded: false } as unknown as APIGatewayProxyEventV2);
+  const call = (method: string, path: string, body?: unknown) =>
+    handle({
+      rawPath: path,
+      requestContext: { http: { method } },
+      headers: {},
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      isBase64Encoded: false,
+    } as unknown as APIGatewayProxyEventV2);
   return { call, sent };
 }
 
@@ -71,14 +109,19 @@ describe('HTTP API', () => {
     const { call, sent } = api(verifier);
     const r = await call('POST', `/api/submissions/${pending.uploadId}/decision`, { decision: 'approve', verifier: 'Someone Else' });
     expect(r.statusCode).toBe(202);
-    expect(sent).toEqual([{ decision: { schemaVersion: 1, uploadId: pending.uploadId, decision: 'approve', decidedAt: '2026-02-03T04:05:06.000Z' }, as: verifier.id }]);
+    expect(sent).toEqual([
+      { decision: { schemaVersion: 1, uploadId: pending.uploadId, decision: 'approve', decidedAt: '2026-02-03T04:05:06.000Z' }, as: verifier.id },
+    ]);
   });
 
-  it("refuses a verifier of another body: no evidence, no report, no ledger, no decision, nothing in its queue", async () => {
+  it('refuses a verifier of another body: no evidence, no report, no ledger, no decision, nothing in its queue', async () => {
     const { call, sent } = api(otherBody);
     const evidence = await call('GET', `/api/submissions/${pending.uploadId}`);
     expect(evidence.statusCode).toBe(403);
-    expect(bodyOf(evidence)).toEqual({ code: 'access.body_not_assigned', error: expect.stringContaining('assigned to the verification body DOE-A, not to DOE-B') });
+    expect(bodyOf(evidence)).toEqual({
+      code: 'access.body_not_assigned',
+      error: expect.stringContaining('assigned to the verification body DOE-A, not to DOE-B'),
+    });
     expect((await call('GET', `/api/submissions/${pending.uploadId}/verification.pdf`)).statusCode).toBe(403);
     expect((await call('GET', `/api/projects/${item.projectId}/ledger`)).statusCode).toBe(403);
     expect((await call('POST', `/api/submissions/${pending.uploadId}/decision`, { decision: 'approve' })).statusCode).toBe(403);
@@ -93,13 +136,19 @@ describe('HTTP API', () => {
     expect(bodyOf(await call('GET', `/api/submissions/${pending.uploadId}`)).code).toBe('access.unknown_principal');
   });
 
-  it('shows an outcome of a decision only to the principal it names (every console user shares the API\'s SenderId on AWS)', async () => {
+  it("shows an outcome of a decision only to the principal it names (every console user shares the API's SenderId on AWS)", async () => {
     expect(bodyOf(await api(verifier).call('GET', `/api/outcomes/${MESSAGE}`))).toMatchObject({ outcome: 'pending-technical-review' });
     expect((await api(otherBody).call('GET', `/api/outcomes/${MESSAGE}`)).statusCode).toBe(404);
   });
 
   it('names the caller from the register', async () => {
-    expect(bodyOf(await api(verifier).call('GET', '/api/me'))).toEqual({ principal: verifier.id, role: 'verifier', name: 'Vera Verifier', body: 'DOE-A', accreditationRef: 'DOE-A-E' });
+    expect(bodyOf(await api(verifier).call('GET', '/api/me'))).toEqual({
+      principal: verifier.id,
+      role: 'verifier',
+      name: 'Vera Verifier',
+      body: 'DOE-A',
+      accreditationRef: 'DOE-A-E',
+    });
   });
 
   it('refuses a rejection without a reason and an unknown decision', async () => {
@@ -140,7 +189,10 @@ describe('HTTP API', () => {
 describe('principal from Cognito claims', () => {
   const iss = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_X';
   it('is cognito:<sub> of a token from our pool; groups and names in the token grant nothing', () => {
-    expect(principalFromClaims({ iss, sub: 'abc-1', token_use: 'id', 'cognito:groups': '[verifier]', name: 'A. Auditor' }, iss)).toEqual({ source: 'cognito', id: 'cognito:abc-1' });
+    expect(principalFromClaims({ iss, sub: 'abc-1', token_use: 'id', 'cognito:groups': '[verifier]', name: 'A. Auditor' }, iss)).toEqual({
+      source: 'cognito',
+      id: 'cognito:abc-1',
+    });
   });
   it('refuses a foreign issuer, a token of another use, no sub, no claims', () => {
     expect(() => principalFromClaims({ iss: 'https://evil', sub: 'a', token_use: 'id' }, iss)).toThrow(Unauthenticated);

@@ -60,10 +60,14 @@ const notFound = () => new S3ServiceException({ name: 'NotFound', $fault: 'clien
 function given(name: string, content: Buffer, opts: { metadata?: Record<string, string>; projectItem?: unknown } = {}) {
   const key = `uploads/${P}/${name}`;
   s3Mock.on(HeadObjectCommand).rejects(notFound());
-  s3Mock.on(HeadObjectCommand, { Key: key }).resolves({ ContentLength: content.length, VersionId: 'v1', Metadata: opts.metadata ?? { methodology: 'grid-renewable@1.0.0' } });
+  s3Mock
+    .on(HeadObjectCommand, { Key: key })
+    .resolves({ ContentLength: content.length, VersionId: 'v1', Metadata: opts.metadata ?? { methodology: 'grid-renewable@1.0.0' } });
   s3Mock.on(GetObjectCommand, { Key: key }).callsFake(() => ({ Body: body(content) }));
   s3Mock.on(PutObjectCommand).resolves({});
-  ddbMock.on(GetCommand, { TableName: 'Projects' }).resolves({ Item: 'projectItem' in opts ? (opts.projectItem as Record<string, unknown>) : { pk: P, ...project } });
+  ddbMock
+    .on(GetCommand, { TableName: 'Projects' })
+    .resolves({ Item: 'projectItem' in opts ? (opts.projectItem as Record<string, unknown>) : { pk: P, ...project } });
   ddbMock.on(GetCommand, { TableName: 'Submissions' }).resolves({});
   ddbMock.on(PutCommand).resolves({});
   ddbMock.on(UpdateCommand).resolves({});
@@ -87,19 +91,41 @@ describe('ingest-upload handler', () => {
     expect(res.batchItemFailures).toEqual([]);
 
     expect(s3Mock).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'monitoring', Key: key, VersionId: 'v1' });
-    expect(putKeys().sort()).toEqual([`partials/${P}/${uploadId}.json`, `reports/${P}/${uploadId}.json`, `reports/${P}/${uploadId}.txt`, `results/${P}/${uploadId}.json`]);
+    expect(putKeys().sort()).toEqual([
+      `partials/${P}/${uploadId}.json`,
+      `reports/${P}/${uploadId}.json`,
+      `reports/${P}/${uploadId}.txt`,
+      `results/${P}/${uploadId}.json`,
+    ]);
     const result = JSON.parse(String(s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key!.startsWith('results/'))!.args[0].input.Body));
     const partial = JSON.parse(String(s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key!.startsWith('partials/'))!.args[0].input.Body));
     expect(partial).toMatchObject({ kind: 'mrv.partial', projectId: P, rows: result.rows, parts: [{ name: 'june.csv', sha256: sha(valid) }] });
     expect(result).toMatchObject({ status: 'accepted', totals: { ER: '744.744484' } });
     expect(result.trace.length).toBeGreaterThan(0);
 
-    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, { TableName: 'Submissions', ConditionExpression: 'attribute_not_exists(pk)', Item: expect.objectContaining({ pk: uploadId, status: 'pending-review', projectId: P, er: '744.744484', period: { start: '2015-05-31T00:00:00+00:00', end: '2015-06-04T00:00:00+00:00', timeZone: 'UTC' } }) });
+    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'Submissions',
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: expect.objectContaining({
+        pk: uploadId,
+        status: 'pending-review',
+        projectId: P,
+        er: '744.744484',
+        period: { start: '2015-05-31T00:00:00+00:00', end: '2015-06-04T00:00:00+00:00', timeZone: 'UTC' },
+      }),
+    });
     expect(sqsMock).toHaveReceivedCommandTimes(SendMessageCommand, 1);
     const sent = sqsMock.commandCalls(SendMessageCommand)[0]!.args[0].input;
     expect(sent.QueueUrl).toBe(QUEUE);
     const item = ReviewItemSchema.parse(JSON.parse(sent.MessageBody!));
-    expect(item).toMatchObject({ uploadId, projectId: P, file: { key, sha256: sha(valid), versionId: 'v1' }, methodology: { id: 'grid-renewable', version: '1.0.0' }, issuable: { units: '744' }, resultKey: `results/${P}/${uploadId}.json` });
+    expect(item).toMatchObject({
+      uploadId,
+      projectId: P,
+      file: { key, sha256: sha(valid), versionId: 'v1' },
+      methodology: { id: 'grid-renewable', version: '1.0.0' },
+      issuable: { units: '744' },
+      resultKey: `results/${P}/${uploadId}.json`,
+    });
     expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, { TableName: 'Submissions', Key: { pk: uploadId }, UpdateExpression: 'SET queuedAt = :at' });
     expect(metrics.counts).toMatchObject({ UploadsAccepted: 1 });
   });
@@ -112,7 +138,10 @@ describe('ingest-upload handler', () => {
     const text = String(s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key!.endsWith('.txt'))!.args[0].input.Body);
     expect(text).toMatch(/REJECTED/);
     expect(text).toMatch(/Nothing was queued for review/);
-    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, { TableName: 'Submissions', Item: expect.objectContaining({ status: 'rejected', validation: 'rejected' }) });
+    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'Submissions',
+      Item: expect.objectContaining({ status: 'rejected', validation: 'rejected' }),
+    });
     expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
     expect(ddbMock.commandCalls(PutCommand).filter((c) => c.args[0].input.TableName !== 'Submissions')).toHaveLength(0);
     expect(s3Mock).not.toHaveReceivedCommandWith(PutObjectCommand, { Key: `uploads/${P}/bad.csv` }); // raw file untouched
@@ -122,8 +151,15 @@ describe('ingest-upload handler', () => {
     const { key, uploadId } = given('june.csv', valid, { metadata: { methodology: 'grid-renewable@0.9.0' } });
     const { handler } = setup();
     await handler(sqsEvent(s3EventBody(key)));
-    const report = JSON.parse(String(s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === `reports/${P}/${uploadId}.json`)!.args[0].input.Body));
-    expect(report).toMatchObject({ status: 'rejected', stage: 'pre-check', diagnostics: [{ code: 'project.methodology_mismatch', actual: '"grid-renewable@0.9.0"', expected: 'grid-renewable@1.0.0' }], upload: { uploadId, key } });
+    const report = JSON.parse(
+      String(s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === `reports/${P}/${uploadId}.json`)!.args[0].input.Body),
+    );
+    expect(report).toMatchObject({
+      status: 'rejected',
+      stage: 'pre-check',
+      diagnostics: [{ code: 'project.methodology_mismatch', actual: '"grid-renewable@0.9.0"', expected: 'grid-renewable@1.0.0' }],
+      upload: { uploadId, key },
+    });
     expect(ddbMock).toHaveReceivedCommandWith(PutCommand, { TableName: 'Submissions', Item: expect.objectContaining({ status: 'rejected' }) });
     expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
   });
@@ -151,7 +187,19 @@ describe('ingest-upload handler', () => {
     const { key, uploadId } = given('june.csv', valid);
     s3Mock.on(HeadObjectCommand, { Key: `reports/${P}/${uploadId}.json` }).resolves({});
     s3Mock.on(HeadObjectCommand, { Key: `partials/${P}/${uploadId}.json` }).resolves({});
-    ddbMock.on(GetCommand, { TableName: 'Submissions' }).resolves({ Item: { pk: uploadId, uploadId, projectId: P, status: 'pending-review', queuedAt: '2024-02-01T09:30:01Z', file: { key, sha256: sha(valid), bytes: valid.length }, reportKey: 'r', createdAt: 'x', validation: 'accepted' } });
+    ddbMock.on(GetCommand, { TableName: 'Submissions' }).resolves({
+      Item: {
+        pk: uploadId,
+        uploadId,
+        projectId: P,
+        status: 'pending-review',
+        queuedAt: '2024-02-01T09:30:01Z',
+        file: { key, sha256: sha(valid), bytes: valid.length },
+        reportKey: 'r',
+        createdAt: 'x',
+        validation: 'accepted',
+      },
+    });
     const { handler, metrics } = setup();
     expect((await handler(sqsEvent(s3EventBody(key)))).batchItemFailures).toEqual([]);
     expect(ddbMock).not.toHaveReceivedCommand(PutCommand);
@@ -163,7 +211,19 @@ describe('ingest-upload handler', () => {
   it('redelivery of an upload accepted before partials were stored: only the missing partial is written', async () => {
     const { key, uploadId } = given('june.csv', valid);
     s3Mock.on(HeadObjectCommand, { Key: `reports/${P}/${uploadId}.json` }).resolves({});
-    ddbMock.on(GetCommand, { TableName: 'Submissions' }).resolves({ Item: { pk: uploadId, uploadId, projectId: P, status: 'pending-review', queuedAt: '2024-02-01T09:30:01Z', file: { key, sha256: sha(valid), bytes: valid.length }, reportKey: 'r', createdAt: 'x', validation: 'accepted' } });
+    ddbMock.on(GetCommand, { TableName: 'Submissions' }).resolves({
+      Item: {
+        pk: uploadId,
+        uploadId,
+        projectId: P,
+        status: 'pending-review',
+        queuedAt: '2024-02-01T09:30:01Z',
+        file: { key, sha256: sha(valid), bytes: valid.length },
+        reportKey: 'r',
+        createdAt: 'x',
+        validation: 'accepted',
+      },
+    });
     const { handler } = setup();
     expect((await handler(sqsEvent(s3EventBody(key)))).batchItemFailures).toEqual([]);
     expect(putKeys()).toEqual([`partials/${P}/${uploadId}.json`]);
@@ -183,7 +243,18 @@ describe('ingest-upload handler', () => {
   it('crash between the submission put and the send: the redelivery sends the review item and marks it queued', async () => {
     const { key, uploadId } = given('june.csv', valid);
     s3Mock.on(HeadObjectCommand, { Key: `reports/${P}/${uploadId}.json` }).resolves({});
-    ddbMock.on(GetCommand, { TableName: 'Submissions' }).resolves({ Item: { pk: uploadId, uploadId, projectId: P, status: 'pending-review', file: { key, sha256: sha(valid), bytes: valid.length }, reportKey: 'r', createdAt: 'x', validation: 'accepted' } });
+    ddbMock.on(GetCommand, { TableName: 'Submissions' }).resolves({
+      Item: {
+        pk: uploadId,
+        uploadId,
+        projectId: P,
+        status: 'pending-review',
+        file: { key, sha256: sha(valid), bytes: valid.length },
+        reportKey: 'r',
+        createdAt: 'x',
+        validation: 'accepted',
+      },
+    });
     const { handler } = setup();
     await handler(sqsEvent(s3EventBody(key)));
     expect(ddbMock).not.toHaveReceivedCommand(PutCommand);
@@ -255,11 +326,29 @@ describe('ingest-upload: every upload of a registered project is in its audit tr
     // the same S3 event again, after the first run completed
     s3Mock.on(HeadObjectCommand, { Key: `reports/${P}/${uploadId}.json` }).resolves({});
     s3Mock.on(HeadObjectCommand, { Key: `partials/${P}/${uploadId}.json` }).resolves({});
-    ddbMock.on(GetCommand, { TableName: 'Submissions' }).resolves({ Item: { pk: uploadId, uploadId, projectId: P, status: 'pending-review', queuedAt: '2024-02-01T09:30:01Z', file: { key, sha256: sha(valid), bytes: valid.length }, reportKey: 'r', createdAt: 'x', validation: 'accepted' } });
+    ddbMock.on(GetCommand, { TableName: 'Submissions' }).resolves({
+      Item: {
+        pk: uploadId,
+        uploadId,
+        projectId: P,
+        status: 'pending-review',
+        queuedAt: '2024-02-01T09:30:01Z',
+        file: { key, sha256: sha(valid), bytes: valid.length },
+        reportKey: 'r',
+        createdAt: 'x',
+        validation: 'accepted',
+      },
+    });
     expect((await handler(sqsEvent(byUser(key)))).batchItemFailures).toEqual([]);
     const events = await audit.list(P);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ action: 'upload', actor: { principal: 'iam:AIDASITEEXAMPLE' }, subject: uploadId, outcome: 'accepted', details: { key, sha256: sha(valid), bytes: valid.length, versionId: 'v1' } });
+    expect(events[0]).toMatchObject({
+      action: 'upload',
+      actor: { principal: 'iam:AIDASITEEXAMPLE' },
+      subject: uploadId,
+      outcome: 'accepted',
+      details: { key, sha256: sha(valid), bytes: valid.length, versionId: 'v1' },
+    });
     expect(verifyAuditChain(events).ok).toBe(true);
   });
 
@@ -285,7 +374,9 @@ describe('report rendering (core/report/render-report.ts)', () => {
     expect(csvCell('-3.5')).toBe('-3.5');
     expect(csvCell('-1+2')).toBe("'-1+2");
     expect(csvCell('a,b')).toBe('"a,b"');
-    const csv = renderDiagnosticsCsv([{ severity: 'error', code: 'row.not_a_number', message: 'm', source: 's', actual: '=cmd|calc', location: { file: 'f', row: 2, column: 'EG' } }]);
+    const csv = renderDiagnosticsCsv([
+      { severity: 'error', code: 'row.not_a_number', message: 'm', source: 's', actual: '=cmd|calc', location: { file: 'f', row: 2, column: 'EG' } },
+    ]);
     expect(csv.split('\r\n')[1]).toBe("error,row.not_a_number,2,,EG,m,'=cmd|calc,,");
   });
 });

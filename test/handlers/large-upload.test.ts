@@ -4,7 +4,15 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException, type GetObjectCommandInput, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  type GetObjectCommandInput,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -16,7 +24,15 @@ import { PortError } from '../../core/errors.ts';
 import { uploadIdOf } from '../../core/review/upload-id.ts';
 import { registry } from '../../methodologies/index.ts';
 import { ingestObject, type IngestDeps } from '../../functions/ingest-upload/ingest.ts';
-import { calculateRangeBatch, failLargeUpload, mergeUpload, splitUpload, type RangeBatch, type SplitDeps, type SplitOutput } from '../../functions/large-upload/steps.ts';
+import {
+  calculateRangeBatch,
+  failLargeUpload,
+  mergeUpload,
+  splitUpload,
+  type RangeBatch,
+  type SplitDeps,
+  type SplitOutput,
+} from '../../functions/large-upload/steps.ts';
 import { notificationKey } from '../../functions/large-upload/split-handler.ts';
 import { classifyUploadKey } from '../../functions/ingest-upload/ingest.ts';
 import { dynamoProjects, dynamoSubmissions } from '../../functions/shared/aws/dynamo-repositories.ts';
@@ -40,7 +56,9 @@ let failRangeGets = false;
 const notFound = (name = 'NotFound') => new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: 404 } });
 const body = (b: Buffer) => sdkStreamMixin(Readable.from([b])) as never;
 
-function deps(options: { largeUploadBytes?: number } = {}): SplitDeps & { logger: ReturnType<typeof recordingLog>; metrics: ReturnType<typeof recordingMetrics> } {
+function deps(
+  options: { largeUploadBytes?: number } = {},
+): SplitDeps & { logger: ReturnType<typeof recordingLog>; metrics: ReturnType<typeof recordingMetrics> } {
   const s3 = new S3Client({ region: 'us-east-1' });
   const sqs = new SQSClient({ region: 'us-east-1', useQueueUrlAsEndpoint: false });
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
@@ -74,7 +92,8 @@ beforeEach(() => {
     const b = objects.get(input.Key!);
     if (!b) throw notFound('NoSuchKey');
     const m = input.Range ? /^bytes=(\d+)-(\d+)$/.exec(input.Range) : null;
-    if (m && failRangeGets && input.Key!.startsWith('uploads/') && Number(m[1]) > 0) throw new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 } });
+    if (m && failRangeGets && input.Key!.startsWith('uploads/') && Number(m[1]) > 0)
+      throw new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 } });
     return { Body: body(m ? b.subarray(Number(m[1]), Number(m[2]) + 1) : b) };
   });
   s3Mock.on(PutObjectCommand).callsFake((input: PutObjectCommandInput) => {
@@ -140,7 +159,10 @@ describe('large uploads: split → ranges → merge', () => {
     expect(stored(`reports/${P}/${uploadId}`)).toHaveLength(2);
     expect(stored(`partials/${P}/${uploadId}`)).toHaveLength(1);
     expect(stored(`partials/${P}/ranges/`)).toHaveLength(split.kind === 'split' ? split.rangeCount : 0);
-    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, { TableName: 'Submissions', Item: expect.objectContaining({ pk: uploadId, status: 'pending-review' }) });
+    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'Submissions',
+      Item: expect.objectContaining({ pk: uploadId, status: 'pending-review' }),
+    });
     expect(sqsMock).toHaveReceivedCommandTimes(SendMessageCommand, 1);
   });
 
@@ -162,7 +184,9 @@ describe('large uploads: split → ranges → merge', () => {
     const quoted = `uploads/${P}/quoted.csv`;
     objects.set(quoted, Buffer.from(valid.toString().replace(/,0\n/g, ',"0"\n')));
     expect(await splitUpload(deps(), quoted)).toEqual({ kind: 'done', outcome: 'rejected' });
-    const reports = stored('reports/').filter((k) => k.endsWith('.json')).map(json);
+    const reports = stored('reports/')
+      .filter((k) => k.endsWith('.json'))
+      .map(json);
     const first = reports.map((r) => (r.diagnostics as { code: string; message: string }[])[0]);
     expect(first).toHaveLength(2);
     expect(first).toEqual(
@@ -196,8 +220,13 @@ describe('large uploads: split → ranges → merge', () => {
     const split = viaJson(await splitUpload(d, key));
     if (split.kind !== 'split') throw new Error('not split');
     expect(await failLargeUpload(d, { ctx: split.ctx, error: { Error: 'States.ExceedToleratedFailureThreshold', Cause: '…' } })).toBe('rejected');
-    const [report] = stored('reports/').filter((k) => k.endsWith('.json')).map(json);
-    expect(report).toMatchObject({ status: 'rejected', diagnostics: [{ code: 'file.not_calculated', message: expect.stringMatching(/failed after its retries \(States\.ExceedToleratedFailureThreshold\)/) }] });
+    const [report] = stored('reports/')
+      .filter((k) => k.endsWith('.json'))
+      .map(json);
+    expect(report).toMatchObject({
+      status: 'rejected',
+      diagnostics: [{ code: 'file.not_calculated', message: expect.stringMatching(/failed after its retries \(States\.ExceedToleratedFailureThreshold\)/) }],
+    });
     expect(stored('results/')).toEqual([]);
     expect(stored(`partials/${P}/`).filter((k) => !k.includes('/ranges/'))).toEqual([]);
     expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
@@ -213,7 +242,9 @@ describe('large uploads: split → ranges → merge', () => {
     objects.set(key, Buffer.from(`${text}${firstRow}\n`));
     const { outcome } = await runMachine(deps(), key);
     expect(outcome).toBe('rejected');
-    const [report] = stored('reports/').filter((k) => k.endsWith('.json')).map(json);
+    const [report] = stored('reports/')
+      .filter((k) => k.endsWith('.json'))
+      .map(json);
     expect((report!.diagnostics as { code: string }[]).map((x) => x.code)).toContain('period.duplicate_timestamp');
     expect(stored('results/')).toEqual([]);
     expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);

@@ -8,15 +8,30 @@ import { decisionNotification } from '../../functions/record-decision/authorize.
 import type { Notification } from '../../functions/shared/notifications.ts';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:NotificationTopic';
-const n: Notification = { event: 'item-waiting', projectId: 'wind-1', subject: 'Monitoring report 2023-01-01 – 2023-12-31 of wind-1 waits for review', id: 'a'.repeat(32), detail: { er: '12.5' } };
+const n: Notification = {
+  event: 'item-waiting',
+  projectId: 'wind-1',
+  subject: 'Monitoring report 2023-01-01 – 2023-12-31 of wind-1 waits for review',
+  id: 'a'.repeat(32),
+  detail: { er: '12.5' },
+};
 
 describe('SNS notifier', () => {
   it('publishes the JSON body with event and project as message attributes, and an ASCII subject', async () => {
     const sns = mockClient(SNSClient);
     sns.on(PublishCommand).resolves({ MessageId: 'm1' });
-    await snsNotifier(sns as unknown as SNSClient, TOPIC, () => undefined, () => new Date('2026-01-01T00:00:00Z')).publish(n);
+    await snsNotifier(
+      sns as unknown as SNSClient,
+      TOPIC,
+      () => undefined,
+      () => new Date('2026-01-01T00:00:00Z'),
+    ).publish(n);
     const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
-    expect(input).toMatchObject({ TopicArn: TOPIC, Subject: 'Monitoring report 2023-01-01 - 2023-12-31 of wind-1 waits for review', MessageAttributes: { event: { DataType: 'String', StringValue: 'item-waiting' }, projectId: { DataType: 'String', StringValue: 'wind-1' } } });
+    expect(input).toMatchObject({
+      TopicArn: TOPIC,
+      Subject: 'Monitoring report 2023-01-01 - 2023-12-31 of wind-1 waits for review',
+      MessageAttributes: { event: { DataType: 'String', StringValue: 'item-waiting' }, projectId: { DataType: 'String', StringValue: 'wind-1' } },
+    });
     expect(JSON.parse(input.Message!)).toEqual({ schemaVersion: 1, ...n, at: '2026-01-01T00:00:00.000Z' });
   });
 
@@ -24,7 +39,9 @@ describe('SNS notifier', () => {
     const sns = mockClient(SNSClient);
     sns.on(PublishCommand).rejects(new Error('KMS key disabled'));
     const errors: string[] = [];
-    await expect(snsNotifier(sns as unknown as SNSClient, TOPIC, (e, x) => errors.push(`${x.event}: ${(e as Error).message}`)).publish(n)).resolves.toBeUndefined();
+    await expect(
+      snsNotifier(sns as unknown as SNSClient, TOPIC, (e, x) => errors.push(`${x.event}: ${(e as Error).message}`)).publish(n),
+    ).resolves.toBeUndefined();
     expect(errors).toEqual(['item-waiting: KMS key disabled']);
   });
 
@@ -37,8 +54,19 @@ describe('SNS notifier', () => {
 describe('decision notifications', () => {
   const d = { schemaVersion: 1 as const, uploadId: 'b'.repeat(32), decision: 'approve' as const, decidedAt: '2026-01-01T00:00:00Z' };
   it('a recorded approval, a first approval pending technical review, and a refusal', () => {
-    expect(decisionNotification(d, 'p', 'approved', 'Chris Checker', undefined)).toMatchObject({ event: 'decision-recorded', subject: `Decision on ${'b'.repeat(12)}: approval recorded`, detail: { outcome: 'approved', by: 'Chris Checker' } });
-    expect(decisionNotification(d, 'p', 'pending-technical-review', 'Vera', 'a second approval is needed')).toMatchObject({ event: 'decision-recorded', subject: expect.stringContaining('pending technical review') });
-    expect(decisionNotification(d, 'p', 'refused-access', undefined, 'not assigned')).toMatchObject({ event: 'decision-refused', subject: `Decision on ${'b'.repeat(12)}: approval refused`, detail: { reason: 'not assigned' } });
+    expect(decisionNotification(d, 'p', 'approved', 'Chris Checker', undefined)).toMatchObject({
+      event: 'decision-recorded',
+      subject: `Decision on ${'b'.repeat(12)}: approval recorded`,
+      detail: { outcome: 'approved', by: 'Chris Checker' },
+    });
+    expect(decisionNotification(d, 'p', 'pending-technical-review', 'Vera', 'a second approval is needed')).toMatchObject({
+      event: 'decision-recorded',
+      subject: expect.stringContaining('pending technical review'),
+    });
+    expect(decisionNotification(d, 'p', 'refused-access', undefined, 'not assigned')).toMatchObject({
+      event: 'decision-refused',
+      subject: `Decision on ${'b'.repeat(12)}: approval refused`,
+      detail: { reason: 'not assigned' },
+    });
   });
 });

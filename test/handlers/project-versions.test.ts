@@ -20,13 +20,23 @@ const changed = { ...PROJECT, pddAnnualEstimate: 12345 };
 
 describe('versioned registrations', () => {
   it('first registration is version 1; the same content again changes nothing; other content needs a reason and becomes version 2', async () => {
-    expect(await repo().register(PROJECT, '2024-01-01T00:00:00Z', { by: 'ops-1' })).toMatchObject({ kind: 'created', version: { version: 1, registeredBy: 'ops-1' } });
+    expect(await repo().register(PROJECT, '2024-01-01T00:00:00Z', { by: 'ops-1' })).toMatchObject({
+      kind: 'created',
+      version: { version: 1, registeredBy: 'ops-1' },
+    });
     expect(await repo().register(PROJECT, '2024-01-02T00:00:00Z', { by: 'ops-1' })).toMatchObject({ kind: 'unchanged', version: { version: 1 } });
     await expect(repo().register(changed, '2024-01-03T00:00:00Z', { by: 'ops-2' })).rejects.toBeInstanceOf(RegistrationReasonRequired);
     const v2 = await repo().register(changed, '2024-01-03T00:00:00Z', { by: 'ops-2', reason: 'PDD estimate revised' });
-    expect(v2).toMatchObject({ kind: 'updated', version: { version: 2, registeredBy: 'ops-2', reason: 'PDD estimate revised', hash: registrationHash(changed) }, previous: { version: 1 } });
+    expect(v2).toMatchObject({
+      kind: 'updated',
+      version: { version: 2, registeredBy: 'ops-2', reason: 'PDD estimate revised', hash: registrationHash(changed) },
+      previous: { version: 1 },
+    });
     const history = await repo().history(P);
-    expect(history.map((v) => [v.version, v.registration.pddAnnualEstimate, v.registeredBy])).toEqual([[1, PROJECT.pddAnnualEstimate, 'ops-1'], [2, 12345, 'ops-2']]);
+    expect(history.map((v) => [v.version, v.registration.pddAnnualEstimate, v.registeredBy])).toEqual([
+      [1, PROJECT.pddAnnualEstimate, 'ops-1'],
+      [2, 12345, 'ops-2'],
+    ]);
     expect((await repo().getVersion(P, 1))!.hash).toBe(registrationHash(PROJECT));
     expect(await repo().get(P)).toEqual(changed); // the current registration, without version fields
   });

@@ -57,8 +57,19 @@ describe('record-decision with in-memory stores (conditional semantics, interlea
     expect(res.batchItemFailures).toEqual([]);
     const entries = await w.ledger.listEntries(P);
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ seq: 1, uploadId: approve.uploadId, verifier: approve.verifier, approvedAt: approve.decidedAt, er: '744.744484', issuance: { units: '744' } });
-    expect(w.submissions.items.get(approve.uploadId)).toMatchObject({ status: 'approved', ledger: { seq: 1, hash: entries[0]!.hash }, decision: { decision: 'approve' } });
+    expect(entries[0]).toMatchObject({
+      seq: 1,
+      uploadId: approve.uploadId,
+      verifier: approve.verifier,
+      approvedAt: approve.decidedAt,
+      er: '744.744484',
+      issuance: { units: '744' },
+    });
+    expect(w.submissions.items.get(approve.uploadId)).toMatchObject({
+      status: 'approved',
+      ledger: { seq: 1, hash: entries[0]!.hash },
+      decision: { decision: 'approve' },
+    });
     expect(JSON.parse(w.reports.objects.get(`reports/${P}/${approve.uploadId}.decision.json`)!)).toMatchObject({ outcome: 'approved', ledger: { seq: 1 } });
   });
 
@@ -101,8 +112,14 @@ describe('record-decision with in-memory stores (conditional semantics, interlea
     w.submissions.items.set(id(2), submission(id(2), { start: '2015-06-30', end: '2015-07-31' }));
     expect(await recordDecision(w.deps, { ...approve, uploadId: id(1) })).toBe('approved');
     expect(await recordDecision(w.deps, { ...approve, uploadId: id(2) })).toBe('refused');
-    expect(w.submissions.items.get(id(2))).toMatchObject({ status: 'refused', statusReason: expect.stringMatching(/overlaps the approved period 2015-06-01 – 2015-06-30/) });
-    expect(JSON.parse(w.reports.objects.get(`reports/${P}/${id(2)}.decision.json`)!)).toMatchObject({ outcome: 'refused', reason: expect.stringMatching(/overlaps/) });
+    expect(w.submissions.items.get(id(2))).toMatchObject({
+      status: 'refused',
+      statusReason: expect.stringMatching(/overlaps the approved period 2015-06-01 – 2015-06-30/),
+    });
+    expect(JSON.parse(w.reports.objects.get(`reports/${P}/${id(2)}.decision.json`)!)).toMatchObject({
+      outcome: 'refused',
+      reason: expect.stringMatching(/overlaps/),
+    });
     expect(await w.ledger.listEntries(P)).toHaveLength(1);
     expect(w.metrics.counts).toMatchObject({ ApprovalsRefused: 1 });
     // redelivered refusal: still refused, still one entry
@@ -157,7 +174,16 @@ describe('record-decision with mocked SDK clients (commands sent)', () => {
   });
   const handler = () => {
     const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
-    return makeHandler(withAccess({ submissions: dynamoSubmissions(ddb, 'Submissions'), ledger: dynamoLedgerStore(ddb, 'Ledger'), reports: s3ReportStore(new S3Client({ region: 'us-east-1' }), 'monitoring'), now: () => new Date('2024-02-03T12:00:05Z'), logger: process.env.DEBUG_LOG ? { info: console.log, warn: console.log, error: console.log } : recordingLog(), metrics: recordingMetrics() }));
+    return makeHandler(
+      withAccess({
+        submissions: dynamoSubmissions(ddb, 'Submissions'),
+        ledger: dynamoLedgerStore(ddb, 'Ledger'),
+        reports: s3ReportStore(new S3Client({ region: 'us-east-1' }), 'monitoring'),
+        now: () => new Date('2024-02-03T12:00:05Z'),
+        logger: process.env.DEBUG_LOG ? { info: console.log, warn: console.log, error: console.log } : recordingLog(),
+        metrics: recordingMetrics(),
+      }),
+    );
   };
 
   it('approve: claim, then the ledger protocol (entry attribute_not_exists, marker, HEAD lock), then status approved', async () => {
@@ -166,12 +192,30 @@ describe('record-decision with mocked SDK clients (commands sent)', () => {
     ddbMock.on(PutCommand).resolves({});
     ddbMock.on(UpdateCommand).resolves({});
     expect((await handler()(sqsEvent(JSON.stringify(approve)))).batchItemFailures).toEqual([]);
-    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, { TableName: 'Submissions', ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#decision) AND #status = :pending' });
+    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'Submissions',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#decision) AND #status = :pending',
+    });
     expect(ddbMock).toHaveReceivedCommandWith(GetCommand, { TableName: 'Ledger', Key: { pk: P, sk: 'HEAD' }, ConsistentRead: true });
-    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, { TableName: 'Ledger', Item: expect.objectContaining({ pk: P, sk: 'ENTRY#0000000001' }), ConditionExpression: 'attribute_not_exists(sk)' });
-    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, { TableName: 'Ledger', Item: { pk: P, sk: `UPLOAD#${approve.uploadId}`, kind: 'upload', seq: 1 }, ConditionExpression: 'attribute_not_exists(sk) OR seq = :seq' });
-    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, { TableName: 'Ledger', Key: { pk: P, sk: 'HEAD' }, ConditionExpression: 'attribute_not_exists(pk)' });
-    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, { TableName: 'Submissions', ExpressionAttributeValues: expect.objectContaining({ ':status': 'approved', ':ledger': expect.objectContaining({ seq: 1 }) }) });
+    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'Ledger',
+      Item: expect.objectContaining({ pk: P, sk: 'ENTRY#0000000001' }),
+      ConditionExpression: 'attribute_not_exists(sk)',
+    });
+    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'Ledger',
+      Item: { pk: P, sk: `UPLOAD#${approve.uploadId}`, kind: 'upload', seq: 1 },
+      ConditionExpression: 'attribute_not_exists(sk) OR seq = :seq',
+    });
+    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'Ledger',
+      Key: { pk: P, sk: 'HEAD' },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'Submissions',
+      ExpressionAttributeValues: expect.objectContaining({ ':status': 'approved', ':ledger': expect.objectContaining({ seq: 1 }) }),
+    });
     expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Key: `reports/${P}/${approve.uploadId}.decision.json` });
     // the ledger writes are single-item only: no TransactWriteItems anywhere
     expect(ddbMock.calls().map((c) => c.args[0].constructor.name)).not.toContain('TransactWriteCommand');
@@ -191,7 +235,10 @@ describe('record-decision with mocked SDK clients (commands sent)', () => {
     });
     expect((await handler()(sqsEvent(JSON.stringify(approve)))).batchItemFailures).toEqual([]);
     expect(ddbMock).toHaveReceivedCommandTimes(PutCommand, 1);
-    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, { TableName: 'Submissions', ExpressionAttributeValues: expect.objectContaining({ ':status': 'approved', ':ledger': { seq: 1, hash: 'h' } }) });
+    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'Submissions',
+      ExpressionAttributeValues: expect.objectContaining({ ':status': 'approved', ':ledger': { seq: 1, hash: 'h' } }),
+    });
   });
 
   it('reject: status rejected and a report; no ledger command at all', async () => {
@@ -200,7 +247,10 @@ describe('record-decision with mocked SDK clients (commands sent)', () => {
     expect((await handler()(sqsEvent(JSON.stringify(reject)))).batchItemFailures).toEqual([]);
     expect(ddbMock.calls().filter((c) => (c.args[0].input as { TableName?: string }).TableName === 'Ledger')).toHaveLength(0);
     expect(ddbMock).not.toHaveReceivedCommand(QueryCommand);
-    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, { TableName: 'Submissions', ExpressionAttributeValues: expect.objectContaining({ ':status': 'rejected', ':reason': reject.reason }) });
+    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'Submissions',
+      ExpressionAttributeValues: expect.objectContaining({ ':status': 'rejected', ':reason': reject.reason }),
+    });
     expect(s3Mock).toHaveReceivedCommandWith(PutObjectCommand, { Key: `reports/${P}/${reject.uploadId}.decision.json` });
   });
 

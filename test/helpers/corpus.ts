@@ -116,12 +116,15 @@ export function checkOutcome(e: CorpusEntry, o: CorpusOutcome): string[] {
   for (const unwanted of x.absent ?? []) if (codes.includes(unwanted)) problems.push(`${unwanted} is present`);
   if (x.codes.length && (x.row !== undefined || x.column !== undefined)) {
     const first = o.diagnostics.find((d) => matches(d.code, x.codes[0]!));
-    if (first && x.row !== undefined && first.location?.row !== x.row) problems.push(`${first.code} at row ${String(first.location?.row)}, expected row ${x.row}`);
-    if (first && x.column !== undefined && first.location?.column !== x.column) problems.push(`${first.code} at column ${String(first.location?.column)}, expected ${x.column}`);
+    if (first && x.row !== undefined && first.location?.row !== x.row)
+      problems.push(`${first.code} at row ${String(first.location?.row)}, expected row ${x.row}`);
+    if (first && x.column !== undefined && first.location?.column !== x.column)
+      problems.push(`${first.code} at column ${String(first.location?.column)}, expected ${x.column}`);
   }
   if (x.message !== undefined && !new RegExp(x.message).test(o.output)) problems.push(`output does not match /${x.message}/`);
   // Every rejection is explained: an error diagnostic with a message, unless it is a usage error.
-  if (x.exit === 1 && !o.diagnostics.some((d) => d.severity === 'error' && d.message.length > 10)) problems.push('rejected without an error diagnostic that explains it');
+  if (x.exit === 1 && !o.diagnostics.some((d) => d.severity === 'error' && d.message.length > 10))
+    problems.push('rejected without an error diagnostic that explains it');
   for (const d of o.diagnostics) if (!d.message || d.message.trim().length < 10) problems.push(`${d.code} has no message`);
   return problems;
 }

@@ -53,7 +53,14 @@ export const sample = (...parts: string[]) => join(SAMPLES_DIR, ...parts);
 
 export async function startTestStack(options: LocalStackOptions = {}): Promise<TestStack> {
   const faults: string[] = [];
-  const stack = await startLocalStack({ port: 0, dynamoPort: 0, retryDelaySeconds: 0, logLevel: 'SILENT', onError: (where, error) => faults.push(`${where}: ${(error as Error)?.message ?? String(error)}`), ...options });
+  const stack = await startLocalStack({
+    port: 0,
+    dynamoPort: 0,
+    retryDelaySeconds: 0,
+    logLevel: 'SILENT',
+    onError: (where, error) => faults.push(`${where}: ${(error as Error)?.message ?? String(error)}`),
+    ...options,
+  });
   const dir = mkdtempSync(join(tmpdir(), 'mrv-e2e-'));
   const env = { ...process.env, ...stack.env };
   const run = (args: string[]) => mrv(args, { env, cwd: dir });
@@ -84,19 +91,27 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
       return id;
     },
     report: (projectId, uploadId) => reports.getJson<UploadReport>(BUCKET_LAYOUT.reportJson(projectId, uploadId)),
-    waitForReport: (projectId, uploadId) => waitFor(`the report of ${uploadId}`, () => reports.getJson<UploadReport>(BUCKET_LAYOUT.reportJson(projectId, uploadId))),
+    waitForReport: (projectId, uploadId) =>
+      waitFor(`the report of ${uploadId}`, () => reports.getJson<UploadReport>(BUCKET_LAYOUT.reportJson(projectId, uploadId))),
     decisionReport: (projectId, uploadId) => reports.getJson<DecisionReport>(decisionReportKey(projectId, uploadId)),
     submissions: dynamoSubmissions(ddb, stack.resources.env[ENV.submissionsTable]),
     ddb,
     waitFor,
     spied: (filter) => stack.emulators.fauxqs.spy.getAllMessages().filter(filter),
     async queueDepth(url) {
-      const a = (await stack.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))).Attributes ?? {};
+      const a =
+        (
+          await stack.clients.sqs.send(
+            new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+          )
+        ).Attributes ?? {};
       return { visible: Number(a.ApproximateNumberOfMessages ?? 0), inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) };
     },
     async peek(url) {
       // Visibility 0: the messages stay where they are for the next reader.
-      const r = await stack.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }));
+      const r = await stack.clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }),
+      );
       return r.Messages ?? [];
     },
     stop: () => stack.stop(),

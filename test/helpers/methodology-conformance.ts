@@ -69,7 +69,12 @@ export function projectWith(base: ProjectInput, changes: Partial<ProjectInput> &
 }
 
 /** Runs the engine on an in-memory monitoring file for one methodology. */
-export function run(methodology: Methodology, project: Project, text: string, options: { format?: MonitoringFormat; period?: Period; fileName?: string } = {}): Promise<CalculationResult> {
+export function run(
+  methodology: Methodology,
+  project: Project,
+  text: string,
+  options: { format?: MonitoringFormat; period?: Period; fileName?: string } = {},
+): Promise<CalculationResult> {
   return runFixture(methodology, project, text, options);
 }
 
@@ -112,7 +117,13 @@ export function loadFixtures(folderUrl: URL): Fixtures {
     folderPath: fileURLToPath(folderUrl),
     readme: read('README.md'),
     ...(existsSync(testUrl) ? { test: readFileSync(testUrl, 'utf8') } : {}),
-    fixtures: { valid: read('fixtures/valid.csv'), invalid: read('fixtures/invalid.csv'), invalidExpected: read('fixtures/invalid.expected.json'), expected: read('fixtures/expected.json'), project: read('fixtures/project.json') },
+    fixtures: {
+      valid: read('fixtures/valid.csv'),
+      invalid: read('fixtures/invalid.csv'),
+      invalidExpected: read('fixtures/invalid.expected.json'),
+      expected: read('fixtures/expected.json'),
+      project: read('fixtures/project.json'),
+    },
   };
   return {
     folder: files.folderPath,
@@ -150,19 +161,24 @@ export function describeConformance(methodology: Methodology, folderUrl: URL): v
       it('has methodology.test.ts and every fixture file', () => expectPass(checkFilesPresent(fx.files)));
       it('has a README with every required section', () => expectPass(checkReadmeSections(fx.readme)));
       it('names every column, project field, parameter and equation symbol in its README', () => expectPass(checkReadmeSymbols(methodology, fx.readme)));
-      it('embeds the generated equations block in its README, up to date (mrv methodology doc --write)', () => expectPass(checkReadmeEquations(methodology, fx.readme)));
+      it('embeds the generated equations block in its README, up to date (mrv methodology doc --write)', () =>
+        expectPass(checkReadmeEquations(methodology, fx.readme)));
       it('gives every fixed parameter a unit, a source, a description and a range that holds its value', () => expectPass(checkParameters(methodology)));
-      it('gives every column a unit and a description, every project field a description, every equation a unit and a reference', () => expectPass(checkDocumentation(methodology)));
-      it('declares for every optional column what its absence means (absent: { source, value } for project-side and leakage quantities)', () => expectPass(checkAbsence(methodology)));
+      it('gives every column a unit and a description, every project field a description, every equation a unit and a reference', () =>
+        expectPass(checkDocumentation(methodology)));
+      it('declares for every optional column what its absence means (absent: { source, value } for project-side and leakage quantities)', () =>
+        expectPass(checkAbsence(methodology)));
       it('shows users public sources only, no internal notes', () => expectPass(checkUserText(methodology, fx.readme)));
       it('accepts the fixture project registration', () => expectPass(checkProjectFixture(methodology, parsed)));
     });
 
     describe('fixtures', () => {
-      it('calculates fixtures/valid.csv to exactly fixtures/expected.json, with no diagnostics', async () => expectPass(await checkValidFixture(methodology, fx.files, parsed)));
+      it('calculates fixtures/valid.csv to exactly fixtures/expected.json, with no diagnostics', async () =>
+        expectPass(await checkValidFixture(methodology, fx.files, parsed)));
       it('gives the same totals for the same rows uploaded as JSON', async () => expectPass(await checkValidFixtureAsJson(methodology, fx.files, parsed)));
       it('is deterministic: the same file gives the same result twice', async () => expectPass(await checkDeterministic(methodology, fx.files, parsed)));
-      it('reports every annotated row of fixtures/invalid.csv with its code, and rejects no other row', async () => expectPass(await checkInvalidFixture(methodology, fx.files, parsed)));
+      it('reports every annotated row of fixtures/invalid.csv with its code, and rejects no other row', async () =>
+        expectPass(await checkInvalidFixture(methodology, fx.files, parsed)));
     });
 
     describe('properties', () => {
@@ -206,14 +222,22 @@ export function describeConformance(methodology: Methodology, folderUrl: URL): v
             expect(result.status).toBe('rejected');
             expect(result.rows.rejected, describeDiagnostics(result)).toBe(rows.length);
             expect(result.rows.total).toBe(lines.length);
-            for (const i of rows) expect(result.diagnostics.some((d) => d.location?.row === i + 1 && d.location.column === target.name), `row ${i + 1}`).toBe(true);
+            for (const i of rows)
+              expect(
+                result.diagnostics.some((d) => d.location?.row === i + 1 && d.location.column === target.name),
+                `row ${i + 1}`,
+              ).toBe(true);
           }),
           PROPERTY_RUNS,
         );
       });
 
       it('never throws on arbitrary cell text', async () => {
-        const mutation = fc.record({ row: fc.integer({ min: 0, max: lines.length - 1 }), column: fc.integer({ min: 0, max: names.length - 1 }), text: fc.string({ unit: 'binary', maxLength: 40 }) });
+        const mutation = fc.record({
+          row: fc.integer({ min: 0, max: lines.length - 1 }),
+          column: fc.integer({ min: 0, max: names.length - 1 }),
+          text: fc.string({ unit: 'binary', maxLength: 40 }),
+        });
         await fc.assert(
           fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 5 }), async (mutations) => {
             const cells = lines.map((l) => l.split(','));
@@ -222,7 +246,14 @@ export function describeConformance(methodology: Methodology, folderUrl: URL): v
               cells[m.row]![m.column] = quote(m.text);
               raw[m.row]![m.column] = m.text;
             }
-            const result = await run(methodology, fx.project, joinCsv(header, cells.map((c) => c.join(','))));
+            const result = await run(
+              methodology,
+              fx.project,
+              joinCsv(
+                header,
+                cells.map((c) => c.join(',')),
+              ),
+            );
             expect(['accepted', 'rejected']).toContain(result.status);
             // A row whose cells are all blank is skipped by the reader (it is not a record); a NUL
             // byte makes the reader refuse the whole file as binary (a file.* diagnostic, no rows).

@@ -5,16 +5,36 @@ import { CONTEXT_KEYS, parseStageConfig, readStageConfig, stackEnvironment } fro
 import { outputIdFor } from '../../infra/stacks/mrv-pipeline-stack.ts';
 
 /** 5 GiB from docs/performance.md (one ingest Lambda's reach with a 2× margin), 256 MiB ranges, 40 workers, 2 ranges a batch. */
-const LARGE_UPLOAD_DEFAULTS = { largeUploadBytes: 5 * 1024 ** 3, largeUploadRangeBytes: 256 * 1024 ** 2, largeUploadConcurrency: 40, largeUploadRangesPerBatch: 2 };
+const LARGE_UPLOAD_DEFAULTS = {
+  largeUploadBytes: 5 * 1024 ** 3,
+  largeUploadRangeBytes: 256 * 1024 ** 2,
+  largeUploadConcurrency: 40,
+  largeUploadRangesPerBatch: 2,
+};
 
 describe('stage config', () => {
   it('defaults every optional setting', () => {
-    expect(parseStageConfig({})).toEqual({ stage: 'dev', logRetentionDays: 90, accessLogRetentionDays: 365, reviewQueueMaxAgeDays: 7, ...LARGE_UPLOAD_DEFAULTS });
+    expect(parseStageConfig({})).toEqual({
+      stage: 'dev',
+      logRetentionDays: 90,
+      accessLogRetentionDays: 365,
+      reviewQueueMaxAgeDays: 7,
+      ...LARGE_UPLOAD_DEFAULTS,
+    });
   });
 
   it('reads mrv:* context keys, including the strings `cdk -c` passes', () => {
-    const app = new App({ context: { 'mrv:stage': 'prod', 'mrv:reviewQueueMaxAgeDays': '3', 'mrv:logRetentionDays': '365', 'mrv:alarmEmail': 'ops@example.org', 'mrv:account': '' } });
-    expect(readStageConfig(app.node)).toEqual({ stage: 'prod', logRetentionDays: 365, accessLogRetentionDays: 365, reviewQueueMaxAgeDays: 3, alarmEmail: 'ops@example.org', ...LARGE_UPLOAD_DEFAULTS });
+    const app = new App({
+      context: { 'mrv:stage': 'prod', 'mrv:reviewQueueMaxAgeDays': '3', 'mrv:logRetentionDays': '365', 'mrv:alarmEmail': 'ops@example.org', 'mrv:account': '' },
+    });
+    expect(readStageConfig(app.node)).toEqual({
+      stage: 'prod',
+      logRetentionDays: 365,
+      accessLogRetentionDays: 365,
+      reviewQueueMaxAgeDays: 3,
+      alarmEmail: 'ops@example.org',
+      ...LARGE_UPLOAD_DEFAULTS,
+    });
   });
 
   it('lists every invalid key at once, with the context key to change', () => {
@@ -40,7 +60,10 @@ describe('stage config', () => {
 
   it('prefers explicit account and region over the CLI-resolved ones', () => {
     const config = parseStageConfig({ account: '123456789012' });
-    expect(stackEnvironment(config, { CDK_DEFAULT_ACCOUNT: '999999999999', CDK_DEFAULT_REGION: 'eu-west-1' })).toEqual({ account: '123456789012', region: 'eu-west-1' });
+    expect(stackEnvironment(config, { CDK_DEFAULT_ACCOUNT: '999999999999', CDK_DEFAULT_REGION: 'eu-west-1' })).toEqual({
+      account: '123456789012',
+      region: 'eu-west-1',
+    });
     expect(stackEnvironment(parseStageConfig({}), {})).toEqual({ account: undefined, region: undefined });
   });
 

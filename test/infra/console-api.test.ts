@@ -20,17 +20,30 @@ function build() {
   const stack = new Stack(testApp(), 'ConsoleTest');
   const alarms = new AlarmTopic(stack, 'Alarms', {});
   const monitoring = new MonitoringBucket(stack, 'Monitoring', { accessLogRetention: Duration.days(30) });
-  const tables = { projects: new MrvTable(stack, 'P', { definition: TABLES.projects }), submissions: new MrvTable(stack, 'S', { definition: TABLES.submissions }), ledger: new MrvTable(stack, 'L', { definition: TABLES.ledger }), access: new MrvTable(stack, 'A', { definition: TABLES.access }) };
+  const tables = {
+    projects: new MrvTable(stack, 'P', { definition: TABLES.projects }),
+    submissions: new MrvTable(stack, 'S', { definition: TABLES.submissions }),
+    ledger: new MrvTable(stack, 'L', { definition: TABLES.ledger }),
+    access: new MrvTable(stack, 'A', { definition: TABLES.access }),
+  };
   const decisionQueue = new WorkQueue(stack, 'D', { definition: QUEUES.decision, description: 'decisions', alarmAction: alarms.action });
   // Stand-in for the people's user pool of the access-control construct (not under test here).
   const pool = new cognito.UserPool(stack, 'Pool');
   const client = pool.addClient('Client');
-  const api = new ConsoleApi(stack, 'Console', { monitoring, tables, decisionQueue, auth: () => ({ authorizer: new HttpUserPoolAuthorizer('Cognito', pool, { userPoolClients: [client] }), issuer: 'https://issuer.example' }), logRetention: logs.RetentionDays.ONE_MONTH, entry: STUB_HANDLER });
+  const api = new ConsoleApi(stack, 'Console', {
+    monitoring,
+    tables,
+    decisionQueue,
+    auth: () => ({ authorizer: new HttpUserPoolAuthorizer('Cognito', pool, { userPoolClients: [client] }), issuer: 'https://issuer.example' }),
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    entry: STUB_HANDLER,
+  });
   return { stack, api, tables, template: Template.fromStack(stack) };
 }
 
 const { stack, api, tables, template } = build();
-const violationsOf = (report: PolicyValidationPluginReport) => report.violations.map((v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+const violationsOf = (report: PolicyValidationPluginReport) =>
+  report.violations.map((v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
 const ours = (v: string) => v.includes('/Console/');
 
 describe('console HTTP API', () => {
@@ -42,7 +55,11 @@ describe('console HTTP API', () => {
   });
 
   it('logs access and throttles the stage', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AccessLogSettings: { DestinationArn: {} }, DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 } });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AccessLogSettings: { DestinationArn: {} },
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+    });
   });
 
   it('may read evidence and send decisions, but not write the ledger or submissions', () => {
@@ -56,7 +73,7 @@ describe('console HTTP API', () => {
     expect(onLedger.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
   });
 
-  it('may read what a monitoring report\'s evidence and a decision\'s outcome need', () => {
+  it("may read what a monitoring report's evidence and a decision's outcome need", () => {
     const reads = statementsOfRole(template, logicalIdOf(api.function.role)).filter((s) => actionsOf(s).includes('s3:GetObject'));
     const resources = JSON.stringify(reads.map((s) => s.Resource));
     for (const prefix of ['uploads/*', 'results/*', 'reports/*', 'monitoring-reports/*', 'outcomes/*']) expect(resources).toContain(`/${prefix}`);

@@ -69,20 +69,35 @@ describe('large-upload state machine', () => {
 
   it('retries every Lambda task with exponential backoff and jitter', () => {
     const inner = (states.Ranges!.ItemProcessor as { States: Record<string, State> }).States.CalculateRanges!;
-    for (const [name, state] of [['CalculateRanges', inner], ['Split', states.Split!], ['Merge', states.Merge!], ['ReportFailure', states.ReportFailure!]] as const) {
-      expect(state.Retry, name).toEqual([{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 4, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }]);
+    for (const [name, state] of [
+      ['CalculateRanges', inner],
+      ['Split', states.Split!],
+      ['Merge', states.Merge!],
+      ['ReportFailure', states.ReportFailure!],
+    ] as const) {
+      expect(state.Retry, name).toEqual([
+        { ErrorEquals: ['States.ALL'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 4, MaxDelaySeconds: 60, JitterStrategy: 'FULL' },
+      ]);
     }
   });
 
   it('a failed range (after its retries) or a failed merge goes to the failure report, then fails: never to the merge', () => {
-    for (const name of ['Ranges', 'Merge']) expect(states[name]!.Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReportFailure' }]);
-    expect(states.ReportFailure).toMatchObject({ Type: 'Task', Next: 'NotCalculated', Parameters: { Payload: { step: 'fail', 'ctx.$': '$.ctx', 'error.$': '$.error' } } });
+    for (const name of ['Ranges', 'Merge'])
+      expect(states[name]!.Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReportFailure' }]);
+    expect(states.ReportFailure).toMatchObject({
+      Type: 'Task',
+      Next: 'NotCalculated',
+      Parameters: { Payload: { step: 'fail', 'ctx.$': '$.ctx', 'error.$': '$.error' } },
+    });
     expect(states.NotCalculated).toMatchObject({ Type: 'Fail', Error: 'UploadNotCalculated' });
     expect(states.Merge).toMatchObject({ Parameters: { Payload: { step: 'merge', 'ctx.$': '$.ctx', 'runId.$': '$.runId', 'rangeCount.$': '$.rangeCount' } } });
   });
 
   it('logs every event, is traced, and alarms on a failed execution', () => {
-    expect(resources[logicalIdOf(stack.largeUploads.stateMachine)]!.Properties).toMatchObject({ TracingConfiguration: { Enabled: true }, LoggingConfiguration: { Level: 'ALL' } });
+    expect(resources[logicalIdOf(stack.largeUploads.stateMachine)]!.Properties).toMatchObject({
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL' },
+    });
     const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.MetricName === 'ExecutionsFailed');
     expect(alarms).toHaveLength(1);
     expect(alarms[0]!.Properties.AlarmActions).toBeDefined();
@@ -100,19 +115,35 @@ describe('routing by size', () => {
   it('sends S3 object-created events from largeUploadBytes under uploads/ to the state machine, with a dead-letter queue', () => {
     const [rule] = Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule');
     expect(rule!.Properties).toMatchObject({
-      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { object: { key: [{ prefix: 'uploads/' }], size: [{ numeric: ['>=', LARGE_UPLOAD.defaultMinBytes] }] } } },
-      Targets: [{ Arn: { Ref: logicalIdOf(stack.largeUploads.stateMachine) }, DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf(stack.largeUploads.deadLetterQueue), 'Arn'] } }, RetryPolicy: { MaximumRetryAttempts: 10 } }],
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { object: { key: [{ prefix: 'uploads/' }], size: [{ numeric: ['>=', LARGE_UPLOAD.defaultMinBytes] }] } },
+      },
+      Targets: [
+        {
+          Arn: { Ref: logicalIdOf(stack.largeUploads.stateMachine) },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf(stack.largeUploads.deadLetterQueue), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 10 },
+        },
+      ],
     });
     const [notifications] = Object.values(resources).filter((r) => r.Type === 'Custom::S3BucketNotifications');
-    expect(notifications!.Properties).toMatchObject({ BucketName: { Ref: logicalIdOf(stack.monitoring.bucket) }, NotificationConfiguration: { EventBridgeConfiguration: {} } });
+    expect(notifications!.Properties).toMatchObject({
+      BucketName: { Ref: logicalIdOf(stack.monitoring.bucket) },
+      NotificationConfiguration: { EventBridgeConfiguration: {} },
+    });
   });
 
   it('gives the ingest function, the splitter and the merge the same threshold, so exactly one path reads an upload', () => {
-    const env = (fn: MrvFunction) => ((resources[logicalIdOf(fn.function)]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables);
-    for (const fn of [stack.ingestFunction, stack.largeUploads.splitFunction, stack.largeUploads.mergeFunction]) expect(env(fn)[LARGE_UPLOAD.minBytesEnv], fn.node.path).toBe(String(LARGE_UPLOAD.defaultMinBytes));
+    const env = (fn: MrvFunction) => (resources[logicalIdOf(fn.function)]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    for (const fn of [stack.ingestFunction, stack.largeUploads.splitFunction, stack.largeUploads.mergeFunction])
+      expect(env(fn)[LARGE_UPLOAD.minBytesEnv], fn.node.path).toBe(String(LARGE_UPLOAD.defaultMinBytes));
     const other = buildStack({ largeUploadBytes: String(6 * 1024 ** 3) });
     const r = Template.fromStack(other).toJSON().Resources as Resources;
-    expect(((r[logicalIdOf(other.ingestFunction.function)]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables)[LARGE_UPLOAD.minBytesEnv]).toBe(String(6 * 1024 ** 3));
+    expect(
+      (r[logicalIdOf(other.ingestFunction.function)]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables[LARGE_UPLOAD.minBytesEnv],
+    ).toBe(String(6 * 1024 ** 3));
     const [rule] = Object.values(r).filter((x) => x.Type === 'AWS::Events::Rule');
     expect(JSON.stringify(rule!.Properties.EventPattern)).toContain(`">=",${6 * 1024 ** 3}`);
   });
@@ -133,11 +164,15 @@ describe('least privilege of the large-upload functions', () => {
     const reviewId = logicalIdOf(stack.queues.review.queue);
     expect(allowedActionsOn(statements(stack.largeUploads.mergeFunction), reviewId)).toEqual(['sqs:SendMessage']);
     expect(allowedActionsOn(statements(stack.largeUploads.splitFunction), reviewId)).toEqual([]);
-    for (const fn of [stack.largeUploads.splitFunction, stack.largeUploads.rangeFunction, stack.largeUploads.mergeFunction]) expect(allowedActionsOn(statements(fn), logicalIdOf(stack.tables.ledger.table)), fn.node.path).toEqual([]);
+    for (const fn of [stack.largeUploads.splitFunction, stack.largeUploads.rangeFunction, stack.largeUploads.mergeFunction])
+      expect(allowedActionsOn(statements(fn), logicalIdOf(stack.tables.ledger.table)), fn.node.path).toEqual([]);
   });
 
   it('each function reads exactly the environment its deps.ts reads', () => {
-    const names = (fn: MrvFunction) => Object.keys((resources[logicalIdOf(fn.function)]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables).filter((k) => Object.values(ENV).includes(k as never)).sort();
+    const names = (fn: MrvFunction) =>
+      Object.keys((resources[logicalIdOf(fn.function)]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables)
+        .filter((k) => Object.values(ENV).includes(k as never))
+        .sort();
     expect(names(stack.largeUploads.splitFunction)).toEqual([ENV.accessTable, ENV.auditTable, ENV.bucket, ENV.projectsTable, ENV.submissionsTable].sort());
     expect(names(stack.largeUploads.rangeFunction)).toEqual([ENV.bucket]);
     expect(names(stack.largeUploads.mergeFunction)).toEqual([ENV.accessTable, ENV.auditTable, ENV.bucket, ENV.reviewQueueUrl, ENV.submissionsTable].sort());

@@ -28,13 +28,20 @@ beforeAll(() => {
   resources = template.toJSON().Resources as Resources;
 });
 
-const HOUSE_ENV = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE',
+const HOUSE_ENV = [
+  'NODE_OPTIONS',
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_METRICS_NAMESPACE',
   // Optional trust wiring (deps.ts reads it without requiring it), asserted in 'review console in the stack'.
-  'MRV_TRUSTED_FORWARDER_ROLE_IDS'];
+  'MRV_TRUSTED_FORWARDER_ROLE_IDS',
+];
 
 const fnProps = (fn: MrvFunction) => resources[logicalIdOf(fn.function)]!.Properties;
 const fnStatements = (fn: MrvFunction): PolicyStatement[] => statementsOfRole(template, logicalIdOf(fn.role));
-const queueIds = () => Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue').map(([id]) => id);
+const queueIds = () =>
+  Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
+    .map(([id]) => id);
 
 describe('monitoring bucket', () => {
   it('is encrypted, private, versioned and logs access to the separate log bucket', () => {
@@ -47,7 +54,8 @@ describe('monitoring bucket', () => {
   });
 
   it('never expires object versions, so nothing uploaded is lost', () => {
-    const rules = (resources[logicalIdOf(stack.monitoring.bucket)]!.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] } | undefined)?.Rules ?? [];
+    const rules =
+      (resources[logicalIdOf(stack.monitoring.bucket)]!.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] } | undefined)?.Rules ?? [];
     for (const rule of rules) {
       expect(rule).not.toHaveProperty('ExpirationInDays');
       expect(rule).not.toHaveProperty('NoncurrentVersionExpiration');
@@ -93,7 +101,10 @@ describe('queues', () => {
     expect(resources[logicalIdOf(workQueue.queue)]!.Properties).toMatchObject({
       VisibilityTimeout: definition.visibilityTimeoutSeconds,
       MessageRetentionPeriod: definition.retentionSeconds,
-      RedrivePolicy: { maxReceiveCount: definition.maxReceiveCount, deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(workQueue.deadLetterQueue.queue), 'Arn'] } },
+      RedrivePolicy: {
+        maxReceiveCount: definition.maxReceiveCount,
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(workQueue.deadLetterQueue.queue), 'Arn'] },
+      },
     });
   });
 
@@ -150,7 +161,11 @@ describe('functions', () => {
   });
 
   it.each([
-    ['ingest', () => stack.ingestFunction, [ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable, ENV.accessTable, ENV.notificationTopic]],
+    [
+      'ingest',
+      () => stack.ingestFunction,
+      [ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable, ENV.accessTable, ENV.notificationTopic],
+    ],
     ['decision', () => stack.decisionFunction, [ENV.bucket, ENV.submissionsTable, ENV.ledgerTable, ENV.accessTable, ENV.auditTable, ENV.notificationTopic]],
   ])('the %s function gets exactly its ENV names, set to the bound resources', (_name, fn, expected) => {
     const variables = (fnProps(fn()).Environment as { Variables: Record<string, unknown> }).Variables;
@@ -190,7 +205,11 @@ describe('functions', () => {
       const read = (error as ConfigError).problems.map((p) => p.split(' ')[0]);
       const variables = (fnProps(fn()).Environment as { Variables: Record<string, unknown> }).Variables;
       // (LARGE_UPLOAD_MIN_BYTES is optional for the ingest function: without it, it reads every upload; its value is asserted below.)
-      expect(Object.keys(variables).filter((k) => !HOUSE_ENV.includes(k) && k !== LARGE_UPLOAD.minBytesEnv).sort()).toEqual(read.sort());
+      expect(
+        Object.keys(variables)
+          .filter((k) => !HOUSE_ENV.includes(k) && k !== LARGE_UPLOAD.minBytesEnv)
+          .sort(),
+      ).toEqual(read.sort());
     } finally {
       for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
     }
@@ -209,7 +228,11 @@ describe('functions', () => {
   });
 
   it('no Lambda consumes the review queue (verifiers read it through the CLI)', () => {
-    template.resourcePropertiesCountIs('AWS::Lambda::EventSourceMapping', { EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.queues.review.queue), 'Arn'] } }, 0);
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::EventSourceMapping',
+      { EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.queues.review.queue), 'Arn'] } },
+      0,
+    );
   });
 
   it('gives each function its own role without AWS managed policies', () => {
@@ -231,7 +254,10 @@ describe('least privilege', () => {
     // …and no statement reaches the ledger some other way: no DynamoDB action on "*" and no dynamodb:* wildcard.
     for (const s of statements) {
       const dynamo = actionsOf(s).filter((a) => a.startsWith('dynamodb:'));
-      expect(dynamo.filter((a) => a.includes('*')), JSON.stringify(s)).toEqual([]);
+      expect(
+        dynamo.filter((a) => a.includes('*')),
+        JSON.stringify(s),
+      ).toEqual([]);
       if (dynamo.length) expect(JSON.stringify(s.Resource)).not.toContain('"*"');
     }
   });
@@ -318,7 +344,14 @@ describe('alarms', () => {
   it('alarms as soon as one message is in any dead-letter queue, and notifies the alarm topic', () => {
     const dlqs = [stack.queues.ingest, stack.queues.review, stack.queues.decision].map((q) => q.deadLetterQueue.queue);
     const dlqIds = queueIds().filter((id) => !resources[id]!.Properties.RedrivePolicy);
-    expect(dlqIds.sort()).toEqual([...dlqs.map((q) => logicalIdOf(q)), logicalIdOf(stack.largeUploads.deadLetterQueue), logicalIdOf(stack.console.reportOnDecisionDlq!.queue), ...queueIds().filter((id) => id.startsWith('AlarmsUndelivered'))].sort());
+    expect(dlqIds.sort()).toEqual(
+      [
+        ...dlqs.map((q) => logicalIdOf(q)),
+        logicalIdOf(stack.largeUploads.deadLetterQueue),
+        logicalIdOf(stack.console.reportOnDecisionDlq!.queue),
+        ...queueIds().filter((id) => id.startsWith('AlarmsUndelivered')),
+      ].sort(),
+    );
     for (const id of dlqIds) {
       const alarms = alarmsOnQueue(id).map((a) => a.Properties);
       expect(alarms, id).toContainEqual(
@@ -336,7 +369,12 @@ describe('alarms', () => {
 
   it('alarms when the oldest item waiting for a verifier is older than the configured age', () => {
     const [age] = alarmsOnQueue(logicalIdOf(stack.queues.review.queue)).map((a) => a.Properties);
-    expect(age).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 7 * 86_400, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [{ Ref: logicalIdOf(stack.alarms.topic) }] });
+    expect(age).toMatchObject({
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: 7 * 86_400,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: logicalIdOf(stack.alarms.topic) }],
+    });
   });
 
   it('takes the review age threshold from the stage config', () => {
@@ -377,7 +415,15 @@ describe('outputs', () => {
 describe('MrvFunction', () => {
   const newFunction = (environment?: Record<string, string>) => {
     const scope = new Stack(testApp(), 'FunctionTest');
-    const fn = new MrvFunction(scope, 'Fn', { entry: STUB_HANDLER, serviceName: 'probe', description: 'probe', memorySize: 256, timeout: Duration.seconds(60), logRetention: 30, environment });
+    const fn = new MrvFunction(scope, 'Fn', {
+      entry: STUB_HANDLER,
+      serviceName: 'probe',
+      description: 'probe',
+      memorySize: 256,
+      timeout: Duration.seconds(60),
+      logRetention: 30,
+      environment,
+    });
     return { scope, fn };
   };
 
@@ -385,7 +431,11 @@ describe('MrvFunction', () => {
     const { scope, fn } = newFunction({ CALLER_SETTING: 'kept' });
     fn.bindTable(new MrvTable(scope, 'T', { definition: TABLES.projects }).table, ENV.projectsTable, ['dynamodb:GetItem']);
     const variables = Template.fromStack(scope).findResources('AWS::Lambda::Function', { Properties: { Description: 'probe' } });
-    expect(Object.values(variables)[0]?.Properties.Environment.Variables).toMatchObject({ CALLER_SETTING: 'kept', [ENV.projectsTable]: expect.anything(), POWERTOOLS_SERVICE_NAME: 'probe' });
+    expect(Object.values(variables)[0]?.Properties.Environment.Variables).toMatchObject({
+      CALLER_SETTING: 'kept',
+      [ENV.projectsTable]: expect.anything(),
+      POWERTOOLS_SERVICE_NAME: 'probe',
+    });
   });
 
   it('refuses a binding that would overwrite a variable the caller set', () => {
@@ -423,14 +473,22 @@ describe('cdk-nag', () => {
   it('acknowledges on resources only: nothing stack-wide, IAM findings only on roles', () => {
     const acknowledged = stack.node
       .findAll()
-      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => ({ construct: c, ids: Object.keys(m.data as object) })));
+      .flatMap((c) =>
+        c.node.metadata
+          .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .map((m) => ({ construct: c, ids: Object.keys(m.data as object) })),
+      );
     expect(acknowledged.length).toBeGreaterThan(0);
     for (const { construct, ids } of acknowledged) {
       expect(construct, ids.join()).not.toBe(stack);
       for (const id of ids.filter((i) => /IAM\d/.test(i))) {
         // on a role, or on one of the per-role managed policies (infra/constructs/access-control.ts)
         // (or the policy aws-cdk-lib attaches to a state machine's role for its Distributed Map's child executions)
-        const onRole = construct instanceof iam.Role || construct instanceof iam.ManagedPolicy || construct.node.id.startsWith('BucketNotificationsHandler') || (construct instanceof iam.Policy && construct.node.id === 'DistributedMapPolicy');
+        const onRole =
+          construct instanceof iam.Role ||
+          construct instanceof iam.ManagedPolicy ||
+          construct.node.id.startsWith('BucketNotificationsHandler') ||
+          (construct instanceof iam.Policy && construct.node.id === 'DistributedMapPolicy');
         expect(onRole, `${id} on ${construct.node.path}`).toBe(true);
         expect(id, 'IAM acknowledgements must name the exact finding').toMatch(/\[.+\]$/);
       }
@@ -458,7 +516,9 @@ describe('cdk-nag', () => {
     const role = new iam.Role(scope, 'R', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*')] }));
     Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5', reason: 'too broad to count' });
-    expect(violationsOf(new AwsSolutionsChecks().validateScope(scope))).toEqual([`AwsSolutions-IAM5[Resource::<${logicalIdOf(bucket)}.Arn>/*] @ Granular/R/DefaultPolicy/Resource`]);
+    expect(violationsOf(new AwsSolutionsChecks().validateScope(scope))).toEqual([
+      `AwsSolutions-IAM5[Resource::<${logicalIdOf(bucket)}.Arn>/*] @ Granular/R/DefaultPolicy/Resource`,
+    ]);
   });
 });
 
@@ -564,22 +624,34 @@ describe('role policies, simulated on the synthesized template', () => {
     expect(can('registrar', REGISTRAR, 'sqs:SendMessage', queue('decision'))).toBe(false);
     expect(can('registrar', REGISTRAR, 's3:PutObject', object('uploads/p1/x.csv'))).toBe(false);
     expect(can('registrar', REGISTRAR, 'dynamodb:PutItem', table('ledger'))).toBe(false);
-    for (const role of ['site', 'verifier'] as const) expect(can(role, role === 'site' ? SITE_P1 : VERIFIER, 'dynamodb:PutItem', table('projects'))).toBe(false);
+    for (const role of ['site', 'verifier'] as const)
+      expect(can(role, role === 'site' ? SITE_P1 : VERIFIER, 'dynamodb:PutItem', table('projects'))).toBe(false);
     // an assignment re-tags the project's evidence; only the registrar may, and only evidence
     expect(can('registrar', REGISTRAR, 's3:PutObjectTagging', object('results/p1/u.json'))).toBe(true);
     expect(can('registrar', REGISTRAR, 's3:PutObjectTagging', object('uploads/p1/x.csv'))).toBe(false);
-    for (const role of ['site', 'verifier'] as const) expect(can(role, role === 'site' ? SITE_P1 : VERIFIER, 's3:PutObjectTagging', object('results/p1/u.json'))).toBe(false);
+    for (const role of ['site', 'verifier'] as const)
+      expect(can(role, role === 'site' ? SITE_P1 : VERIFIER, 's3:PutObjectTagging', object('results/p1/u.json'))).toBe(false);
   });
 });
 
 describe('Cognito user pool', () => {
   it('has one group per role, no self sign-up, MFA required, threat protection enforced', () => {
     const pool = resources[logicalIdOf(stack.accessControl.userPool)]!.Properties;
-    expect(pool).toMatchObject({ AdminCreateUserConfig: { AllowAdminCreateUserOnly: true }, MfaConfiguration: 'ON', UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' } });
-    const groups = Object.values(resources).filter((r) => r.Type === 'AWS::Cognito::UserPoolGroup').map((r) => r.Properties.GroupName);
+    expect(pool).toMatchObject({
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+    });
+    const groups = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::Cognito::UserPoolGroup')
+      .map((r) => r.Properties.GroupName);
     expect(groups.sort()).toEqual(['registrar', 'site', 'verifier']);
     const client = Object.values(resources).find((r) => r.Type === 'AWS::Cognito::UserPoolClient')!.Properties;
-    expect(client).toMatchObject({ ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], GenerateSecret: false, PreventUserExistenceErrors: 'ENABLED' });
+    expect(client).toMatchObject({
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      GenerateSecret: false,
+      PreventUserExistenceErrors: 'ENABLED',
+    });
   });
 });
 
@@ -589,7 +661,9 @@ describe('review console in the stack', () => {
     expect(authorizers).toHaveLength(1);
     const jwt = authorizers[0]!.Properties.JwtConfiguration as { Audience: unknown[] };
     expect(JSON.stringify(jwt.Audience)).toContain(logicalIdOf(stack.accessControl.client));
-    const consoleClient = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Cognito::UserPoolClient' && (r.Properties.AllowedOAuthFlows as string[] | undefined)?.length)!;
+    const consoleClient = Object.entries(resources).find(
+      ([, r]) => r.Type === 'AWS::Cognito::UserPoolClient' && (r.Properties.AllowedOAuthFlows as string[] | undefined)?.length,
+    )!;
     expect(JSON.stringify(jwt.Audience)).toContain(consoleClient[0]);
     // Code flow only (the console adds PKCE), no implicit grant, no secret, redirect only to the console itself.
     expect(consoleClient[1].Properties).toMatchObject({ AllowedOAuthFlows: ['code'], GenerateSecret: false, AllowedOAuthFlowsUserPoolClient: true });
@@ -618,15 +692,23 @@ describe('notification topic', () => {
     const topic = resources[logicalIdOf(stack.notifications.topic)]!.Properties;
     expect(topic.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.notifications.key), 'Arn'] });
     expect(resources[logicalIdOf(stack.notifications.key)]!.Properties.EnableKeyRotation).toBe(true);
-    const policies = Object.values(resources).filter((r) => r.Type === 'AWS::SNS::TopicPolicy' && JSON.stringify(r.Properties.Topics).includes(logicalIdOf(stack.notifications.topic)));
+    const policies = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::SNS::TopicPolicy' && JSON.stringify(r.Properties.Topics).includes(logicalIdOf(stack.notifications.topic)),
+    );
     expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
   });
 
   it('the ingest and decision functions may publish to it, and nothing else of SNS', () => {
     for (const fn of [stack.ingestFunction, stack.decisionFunction]) {
-      const onTopic = fnStatements(fn).filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(stack.notifications.topic))).flatMap(actionsOf);
+      const onTopic = fnStatements(fn)
+        .filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(stack.notifications.topic)))
+        .flatMap(actionsOf);
       expect(onTopic).toEqual(['sns:Publish']);
-      expect(fnStatements(fn).flatMap(actionsOf).filter((a) => a.startsWith('sns:'))).toEqual(['sns:Publish']);
+      expect(
+        fnStatements(fn)
+          .flatMap(actionsOf)
+          .filter((a) => a.startsWith('sns:')),
+      ).toEqual(['sns:Publish']);
     }
   });
 });
@@ -636,6 +718,10 @@ describe('verification reports on a recorded decision', () => {
     const subs = Object.values(resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
     const toConsole = subs.filter((r) => JSON.stringify(r.Properties.Endpoint).includes(logicalIdOf(stack.console.function.function)));
     expect(toConsole).toHaveLength(1);
-    expect(toConsole[0]!.Properties).toMatchObject({ Protocol: 'lambda', TopicArn: { Ref: logicalIdOf(stack.notifications.topic) }, FilterPolicy: { event: ['decision-recorded'] } });
+    expect(toConsole[0]!.Properties).toMatchObject({
+      Protocol: 'lambda',
+      TopicArn: { Ref: logicalIdOf(stack.notifications.topic) },
+      FilterPolicy: { event: ['decision-recorded'] },
+    });
   });
 });

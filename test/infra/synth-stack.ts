@@ -20,7 +20,14 @@ export function testApp(context: Record<string, unknown> = {}): App {
 export function buildStack(config: Record<string, unknown> = {}, app: App = testApp()): MrvPipelineStack {
   return new MrvPipelineStack(app, 'MrvPipeline-test', {
     config: parseStageConfig(config),
-    handlerEntries: { ingestUpload: STUB_HANDLER, recordDecision: STUB_HANDLER, largeUploadSplit: STUB_HANDLER, largeUploadRange: STUB_HANDLER, largeUploadMerge: STUB_HANDLER, httpApi: STUB_HANDLER },
+    handlerEntries: {
+      ingestUpload: STUB_HANDLER,
+      recordDecision: STUB_HANDLER,
+      largeUploadSplit: STUB_HANDLER,
+      largeUploadRange: STUB_HANDLER,
+      largeUploadMerge: STUB_HANDLER,
+      httpApi: STUB_HANDLER,
+    },
   });
 }
 

@@ -1,5 +1,12 @@
 import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PrincipalRecordSchema, ProjectAssignmentSchema, registersFrom, type PrincipalRecord, type ProjectAssignment, type Registers } from '../../../core/access/registers.ts';
+import {
+  PrincipalRecordSchema,
+  ProjectAssignmentSchema,
+  registersFrom,
+  type PrincipalRecord,
+  type ProjectAssignment,
+  type Registers,
+} from '../../../core/access/registers.ts';
 import type { FirstApproval } from '../../../core/access/authorize.ts';
 import { ACCESS_KEYS } from '../resources.ts';
 import { isConditionalCheckFailed, port } from './errors.ts';
@@ -27,7 +34,8 @@ export interface AccessRepository {
  * absent (deny by default) rather than trusted.
  */
 export function dynamoAccess(ddb: DynamoDBDocumentClient, table: string): AccessRepository {
-  const get = async (key: { pk: string; sk: string }) => (await port(`GetItem (access ${key.sk})`, () => ddb.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true })))).Item;
+  const get = async (key: { pk: string; sk: string }) =>
+    (await port(`GetItem (access ${key.sk})`, () => ddb.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true })))).Item;
   return {
     async registersFor(principalId, projectId) {
       const [p, a] = await Promise.all([get(ACCESS_KEYS.principal(principalId)), get(ACCESS_KEYS.assignment(projectId))]);
@@ -40,7 +48,9 @@ export function dynamoAccess(ddb: DynamoDBDocumentClient, table: string): Access
     },
     async putFirstApproval(uploadId, approval) {
       try {
-        await ddb.send(new PutCommand({ TableName: table, Item: { ...ACCESS_KEYS.firstApproval(uploadId), approval }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        await ddb.send(
+          new PutCommand({ TableName: table, Item: { ...ACCESS_KEYS.firstApproval(uploadId), approval }, ConditionExpression: 'attribute_not_exists(pk)' }),
+        );
         return true;
       } catch (error) {
         if (isConditionalCheckFailed(error)) return false;
@@ -49,11 +59,15 @@ export function dynamoAccess(ddb: DynamoDBDocumentClient, table: string): Access
     },
     async putPrincipal(record) {
       const parsed = PrincipalRecordSchema.parse(record);
-      await port('PutItem (principal)', () => ddb.send(new PutCommand({ TableName: table, Item: { ...ACCESS_KEYS.principal(parsed.principal), kind: 'principal', record: parsed } })));
+      await port('PutItem (principal)', () =>
+        ddb.send(new PutCommand({ TableName: table, Item: { ...ACCESS_KEYS.principal(parsed.principal), kind: 'principal', record: parsed } })),
+      );
     },
     async putAssignment(assignment) {
       const parsed = ProjectAssignmentSchema.parse(assignment);
-      await port('PutItem (assignment)', () => ddb.send(new PutCommand({ TableName: table, Item: { ...ACCESS_KEYS.assignment(parsed.projectId), kind: 'assignment', assignment: parsed } })));
+      await port('PutItem (assignment)', () =>
+        ddb.send(new PutCommand({ TableName: table, Item: { ...ACCESS_KEYS.assignment(parsed.projectId), kind: 'assignment', assignment: parsed } })),
+      );
     },
     async getAssignment(projectId) {
       const parsed = ProjectAssignmentSchema.safeParse((await get(ACCESS_KEYS.assignment(projectId)))?.assignment);
@@ -63,7 +77,16 @@ export function dynamoAccess(ddb: DynamoDBDocumentClient, table: string): Access
       const out: PrincipalRecord[] = [];
       let start: Record<string, unknown> | undefined;
       do {
-        const r = await port('Scan (principals)', () => ddb.send(new ScanCommand({ TableName: table, FilterExpression: 'kind = :k', ExpressionAttributeValues: { ':k': 'principal' }, ...(start ? { ExclusiveStartKey: start } : {}) })));
+        const r = await port('Scan (principals)', () =>
+          ddb.send(
+            new ScanCommand({
+              TableName: table,
+              FilterExpression: 'kind = :k',
+              ExpressionAttributeValues: { ':k': 'principal' },
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          ),
+        );
         for (const item of r.Items ?? []) {
           const parsed = PrincipalRecordSchema.safeParse(item.record);
           if (parsed.success) out.push(parsed.data);

@@ -6,14 +6,30 @@ import { isConditionalCheckFailed, port } from './errors.ts';
 /** {@link AuditStore} over the audit table (pk = projectId, sk = EVENT#<seq>), written once per key. */
 export function dynamoAuditStore(ddb: DynamoDBDocumentClient, table: string): AuditStore {
   const query = (projectId: string, extra: { Limit?: number; ScanIndexForward?: boolean; ExclusiveStartKey?: Record<string, unknown> }) =>
-    port('Query (audit)', () => ddb.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :e)', ExpressionAttributeValues: { ':p': projectId, ':e': AUDIT_KEYS.eventPrefix }, ConsistentRead: true, ...extra })));
+    port('Query (audit)', () =>
+      ddb.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :p AND begins_with(sk, :e)',
+          ExpressionAttributeValues: { ':p': projectId, ':e': AUDIT_KEYS.eventPrefix },
+          ConsistentRead: true,
+          ...extra,
+        }),
+      ),
+    );
   return {
     async recent(projectId, limit) {
       return ((await query(projectId, { Limit: limit, ScanIndexForward: false })).Items ?? []).map((i) => i.event as AuditEvent);
     },
     async putIfAbsent(event) {
       try {
-        await ddb.send(new PutCommand({ TableName: table, Item: { pk: event.projectId, sk: AUDIT_KEYS.event(event.seq), eventId: event.eventId, event }, ConditionExpression: 'attribute_not_exists(sk)' }));
+        await ddb.send(
+          new PutCommand({
+            TableName: table,
+            Item: { pk: event.projectId, sk: AUDIT_KEYS.event(event.seq), eventId: event.eventId, event },
+            ConditionExpression: 'attribute_not_exists(sk)',
+          }),
+        );
         return true;
       } catch (error) {
         if (isConditionalCheckFailed(error)) return false;

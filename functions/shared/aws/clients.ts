@@ -21,7 +21,10 @@ export interface AwsClients {
 
 export function createAwsClients(options: { readonly region?: string } = {}): AwsClients {
   const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
-  const s3 = new S3Client({ region, forcePathStyle: process.env.AWS_S3_FORCE_PATH_STYLE === 'true' || Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) });
+  const s3 = new S3Client({
+    region,
+    forcePathStyle: process.env.AWS_S3_FORCE_PATH_STYLE === 'true' || Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL),
+  });
   const sqs = new SQSClient({ region, useQueueUrlAsEndpoint: false });
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), { marshallOptions: { removeUndefinedValues: true } });
   return { s3, sqs, ddb, sns: new SNSClient({ region }) };

@@ -14,7 +14,11 @@ const strip = <T>(item: Record<string, unknown> | undefined): T | undefined => {
 };
 
 /** All pages of a Query or Scan. */
-async function collect(ddb: DynamoDBDocumentClient, make: (start?: Record<string, unknown>) => QueryCommand | ScanCommand, what: string): Promise<Record<string, unknown>[]> {
+async function collect(
+  ddb: DynamoDBDocumentClient,
+  make: (start?: Record<string, unknown>) => QueryCommand | ScanCommand,
+  what: string,
+): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -77,10 +81,20 @@ export interface ProjectsAdmin extends ProjectsRepository {
  * (the stored version n+1 is not what it was asked to register), which is the safe side.
  */
 export function dynamoProjects(ddb: DynamoDBDocumentClient, table: string): ProjectsAdmin {
-  const getItem = async (pk: string) => (await port('GetItem (projects)', () => ddb.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true })))).Item as Record<string, unknown> | undefined;
-  const putIfAbsent = async (item: Record<string, unknown>, what: string, condition = 'attribute_not_exists(pk)', values?: Record<string, unknown>): Promise<boolean> => {
+  const getItem = async (pk: string) =>
+    (await port('GetItem (projects)', () => ddb.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true })))).Item as
+      | Record<string, unknown>
+      | undefined;
+  const putIfAbsent = async (
+    item: Record<string, unknown>,
+    what: string,
+    condition = 'attribute_not_exists(pk)',
+    values?: Record<string, unknown>,
+  ): Promise<boolean> => {
     try {
-      await ddb.send(new PutCommand({ TableName: table, Item: item, ConditionExpression: condition, ...(values ? { ExpressionAttributeValues: values } : {}) }));
+      await ddb.send(
+        new PutCommand({ TableName: table, Item: item, ConditionExpression: condition, ...(values ? { ExpressionAttributeValues: values } : {}) }),
+      );
       return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;
@@ -110,10 +124,23 @@ export function dynamoProjects(ddb: DynamoDBDocumentClient, table: string): Proj
     };
   };
   const storeVersion = async (v: RegistrationVersion): Promise<void> => {
-    const item = { pk: registrationVersionKey(v.projectId, v.version), kind: 'registration-version', projectId: v.projectId, version: v.version, hash: v.hash, registration: v.registration, registeredAt: v.registeredAt, registeredBy: v.registeredBy, ...(v.reason ? { reason: v.reason } : {}) };
+    const item = {
+      pk: registrationVersionKey(v.projectId, v.version),
+      kind: 'registration-version',
+      projectId: v.projectId,
+      version: v.version,
+      hash: v.hash,
+      registration: v.registration,
+      registeredAt: v.registeredAt,
+      registeredBy: v.registeredBy,
+      ...(v.reason ? { reason: v.reason } : {}),
+    };
     if (await putIfAbsent(item, 'PutItem (projects, version)')) return;
     const existing = await getItem(item.pk);
-    if (existing?.hash !== v.hash) throw new ConfigError(`Project ${v.projectId}: version ${v.version} was registered concurrently with other content; run mrv project show ${v.projectId} --history and register again.`);
+    if (existing?.hash !== v.hash)
+      throw new ConfigError(
+        `Project ${v.projectId}: version ${v.version} was registered concurrently with other content; run mrv project show ${v.projectId} --history and register again.`,
+      );
   };
   const getVersion = async (projectId: string, version: number): Promise<RegistrationVersion | undefined> => {
     const item = await getItem(registrationVersionKey(projectId, version));
@@ -141,26 +168,69 @@ export function dynamoProjects(ddb: DynamoDBDocumentClient, table: string): Proj
       const by = who.by?.trim() || '(not named)';
       const item = await getItem(project.id);
       if (!item) {
-        const version: RegistrationVersion = { projectId: project.id, version: 1, hash, registration: project, registeredAt: at, registeredBy: by, ...(who.reason ? { reason: who.reason } : {}) };
+        const version: RegistrationVersion = {
+          projectId: project.id,
+          version: 1,
+          hash,
+          registration: project,
+          registeredAt: at,
+          registeredBy: by,
+          ...(who.reason ? { reason: who.reason } : {}),
+        };
         await storeVersion(version);
-        if (!(await putIfAbsent({ ...project, pk: project.id, registeredAt: at, registeredBy: by, registrationVersion: 1, registrationHash: hash, ...(who.reason ? { registrationReason: who.reason } : {}) }, 'PutItem (projects)')))
+        if (
+          !(await putIfAbsent(
+            {
+              ...project,
+              pk: project.id,
+              registeredAt: at,
+              registeredBy: by,
+              registrationVersion: 1,
+              registrationHash: hash,
+              ...(who.reason ? { registrationReason: who.reason } : {}),
+            },
+            'PutItem (projects)',
+          ))
+        )
           throw new ConfigError(`Project ${project.id} was registered concurrently; run mrv project show ${project.id} --history and register again.`);
         return { kind: 'created', version };
       }
       const previous = currentVersion(project.id, item);
       if (previous.hash === hash) return { kind: 'unchanged', version: previous };
-      if (!who.reason?.trim()) throw new RegistrationReasonRequired(`Project ${project.id} is registered (version ${previous.version}) with other content: a new version needs a reason (--reason "…"); nothing changed.`);
+      if (!who.reason?.trim())
+        throw new RegistrationReasonRequired(
+          `Project ${project.id} is registered (version ${previous.version}) with other content: a new version needs a reason (--reason "…"); nothing changed.`,
+        );
       const legacy = typeof item.registrationVersion !== 'number';
       if (legacy) await storeVersion(previous); // keep the pre-versioning content as version 1
-      const version: RegistrationVersion = { projectId: project.id, version: previous.version + 1, hash, registration: project, registeredAt: at, registeredBy: by, reason: who.reason.trim() };
+      const version: RegistrationVersion = {
+        projectId: project.id,
+        version: previous.version + 1,
+        hash,
+        registration: project,
+        registeredAt: at,
+        registeredBy: by,
+        reason: who.reason.trim(),
+      };
       await storeVersion(version);
       const moved = await putIfAbsent(
-        { ...project, pk: project.id, registeredAt: at, registeredBy: by, registrationVersion: version.version, registrationHash: hash, registrationReason: version.reason },
+        {
+          ...project,
+          pk: project.id,
+          registeredAt: at,
+          registeredBy: by,
+          registrationVersion: version.version,
+          registrationHash: hash,
+          registrationReason: version.reason,
+        },
         'PutItem (projects)',
         legacy ? 'attribute_exists(pk) AND attribute_not_exists(registrationVersion)' : 'registrationVersion = :prev',
         legacy ? undefined : { ':prev': previous.version },
       );
-      if (!moved) throw new ConfigError(`Project ${project.id} changed while registering version ${version.version}; run mrv project show ${project.id} --history and register again.`);
+      if (!moved)
+        throw new ConfigError(
+          `Project ${project.id} changed while registering version ${version.version}; run mrv project show ${project.id} --history and register again.`,
+        );
       return { kind: 'updated', version, previous };
     },
     async list() {
@@ -205,7 +275,15 @@ export function dynamoSubmissions(ddb: DynamoDBDocumentClient, table: string): S
     },
     async markQueued(uploadId, at) {
       await port('UpdateItem (submissions, queued)', () =>
-        ddb.send(new UpdateCommand({ TableName: table, Key: { pk: uploadId }, UpdateExpression: 'SET queuedAt = :at', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':at': at } })),
+        ddb.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: uploadId },
+            UpdateExpression: 'SET queuedAt = :at',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        ),
       );
     },
     async claimDecision(uploadId, decision, at) {
@@ -239,7 +317,14 @@ export function dynamoSubmissions(ddb: DynamoDBDocumentClient, table: string): S
       }
       try {
         await ddb.send(
-          new UpdateCommand({ TableName: table, Key: { pk: uploadId }, UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'attribute_exists(pk) AND (#status = :pending OR #status = :status)', ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+          new UpdateCommand({
+            TableName: table,
+            Key: { pk: uploadId },
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: 'attribute_exists(pk) AND (#status = :pending OR #status = :status)',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
         );
         return true;
       } catch (error) {
@@ -250,7 +335,14 @@ export function dynamoSubmissions(ddb: DynamoDBDocumentClient, table: string): S
     async listByProject(projectId) {
       const items = await collect(
         ddb,
-        (start) => new QueryCommand({ TableName: table, IndexName: SUBMISSIONS_BY_PROJECT_INDEX, KeyConditionExpression: 'projectId = :p', ExpressionAttributeValues: { ':p': projectId }, ...(start ? { ExclusiveStartKey: start } : {}) }),
+        (start) =>
+          new QueryCommand({
+            TableName: table,
+            IndexName: SUBMISSIONS_BY_PROJECT_INDEX,
+            KeyConditionExpression: 'projectId = :p',
+            ExpressionAttributeValues: { ':p': projectId },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
         'Query (submissions by project)',
       );
       return items.map((i) => strip<Submission>(i)!);
@@ -258,7 +350,15 @@ export function dynamoSubmissions(ddb: DynamoDBDocumentClient, table: string): S
     async listByStatus(status) {
       const items = await collect(
         ddb,
-        (start) => new ScanCommand({ TableName: table, FilterExpression: '#status = :s', ExpressionAttributeNames: names, ExpressionAttributeValues: { ':s': status }, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }),
+        (start) =>
+          new ScanCommand({
+            TableName: table,
+            FilterExpression: '#status = :s',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ':s': status },
+            ConsistentRead: true,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
         'Scan (submissions by status)',
       );
       return items.map((i) => strip<Submission>(i)!).sort((a, b) => a.createdAt.localeCompare(b.createdAt));

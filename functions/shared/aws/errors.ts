@@ -3,7 +3,8 @@ import { PortError } from '../../../core/errors.ts';
 const name = (e: unknown) => (e as { name?: string } | undefined)?.name;
 
 export const isConditionalCheckFailed = (e: unknown) => name(e) === 'ConditionalCheckFailedException';
-export const isNotFound = (e: unknown) => ['NotFound', 'NoSuchKey', 'NoSuchVersion'].includes(name(e) ?? '') || (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404;
+export const isNotFound = (e: unknown) =>
+  ['NotFound', 'NoSuchKey', 'NoSuchVersion'].includes(name(e) ?? '') || (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404;
 
 /** What the SDK tells about a failed call (`$metadata` as the SDK gives it: status, request ids, attempts). */
 export interface AwsFailure {

@@ -13,7 +13,12 @@ export function snsSubject(text: string): string {
  * body on `item-waiting`). A notification is a courtesy: a failed publish is reported to `onError` and
  * never fails the work that caused it.
  */
-export function snsNotifier(sns: SNSClient, topicArn: string, onError: (error: unknown, n: Notification) => void, now: () => Date = () => new Date()): Notifier {
+export function snsNotifier(
+  sns: SNSClient,
+  topicArn: string,
+  onError: (error: unknown, n: Notification) => void,
+  now: () => Date = () => new Date(),
+): Notifier {
   return {
     async publish(n) {
       try {

@@ -12,7 +12,13 @@ export function sqsReviewQueue(sqs: SQSClient, queueUrl: string): ReviewQueue {
   return {
     send: (item) =>
       port('SendMessage (review queue)', () =>
-        sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(item), MessageAttributes: { uploadId: { DataType: 'String', StringValue: item.uploadId }, projectId: { DataType: 'String', StringValue: item.projectId } } })),
+        sqs.send(
+          new SendMessageCommand({
+            QueueUrl: queueUrl,
+            MessageBody: JSON.stringify(item),
+            MessageAttributes: { uploadId: { DataType: 'String', StringValue: item.uploadId }, projectId: { DataType: 'String', StringValue: item.projectId } },
+          }),
+        ),
       ).then(() => undefined),
   };
 }
@@ -30,7 +36,10 @@ export function sqsDecisionQueue(sqs: SQSClient, queueUrl: string, forwardedPrin
           new SendMessageCommand({
             QueueUrl: queueUrl,
             MessageBody: JSON.stringify(decision),
-            MessageAttributes: { uploadId: { DataType: 'String', StringValue: decision.uploadId }, ...(forwardedPrincipal ? { [FORWARDED_PRINCIPAL_ATTRIBUTE]: { DataType: 'String', StringValue: forwardedPrincipal } } : {}) },
+            MessageAttributes: {
+              uploadId: { DataType: 'String', StringValue: decision.uploadId },
+              ...(forwardedPrincipal ? { [FORWARDED_PRINCIPAL_ATTRIBUTE]: { DataType: 'String', StringValue: forwardedPrincipal } } : {}),
+            },
           }),
         ),
       ).then((r) => r.MessageId),

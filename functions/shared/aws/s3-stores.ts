@@ -10,32 +10,44 @@ export function s3MonitoringStore(s3: S3Client, bucket: string): MonitoringStore
     async head(key): Promise<ObjectHead | undefined> {
       try {
         const r = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-        return { bytes: r.ContentLength ?? 0, ...(r.VersionId && r.VersionId !== 'null' ? { versionId: r.VersionId } : {}), metadata: Object.fromEntries(Object.entries(r.Metadata ?? {}).map(([k, v]) => [k.toLowerCase(), v])) };
+        return {
+          bytes: r.ContentLength ?? 0,
+          ...(r.VersionId && r.VersionId !== 'null' ? { versionId: r.VersionId } : {}),
+          metadata: Object.fromEntries(Object.entries(r.Metadata ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+        };
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw new AwsCallError(`HeadObject s3://${bucket}/${key}`, error);
       }
     },
     async open(key, versionId): Promise<TrackedSource> {
-      const r = await port(`GetObject s3://${bucket}/${key}`, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) })));
+      const r = await port(`GetObject s3://${bucket}/${key}`, () =>
+        s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) })),
+      );
       if (!r.Body) throw new PortError(`GetObject s3://${bucket}/${key} returned no body`, undefined);
       return trackSource(r.Body as unknown as AsyncIterable<Uint8Array>);
     },
     async tail(key, versionId, size, length): Promise<Uint8Array> {
       const range = `bytes=${Math.max(0, size - length)}-${Math.max(0, size - 1)}`;
-      const r = await port(`GetObject s3://${bucket}/${key} (${range})`, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, ...(versionId ? { VersionId: versionId } : {}) })));
+      const r = await port(`GetObject s3://${bucket}/${key} (${range})`, () =>
+        s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, ...(versionId ? { VersionId: versionId } : {}) })),
+      );
       return r.Body ? await r.Body.transformToByteArray() : new Uint8Array();
     },
     async readRange(key, versionId, start, end): Promise<Uint8Array> {
       if (end <= start) return new Uint8Array();
       const range = `bytes=${start}-${end - 1}`;
-      const r = await port(`GetObject s3://${bucket}/${key} (${range})`, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, ...(versionId ? { VersionId: versionId } : {}) })));
+      const r = await port(`GetObject s3://${bucket}/${key} (${range})`, () =>
+        s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, ...(versionId ? { VersionId: versionId } : {}) })),
+      );
       return r.Body ? await r.Body.transformToByteArray() : new Uint8Array();
     },
     async openRange(key, versionId, start, end): Promise<TrackedSource> {
       if (end <= start) return trackSource((async function* () {})());
       const range = `bytes=${start}-${end - 1}`;
-      const r = await port(`GetObject s3://${bucket}/${key} (${range})`, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, ...(versionId ? { VersionId: versionId } : {}) })));
+      const r = await port(`GetObject s3://${bucket}/${key} (${range})`, () =>
+        s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, ...(versionId ? { VersionId: versionId } : {}) })),
+      );
       if (!r.Body) throw new PortError(`GetObject s3://${bucket}/${key} (${range}) returned no body`, undefined);
       return trackSource(r.Body as unknown as AsyncIterable<Uint8Array>);
     },
@@ -64,7 +76,9 @@ export function s3ReportStore(s3: S3Client, bucket: string, options: { readonly 
   const put = async (key: string, body: string, contentType: string) => {
     const tags = await options.tagsFor?.(key);
     const Tagging = tags ? new URLSearchParams(Object.entries(tags)).toString() : undefined;
-    await port(`PutObject s3://${bucket}/${key}`, () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...(Tagging ? { Tagging } : {}) })));
+    await port(`PutObject s3://${bucket}/${key}`, () =>
+      s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...(Tagging ? { Tagging } : {}) })),
+    );
   };
   return {
     putJson: (key, value) => put(key, `${JSON.stringify(value, null, 2)}\n`, 'application/json'),
@@ -101,10 +115,14 @@ export async function retagEvidence(s3: S3Client, bucket: string, projectId: str
   for (const prefix of EVIDENCE_PREFIXES) {
     let token: string | undefined;
     do {
-      const page = await port(`ListObjectsV2 s3://${bucket}/${prefix}${projectId}/`, () => s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}${projectId}/`, ...(token ? { ContinuationToken: token } : {}) })));
+      const page = await port(`ListObjectsV2 s3://${bucket}/${prefix}${projectId}/`, () =>
+        s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}${projectId}/`, ...(token ? { ContinuationToken: token } : {}) })),
+      );
       for (const o of page.Contents ?? []) {
         if (!o.Key) continue;
-        await port(`PutObjectTagging s3://${bucket}/${o.Key}`, () => s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: o.Key, Tagging: { TagSet: [{ Key: EVIDENCE_TAG, Value: body }] } })));
+        await port(`PutObjectTagging s3://${bucket}/${o.Key}`, () =>
+          s3.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: o.Key, Tagging: { TagSet: [{ Key: EVIDENCE_TAG, Value: body }] } })),
+        );
         count++;
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;

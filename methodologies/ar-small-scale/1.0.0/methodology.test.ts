@@ -81,7 +81,9 @@ describe('ar-small-scale@1.0.0 hand-worked cases (domain.md §6.9)', () => {
     const result = await run(methodology, project, inventory('2018-06-30', 600));
     expect(result.status).toBe('accepted');
     expect(trace(result, 'C_AR_t2')).toBe('80000');
-    expect(result.trace.find((t) => t.symbol === 'C_AR_t2')?.adjustments).toEqual([expect.objectContaining({ kind: 'small-scale-cap', from: '84012.5', to: '80000' })]);
+    expect(result.trace.find((t) => t.symbol === 'C_AR_t2')?.adjustments).toEqual([
+      expect.objectContaining({ kind: 'small-scale-cap', from: '84012.5', to: '80000' }),
+    ]);
     expect(result.issuable).toMatchObject({ units: '80000', smallScaleCap: { kind: 'ar-small-scale', applied: true, limit: '80000', excess: '4012.5' } });
     expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'period.small_scale_cap', severity: 'warning' }));
   });

@@ -48,7 +48,13 @@ describe('ccs-storage@1.1.0 hand-worked cases', () => {
     // seepage-monitoring window there (workaround; see README §1 and the report).
     // Seepage surveys are half-yearly in this monitoring plan (monitoringIntervalMonths 6), so the two
     // readings cover the year without gaps.
-    const project = projectWith(projectInput, { sources: noLeakage, id: 'ccs-6-7-post', creditingPeriod: { start: '2025-01-01', end: '2044-12-31' }, monitoringIntervalMonths: 6, parameters: { phase: 'post-crediting', EF_grid: 0.84 } });
+    const project = projectWith(projectInput, {
+      sources: noLeakage,
+      id: 'ccs-6-7-post',
+      creditingPeriod: { start: '2025-01-01', end: '2044-12-31' },
+      monitoringIntervalMonths: 6,
+      parameters: { phase: 'post-crediting', EF_grid: 0.84 },
+    });
     const csv = `${header}\n2026-03-31,0,0,0,0,0,0,18000\n2026-09-30,0,0,0,0,0,0,12000\n`;
     // Act
     const result = await run(methodology, project, csv, { period: { start: '2026-01-01', end: '2026-12-31' } });
@@ -63,7 +69,11 @@ describe('ccs-storage@1.1.0 hand-worked cases', () => {
   });
 
   it('refuses capture or injection quantities in a post-crediting report (no netting of new captures against seepage)', async () => {
-    const project = projectWith(projectInput, { sources: noLeakage, creditingPeriod: { start: '2025-01-01', end: '2044-12-31' }, parameters: { phase: 'post-crediting' } });
+    const project = projectWith(projectInput, {
+      sources: noLeakage,
+      creditingPeriod: { start: '2025-01-01', end: '2044-12-31' },
+      parameters: { phase: 'post-crediting' },
+    });
     const result = await run(methodology, project, `${header}\n2026-03-31,5000,500,0,0,0,0,1000\n`);
     expect(result.status).toBe('rejected');
     expect(result.diagnostics.map((d) => d.message).join(' ')).toContain('post-crediting-seepage-only');
@@ -81,7 +91,9 @@ describe('ccs-storage@1.1.0 hand-worked cases', () => {
   it('treats an absent leakage column as 0 where the registration says the PDD identifies no leakage, and refuses it elsewhere', async () => {
     const refused = await run(methodology, projectWith(projectInput, {}), `${header}\n2016-01-01,1000,100,0,1,10,0,0\n`);
     expect(refused.status).toBe('rejected');
-    expect(refused.diagnostics).toContainEqual(expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 'LE_upstream' }) }));
+    expect(refused.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 'LE_upstream' }) }),
+    );
     const result = await run(methodology, projectWith(projectInput, { sources: { pdd_leakage: false } }), `${header}\n2016-01-01,1000,100,0,1,10,0,0\n`);
     expect(result.status).toBe('accepted');
     expectDecimal(result.totals?.LE, '0', 'LE');
@@ -104,12 +116,15 @@ describe('ccs-storage@1.1.0 hand-worked cases', () => {
 
   it('is available under the CDM only', async () => {
     expect(methodology.mechanisms).toEqual(['CDM']);
-    await expect(run(methodology, projectWith(projectInput, { mechanism: 'JCM' }), `${header}\n2016-01-01,1,1,0,0,0,0,0\n`)).rejects.toThrow(/not available under JCM/);
+    await expect(run(methodology, projectWith(projectInput, { mechanism: 'JCM' }), `${header}\n2016-01-01,1,1,0,0,0,0,0\n`)).rejects.toThrow(
+      /not available under JCM/,
+    );
   });
 
   it('TOOL03 v3.0: natural gas for capture heat at the upper limits of the IPCC 95 % intervals: 100 t → 100 × 50.4 × 0.0583 = 293.832 t CO2', async () => {
     // IPCC 2006 GL Vol. 2 Ch. 1 Table 1.2 natural gas NCV 48.0 TJ/Gg (46.5–50.4), Table 1.4 CO2 56,100 kg/TJ (54,300–58,300).
-    const csv = 'timestamp,CO2_delivered,EC_capture,FC_capture_NG,CO2_transport_fug,EC_injection,CO2_injection_vent,CO2_seepage,LE_upstream\n2016-01-01,1000,0,100,0,0,0,0,0\n';
+    const csv =
+      'timestamp,CO2_delivered,EC_capture,FC_capture_NG,CO2_transport_fug,EC_injection,CO2_injection_vent,CO2_seepage,LE_upstream\n2016-01-01,1000,0,100,0,0,0,0,0\n';
     const result = await run(methodology, projectWith(projectInput, {}), csv);
     expect(result.status).toBe('accepted');
     expect(result.trace.find((t) => t.symbol === 'PE_capture_FC_y')?.value).toBe('293.832');

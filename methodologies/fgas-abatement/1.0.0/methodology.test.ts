@@ -36,7 +36,12 @@ describe('fgas-abatement@1.0.0 hand-worked cases (domain.md §6.4)', () => {
   });
 
   it('reproduces the same case under AR5 (Article 6.4): BE 409.14, PE 43.8177, ER 365.3223 → 365', async () => {
-    const project = projectWith(projectInput, { id: 'nf3-6-4-ar5', mechanism: 'A6.4', creditingPeriod: { start: '2021-01-01', end: '2030-12-31' }, parameters: parameters64 });
+    const project = projectWith(projectInput, {
+      id: 'nf3-6-4-ar5',
+      mechanism: 'A6.4',
+      creditingPeriod: { start: '2021-01-01', end: '2030-12-31' },
+      parameters: parameters64,
+    });
     const result = await run(methodology, project, case64(2024), { period: { start: '2024-01-01', end: '2024-12-31' } });
     expect(result.status).toBe('accepted');
     expect(result.gwp?.set).toBe('AR5');

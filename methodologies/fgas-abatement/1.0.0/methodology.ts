@@ -20,13 +20,25 @@ const dre = (defaultValue: number, gas: string) =>
     .min(0)
     .max(1)
     .default(defaultValue)
-    .describe(`Destruction or removal efficiency of the abatement system for ${gas} [fraction]; measured per EPA 430-R-10-003, default ${defaultValue} (IPCC 2006 Vol. 3 Ch. 6 default for point-of-use destruction, unverified)`);
+    .describe(
+      `Destruction or removal efficiency of the abatement system for ${gas} [fraction]; measured per EPA 430-R-10-003, default ${defaultValue} (IPCC 2006 Vol. 3 Ch. 6 default for point-of-use destruction, unverified)`,
+    );
 
 const project = z.object({
   sector: z.enum(['semiconductor', 'flat-panel-display']).describe('Manufacturing sector; 1.0.0 carries the semiconductor factors only'),
-  nf3_clean_type: z.enum(['remote-plasma', 'in-situ-plasma']).describe('How NF3 is used for CVD chamber cleaning; selects the NF3 utilisation and by-product factors'),
-  abatement_before_project: z.boolean().default(false).describe('Whether any of the gases was already abated before the project (then the baseline is not "no abatement")'),
-  h: z.number().min(0).max(0.5).default(0.1).describe('Heel: fraction of gas left in the cylinder when it is returned [fraction]; IPCC 2006 Vol. 3 §6.2.2 default 0.10'),
+  nf3_clean_type: z
+    .enum(['remote-plasma', 'in-situ-plasma'])
+    .describe('How NF3 is used for CVD chamber cleaning; selects the NF3 utilisation and by-product factors'),
+  abatement_before_project: z
+    .boolean()
+    .default(false)
+    .describe('Whether any of the gases was already abated before the project (then the baseline is not "no abatement")'),
+  h: z
+    .number()
+    .min(0)
+    .max(0.5)
+    .default(0.1)
+    .describe('Heel: fraction of gas left in the cylinder when it is returned [fraction]; IPCC 2006 Vol. 3 §6.2.2 default 0.10'),
   EF_grid: z.number().min(0).max(2).describe('CO2 emission factor of the electricity used by the abatement systems, TOOL05 [tCO2/MWh]'),
   DRE_NF3: dre(0.95, 'NF3'),
   DRE_CF4: dre(0.9, 'CF4 (input gas and by-product)'),
@@ -37,7 +49,13 @@ const project = z.object({
   DRE_CHF3: dre(0.9, 'CHF3 (HFC-23)'),
 });
 
-const p = (value: number, unit: string, source: string, description: string, range: readonly [number, number] = [0, 1]): ParameterSpec => ({ value, unit, source, range, description });
+const p = (value: number, unit: string, source: string, description: string, range: readonly [number, number] = [0, 1]): ParameterSpec => ({
+  value,
+  unit,
+  source,
+  range,
+  description,
+});
 
 const parameters = {
   one_minus_U_NF3_remote: p(0.02, 'kg/kg', T_I5, 'Fraction of NF3 not used up in the process, remote plasma clean (1 − U)'),
@@ -54,13 +72,43 @@ const parameters = {
   B_CF4_C3F8: p(0.1, 'kg CF4/kg C3F8', T_I5, 'CF4 formed per kg of C3F8 used'),
   B_CF4_cC4F8: p(0.1, 'kg CF4/kg c-C4F8', T_I5, 'CF4 formed per kg of c-C4F8 used'),
   B_CF4_CHF3: { ...p(0.07, 'kg CF4/kg CHF3', IPCC_T63_MEMORY, 'CF4 formed per kg of CHF3 used'), confidence: 'unverified' },
-  NCV_NG: p(48.0, 'GJ/t', 'IPCC 2006 GL Vol. 2 Ch. 1 Table 1.2, natural gas, default NCV 48.0 TJ/Gg (95 % interval 46.5–50.4)', 'Net calorific value of the natural gas burnt in the abatement systems; IPCC default value', [46.5, 50.4]),
-  EF_CO2_NG: p(0.0561, 'tCO2/GJ', 'IPCC 2006 GL Vol. 2 Ch. 1 Table 1.4, natural gas, default 56,100 kg CO2/TJ (95 % interval 54,300–58,300)', 'CO2 emission factor of natural gas; IPCC default value', [0.0543, 0.0583]),
+  NCV_NG: p(
+    48.0,
+    'GJ/t',
+    'IPCC 2006 GL Vol. 2 Ch. 1 Table 1.2, natural gas, default NCV 48.0 TJ/Gg (95 % interval 46.5–50.4)',
+    'Net calorific value of the natural gas burnt in the abatement systems; IPCC default value',
+    [46.5, 50.4],
+  ),
+  EF_CO2_NG: p(
+    0.0561,
+    'tCO2/GJ',
+    'IPCC 2006 GL Vol. 2 Ch. 1 Table 1.4, natural gas, default 56,100 kg CO2/TJ (95 % interval 54,300–58,300)',
+    'CO2 emission factor of natural gas; IPCC default value',
+    [0.0543, 0.0583],
+  ),
   M_CO2: p(44, 'g/mol', 'Stoichiometry: molar mass of CO2 rounded to whole g/mol (44.01)', 'Molar mass of CO2', [44, 44.01]),
   M_CF4: p(88, 'g/mol', 'Stoichiometry: molar mass of CF4 rounded to whole g/mol (88.00)', 'Molar mass of CF4; 1 mol CO2 per mol destroyed', [88, 88.01]),
-  M_C2F6: p(138, 'g/mol', 'Stoichiometry: molar mass of C2F6 rounded to whole g/mol (138.01)', 'Molar mass of C2F6; 2 mol CO2 per mol destroyed', [138, 138.02]),
-  M_C3F8: p(188, 'g/mol', 'Stoichiometry: molar mass of C3F8 rounded to whole g/mol (188.02)', 'Molar mass of C3F8; 3 mol CO2 per mol destroyed', [188, 188.03]),
-  M_cC4F8: p(200, 'g/mol', 'Stoichiometry: molar mass of c-C4F8 rounded to whole g/mol (200.03)', 'Molar mass of c-C4F8; 4 mol CO2 per mol destroyed', [200, 200.04]),
+  M_C2F6: p(
+    138,
+    'g/mol',
+    'Stoichiometry: molar mass of C2F6 rounded to whole g/mol (138.01)',
+    'Molar mass of C2F6; 2 mol CO2 per mol destroyed',
+    [138, 138.02],
+  ),
+  M_C3F8: p(
+    188,
+    'g/mol',
+    'Stoichiometry: molar mass of C3F8 rounded to whole g/mol (188.02)',
+    'Molar mass of C3F8; 3 mol CO2 per mol destroyed',
+    [188, 188.03],
+  ),
+  M_cC4F8: p(
+    200,
+    'g/mol',
+    'Stoichiometry: molar mass of c-C4F8 rounded to whole g/mol (200.03)',
+    'Molar mass of c-C4F8; 4 mol CO2 per mol destroyed',
+    [200, 200.04],
+  ),
   M_CHF3: p(70, 'g/mol', 'Stoichiometry: molar mass of CHF3 rounded to whole g/mol (70.01)', 'Molar mass of CHF3; 1 mol CO2 per mol destroyed', [70, 70.02]),
 } satisfies Record<string, ParameterSpec>;
 
@@ -83,7 +131,14 @@ const CF4_FORMERS = [
   ['CHF3', 'B_CF4_CHF3'],
 ] as const;
 
-const gasColumn = (s: string, gas: string) => column.number({ unit: 'kg', min: 0, max: 1_000_000, side: 'baseline', description: `${gas} consumed in the interval (cylinder weighing or mass-flow controller totals; 0 if not used)` });
+const gasColumn = (s: string, gas: string) =>
+  column.number({
+    unit: 'kg',
+    min: 0,
+    max: 1_000_000,
+    side: 'baseline',
+    description: `${gas} consumed in the interval (cylinder weighing or mass-flow controller totals; 0 if not used)`,
+  });
 
 const IPCC = 'IPCC 2006 GL Vol. 3 Ch. 6 Eq. 6.2 (Tier 2, input gas i)';
 const IPCC_BP = 'IPCC 2006 GL Vol. 3 Ch. 6 Eq. 6.3 (Tier 2, by-product CF4)';
@@ -94,7 +149,8 @@ export default defineMethodology({
   title: 'Abatement of fluorinated gases (NF3, PFCs, SF6, HFC-23) in semiconductor manufacturing',
   source: {
     body: 'IPCC / UNFCCC CDM Executive Board',
-    document: 'IPCC 2006 Guidelines Vol. 3 Ch. 6 (Electronics Industry Emissions), Tier 2, in the form used by CDM AM0078 / AM0096; 40 CFR 98 Subpart I Table I-5 factors',
+    document:
+      'IPCC 2006 Guidelines Vol. 3 Ch. 6 (Electronics Industry Emissions), Tier 2, in the form used by CDM AM0078 / AM0096; 40 CFR 98 Subpart I Table I-5 factors',
     documentVersion: 'IPCC 2006 GL; AM0078 v02.0.0 (draft) / AM0096',
     url: 'https://www.ipcc-nggip.iges.or.jp/public/2006gl/vol3.html',
   },
@@ -104,13 +160,22 @@ export default defineMethodology({
       id: 'semiconductor-sector',
       ref: '40 CFR 98 Table I-5 vs Table I-6 (factors differ by sector)',
       description: 'The fab makes semiconductors; the flat-panel factors (40 CFR 98 Table I-6) are not in 1.0.0.',
-      check: (q) => (q.sector === 'semiconductor' ? { status: 'applicable' } : { status: 'not-applicable', reason: `sector is "${q.sector}": flat-panel (LCD) fabs need the Table I-6 utilisation and by-product factors, which 1.0.0 does not carry` }),
+      check: (q) =>
+        q.sector === 'semiconductor'
+          ? { status: 'applicable' }
+          : {
+              status: 'not-applicable',
+              reason: `sector is "${q.sector}": flat-panel (LCD) fabs need the Table I-6 utilisation and by-product factors, which 1.0.0 does not carry`,
+            },
     },
     {
       id: 'no-abatement-before-project',
       ref: 'AM0078 applicability (baseline: F-gases vented without abatement)',
       description: 'The baseline is venting without abatement: no abatement of the monitored gases before the project.',
-      check: (q) => (q.abatement_before_project ? { status: 'not-applicable', reason: 'abatement_before_project is true: the no-abatement baseline (a = 0) does not hold' } : { status: 'applicable' }),
+      check: (q) =>
+        q.abatement_before_project
+          ? { status: 'not-applicable', reason: 'abatement_before_project is true: the no-abatement baseline (a = 0) does not hold' }
+          : { status: 'applicable' },
     },
   ],
   project,
@@ -123,8 +188,20 @@ export default defineMethodology({
     FC_cC4F8: gasColumn('cC4F8', 'c-C4F8'),
     FC_SF6: gasColumn('SF6', 'SF6'),
     FC_CHF3: gasColumn('CHF3', 'CHF3 (HFC-23)'),
-    a: column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Fraction of the interval the abatement systems were on and the gas was routed to them (interlock / alarm logs)' }),
-    EC_abatement: column.number({ unit: 'MWh', min: 0, max: 100_000, side: 'project', description: 'Electricity consumed by the abatement systems in the interval' }),
+    a: column.number({
+      unit: '1',
+      min: 0,
+      max: 1,
+      side: 'baseline',
+      description: 'Fraction of the interval the abatement systems were on and the gas was routed to them (interlock / alarm logs)',
+    }),
+    EC_abatement: column.number({
+      unit: 'MWh',
+      min: 0,
+      max: 100_000,
+      side: 'project',
+      description: 'Electricity consumed by the abatement systems in the interval',
+    }),
     FC_NG: column.number({ unit: 't', min: 0, max: 100_000, side: 'project', description: 'Natural gas burnt in the abatement systems in the interval' }),
   }),
   timeColumn: 'timestamp',
@@ -132,12 +209,38 @@ export default defineMethodology({
   parameters,
   equations: [
     // Per row: the gas routed to a working abatement system (a varies by row; everything else is linear).
-    ...GASES.map(({ s }) => ({ symbol: `FCa_${s}`, scope: 'row' as const, expr: `FC_${s} * a`, unit: 'kg', ref: `${IPCC}: a_i × FC_i (gas routed to abatement)`, description: `${s} consumed while the abatement system was on` })),
+    ...GASES.map(({ s }) => ({
+      symbol: `FCa_${s}`,
+      scope: 'row' as const,
+      expr: `FC_${s} * a`,
+      unit: 'kg',
+      ref: `${IPCC}: a_i × FC_i (gas routed to abatement)`,
+      description: `${s} consumed while the abatement system was on`,
+    })),
     // NF3 factors depend on the clean type.
-    { symbol: 'one_minus_U_NF3', scope: 'period', expr: 'nf3_clean_type_remote_plasma ? one_minus_U_NF3_remote : one_minus_U_NF3_insitu', unit: 'kg/kg', ref: '40 CFR 98 Table I-5 (NF3 remote vs in-situ plasma)' },
-    { symbol: 'B_CF4_NF3', scope: 'period', expr: 'nf3_clean_type_remote_plasma ? B_CF4_NF3_remote : B_CF4_NF3_insitu', unit: 'kg CF4/kg NF3', ref: '40 CFR 98 Table I-5 (NF3 remote vs in-situ plasma)' },
+    {
+      symbol: 'one_minus_U_NF3',
+      scope: 'period',
+      expr: 'nf3_clean_type_remote_plasma ? one_minus_U_NF3_remote : one_minus_U_NF3_insitu',
+      unit: 'kg/kg',
+      ref: '40 CFR 98 Table I-5 (NF3 remote vs in-situ plasma)',
+    },
+    {
+      symbol: 'B_CF4_NF3',
+      scope: 'period',
+      expr: 'nf3_clean_type_remote_plasma ? B_CF4_NF3_remote : B_CF4_NF3_insitu',
+      unit: 'kg CF4/kg NF3',
+      ref: '40 CFR 98 Table I-5 (NF3 remote vs in-situ plasma)',
+    },
     // Baseline: no abatement (a = 0).
-    ...GASES.map(({ s }) => ({ symbol: `E_${s}_BL`, scope: 'period' as const, expr: `(1 - h) * FC_${s} * one_minus_U_${s} / 1000`, unit: `t ${s}`, ref: `${IPCC} with a = 0 (baseline)`, description: `Baseline emissions of ${s}, tonnes of ${s}` })),
+    ...GASES.map(({ s }) => ({
+      symbol: `E_${s}_BL`,
+      scope: 'period' as const,
+      expr: `(1 - h) * FC_${s} * one_minus_U_${s} / 1000`,
+      unit: `t ${s}`,
+      ref: `${IPCC} with a = 0 (baseline)`,
+      description: `Baseline emissions of ${s}, tonnes of ${s}`,
+    })),
     {
       symbol: 'BPE_CF4_BL',
       scope: 'period',
@@ -147,7 +250,14 @@ export default defineMethodology({
       description: 'Baseline CF4 formed as a by-product, tonnes of CF4',
     },
     // Project: residual after destruction, E_i,PJ = (1 − h)(1 − U_i)(FC_i − DRE_i × a × FC_i).
-    ...GASES.map(({ s }) => ({ symbol: `E_${s}_PJ`, scope: 'period' as const, expr: `(1 - h) * one_minus_U_${s} * (FC_${s} - DRE_${s} * FCa_${s}) / 1000`, unit: `t ${s}`, ref: `${IPCC}: (1 − h) × FC_i × (1 − U_i) × (1 − a_i × d_i)`, description: `Project emissions of ${s} not destroyed, tonnes of ${s}` })),
+    ...GASES.map(({ s }) => ({
+      symbol: `E_${s}_PJ`,
+      scope: 'period' as const,
+      expr: `(1 - h) * one_minus_U_${s} * (FC_${s} - DRE_${s} * FCa_${s}) / 1000`,
+      unit: `t ${s}`,
+      ref: `${IPCC}: (1 − h) × FC_i × (1 − U_i) × (1 − a_i × d_i)`,
+      description: `Project emissions of ${s} not destroyed, tonnes of ${s}`,
+    })),
     {
       symbol: 'BPE_CF4_PJ',
       scope: 'period',

@@ -10,7 +10,8 @@ const year2016 = { start: '2016-01-01', end: '2016-12-31' };
 /** DRE NF3 0.95, CF4 0.90 (the other gases 0.90 from the fixture), h 0.10, EF_grid 0.6. */
 const parameters = { h: 0.1, EF_grid: 0.6, DRE_NF3: 0.95, DRE_CF4: 0.9 };
 /** One row of 2016 with the given consumption columns, a = 1, 20 MWh, 2 t natural gas. */
-const oneRow = (columns: Record<string, number>, a = 1) => `timestamp,${Object.keys(columns).join(',')},a,EC_abatement,FC_NG\n2016-06-30,${Object.values(columns).join(',')},${a},20,2\n`;
+const oneRow = (columns: Record<string, number>, a = 1) =>
+  `timestamp,${Object.keys(columns).join(',')},a,EC_abatement,FC_NG\n2016-06-30,${Object.values(columns).join(',')},${a},20,2\n`;
 const gas = (result: Awaited<ReturnType<typeof run>>, id: string) => result.gases!.find((g) => g.gas === id)!;
 
 describe('fgas-abatement@2.0.0 hand-worked cases', () => {
@@ -86,7 +87,11 @@ describe('fgas-abatement@2.0.0 hand-worked cases', () => {
   });
 
   it('credits nothing for gas consumed while the abatement system was off (a = 0)', async () => {
-    const result = await run(methodology, projectWith(projectInput, { parameters }), 'timestamp,FC_cvd_NF3_remote,a,EC_abatement,FC_NG\n2016-06-30,1000,0,0,0\n');
+    const result = await run(
+      methodology,
+      projectWith(projectInput, { parameters }),
+      'timestamp,FC_cvd_NF3_remote,a,EC_abatement,FC_NG\n2016-06-30,1000,0,0,0\n',
+    );
     expect(result.status).toBe('accepted');
     expectDecimal(result.totals?.ER, '0', 'ER');
   });

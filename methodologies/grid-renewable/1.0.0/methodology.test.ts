@@ -13,7 +13,11 @@ const noDiesel = { diesel_backup: false };
 describe('grid-renewable@1.0.0 hand-worked cases', () => {
   it('reproduces the wind farm of domain.md §6.2: BE 40,837.5, PE 31.863, ER 40,805.637 → 40,805 CERs', async () => {
     // Prepare: EF_CM = 0.75 × 0.9 + 0.25 × 0.6 = 0.825 (wind weights); export 50,000 MWh, import 500 MWh, 10 t diesel.
-    const project = projectWith(projectInput, { id: 'wind-6-2', parameters: { technology: 'wind', crediting_period_number: 1, installed_capacity_MW: 30, EF_grid_OM: 0.9, EF_grid_BM: 0.6, Cap_PJ: 0, A_PJ: 0 }, creditingPeriod: { start: '2013-01-01', end: '2019-12-31' } });
+    const project = projectWith(projectInput, {
+      id: 'wind-6-2',
+      parameters: { technology: 'wind', crediting_period_number: 1, installed_capacity_MW: 30, EF_grid_OM: 0.9, EF_grid_BM: 0.6, Cap_PJ: 0, A_PJ: 0 },
+      creditingPeriod: { start: '2013-01-01', end: '2019-12-31' },
+    });
     const csv = 'timestamp,EG_export,EG_import,FC_diesel\n2014-06-30T00:00:00Z,25000,250,4\n2014-12-31T00:00:00Z,25000,250,6\n';
     // Act
     const result = await run(methodology, project, csv, { period: year2014 });
@@ -29,7 +33,21 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
 
   it('reproduces the reservoir hydro of domain.md §6.3: PD 6 W/m², BE 88,500, PE_HP 10,800, ER 77,700', async () => {
     // Prepare: 30 MW over 5 km² → PD = 6; first crediting period → 0.5 × 0.9 + 0.5 × 0.6 = 0.75.
-    const project = projectWith(projectInput, { id: 'hydro-6-3', sources: noDiesel, parameters: { crediting_period_number: 1, installed_capacity_MW: 30, EF_grid_OM: 0.9, EF_grid_BM: 0.6, Cap_BL: 0, Cap_PJ: 30_000_000, A_BL: 0, A_PJ: 5_000_000 }, creditingPeriod: { start: '2014-01-01', end: '2020-12-31' } });
+    const project = projectWith(projectInput, {
+      id: 'hydro-6-3',
+      sources: noDiesel,
+      parameters: {
+        crediting_period_number: 1,
+        installed_capacity_MW: 30,
+        EF_grid_OM: 0.9,
+        EF_grid_BM: 0.6,
+        Cap_BL: 0,
+        Cap_PJ: 30_000_000,
+        A_BL: 0,
+        A_PJ: 5_000_000,
+      },
+      creditingPeriod: { start: '2014-01-01', end: '2020-12-31' },
+    });
     const csv = 'timestamp,EG_export,EG_import,TEG\n2014-06-30T00:00:00Z,59000,0,60000\n2014-12-31T00:00:00Z,59500,500,60000\n';
     // Act
     const result = await run(methodology, project, csv, { period: year2014 });
@@ -44,7 +62,12 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
 
   it('reproduces the geothermal add-on of domain.md §6.3: PE_GP = 5,000 t CO2 + 100 t CH4 × 25 = 7,500 t', async () => {
     // Prepare: 1,000,000 t steam in two rows, w_CO2 = 0.005, w_CH4 = 0.0001; CP2 → AR4, GWP_CH4 = 25.
-    const project = projectWith(projectInput, { id: 'geo-6-3', sources: noDiesel, parameters: { technology: 'geothermal', crediting_period_number: 1, installed_capacity_MW: 30, EF_grid_OM: 0.9, EF_grid_BM: 0.6, Cap_PJ: 0, A_PJ: 0 }, creditingPeriod: { start: '2014-01-01', end: '2020-12-31' } });
+    const project = projectWith(projectInput, {
+      id: 'geo-6-3',
+      sources: noDiesel,
+      parameters: { technology: 'geothermal', crediting_period_number: 1, installed_capacity_MW: 30, EF_grid_OM: 0.9, EF_grid_BM: 0.6, Cap_PJ: 0, A_PJ: 0 },
+      creditingPeriod: { start: '2014-01-01', end: '2020-12-31' },
+    });
     const csv = `${header}\n2014-06-30T00:00:00Z,50000,0,,,500000,0.005,0.0001\n2014-12-31T00:00:00Z,50000,0,,,500000,0.005,0.0001\n`;
     // Act
     const result = await run(methodology, project, csv, { period: year2014 });
@@ -74,7 +97,9 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
       const result = await run(methodology, project, csv);
       if (technology === 'geothermal') {
         // No steam reported: a geothermal site must report it, so the file is refused rather than book PE_GP = 0.
-        expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 'M_steam' }) }));
+        expect(result.diagnostics).toContainEqual(
+          expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 'M_steam' }) }),
+        );
         continue;
       }
       expect(result.status).toBe('accepted');
@@ -87,7 +112,11 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
     const dense = await run(methodology, projectWith(projectInput, { sources: noDiesel, parameters: { Cap_PJ: 24_000_000, A_PJ: 2_000_000 } }), csv);
     expect(dense.trace.find((t) => t.symbol === 'PD')?.value).toBe('12');
     expect(dense.trace.find((t) => t.symbol === 'PE_HP_y')?.value).toBe('0');
-    const runOfRiver = await run(methodology, projectWith(projectInput, { sources: noDiesel, parameters: { technology: 'hydro-run-of-river', Cap_PJ: 0, A_PJ: 0 } }), csv);
+    const runOfRiver = await run(
+      methodology,
+      projectWith(projectInput, { sources: noDiesel, parameters: { technology: 'hydro-run-of-river', Cap_PJ: 0, A_PJ: 0 } }),
+      csv,
+    );
     expect(runOfRiver.trace.find((t) => t.symbol === 'PE_HP_y')?.value).toBe('0');
     // PD exactly 10 W/m² is still in the 4 < PD ≤ 10 band: 90 × 102 / 1000 = 9.18.
     const edge = await run(methodology, projectWith(projectInput, { sources: noDiesel, parameters: { Cap_PJ: 20_000_000, A_PJ: 2_000_000 } }), csv);
@@ -106,12 +135,24 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
   });
 
   it('is not applicable to an AMS-I.D project above 15 MW, nor to a retrofit', async () => {
-    const big = await run(methodology, projectWith(projectInput, { parameters: { baseline_methodology: 'AMS-I.D', installed_capacity_MW: 15.5 } }), 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,1,0\n');
+    const big = await run(
+      methodology,
+      projectWith(projectInput, { parameters: { baseline_methodology: 'AMS-I.D', installed_capacity_MW: 15.5 } }),
+      'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,1,0\n',
+    );
     expect(big.status).toBe('not-applicable');
     expect(big.diagnostics[0]?.message).toContain('small-scale-capacity-limit');
-    const small = await run(methodology, projectWith(projectInput, { sources: noDiesel, parameters: { baseline_methodology: 'AMS-I.D', installed_capacity_MW: 15 } }), 'timestamp,EG_export,EG_import,TEG\n2015-06-01T01:00:00Z,1,0,1\n');
+    const small = await run(
+      methodology,
+      projectWith(projectInput, { sources: noDiesel, parameters: { baseline_methodology: 'AMS-I.D', installed_capacity_MW: 15 } }),
+      'timestamp,EG_export,EG_import,TEG\n2015-06-01T01:00:00Z,1,0,1\n',
+    );
     expect(small.status).toBe('accepted');
-    const retrofit = await run(methodology, projectWith(projectInput, { parameters: { plant_type: 'retrofit' } }), 'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,1,0\n');
+    const retrofit = await run(
+      methodology,
+      projectWith(projectInput, { parameters: { plant_type: 'retrofit' } }),
+      'timestamp,EG_export,EG_import\n2015-06-01T01:00:00Z,1,0\n',
+    );
     expect(retrofit.status).toBe('not-applicable');
   });
 
@@ -127,7 +168,11 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
 
   it('refuses an export larger than installed capacity × hours (kWh uploaded as MWh)', async () => {
     // 24 MW × 24 h × 1 day = 576 MWh at most.
-    const result = await run(methodology, projectWith(projectInput, { sources: noDiesel }), 'timestamp,EG_export,EG_import,TEG\n2015-06-01T01:00:00Z,14500,0,14800\n');
+    const result = await run(
+      methodology,
+      projectWith(projectInput, { sources: noDiesel }),
+      'timestamp,EG_export,EG_import,TEG\n2015-06-01T01:00:00Z,14500,0,14800\n',
+    );
     expect(result.status).toBe('rejected');
     expect(result.diagnostics.map((d) => d.message).join(' ')).toContain('export-within-capacity');
   });
@@ -156,14 +201,18 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
     const empty = await run(methodology, project, 'timestamp,EG_export,EG_import,FC_diesel\n2015-06-01T01:00:00Z,10,1,\n2015-06-01T02:00:00Z,10,1,0\n');
     expect(empty.status).toBe('rejected');
     expect(empty.rows).toEqual({ total: 2, accepted: 1, rejected: 1 });
-    expect(empty.diagnostics).toContainEqual(expect.objectContaining({ code: 'row.missing_value', location: expect.objectContaining({ row: 1, column: 'FC_diesel' }) }));
+    expect(empty.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'row.missing_value', location: expect.objectContaining({ row: 1, column: 'FC_diesel' }) }),
+    );
   });
 
   it('refuses diesel reported by a site whose plan says it has none: the plan and the file must agree', async () => {
     const project = projectWith(projectInput, { sources: noDiesel, parameters: { technology: 'wind', Cap_PJ: 0, A_PJ: 0 } });
     const result = await run(methodology, project, 'timestamp,EG_export,EG_import,FC_diesel\n2015-06-01T01:00:00Z,10,1,0.5\n');
     expect(result.status).toBe('rejected');
-    expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'period.source_not_at_site', location: expect.objectContaining({ column: 'FC_diesel' }) }));
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'period.source_not_at_site', location: expect.objectContaining({ column: 'FC_diesel' }) }),
+    );
   });
 
   it('needs no steam columns from a plant that is not geothermal, whatever its registration says of sources', async () => {
@@ -175,6 +224,8 @@ describe('grid-renewable@1.0.0 hand-worked cases', () => {
   it('names the missing column when a required one is absent', async () => {
     const result = await run(methodology, projectWith(projectInput, {}), 'timestamp,EG_export,TEG\n2015-06-01T01:00:00Z,10,10\n');
     expect(result.status).toBe('rejected');
-    expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 'EG_import' }) }));
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 'EG_import' }) }),
+    );
   });
 });

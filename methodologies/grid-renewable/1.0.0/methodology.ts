@@ -10,14 +10,22 @@
 import { z } from 'zod';
 import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
-
 export const TECHNOLOGIES = ['solar', 'wind', 'hydro-run-of-river', 'hydro-reservoir', 'geothermal', 'tidal', 'wave'] as const;
 
 const project = z.object({
-  baseline_methodology: z.enum(['ACM0002', 'AMS-I.D']).describe('Which of the two approved methodologies the project is registered under (AMS-I.D: small scale, ≤ 15 MW)'),
-  plant_type: z.enum(['greenfield', 'capacity-addition', 'retrofit', 'replacement']).describe('Greenfield plant, or a change to an existing plant (not covered by 1.0.0)'),
+  baseline_methodology: z
+    .enum(['ACM0002', 'AMS-I.D'])
+    .describe('Which of the two approved methodologies the project is registered under (AMS-I.D: small scale, ≤ 15 MW)'),
+  plant_type: z
+    .enum(['greenfield', 'capacity-addition', 'retrofit', 'replacement'])
+    .describe('Greenfield plant, or a change to an existing plant (not covered by 1.0.0)'),
   technology: z.enum(TECHNOLOGIES).describe('Renewable technology; decides the TOOL07 margin weights'),
-  crediting_period_number: z.number().int().min(1).max(3).describe('1, 2 or 3: which (renewable) crediting period the monitoring period lies in; decides the TOOL07 weights for non-wind/solar [1]'),
+  crediting_period_number: z
+    .number()
+    .int()
+    .min(1)
+    .max(3)
+    .describe('1, 2 or 3: which (renewable) crediting period the monitoring period lies in; decides the TOOL07 weights for non-wind/solar [1]'),
   installed_capacity_MW: z.number().positive().max(20_000).describe('Installed (rated) capacity of the project plant [MW]'),
   EF_grid_OM: z.number().min(0).max(2).describe('Operating-margin CO2 emission factor of the grid, TOOL07 step 4, fixed ex ante or per year y [tCO2/MWh]'),
   EF_grid_BM: z.number().min(0).max(2).describe('Build-margin CO2 emission factor of the grid, TOOL07 step 5 [tCO2/MWh]'),
@@ -110,8 +118,15 @@ export default defineMethodology({
     {
       id: 'greenfield-plant',
       ref: 'ACM0002 v22.0 §2 (baseline scenario of greenfield plants)',
-      description: 'Version 1.0.0 implements the greenfield baseline (EG_PJ,y = EG_facility,y) only; capacity additions, retrofits and replacements need EG_historical and are not covered.',
-      check: (p) => (p.plant_type === 'greenfield' ? { status: 'applicable' } : { status: 'not-applicable', reason: `plant_type is "${p.plant_type}"; 1.0.0 covers greenfield plants only (the EG_historical + σ baseline of retrofits is not covered by this version)` }),
+      description:
+        'Version 1.0.0 implements the greenfield baseline (EG_PJ,y = EG_facility,y) only; capacity additions, retrofits and replacements need EG_historical and are not covered.',
+      check: (p) =>
+        p.plant_type === 'greenfield'
+          ? { status: 'applicable' }
+          : {
+              status: 'not-applicable',
+              reason: `plant_type is "${p.plant_type}"; 1.0.0 covers greenfield plants only (the EG_historical + σ baseline of retrofits is not covered by this version)`,
+            },
     },
     {
       id: 'small-scale-capacity-limit',
@@ -120,7 +135,10 @@ export default defineMethodology({
       check: (p) =>
         p.baseline_methodology !== 'AMS-I.D' || p.installed_capacity_MW <= 15
           ? { status: 'applicable' }
-          : { status: 'not-applicable', reason: `installed capacity ${p.installed_capacity_MW} MW exceeds the 15 MW small-scale limit of AMS-I.D; register under ACM0002` },
+          : {
+              status: 'not-applicable',
+              reason: `installed capacity ${p.installed_capacity_MW} MW exceeds the 15 MW small-scale limit of AMS-I.D; register under ACM0002`,
+            },
     },
     {
       id: 'reservoir-power-density-above-4',
@@ -129,7 +147,10 @@ export default defineMethodology({
       check: (p) => {
         const pd = powerDensity(p);
         if (pd === undefined || pd > parameters.PD_min.value) return { status: 'applicable' };
-        return { status: 'not-applicable', reason: `power density ${pd} W/m² is not above ${parameters.PD_min.value} W/m² (Cap_PJ − Cap_BL = ${p.Cap_PJ - p.Cap_BL} W over A_PJ − A_BL = ${p.A_PJ - p.A_BL} m²)` };
+        return {
+          status: 'not-applicable',
+          reason: `power density ${pd} W/m² is not above ${parameters.PD_min.value} W/m² (Cap_PJ − Cap_BL = ${p.Cap_PJ - p.Cap_BL} W over A_PJ − A_BL = ${p.A_PJ - p.A_BL} m²)`,
+        };
       },
     },
   ],
@@ -147,38 +168,140 @@ export default defineMethodology({
       notAtSiteWhen: (p) => {
         const pd = powerDensity(p);
         if (pd === undefined) return 'the registration has no new or enlarged reservoir (A_PJ ≤ A_BL)';
-        return pd > parameters.PD_reservoir_emissions_max.value ? `the reservoir's power density ${pd} W/m² is above ${parameters.PD_reservoir_emissions_max.value} W/m², so its emissions are zero` : undefined;
+        return pd > parameters.PD_reservoir_emissions_max.value
+          ? `the reservoir's power density ${pd} W/m² is above ${parameters.PD_reservoir_emissions_max.value} W/m², so its emissions are zero`
+          : undefined;
       },
       atSiteWhen: (p) => {
         const pd = powerDensity(p);
-        return pd !== undefined && pd <= parameters.PD_reservoir_emissions_max.value ? `a new or enlarged reservoir with a power density of ${pd} W/m² (at most ${parameters.PD_reservoir_emissions_max.value}) has reservoir emissions` : undefined;
+        return pd !== undefined && pd <= parameters.PD_reservoir_emissions_max.value
+          ? `a new or enlarged reservoir with a power density of ${pd} W/m² (at most ${parameters.PD_reservoir_emissions_max.value}) has reservoir emissions`
+          : undefined;
       },
     },
   },
   monitoring: monitoringRow({
     timestamp: column.timestamp({ description: 'End of the metering interval (ISO 8601 with offset)' }),
-    EG_export: column.number({ unit: 'MWh', min: 0, max: 100_000, side: 'baseline', description: 'Electricity delivered to the grid in the interval (main meter at the interconnection)' }),
-    EG_import: column.number({ unit: 'MWh', min: 0, max: 100_000, side: 'project', description: 'Electricity drawn from the grid in the interval (same meter, import register)' }),
-    TEG: column.optional(column.number({ unit: 'MWh', min: 0, max: 100_000, side: 'project', description: 'Total (gross) electricity generated by the plant in the interval; needed for reservoir hydro' }), { absent: { source: 'reservoir_emissions', value: 0 } }),
-    FC_diesel: column.optional(column.number({ unit: 't', min: 0, max: 10_000, side: 'project', description: 'Diesel burnt on site (back-up generators) in the interval' }), { absent: { source: 'diesel_backup', value: 0 } }),
-    M_steam: column.optional(column.number({ unit: 't', min: 0, max: 10_000_000, side: 'project', description: 'Steam produced in the interval (geothermal)' }), { absent: { source: 'geothermal_steam', value: 0 } }),
-    w_steam_CO2: column.optional(column.number({ unit: 't CO2/t steam', min: 0, max: 0.2, side: 'project', description: 'Mass fraction of CO2 in the produced steam (latest non-condensable gas sample)' }), { absent: { source: 'geothermal_steam', value: 0 } }),
-    w_steam_CH4: column.optional(column.number({ unit: 't CH4/t steam', min: 0, max: 0.2, side: 'project', description: 'Mass fraction of CH4 in the produced steam (latest non-condensable gas sample)' }), { absent: { source: 'geothermal_steam', value: 0 } }),
+    EG_export: column.number({
+      unit: 'MWh',
+      min: 0,
+      max: 100_000,
+      side: 'baseline',
+      description: 'Electricity delivered to the grid in the interval (main meter at the interconnection)',
+    }),
+    EG_import: column.number({
+      unit: 'MWh',
+      min: 0,
+      max: 100_000,
+      side: 'project',
+      description: 'Electricity drawn from the grid in the interval (same meter, import register)',
+    }),
+    TEG: column.optional(
+      column.number({
+        unit: 'MWh',
+        min: 0,
+        max: 100_000,
+        side: 'project',
+        description: 'Total (gross) electricity generated by the plant in the interval; needed for reservoir hydro',
+      }),
+      { absent: { source: 'reservoir_emissions', value: 0 } },
+    ),
+    FC_diesel: column.optional(
+      column.number({ unit: 't', min: 0, max: 10_000, side: 'project', description: 'Diesel burnt on site (back-up generators) in the interval' }),
+      { absent: { source: 'diesel_backup', value: 0 } },
+    ),
+    M_steam: column.optional(
+      column.number({ unit: 't', min: 0, max: 10_000_000, side: 'project', description: 'Steam produced in the interval (geothermal)' }),
+      { absent: { source: 'geothermal_steam', value: 0 } },
+    ),
+    w_steam_CO2: column.optional(
+      column.number({
+        unit: 't CO2/t steam',
+        min: 0,
+        max: 0.2,
+        side: 'project',
+        description: 'Mass fraction of CO2 in the produced steam (latest non-condensable gas sample)',
+      }),
+      { absent: { source: 'geothermal_steam', value: 0 } },
+    ),
+    w_steam_CH4: column.optional(
+      column.number({
+        unit: 't CH4/t steam',
+        min: 0,
+        max: 0.2,
+        side: 'project',
+        description: 'Mass fraction of CH4 in the produced steam (latest non-condensable gas sample)',
+      }),
+      { absent: { source: 'geothermal_steam', value: 0 } },
+    ),
   }),
   timeColumn: 'timestamp',
   timestampMarks: 'interval-end',
   parameters,
   equations: [
-    { symbol: 'EG_PJ', scope: 'row', expr: 'EG_export - EG_import', unit: 'MWh', ref: 'ACM0002 v22.0 baseline emissions, greenfield: EG_PJ,y = EG_facility,y (net supply to the grid)', description: 'Net electricity supplied to the grid; summed over the period it is EG_PJ,y' },
-    { symbol: 'PE_GP_CO2', scope: 'row', expr: 'w_steam_CO2 * M_steam', unit: 't CO2', ref: 'ACM0002 v22.0 project emissions of geothermal plants, PE_GP,y (CO2 part)', description: 'CO2 released with the steam' },
-    { symbol: 'PE_GP_CH4', scope: 'row', expr: 'w_steam_CH4 * M_steam', unit: 't CH4', ref: 'ACM0002 v22.0 project emissions of geothermal plants, PE_GP,y (CH4 part; the engine applies GWP_CH4)', description: 'CH4 released with the steam, tonnes of CH4' },
-    { symbol: 'w_OM', scope: 'period', expr: '(technology_wind or technology_solar) ? w_OM_wind_solar : (crediting_period_number == 1 ? w_OM_first_cp : w_OM_later_cp)', unit: '1', ref: 'TOOL07 step 6 (weights of the combined margin)' },
+    {
+      symbol: 'EG_PJ',
+      scope: 'row',
+      expr: 'EG_export - EG_import',
+      unit: 'MWh',
+      ref: 'ACM0002 v22.0 baseline emissions, greenfield: EG_PJ,y = EG_facility,y (net supply to the grid)',
+      description: 'Net electricity supplied to the grid; summed over the period it is EG_PJ,y',
+    },
+    {
+      symbol: 'PE_GP_CO2',
+      scope: 'row',
+      expr: 'w_steam_CO2 * M_steam',
+      unit: 't CO2',
+      ref: 'ACM0002 v22.0 project emissions of geothermal plants, PE_GP,y (CO2 part)',
+      description: 'CO2 released with the steam',
+    },
+    {
+      symbol: 'PE_GP_CH4',
+      scope: 'row',
+      expr: 'w_steam_CH4 * M_steam',
+      unit: 't CH4',
+      ref: 'ACM0002 v22.0 project emissions of geothermal plants, PE_GP,y (CH4 part; the engine applies GWP_CH4)',
+      description: 'CH4 released with the steam, tonnes of CH4',
+    },
+    {
+      symbol: 'w_OM',
+      scope: 'period',
+      expr: '(technology_wind or technology_solar) ? w_OM_wind_solar : (crediting_period_number == 1 ? w_OM_first_cp : w_OM_later_cp)',
+      unit: '1',
+      ref: 'TOOL07 step 6 (weights of the combined margin)',
+    },
     { symbol: 'w_BM', scope: 'period', expr: '1 - w_OM', unit: '1', ref: 'TOOL07 step 6 (w_OM + w_BM = 1)' },
-    { symbol: 'EF_grid_CM_y', scope: 'period', expr: 'w_OM * EF_grid_OM + w_BM * EF_grid_BM', unit: 'tCO2/MWh', ref: 'TOOL07 step 6: EF_grid,CM,y = w_OM × EF_grid,OM,y + w_BM × EF_grid,BM,y' },
+    {
+      symbol: 'EF_grid_CM_y',
+      scope: 'period',
+      expr: 'w_OM * EF_grid_OM + w_BM * EF_grid_BM',
+      unit: 'tCO2/MWh',
+      ref: 'TOOL07 step 6: EF_grid,CM,y = w_OM × EF_grid,OM,y + w_BM × EF_grid,BM,y',
+    },
     { symbol: 'BE_y', scope: 'period', expr: 'EG_PJ * EF_grid_CM_y', unit: 't CO2', ref: 'ACM0002 v22.0 / AMS-I.D v18.0: BE_y = EG_PJ,y × EF_grid,CM,y' },
-    { symbol: 'PE_FF_y', scope: 'period', expr: 'FC_diesel * NCV_diesel * EF_CO2_diesel', unit: 't CO2', ref: 'ACM0002 v22.0 PE_FF,y per TOOL03: FC_i,y × NCV_i,y × EF_CO2,i,y (option B)' },
-    { symbol: 'PD', scope: 'period', expr: 'A_PJ > A_BL ? (Cap_PJ - Cap_BL) / (A_PJ - A_BL) : 0', unit: 'W/m²', ref: 'ACM0002 v22.0 power density PD = (Cap_PJ − Cap_BL)/(A_PJ − A_BL)', description: 'Power density of the new or enlarged reservoir; 0 when there is none (no reservoir emissions)' },
-    { symbol: 'PE_HP_y', scope: 'period', expr: '(A_PJ > A_BL and PD > PD_min and PD <= PD_reservoir_emissions_max) ? EF_Res * TEG / 1000 : 0', unit: 't CO2e', ref: 'ACM0002 v22.0 PE_HP,y = EF_Res × TEG_y / 1000 for 4 < PD ≤ 10 W/m²; 0 if PD > 10 or no new reservoir', description: 'Reservoir emissions; the methodology gives EF_Res in CO2e only, so the term is booked as CO2e (no species split)' },
+    {
+      symbol: 'PE_FF_y',
+      scope: 'period',
+      expr: 'FC_diesel * NCV_diesel * EF_CO2_diesel',
+      unit: 't CO2',
+      ref: 'ACM0002 v22.0 PE_FF,y per TOOL03: FC_i,y × NCV_i,y × EF_CO2,i,y (option B)',
+    },
+    {
+      symbol: 'PD',
+      scope: 'period',
+      expr: 'A_PJ > A_BL ? (Cap_PJ - Cap_BL) / (A_PJ - A_BL) : 0',
+      unit: 'W/m²',
+      ref: 'ACM0002 v22.0 power density PD = (Cap_PJ − Cap_BL)/(A_PJ − A_BL)',
+      description: 'Power density of the new or enlarged reservoir; 0 when there is none (no reservoir emissions)',
+    },
+    {
+      symbol: 'PE_HP_y',
+      scope: 'period',
+      expr: '(A_PJ > A_BL and PD > PD_min and PD <= PD_reservoir_emissions_max) ? EF_Res * TEG / 1000 : 0',
+      unit: 't CO2e',
+      ref: 'ACM0002 v22.0 PE_HP,y = EF_Res × TEG_y / 1000 for 4 < PD ≤ 10 W/m²; 0 if PD > 10 or no new reservoir',
+      description: 'Reservoir emissions; the methodology gives EF_Res in CO2e only, so the term is booked as CO2e (no species split)',
+    },
     { symbol: 'LE_y', scope: 'period', expr: '0', unit: 't CO2', ref: 'ACM0002 v22.0 leakage: none (LE_y = 0); AMS-I.D: no equipment transfer' },
   ],
   emissions: [
@@ -201,7 +324,8 @@ export default defineMethodology({
       id: 'reservoir-gross-generation-reported',
       scope: 'period',
       assert: 'A_PJ <= A_BL or TEG >= EG_export',
-      message: 'A plant with a new or enlarged reservoir must report gross generation TEG (MWh), at least the electricity exported; TEG is missing or too small',
+      message:
+        'A plant with a new or enlarged reservoir must report gross generation TEG (MWh), at least the electricity exported; TEG is missing or too small',
       ref: 'ACM0002 v22.0 monitoring of TEG_y (reservoir emissions)',
     },
     {

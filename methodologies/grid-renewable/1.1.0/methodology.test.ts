@@ -13,7 +13,11 @@ const noDiesel = { diesel_backup: false };
 describe('grid-renewable@1.1.0 hand-worked cases', () => {
   it('wind farm: BE 40,837.5, PE_FF at the TOOL03 upper limits 32.3884, ER 40,805.1116 → 40,805 CERs', async () => {
     // Prepare: EF_CM = 0.75 × 0.9 + 0.25 × 0.6 = 0.825 (wind weights); export 50,000 MWh, import 500 MWh, 10 t diesel.
-    const project = projectWith(projectInput, { id: 'wind-6-2', parameters: { technology: 'wind', crediting_period_number: 1, installed_capacity_MW: 30, EF_grid_OM: 0.9, EF_grid_BM: 0.6, Cap_PJ: 0, A_PJ: 0 }, creditingPeriod: { start: '2013-01-01', end: '2019-12-31' } });
+    const project = projectWith(projectInput, {
+      id: 'wind-6-2',
+      parameters: { technology: 'wind', crediting_period_number: 1, installed_capacity_MW: 30, EF_grid_OM: 0.9, EF_grid_BM: 0.6, Cap_PJ: 0, A_PJ: 0 },
+      creditingPeriod: { start: '2013-01-01', end: '2019-12-31' },
+    });
     const csv = 'timestamp,EG_export,EG_import,FC_diesel\n2014-06-30T00:00:00Z,25000,250,4\n2014-12-31T00:00:00Z,25000,250,6\n';
     // Act
     const result = await run(methodology, project, csv, { period: year2014 });
@@ -30,7 +34,21 @@ describe('grid-renewable@1.1.0 hand-worked cases', () => {
 
   it('reservoir hydro: PD 6 W/m², BE 88,500, PE_HP 10,800, ER 77,700', async () => {
     // Prepare: 30 MW over 5 km² → PD = 6; first crediting period → 0.5 × 0.9 + 0.5 × 0.6 = 0.75.
-    const project = projectWith(projectInput, { id: 'hydro-6-3', sources: noDiesel, parameters: { crediting_period_number: 1, installed_capacity_MW: 30, EF_grid_OM: 0.9, EF_grid_BM: 0.6, Cap_BL: 0, Cap_PJ: 30_000_000, A_BL: 0, A_PJ: 5_000_000 }, creditingPeriod: { start: '2014-01-01', end: '2020-12-31' } });
+    const project = projectWith(projectInput, {
+      id: 'hydro-6-3',
+      sources: noDiesel,
+      parameters: {
+        crediting_period_number: 1,
+        installed_capacity_MW: 30,
+        EF_grid_OM: 0.9,
+        EF_grid_BM: 0.6,
+        Cap_BL: 0,
+        Cap_PJ: 30_000_000,
+        A_BL: 0,
+        A_PJ: 5_000_000,
+      },
+      creditingPeriod: { start: '2014-01-01', end: '2020-12-31' },
+    });
     const csv = 'timestamp,EG_export,EG_import,TEG\n2014-06-30T00:00:00Z,59000,0,60000\n2014-12-31T00:00:00Z,59500,500,60000\n';
     // Act
     const result = await run(methodology, project, csv, { period: year2014 });
@@ -45,7 +63,12 @@ describe('grid-renewable@1.1.0 hand-worked cases', () => {
 
   it('geothermal add-on: PE_GP = 5,000 t CO2 + 100 t CH4 × 25 = 7,500 t', async () => {
     // Prepare: 1,000,000 t steam in two rows, w_CO2 = 0.005, w_CH4 = 0.0001; CP2 → AR4, GWP_CH4 = 25.
-    const project = projectWith(projectInput, { id: 'geo-6-3', sources: noDiesel, parameters: { technology: 'geothermal', crediting_period_number: 1, installed_capacity_MW: 30, EF_grid_OM: 0.9, EF_grid_BM: 0.6, Cap_PJ: 0, A_PJ: 0 }, creditingPeriod: { start: '2014-01-01', end: '2020-12-31' } });
+    const project = projectWith(projectInput, {
+      id: 'geo-6-3',
+      sources: noDiesel,
+      parameters: { technology: 'geothermal', crediting_period_number: 1, installed_capacity_MW: 30, EF_grid_OM: 0.9, EF_grid_BM: 0.6, Cap_PJ: 0, A_PJ: 0 },
+      creditingPeriod: { start: '2014-01-01', end: '2020-12-31' },
+    });
     const csv = `${header}\n2014-06-30T00:00:00Z,50000,0,,,500000,0.005,0.0001\n2014-12-31T00:00:00Z,50000,0,,,500000,0.005,0.0001\n`;
     // Act
     const result = await run(methodology, project, csv, { period: year2014 });
@@ -75,7 +98,9 @@ describe('grid-renewable@1.1.0 hand-worked cases', () => {
       const result = await run(methodology, project, csv);
       if (technology === 'geothermal') {
         // No steam reported: a geothermal site must report it, so the file is refused rather than book PE_GP = 0.
-        expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 'M_steam' }) }));
+        expect(result.diagnostics).toContainEqual(
+          expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 'M_steam' }) }),
+        );
         continue;
       }
       expect(result.status).toBe('accepted');
@@ -88,7 +113,11 @@ describe('grid-renewable@1.1.0 hand-worked cases', () => {
     const dense = await run(methodology, projectWith(projectInput, { sources: noDiesel, parameters: { Cap_PJ: 24_000_000, A_PJ: 2_000_000 } }), csv);
     expect(dense.trace.find((t) => t.symbol === 'PD')?.value).toBe('12');
     expect(dense.trace.find((t) => t.symbol === 'PE_HP_y')?.value).toBe('0');
-    const runOfRiver = await run(methodology, projectWith(projectInput, { sources: noDiesel, parameters: { technology: 'hydro-run-of-river', Cap_PJ: 0, A_PJ: 0 } }), csv);
+    const runOfRiver = await run(
+      methodology,
+      projectWith(projectInput, { sources: noDiesel, parameters: { technology: 'hydro-run-of-river', Cap_PJ: 0, A_PJ: 0 } }),
+      csv,
+    );
     expect(runOfRiver.trace.find((t) => t.symbol === 'PE_HP_y')?.value).toBe('0');
     // PD exactly 10 W/m² is still in the 4 < PD ≤ 10 band: 90 × 102 / 1000 = 9.18.
     const edge = await run(methodology, projectWith(projectInput, { sources: noDiesel, parameters: { Cap_PJ: 20_000_000, A_PJ: 2_000_000 } }), csv);
@@ -107,12 +136,24 @@ describe('grid-renewable@1.1.0 hand-worked cases', () => {
   });
 
   it('is not applicable to an AMS-I.D project above 15 MW, nor to a retrofit', async () => {
-    const big = await run(methodology, projectWith(projectInput, { parameters: { baseline_methodology: 'AMS-I.D', installed_capacity_MW: 15.5 } }), 'timestamp,EG_export,EG_import\n2015-06-01T00:00:00Z,1,0\n');
+    const big = await run(
+      methodology,
+      projectWith(projectInput, { parameters: { baseline_methodology: 'AMS-I.D', installed_capacity_MW: 15.5 } }),
+      'timestamp,EG_export,EG_import\n2015-06-01T00:00:00Z,1,0\n',
+    );
     expect(big.status).toBe('not-applicable');
     expect(big.diagnostics[0]?.message).toContain('small-scale-capacity-limit');
-    const small = await run(methodology, projectWith(projectInput, { sources: noDiesel, parameters: { baseline_methodology: 'AMS-I.D', installed_capacity_MW: 15 } }), 'timestamp,EG_export,EG_import,TEG\n2015-06-01T00:00:00Z,1,0,1\n');
+    const small = await run(
+      methodology,
+      projectWith(projectInput, { sources: noDiesel, parameters: { baseline_methodology: 'AMS-I.D', installed_capacity_MW: 15 } }),
+      'timestamp,EG_export,EG_import,TEG\n2015-06-01T00:00:00Z,1,0,1\n',
+    );
     expect(small.status).toBe('accepted');
-    const retrofit = await run(methodology, projectWith(projectInput, { parameters: { plant_type: 'retrofit' } }), 'timestamp,EG_export,EG_import\n2015-06-01T00:00:00Z,1,0\n');
+    const retrofit = await run(
+      methodology,
+      projectWith(projectInput, { parameters: { plant_type: 'retrofit' } }),
+      'timestamp,EG_export,EG_import\n2015-06-01T00:00:00Z,1,0\n',
+    );
     expect(retrofit.status).toBe('not-applicable');
   });
 
@@ -128,7 +169,11 @@ describe('grid-renewable@1.1.0 hand-worked cases', () => {
 
   it('refuses an export larger than installed capacity × hours (kWh uploaded as MWh)', async () => {
     // 24 MW × 24 h × 1 day = 576 MWh at most.
-    const result = await run(methodology, projectWith(projectInput, { sources: noDiesel }), 'timestamp,EG_export,EG_import,TEG\n2015-06-01T00:00:00Z,14500,0,14800\n');
+    const result = await run(
+      methodology,
+      projectWith(projectInput, { sources: noDiesel }),
+      'timestamp,EG_export,EG_import,TEG\n2015-06-01T00:00:00Z,14500,0,14800\n',
+    );
     expect(result.status).toBe('rejected');
     expect(result.diagnostics.map((d) => d.message).join(' ')).toContain('export-within-capacity');
   });
@@ -157,14 +202,18 @@ describe('grid-renewable@1.1.0 hand-worked cases', () => {
     const empty = await run(methodology, project, 'timestamp,EG_export,EG_import,FC_diesel\n2015-06-01T00:00:00Z,10,1,\n2015-06-01T01:00:00Z,10,1,0\n');
     expect(empty.status).toBe('rejected');
     expect(empty.rows).toEqual({ total: 2, accepted: 1, rejected: 1 });
-    expect(empty.diagnostics).toContainEqual(expect.objectContaining({ code: 'row.missing_value', location: expect.objectContaining({ row: 1, column: 'FC_diesel' }) }));
+    expect(empty.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'row.missing_value', location: expect.objectContaining({ row: 1, column: 'FC_diesel' }) }),
+    );
   });
 
   it('refuses diesel reported by a site whose plan says it has none: the plan and the file must agree', async () => {
     const project = projectWith(projectInput, { sources: noDiesel, parameters: { technology: 'wind', Cap_PJ: 0, A_PJ: 0 } });
     const result = await run(methodology, project, 'timestamp,EG_export,EG_import,FC_diesel\n2015-06-01T00:00:00Z,10,1,0.5\n');
     expect(result.status).toBe('rejected');
-    expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'period.source_not_at_site', location: expect.objectContaining({ column: 'FC_diesel' }) }));
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'period.source_not_at_site', location: expect.objectContaining({ column: 'FC_diesel' }) }),
+    );
   });
 
   it('needs no steam columns from a plant that is not geothermal, whatever its registration says of sources', async () => {
@@ -176,7 +225,9 @@ describe('grid-renewable@1.1.0 hand-worked cases', () => {
   it('names the missing column when a required one is absent', async () => {
     const result = await run(methodology, projectWith(projectInput, {}), 'timestamp,EG_export,TEG\n2015-06-01T00:00:00Z,10,10\n');
     expect(result.status).toBe('rejected');
-    expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 'EG_import' }) }));
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 'EG_import' }) }),
+    );
   });
 
   it('TOOL03 v3.0: diesel NCV and CO2 factor are the upper limits of the IPCC 95 % intervals (Tables 1.2 and 1.4)', () => {
@@ -213,7 +264,10 @@ describe('grid-renewable@1.1.0 hand-worked cases', () => {
 
     it('takes the main meter where it is the conservative figure, and is silent within the tolerance', async () => {
       // One end-stamped hourly row is a 1-hour period: 995 MWh in it needs at least 995 MW of capacity.
-      const project = projectWith(projectInput, { sources: noDiesel, parameters: { ...wind, installed_capacity_MW: 1000, check_source: 'check-meter', check_tolerance: 0.02 } });
+      const project = projectWith(projectInput, {
+        sources: noDiesel,
+        parameters: { ...wind, installed_capacity_MW: 1000, check_source: 'check-meter', check_tolerance: 0.02 },
+      });
       const result = await run(methodology, project, 'timestamp,EG_export,EG_import,EG_export_check,EG_import_check\n2015-06-01T00:00:00Z,995,10,1000,9.9\n');
       expect(result.status).toBe('accepted');
       expect(result.trace.find((t) => t.symbol === 'EG_export_y')?.value).toBe('995');
@@ -222,27 +276,49 @@ describe('grid-renewable@1.1.0 hand-worked cases', () => {
     });
 
     it('refuses a period without the invoiced export when a check source is registered; ignores the columns without one', async () => {
-      const declared = await run(methodology, projectWith(projectInput, { sources: noDiesel, parameters: { ...wind, check_source: 'invoice' } }), 'timestamp,EG_export,EG_import,EG_import_check\n2015-06-01T00:00:00Z,100,0,0\n');
+      const declared = await run(
+        methodology,
+        projectWith(projectInput, { sources: noDiesel, parameters: { ...wind, check_source: 'invoice' } }),
+        'timestamp,EG_export,EG_import,EG_import_check\n2015-06-01T00:00:00Z,100,0,0\n',
+      );
       expect(declared.status).toBe('rejected');
       expect(declared.diagnostics.map((d) => d.message).join(' ')).toContain('check-source-reported');
       const none = await run(methodology, projectWith(projectInput, { sources: noDiesel, parameters: { ...wind } }), csv);
       expect(none.status).toBe('accepted');
       expect(none.trace.find((t) => t.symbol === 'EG_PJ_y')?.value).toBe('990');
-      const noColumns = await run(methodology, projectWith(projectInput, { sources: noDiesel, parameters: { ...wind } }), 'timestamp,EG_export,EG_import\n2015-06-01T00:00:00Z,40,0\n');
+      const noColumns = await run(
+        methodology,
+        projectWith(projectInput, { sources: noDiesel, parameters: { ...wind } }),
+        'timestamp,EG_export,EG_import\n2015-06-01T00:00:00Z,40,0\n',
+      );
       expect(noColumns.status).toBe('accepted');
     });
 
     it('refuses a file without the invoiced import, or with an empty cell, when a check source is registered: a missing import must not raise the credited net export', async () => {
       const project = projectWith(projectInput, { sources: noDiesel, parameters: { ...wind, check_source: 'invoice' } });
-      const absent = await run(methodology, project, 'timestamp,EG_export,EG_import,EG_export_check\n2015-06-01T00:00:00Z,500,5,\n2015-06-02T00:00:00Z,500,5,990\n');
+      const absent = await run(
+        methodology,
+        project,
+        'timestamp,EG_export,EG_import,EG_export_check\n2015-06-01T00:00:00Z,500,5,\n2015-06-02T00:00:00Z,500,5,990\n',
+      );
       expect(absent.status).toBe('rejected');
-      expect(absent.diagnostics).toContainEqual(expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 'EG_import_check' }) }));
-      const empty = await run(methodology, project, 'timestamp,EG_export,EG_import,EG_export_check,EG_import_check\n2015-06-01T00:00:00Z,500,5,,\n2015-06-02T00:00:00Z,500,5,990,12\n');
+      expect(absent.diagnostics).toContainEqual(
+        expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 'EG_import_check' }) }),
+      );
+      const empty = await run(
+        methodology,
+        project,
+        'timestamp,EG_export,EG_import,EG_export_check,EG_import_check\n2015-06-01T00:00:00Z,500,5,,\n2015-06-02T00:00:00Z,500,5,990,12\n',
+      );
       expect(empty.status).toBe('rejected');
-      expect(empty.diagnostics).toContainEqual(expect.objectContaining({ code: 'row.missing_value', location: expect.objectContaining({ row: 1, column: 'EG_import_check' }) }));
+      expect(empty.diagnostics).toContainEqual(
+        expect.objectContaining({ code: 'row.missing_value', location: expect.objectContaining({ row: 1, column: 'EG_import_check' }) }),
+      );
       // A registration that names a check source cannot also say the site has none.
       const contradiction = projectWith(projectInput, { sources: { ...noDiesel, check_source: false }, parameters: { ...wind, check_source: 'invoice' } });
-      await expect(run(methodology, contradiction, 'timestamp,EG_export,EG_import,EG_export_check,EG_import_check\n2015-06-01T00:00:00Z,40,0,40,0\n')).rejects.toThrow(/does not fit grid-renewable@1\.1\.0/);
+      await expect(
+        run(methodology, contradiction, 'timestamp,EG_export,EG_import,EG_export_check,EG_import_check\n2015-06-01T00:00:00Z,40,0,40,0\n'),
+      ).rejects.toThrow(/does not fit grid-renewable@1\.1\.0/);
     });
   });
 });

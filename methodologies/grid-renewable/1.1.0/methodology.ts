@@ -14,14 +14,22 @@
 import { z } from 'zod';
 import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
-
 export const TECHNOLOGIES = ['solar', 'wind', 'hydro-run-of-river', 'hydro-reservoir', 'geothermal', 'tidal', 'wave'] as const;
 
 const project = z.object({
-  baseline_methodology: z.enum(['ACM0002', 'AMS-I.D']).describe('Which of the two approved methodologies the project is registered under (AMS-I.D: small scale, ≤ 15 MW)'),
-  plant_type: z.enum(['greenfield', 'capacity-addition', 'retrofit', 'replacement']).describe('Greenfield plant, or a change to an existing plant (not covered by this module)'),
+  baseline_methodology: z
+    .enum(['ACM0002', 'AMS-I.D'])
+    .describe('Which of the two approved methodologies the project is registered under (AMS-I.D: small scale, ≤ 15 MW)'),
+  plant_type: z
+    .enum(['greenfield', 'capacity-addition', 'retrofit', 'replacement'])
+    .describe('Greenfield plant, or a change to an existing plant (not covered by this module)'),
   technology: z.enum(TECHNOLOGIES).describe('Renewable technology; decides the TOOL07 margin weights'),
-  crediting_period_number: z.number().int().min(1).max(3).describe('1, 2 or 3: which (renewable) crediting period the monitoring period lies in; decides the TOOL07 weights for non-wind/solar [1]'),
+  crediting_period_number: z
+    .number()
+    .int()
+    .min(1)
+    .max(3)
+    .describe('1, 2 or 3: which (renewable) crediting period the monitoring period lies in; decides the TOOL07 weights for non-wind/solar [1]'),
   installed_capacity_MW: z.number().positive().max(20_000).describe('Installed (rated) capacity of the project plant [MW]'),
   EF_grid_OM: z.number().min(0).max(2).describe('Operating-margin CO2 emission factor of the grid, TOOL07 step 4, fixed ex ante or per year y [tCO2/MWh]'),
   EF_grid_BM: z.number().min(0).max(2).describe('Build-margin CO2 emission factor of the grid, TOOL07 step 5 [tCO2/MWh]'),
@@ -32,13 +40,17 @@ const project = z.object({
   check_source: z
     .enum(['none', 'invoice', 'check-meter'])
     .default('none')
-    .describe('Second source of the exported and imported electricity the monitoring plan cross-checks the main meter against: the utility invoice (or joint meter reading) or a second (check) meter; columns EG_export_check and EG_import_check'),
+    .describe(
+      'Second source of the exported and imported electricity the monitoring plan cross-checks the main meter against: the utility invoice (or joint meter reading) or a second (check) meter; columns EG_export_check and EG_import_check',
+    ),
   check_tolerance: z
     .number()
     .min(0)
     .max(0.1)
     .default(0)
-    .describe('Relative difference between the main meter and the check source that the monitoring plan accepts without explanation; a larger difference is a warning naming both figures (0 = any difference is reported) [1]'),
+    .describe(
+      'Relative difference between the main meter and the check source that the monitoring plan accepts without explanation; a larger difference is a warning naming both figures (0 = any difference is reported) [1]',
+    ),
 });
 
 /** Fixed parameters, each with its unit, source and allowed range. */
@@ -46,14 +58,16 @@ const parameters = {
   NCV_diesel: {
     value: 43.3,
     unit: 'GJ/t',
-    source: 'TOOL03 v3.0 (parameter NCV_i,t): IPCC default at the upper limit of the 95 % confidence interval; IPCC 2006 GL Vol. 2 Ch. 1 Table 1.2, gas/diesel oil: default 43.0 TJ/Gg, interval 41.4–43.3, upper limit 43.3',
+    source:
+      'TOOL03 v3.0 (parameter NCV_i,t): IPCC default at the upper limit of the 95 % confidence interval; IPCC 2006 GL Vol. 2 Ch. 1 Table 1.2, gas/diesel oil: default 43.0 TJ/Gg, interval 41.4–43.3, upper limit 43.3',
     range: [43.3, 43.3],
     description: 'Net calorific value of diesel used on site (back-up generators); IPCC default at the upper limit of its 95 % interval',
   },
   EF_CO2_diesel: {
     value: 0.0748,
     unit: 'tCO2/GJ',
-    source: 'TOOL03 v3.0 (parameter EF_CO2,i,t): IPCC default at the upper limit of the 95 % confidence interval; IPCC 2006 GL Vol. 2 Ch. 1 Table 1.4, gas/diesel oil: default 74,100 kg CO2/TJ, interval 72,600–74,800, upper limit 74,800',
+    source:
+      'TOOL03 v3.0 (parameter EF_CO2,i,t): IPCC default at the upper limit of the 95 % confidence interval; IPCC 2006 GL Vol. 2 Ch. 1 Table 1.4, gas/diesel oil: default 74,100 kg CO2/TJ, interval 72,600–74,800, upper limit 74,800',
     range: [0.0748, 0.0748],
     description: 'CO2 emission factor of diesel; IPCC default at the upper limit of its 95 % interval',
   },
@@ -124,8 +138,15 @@ export default defineMethodology({
     {
       id: 'greenfield-plant',
       ref: 'ACM0002 v22.0 §2 (baseline scenario of greenfield plants)',
-      description: 'This version implements the greenfield baseline (EG_PJ,y = EG_facility,y) only; capacity additions, retrofits and replacements need EG_historical and are not covered.',
-      check: (p) => (p.plant_type === 'greenfield' ? { status: 'applicable' } : { status: 'not-applicable', reason: `plant_type is "${p.plant_type}"; this module covers greenfield plants only (the EG_historical + σ baseline of retrofits is not covered by this version)` }),
+      description:
+        'This version implements the greenfield baseline (EG_PJ,y = EG_facility,y) only; capacity additions, retrofits and replacements need EG_historical and are not covered.',
+      check: (p) =>
+        p.plant_type === 'greenfield'
+          ? { status: 'applicable' }
+          : {
+              status: 'not-applicable',
+              reason: `plant_type is "${p.plant_type}"; this module covers greenfield plants only (the EG_historical + σ baseline of retrofits is not covered by this version)`,
+            },
     },
     {
       id: 'small-scale-capacity-limit',
@@ -134,7 +155,10 @@ export default defineMethodology({
       check: (p) =>
         p.baseline_methodology !== 'AMS-I.D' || p.installed_capacity_MW <= 15
           ? { status: 'applicable' }
-          : { status: 'not-applicable', reason: `installed capacity ${p.installed_capacity_MW} MW exceeds the 15 MW small-scale limit of AMS-I.D; register under ACM0002` },
+          : {
+              status: 'not-applicable',
+              reason: `installed capacity ${p.installed_capacity_MW} MW exceeds the 15 MW small-scale limit of AMS-I.D; register under ACM0002`,
+            },
     },
     {
       id: 'reservoir-power-density-above-4',
@@ -143,7 +167,10 @@ export default defineMethodology({
       check: (p) => {
         const pd = powerDensity(p);
         if (pd === undefined || pd > parameters.PD_min.value) return { status: 'applicable' };
-        return { status: 'not-applicable', reason: `power density ${pd} W/m² is not above ${parameters.PD_min.value} W/m² (Cap_PJ − Cap_BL = ${p.Cap_PJ - p.Cap_BL} W over A_PJ − A_BL = ${p.A_PJ - p.A_BL} m²)` };
+        return {
+          status: 'not-applicable',
+          reason: `power density ${pd} W/m² is not above ${parameters.PD_min.value} W/m² (Cap_PJ − Cap_BL = ${p.Cap_PJ - p.Cap_BL} W over A_PJ − A_BL = ${p.A_PJ - p.A_BL} m²)`,
+        };
       },
     },
   ],
@@ -161,47 +188,189 @@ export default defineMethodology({
       notAtSiteWhen: (p) => {
         const pd = powerDensity(p);
         if (pd === undefined) return 'the registration has no new or enlarged reservoir (A_PJ ≤ A_BL)';
-        return pd > parameters.PD_reservoir_emissions_max.value ? `the reservoir's power density ${pd} W/m² is above ${parameters.PD_reservoir_emissions_max.value} W/m², so its emissions are zero` : undefined;
+        return pd > parameters.PD_reservoir_emissions_max.value
+          ? `the reservoir's power density ${pd} W/m² is above ${parameters.PD_reservoir_emissions_max.value} W/m², so its emissions are zero`
+          : undefined;
       },
       atSiteWhen: (p) => {
         const pd = powerDensity(p);
-        return pd !== undefined && pd <= parameters.PD_reservoir_emissions_max.value ? `a new or enlarged reservoir with a power density of ${pd} W/m² (at most ${parameters.PD_reservoir_emissions_max.value}) has reservoir emissions` : undefined;
+        return pd !== undefined && pd <= parameters.PD_reservoir_emissions_max.value
+          ? `a new or enlarged reservoir with a power density of ${pd} W/m² (at most ${parameters.PD_reservoir_emissions_max.value}) has reservoir emissions`
+          : undefined;
       },
     },
     check_source: {
-      description: 'Second source of the exported and imported electricity the registration names (check_source: the utility invoice, a joint meter reading or a check meter); the higher imported electricity of the two is deducted',
+      description:
+        'Second source of the exported and imported electricity the registration names (check_source: the utility invoice, a joint meter reading or a check meter); the higher imported electricity of the two is deducted',
       notAtSiteWhen: (p) => (p.check_source === 'none' ? 'the registration names no check source (check_source: none)' : undefined),
       atSiteWhen: (p) => (p.check_source === 'none' ? undefined : `the registration names a check source (check_source: ${p.check_source})`),
     },
   },
   monitoring: monitoringRow({
     timestamp: column.timestamp({ description: 'End of the metering interval (ISO 8601 with offset)' }),
-    EG_export: column.number({ unit: 'MWh', min: 0, max: 100_000, side: 'baseline', description: 'Electricity delivered to the grid in the interval (main meter at the interconnection)' }),
-    EG_import: column.number({ unit: 'MWh', min: 0, max: 100_000, side: 'project', description: 'Electricity drawn from the grid in the interval (same meter, import register)' }),
-    TEG: column.optional(column.number({ unit: 'MWh', min: 0, max: 100_000, side: 'project', description: 'Total (gross) electricity generated by the plant in the interval; needed for reservoir hydro' }), { absent: { source: 'reservoir_emissions', value: 0 } }),
-    FC_diesel: column.optional(column.number({ unit: 't', min: 0, max: 10_000, side: 'project', description: 'Diesel burnt on site (back-up generators) in the interval' }), { absent: { source: 'diesel_backup', value: 0 } }),
-    M_steam: column.optional(column.number({ unit: 't', min: 0, max: 10_000_000, side: 'project', description: 'Steam produced in the interval (geothermal)' }), { absent: { source: 'geothermal_steam', value: 0 } }),
-    w_steam_CO2: column.optional(column.number({ unit: 't CO2/t steam', min: 0, max: 0.2, side: 'project', description: 'Mass fraction of CO2 in the produced steam (latest non-condensable gas sample)' }), { absent: { source: 'geothermal_steam', value: 0 } }),
-    w_steam_CH4: column.optional(column.number({ unit: 't CH4/t steam', min: 0, max: 0.2, side: 'project', description: 'Mass fraction of CH4 in the produced steam (latest non-condensable gas sample)' }), { absent: { source: 'geothermal_steam', value: 0 } }),
-    EG_export_check: column.optional(column.number({ unit: 'MWh', min: 0, max: 10_000_000, side: 'baseline', description: 'Electricity delivered to the grid by the check source (invoice, joint meter reading or check meter), on the row that closes the invoiced interval; empty on other rows' }), { absent: { value: 0 }, note: 'absent or empty = nothing invoiced on this row (counts as 0, the lower export); a registration with a check source must report it (check-source-reported)' }),
-    EG_import_check: column.optional(column.number({ unit: 'MWh', min: 0, max: 10_000_000, side: 'project', description: 'Electricity drawn from the grid according to the check source, on the row that closes the invoiced interval; 0 on other rows' }), { absent: { source: 'check_source', value: 0 }, note: 'required when the registration names a check source, and an empty cell is then refused (a missing invoiced import would raise the credited net export); may be left out without one' }),
+    EG_export: column.number({
+      unit: 'MWh',
+      min: 0,
+      max: 100_000,
+      side: 'baseline',
+      description: 'Electricity delivered to the grid in the interval (main meter at the interconnection)',
+    }),
+    EG_import: column.number({
+      unit: 'MWh',
+      min: 0,
+      max: 100_000,
+      side: 'project',
+      description: 'Electricity drawn from the grid in the interval (same meter, import register)',
+    }),
+    TEG: column.optional(
+      column.number({
+        unit: 'MWh',
+        min: 0,
+        max: 100_000,
+        side: 'project',
+        description: 'Total (gross) electricity generated by the plant in the interval; needed for reservoir hydro',
+      }),
+      { absent: { source: 'reservoir_emissions', value: 0 } },
+    ),
+    FC_diesel: column.optional(
+      column.number({ unit: 't', min: 0, max: 10_000, side: 'project', description: 'Diesel burnt on site (back-up generators) in the interval' }),
+      { absent: { source: 'diesel_backup', value: 0 } },
+    ),
+    M_steam: column.optional(
+      column.number({ unit: 't', min: 0, max: 10_000_000, side: 'project', description: 'Steam produced in the interval (geothermal)' }),
+      { absent: { source: 'geothermal_steam', value: 0 } },
+    ),
+    w_steam_CO2: column.optional(
+      column.number({
+        unit: 't CO2/t steam',
+        min: 0,
+        max: 0.2,
+        side: 'project',
+        description: 'Mass fraction of CO2 in the produced steam (latest non-condensable gas sample)',
+      }),
+      { absent: { source: 'geothermal_steam', value: 0 } },
+    ),
+    w_steam_CH4: column.optional(
+      column.number({
+        unit: 't CH4/t steam',
+        min: 0,
+        max: 0.2,
+        side: 'project',
+        description: 'Mass fraction of CH4 in the produced steam (latest non-condensable gas sample)',
+      }),
+      { absent: { source: 'geothermal_steam', value: 0 } },
+    ),
+    EG_export_check: column.optional(
+      column.number({
+        unit: 'MWh',
+        min: 0,
+        max: 10_000_000,
+        side: 'baseline',
+        description:
+          'Electricity delivered to the grid by the check source (invoice, joint meter reading or check meter), on the row that closes the invoiced interval; empty on other rows',
+      }),
+      {
+        absent: { value: 0 },
+        note: 'absent or empty = nothing invoiced on this row (counts as 0, the lower export); a registration with a check source must report it (check-source-reported)',
+      },
+    ),
+    EG_import_check: column.optional(
+      column.number({
+        unit: 'MWh',
+        min: 0,
+        max: 10_000_000,
+        side: 'project',
+        description: 'Electricity drawn from the grid according to the check source, on the row that closes the invoiced interval; 0 on other rows',
+      }),
+      {
+        absent: { source: 'check_source', value: 0 },
+        note: 'required when the registration names a check source, and an empty cell is then refused (a missing invoiced import would raise the credited net export); may be left out without one',
+      },
+    ),
   }),
   timeColumn: 'timestamp',
   timestampMarks: 'interval-end',
   parameters,
   equations: [
-    { symbol: 'EG_export_y', scope: 'period', expr: 'check_source_none ? EG_export : min(EG_export, EG_export_check)', unit: 'MWh', ref: 'ACM0002 v22.0 monitoring of EG_facility,y (cross-check with invoices or a second meter); conservative choice: the lower export of the two sources', description: 'Electricity exported that is credited: the main meter, or the lower of the main meter and the check source' },
-    { symbol: 'EG_import_y', scope: 'period', expr: 'check_source_none ? EG_import : max(EG_import, EG_import_check)', unit: 'MWh', ref: 'ACM0002 v22.0 monitoring of EG_facility,y (cross-check with invoices or a second meter); conservative choice: the higher import of the two sources', description: 'Electricity imported that is deducted: the main meter, or the higher of the main meter and the check source' },
-    { symbol: 'EG_PJ_y', scope: 'period', expr: 'EG_export_y - EG_import_y', unit: 'MWh', ref: 'ACM0002 v22.0 baseline emissions, greenfield: EG_PJ,y = EG_facility,y (net supply to the grid)', description: 'Net electricity supplied to the grid in the period' },
-    { symbol: 'PE_GP_CO2', scope: 'row', expr: 'w_steam_CO2 * M_steam', unit: 't CO2', ref: 'ACM0002 v22.0 project emissions of geothermal plants, PE_GP,y (CO2 part)', description: 'CO2 released with the steam' },
-    { symbol: 'PE_GP_CH4', scope: 'row', expr: 'w_steam_CH4 * M_steam', unit: 't CH4', ref: 'ACM0002 v22.0 project emissions of geothermal plants, PE_GP,y (CH4 part; the engine applies GWP_CH4)', description: 'CH4 released with the steam, tonnes of CH4' },
-    { symbol: 'w_OM', scope: 'period', expr: '(technology_wind or technology_solar) ? w_OM_wind_solar : (crediting_period_number == 1 ? w_OM_first_cp : w_OM_later_cp)', unit: '1', ref: 'TOOL07 step 6 (weights of the combined margin)' },
+    {
+      symbol: 'EG_export_y',
+      scope: 'period',
+      expr: 'check_source_none ? EG_export : min(EG_export, EG_export_check)',
+      unit: 'MWh',
+      ref: 'ACM0002 v22.0 monitoring of EG_facility,y (cross-check with invoices or a second meter); conservative choice: the lower export of the two sources',
+      description: 'Electricity exported that is credited: the main meter, or the lower of the main meter and the check source',
+    },
+    {
+      symbol: 'EG_import_y',
+      scope: 'period',
+      expr: 'check_source_none ? EG_import : max(EG_import, EG_import_check)',
+      unit: 'MWh',
+      ref: 'ACM0002 v22.0 monitoring of EG_facility,y (cross-check with invoices or a second meter); conservative choice: the higher import of the two sources',
+      description: 'Electricity imported that is deducted: the main meter, or the higher of the main meter and the check source',
+    },
+    {
+      symbol: 'EG_PJ_y',
+      scope: 'period',
+      expr: 'EG_export_y - EG_import_y',
+      unit: 'MWh',
+      ref: 'ACM0002 v22.0 baseline emissions, greenfield: EG_PJ,y = EG_facility,y (net supply to the grid)',
+      description: 'Net electricity supplied to the grid in the period',
+    },
+    {
+      symbol: 'PE_GP_CO2',
+      scope: 'row',
+      expr: 'w_steam_CO2 * M_steam',
+      unit: 't CO2',
+      ref: 'ACM0002 v22.0 project emissions of geothermal plants, PE_GP,y (CO2 part)',
+      description: 'CO2 released with the steam',
+    },
+    {
+      symbol: 'PE_GP_CH4',
+      scope: 'row',
+      expr: 'w_steam_CH4 * M_steam',
+      unit: 't CH4',
+      ref: 'ACM0002 v22.0 project emissions of geothermal plants, PE_GP,y (CH4 part; the engine applies GWP_CH4)',
+      description: 'CH4 released with the steam, tonnes of CH4',
+    },
+    {
+      symbol: 'w_OM',
+      scope: 'period',
+      expr: '(technology_wind or technology_solar) ? w_OM_wind_solar : (crediting_period_number == 1 ? w_OM_first_cp : w_OM_later_cp)',
+      unit: '1',
+      ref: 'TOOL07 step 6 (weights of the combined margin)',
+    },
     { symbol: 'w_BM', scope: 'period', expr: '1 - w_OM', unit: '1', ref: 'TOOL07 step 6 (w_OM + w_BM = 1)' },
-    { symbol: 'EF_grid_CM_y', scope: 'period', expr: 'w_OM * EF_grid_OM + w_BM * EF_grid_BM', unit: 'tCO2/MWh', ref: 'TOOL07 step 6: EF_grid,CM,y = w_OM × EF_grid,OM,y + w_BM × EF_grid,BM,y' },
+    {
+      symbol: 'EF_grid_CM_y',
+      scope: 'period',
+      expr: 'w_OM * EF_grid_OM + w_BM * EF_grid_BM',
+      unit: 'tCO2/MWh',
+      ref: 'TOOL07 step 6: EF_grid,CM,y = w_OM × EF_grid,OM,y + w_BM × EF_grid,BM,y',
+    },
     { symbol: 'BE_y', scope: 'period', expr: 'EG_PJ_y * EF_grid_CM_y', unit: 't CO2', ref: 'ACM0002 v22.0 / AMS-I.D v18.0: BE_y = EG_PJ,y × EF_grid,CM,y' },
-    { symbol: 'PE_FF_y', scope: 'period', expr: 'FC_diesel * NCV_diesel * EF_CO2_diesel', unit: 't CO2', ref: 'ACM0002 v22.0 PE_FF,y per TOOL03 v3.0: FC_i,y × NCV_i,y × EF_CO2,i,y (option B), IPCC defaults at the upper limit of the 95 % interval' },
-    { symbol: 'PD', scope: 'period', expr: 'A_PJ > A_BL ? (Cap_PJ - Cap_BL) / (A_PJ - A_BL) : 0', unit: 'W/m²', ref: 'ACM0002 v22.0 power density PD = (Cap_PJ − Cap_BL)/(A_PJ − A_BL)', description: 'Power density of the new or enlarged reservoir; 0 when there is none (no reservoir emissions)' },
-    { symbol: 'PE_HP_y', scope: 'period', expr: '(A_PJ > A_BL and PD > PD_min and PD <= PD_reservoir_emissions_max) ? EF_Res * TEG / 1000 : 0', unit: 't CO2e', ref: 'ACM0002 v22.0 PE_HP,y = EF_Res × TEG_y / 1000 for 4 < PD ≤ 10 W/m²; 0 if PD > 10 or no new reservoir', description: 'Reservoir emissions; the methodology gives EF_Res in CO2e only, so the term is booked as CO2e (no species split)' },
+    {
+      symbol: 'PE_FF_y',
+      scope: 'period',
+      expr: 'FC_diesel * NCV_diesel * EF_CO2_diesel',
+      unit: 't CO2',
+      ref: 'ACM0002 v22.0 PE_FF,y per TOOL03 v3.0: FC_i,y × NCV_i,y × EF_CO2,i,y (option B), IPCC defaults at the upper limit of the 95 % interval',
+    },
+    {
+      symbol: 'PD',
+      scope: 'period',
+      expr: 'A_PJ > A_BL ? (Cap_PJ - Cap_BL) / (A_PJ - A_BL) : 0',
+      unit: 'W/m²',
+      ref: 'ACM0002 v22.0 power density PD = (Cap_PJ − Cap_BL)/(A_PJ − A_BL)',
+      description: 'Power density of the new or enlarged reservoir; 0 when there is none (no reservoir emissions)',
+    },
+    {
+      symbol: 'PE_HP_y',
+      scope: 'period',
+      expr: '(A_PJ > A_BL and PD > PD_min and PD <= PD_reservoir_emissions_max) ? EF_Res * TEG / 1000 : 0',
+      unit: 't CO2e',
+      ref: 'ACM0002 v22.0 PE_HP,y = EF_Res × TEG_y / 1000 for 4 < PD ≤ 10 W/m²; 0 if PD > 10 or no new reservoir',
+      description: 'Reservoir emissions; the methodology gives EF_Res in CO2e only, so the term is booked as CO2e (no species split)',
+    },
     { symbol: 'LE_y', scope: 'period', expr: '0', unit: 't CO2', ref: 'ACM0002 v22.0 leakage: none (LE_y = 0); AMS-I.D: no equipment transfer' },
   ],
   emissions: [
@@ -224,7 +393,8 @@ export default defineMethodology({
       id: 'reservoir-gross-generation-reported',
       scope: 'period',
       assert: 'A_PJ <= A_BL or TEG >= EG_export',
-      message: 'A plant with a new or enlarged reservoir must report gross generation TEG (MWh), at least the electricity exported; TEG is missing or too small',
+      message:
+        'A plant with a new or enlarged reservoir must report gross generation TEG (MWh), at least the electricity exported; TEG is missing or too small',
       ref: 'ACM0002 v22.0 monitoring of TEG_y (reservoir emissions)',
     },
     {
@@ -238,14 +408,16 @@ export default defineMethodology({
       id: 'check-source-reported',
       scope: 'period',
       assert: 'check_source_none or EG_export_check > 0',
-      message: 'The registration names a check source (invoice or check meter) but the file gives no EG_export_check for the period; add the invoiced export on the row that closes each invoiced interval',
+      message:
+        'The registration names a check source (invoice or check meter) but the file gives no EG_export_check for the period; add the invoiced export on the row that closes each invoiced interval',
       ref: 'ACM0002 v22.0 monitoring of EG_facility,y: cross-check declared in the monitoring plan',
     },
     {
       id: 'export-agrees-with-check-source',
       scope: 'period',
       assert: 'check_source_none or EG_export_check == 0 or abs(EG_export - EG_export_check) <= check_tolerance * max(EG_export, EG_export_check)',
-      message: 'Exported electricity: main meter {EG_export} MWh, check source {EG_export_check} MWh; the difference exceeds the tolerance of the monitoring plan. The lower figure ({EG_export_y} MWh) is credited; explain the difference to the verifier',
+      message:
+        'Exported electricity: main meter {EG_export} MWh, check source {EG_export_check} MWh; the difference exceeds the tolerance of the monitoring plan. The lower figure ({EG_export_y} MWh) is credited; explain the difference to the verifier',
       ref: 'ACM0002 v22.0 monitoring of EG_facility,y (meter vs invoice cross-check); CDM VVS: verifiers cross-check reported data against other sources',
       severity: 'warning',
     },
@@ -253,7 +425,8 @@ export default defineMethodology({
       id: 'import-agrees-with-check-source',
       scope: 'period',
       assert: 'check_source_none or abs(EG_import - EG_import_check) <= check_tolerance * max(EG_import, EG_import_check)',
-      message: 'Imported electricity: main meter {EG_import} MWh, check source {EG_import_check} MWh; the difference exceeds the tolerance of the monitoring plan. The higher figure ({EG_import_y} MWh) is deducted; explain the difference to the verifier',
+      message:
+        'Imported electricity: main meter {EG_import} MWh, check source {EG_import_check} MWh; the difference exceeds the tolerance of the monitoring plan. The higher figure ({EG_import_y} MWh) is deducted; explain the difference to the verifier',
       ref: 'ACM0002 v22.0 monitoring of EG_facility,y (meter vs invoice cross-check); CDM VVS: verifiers cross-check reported data against other sources',
       severity: 'warning',
     },

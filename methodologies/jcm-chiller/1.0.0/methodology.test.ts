@@ -11,7 +11,10 @@ const { projectInput } = loadFixtures(new URL('./', import.meta.url));
 const trace = (r: Awaited<ReturnType<typeof run>>, symbol: string) => r.trace.find((t) => t.symbol === symbol)?.value;
 
 /** domain.md §6.8: one chiller, COP_PJ 6.5 at 35 °C / 8 °C, COP_RE 5.59, EF 0.814, EC_PJ 347.2 MWh (ID009, 2017). */
-const project68 = projectWith(projectInput, { id: 'chiller-6-8', parameters: { n_chillers: 1, EF_elec: 0.814, COP_PJ_1: 6.5, T_cooling_out_1: 35, T_chilled_out_1: 8, COP_RE_1: 5.59 } });
+const project68 = projectWith(projectInput, {
+  id: 'chiller-6-8',
+  parameters: { n_chillers: 1, EF_elec: 0.814, COP_PJ_1: 6.5, T_cooling_out_1: 35, T_chilled_out_1: 8, COP_RE_1: 5.59 },
+});
 /** The 2017 total of ID009 split into 12 monthly readings (sum 347.2 MWh). */
 const months = [27.9, 26.1, 28.8, 29.4, 30.3, 29.7, 30.1, 30.6, 29.5, 29.2, 28.0, 27.6];
 const csv68 = `timestamp,chiller,EC_PJ\n${months.map((v, m) => `2017-${String(m + 1).padStart(2, '0')}-01,1,${v}`).join('\n')}\n`;

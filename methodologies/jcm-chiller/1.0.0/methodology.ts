@@ -22,20 +22,53 @@ export const SLOTS = [1, 2, 3, 4] as const;
 const ID_AM002 = 'JCM_ID_AM002 ver02.0';
 
 const perChiller = (i: number) => ({
-  [`COP_PJ_${i}`]: z.number().gt(0).max(15).optional().describe(`COP of project chiller ${i} at its project-specific design conditions, from the manufacturer's spec sheet (fixed ex ante; required when n_chillers ≥ ${i}) [1]`),
-  [`T_cooling_out_${i}`]: z.number().min(15).max(50).optional().describe(`Cooling-water outlet temperature of project chiller ${i} at its design conditions, spec sheet (fixed ex ante) [°C]`),
-  [`T_chilled_out_${i}`]: z.number().min(0).max(20).optional().describe(`Chilled-water outlet temperature of project chiller ${i} at its design conditions, spec sheet (fixed ex ante) [°C]`),
-  [`COP_RE_${i}`]: z.number().gt(0).max(15).optional().describe(`Reference COP for chiller ${i}: the default of the methodology for its cooling-capacity band (USRt), fixed ex ante [1]`),
+  [`COP_PJ_${i}`]: z
+    .number()
+    .gt(0)
+    .max(15)
+    .optional()
+    .describe(
+      `COP of project chiller ${i} at its project-specific design conditions, from the manufacturer's spec sheet (fixed ex ante; required when n_chillers ≥ ${i}) [1]`,
+    ),
+  [`T_cooling_out_${i}`]: z
+    .number()
+    .min(15)
+    .max(50)
+    .optional()
+    .describe(`Cooling-water outlet temperature of project chiller ${i} at its design conditions, spec sheet (fixed ex ante) [°C]`),
+  [`T_chilled_out_${i}`]: z
+    .number()
+    .min(0)
+    .max(20)
+    .optional()
+    .describe(`Chilled-water outlet temperature of project chiller ${i} at its design conditions, spec sheet (fixed ex ante) [°C]`),
+  [`COP_RE_${i}`]: z
+    .number()
+    .gt(0)
+    .max(15)
+    .optional()
+    .describe(`Reference COP for chiller ${i}: the default of the methodology for its cooling-capacity band (USRt), fixed ex ante [1]`),
 });
 
 type ChillerFields = { [K in `${'COP_PJ' | 'T_cooling_out' | 'T_chilled_out' | 'COP_RE'}_${(typeof SLOTS)[number]}`]?: number | undefined };
 
 const base = z.object({
-  n_chillers: z.number().int().min(1).max(SLOTS.length).describe('Number of project chillers i registered (slots 1 … n_chillers of the per-chiller parameters) [1]'),
-  EF_elec: z.number().min(0).max(2).describe('CO2 emission factor of the electricity consumed (grid or captive power), fixed ex ante in the methodology spreadsheet [tCO2/MWh]'),
+  n_chillers: z
+    .number()
+    .int()
+    .min(1)
+    .max(SLOTS.length)
+    .describe('Number of project chillers i registered (slots 1 … n_chillers of the per-chiller parameters) [1]'),
+  EF_elec: z
+    .number()
+    .min(0)
+    .max(2)
+    .describe('CO2 emission factor of the electricity consumed (grid or captive power), fixed ex ante in the methodology spreadsheet [tCO2/MWh]'),
   centrifugal_chiller: z.boolean().describe('The project chillers are centrifugal chillers (ID_AM002 eligibility)'),
   refrigerant_odp_zero: z.boolean().describe('The refrigerant of the project chillers has an ozone depletion potential of zero (ID_AM002 eligibility)'),
-  refrigerant_recovery_plan: z.boolean().describe('A plan prevents the release of the refrigerant to the air when the chillers (and the replaced ones) are removed (ID_AM002 eligibility)'),
+  refrigerant_recovery_plan: z
+    .boolean()
+    .describe('A plan prevents the release of the refrigerant to the air when the chillers (and the replaced ones) are removed (ID_AM002 eligibility)'),
   ...perChiller(1),
   ...perChiller(2),
   ...perChiller(3),
@@ -48,17 +81,53 @@ const project = base.superRefine((p, ctx) => {
   for (const i of SLOTS) {
     if (i > p.n_chillers) continue;
     for (const f of ['COP_PJ', 'T_cooling_out', 'T_chilled_out', 'COP_RE'] as const) {
-      if (q[`${f}_${i}`] === undefined) ctx.addIssue({ code: 'custom', path: [`${f}_${i}`], message: `chiller ${i} is registered (n_chillers = ${p.n_chillers}) but ${f}_${i} is missing` });
+      if (q[`${f}_${i}`] === undefined)
+        ctx.addIssue({ code: 'custom', path: [`${f}_${i}`], message: `chiller ${i} is registered (n_chillers = ${p.n_chillers}) but ${f}_${i} is missing` });
     }
   }
 });
 
 const parameters = {
-  T_cooling_out_std: { confidence: 'unverified', value: 37, unit: '°C', source: `${ID_AM002}: standardizing temperature conditions, cooling-water outlet 37 °C (unverified)`, range: [37, 37], description: 'Cooling-water outlet temperature of the standard conditions' },
-  T_chilled_out_std: { confidence: 'unverified', value: 7, unit: '°C', source: `${ID_AM002}: standardizing temperature conditions, chilled-water outlet 7 °C (unverified)`, range: [7, 7], description: 'Chilled-water outlet temperature of the standard conditions' },
-  TD_chilled: { confidence: 'unverified', value: 1.5, unit: '°C', source: `${ID_AM002}: temperature difference between chilled-water outlet and evaporating temperature, 1.5 °C (unverified)`, range: [1.5, 1.5], description: 'Temperature difference on the chilled-water (evaporator) side' },
-  TD_cooling: { confidence: 'unverified', value: 1.5, unit: '°C', source: `${ID_AM002}: temperature difference between condensing temperature and cooling-water outlet, 1.5 °C (unverified)`, range: [1.5, 1.5], description: 'Temperature difference on the cooling-water (condenser) side' },
-  COP_PJ_min: { confidence: 'unverified', value: 6.0, unit: '1', source: `${ID_AM002} eligibility: COP of the project chiller above 6.0 (GEC FY2013 study) (unverified which COP is meant: the rated COP at design conditions is assumed)`, range: [6.0, 6.0], description: 'Minimum COP of a project chiller (applicability; strict inequality)' },
+  T_cooling_out_std: {
+    confidence: 'unverified',
+    value: 37,
+    unit: '°C',
+    source: `${ID_AM002}: standardizing temperature conditions, cooling-water outlet 37 °C (unverified)`,
+    range: [37, 37],
+    description: 'Cooling-water outlet temperature of the standard conditions',
+  },
+  T_chilled_out_std: {
+    confidence: 'unverified',
+    value: 7,
+    unit: '°C',
+    source: `${ID_AM002}: standardizing temperature conditions, chilled-water outlet 7 °C (unverified)`,
+    range: [7, 7],
+    description: 'Chilled-water outlet temperature of the standard conditions',
+  },
+  TD_chilled: {
+    confidence: 'unverified',
+    value: 1.5,
+    unit: '°C',
+    source: `${ID_AM002}: temperature difference between chilled-water outlet and evaporating temperature, 1.5 °C (unverified)`,
+    range: [1.5, 1.5],
+    description: 'Temperature difference on the chilled-water (evaporator) side',
+  },
+  TD_cooling: {
+    confidence: 'unverified',
+    value: 1.5,
+    unit: '°C',
+    source: `${ID_AM002}: temperature difference between condensing temperature and cooling-water outlet, 1.5 °C (unverified)`,
+    range: [1.5, 1.5],
+    description: 'Temperature difference on the cooling-water (condenser) side',
+  },
+  COP_PJ_min: {
+    confidence: 'unverified',
+    value: 6.0,
+    unit: '1',
+    source: `${ID_AM002} eligibility: COP of the project chiller above 6.0 (GEC FY2013 study) (unverified which COP is meant: the rated COP at design conditions is assumed)`,
+    range: [6.0, 6.0],
+    description: 'Minimum COP of a project chiller (applicability; strict inequality)',
+  },
 } satisfies Record<string, ParameterSpec>;
 
 const fmt = (n: number) => String(n);
@@ -84,7 +153,10 @@ export default defineMethodology({
       id: 'centrifugal-chiller',
       ref: `${ID_AM002} eligibility criterion 1 (centrifugal chiller)`,
       description: 'The project introduces centrifugal chillers.',
-      check: (p) => (p.centrifugal_chiller ? { status: 'applicable' } : { status: 'not-applicable', reason: 'centrifugal_chiller is false: ID_AM002 covers centrifugal chillers only' }),
+      check: (p) =>
+        p.centrifugal_chiller
+          ? { status: 'applicable' }
+          : { status: 'not-applicable', reason: 'centrifugal_chiller is false: ID_AM002 covers centrifugal chillers only' },
     },
     {
       id: 'cop-above-6',
@@ -93,33 +165,57 @@ export default defineMethodology({
       check: (p) => {
         const q = p as typeof p & ChillerFields;
         const low = SLOTS.filter((i) => i <= p.n_chillers && !((q[`COP_PJ_${i}`] ?? 0) > parameters.COP_PJ_min.value));
-        return low.length === 0 ? { status: 'applicable' } : { status: 'not-applicable', reason: low.map((i) => `chiller ${i} has COP_PJ_${i} = ${fmt(q[`COP_PJ_${i}`] ?? 0)}, not above ${parameters.COP_PJ_min.value}`).join('; ') };
+        return low.length === 0
+          ? { status: 'applicable' }
+          : {
+              status: 'not-applicable',
+              reason: low.map((i) => `chiller ${i} has COP_PJ_${i} = ${fmt(q[`COP_PJ_${i}`] ?? 0)}, not above ${parameters.COP_PJ_min.value}`).join('; '),
+            };
       },
     },
     {
       id: 'refrigerant-odp-zero',
       ref: `${ID_AM002} eligibility (refrigerant with zero ozone depletion potential)`,
       description: 'The refrigerant has an ODP of zero.',
-      check: (p) => (p.refrigerant_odp_zero ? { status: 'applicable' } : { status: 'not-applicable', reason: 'refrigerant_odp_zero is false: ID_AM002 requires a refrigerant with ODP = 0' }),
+      check: (p) =>
+        p.refrigerant_odp_zero
+          ? { status: 'applicable' }
+          : { status: 'not-applicable', reason: 'refrigerant_odp_zero is false: ID_AM002 requires a refrigerant with ODP = 0' },
     },
     {
       id: 'refrigerant-recovery-plan',
       ref: `${ID_AM002} eligibility (plan to prevent release of refrigerant)`,
       description: 'A refrigerant recovery plan exists for the removal of the chillers.',
-      check: (p) => (p.refrigerant_recovery_plan ? { status: 'applicable' } : { status: 'not-applicable', reason: 'refrigerant_recovery_plan is false: ID_AM002 requires a plan to prevent the release of refrigerant' }),
+      check: (p) =>
+        p.refrigerant_recovery_plan
+          ? { status: 'applicable' }
+          : { status: 'not-applicable', reason: 'refrigerant_recovery_plan is false: ID_AM002 requires a plan to prevent the release of refrigerant' },
     },
   ],
   project,
   monitoring: monitoringRow({
     timestamp: column.timestamp({ description: 'First day of the month (or interval) the reading refers to' }),
     chiller: column.oneOf(['1', '2', '3', '4'], { description: 'Project chiller i the reading belongs to: its slot number 1–4 in the registration' }),
-    EC_PJ: column.number({ unit: 'MWh', min: 0, max: 100_000, side: 'project', description: 'Electricity consumed by project chiller i in the interval, EC_PJ,i,p (Option C: own measurement with a calibrated meter)' }),
+    EC_PJ: column.number({
+      unit: 'MWh',
+      min: 0,
+      max: 100_000,
+      side: 'project',
+      description: 'Electricity consumed by project chiller i in the interval, EC_PJ,i,p (Option C: own measurement with a calibrated meter)',
+    }),
   }),
   timeColumn: 'timestamp',
   timestampMarks: 'interval-start',
   parameters,
   equations: [
-    ...SLOTS.map((i) => ({ symbol: `EC_PJ_${i}`, scope: 'row' as const, expr: `chiller_${i} ? EC_PJ : 0`, unit: 'MWh', ref: `${ID_AM002}: EC_PJ,i,p for i = ${i}`, description: `Electricity of chiller ${i}; summed over the period it is EC_PJ,${i},p` })),
+    ...SLOTS.map((i) => ({
+      symbol: `EC_PJ_${i}`,
+      scope: 'row' as const,
+      expr: `chiller_${i} ? EC_PJ : 0`,
+      unit: 'MWh',
+      ref: `${ID_AM002}: EC_PJ,i,p for i = ${i}`,
+      description: `Electricity of chiller ${i}; summed over the period it is EC_PJ,${i},p`,
+    })),
     ...SLOTS.map((i) => ({
       symbol: `COP_PJ_tc_${i}`,
       scope: 'period' as const,
@@ -136,8 +232,22 @@ export default defineMethodology({
       ref: `${ID_AM002}: RE_p term of chiller i = ${i}, EC_PJ,i,p × (COP_PJ,tc,i / COP_RE,i) × EF_elec`,
       description: `Reference emissions attributable to chiller ${i}`,
     })),
-    { symbol: 'RE_p', scope: 'period', expr: SLOTS.map((i) => `RE_${i}`).join(' + '), unit: 't CO2', ref: `${ID_AM002}: RE_p = Σ_i EC_PJ,i,p × (COP_PJ,tc,i / COP_RE,i) × EF_elec`, description: 'Reference emissions of the period' },
-    { symbol: 'PE_p', scope: 'period', expr: 'EC_PJ * EF_elec', unit: 't CO2', ref: `${ID_AM002}: PE_p = Σ_i EC_PJ,i,p × EF_elec`, description: 'Project emissions of the period' },
+    {
+      symbol: 'RE_p',
+      scope: 'period',
+      expr: SLOTS.map((i) => `RE_${i}`).join(' + '),
+      unit: 't CO2',
+      ref: `${ID_AM002}: RE_p = Σ_i EC_PJ,i,p × (COP_PJ,tc,i / COP_RE,i) × EF_elec`,
+      description: 'Reference emissions of the period',
+    },
+    {
+      symbol: 'PE_p',
+      scope: 'period',
+      expr: 'EC_PJ * EF_elec',
+      unit: 't CO2',
+      ref: `${ID_AM002}: PE_p = Σ_i EC_PJ,i,p × EF_elec`,
+      description: 'Project emissions of the period',
+    },
   ],
   emissions: [
     { category: 'BE', gas: 'CO2', symbol: 'RE_p' },

@@ -45,7 +45,11 @@ describe('jcm-solar-pv@1.0.0 hand-worked cases', () => {
   });
 
   it('is not applicable without certified PV modules, and is offered under the JCM only', async () => {
-    const result = await run(methodology, projectWith(projectInput, { parameters: { pv_modules_certified: false } }), 'timestamp,EG,EG_import\n2019-07-01,1,0\n');
+    const result = await run(
+      methodology,
+      projectWith(projectInput, { parameters: { pv_modules_certified: false } }),
+      'timestamp,EG,EG_import\n2019-07-01,1,0\n',
+    );
     expect(result.status).toBe('not-applicable');
     expect(result.diagnostics[0]?.message).toContain('pv-modules-certified');
     expect(methodology.mechanisms).toEqual(['JCM']);

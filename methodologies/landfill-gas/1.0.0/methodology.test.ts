@@ -13,7 +13,8 @@ const hour = (i: number) => new Date(Date.UTC(2014, 2, 1, i)).toISOString().repl
 const hours = (n: number, cells: string, header = HEADER) => `${header}\n${Array.from({ length: n }, (_, i) => `${hour(i)},${cells}`).join('\n')}\n`;
 const traced = (r: Awaited<ReturnType<typeof run>>, symbol: string) => r.trace.find((t) => t.symbol === symbol)?.value;
 /** The §6.5 registration: no baseline destruction, grid EF 0.7, no collection meter. */
-const case65 = (parameters: Record<string, unknown> = {}) => projectWith(projectInput, { id: 'landfill-6-5', parameters: { AF: 0, F_CH4_BL_req: 0, EF_grid: 0.7, LFG_total_metered: false, ...parameters } });
+const case65 = (parameters: Record<string, unknown> = {}) =>
+  projectWith(projectInput, { id: 'landfill-6-5', parameters: { AF: 0, F_CH4_BL_req: 0, EF_grid: 0.7, LFG_total_metered: false, ...parameters } });
 // §6.5: 5,000,000 Nm³ at w_CH4 0.5 and 300 MWh, as 50 hours of 100,000 Nm³ (the column's plausibility maximum) and 6 MWh.
 const file65 = (flame: string) => hours(50, `100000,0.5,850,0,${flame},6`);
 
@@ -95,7 +96,9 @@ describe('landfill-gas@1.0.0 TOOL06 flare efficiency per hour', () => {
     expect(traced(measured, 'V_CH4_destroyed_h')).toBe('1940');
     const missing = await run(methodology, project, hours(2, '2000,0.5,900,0,,0'));
     expect(missing.status).toBe('rejected');
-    expect(missing.diagnostics).toContainEqual(expect.objectContaining({ code: 'period.check_failed', message: expect.stringContaining('measured-efficiency-reported') }));
+    expect(missing.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'period.check_failed', message: expect.stringContaining('measured-efficiency-reported') }),
+    );
   });
 });
 
@@ -106,7 +109,13 @@ describe('landfill-gas@1.0.0 baseline, mass balance, GWP and QA/QC', () => {
     const strict = await run(methodology, case65({ LFG_total_metered: true }), csv);
     expect(strict.status).toBe('rejected');
     expect(strict.totals).toBeUndefined();
-    expect(strict.diagnostics).toContainEqual(expect.objectContaining({ code: 'row.check_failed', location: expect.objectContaining({ row: 2 }), message: expect.stringContaining('lfg-mass-balance') }));
+    expect(strict.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'row.check_failed',
+        location: expect.objectContaining({ row: 2 }),
+        message: expect.stringContaining('lfg-mass-balance'),
+      }),
+    );
     expect(strict.rows).toEqual({ total: 2, accepted: 1, rejected: 1 });
     // 1,300 ≤ 1,250 × 1.05 = 1,312.5: within a registered 5 % meter tolerance.
     expect((await run(methodology, case65({ LFG_total_metered: true, mass_balance_tolerance: 0.05 }), csv)).status).toBe('accepted');
@@ -137,7 +146,11 @@ describe('landfill-gas@1.0.0 baseline, mass balance, GWP and QA/QC', () => {
   });
 
   it('converts t CH4 with the GWP in force: SAR 21, AR4 25, AR5 28 change tCO2e, never the tonnes of CH4', async () => {
-    const results = await Promise.all((['SAR', 'AR4', 'AR5'] as const).map((gwpSet) => run(methodology, projectWith(projectInput, { gwpSet, parameters: { AF: 0, EF_grid: 0.7, LFG_total_metered: false } }), file65(''))));
+    const results = await Promise.all(
+      (['SAR', 'AR4', 'AR5'] as const).map((gwpSet) =>
+        run(methodology, projectWith(projectInput, { gwpSet, parameters: { AF: 0, EF_grid: 0.7, LFG_total_metered: false } }), file65('')),
+      ),
+    );
     const ch4 = results.map((r) => r.gases?.find((g) => g.gas === 'CH4'));
     expect(results.map((r) => r.gwp?.set)).toEqual(['SAR', 'AR4', 'AR5']);
     for (const g of ch4) expectDecimal(g?.BE.t, '1449.9', 't CH4');

@@ -13,7 +13,12 @@ const hour = (i: number) => new Date(Date.UTC(2014, 2, 1, i)).toISOString().repl
 const hours = (n: number, cells: string, header = HEADER) => `${header}\n${Array.from({ length: n }, (_, i) => `${hour(i)},${cells}`).join('\n')}\n`;
 const traced = (r: Awaited<ReturnType<typeof run>>, symbol: string) => r.trace.find((t) => t.symbol === symbol)?.value;
 /** The §6.5 registration: no baseline destruction, grid EF 0.7, no collection meter. */
-const case65 = (parameters: Record<string, unknown> = {}, changes: { sources?: Record<string, boolean> } = {}) => projectWith(projectInput, { id: 'landfill-6-5', ...changes, parameters: { tool06_version: 'v1', AF: 0, F_CH4_BL_req: 0, EF_grid: 0.7, LFG_total_metering: 'none', ...parameters } });
+const case65 = (parameters: Record<string, unknown> = {}, changes: { sources?: Record<string, boolean> } = {}) =>
+  projectWith(projectInput, {
+    id: 'landfill-6-5',
+    ...changes,
+    parameters: { tool06_version: 'v1', AF: 0, F_CH4_BL_req: 0, EF_grid: 0.7, LFG_total_metering: 'none', ...parameters },
+  });
 // §6.5: 5,000,000 Nm³ at w_CH4 0.5 and 300 MWh, as 50 hours of 100,000 Nm³ (the column's plausibility maximum) and 6 MWh.
 const file65 = (flame: string) => hours(50, `100000,0.5,850,0,${flame},6`);
 
@@ -95,7 +100,9 @@ describe('landfill-gas@2.0.0 TOOL06 v1 flare efficiency per hour (projects regis
     expect(traced(measured, 'V_CH4_destroyed_h')).toBe('1940');
     const missing = await run(methodology, project, hours(2, '2000,0.5,900,0,,0'));
     expect(missing.status).toBe('rejected');
-    expect(missing.diagnostics).toContainEqual(expect.objectContaining({ code: 'period.check_failed', message: expect.stringContaining('measured-efficiency-reported') }));
+    expect(missing.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'period.check_failed', message: expect.stringContaining('measured-efficiency-reported') }),
+    );
   });
 });
 
@@ -107,7 +114,14 @@ describe('landfill-gas@2.0.0 baseline, mass balance, GWP and QA/QC', () => {
     // Assess: hour 2 used 1,300 Nm³ of 1,250 collected: 50 Nm³ in 1 hour. The hour is named (warning), the period is rejected with the size.
     expect(strict.status).toBe('rejected');
     expect(strict.totals).toBeUndefined();
-    expect(strict.diagnostics).toContainEqual(expect.objectContaining({ code: 'row.check_failed', severity: 'warning', location: expect.objectContaining({ row: 2 }), message: expect.stringContaining('lfg-mass-balance') }));
+    expect(strict.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'row.check_failed',
+        severity: 'warning',
+        location: expect.objectContaining({ row: 2 }),
+        message: expect.stringContaining('lfg-mass-balance'),
+      }),
+    );
     const period = strict.diagnostics.find((d) => d.code === 'period.check_failed' && d.severity === 'error');
     expect(period?.message).toContain('exceeds the gas collected by 50 Nm³ in 1 hour(s)');
     expect(traced(strict, 'LFG_excess_h')).toBe('50');
@@ -129,12 +143,15 @@ describe('landfill-gas@2.0.0 baseline, mass balance, GWP and QA/QC', () => {
   it('accepts a monthly totalizer of the gas collected beside hourly flare data, and names both volumes when it is exceeded', async () => {
     // Prepare: three hours of 1,000 Nm³ flared + 200 Nm³ to the engine = 3,600 Nm³; the month's totalizer on the last row.
     const header = `${HEADER},LFG_EL,LFG_total`;
-    const csv = (total: number) => `${header}\n${hour(0)},1000,0.5,900,0,,0.01,200,\n${hour(1)},1000,0.5,900,0,,0.01,200,\n${hour(2)},1000,0.5,900,0,,0.01,200,${total}\n`;
+    const csv = (total: number) =>
+      `${header}\n${hour(0)},1000,0.5,900,0,,0.01,200,\n${hour(1)},1000,0.5,900,0,,0.01,200,\n${hour(2)},1000,0.5,900,0,,0.01,200,${total}\n`;
     const ok = await run(methodology, case65({ LFG_total_metering: 'monthly-totalizer' }), csv(3650));
     expect(ok.status).toBe('accepted');
     const short = await run(methodology, case65({ LFG_total_metering: 'monthly-totalizer' }), csv(3500));
     expect(short.status).toBe('rejected');
-    expect(short.diagnostics.find((d) => d.code === 'period.check_failed')?.message).toContain('(3600 Nm³) exceeds the totalizer of the gas collected (3500 Nm³) by 100 Nm³');
+    expect(short.diagnostics.find((d) => d.code === 'period.check_failed')?.message).toContain(
+      '(3600 Nm³) exceeds the totalizer of the gas collected (3500 Nm³) by 100 Nm³',
+    );
     // No totalizer reading at all: refused, not silently unchecked.
     const missing = await run(methodology, case65({ LFG_total_metering: 'monthly-totalizer' }), hours(2, '1000,0.5,900,0,,0.01'));
     expect(missing.diagnostics.map((d) => d.message).join(' ')).toContain('lfg-total-reported');
@@ -163,7 +180,15 @@ describe('landfill-gas@2.0.0 baseline, mass balance, GWP and QA/QC', () => {
   });
 
   it('converts t CH4 with the GWP in force: SAR 21, AR4 25, AR5 28 change tCO2e, never the tonnes of CH4', async () => {
-    const results = await Promise.all((['SAR', 'AR4', 'AR5'] as const).map((gwpSet) => run(methodology, projectWith(projectInput, { gwpSet, parameters: { tool06_version: 'v1', AF: 0, EF_grid: 0.7, LFG_total_metering: 'none' } }), file65(''))));
+    const results = await Promise.all(
+      (['SAR', 'AR4', 'AR5'] as const).map((gwpSet) =>
+        run(
+          methodology,
+          projectWith(projectInput, { gwpSet, parameters: { tool06_version: 'v1', AF: 0, EF_grid: 0.7, LFG_total_metering: 'none' } }),
+          file65(''),
+        ),
+      ),
+    );
     const ch4 = results.map((r) => r.gases?.find((g) => g.gas === 'CH4'));
     expect(results.map((r) => r.gwp?.set)).toEqual(['SAR', 'AR4', 'AR5']);
     for (const g of ch4) expectDecimal(g?.BE.t, '1449.9', 't CH4');
@@ -207,10 +232,18 @@ describe('landfill-gas@2.0.0 TOOL06 version of the registration', () => {
 
   it('TOOL06 v2.0+: minutes outside the specifications and, for open flares, minutes without flame earn nothing', async () => {
     // The registration says the flare's specifications include more than the temperature range (sources.other_manufacturer_specs true).
-    const enclosed = await run(methodology, case65({ tool06_version: 'v2' }, { sources: { other_manufacturer_specs: true } }), `${HEADER},t_outside_spec\n${hour(0)},2000,0.5,900,10,,0,15\n`);
+    const enclosed = await run(
+      methodology,
+      case65({ tool06_version: 'v2' }, { sources: { other_manufacturer_specs: true } }),
+      `${HEADER},t_outside_spec\n${hour(0)},2000,0.5,900,10,,0,15\n`,
+    );
     // (60 − 10 − 15) / 60 × 0.9 = 0.525.
     expect(Number(traced(enclosed, 'eta_flare_h'))).toBeCloseTo(0.525, 12);
-    const open = await run(methodology, case65({ tool06_version: 'v2', flare_type: 'open' }), `${HEADER},t_no_flame\n${hour(0)},2000,0.5,900,0,true,0,12\n${hour(1)},2000,0.5,900,0,false,0,0\n`);
+    const open = await run(
+      methodology,
+      case65({ tool06_version: 'v2', flare_type: 'open' }),
+      `${HEADER},t_no_flame\n${hour(0)},2000,0.5,900,0,true,0,12\n${hour(1)},2000,0.5,900,0,false,0,0\n`,
+    );
     // 0.5 × 48/60 = 0.4 in the first hour, 0 without flame.
     expect(Number(traced(open, 'eta_flare_h'))).toBeCloseTo(0.4, 12);
   });
@@ -220,25 +253,45 @@ describe('landfill-gas@2.0.0 TOOL06 version of the registration', () => {
     const openV2 = case65({ tool06_version: 'v2', flare_type: 'open' });
     const noColumn = await run(methodology, openV2, `${HEADER}\n${hour(0)},2000,0.5,900,0,true,0\n`);
     expect(noColumn.status).toBe('rejected');
-    expect(noColumn.diagnostics).toContainEqual(expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 't_no_flame' }) }));
+    expect(noColumn.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 't_no_flame' }) }),
+    );
     const emptyCell = await run(methodology, openV2, `${HEADER},t_no_flame\n${hour(0)},2000,0.5,900,0,true,0,\n`);
     expect(emptyCell.status).toBe('rejected');
-    expect(emptyCell.diagnostics).toContainEqual(expect.objectContaining({ code: 'row.missing_value', location: expect.objectContaining({ row: 1, column: 't_no_flame' }) }));
+    expect(emptyCell.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'row.missing_value', location: expect.objectContaining({ row: 1, column: 't_no_flame' }) }),
+    );
     // A registration of an open v2 flare cannot say it has no flame record.
-    await expect(run(methodology, case65({ tool06_version: 'v2', flare_type: 'open' }, { sources: { open_flare_flame_minutes: false } }), `${HEADER},t_no_flame\n${hour(0)},2000,0.5,900,0,true,0,0\n`)).rejects.toThrow(/open_flare_flame_minutes/);
+    await expect(
+      run(
+        methodology,
+        case65({ tool06_version: 'v2', flare_type: 'open' }, { sources: { open_flare_flame_minutes: false } }),
+        `${HEADER},t_no_flame\n${hour(0)},2000,0.5,900,0,true,0,0\n`,
+      ),
+    ).rejects.toThrow(/open_flare_flame_minutes/);
     // Under v1 the hourly flame column decides: no minutes needed.
-    expect((await run(methodology, case65({ tool06_version: 'v1', flare_type: 'open' }), `${HEADER}\n${hour(0)},2000,0.5,900,0,true,0\n`)).status).toBe('accepted');
+    expect((await run(methodology, case65({ tool06_version: 'v1', flare_type: 'open' }), `${HEADER}\n${hour(0)},2000,0.5,900,0,true,0\n`)).status).toBe(
+      'accepted',
+    );
     // An enclosed flare whose registration does not limit its specifications to the temperature range must report t_outside_spec.
     const enclosed = await run(methodology, case65({ tool06_version: 'v2' }, { sources: {} }), `${HEADER}\n${hour(0)},2000,0.5,900,0,,0\n`);
     expect(enclosed.status).toBe('rejected');
-    expect(enclosed.diagnostics).toContainEqual(expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 't_outside_spec' }) }));
+    expect(enclosed.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'header.missing_column', location: expect.objectContaining({ column: 't_outside_spec' }) }),
+    );
     // One that does may leave it out, but may not report minutes outside specifications it says it does not have.
-    const declared = await run(methodology, case65({ tool06_version: 'v2' }, { sources: { other_manufacturer_specs: false } }), `${HEADER},t_outside_spec\n${hour(0)},2000,0.5,900,0,,0,15\n`);
+    const declared = await run(
+      methodology,
+      case65({ tool06_version: 'v2' }, { sources: { other_manufacturer_specs: false } }),
+      `${HEADER},t_outside_spec\n${hour(0)},2000,0.5,900,0,,0,15\n`,
+    );
     expect(declared.status).toBe('rejected');
-    expect(declared.diagnostics).toContainEqual(expect.objectContaining({ code: 'period.source_not_at_site', location: expect.objectContaining({ column: 't_outside_spec' }) }));
+    expect(declared.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'period.source_not_at_site', location: expect.objectContaining({ column: 't_outside_spec' }) }),
+    );
   });
 
-  it('TOOL06 v1: an enclosed flare outside the manufacturer\'s specifications earns 50 % in that hour; v2 earns nothing', async () => {
+  it("TOOL06 v1: an enclosed flare outside the manufacturer's specifications earns 50 % in that hour; v2 earns nothing", async () => {
     // Prepare: manufacturer's range 800–1,100 °C; hour 0 at 900 °C (inside), hour 1 at 1,180 °C (outside, above 500 °C).
     const csv = `${HEADER}\n${hour(0)},2000,0.5,900,0,,0\n${hour(1)},2000,0.5,1180,0,,0\n`;
     const spec = { T_spec_min: 800, T_spec_max: 1100 };
@@ -250,11 +303,18 @@ describe('landfill-gas@2.0.0 TOOL06 version of the registration', () => {
     expect(traced(v2, 'V_CH4_destroyed_h')).toBe('900');
     // The hour outside the declared range is flagged (row warning and a period count), not rejected.
     expect(v1.status).toBe('accepted');
-    expect(v1.diagnostics).toContainEqual(expect.objectContaining({ code: 'row.check_failed', severity: 'warning', location: expect.objectContaining({ row: 2 }), message: expect.stringContaining('flare-temperature-within-manufacturer-range') }));
+    expect(v1.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'row.check_failed',
+        severity: 'warning',
+        location: expect.objectContaining({ row: 2 }),
+        message: expect.stringContaining('flare-temperature-within-manufacturer-range'),
+      }),
+    );
     expect(v1.diagnostics.find((d) => d.code === 'period.check_failed')?.message).toMatch(/^1 hour\(s\) with a mean flare temperature outside/);
   });
 
-  it('requires the registration to name the TOOL06 version, and an enclosed default-efficiency flare to declare the manufacturer\'s range', async () => {
+  it("requires the registration to name the TOOL06 version, and an enclosed default-efficiency flare to declare the manufacturer's range", async () => {
     const { tool06_version: _omitted, ...withoutVersion } = projectInput.parameters as Record<string, unknown>;
     const csv = hours(1, '1000,0.5,900,0,,0.01');
     // A registration without it is refused as a configuration error naming the field.

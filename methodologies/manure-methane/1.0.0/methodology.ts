@@ -12,39 +12,116 @@
 import { z } from 'zod';
 import { defineMethodology, column, monitoringRow, type ParameterSpec } from '#core/methodology/authoring';
 
-
 const AMS = 'AMS-III.D "Methane recovery in animal manure management systems" (unverified: check against the version registered for the project)';
 const IPCC10 = 'IPCC 2006 GL Vol. 4 Ch. 10';
 
-export const BASELINE_SYSTEMS = ['uncovered-anaerobic-lagoon', 'liquid-slurry', 'pit-storage-over-1-month', 'pit-storage-under-1-month', 'solid-storage', 'dry-lot', 'daily-spread', 'pasture'] as const;
+export const BASELINE_SYSTEMS = [
+  'uncovered-anaerobic-lagoon',
+  'liquid-slurry',
+  'pit-storage-over-1-month',
+  'pit-storage-under-1-month',
+  'solid-storage',
+  'dry-lot',
+  'daily-spread',
+  'pasture',
+] as const;
 /** Baseline systems in which manure decomposes anaerobically (AMS-III.D applies to these only). */
 const ANAEROBIC: readonly string[] = ['uncovered-anaerobic-lagoon', 'liquid-slurry', 'pit-storage-over-1-month', 'pit-storage-under-1-month'];
 
 const project = z
   .object({
-    livestock: z.string().min(1).describe('Livestock category LT as in IPCC 2006 Vol. 4 Ch. 10 (e.g. "dairy cattle"); 1.0.0 takes one category and one baseline system'),
-    baseline_system: z.enum(BASELINE_SYSTEMS).describe('Manure management system j of the baseline (IPCC 2006 Vol. 4 Table 10.17 names); decides applicability'),
+    livestock: z
+      .string()
+      .min(1)
+      .describe('Livestock category LT as in IPCC 2006 Vol. 4 Ch. 10 (e.g. "dairy cattle"); 1.0.0 takes one category and one baseline system'),
+    baseline_system: z
+      .enum(BASELINE_SYSTEMS)
+      .describe('Manure management system j of the baseline (IPCC 2006 Vol. 4 Table 10.17 names); decides applicability'),
     animals_confined: z.boolean().describe('Whether the animals are held in confinement (manure collected); AMS-III.D applies only then'),
-    VS_LT_yr: z.number().min(0).max(10_000).default(0).describe('Volatile solids excreted per animal per year, IPCC default or site-specific; give this or VS_LT_day [kg VS/head/yr]'),
-    VS_LT_day: z.number().min(0).max(30).default(0).describe('Volatile solids excreted per animal per day (IPCC 2006 Vol. 4 Table 10A); give this or VS_LT_yr [kg VS/head/day]'),
-    W_site: z.number().min(0).max(2_000).default(0).describe('Average live weight of the animals at the site, for scaling the IPCC default VS by (W_site/W_default)^0.75; 0 = no scaling [kg]'),
+    VS_LT_yr: z
+      .number()
+      .min(0)
+      .max(10_000)
+      .default(0)
+      .describe('Volatile solids excreted per animal per year, IPCC default or site-specific; give this or VS_LT_day [kg VS/head/yr]'),
+    VS_LT_day: z
+      .number()
+      .min(0)
+      .max(30)
+      .default(0)
+      .describe('Volatile solids excreted per animal per day (IPCC 2006 Vol. 4 Table 10A); give this or VS_LT_yr [kg VS/head/day]'),
+    W_site: z
+      .number()
+      .min(0)
+      .max(2_000)
+      .default(0)
+      .describe('Average live weight of the animals at the site, for scaling the IPCC default VS by (W_site/W_default)^0.75; 0 = no scaling [kg]'),
     W_default: z.number().min(0).max(2_000).default(0).describe('Default live weight behind the IPCC VS value; 0 = no scaling [kg]'),
-    B0: z.number().min(0.05).max(0.6).describe('Maximum methane producing capacity of the manure, IPCC 2006 Vol. 4 Table 10A (e.g. 0.13 dairy cattle, developing regions) [m3 CH4/kg VS]'),
+    B0: z
+      .number()
+      .min(0.05)
+      .max(0.6)
+      .describe('Maximum methane producing capacity of the manure, IPCC 2006 Vol. 4 Table 10A (e.g. 0.13 dairy cattle, developing regions) [m3 CH4/kg VS]'),
     MCF: z.number().min(0).max(1).describe('Methane conversion factor of the baseline system at the site temperature, IPCC 2006 Vol. 4 Table 10.17 [1]'),
     MS_Bl: z.number().min(0).max(1).default(1).describe('Fraction of the manure handled in the baseline system (MS%_Bl,j) [1]'),
     EF_grid: z.number().min(0).max(2).describe('CO2 emission factor of the electricity the project consumes, TOOL05 [tCO2/MWh]'),
   })
-  .refine((q) => (q.VS_LT_yr > 0) !== (q.VS_LT_day > 0), { message: 'give exactly one of VS_LT_yr (kg VS/head/yr) and VS_LT_day (kg VS/head/day)', path: ['VS_LT_yr'] })
-  .refine((q) => (q.W_site > 0) === (q.W_default > 0), { message: 'give both W_site and W_default to scale VS by weight, or neither', path: ['W_site'] });
+  .refine((q) => q.VS_LT_yr > 0 !== q.VS_LT_day > 0, {
+    message: 'give exactly one of VS_LT_yr (kg VS/head/yr) and VS_LT_day (kg VS/head/day)',
+    path: ['VS_LT_yr'],
+  })
+  .refine((q) => q.W_site > 0 === q.W_default > 0, { message: 'give both W_site and W_default to scale VS by weight, or neither', path: ['W_site'] });
 
-const p = (value: number, unit: string, source: string, description: string, range: readonly [number, number]): ParameterSpec => ({ value, unit, source, range, description });
+const p = (value: number, unit: string, source: string, description: string, range: readonly [number, number]): ParameterSpec => ({
+  value,
+  unit,
+  source,
+  range,
+  description,
+});
 
 const parameters = {
-  UF_b: { ...p(0.94, '1', `${AMS}: model correction factor for model uncertainties, 0.94 (unverified for the current version)`, 'Model correction factor applied to the baseline', [0.89, 1]), confidence: 'unverified' },
-  D_CH4: { ...p(0.00067, 't CH4/m3', `${AMS}: density of methane at 20 °C and 1 atm, 0.00067 t/m³ (unverified)`, 'Density of methane at the AMS-III.D reference conditions', [0.00067, 0.000716]), confidence: 'unverified' },
-  f_PL: { ...p(0.1, '1', `${AMS}: default physical leakage from the digester, 10 % of the maximum methane producing potential (unverified for the current version)`, 'Fraction of the methane producing potential leaking from the digester', [0.1, 0.1]), confidence: 'unverified' },
+  UF_b: {
+    ...p(
+      0.94,
+      '1',
+      `${AMS}: model correction factor for model uncertainties, 0.94 (unverified for the current version)`,
+      'Model correction factor applied to the baseline',
+      [0.89, 1],
+    ),
+    confidence: 'unverified',
+  },
+  D_CH4: {
+    ...p(
+      0.00067,
+      't CH4/m3',
+      `${AMS}: density of methane at 20 °C and 1 atm, 0.00067 t/m³ (unverified)`,
+      'Density of methane at the AMS-III.D reference conditions',
+      [0.00067, 0.000716],
+    ),
+    confidence: 'unverified',
+  },
+  f_PL: {
+    ...p(
+      0.1,
+      '1',
+      `${AMS}: default physical leakage from the digester, 10 % of the maximum methane producing potential (unverified for the current version)`,
+      'Fraction of the methane producing potential leaking from the digester',
+      [0.1, 0.1],
+    ),
+    confidence: 'unverified',
+  },
   days_per_year: p(365, 'day/yr', 'Calendar convention: VS per year ÷ 365 = VS per day (IPCC 2006 Vol. 4 Eq. 10.24 uses 365)', 'Days per year', [365, 365]),
-  W_exponent: { ...p(0.75, '1', `${IPCC10} (and AMS-III.D): VS scaled to site weight by (W_site/W_default)^0.75 (unverified)`, 'Exponent of the live-weight scaling of VS', [0.75, 0.75]), confidence: 'unverified' },
+  W_exponent: {
+    ...p(
+      0.75,
+      '1',
+      `${IPCC10} (and AMS-III.D): VS scaled to site weight by (W_site/W_default)^0.75 (unverified)`,
+      'Exponent of the live-weight scaling of VS',
+      [0.75, 0.75],
+    ),
+    confidence: 'unverified',
+  },
 } satisfies Record<string, ParameterSpec>;
 
 const notApplicable = (reason: string) => ({ status: 'not-applicable' as const, reason });
@@ -72,43 +149,110 @@ export default defineMethodology({
       id: 'small-scale',
       ref: 'AMS-III.D scope; decision 1/CMP.2 (Type III small-scale projects)',
       description: 'AMS-III.D is a small-scale methodology: the registration is small or micro scale.',
-      check: (_q, reg) => (reg.scale === 'large' ? notApplicable('the project is registered as large scale; AMS-III.D is a small-scale (Type III) methodology') : { status: 'applicable' }),
+      check: (_q, reg) =>
+        reg.scale === 'large'
+          ? notApplicable('the project is registered as large scale; AMS-III.D is a small-scale (Type III) methodology')
+          : { status: 'applicable' },
     },
     {
       id: 'anaerobic-baseline-system',
       ref: 'AMS-III.D applicability: the baseline manure management system is anaerobic (unverified)',
       description: 'The manure is treated anaerobically in the baseline (lagoon, liquid slurry, pit storage).',
-      check: (q) => (ANAEROBIC.includes(q.baseline_system) ? { status: 'applicable' } : notApplicable(`baseline_system is "${q.baseline_system}": manure there does not decompose anaerobically, so there is no baseline methane to recover`)),
+      check: (q) =>
+        ANAEROBIC.includes(q.baseline_system)
+          ? { status: 'applicable' }
+          : notApplicable(
+              `baseline_system is "${q.baseline_system}": manure there does not decompose anaerobically, so there is no baseline methane to recover`,
+            ),
     },
     {
       id: 'animals-confined',
       ref: 'AMS-III.D applicability: livestock held in confinement (unverified)',
       description: 'The animals are held in confinement, so their manure is collected.',
-      check: (q) => (q.animals_confined ? { status: 'applicable' } : notApplicable('animals_confined is false: manure of animals not in confinement is not collected')),
+      check: (q) =>
+        q.animals_confined ? { status: 'applicable' } : notApplicable('animals_confined is false: manure of animals not in confinement is not collected'),
     },
   ],
   project,
   sources: {
-    flare: { description: 'A flare burning part of the biogas (its methane slip is a project emission, TOOL06): a site that burns all biogas in engines or boilers declares "sources": { "flare": false }' },
+    flare: {
+      description:
+        'A flare burning part of the biogas (its methane slip is a project emission, TOOL06): a site that burns all biogas in engines or boilers declares "sources": { "flare": false }',
+    },
   },
   monitoring: monitoringRow({
     timestamp: column.timestamp({ description: 'Month the row refers to (its first day, e.g. 2014-01-01)' }),
     N: column.number({ unit: 'head', min: 0, max: 1_000_000, side: 'baseline', description: 'Average animal population of the month (monthly census)' }),
     d: column.number({ unit: 'day', min: 0, max: 31, description: 'Days of the month the row covers (animal-days = N × d)' }),
-    BG_burnt: column.number({ unit: 'm3', min: 0, max: 10_000_000, side: 'baseline', description: 'Biogas burnt (flare, engine, boiler) in the month, at 20 °C and 1 atm (the D_CH4 reference conditions)' }),
+    BG_burnt: column.number({
+      unit: 'm3',
+      min: 0,
+      max: 10_000_000,
+      side: 'baseline',
+      description: 'Biogas burnt (flare, engine, boiler) in the month, at 20 °C and 1 atm (the D_CH4 reference conditions)',
+    }),
     w_CH4: column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Methane volume fraction of the biogas (monthly mean)' }),
-    FE: column.number({ unit: '1', min: 0, max: 1, side: 'baseline', description: 'Efficiency of the combustion/flare in the month: TOOL06 default (enclosed 0.90; open 0.50 with flame, else 0) or measured' }),
-    EC_PJ: column.number({ unit: 'MWh', min: 0, max: 10_000, side: 'project', description: 'Electricity consumed by the project (digester, pumps, blowers) in the month, TOOL05' }),
-    BG_flared: column.optional(column.number({ unit: 'm3', min: 0, max: 10_000_000, side: 'project', description: 'Part of BG_burnt sent to a flare (the flare slip is a project emission, TOOL06)' }), { absent: { source: 'flare', value: 0 } }),
+    FE: column.number({
+      unit: '1',
+      min: 0,
+      max: 1,
+      side: 'baseline',
+      description: 'Efficiency of the combustion/flare in the month: TOOL06 default (enclosed 0.90; open 0.50 with flame, else 0) or measured',
+    }),
+    EC_PJ: column.number({
+      unit: 'MWh',
+      min: 0,
+      max: 10_000,
+      side: 'project',
+      description: 'Electricity consumed by the project (digester, pumps, blowers) in the month, TOOL05',
+    }),
+    BG_flared: column.optional(
+      column.number({
+        unit: 'm3',
+        min: 0,
+        max: 10_000_000,
+        side: 'project',
+        description: 'Part of BG_burnt sent to a flare (the flare slip is a project emission, TOOL06)',
+      }),
+      { absent: { source: 'flare', value: 0 } },
+    ),
   }),
   timeColumn: 'timestamp',
   timestampMarks: 'interval-start',
   parameters,
   equations: [
-    { symbol: 'N_days', scope: 'row', expr: 'N * d', unit: 'head*day', ref: `${AMS}: N_LT × days (animal-days of the month)`, description: 'Animal-days of the month' },
-    { symbol: 'V_CH4_burnt', scope: 'row', expr: 'BG_burnt * w_CH4', unit: 'm3', ref: `${AMS}: BG_burnt,y × w_CH4,y`, description: 'Methane in the biogas burnt in the month, m³' },
-    { symbol: 'V_CH4_destroyed', scope: 'row', expr: 'V_CH4_burnt * FE', unit: 'm3', ref: `${AMS}: BG_burnt,y × w_CH4,y × FE`, description: 'Methane destroyed in the month, m³' },
-    { symbol: 'V_CH4_flare_slip', scope: 'row', expr: 'BG_flared * w_CH4 * (1 - FE)', unit: 'm3', ref: 'TOOL06: methane not destroyed in the flare, BG_flared × w_CH4 × (1 − η_flare)', description: 'Methane slipping through the flare in the month, m³' },
+    {
+      symbol: 'N_days',
+      scope: 'row',
+      expr: 'N * d',
+      unit: 'head*day',
+      ref: `${AMS}: N_LT × days (animal-days of the month)`,
+      description: 'Animal-days of the month',
+    },
+    {
+      symbol: 'V_CH4_burnt',
+      scope: 'row',
+      expr: 'BG_burnt * w_CH4',
+      unit: 'm3',
+      ref: `${AMS}: BG_burnt,y × w_CH4,y`,
+      description: 'Methane in the biogas burnt in the month, m³',
+    },
+    {
+      symbol: 'V_CH4_destroyed',
+      scope: 'row',
+      expr: 'V_CH4_burnt * FE',
+      unit: 'm3',
+      ref: `${AMS}: BG_burnt,y × w_CH4,y × FE`,
+      description: 'Methane destroyed in the month, m³',
+    },
+    {
+      symbol: 'V_CH4_flare_slip',
+      scope: 'row',
+      expr: 'BG_flared * w_CH4 * (1 - FE)',
+      unit: 'm3',
+      ref: 'TOOL06: methane not destroyed in the flare, BG_flared × w_CH4 × (1 − η_flare)',
+      description: 'Methane slipping through the flare in the month, m³',
+    },
     {
       symbol: 'VS_day',
       scope: 'period',
@@ -125,7 +269,14 @@ export default defineMethodology({
       ref: `${AMS}: VS_LT,y = VS_default × (W_site / W_default)^0.75 (unverified)`,
       description: 'Volatile solids per animal per day, scaled to the site weight',
     },
-    { symbol: 'VS_total', scope: 'period', expr: 'VS_site * N_days', unit: 'kg VS', ref: `${AMS}: Σ N_LT × VS_LT,y over the period`, description: 'Volatile solids excreted in the period' },
+    {
+      symbol: 'VS_total',
+      scope: 'period',
+      expr: 'VS_site * N_days',
+      unit: 'kg VS',
+      ref: `${AMS}: Σ N_LT × VS_LT,y over the period`,
+      description: 'Volatile solids excreted in the period',
+    },
     {
       symbol: 'BE_CH4_y',
       scope: 'period',
@@ -142,9 +293,30 @@ export default defineMethodology({
       ref: `${AMS}: PE_PL,y = 0.10 × GWP_CH4 × D_CH4 × Σ B0,LT × N_LT × VS_LT,y × MS%_Bl,j (in t CH4)`,
       description: 'Physical leakage of methane from the digester',
     },
-    { symbol: 'PE_flare_y', scope: 'period', expr: 'V_CH4_flare_slip * D_CH4', unit: 't CH4', ref: `${AMS}: PE_flare,y per TOOL06 (in t CH4)`, description: 'Methane not destroyed in the flare' },
-    { symbol: 'PE_power_y', scope: 'period', expr: 'EC_PJ * EF_grid', unit: 't CO2', ref: `${AMS}: PE_power,y per TOOL05, EC_PJ,y × EF_grid`, description: 'Emissions from the electricity the project consumes' },
-    { symbol: 'MD_y', scope: 'period', expr: 'V_CH4_destroyed * D_CH4', unit: 't CH4', ref: `${AMS}: MD_y = BG_burnt,y × w_CH4,y × D_CH4 × FE × GWP_CH4 (in t CH4)`, description: 'Methane destroyed by the project in the period' },
+    {
+      symbol: 'PE_flare_y',
+      scope: 'period',
+      expr: 'V_CH4_flare_slip * D_CH4',
+      unit: 't CH4',
+      ref: `${AMS}: PE_flare,y per TOOL06 (in t CH4)`,
+      description: 'Methane not destroyed in the flare',
+    },
+    {
+      symbol: 'PE_power_y',
+      scope: 'period',
+      expr: 'EC_PJ * EF_grid',
+      unit: 't CO2',
+      ref: `${AMS}: PE_power,y per TOOL05, EC_PJ,y × EF_grid`,
+      description: 'Emissions from the electricity the project consumes',
+    },
+    {
+      symbol: 'MD_y',
+      scope: 'period',
+      expr: 'V_CH4_destroyed * D_CH4',
+      unit: 't CH4',
+      ref: `${AMS}: MD_y = BG_burnt,y × w_CH4,y × D_CH4 × FE × GWP_CH4 (in t CH4)`,
+      description: 'Methane destroyed by the project in the period',
+    },
     {
       symbol: 'ER_uncapped_y',
       scope: 'period',
@@ -153,7 +325,14 @@ export default defineMethodology({
       ref: `${AMS}: BE_y − PE_y − LE_y (LE_y = 0; PE_transp, PE_storage not in 1.0.0)`,
       description: 'Emission reductions before the ex-post cap',
     },
-    { symbol: 'ER_cap_y', scope: 'period', expr: 'MD_y * GWP_CH4 - PE_power_y', unit: 't CO2e', ref: `${AMS}: ex-post cap MD_y − PE_power,y (− PE_transp, − PE_storage: not in 1.0.0)`, description: 'Emission reductions the destroyed methane can support' },
+    {
+      symbol: 'ER_cap_y',
+      scope: 'period',
+      expr: 'MD_y * GWP_CH4 - PE_power_y',
+      unit: 't CO2e',
+      ref: `${AMS}: ex-post cap MD_y − PE_power,y (− PE_transp, − PE_storage: not in 1.0.0)`,
+      description: 'Emission reductions the destroyed methane can support',
+    },
     {
       symbol: 'BE_cap_adj_y',
       scope: 'period',

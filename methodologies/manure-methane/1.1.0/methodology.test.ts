@@ -16,7 +16,13 @@ const traced = (r: Awaited<ReturnType<typeof run>>, symbol: string) => r.trace.f
  * all biogas burnt in an engine (no flare, so no BG_flared column) unless `changes` registers one.
  */
 const case66 = (parameters: Record<string, unknown> = {}, changes: Record<string, unknown> = {}) =>
-  projectWith(projectInput, { id: 'dairy-6-6', creditingPeriod: { start: '2013-01-01', end: '2024-12-31' }, sources: { flare: false }, ...changes, parameters: { VS_LT_yr: 1861.5, VS_LT_day: 0, B0: 0.13, MCF: 0.76, MS_Bl: 1, EF_grid: 0.8, ...parameters } });
+  projectWith(projectInput, {
+    id: 'dairy-6-6',
+    creditingPeriod: { start: '2013-01-01', end: '2024-12-31' },
+    sources: { flare: false },
+    ...changes,
+    parameters: { VS_LT_yr: 1861.5, VS_LT_day: 0, B0: 0.13, MCF: 0.76, MS_Bl: 1, EF_grid: 0.8, ...parameters },
+  });
 /**
  * Twelve months of 2014: 1,000 cows every day (365,000 animal-days), `biogas` m³ in total at 60 % CH4 burnt at
  * FE 0.9, 50 MWh in total. Eleven months carry the rounded share, December the rest, so the sums are exact.
@@ -90,7 +96,9 @@ describe('manure-methane@1.1.0 ex-post cap, flare, weights, GWP', () => {
   });
 
   it('converts t CH4 with the GWP in force: SAR 21, AR4 25, AR5 28 change tCO2e, never the tonnes of CH4', async () => {
-    const results = await Promise.all((['SAR', 'AR4', 'AR5'] as const).map((gwpSet) => run(methodology, case66({}, { gwpSet }), file66(), { period: year2014 })));
+    const results = await Promise.all(
+      (['SAR', 'AR4', 'AR5'] as const).map((gwpSet) => run(methodology, case66({}, { gwpSet }), file66(), { period: year2014 })),
+    );
     const ch4 = results.map((r) => r.gases?.find((g) => g.gas === 'CH4'));
     for (const g of ch4) {
       expectDecimal(g?.BE.t, '115.830423', 'BE t CH4 (reported to 6 decimals)');
@@ -123,7 +131,13 @@ describe('manure-methane@1.1.0 applicability, registration and QA/QC', () => {
     const csv = `${HEADER},BG_flared\n2014-01-01,1000,31,30000,0.6,0.9,4,31000\n2014-02-01,1000,28,30000,0.6,0.9,4,0\n`;
     const result = await run(methodology, case66({}, { sources: { flare: true } }), csv);
     expect(result.status).toBe('rejected');
-    expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'row.check_failed', location: expect.objectContaining({ row: 1 }), message: expect.stringContaining('flared-within-burnt') }));
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'row.check_failed',
+        location: expect.objectContaining({ row: 1 }),
+        message: expect.stringContaining('flared-within-burnt'),
+      }),
+    );
   });
 
   // Decision 4/CMP.1 annex II para 8 (cdmrulebook.org/427): above the Type III limit of 60 kt CO2e/yr
@@ -135,9 +149,25 @@ describe('manure-methane@1.1.0 applicability, registration and QA/QC', () => {
     const result = await run(methodology, case66(), csv, { period: year2014 });
     expect(result.status).toBe('accepted');
     expect(Number(result.totals!.ER)).toBeGreaterThan(60_000);
-    expect(result.issuable).toMatchObject({ units: '60000', smallScaleCap: { kind: 'type-III', applied: true, limit: '60000', capped: '60000', uncapped: result.totals!.ER, proRating: expect.stringContaining('365/365') } });
+    expect(result.issuable).toMatchObject({
+      units: '60000',
+      smallScaleCap: {
+        kind: 'type-III',
+        applied: true,
+        limit: '60000',
+        capped: '60000',
+        uncapped: result.totals!.ER,
+        proRating: expect.stringContaining('365/365'),
+      },
+    });
     expectDecimal(result.issuable!.smallScaleCap!.excess, new Dec(result.totals!.ER).minus(60_000).toString(), 'excess over the limit');
-    expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'period.small_scale_cap', severity: 'warning', message: expect.stringContaining('units are issued only up to the limit') }));
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'period.small_scale_cap',
+        severity: 'warning',
+        message: expect.stringContaining('units are issued only up to the limit'),
+      }),
+    );
   });
 
   it('pro-rates the limit to the monitoring period: January alone issues floor(60,000 × 31/365) = 5,095', async () => {
@@ -146,7 +176,10 @@ describe('manure-methane@1.1.0 applicability, registration and QA/QC', () => {
     expect(result.status).toBe('accepted');
     expect(result.period).toEqual({ start: '2014-01-01T00:00:00+00:00', end: '2014-02-01T00:00:00+00:00', timeZone: 'UTC' });
     expect(Number(result.totals!.ER)).toBeGreaterThan(5_096);
-    expect(result.issuable).toMatchObject({ units: '5095', smallScaleCap: { applied: true, limit: '5095.890410958904109589041095890411', proRating: expect.stringContaining('31/365') } });
+    expect(result.issuable).toMatchObject({
+      units: '5095',
+      smallScaleCap: { applied: true, limit: '5095.890410958904109589041095890411', proRating: expect.stringContaining('31/365') },
+    });
   });
 
   it('leaves a period below the pro-rated limit untouched, and says so', async () => {
@@ -190,6 +223,8 @@ describe('manure-methane@1.1.0 AMS-III.D applicability conditions', () => {
 
   it('requires the registration to state the temperature, discharge and baseline recovery (no permissive default)', async () => {
     const { T_annual_avg: _t, discharge_to_natural_water: _d, methane_recovery_in_baseline: _m, ...rest } = projectInput.parameters as Record<string, unknown>;
-    await expect(run(methodology, projectWith({ ...projectInput, parameters: rest }, {}), csv())).rejects.toThrow(/T_annual_avg[\s\S]*discharge_to_natural_water[\s\S]*methane_recovery_in_baseline/);
+    await expect(run(methodology, projectWith({ ...projectInput, parameters: rest }, {}), csv())).rejects.toThrow(
+      /T_annual_avg[\s\S]*discharge_to_natural_water[\s\S]*methane_recovery_in_baseline/,
+    );
   });
 });

@@ -8,7 +8,8 @@ describeConformance(methodology, new URL('./', import.meta.url));
 const { projectInput } = loadFixtures(new URL('./', import.meta.url));
 const HEADER = 'month,system,refrigerant,m_recharge';
 /** One system, January–December 2015, `kg` recharged in June, nothing in the other months. */
-const year = (refrigerant: string, kg: number) => `${HEADER}\n${Array.from({ length: 12 }, (_, i) => `2015-${String(i + 1).padStart(2, '0')}-01,rack-A,${refrigerant},${i === 5 ? kg : 0}`).join('\n')}\n`;
+const year = (refrigerant: string, kg: number) =>
+  `${HEADER}\n${Array.from({ length: 12 }, (_, i) => `2015-${String(i + 1).padStart(2, '0')}-01,rack-A,${refrigerant},${i === 5 ? kg : 0}`).join('\n')}\n`;
 const gas = (r: Awaited<ReturnType<typeof run>>, id: string) => r.gases?.find((g) => g.gas === id);
 
 describe('refrigerant-leak@1.0.0 hand-worked cases', () => {
@@ -54,14 +55,17 @@ describe('refrigerant-leak@1.0.0 hand-worked cases', () => {
     expect(recharge.diagnostics).toContainEqual(expect.objectContaining({ code: 'row.check_failed', message: expect.stringContaining('no-r-22-recharge') }));
   });
 
-  it('rejects a period with a system\'s missing month (the recharge is a project emission)', async () => {
-    const csv = year('R-448A', 5).split('\n').filter((l) => !l.startsWith('2015-07')).join('\n');
+  it("rejects a period with a system's missing month (the recharge is a project emission)", async () => {
+    const csv = year('R-448A', 5)
+      .split('\n')
+      .filter((l) => !l.startsWith('2015-07'))
+      .join('\n');
     const result = await run(methodology, projectWith(projectInput, {}), csv);
     expect(result.status).toBe('rejected');
     expect(result.diagnostics).toContainEqual(expect.objectContaining({ code: 'period.gap', severity: 'error' }));
   });
 
-  it('is not applicable when the registered baseline leak rate exceeds the registration\'s bound', async () => {
+  it("is not applicable when the registered baseline leak rate exceeds the registration's bound", async () => {
     const result = await run(methodology, projectWith(projectInput, { parameters: { x_leak_BL: 0.5 } }), year('R-448A', 1));
     expect(result.status).toBe('not-applicable');
     expect(result.diagnostics[0]?.message).toContain('baseline-leak-rate-plausible');

@@ -58,7 +58,10 @@ describe('planLoad', () => {
 describe('registrationOf', () => {
   it('copies the sample under the project id; grid projects lose the hourly interval and declare no diesel back-up (their files have no FC_diesel)', () => {
     const sample = { id: 'wind-tamil-nadu-in', methodology: 'grid-renewable@1.0.0', monitoringIntervalMinutes: 60 };
-    expect(registrationOf(sample, { id: 'load-grid-03', kind: 'grid', sample: 'wind-tamil-nadu-in' })).toMatchObject({ id: 'load-grid-03', methodology: 'grid-renewable@1.0.0' });
+    expect(registrationOf(sample, { id: 'load-grid-03', kind: 'grid', sample: 'wind-tamil-nadu-in' })).toMatchObject({
+      id: 'load-grid-03',
+      methodology: 'grid-renewable@1.0.0',
+    });
     expect(registrationOf(sample, { id: 'load-grid-03', kind: 'grid', sample: 'wind-tamil-nadu-in' })).not.toHaveProperty('monitoringIntervalMinutes');
     expect(registrationOf(sample, { id: 'load-grid-03', kind: 'grid', sample: 'wind-tamil-nadu-in' })).toHaveProperty('sources', { diesel_backup: false });
     expect(registrationOf({ ...sample, id: 'x' }, { id: 'load-jcm-01', kind: 'jcm', sample: 'x' })).toHaveProperty('monitoringIntervalMinutes', 60);
@@ -110,16 +113,24 @@ describe('checkOutcomes', () => {
   });
 
   it('reports a second submission, a second review item, a missing report and a wrong status', () => {
-    expect(problemsWith(a.uploadId, { submissions: 2 })).toEqual([expect.objectContaining({ uploadId: a.uploadId, problem: expect.stringMatching(/2 submission records/) })]);
+    expect(problemsWith(a.uploadId, { submissions: 2 })).toEqual([
+      expect.objectContaining({ uploadId: a.uploadId, problem: expect.stringMatching(/2 submission records/) }),
+    ]);
     expect(problemsWith(a.uploadId, { reviewItems: 2 })).toEqual([expect.objectContaining({ problem: expect.stringMatching(/2 review items/) })]);
     expect(problemsWith(a.uploadId, { reviewItems: 0 })).toEqual([expect.objectContaining({ problem: expect.stringMatching(/0 review items/) })]);
     expect(problemsWith(a.uploadId, { reportStatus: undefined })).toEqual([expect.objectContaining({ problem: 'no report' })]);
-    expect(problemsWith(a.uploadId, { submissionStatus: 'rejected' })).toEqual([expect.objectContaining({ problem: expect.stringMatching(/expected pending-review/) })]);
-    expect(problemsWith(r.uploadId, { reportStatus: 'accepted' })).toEqual([expect.objectContaining({ uploadId: r.uploadId, problem: expect.stringMatching(/report says accepted, expected rejected/) })]);
+    expect(problemsWith(a.uploadId, { submissionStatus: 'rejected' })).toEqual([
+      expect.objectContaining({ problem: expect.stringMatching(/expected pending-review/) }),
+    ]);
+    expect(problemsWith(r.uploadId, { reportStatus: 'accepted' })).toEqual([
+      expect.objectContaining({ uploadId: r.uploadId, problem: expect.stringMatching(/report says accepted, expected rejected/) }),
+    ]);
   });
 
   it('refuses a review item for a rejected upload', () => {
-    expect(problemsWith(r.uploadId, { reviewItems: 1 })).toEqual([expect.objectContaining({ uploadId: r.uploadId, problem: expect.stringMatching(/review items for a rejected upload/) })]);
+    expect(problemsWith(r.uploadId, { reviewItems: 1 })).toEqual([
+      expect.objectContaining({ uploadId: r.uploadId, problem: expect.stringMatching(/review items for a rejected upload/) }),
+    ]);
   });
 
   it('reports outcomes for uploads the bench did not make', () => {

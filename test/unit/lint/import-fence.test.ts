@@ -53,9 +53,21 @@ describe('a methodology module imports core/ only through the authoring entry po
     expect(await restricted(file, `${line}\nexport const y = x;\n`)).toEqual([expect.stringMatching(/authoring entry point/)]);
   });
   it('the authoring entry point, zod and decimal.js are allowed; a module test may import anything', async () => {
-    expect(await restricted(file, "import { defineMethodology, column } from '#core/methodology/authoring';\nimport { z } from 'zod';\nimport Decimal from 'decimal.js';\nexport const y = [defineMethodology, column, z, Decimal];\n")).toEqual([]);
+    expect(
+      await restricted(
+        file,
+        "import { defineMethodology, column } from '#core/methodology/authoring';\nimport { z } from 'zod';\nimport Decimal from 'decimal.js';\nexport const y = [defineMethodology, column, z, Decimal];\n",
+      ),
+    ).toEqual([]);
     expect(await restricted(file, "import { x } from '../../../core/methodology/authoring.ts';\nexport const y = x;\n")).toEqual([]);
-    expect(await restricted('methodologies/probe/1.0.0/methodology.test.ts', "import { calculate } from '#core/calculation/calculate';\nexport const y = calculate;\n")).toEqual([]);
-    expect(await restricted('methodologies/index.ts', "import { loadRegistry } from '#core/methodology/registry';\nexport const y = loadRegistry;\n")).toEqual([]);
+    expect(
+      await restricted(
+        'methodologies/probe/1.0.0/methodology.test.ts',
+        "import { calculate } from '#core/calculation/calculate';\nexport const y = calculate;\n",
+      ),
+    ).toEqual([]);
+    expect(await restricted('methodologies/index.ts', "import { loadRegistry } from '#core/methodology/registry';\nexport const y = loadRegistry;\n")).toEqual(
+      [],
+    );
   });
 });

@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { authorize, DEFAULT_ACCESS_RULES, independentReview, principalFromJwtClaims, principalFromSqsSenderId, type Actor, type Principal } from '../../../../core/access/index.ts';
+import {
+  authorize,
+  DEFAULT_ACCESS_RULES,
+  independentReview,
+  principalFromJwtClaims,
+  principalFromSqsSenderId,
+  type Actor,
+  type Principal,
+} from '../../../../core/access/index.ts';
 import { ALICE, ALICE_WEB, ANNA, ASSIGN_P1, BOB, registers, REGISTRAR, SITE } from './fixtures.ts';
 
 const at = '2026-01-15T10:00:00Z';
 const p = (id: string): Principal => ({ source: id.startsWith('cognito:') ? 'cognito' : 'iam', id });
-const decide = (principal: string, projectId = 'p1', mechanism: 'CDM' | 'JCM' | 'JI' | 'A6.4' = 'CDM', reg = registers()) => authorize(p(principal), 'decide', { projectId, mechanism }, reg, { at });
+const decide = (principal: string, projectId = 'p1', mechanism: 'CDM' | 'JCM' | 'JI' | 'A6.4' = 'CDM', reg = registers()) =>
+  authorize(p(principal), 'decide', { projectId, mechanism }, reg, { at });
 
 describe('principals come only from what authentication vouches for', () => {
   it('SQS SenderId: IAM user id or role session, verbatim; anything else is refused', () => {
@@ -24,7 +33,10 @@ describe('principals come only from what authentication vouches for', () => {
 describe('authorize: decisions', () => {
   it('an active verifier of the assigned body may decide, from either of its principals', () => {
     for (const r of [ALICE, ALICE_WEB, ANNA]) expect(decide(r.principal)).toMatchObject({ allowed: true, actor: { role: 'verifier', body: 'DOE-A' } });
-    expect(decide(ALICE.principal)).toEqual({ allowed: true, actor: { principal: ALICE.principal, role: 'verifier', name: 'Alice Auditor', personId: 'alice', body: 'DOE-A', accreditationRef: 'E-0001' } });
+    expect(decide(ALICE.principal)).toEqual({
+      allowed: true,
+      actor: { principal: ALICE.principal, role: 'verifier', name: 'Alice Auditor', personId: 'alice', body: 'DOE-A', accreditationRef: 'E-0001' },
+    });
   });
   it('a site may not decide, not even on its own project', () => {
     expect(decide(SITE.principal)).toMatchObject({ allowed: false, code: 'access.wrong_role', actor: { role: 'site', projectId: 'p1' } });
@@ -53,17 +65,26 @@ describe('authorize: decisions', () => {
   it('a body verifying a project it validated is refused where the mechanism forbids it (CDM), unless an authorisation is recorded', () => {
     const validatedBySame = { ...ASSIGN_P1, validationBody: 'DOE-A' };
     expect(DEFAULT_ACCESS_RULES.CDM.sameBody.source).toMatch(/3\/CMP\.1.*27\(e\)/);
-    for (const m of ['CDM', 'JI', 'A6.4'] as const) expect(decide(ALICE.principal, 'p1', m, registers([validatedBySame]))).toMatchObject({ allowed: false, code: 'access.validated_by_same_body' });
-    expect(decide(ALICE.principal, 'p1', 'CDM', registers([{ ...validatedBySame, sameBodyAuthorisation: 'EB authorisation ref. X' }]))).toMatchObject({ allowed: true });
+    for (const m of ['CDM', 'JI', 'A6.4'] as const)
+      expect(decide(ALICE.principal, 'p1', m, registers([validatedBySame]))).toMatchObject({ allowed: false, code: 'access.validated_by_same_body' });
+    expect(decide(ALICE.principal, 'p1', 'CDM', registers([{ ...validatedBySame, sameBodyAuthorisation: 'EB authorisation ref. X' }]))).toMatchObject({
+      allowed: true,
+    });
     expect(decide(ALICE.principal, 'p1', 'JCM', registers([validatedBySame]))).toMatchObject({ allowed: true });
     expect(decide(ALICE.principal, 'p1', 'CDM', registers([ASSIGN_P1]))).toMatchObject({ allowed: true });
   });
   it('the sectoral scope of the project must be covered by the accreditation', () => {
-    expect(decide(ANNA.principal, 'p1', 'CDM', registers([{ ...ASSIGN_P1, sectoralScope: '13' }]))).toMatchObject({ allowed: false, code: 'access.scope_not_accredited' });
+    expect(decide(ANNA.principal, 'p1', 'CDM', registers([{ ...ASSIGN_P1, sectoralScope: '13' }]))).toMatchObject({
+      allowed: false,
+      code: 'access.scope_not_accredited',
+    });
     expect(decide(ALICE.principal, 'p1', 'CDM', registers([{ ...ASSIGN_P1, sectoralScope: '13' }]))).toMatchObject({ allowed: true });
   });
   it('without the mechanism the same-body rule cannot be checked: refused', () => {
-    expect(authorize(p(ALICE.principal), 'decide', { projectId: 'p1' }, registers(), { at })).toMatchObject({ allowed: false, code: 'access.mechanism_unknown' });
+    expect(authorize(p(ALICE.principal), 'decide', { projectId: 'p1' }, registers(), { at })).toMatchObject({
+      allowed: false,
+      code: 'access.mechanism_unknown',
+    });
   });
 });
 
@@ -71,15 +92,22 @@ describe('authorize: other actions', () => {
   it('a site uploads and reads only for its own project', () => {
     expect(authorize(p(SITE.principal), 'upload', { projectId: 'p1' }, registers(), { at }).allowed).toBe(true);
     expect(authorize(p(SITE.principal), 'upload', { projectId: 'p2' }, registers(), { at })).toMatchObject({ allowed: false, code: 'access.other_project' });
-    expect(authorize(p(SITE.principal), 'read-evidence', { projectId: 'p2' }, registers(), { at })).toMatchObject({ allowed: false, code: 'access.other_project' });
+    expect(authorize(p(SITE.principal), 'read-evidence', { projectId: 'p2' }, registers(), { at })).toMatchObject({
+      allowed: false,
+      code: 'access.other_project',
+    });
   });
   it('only the registrar registers projects and assigns bodies; verifiers read evidence of assigned projects only', () => {
     for (const a of ['register-project', 'assign-body', 'manage-verifiers'] as const) {
       expect(authorize(p(REGISTRAR.principal), a, { projectId: 'p1' }, registers(), { at }).allowed).toBe(true);
-      for (const r of [SITE, ALICE]) expect(authorize(p(r.principal), a, { projectId: 'p1' }, registers(), { at })).toMatchObject({ allowed: false, code: 'access.wrong_role' });
+      for (const r of [SITE, ALICE])
+        expect(authorize(p(r.principal), a, { projectId: 'p1' }, registers(), { at })).toMatchObject({ allowed: false, code: 'access.wrong_role' });
     }
     expect(authorize(p(ALICE.principal), 'read-evidence', { projectId: 'p1' }, registers(), { at }).allowed).toBe(true);
-    expect(authorize(p(BOB.principal), 'read-evidence', { projectId: 'p1' }, registers(), { at })).toMatchObject({ allowed: false, code: 'access.body_not_assigned' });
+    expect(authorize(p(BOB.principal), 'read-evidence', { projectId: 'p1' }, registers(), { at })).toMatchObject({
+      allowed: false,
+      code: 'access.body_not_assigned',
+    });
     expect(authorize(p(ALICE.principal), 'upload', { projectId: 'p1' }, registers(), { at })).toMatchObject({ allowed: false, code: 'access.wrong_role' });
   });
 });
@@ -98,7 +126,10 @@ describe('independent review (maker–checker)', () => {
   it('the second approval by the same verifier does not satisfy the review, not even from another principal', () => {
     const first = { actor: actor(ALICE), decidedAt: at, recordedAt: at };
     expect(independentReview({ er: '50000', mechanism: 'CDM', actor: actor(ALICE), first })).toMatchObject({ kind: 'refuse', code: 'review.same_verifier' });
-    expect(independentReview({ er: '50000', mechanism: 'CDM', actor: actor(ALICE_WEB), first })).toMatchObject({ kind: 'refuse', code: 'review.same_verifier' });
+    expect(independentReview({ er: '50000', mechanism: 'CDM', actor: actor(ALICE_WEB), first })).toMatchObject({
+      kind: 'refuse',
+      code: 'review.same_verifier',
+    });
     expect(independentReview({ er: '50000', mechanism: 'CDM', actor: actor(ANNA), first })).toEqual({ kind: 'second', first });
   });
   it('the checker must belong to the same body', () => {
@@ -107,7 +138,10 @@ describe('independent review (maker–checker)', () => {
     expect(independentReview({ er: '50000', mechanism: 'CDM', actor: bob, first })).toMatchObject({ kind: 'refuse', code: 'review.other_body' });
   });
   it('the threshold is per mechanism and configurable', () => {
-    const rules = { ...DEFAULT_ACCESS_RULES, JCM: { ...DEFAULT_ACCESS_RULES.JCM, independentReview: { ...DEFAULT_ACCESS_RULES.JCM.independentReview, aboveTCO2e: 100 } } };
+    const rules = {
+      ...DEFAULT_ACCESS_RULES,
+      JCM: { ...DEFAULT_ACCESS_RULES.JCM, independentReview: { ...DEFAULT_ACCESS_RULES.JCM.independentReview, aboveTCO2e: 100 } },
+    };
     expect(independentReview({ er: '150', mechanism: 'JCM', actor: actor(ALICE), rules })).toMatchObject({ kind: 'first' });
     expect(independentReview({ er: '150', mechanism: 'CDM', actor: actor(ALICE), rules })).toEqual({ kind: 'single' });
   });

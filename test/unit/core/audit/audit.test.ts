@@ -46,7 +46,9 @@ describe('audit trail', () => {
     await appendAuditEvent(store, input(1, { reason: '=HYPERLINK("x"), and more' }), 't');
     const csv = auditCsv(await store.list('p1'));
     const [header, row] = csv.split('\r\n');
-    expect(header).toBe('seq,at,recordedAt,action,actor.principal,actor.role,actor.name,actor.personId,actor.body,subject,outcome,reason,details,prevHash,hash');
+    expect(header).toBe(
+      'seq,at,recordedAt,action,actor.principal,actor.role,actor.name,actor.personId,actor.body,subject,outcome,reason,details,prevHash,hash',
+    );
     expect(row).toContain(`"'=HYPERLINK(""x""), and more"`);
   });
 });

@@ -14,7 +14,8 @@ const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].
 describe('collectSeries', () => {
   it('keeps readings per numeric column, sums them per day and month, and lists unreadable rows', async () => {
     // Prepare: three hourly readings on two days, one row with text in a number column, one without a timestamp
-    const file = 'timestamp,EG_export,EG_import\n2024-01-01T22:00:00Z,10,1\n2024-01-01T23:00:00Z,20,1\n2024-01-02T00:00:00Z,n/a,1\n2024-01-02T01:00:00Z,5,2\n,7,0\n';
+    const file =
+      'timestamp,EG_export,EG_import\n2024-01-01T22:00:00Z,10,1\n2024-01-01T23:00:00Z,20,1\n2024-01-02T00:00:00Z,n/a,1\n2024-01-02T01:00:00Z,5,2\n,7,0\n';
     // Act
     const s = await collectSeries(csv(file), grid.columns);
     // Assess
@@ -24,10 +25,16 @@ describe('collectSeries', () => {
       { t: Date.parse('2024-01-01T23:00:00Z'), value: 20 },
       { t: Date.parse('2024-01-02T01:00:00Z'), value: 5 },
     ]);
-    expect(eg.daily.map((b) => [new Date(b.t).toISOString().slice(0, 10), b.sum, b.count])).toEqual([['2024-01-01', 30, 2], ['2024-01-02', 5, 1]]);
+    expect(eg.daily.map((b) => [new Date(b.t).toISOString().slice(0, 10), b.sum, b.count])).toEqual([
+      ['2024-01-01', 30, 2],
+      ['2024-01-02', 5, 1],
+    ]);
     expect(eg.monthly).toHaveLength(1);
     expect(eg.monthly[0]!.sum).toBe(35);
-    expect(s.rejected.map((r) => [r.row, r.column])).toEqual([[3, 'EG_export'], [5, 'timestamp']]);
+    expect(s.rejected.map((r) => [r.row, r.column])).toEqual([
+      [3, 'EG_export'],
+      [5, 'timestamp'],
+    ]);
     // columns absent from the file get no chart
     expect(s.columns.map((c) => c.column)).toEqual(['EG_export', 'EG_import']);
   });
@@ -44,12 +51,15 @@ describe('collectSeries', () => {
     const s = await collectSeries(csv(`timestamp,EG_export,EG_import\n${lines.join('\n')}\n`), grid.columns, { maxPoints: 10 });
     const eg = s.columns[0]!;
     expect(eg.points).toBeUndefined();
-    expect(eg.daily.map((b) => [b.count, b.min, b.max])).toEqual([[24, 0, 23], [6, 24, 29]]);
+    expect(eg.daily.map((b) => [b.count, b.min, b.max])).toEqual([
+      [24, 0, 23],
+      [6, 24, 29],
+    ]);
   });
 });
 
-describe('collectSeries on the site\'s clock', () => {
-  it('reads local times in the site\'s zone and totals the site\'s days and months, not UTC days', async () => {
+describe("collectSeries on the site's clock", () => {
+  it("reads local times in the site's zone and totals the site's days and months, not UTC days", async () => {
     // Asia/Kolkata is UTC+05:30: 2024-01-31 23:00 local is 17:30Z the same day; 2024-02-01 03:00 local is 2024-01-31 21:30Z.
     const file = 'timestamp,EG_export,EG_import\n2024-01-31T23:00:00,10,0\n2024-02-01T03:00:00,20,0\n';
     const s = await collectSeries(csv(file), grid.columns, { timeZone: 'Asia/Kolkata' });
@@ -57,7 +67,10 @@ describe('collectSeries on the site\'s clock', () => {
     expect(s.timeZone).toBe('Asia/Kolkata');
     expect(eg.points!.map((p) => new Date(p.t).toISOString())).toEqual(['2024-01-31T17:30:00.000Z', '2024-01-31T21:30:00.000Z']);
     // Two local days and two local months (in UTC both readings fall on 31 January).
-    expect(eg.daily.map((b) => [new Date(b.t).toISOString(), b.sum])).toEqual([['2024-01-30T18:30:00.000Z', 10], ['2024-01-31T18:30:00.000Z', 20]]);
+    expect(eg.daily.map((b) => [new Date(b.t).toISOString(), b.sum])).toEqual([
+      ['2024-01-30T18:30:00.000Z', 10],
+      ['2024-01-31T18:30:00.000Z', 20],
+    ]);
     expect(eg.monthly.map((b) => b.sum)).toEqual([10, 20]);
   });
 
@@ -70,7 +83,10 @@ describe('collectSeries on the site\'s clock', () => {
   it('charts several files as one series, rejected rows named with their file, axes titled with the zone', async () => {
     const c = new SeriesCollector(grid.columns, { timeZone: 'Asia/Kolkata' });
     await c.add(csv('timestamp,EG_export,EG_import\n2024-01-01T01:00:00,1,0\n'), { file: 'jan.csv' });
-    await c.add(csv('timestamp,EG_export,EG_import\n2024-02-01T01:00:00,2,0\n2024-02-01T02:00:00,-1,0\n'), { file: 'feb.csv', rejectedRows: new Map([[2, 'EG_export below its minimum 0']]) });
+    await c.add(csv('timestamp,EG_export,EG_import\n2024-02-01T01:00:00,2,0\n2024-02-01T02:00:00,-1,0\n'), {
+      file: 'feb.csv',
+      rejectedRows: new Map([[2, 'EG_export below its minimum 0']]),
+    });
     const s = c.result();
     expect(s.rows).toBe(3);
     expect(s.rejected).toEqual([{ row: 2, file: 'feb.csv', t: Date.parse('2024-01-31T20:30:00Z'), why: 'EG_export below its minimum 0' }]);
@@ -97,7 +113,13 @@ describe('charts', () => {
   it('draws per column a series and totals, and this period against earlier ones', async () => {
     const file = 'timestamp,EG_export,EG_import\n2024-01-01T00:00:00Z,10,1\n2024-01-02T00:00:00Z,12,1\n';
     const s = await collectSeries(csv(file), grid.columns);
-    const charts = await monitoringCharts({ series: s, periods: [{ label: '2023-01-01 – 2023-12-31', er: '100.5', current: false }, { label: '2024-01-01 – 2024-01-02', er: '20', current: true }] });
+    const charts = await monitoringCharts({
+      series: s,
+      periods: [
+        { label: '2023-01-01 – 2023-12-31', er: '100.5', current: false },
+        { label: '2024-01-01 – 2024-01-02', er: '20', current: true },
+      ],
+    });
     expect(charts.map((c) => c.id)).toEqual(['series-EG_export', 'daily-EG_export', 'series-EG_import', 'daily-EG_import', 'periods']);
     const periods = charts.at(-1)!;
     expect(texts(periods.svg)).toEqual(expect.arrayContaining(['ER [tCO2e]', 'monitoring period', 'this period', 'approved earlier']));

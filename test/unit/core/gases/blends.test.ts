@@ -16,8 +16,16 @@ describe('refrigerant blends (ASHRAE Standard 34 compositions)', () => {
       const sum = x.components.reduce((s, c) => s + Number(c.fraction), 0);
       expect(sum, id).toBeCloseTo(1, 12);
     }
-    expect(r('R-404A').components.map((c) => [c.substance, c.fraction])).toEqual([['HFC-125', '0.44'], ['HFC-143a', '0.52'], ['HFC-134a', '0.04']]);
-    expect(r('R-407C').components.map((c) => [c.substance, c.fraction])).toEqual([['HFC-32', '0.23'], ['HFC-125', '0.25'], ['HFC-134a', '0.52']]);
+    expect(r('R-404A').components.map((c) => [c.substance, c.fraction])).toEqual([
+      ['HFC-125', '0.44'],
+      ['HFC-143a', '0.52'],
+      ['HFC-134a', '0.04'],
+    ]);
+    expect(r('R-407C').components.map((c) => [c.substance, c.fraction])).toEqual([
+      ['HFC-32', '0.23'],
+      ['HFC-125', '0.25'],
+      ['HFC-134a', '0.52'],
+    ]);
     // Designations are found with or without the hyphen, in any case.
     expect(findRefrigerant('r410a')?.id).toBe('R-410A');
   });
@@ -32,7 +40,8 @@ describe('refrigerant blends (ASHRAE Standard 34 compositions)', () => {
     // R-507A AR4: 0.5 × 3,500 + 0.5 × 4,470 = 3,985.
     expect(blendGwp(r('R-507A'), 'AR4').value).toBe('3985');
     // Every listed refrigerant with a Kyoto component has a value in every set where its components are assessed.
-    for (const x of REFRIGERANTS.filter(hasKyotoComponent)) for (const set of GWP_SET_IDS) if (set !== 'SAR') expect(Number(blendGwp(x, set).value), `${x.id} ${set}`).toBeGreaterThan(0);
+    for (const x of REFRIGERANTS.filter(hasKyotoComponent))
+      for (const set of GWP_SET_IDS) if (set !== 'SAR') expect(Number(blendGwp(x, set).value), `${x.id} ${set}`).toBeGreaterThan(0);
   });
 
   it('counts HFO and hydrocarbon components as 0 and names them: R-448A AR4 = 0.26 × 675 + 0.26 × 3,500 + 0.21 × 1,430', () => {

@@ -11,7 +11,14 @@ const request = (uploadId: string, start: string, end: string): AppendRequest =>
   uploadId,
   period: { start, end },
   er: '744.744484',
-  issuance: { units: '744', rounding: 'floor', deductions: [{ account: 'Adaptation Fund (SOP-AF)', purpose: 'share-of-proceeds', units: '15', rate: '0.02', rounding: 'ceil', source: 'decision 17/CP.7 para 15(a)' }], toParticipants: '729' },
+  issuance: {
+    units: '744',
+    rounding: 'floor',
+    deductions: [
+      { account: 'Adaptation Fund (SOP-AF)', purpose: 'share-of-proceeds', units: '15', rate: '0.02', rounding: 'ceil', source: 'decision 17/CP.7 para 15(a)' },
+    ],
+    toParticipants: '729',
+  },
   methodology: { key: 'grid-renewable@1.0.0', hash: 'abc' },
   file: { sha256: 'f'.repeat(64) },
   verifier: 'doe-1',
@@ -94,16 +101,20 @@ describe('appendEntry (single-item conditional writes, no transactions)', () => 
 
   it('concurrent approvals of disjoint periods, with duplicates → every upload exactly once, chain valid', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 }), fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 14 }), async (seed, months) => {
-        const store = new FakeLedgerStore().interleave(seed, 6);
-        const req = (m: number) => request(id(m), `2023-${String(m).padStart(2, '0')}-01`, `2023-${String(m).padStart(2, '0')}-28`);
-        await Promise.all(months.map((m) => appendEntry(store, req(m))));
-        const { entries, verdict, head } = await chainOf(store);
-        const distinct = new Set(months);
-        expect(entries.map((e) => e.uploadId).sort()).toEqual([...distinct].map(id).sort());
-        expect(verdict.ok).toBe(true);
-        expect(head?.seq).toBe(distinct.size);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 ** 31 }),
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 14 }),
+        async (seed, months) => {
+          const store = new FakeLedgerStore().interleave(seed, 6);
+          const req = (m: number) => request(id(m), `2023-${String(m).padStart(2, '0')}-01`, `2023-${String(m).padStart(2, '0')}-28`);
+          await Promise.all(months.map((m) => appendEntry(store, req(m))));
+          const { entries, verdict, head } = await chainOf(store);
+          const distinct = new Set(months);
+          expect(entries.map((e) => e.uploadId).sort()).toEqual([...distinct].map(id).sort());
+          expect(verdict.ok).toBe(true);
+          expect(head?.seq).toBe(distinct.size);
+        },
+      ),
       { numRuns: 80 },
     );
   });
@@ -120,7 +131,13 @@ describe('appendEntry (single-item conditional writes, no transactions)', () => 
       const { entries, verdict, head } = await chainOf(store);
       expect(entries.map((e) => e.uploadId)).toEqual([id(1), id(2)]);
       expect(verdict.ok).toBe(true);
-      expect(head).toMatchObject({ seq: 2, periods: [{ start: '2023-01-01', end: '2023-01-31' }, { start: '2023-02-01', end: '2023-02-28' }] });
+      expect(head).toMatchObject({
+        seq: 2,
+        periods: [
+          { start: '2023-01-01', end: '2023-01-31' },
+          { start: '2023-02-01', end: '2023-02-28' },
+        ],
+      });
     });
   }
 

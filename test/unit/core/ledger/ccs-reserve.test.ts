@@ -26,11 +26,21 @@ describe('CCS reserve (decision 10/CMP.7, domain.md §6.7)', () => {
     expect(credited.kind === 'appended' && credited.entry.issuance.deductions.find((d) => d.purpose === 'ccs-reserve')?.units).toBe('45000');
     // After crediting: 30,000 t seeped → cancelled from the reserve, 15,000 left.
     const first = await appendEntry(store, request('b'.repeat(32), '2030-01-01', '2030-12-31', '-30000'));
-    expect(first.kind === 'appended' && first.entry.reserveCancellation).toEqual({ reversal: '30000', fromReserve: '30000', reserveRemaining: '15000', owedByParticipants: '0' });
+    expect(first.kind === 'appended' && first.entry.reserveCancellation).toEqual({
+      reversal: '30000',
+      fromReserve: '30000',
+      reserveRemaining: '15000',
+      owedByParticipants: '0',
+    });
     expect(first.kind === 'appended' && first.entry.issuance.units).toBe('0');
     // A further 20,000 t: the reserve covers 15,000, the participants owe 5,000.
     const second = await appendEntry(store, request('c'.repeat(32), '2031-01-01', '2031-12-31', '-20000'));
-    expect(second.kind === 'appended' && second.entry.reserveCancellation).toEqual({ reversal: '20000', fromReserve: '15000', reserveRemaining: '0', owedByParticipants: '5000' });
+    expect(second.kind === 'appended' && second.entry.reserveCancellation).toEqual({
+      reversal: '20000',
+      fromReserve: '15000',
+      reserveRemaining: '0',
+      owedByParticipants: '5000',
+    });
     const entries = await store.listEntries(P);
     expect(reserveBalance(entries)).toBe('0');
     expect(verifyChain(entries).ok).toBe(true);
@@ -39,7 +49,10 @@ describe('CCS reserve (decision 10/CMP.7, domain.md §6.7)', () => {
   it('records the cancellation once when the same approval is delivered twice', async () => {
     const store = new FakeLedgerStore();
     await appendEntry(store, request('a'.repeat(32), '2016-01-01', '2016-12-31', '900000'));
-    const [x, y] = await Promise.all([appendEntry(store, request('b'.repeat(32), '2030-01-01', '2030-12-31', '-30000')), appendEntry(store, request('b'.repeat(32), '2030-01-01', '2030-12-31', '-30000'))]);
+    const [x, y] = await Promise.all([
+      appendEntry(store, request('b'.repeat(32), '2030-01-01', '2030-12-31', '-30000')),
+      appendEntry(store, request('b'.repeat(32), '2030-01-01', '2030-12-31', '-30000')),
+    ]);
     expect([x.kind, y.kind].sort()).toEqual(['already', 'appended']);
     expect(reserveBalance(await store.listEntries(P))).toBe('15000');
   });

@@ -87,6 +87,9 @@ describe('monitoring-period overlap (inclusive days)', () => {
     expect(periodsOverlap({ start: '2024-01-01', end: '2024-01-31' }, { start: '2024-01-31', end: '2024-02-10' })).toBe(true);
     expect(periodsOverlap({ start: '2024-01-01', end: '2024-01-31' }, { start: '2024-02-01', end: '2024-02-10' })).toBe(false);
     expect(periodsOverlap({ start: '2024-01-10', end: '2024-01-10' }, { start: '2024-01-01', end: '2024-01-31' })).toBe(true);
-    expect(findOverlap([{ start: '2023-01-01', end: '2023-12-31' }], { start: '2022-06-01', end: '2023-01-01' })).toEqual({ start: '2023-01-01', end: '2023-12-31' });
+    expect(findOverlap([{ start: '2023-01-01', end: '2023-12-31' }], { start: '2022-06-01', end: '2023-01-01' })).toEqual({
+      start: '2023-01-01',
+      end: '2023-12-31',
+    });
   });
 });

@@ -46,7 +46,9 @@ describe('periods come from the entries, whatever the head says', () => {
       prev = e.hash;
       return e;
     });
-    expect(findPeriodOverlaps(entries)).toEqual([{ seq: 3, period: { start: '2023-01-10', end: '2023-01-12' }, overlapsSeq: 1, overlaps: { start: '2023-01-01', end: '2023-01-31' } }]);
+    expect(findPeriodOverlaps(entries)).toEqual([
+      { seq: 3, period: { start: '2023-01-10', end: '2023-01-12' }, overlapsSeq: 1, overlaps: { start: '2023-01-01', end: '2023-01-31' } },
+    ]);
     const verdict = await verifyLedger({ projectId: P, entries, head: { seq: 3, lastHash: prev, periods: [] }, objects: noObjects });
     expect(verdict.chain.ok).toBe(true);
     expect(verdict.ok).toBe(false);
@@ -61,11 +63,27 @@ describe('pins: registration version, result and methodology re-hashed from the 
   async function pinnedLedger() {
     const store = new FakeLedgerStore();
     await appendEntry(store, request(1, '2023-01-01', '2023-01-31')); // an entry from before pins
-    await appendEntry(store, request(2, '2023-02-01', '2023-02-28', { registration: { version: 1, hash: hash(registrationV1) }, result: { key: `results/${P}/${id(2)}.json`, sha256: hash(result) } }));
+    await appendEntry(
+      store,
+      request(2, '2023-02-01', '2023-02-28', {
+        registration: { version: 1, hash: hash(registrationV1) },
+        result: { key: `results/${P}/${id(2)}.json`, sha256: hash(result) },
+      }),
+    );
     const entries = await store.listEntries(P);
     const head = store.rawHead(P) as { seq: number; lastHash: string; periods: { start: string; end: string }[] };
-    const stored = { registrations: new Map<number, unknown>([[1, structuredClone(registrationV1)], [2, { ...registrationV1, parameters: { EF_grid_OM: 0.95 } }]]), results: new Map<string, unknown>([[`results/${P}/${id(2)}.json`, structuredClone(result)]]) };
-    const objects: PinnedObjects = { registration: async (_p, v) => stored.registrations.get(v), result: async (k) => stored.results.get(k), methodologyHash: () => 'm-hash' };
+    const stored = {
+      registrations: new Map<number, unknown>([
+        [1, structuredClone(registrationV1)],
+        [2, { ...registrationV1, parameters: { EF_grid_OM: 0.95 } }],
+      ]),
+      results: new Map<string, unknown>([[`results/${P}/${id(2)}.json`, structuredClone(result)]]),
+    };
+    const objects: PinnedObjects = {
+      registration: async (_p, v) => stored.registrations.get(v),
+      result: async (k) => stored.results.get(k),
+      methodologyHash: () => 'm-hash',
+    };
     return { entries, head, stored, objects };
   }
 
@@ -77,15 +95,23 @@ describe('pins: registration version, result and methodology re-hashed from the 
   it('a changed registration version, a changed or missing result, a changed methodology: each fails naming the entry', async () => {
     const a = await pinnedLedger();
     a.stored.registrations.set(1, { ...registrationV1, parameters: { EF_grid_OM: 0.99 } });
-    expect((await verifyLedger({ projectId: P, entries: a.entries, head: a.head, objects: a.objects })).problems).toEqual([{ kind: 'pin', seq: 2, message: expect.stringMatching(/^entry 2: registration version 1 was changed after approval/) }]);
+    expect((await verifyLedger({ projectId: P, entries: a.entries, head: a.head, objects: a.objects })).problems).toEqual([
+      { kind: 'pin', seq: 2, message: expect.stringMatching(/^entry 2: registration version 1 was changed after approval/) },
+    ]);
 
     const b = await pinnedLedger();
     b.stored.results.set(`results/${P}/${id(2)}.json`, { ...result, totals: { ER: '11' } });
-    expect((await verifyLedger({ projectId: P, entries: b.entries, head: b.head, objects: b.objects })).problems[0]?.message).toMatch(/^entry 2: the calculation result .* was changed after approval/);
+    expect((await verifyLedger({ projectId: P, entries: b.entries, head: b.head, objects: b.objects })).problems[0]?.message).toMatch(
+      /^entry 2: the calculation result .* was changed after approval/,
+    );
     b.stored.results.clear();
-    expect((await verifyLedger({ projectId: P, entries: b.entries, head: b.head, objects: b.objects })).problems[0]?.message).toMatch(/^entry 2: the calculation result .* is missing/);
+    expect((await verifyLedger({ projectId: P, entries: b.entries, head: b.head, objects: b.objects })).problems[0]?.message).toMatch(
+      /^entry 2: the calculation result .* is missing/,
+    );
 
     const c = await pinnedLedger();
-    expect((await verifyLedger({ projectId: P, entries: c.entries, head: c.head, objects: { ...c.objects, methodologyHash: () => 'other' } })).problems[0]?.message).toMatch(/^entry 2: methodology grid-renewable@1\.0\.0 has changed since approval/);
+    expect(
+      (await verifyLedger({ projectId: P, entries: c.entries, head: c.head, objects: { ...c.objects, methodologyHash: () => 'other' } })).problems[0]?.message,
+    ).toMatch(/^entry 2: methodology grid-renewable@1\.0\.0 has changed since approval/);
   });
 });

@@ -51,7 +51,14 @@ function probe(diesel: { absent?: { value: number; source?: string }; default?: 
 
 const base = JSON.parse(readFileSync(new URL('grid-renewable/1.0.0/fixtures/project.json', root), 'utf8')) as Record<string, unknown>;
 const projectFor = (m: Methodology, sources?: Record<string, boolean>): Project =>
-  ProjectSchema.parse({ ...base, id: 'absence-probe', methodology: m.key, parameters: {}, monitoringIntervalMinutes: undefined, ...(sources ? { sources } : {}) }) as Project;
+  ProjectSchema.parse({
+    ...base,
+    id: 'absence-probe',
+    methodology: m.key,
+    parameters: {},
+    monitoringIntervalMinutes: undefined,
+    ...(sources ? { sources } : {}),
+  }) as Project;
 
 describe('declaring what an absent optional column means', () => {
   it('refuses a project-side quantity that defaults at every site, a baseline default above the minimum, an unlisted source and a boolean without its reason', () => {
@@ -60,7 +67,10 @@ describe('declaring what an absent optional column means', () => {
     expect(() => probe({ absent: { source: 'diesel_backup', value: 0 } })).toThrow(/not listed in the definition's sources/);
     const baselineAbove = () =>
       defineMethodology({
-        ...(probe({ absent: { source: 'diesel_backup', value: 0 } }, { sources: { diesel_backup: { description: 'diesel back-up generators' } } }) as unknown as object),
+        ...(probe(
+          { absent: { source: 'diesel_backup', value: 0 } },
+          { sources: { diesel_backup: { description: 'diesel back-up generators' } } },
+        ) as unknown as object),
         id: 'absence-probe-2',
         monitoring: monitoringRow({
           timestamp: column.timestamp({ description: 'time' }),
@@ -82,7 +92,9 @@ describe('declaring what an absent optional column means', () => {
     expect(absencePolicyOf(legacy.columns.find((c) => c.name === 'FC')!)).toEqual({ kind: 'source', source: 'FC', value: 0, declared: false });
     const problems = checkAbsence(legacy).problems;
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/optional column FC \(project number\) does not declare what its absence means; until it does, an absent FC is refused unless the registration declares "sources": \{ "FC": false \}/);
+    expect(problems[0]).toMatch(
+      /optional column FC \(project number\) does not declare what its absence means; until it does, an absent FC is refused unless the registration declares "sources": \{ "FC": false \}/,
+    );
     expect(undeclaredAbsences(legacy.columns)).toEqual(problems);
   });
 
@@ -115,9 +127,13 @@ describe('declaring what an absent optional column means', () => {
   it('registrations: an unknown source is refused with a did-you-mean, and a source the parameters settle cannot be registered otherwise', () => {
     const grid = registry.get('grid-renewable@1.0.0');
     const fixture = ProjectSchema.parse(base) as Project;
-    expect(registrationProblems({ ...fixture, sources: { diesel_backp: false } }, grid).join()).toMatch(/unknown emission source "diesel_backp" \(did you mean "diesel_backup"\?\)/);
+    expect(registrationProblems({ ...fixture, sources: { diesel_backp: false } }, grid).join()).toMatch(
+      /unknown emission source "diesel_backp" \(did you mean "diesel_backup"\?\)/,
+    );
     // The fixture is a reservoir plant with 6 W/m²: its reservoir emissions exist whatever the registration says.
-    expect(registrationProblems({ ...fixture, sources: { reservoir_emissions: false } }, grid).join()).toMatch(/sources\.reservoir_emissions: false contradicts the registered parameters/);
+    expect(registrationProblems({ ...fixture, sources: { reservoir_emissions: false } }, grid).join()).toMatch(
+      /sources\.reservoir_emissions: false contradicts the registered parameters/,
+    );
     const geothermal = { ...fixture, parameters: { ...fixture.parameters, technology: 'geothermal' } };
     expect(registrationProblems({ ...geothermal, sources: { geothermal_steam: false } }, grid, geothermal.parameters).join()).toMatch(/geothermal/);
     expect(registrationProblems({ ...fixture, sources: { diesel_backup: false } }, grid)).toEqual([]);
@@ -165,14 +181,24 @@ describe('property over every registered module: a missing or misnamed optional 
           const before = await runFixture(m, project, withText);
           if (before.status !== 'accepted' || errorsOf(before).length) return; // the edit broke a check: nothing to compare
           const at = new Set(chosen.map((c) => names.indexOf(c.name)));
-          const renamed = names.map((n, i) => (!at.has(i) ? n : how === 'rename-near' ? `${n.slice(0, -2)}${n.slice(-1)}${n.slice(-2, -1)}` : how === 'rename-far' ? `note_${i}` : n));
+          const renamed = names.map((n, i) =>
+            !at.has(i) ? n : how === 'rename-near' ? `${n.slice(0, -2)}${n.slice(-1)}${n.slice(-2, -1)}` : how === 'rename-far' ? `note_${i}` : n,
+          );
           const keep = (i: number) => how !== 'drop' || !at.has(i);
-          const rows = cells.map((r) => r.map((x, i) => (how === 'blank' && at.has(i) ? '' : x)).filter((_, i) => keep(i)).join(','));
+          const rows = cells.map((r) =>
+            r
+              .map((x, i) => (how === 'blank' && at.has(i) ? '' : x))
+              .filter((_, i) => keep(i))
+              .join(','),
+          );
           const afterText = `${renamed.filter((_, i) => keep(i)).join(',')}\n${rows.join('\n')}\n`;
           const after = await runFixture(m, project, afterText);
           compared++;
           if (after.status === 'accepted' && !errorsOf(after).length) {
-            expect(new Dec(after.totals!.ER).lte(new Dec(before.totals!.ER)), `${how} ${chosen.map((c) => c.name).join(',')} (${value}): ER ${before.totals!.ER} → ${after.totals!.ER}`).toBe(true);
+            expect(
+              new Dec(after.totals!.ER).lte(new Dec(before.totals!.ER)),
+              `${how} ${chosen.map((c) => c.name).join(',')} (${value}): ER ${before.totals!.ER} → ${after.totals!.ER}`,
+            ).toBe(true);
           }
         }),
         RUNS,

@@ -2,7 +2,19 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkFilesPresent, checkFolder, checkModule, checkModuleFiles, checkReadmeSections, checkReadmeSymbols, compareResult, parseFixtures, passed, type CheckResult, type ModuleFiles } from '#core/methodology/conformance';
+import {
+  checkFilesPresent,
+  checkFolder,
+  checkModule,
+  checkModuleFiles,
+  checkReadmeSections,
+  checkReadmeSymbols,
+  compareResult,
+  parseFixtures,
+  passed,
+  type CheckResult,
+  type ModuleFiles,
+} from '#core/methodology/conformance';
 import { DOC_BEGIN, DOC_END, embedEquations, equationsBlockProblems, findEquationsBlock, renderEquationsMarkdown } from '#core/methodology/render-doc';
 import template from '../../../../methodologies/_template/1.0.0/methodology.ts';
 
@@ -12,16 +24,40 @@ const files: ModuleFiles = {
   folderPath: fileURLToPath(folder),
   readme: read('README.md'),
   test: read('methodology.test.ts'),
-  fixtures: { valid: read('fixtures/valid.csv'), invalid: read('fixtures/invalid.csv'), invalidExpected: read('fixtures/invalid.expected.json'), expected: read('fixtures/expected.json'), project: read('fixtures/project.json') },
+  fixtures: {
+    valid: read('fixtures/valid.csv'),
+    invalid: read('fixtures/invalid.csv'),
+    invalidExpected: read('fixtures/invalid.expected.json'),
+    expected: read('fixtures/expected.json'),
+    project: read('fixtures/project.json'),
+  },
 };
-const withFixture = (name: keyof ModuleFiles['fixtures'], text: string | undefined): ModuleFiles => ({ ...files, fixtures: { ...files.fixtures, [name]: text } });
+const withFixture = (name: keyof ModuleFiles['fixtures'], text: string | undefined): ModuleFiles => ({
+  ...files,
+  fixtures: { ...files.fixtures, [name]: text },
+});
 const byId = (checks: CheckResult[], id: string) => checks.find((c) => c.id === id)!;
 
 describe('checkModule on the template', () => {
   it('passes every check', async () => {
     const checks = await checkModule({ methodology: template, ...files });
     expect(checks.filter((c) => !passed(c))).toEqual([]);
-    expect(checks.map((c) => c.id)).toEqual(['folder', 'files', 'readme-sections', 'readme-symbols', 'readme-equations', 'parameters', 'documentation', 'absence', 'user-text', 'project-fixture', 'valid-fixture', 'valid-fixture-json', 'deterministic', 'invalid-fixture']);
+    expect(checks.map((c) => c.id)).toEqual([
+      'folder',
+      'files',
+      'readme-sections',
+      'readme-symbols',
+      'readme-equations',
+      'parameters',
+      'documentation',
+      'absence',
+      'user-text',
+      'project-fixture',
+      'valid-fixture',
+      'valid-fixture-json',
+      'deterministic',
+      'invalid-fixture',
+    ]);
   });
 });
 
@@ -48,7 +84,10 @@ describe('definition and documentation checks', () => {
     const project = JSON.parse(files.fixtures.project!);
     const bad = JSON.stringify({ ...project, methodology: 'template@2.0.0', parameters: {} });
     const c = byId(checkModuleFiles({ methodology: template, ...withFixture('project', bad) }), 'project-fixture');
-    expect(c.problems).toEqual([expect.stringMatching(/names methodology "template@2\.0\.0", expected "template@1\.0\.0"/), expect.stringMatching(/parameters\.EF_grid_CM/)]);
+    expect(c.problems).toEqual([
+      expect.stringMatching(/names methodology "template@2\.0\.0", expected "template@1\.0\.0"/),
+      expect.stringMatching(/parameters\.EF_grid_CM/),
+    ]);
   });
 
   it('parseFixtures: an unknown diagnostic code in invalid.expected.json is named', () => {
@@ -101,7 +140,9 @@ describe('render-doc: the generated equations block', () => {
 
   it('embeds into short markers, is then fresh, and is idempotent', () => {
     const readme = '# x\n\n## 6. Equations\n\n<!-- mrv:equations:begin -->\n<!-- mrv:equations:end -->\n\nafter\n';
-    expect(equationsBlockProblems(readme, template)).toEqual(["the README's generated equations block is empty: run mrv methodology doc template@1.0.0 --write"]);
+    expect(equationsBlockProblems(readme, template)).toEqual([
+      "the README's generated equations block is empty: run mrv methodology doc template@1.0.0 --write",
+    ]);
     const once = embedEquations(readme, template);
     expect(once.ok).toBe(true);
     const text = (once as { text: string }).text;
@@ -112,7 +153,9 @@ describe('render-doc: the generated equations block', () => {
 
   it('names a hand edit inside the block, a missing block and duplicate blocks', () => {
     const fresh = files.readme!;
-    expect(equationsBlockProblems(fresh.replace('| t CO2 | row |', '| kg CO2 | row |'), template)).toEqual([expect.stringMatching(/stale \(it was edited by hand\); first difference: README has "\| `PE_FF` .*kg CO2/)]);
+    expect(equationsBlockProblems(fresh.replace('| t CO2 | row |', '| kg CO2 | row |'), template)).toEqual([
+      expect.stringMatching(/stale \(it was edited by hand\); first difference: README has "\| `PE_FF` .*kg CO2/),
+    ]);
     expect(equationsBlockProblems('# no block', template)).toEqual([expect.stringMatching(/no generated equations block/)]);
     const block = findEquationsBlock(fresh);
     expect(block.ok).toBe(true);

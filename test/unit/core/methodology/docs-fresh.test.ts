@@ -11,7 +11,10 @@ import { registry } from '#methodologies';
 import template from '../../../../methodologies/_template/1.0.0/methodology.ts';
 
 const root = new URL('../../../../methodologies/', import.meta.url);
-const modules: [Methodology, URL][] = [...registry.list.map((m): [Methodology, URL] => [m, new URL(`${m.id}/${m.version}/README.md`, root)]), [template, new URL('_template/1.0.0/README.md', root)]];
+const modules: [Methodology, URL][] = [
+  ...registry.list.map((m): [Methodology, URL] => [m, new URL(`${m.id}/${m.version}/README.md`, root)]),
+  [template, new URL('_template/1.0.0/README.md', root)],
+];
 
 describe('generated equations blocks in module READMEs', () => {
   it.each(modules.map(([m, url]) => ({ key: m.key, m, url })))('$key: README embeds the current equations block', ({ m, url }) => {

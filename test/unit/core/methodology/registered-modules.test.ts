@@ -9,10 +9,16 @@ describe('the methodology registry (methodologies/index.ts)', () => {
   it('registers exactly the module folders on disk, by exact id@version (the template is not registered)', () => {
     const onDisk = readdirSync(root, { withFileTypes: true })
       .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
-      .flatMap((d) => readdirSync(new URL(`${d.name}/`, root)).filter((v) => existsSync(new URL(`${d.name}/${v}/methodology.ts`, root))).map((v) => `${d.name}@${v}`))
+      .flatMap((d) =>
+        readdirSync(new URL(`${d.name}/`, root))
+          .filter((v) => existsSync(new URL(`${d.name}/${v}/methodology.ts`, root)))
+          .map((v) => `${d.name}@${v}`),
+      )
       .sort();
     expect(registry.list.map((m) => m.key)).toEqual(onDisk);
-    expect(registry.list.map((m) => m.key)).toEqual(expect.arrayContaining(['fgas-abatement@1.0.0', 'grid-renewable@1.0.0', 'landfill-gas@1.0.0', 'manure-methane@1.0.0']));
+    expect(registry.list.map((m) => m.key)).toEqual(
+      expect.arrayContaining(['fgas-abatement@1.0.0', 'grid-renewable@1.0.0', 'landfill-gas@1.0.0', 'manure-methane@1.0.0']),
+    );
   });
 
   it('has no "latest": an unregistered version throws UnknownMethodologyError naming the registered ones', () => {
@@ -25,7 +31,15 @@ describe('the methodology registry (methodologies/index.ts)', () => {
       const test = new URL(`${m.id}/${m.version}/methodology.test.ts`, root);
       expect(existsSync(test), `${m.key} has methodology.test.ts`).toBe(true);
       expect(readFileSync(test, 'utf8')).toContain('describeConformance(methodology');
-      for (const f of ['README.md', 'fixtures/project.json', 'fixtures/valid.csv', 'fixtures/invalid.csv', 'fixtures/invalid.expected.json', 'fixtures/expected.json']) expect(existsSync(new URL(`${m.id}/${m.version}/${f}`, root)), `${m.key} ${f}`).toBe(true);
+      for (const f of [
+        'README.md',
+        'fixtures/project.json',
+        'fixtures/valid.csv',
+        'fixtures/invalid.csv',
+        'fixtures/invalid.expected.json',
+        'fixtures/expected.json',
+      ])
+        expect(existsSync(new URL(`${m.id}/${m.version}/${f}`, root)), `${m.key} ${f}`).toBe(true);
     }
   });
 

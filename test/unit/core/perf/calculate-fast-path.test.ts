@@ -79,7 +79,7 @@ describe('calculate: CSV fast path = general path', () => {
     const project = projectOf(fgas.name);
     const lines = ['timestamp,FC_NF3,FC_CF4,FC_C2F6,FC_C3F8,FC_cC4F8,FC_SF6,FC_CHF3,a,EC_abatement,FC_NG'];
     let x = 7;
-    const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let i = 0; i < 2000; i++) {
       const d = new Date(Date.UTC(2016, 2, 1) + i * 900_000).toISOString().slice(0, 19) + 'Z';
       const v = () => (rnd() * 50).toFixed(Math.floor(rnd() * 6));

@@ -123,7 +123,33 @@ describe('calculate: per-cell validation of records = monitoring schema per reco
       return seed / 2 ** 31;
     };
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-    const numbers: unknown[] = [0, -0, 1.5, 13.494, -1, 1e15, 1e16, 100001, Number.MAX_VALUE, 0.1 + 0.2, '2.5', ' 3 ', '1,5', '1 000', '1e3', 'NaN', 'inf', 'abc', '', null, true, { formula: '1+1', result: 2 }, { formula: 'x' }, { error: '#N/A' }, { richText: [{ text: '4' }] }];
+    const numbers: unknown[] = [
+      0,
+      -0,
+      1.5,
+      13.494,
+      -1,
+      1e15,
+      1e16,
+      100001,
+      Number.MAX_VALUE,
+      0.1 + 0.2,
+      '2.5',
+      ' 3 ',
+      '1,5',
+      '1 000',
+      '1e3',
+      'NaN',
+      'inf',
+      'abc',
+      '',
+      null,
+      true,
+      { formula: '1+1', result: 2 },
+      { formula: 'x' },
+      { error: '#N/A' },
+      { richText: [{ text: '4' }] },
+    ];
     const times = (i: number): unknown[] => [
       new Date(Date.UTC(2015, 5, 1, 0, 15 * i)),
       new Date(Date.UTC(2015, 5, 1, 0, 15 * i)).toISOString(),
@@ -156,7 +182,10 @@ describe('calculate: per-cell validation of records = monitoring schema per reco
     const lines = new TextDecoder().decode(grid.bytes).trimEnd().split(/\r?\n/);
     const texts = [
       `${lines[0]}\n#units,kWh,kWh,,\n${lines.slice(1).join('\n')}\n`,
-      `${lines[0]}\n${lines.slice(1).map((l, i) => (i % 3 === 0 ? l.replace(/,/g, ' , ') : i % 3 === 1 ? l.replace(/(\d)\.(\d)/, '"$1.$2"') : l)).join('\n')}\n`,
+      `${lines[0]}\n${lines
+        .slice(1)
+        .map((l, i) => (i % 3 === 0 ? l.replace(/,/g, ' , ') : i % 3 === 1 ? l.replace(/(\d)\.(\d)/, '"$1.$2"') : l))
+        .join('\n')}\n`,
     ];
     for (const text of texts) {
       const { general, fast } = await both(new TextEncoder().encode(text), project, 'upload.csv');

@@ -12,7 +12,8 @@ import { CORPUS, fixtureCsvs } from './fixtures.ts';
 
 async function events(data: string | Uint8Array, size: number, fast: boolean, extra: Partial<ReadOptions> = {}): Promise<ReaderEvent[]> {
   const out: ReaderEvent[] = [];
-  for await (const e of readCsv(chunked(data, size), { fileName: 'upload.csv', format: 'csv', ...extra }, { fast })) out.push(e.kind === 'record' ? { ...e, cells: { ...e.cells } } : e);
+  for await (const e of readCsv(chunked(data, size), { fileName: 'upload.csv', format: 'csv', ...extra }, { fast }))
+    out.push(e.kind === 'record' ? { ...e, cells: { ...e.cells } } : e);
   return out;
 }
 

@@ -29,8 +29,12 @@ function expectSame(parsed: ParsedExpression, values: readonly unknown[]) {
   });
   const a = outcome(() => fast!([...values]));
   const b = outcome(() => reference(scope));
-  if ('value' in a && 'value' in b && typeof a.value === 'number' && typeof b.value === 'number') expect(Object.is(a.value, b.value) || (Number.isNaN(a.value) && Number.isNaN(b.value)), `${parsed.expr} with ${values.map((v) => String(v === UNSET ? "unset" : v)).join(", ")}: ${a.value} vs ${b.value}`).toBe(true);
-  else expect(a, `${parsed.expr} with ${values.map((v) => String(v === UNSET ? "unset" : v)).join(", ")}`).toEqual(b);
+  if ('value' in a && 'value' in b && typeof a.value === 'number' && typeof b.value === 'number')
+    expect(
+      Object.is(a.value, b.value) || (Number.isNaN(a.value) && Number.isNaN(b.value)),
+      `${parsed.expr} with ${values.map((v) => String(v === UNSET ? 'unset' : v)).join(', ')}: ${a.value} vs ${b.value}`,
+    ).toBe(true);
+  else expect(a, `${parsed.expr} with ${values.map((v) => String(v === UNSET ? 'unset' : v)).join(', ')}`).toEqual(b);
 }
 
 const value = fc.oneof(
@@ -65,10 +69,40 @@ describe('slot-compiled equations = mathjs evaluate', () => {
 
   it('on every operator and allowed function, including tolerance edge cases', () => {
     const exprs = [
-      'a + b', 'a - b', 'a * b', 'a / b', 'a ^ b', '-a', '+a', 'not a', 'a and b', 'a or b',
-      'a > b', 'a >= b', 'a < b', 'a <= b', 'a == b', 'a != b', 'a ? b : 0', '(a + b) * (a - b) / 2',
-      'min(a, b)', 'max(a, b)', 'abs(a)', 'floor(a)', 'ceil(a)', 'round(a)', 'sqrt(a)', 'exp(a)', 'log(a)', 'pow(a, b)',
-      'min(a, b, 3)', 'a > 500 ? max(a, b) * (1 - b) : 0', 'a == 0.3', '2 a', 'true + a', 'a ? true : false',
+      'a + b',
+      'a - b',
+      'a * b',
+      'a / b',
+      'a ^ b',
+      '-a',
+      '+a',
+      'not a',
+      'a and b',
+      'a or b',
+      'a > b',
+      'a >= b',
+      'a < b',
+      'a <= b',
+      'a == b',
+      'a != b',
+      'a ? b : 0',
+      '(a + b) * (a - b) / 2',
+      'min(a, b)',
+      'max(a, b)',
+      'abs(a)',
+      'floor(a)',
+      'ceil(a)',
+      'round(a)',
+      'sqrt(a)',
+      'exp(a)',
+      'log(a)',
+      'pow(a, b)',
+      'min(a, b, 3)',
+      'a > 500 ? max(a, b) * (1 - b) : 0',
+      'a == 0.3',
+      '2 a',
+      'true + a',
+      'a ? true : false',
     ];
     for (const e of exprs) {
       const r = parseExpression(e);

@@ -46,4 +46,3 @@ export const CORPUS: Record<string, string | Uint8Array> = {
   utf16: new Uint8Array([0xff, 0xfe, 0x61, 0x00]),
   many: `timestamp,v\n${Array.from({ length: 3000 }, (_, i) => `2024-01-01T00:${String(i % 60).padStart(2, '0')}:00Z,${i}.5`).join('\n')}\n`,
 };
-

@@ -17,7 +17,8 @@ import { registry } from '../../../../methodologies/index.ts';
 
 const listPath = fileURLToPath(new URL('../../../../methodologies/units-checked.json', import.meta.url));
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
-const COMMENT = 'Modules whose units passed the check (id@version → module hash). Written by test/unit/core/perf/units-checked.test.ts (MRV_UPDATE_UNITS_CHECKED=1); the ingest Lambda loads only modules listed here (core/methodology/unit-checks.ts).';
+const COMMENT =
+  'Modules whose units passed the check (id@version → module hash). Written by test/unit/core/perf/units-checked.test.ts (MRV_UPDATE_UNITS_CHECKED=1); the ingest Lambda loads only modules listed here (core/methodology/unit-checks.ts).';
 
 describe('build-time list of unit-checked modules', () => {
   it('every registered module passes the unit check, and the list holds exactly their current hashes', () => {
@@ -26,7 +27,10 @@ describe('build-time list of unit-checked modules', () => {
     const expected: Record<string, string> = { $comment: COMMENT, ...Object.fromEntries(registry.list.map((m) => [m.key, m.hash])) };
     if (process.env.MRV_UPDATE_UNITS_CHECKED === '1') writeFileSync(listPath, `${JSON.stringify(expected, null, 2)}\n`);
     const listed = JSON.parse(readFileSync(listPath, 'utf8')) as Record<string, string>;
-    expect(listed, 'methodologies/units-checked.json is stale: run MRV_UPDATE_UNITS_CHECKED=1 npx vitest run test/unit/core/perf/units-checked.test.ts').toEqual(expected);
+    expect(
+      listed,
+      'methodologies/units-checked.json is stale: run MRV_UPDATE_UNITS_CHECKED=1 npx vitest run test/unit/core/perf/units-checked.test.ts',
+    ).toEqual(expected);
   });
 
   const child = (code: string) => spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });

@@ -18,8 +18,12 @@ import { renderReviewItem } from '../../../../core/report/render-review.ts';
 import { registry } from '../../../../methodologies/index.ts';
 
 const root = new URL('../../../../', import.meta.url);
-const wind = JSON.parse(readFileSync(new URL('samples/projects/wind-tamil-nadu-in.json', root), 'utf8')) as Record<string, unknown> & { parameters: Record<string, unknown> };
-const landfill = JSON.parse(readFileSync(new URL('samples/projects/landfill-minas-gerais-br.json', root), 'utf8')) as Record<string, unknown> & { parameters: Record<string, unknown> };
+const wind = JSON.parse(readFileSync(new URL('samples/projects/wind-tamil-nadu-in.json', root), 'utf8')) as Record<string, unknown> & {
+  parameters: Record<string, unknown>;
+};
+const landfill = JSON.parse(readFileSync(new URL('samples/projects/landfill-minas-gerais-br.json', root), 'utf8')) as Record<string, unknown> & {
+  parameters: Record<string, unknown>;
+};
 const issues = (input: unknown) => {
   const r = ProjectSchema.safeParse(input);
   return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
@@ -40,7 +44,9 @@ const problems = (input: unknown): string[] => {
 describe('unknown keys are errors with did-you-mean (never dropped)', () => {
   it('a misspelled top-level key', () => {
     const { pddAnnualEstimate, ...rest } = wind;
-    expect(issues({ ...rest, pddAnualEstimate: pddAnnualEstimate })).toEqual(expect.arrayContaining([expect.stringMatching(/unknown key "pddAnualEstimate" \(did you mean "pddAnnualEstimate"\?\)/)]));
+    expect(issues({ ...rest, pddAnualEstimate: pddAnnualEstimate })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/unknown key "pddAnualEstimate" \(did you mean "pddAnnualEstimate"\?\)/)]),
+    );
   });
 
   it('a misspelled optional parameter would have been dropped and its default (0) applied: now refused with did-you-mean', () => {
@@ -50,7 +56,9 @@ describe('unknown keys are errors with did-you-mean (never dropped)', () => {
   });
 
   it('unknown keys in nested objects (meters, overrides, crediting period) too', () => {
-    expect(issues({ ...wind, creditingPeriod: { start: '2021-01-01', end: '2025-12-31', ned: '2026-01-01' } }).join()).toMatch(/unknown key "ned" \(did you mean "end"\?\)/);
+    expect(issues({ ...wind, creditingPeriod: { start: '2021-01-01', end: '2025-12-31', ned: '2026-01-01' } }).join()).toMatch(
+      /unknown key "ned" \(did you mean "end"\?\)/,
+    );
     expect(issues({ ...wind, gwpOverrides: { CH4: { value: 28, source: 'IPCC AR5 WG1 Table 8.A.1', soruce: 'x' } } }).join()).toMatch(/unknown key "soruce"/);
   });
 
@@ -76,7 +84,8 @@ describe('GWP overrides', () => {
 
   it('values outside 80 % of the lowest … 125 % of the highest published value are refused (CH4 = 1000, CH4 = 298, 1e-7)', () => {
     expect(plausibleGwpRange('CH4')).toEqual({ published: { min: '21', max: '28' }, min: '16.8', max: '35' });
-    for (const value of [1000, 298, 1e-7, 16.7, 35.1]) expect(issues(withOverride('CH4', { value, source: 'x source' })).join(), String(value)).toMatch(/outside the plausible range 16\.8–35/);
+    for (const value of [1000, 298, 1e-7, 16.7, 35.1])
+      expect(issues(withOverride('CH4', { value, source: 'x source' })).join(), String(value)).toMatch(/outside the plausible range 16\.8–35/);
     expect(issues(withOverride('CH4', { value: 34, source: 'IPCC AR5 WG1 Table 8.7 (with climate-carbon feedback)' }))).toEqual([]);
   });
 
@@ -93,10 +102,26 @@ describe('GWP overrides', () => {
   it('an accepted override reaches the result, the review item and the rendered review, exact and in plain decimals', async () => {
     const project = ProjectSchema.parse(withOverride('CH4', ok)) as Project;
     const csv = 'timestamp,EG_export,EG_import,FC_diesel\n2022-06-01T00:00:00Z,10,0,0\n2022-06-01T01:00:00Z,10,0,0\n';
-    const result = await calculate({ source: (async function* () { yield Buffer.from(csv); })(), fileName: 'june.csv', project, registry });
+    const result = await calculate({
+      source: (async function* () {
+        yield Buffer.from(csv);
+      })(),
+      fileName: 'june.csv',
+      project,
+      registry,
+    });
     expect(result.status, JSON.stringify(result.diagnostics)).toBe('accepted');
     expect(result.gwp!.values.CH4).toMatchObject({ value: '29.8', confidence: 'override', source: ok.source, replaces: expect.any(String) });
-    const item = buildReviewItem({ result, uploadId: 'a'.repeat(32), project, ccs: false, file: { key: 'uploads/x/june.csv' }, resultKey: 'results/x', reportKey: 'reports/x', createdAt: '2024-01-01T00:00:00Z' });
+    const item = buildReviewItem({
+      result,
+      uploadId: 'a'.repeat(32),
+      project,
+      ccs: false,
+      file: { key: 'uploads/x/june.csv' },
+      resultKey: 'results/x',
+      reportKey: 'reports/x',
+      createdAt: '2024-01-01T00:00:00Z',
+    });
     expect(item.gwp.overrides).toEqual([{ gas: 'CH4', value: '29.8', source: ok.source, replaces: result.gwp!.values.CH4!.replaces }]);
     expect(renderReviewItem(item, result, { status: 'pending-review' })).toMatch(/GWP override CH4 = 29\.8 \(replaces IPCC AR\d /);
   });
@@ -105,18 +130,28 @@ describe('GWP overrides', () => {
 describe('numbers above 2^53 are refused at registration (they crashed the pipeline at the DynamoDB write)', () => {
   it('a top-level number and a parameter', () => {
     expect(issues({ ...wind, pddAnnualEstimate: 2 ** 60 }).join()).toMatch(/pddAnnualEstimate: .*larger than 2\^53 − 1/);
-    expect(issues({ ...wind, parameters: { ...wind.parameters, EF_grid_OM: 1e300 } }).join()).toMatch(/parameters\.EF_grid_OM: 1e\+300 is larger than 2\^53 − 1/);
-    expect(issues({ ...wind, parameters: { ...wind.parameters, extra: [1, JSON.parse('9007199254740993') as number] } }).join()).toMatch(/parameters\.extra\.1:/);
+    expect(issues({ ...wind, parameters: { ...wind.parameters, EF_grid_OM: 1e300 } }).join()).toMatch(
+      /parameters\.EF_grid_OM: 1e\+300 is larger than 2\^53 − 1/,
+    );
+    expect(issues({ ...wind, parameters: { ...wind.parameters, extra: [1, JSON.parse('9007199254740993') as number] } }).join()).toMatch(
+      /parameters\.extra\.1:/,
+    );
     expect(issues({ ...wind, pddAnnualEstimate: Number.MAX_SAFE_INTEGER })).toEqual([]);
   });
 });
 
 describe('declared scale against the parameters (issue 10 item 4)', () => {
-  const at = (scale: string, capacity: number, methodology = 'ACM0002') => ({ ...wind, scale, parameters: { ...wind.parameters, baseline_methodology: methodology, installed_capacity_MW: capacity } });
+  const at = (scale: string, capacity: number, methodology = 'ACM0002') => ({
+    ...wind,
+    scale,
+    parameters: { ...wind.parameters, baseline_methodology: methodology, installed_capacity_MW: capacity },
+  });
 
   it('a 50 MW plant declared micro- or small-scale is refused; large is fine', () => {
     expect(problems(at('micro', 50)).join()).toMatch(/scale "micro" contradicts the installed capacity .* of 50 MW: micro scale is at most 5 MW/);
-    expect(problems(at('small', 50)).join()).toMatch(/scale "small" contradicts .* 50 MW: small scale is at most 15 MW \(CDM small-scale definitions, decision 4\/CMP\.1 annex II as amended by decision 1\/CMP\.2 para 28\)/);
+    expect(problems(at('small', 50)).join()).toMatch(
+      /scale "small" contradicts .* 50 MW: small scale is at most 15 MW \(CDM small-scale definitions, decision 4\/CMP\.1 annex II as amended by decision 1\/CMP\.2 para 28\)/,
+    );
     expect(problems(at('large', 50))).toEqual([]);
   });
 
@@ -129,12 +164,24 @@ describe('declared scale against the parameters (issue 10 item 4)', () => {
   });
 
   it('Type III: small scale is at most 60,000 tCO2e/yr of estimated reductions', () => {
-    expect(problems({ ...landfill, scale: 'small', pddAnnualEstimate: 60_001 }).join()).toMatch(/scale "small" contradicts the estimated annual emission reductions .* of 60,001 tCO2e\/yr/);
+    expect(problems({ ...landfill, scale: 'small', pddAnnualEstimate: 60_001 }).join()).toMatch(
+      /scale "small" contradicts the estimated annual emission reductions .* of 60,001 tCO2e\/yr/,
+    );
     expect(problems({ ...landfill, scale: 'small', pddAnnualEstimate: 60_000 })).toEqual([]);
   });
 
   it('every sample registration passes', () => {
-    for (const name of ['wind-tamil-nadu-in', 'solar-rajasthan-in', 'landfill-minas-gerais-br', 'manure-dairy-jalisco-mx', 'fab-nf3-kr', 'ccs-saline-id', 'ar-teak-la', 'jcm-pv-rooftop-th', 'jcm-chiller-jakarta-id']) {
+    for (const name of [
+      'wind-tamil-nadu-in',
+      'solar-rajasthan-in',
+      'landfill-minas-gerais-br',
+      'manure-dairy-jalisco-mx',
+      'fab-nf3-kr',
+      'ccs-saline-id',
+      'ar-teak-la',
+      'jcm-pv-rooftop-th',
+      'jcm-chiller-jakarta-id',
+    ]) {
       expect(problems(JSON.parse(readFileSync(new URL(`samples/projects/${name}.json`, root), 'utf8'))), name).toEqual([]);
     }
   });

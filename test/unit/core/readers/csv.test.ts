@@ -58,7 +58,14 @@ describe('CSV reader', () => {
     const r = await collect('a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n', 'csv');
     expect(r.records.map((x) => x.row)).toEqual([1, 4]);
     expect(r.diagnostics).toMatchObject([
-      { code: 'record.field_count', severity: 'error', source: 'core/readers', location: { file: 'upload.csv', row: 2, line: 3 }, actual: '2 fields', expected: '3 fields' },
+      {
+        code: 'record.field_count',
+        severity: 'error',
+        source: 'core/readers',
+        location: { file: 'upload.csv', row: 2, line: 3 },
+        actual: '2 fields',
+        expected: '3 fields',
+      },
       { code: 'record.field_count', location: { row: 3, line: 4 }, actual: '4 fields' },
     ]);
   });

@@ -52,7 +52,9 @@ describe('JSON and NDJSON readers', () => {
       [1, 2, 1],
       [3, 4, 3],
     ]);
-    expect(r.diagnostics).toMatchObject([{ code: 'record.malformed', severity: 'error', source: 'core/readers', location: { file: 'upload.json', row: 2, line: 3 } }]);
+    expect(r.diagnostics).toMatchObject([
+      { code: 'record.malformed', severity: 'error', source: 'core/readers', location: { file: 'upload.json', row: 2, line: 3 } },
+    ]);
   });
 
   it('reports non-object elements and lines as record.not_an_object', async () => {

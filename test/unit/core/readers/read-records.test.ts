@@ -33,8 +33,13 @@ describe('readRecords', () => {
 
   it('never throws and always ends, whatever the bytes (property)', async () => {
     const formats: MonitoringFormat[] = ['csv', 'json', 'ndjson', 'xlsx'];
-    const text = fc.string({ unit: fc.constantFrom('a', '1', ',', ';', '\t', '"', '\n', '\r', ' ', '[', ']', '{', '}', ':', '\\', '#units', '#unit:x', 'é', '\uFEFF') });
-    const data = fc.oneof(fc.uint8Array({ maxLength: 300 }), text.map((s) => new TextEncoder().encode(s)));
+    const text = fc.string({
+      unit: fc.constantFrom('a', '1', ',', ';', '\t', '"', '\n', '\r', ' ', '[', ']', '{', '}', ':', '\\', '#units', '#unit:x', 'é', '\uFEFF'),
+    });
+    const data = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }),
+      text.map((s) => new TextEncoder().encode(s)),
+    );
     await fc.assert(
       fc.asyncProperty(data, fc.constantFrom(...formats), fc.integer({ min: 1, max: 64 }), async (input, format, size) => {
         let headers = 0;

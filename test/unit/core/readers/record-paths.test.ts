@@ -64,7 +64,11 @@ describe('record fast path: columns are looked up per record, not from the first
   });
 
   it('JSON and NDJSON: a record without FC_diesel, at a site that has diesel back-up, is a missing reading on both paths (same as CSV)', async () => {
-    const withDiesel: { timestamp: string; EG_export: number; EG_import: number; TEG: number; FC_diesel?: number }[] = [{ ...rows[0]!, FC_diesel: 0 }, { ...rows[1]!, FC_diesel: undefined }, rows[2]!];
+    const withDiesel: { timestamp: string; EG_export: number; EG_import: number; TEG: number; FC_diesel?: number }[] = [
+      { ...rows[0]!, FC_diesel: 0 },
+      { ...rows[1]!, FC_diesel: undefined },
+      rows[2]!,
+    ];
     const csv = `timestamp,EG_export,EG_import,TEG,FC_diesel\n${withDiesel.map((r) => [r.timestamp, r.EG_export, r.EG_import, r.TEG, r.FC_diesel ?? ''].join(',')).join('\n')}\n`;
     const codes = (r: Awaited<ReturnType<typeof run>>) => r.diagnostics.map((d) => [d.code, d.location?.row, d.location?.column]);
     const reference = await run(csv, 'p.csv', true);
@@ -94,7 +98,11 @@ describe('a row check that throws is a row diagnostic', () => {
     mechanisms: ['CDM'],
     applicability: [],
     project: z.object({}),
-    monitoring: monitoringRow({ timestamp: column.timestamp({ description: 't' }), a: column.number({ unit: 't', description: 'a' }), d: column.number({ unit: '1', description: 'decimals' }) }),
+    monitoring: monitoringRow({
+      timestamp: column.timestamp({ description: 't' }),
+      a: column.number({ unit: 't', description: 'a' }),
+      d: column.number({ unit: '1', description: 'decimals' }),
+    }),
     timeColumn: 'timestamp',
     parameters: {},
     equations: [{ symbol: 'BE_y', scope: 'period', expr: 'a', unit: 't', ref: 'probe' }],
@@ -102,7 +110,13 @@ describe('a row check that throws is a row diagnostic', () => {
     checks: [{ id: 'rounded', scope: 'row', assert: 'round(a, d) >= 0', message: 'a is negative', ref: 'probe check' }],
   } as never);
   const base = JSON.parse(readFileSync('methodologies/grid-renewable/1.0.0/fixtures/project.json', 'utf8')) as Record<string, unknown>;
-  const project = ProjectSchema.parse({ ...base, id: 'throwing-check', methodology: 'throwing-check@1.0.0', parameters: {}, monitoringIntervalMinutes: undefined }) as Project;
+  const project = ProjectSchema.parse({
+    ...base,
+    id: 'throwing-check',
+    methodology: 'throwing-check@1.0.0',
+    parameters: {},
+    monitoringIntervalMinutes: undefined,
+  }) as Project;
 
   it('round(a, 0.5) throws inside the check: row 2 is rejected with equation.error, the run completes', async () => {
     const text = 'timestamp,a,d\n2015-06-01T00:00:00Z,1,0\n2015-06-01T01:00:00Z,2,0.5\n2015-06-01T02:00:00Z,3,1\n';

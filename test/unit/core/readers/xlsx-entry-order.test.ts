@@ -52,6 +52,11 @@ describe('XLSX text cells without their shared-string table', () => {
     zip.remove('xl/sharedStrings.xml');
     const ev = await events(await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
     expect(ev.filter((e) => e.kind === 'header' || e.kind === 'record')).toEqual([]);
-    expect(ev).toEqual([expect.objectContaining({ kind: 'diagnostic', diagnostic: expect.objectContaining({ code: 'file.unreadable', message: expect.stringMatching(/shared-string table that could not be read/) }) })]);
+    expect(ev).toEqual([
+      expect.objectContaining({
+        kind: 'diagnostic',
+        diagnostic: expect.objectContaining({ code: 'file.unreadable', message: expect.stringMatching(/shared-string table that could not be read/) }),
+      }),
+    ]);
   });
 });

@@ -13,7 +13,6 @@ import { ProjectSchema, type Project } from '../../../../core/project/project.ts
 import { registry } from '../../../../methodologies/index.ts';
 import { chunked, collect } from './helpers.ts';
 
-
 /**
  * The fixture plant without its reservoir and with a monitoring plan that rules out diesel back-up, so
  * files of timestamp, EG_export and EG_import alone are complete (TEG and FC_diesel may be left out).
@@ -22,7 +21,9 @@ function noReservoirNoDiesel(p: { parameters: Record<string, unknown> }) {
   return { ...p, sources: { diesel_backup: false }, parameters: { ...p.parameters, Cap_PJ: 0, A_PJ: 0 } };
 }
 
-const project = ProjectSchema.parse(noReservoirNoDiesel(JSON.parse(readFileSync('methodologies/grid-renewable/1.0.0/fixtures/project.json', 'utf8')))) as Project;
+const project = ProjectSchema.parse(
+  noReservoirNoDiesel(JSON.parse(readFileSync('methodologies/grid-renewable/1.0.0/fixtures/project.json', 'utf8'))),
+) as Project;
 const HEADER = ['timestamp', 'EG_export', 'EG_import'];
 const GOOD = [
   ['2015-06-01T00:00:00Z', 13.494, 0],
@@ -56,7 +57,8 @@ async function patch(bytes: Uint8Array, edit: Record<string, (xml: string) => st
 }
 
 const calc = (bytes: Uint8Array | string, fileName: string) => calculate({ source: chunked(bytes, 512), fileName, project, registry });
-const csvText = (rows: unknown[][]) => `${HEADER.join(',')}\n${rows.map((r) => r.map((c) => (/[",]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c))).join(',')).join('\n')}\n`;
+const csvText = (rows: unknown[][]) =>
+  `${HEADER.join(',')}\n${rows.map((r) => r.map((c) => (/[",]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c))).join(',')).join('\n')}\n`;
 
 describe('XLSX: the first visible tab in workbook order', () => {
   it('a hidden sheet stored first in the archive does not supply the numbers', async () => {
@@ -68,7 +70,11 @@ describe('XLSX: the first visible tab in workbook order', () => {
       const r = await calc(bytes, 'h.xlsx');
       const reference = await calc(csvText(GOOD), 'h.csv');
       expect(r.totals, state).toEqual(reference.totals);
-      expect(r.diagnostics.find((d) => d.code === 'file.sheet_selected')).toMatchObject({ severity: 'info', actual: 'Monitoring', message: expect.stringContaining(`"Secret" (${state})`) });
+      expect(r.diagnostics.find((d) => d.code === 'file.sheet_selected')).toMatchObject({
+        severity: 'info',
+        actual: 'Monitoring',
+        message: expect.stringContaining(`"Secret" (${state})`),
+      });
     }
   });
 
@@ -78,19 +84,31 @@ describe('XLSX: the first visible tab in workbook order', () => {
       { name: 'Secret', rows: [HEADER, ...SECRET] },
     ]);
     // Put sheet2 (Secret) before sheet1 in the archive and workbook.xml after both.
-    const reordered = await patch(bytes, {}, ['[Content_Types].xml', '_rels/.rels', 'xl/worksheets/sheet2.xml', 'xl/worksheets/sheet1.xml', 'xl/sharedStrings.xml', 'xl/styles.xml', 'xl/_rels/workbook.xml.rels']);
+    const reordered = await patch(bytes, {}, [
+      '[Content_Types].xml',
+      '_rels/.rels',
+      'xl/worksheets/sheet2.xml',
+      'xl/worksheets/sheet1.xml',
+      'xl/sharedStrings.xml',
+      'xl/styles.xml',
+      'xl/_rels/workbook.xml.rels',
+    ]);
     const r = await calc(reordered, 'o.xlsx');
     expect(r.totals).toEqual((await calc(csvText(GOOD), 'o.csv')).totals);
     expect(r.diagnostics.find((d) => d.code === 'file.sheet_selected')).toMatchObject({ severity: 'warning', actual: 'Monitoring' });
     // …and when workbook.xml lists Secret first, Secret is read, wherever its part is stored.
-    const swapped = await patch(reordered, { 'xl/workbook.xml': (x) => x.replace(/(<sheet [^>]*name="Monitoring"[^>]*\/>)(<sheet [^>]*name="Secret"[^>]*\/>)/, '$2$1') });
+    const swapped = await patch(reordered, {
+      'xl/workbook.xml': (x) => x.replace(/(<sheet [^>]*name="Monitoring"[^>]*\/>)(<sheet [^>]*name="Secret"[^>]*\/>)/, '$2$1'),
+    });
     const s = await calc(swapped, 's.xlsx');
     expect(s.totals).toEqual((await calc(csvText(SECRET), 's.csv')).totals);
   });
 
   it('every tab hidden, or the first visible tab missing from the archive: unreadable, never another tab', async () => {
     const hidden = await book([{ name: 'A', rows: [HEADER, ...GOOD], state: 'hidden' }]);
-    expect((await collect(hidden, 'xlsx', {}, 1024)).diagnostics).toEqual([expect.objectContaining({ code: 'file.unreadable', message: expect.stringContaining('every sheet of the workbook is hidden') })]);
+    expect((await collect(hidden, 'xlsx', {}, 1024)).diagnostics).toEqual([
+      expect.objectContaining({ code: 'file.unreadable', message: expect.stringContaining('every sheet of the workbook is hidden') }),
+    ]);
     const two = await book([
       { name: 'Monitoring', rows: [HEADER, ...GOOD] },
       { name: 'Other', rows: [HEADER, ...SECRET] },
@@ -106,7 +124,9 @@ describe('XLSX: the first visible tab in workbook order', () => {
 describe('XLSX cells are read as strictly as CSV text', () => {
   /** The GOOD workbook with the EG_export value of data row 1 (cell B2) replaced by raw XML. */
   const withB2 = async (cellXml: string) =>
-    patch(await book([{ name: 'Monitoring', rows: [HEADER, ...GOOD] }]), { 'xl/worksheets/sheet1.xml': (x) => x.replace(/<c r="B2"[^>]*>.*?<\/c>/, cellXml.replace('REF', 'B2')) });
+    patch(await book([{ name: 'Monitoring', rows: [HEADER, ...GOOD] }]), {
+      'xl/worksheets/sheet1.xml': (x) => x.replace(/<c r="B2"[^>]*>.*?<\/c>/, cellXml.replace('REF', 'B2')),
+    });
 
   it.each([
     ['<c r="REF"><v>13,494</v></c>', '13,494'],
@@ -135,7 +155,10 @@ describe('XLSX cells are read as strictly as CSV text', () => {
 
   it('an ISO date cell (t="d") is that instant, never its year', async () => {
     const bytes = await patch(await book([{ name: 'Monitoring', rows: [HEADER, ...GOOD] }]), {
-      'xl/worksheets/sheet1.xml': (x) => x.replace(/<c r="A2"[^>]*>.*?<\/c>/, '<c r="A2" t="d"><v>2015-06-01T00:00:00</v></c>').replace(/<c r="A3"[^>]*>.*?<\/c>/, '<c r="A3" t="d"><v>2015-06-01T01:00:00Z</v></c>'),
+      'xl/worksheets/sheet1.xml': (x) =>
+        x
+          .replace(/<c r="A2"[^>]*>.*?<\/c>/, '<c r="A2" t="d"><v>2015-06-01T00:00:00</v></c>')
+          .replace(/<c r="A3"[^>]*>.*?<\/c>/, '<c r="A3" t="d"><v>2015-06-01T01:00:00Z</v></c>'),
     });
     const r = await collect(bytes, 'xlsx', {}, 1024);
     expect(r.records.map((x) => x.cells.timestamp)).toEqual([new Date('2015-06-01T00:00:00Z'), new Date('2015-06-01T01:00:00Z')]);

@@ -37,7 +37,14 @@ describe('XLSX reader', () => {
     ]);
     expect(r.records[0]!.cells.timestamp).toBeInstanceOf(Date);
     // The second visible tab is not read, and the report says so (issue 16).
-    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'file.sheet_selected', severity: 'warning', actual: 'Monitoring', message: expect.stringContaining('not read: "Other" (visible)') })]);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'file.sheet_selected',
+        severity: 'warning',
+        actual: 'Monitoring',
+        message: expect.stringContaining('not read: "Other" (visible)'),
+      }),
+    ]);
   });
 
   it('numbers rows like the CSV of the same data', async () => {

@@ -18,7 +18,7 @@ describe('zip-bomb guard', () => {
     const xlsx = await workbook(2000);
     const entries = readZipDirectory(tail(xlsx));
     expect(entries?.map((e) => e.name)).toContain('xl/worksheets/sheet1.xml');
-    expect(entries?.find((e) => e.name === "xl/worksheets/sheet1.xml")?.uncompressed).toBeGreaterThan(50_000);
+    expect(entries?.find((e) => e.name === 'xl/worksheets/sheet1.xml')?.uncompressed).toBeGreaterThan(50_000);
     expect(checkZipBomb(tail(xlsx), 'ok.xlsx')).toBeUndefined();
   });
 

@@ -49,12 +49,22 @@ describe('no internal notes reach users', () => {
       const text = await mrv('calc', '--project', `${dir}/project.json`, `${dir}/valid.csv`);
       const json = await mrv('calc', '--json', '--project', `${dir}/project.json`, `${dir}/valid.csv`);
       expect(text.length).toBeGreaterThan(0);
-      expect(notesIn([{ where: 'mrv calc', text }, { where: 'mrv calc --json', text: json }])).toEqual([]);
+      expect(
+        notesIn([
+          { where: 'mrv calc', text },
+          { where: 'mrv calc --json', text: json },
+        ]),
+      ).toEqual([]);
     });
   }
 
   it('mrv methodologies (text and JSON)', async () => {
-    expect(notesIn([{ where: 'mrv methodologies', text: await mrv('methodologies') }, { where: 'mrv methodologies --json', text: await mrv('methodologies', '--json') }])).toEqual([]);
+    expect(
+      notesIn([
+        { where: 'mrv methodologies', text: await mrv('methodologies') },
+        { where: 'mrv methodologies --json', text: await mrv('methodologies', '--json') },
+      ]),
+    ).toEqual([]);
   });
 
   it('the materiality threshold a review shows cites public sources only', () => {
@@ -62,6 +72,7 @@ describe('no internal notes reach users', () => {
   });
 
   it('the project-field descriptions of every module are user text too', () => {
-    for (const m of registry.list) for (const [field, s] of Object.entries(m.project.shape)) expect(internalNotes((s as z.ZodType).description ?? ''), `${m.key} ${field}`).toEqual([]);
+    for (const m of registry.list)
+      for (const [field, s] of Object.entries(m.project.shape)) expect(internalNotes((s as z.ZodType).description ?? ''), `${m.key} ${field}`).toEqual([]);
   });
 });

@@ -10,8 +10,23 @@ import { join } from 'node:path';
 
 const fixtures = join(process.cwd(), 'test', 'events', 'review');
 const item = ReviewItemSchema.parse(JSON.parse(readFileSync(join(fixtures, 'review-item.v1.json'), 'utf8')));
-const pending: Submission = { uploadId: item.uploadId, projectId: item.projectId, createdAt: item.createdAt, status: 'pending-review', validation: 'accepted', file: item.file, reportKey: item.reportKey, resultKey: item.resultKey, reviewItem: item };
-const approved: Submission = { ...pending, status: 'approved', decision: { schemaVersion: 1, uploadId: item.uploadId, decision: 'approve', verifier: 'A. Auditor <DOE>', decidedAt: '2026-01-02T03:04:05Z' }, ledger: { seq: 3, hash: 'f'.repeat(64) } };
+const pending: Submission = {
+  uploadId: item.uploadId,
+  projectId: item.projectId,
+  createdAt: item.createdAt,
+  status: 'pending-review',
+  validation: 'accepted',
+  file: item.file,
+  reportKey: item.reportKey,
+  resultKey: item.resultKey,
+  reviewItem: item,
+};
+const approved: Submission = {
+  ...pending,
+  status: 'approved',
+  decision: { schemaVersion: 1, uploadId: item.uploadId, decision: 'approve', verifier: 'A. Auditor <DOE>', decidedAt: '2026-01-02T03:04:05Z' },
+  ledger: { seq: 3, hash: 'f'.repeat(64) },
+};
 
 describe('verification report model', () => {
   it('refuses an undecided submission unless it is a preview', () => {
@@ -23,8 +38,17 @@ describe('verification report model', () => {
 
   it('states the decision, the ledger entry, the file hash and the equations of the registered module', () => {
     const methodology = registry.get(`${item.methodology.id}@${item.methodology.version}`);
-    const r = verificationReportFromSubmission({ submission: approved, methodology, charts: [{ id: 'x', title: 'x', caption: 'cap', svg: '<svg><text>t</text></svg>' }], generatedAt: '2026-01-01T00:00:00Z' });
-    expect(r.decision).toMatchObject({ decision: 'approve', verifier: 'A. Auditor <DOE> (name as sent; no authenticated verifier recorded)', outcome: 'approved' });
+    const r = verificationReportFromSubmission({
+      submission: approved,
+      methodology,
+      charts: [{ id: 'x', title: 'x', caption: 'cap', svg: '<svg><text>t</text></svg>' }],
+      generatedAt: '2026-01-01T00:00:00Z',
+    });
+    expect(r.decision).toMatchObject({
+      decision: 'approve',
+      verifier: 'A. Auditor <DOE> (name as sent; no authenticated verifier recorded)',
+      outcome: 'approved',
+    });
     expect(r.ledger).toEqual({ seq: 3, hash: 'f'.repeat(64) });
     expect(r.files[0]!.sha256).toBe(item.file.sha256);
     expect(r.equations.map((e) => e.symbol)).toEqual([...methodology.rowEquations, ...methodology.periodEquations].map((e) => e.symbol));
@@ -36,7 +60,8 @@ describe('verification report model', () => {
     expect(html).toContain('class="katex"');
     expect(html).toContain('<figure class="chart" data-chart="x"><svg>');
     const pdf = JSON.stringify(verificationReportPdfDefinition(r));
-    for (const s of ['Verification report', 'A. Auditor <DOE>', item.file.sha256, 'f'.repeat(64), 'Per gas', 'To the participants']) expect(pdf).toContain(s.replace(/"/g, '\\"'));
+    for (const s of ['Verification report', 'A. Auditor <DOE>', item.file.sha256, 'f'.repeat(64), 'Per gas', 'To the participants'])
+      expect(pdf).toContain(s.replace(/"/g, '\\"'));
   });
 });
 
@@ -46,8 +71,24 @@ describe('verification report of a monitoring report', () => {
   const vera = { principal: 'iam:AIDAVERA', role: 'verifier' as const, name: 'Vera Verifier', personId: 'p-vera', body: 'DOE-A', accreditationRef: 'E-1' };
   const chris = { ...vera, principal: 'iam:AIDACHRIS', name: 'Chris Checker', personId: 'p-chris' };
   const files = [
-    { key: 'uploads/p/2023-02.csv', sha256: 'a'.repeat(64), bytes: 10, rows: { total: 672, accepted: 672, rejected: 0 }, uploadId: '1'.repeat(32), periodText: '2023-02-01 – 2023-02-28 (28 days, Asia/Kolkata)', er: '10.5' },
-    { key: 'uploads/p/2023-03.csv', sha256: 'b'.repeat(64), bytes: 11, rows: { total: 744, accepted: 744, rejected: 0 }, uploadId: '2'.repeat(32), periodText: '2023-03-01 – 2023-03-31 (31 days, Asia/Kolkata)', er: '11.5' },
+    {
+      key: 'uploads/p/2023-02.csv',
+      sha256: 'a'.repeat(64),
+      bytes: 10,
+      rows: { total: 672, accepted: 672, rejected: 0 },
+      uploadId: '1'.repeat(32),
+      periodText: '2023-02-01 – 2023-02-28 (28 days, Asia/Kolkata)',
+      er: '10.5',
+    },
+    {
+      key: 'uploads/p/2023-03.csv',
+      sha256: 'b'.repeat(64),
+      bytes: 11,
+      rows: { total: 744, accepted: 744, rejected: 0 },
+      uploadId: '2'.repeat(32),
+      periodText: '2023-03-01 – 2023-03-31 (31 days, Asia/Kolkata)',
+      er: '11.5',
+    },
   ];
   const report: Submission = {
     ...approved,
@@ -57,24 +98,54 @@ describe('verification report of a monitoring report', () => {
     period,
     registration: { version: 2, hash: 'c'.repeat(64) },
     reviewItem: { ...item, uploadId: '9'.repeat(32), period },
-    decision: { schemaVersion: 1, uploadId: '9'.repeat(32), decision: 'approve', decidedAt: '2026-01-02T03:04:05Z', actor: chris, firstApproval: { actor: vera, decidedAt: '2026-01-02T01:00:00Z', recordedAt: '2026-01-02T01:00:01Z' } },
+    decision: {
+      schemaVersion: 1,
+      uploadId: '9'.repeat(32),
+      decision: 'approve',
+      decidedAt: '2026-01-02T03:04:05Z',
+      actor: chris,
+      firstApproval: { actor: vera, decidedAt: '2026-01-02T01:00:00Z', recordedAt: '2026-01-02T01:00:01Z' },
+    },
   };
 
-  it('lists its uploads as the files checked, its period on the site\'s clock, both approvals, the registration version it pins', () => {
+  it("lists its uploads as the files checked, its period on the site's clock, both approvals, the registration version it pins", () => {
     const r = verificationReportFromSubmission({ submission: report, files, charts: [], generatedAt: '2026-01-03T00:00:00Z' });
     expect(r.subject).toEqual({ kind: 'monitoring-report', id: '9'.repeat(32) });
     expect(r.periodText).toBe('2023-02-01 – 2023-03-31 (59 days, Asia/Kolkata)');
     expect(r.project).toMatchObject({ timeZone: 'Asia/Kolkata', registration: { version: 2, versionHash: 'c'.repeat(64) } });
-    expect(r.decision).toMatchObject({ verifier: 'Chris Checker (DOE-A, E-1)', principal: 'iam:AIDACHRIS', firstApproval: { verifier: 'Vera Verifier (DOE-A, E-1)', decidedAt: '2026-01-02T01:00:00Z' } });
+    expect(r.decision).toMatchObject({
+      verifier: 'Chris Checker (DOE-A, E-1)',
+      principal: 'iam:AIDACHRIS',
+      firstApproval: { verifier: 'Vera Verifier (DOE-A, E-1)', decidedAt: '2026-01-02T01:00:00Z' },
+    });
     const html = renderReportSections(r);
-    for (const x of ['Data checked (2 files)', 'a'.repeat(64), 'b'.repeat(64), '2023-03-01 – 2023-03-31 (31 days, Asia/Kolkata)', 'first approval by Vera Verifier (DOE-A, E-1)', 'version 2', 'monitoring report']) expect(html).toContain(x);
+    for (const x of [
+      'Data checked (2 files)',
+      'a'.repeat(64),
+      'b'.repeat(64),
+      '2023-03-01 – 2023-03-31 (31 days, Asia/Kolkata)',
+      'first approval by Vera Verifier (DOE-A, E-1)',
+      'version 2',
+      'monitoring report',
+    ])
+      expect(html).toContain(x);
     const pdf = JSON.stringify(verificationReportPdfDefinition(r));
-    for (const x of ['Data checked (2 files)', 'a'.repeat(64), 'Independent review', 'iam:AIDACHRIS', '2023-02-01 – 2023-03-31 (59 days, Asia/Kolkata)']) expect(pdf).toContain(x);
+    for (const x of ['Data checked (2 files)', 'a'.repeat(64), 'Independent review', 'iam:AIDACHRIS', '2023-02-01 – 2023-03-31 (59 days, Asia/Kolkata)'])
+      expect(pdf).toContain(x);
   });
 
   it('shows a first approval waiting for its technical review in the preview', () => {
     const waiting: Submission = { ...report, status: 'pending-review', decision: undefined as never, ledger: undefined as never };
-    const r = verificationReportFromSubmission({ submission: waiting, files, charts: [], pendingFirstApproval: { actor: vera, decidedAt: '2026-01-02T01:00:00Z', recordedAt: '2026-01-02T01:00:01Z' }, generatedAt: '2026-01-03T00:00:00Z' }, { preview: true });
+    const r = verificationReportFromSubmission(
+      {
+        submission: waiting,
+        files,
+        charts: [],
+        pendingFirstApproval: { actor: vera, decidedAt: '2026-01-02T01:00:00Z', recordedAt: '2026-01-02T01:00:01Z' },
+        generatedAt: '2026-01-03T00:00:00Z',
+      },
+      { preview: true },
+    );
     expect(renderReportSections(r)).toContain('First approval by Vera Verifier (DOE-A, E-1) at 2026-01-02T01:00:00Z, pending technical review');
   });
 });

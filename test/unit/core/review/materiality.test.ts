@@ -16,15 +16,27 @@ describe('materiality (decision 9/CMP.7)', () => {
   });
 
   it('domain.md §3 example: 600,000 t/yr over one year → 0.5 % → 3,000 t', () => {
-    expect(materiality({ scale: 'large', erPeriod: '600000', periodDays: 365, pddAnnualEstimate: 0 })).toMatchObject({ percent: '0.5', tonnes: '3000', annualBasis: 'claimed ER annualised over the period' });
+    expect(materiality({ scale: 'large', erPeriod: '600000', periodDays: 365, pddAnnualEstimate: 0 })).toMatchObject({
+      percent: '0.5',
+      tonnes: '3000',
+      annualBasis: 'claimed ER annualised over the period',
+    });
   });
 
   it('annualises a short period before choosing the bracket', () => {
     // 50,000 t in 30 days ≈ 608,333 t/yr → 0.5 % of the 50,000 claimed
-    expect(materiality({ scale: 'large', erPeriod: '50000', periodDays: 30, pddAnnualEstimate: 100_000 })).toMatchObject({ percent: '0.5', tonnes: '250', annualEr: '608333' });
+    expect(materiality({ scale: 'large', erPeriod: '50000', periodDays: 30, pddAnnualEstimate: 100_000 })).toMatchObject({
+      percent: '0.5',
+      tonnes: '250',
+      annualEr: '608333',
+    });
   });
 
   it('falls back to the PDD estimate when the period claims nothing', () => {
-    expect(materiality({ scale: 'large', erPeriod: '0', periodDays: 30, pddAnnualEstimate: 400_000 })).toMatchObject({ percent: '1', tonnes: '0', annualBasis: 'registered PDD estimate' });
+    expect(materiality({ scale: 'large', erPeriod: '0', periodDays: 30, pddAnnualEstimate: 400_000 })).toMatchObject({
+      percent: '1',
+      tonnes: '0',
+      annualBasis: 'registered PDD estimate',
+    });
   });
 });

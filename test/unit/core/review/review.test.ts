@@ -10,7 +10,13 @@ const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../even
 describe('ReviewItemSchema v1', () => {
   it('keeps parsing the v1 fixture written by an earlier producer', () => {
     const item = ReviewItemSchema.parse(fixture('review-item.v1.json'));
-    expect(item).toMatchObject({ schemaVersion: 1, uploadId: 'af3cae0c6b5cbf00fb1f7a94bd810ade', methodology: { id: 'grid-renewable', version: '1.0.0' }, issuable: { units: '744' }, materiality: { percent: '2' } });
+    expect(item).toMatchObject({
+      schemaVersion: 1,
+      uploadId: 'af3cae0c6b5cbf00fb1f7a94bd810ade',
+      methodology: { id: 'grid-renewable', version: '1.0.0' },
+      issuable: { units: '744' },
+      materiality: { percent: '2' },
+    });
   });
   it('tolerates (drops) fields a newer producer adds, and refuses an unknown version', () => {
     const item = { ...fixture('review-item.v1.json'), addedLater: { x: 1 } };

@@ -7,11 +7,13 @@ import { localDays, spanOf, type Period } from '../../../../core/time/period.ts'
 import { registry } from '../../../../methodologies/index.ts';
 import { FakeLedgerStore } from '../ledger/fake-ledger-store.ts';
 
-const fixture = (m: string) => JSON.parse(readFileSync(new URL(`../../../../methodologies/${m}/1.0.0/fixtures/project.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+const fixture = (m: string) =>
+  JSON.parse(readFileSync(new URL(`../../../../methodologies/${m}/1.0.0/fixtures/project.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
 async function* bytes(text: string) {
   yield Buffer.from(text);
 }
-const run = (project: Project, text: string, period?: Period) => calculate({ source: bytes(text), fileName: 'upload.csv', project, registry, ...(period ? { period } : {}) });
+const run = (project: Project, text: string, period?: Period) =>
+  calculate({ source: bytes(text), fileName: 'upload.csv', project, registry, ...(period ? { period } : {}) });
 const pad = (n: number) => String(n).padStart(2, '0');
 /** Wall-clock times (no offset) from local `from` (inclusive) for `hours` hours, one per hour. */
 function localHours(from: string, hours: number): string[] {
@@ -58,7 +60,12 @@ describe('monitoring periods on the site clock, end to end through the calculati
     expect(spanOf(periods[0]!).start).toBe(Date.parse('2018-12-31T18:30:00Z'));
 
     // 15 January – 14 February overlaps January and February: refused.
-    const overlapping = await run(project, `timestamp,EG_export,EG_import,TEG,FC_diesel\n${localHours('2019-01-15T01:00:00', 31 * 24).map((t) => `${t},10,0,10,0`).join('\n')}\n`);
+    const overlapping = await run(
+      project,
+      `timestamp,EG_export,EG_import,TEG,FC_diesel\n${localHours('2019-01-15T01:00:00', 31 * 24)
+        .map((t) => `${t},10,0,10,0`)
+        .join('\n')}\n`,
+    );
     expect(overlapping.status).toBe('accepted');
     const refused = await appendEntry(store, request(project.id, uid(99), overlapping.period!));
     expect(refused).toMatchObject({ kind: 'refused', overlaps: periods[0] });
@@ -69,7 +76,10 @@ describe('monitoring periods on the site clock, end to end through the calculati
     const project = ProjectSchema.parse({ ...fixture('landfill-gas'), id: 'sao-paulo-landfill', timeZone: 'America/Sao_Paulo' });
     const store = new FakeLedgerStore();
     const header = 'timestamp,LFG_flare,w_CH4,T_flare,t_below_500,flame,EC_PJ,LFG_EL,LFG_total';
-    const file = (firstDay: number) => `${header}\n${localHours(`2015-03-${pad(firstDay)}T00:00:00`, 72).map((t) => `${t},1210,0.50,880,0,true,0.050,0,1230`).join('\n')}\n`;
+    const file = (firstDay: number) =>
+      `${header}\n${localHours(`2015-03-${pad(firstDay)}T00:00:00`, 72)
+        .map((t) => `${t},1210,0.50,880,0,true,0.050,0,1230`)
+        .join('\n')}\n`;
     const periods: Period[] = [];
     for (const [i, first] of [1, 4, 7].entries()) {
       const r = await run(project, file(first));
@@ -90,7 +100,12 @@ describe('monitoring periods on the site clock, end to end through the calculati
   });
 
   it('refuses a local time that a DST change repeats or skips, and a file mixing local times and offsets, naming the row', async () => {
-    const project = ProjectSchema.parse({ ...fixture('landfill-gas'), id: 'berlin-landfill', timeZone: 'Europe/Berlin', creditingPeriod: { start: '2013-01-01', end: '2025-12-31' } });
+    const project = ProjectSchema.parse({
+      ...fixture('landfill-gas'),
+      id: 'berlin-landfill',
+      timeZone: 'Europe/Berlin',
+      creditingPeriod: { start: '2013-01-01', end: '2025-12-31' },
+    });
     const header = 'timestamp,LFG_flare,w_CH4,T_flare,t_below_500,flame,EC_PJ,LFG_EL,LFG_total';
     const row = ',1210,0.50,880,0,true,0.050,0,1230';
     const ambiguous = await run(project, `${header}\n2024-10-27T01:00:00${row}\n2024-10-27T02:00:00${row}\n`);
@@ -119,7 +134,12 @@ describe('columns: nothing silently ignored that could matter', () => {
     expect(good.status).toBe('accepted');
     const typo = await run(project, `timestamp,EG_export,EG_import,TEG,FC_diesle\n${rows.join('\n')}\n`);
     expect(typo.status).toBe('rejected');
-    expect(typo.diagnostics[0]).toMatchObject({ severity: 'error', code: 'header.misspelled_column', location: { column: 'FC_diesle' }, expected: 'FC_diesel' });
+    expect(typo.diagnostics[0]).toMatchObject({
+      severity: 'error',
+      code: 'header.misspelled_column',
+      location: { column: 'FC_diesle' },
+      expected: 'FC_diesel',
+    });
     expect(typo.diagnostics[0]!.message).toContain('did you mean FC_diesel?');
     // An unrelated extra column stays a warning, listed in the result.
     const extra = await run(project, `timestamp,EG_export,EG_import,TEG,FC_diesel,operator_note\n${rows.map((r) => `${r},ok`).join('\n')}\n`);

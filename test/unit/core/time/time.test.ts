@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findOverlap } from '../../../../core/ledger/periods.ts';
 import { selectGwpPolicy } from '../../../../core/mechanisms/mechanisms.ts';
-import { formatPeriod, isLegacyPeriod, localDays, parseInstant, parsePeriodText, periodDays, periodsOverlap, spanOf, StoredPeriodSchema } from '../../../../core/time/period.ts';
+import {
+  formatPeriod,
+  isLegacyPeriod,
+  localDays,
+  parseInstant,
+  parsePeriodText,
+  periodDays,
+  periodsOverlap,
+  spanOf,
+  StoredPeriodSchema,
+} from '../../../../core/time/period.ts';
 import { isTimeZone, SiteClock } from '../../../../core/time/zone.ts';
 
 const wall = (iso: string) => Date.parse(`${iso}Z`);
@@ -62,7 +72,11 @@ describe('SiteClock', () => {
 
 describe('Period: half-open instants in the site zone', () => {
   it('local days mean [first 00:00, day after last 00:00) on the site clock', () => {
-    expect(localDays('2015-03-01', '2015-03-03', 'America/Sao_Paulo')).toEqual({ start: '2015-03-01T00:00:00-03:00', end: '2015-03-04T00:00:00-03:00', timeZone: 'America/Sao_Paulo' });
+    expect(localDays('2015-03-01', '2015-03-03', 'America/Sao_Paulo')).toEqual({
+      start: '2015-03-01T00:00:00-03:00',
+      end: '2015-03-04T00:00:00-03:00',
+      timeZone: 'America/Sao_Paulo',
+    });
     const jan = localDays('2019-01-01', '2019-01-31', 'Asia/Kolkata');
     expect(jan).toEqual({ start: '2019-01-01T00:00:00+05:30', end: '2019-02-01T00:00:00+05:30', timeZone: 'Asia/Kolkata' });
     expect(periodDays(jan)).toBe(31);
@@ -90,7 +104,11 @@ describe('Period: half-open instants in the site zone', () => {
 
   it('parses --period text: local dates or instants with offsets', () => {
     expect(parsePeriodText('2015-03-01/2015-03-03', 'America/Sao_Paulo')).toEqual(localDays('2015-03-01', '2015-03-03', 'America/Sao_Paulo'));
-    expect(parsePeriodText('2019-01-01T00:00+05:30/2019-01-02T00:00:00Z', 'Asia/Kolkata')).toEqual({ start: '2019-01-01T00:00:00+05:30', end: '2019-01-02T05:30:00+05:30', timeZone: 'Asia/Kolkata' });
+    expect(parsePeriodText('2019-01-01T00:00+05:30/2019-01-02T00:00:00Z', 'Asia/Kolkata')).toEqual({
+      start: '2019-01-01T00:00:00+05:30',
+      end: '2019-01-02T05:30:00+05:30',
+      timeZone: 'Asia/Kolkata',
+    });
     expect(parsePeriodText('2015-03-03/2015-03-01', 'UTC')).toHaveProperty('problem');
     expect(parsePeriodText('2015-02-30/2015-03-01', 'UTC')).toHaveProperty('problem');
     expect(parsePeriodText('2015-03-01T00:00/2015-03-02T00:00', 'UTC')).toHaveProperty('problem');

@@ -30,7 +30,8 @@ describe('exact conversion factors', () => {
     expect(c.label).toBe('0.001');
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 10 ** 12 }), fc.integer({ min: 0, max: 3 }), (digits, decimals) => {
-        const text = decimals === 0 ? String(digits) : `${String(digits).slice(0, -decimals) || '0'}.${String(digits).padStart(decimals, '0').slice(-decimals)}`;
+        const text =
+          decimals === 0 ? String(digits) : `${String(digits).slice(0, -decimals) || '0'}.${String(digits).padStart(decimals, '0').slice(-decimals)}`;
         // value in MWh = text × 10^-3, written as a decimal literal and parsed once by JS: correctly rounded.
         const [i, f = ''] = text.split('.');
         const shifted = `${i!.padStart(4, '0').slice(0, -3)}.${i!.padStart(4, '0').slice(-3)}${f}`;
@@ -92,7 +93,10 @@ describe('through calculate: the same tonnes as the file in the methodology unit
     // Every hour exactly at the 20-minute limit: the flare efficiency applies (rule is "more than 20 minutes").
     const at20 = rows.map((r) => r.split(',').map((c, i) => (i === k ? '20' : c)));
     const inMinutes = [cols.join(','), ...at20.map((r) => r.join(','))].join('\n');
-    const inSeconds = [cols.map((c, i) => (i === k ? `${c} [s]` : c)).join(','), ...at20.map((r) => r.map((c, i) => (i === k ? String(Number(c) * 60) : c)).join(','))].join('\n');
+    const inSeconds = [
+      cols.map((c, i) => (i === k ? `${c} [s]` : c)).join(','),
+      ...at20.map((r) => r.map((c, i) => (i === k ? String(Number(c) * 60) : c)).join(',')),
+    ].join('\n');
     const a = await calculate({ source: chunked(`${inMinutes}\n`, 64), fileName: 'min.csv', project, registry });
     const b = await calculate({ source: chunked(`${inSeconds}\n`, 64), fileName: 's.csv', project, registry });
     expect(a.totals).toBeDefined();
@@ -109,7 +113,10 @@ describe('through calculate: the same tonnes as the file in the methodology unit
     ['ccs-storage', 'CO2_seepage', 'kg CO2e'],
   ])('%s: %s [%s] is a header.unknown_unit error naming file, column and unit', async (m, column, unit) => {
     const [header, ...rows] = fixture(m);
-    const text = `${header!.split(',').map((c) => (c === column ? `${c} [${unit}]` : c)).join(',')}\n${rows.join('\n')}\n`;
+    const text = `${header!
+      .split(',')
+      .map((c) => (c === column ? `${c} [${unit}]` : c))
+      .join(',')}\n${rows.join('\n')}\n`;
     const r = await calculate({ source: chunked(text, 64), fileName: 'u.csv', project: projectOf(m), registry });
     expect(r.status).toBe('rejected');
     expect(r.totals).toBeUndefined();

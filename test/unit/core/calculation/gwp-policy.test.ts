@@ -29,14 +29,32 @@ const base = {
   emissions: [{ category: 'BE' as const, gas: 'CO2e', symbol: 'BE_CO2e' }],
 };
 const methodology = defineMethodology(base);
-const methane = defineMethodology({ ...base, id: 'test-gwp-period', equations: [{ symbol: 'BE_CH4', scope: 'period' as const, expr: 'CH4_t', unit: 't', ref: 'methane destroyed' }], emissions: [{ category: 'BE' as const, gas: 'CH4', symbol: 'BE_CH4' }] });
+const methane = defineMethodology({
+  ...base,
+  id: 'test-gwp-period',
+  equations: [{ symbol: 'BE_CH4', scope: 'period' as const, expr: 'CH4_t', unit: 't', ref: 'methane destroyed' }],
+  emissions: [{ category: 'BE' as const, gas: 'CH4', symbol: 'BE_CH4' }],
+});
 const registry = createRegistry([methodology, methane]);
 const projectOf = (over: Partial<ProjectInput> = {}) =>
-  ProjectSchema.parse({ id: 'gwp-test', name: 'x', methodology: 'test-gwp-rows@1.0.0', mechanism: 'CDM', hostCountry: 'BR', leastDevelopedCountry: false, scale: 'large', creditingPeriod: { start: '2010-01-01', end: '2030-12-31' }, pddAnnualEstimate: 1, parameters: {}, ...over });
+  ProjectSchema.parse({
+    id: 'gwp-test',
+    name: 'x',
+    methodology: 'test-gwp-rows@1.0.0',
+    mechanism: 'CDM',
+    hostCountry: 'BR',
+    leastDevelopedCountry: false,
+    scale: 'large',
+    creditingPeriod: { start: '2010-01-01', end: '2030-12-31' },
+    pddAnnualEstimate: 1,
+    parameters: {},
+    ...over,
+  });
 async function* bytes(text: string) {
   yield Buffer.from(text);
 }
-const run = (csv: string, over: Partial<ProjectInput> = {}, period?: { start: string; end: string }) => calculate({ source: bytes(csv), fileName: 'gwp.csv', project: projectOf(over), registry, ...(period ? { period } : {}) });
+const run = (csv: string, over: Partial<ProjectInput> = {}, period?: { start: string; end: string }) =>
+  calculate({ source: bytes(csv), fileName: 'gwp.csv', project: projectOf(over), registry, ...(period ? { period } : {}) });
 
 describe('GWP symbols in row equations (issue 11 item 8)', () => {
   // Today's engine bound GWP_* only for a declared period; the ingest function never declares one,
@@ -67,7 +85,11 @@ describe('GWP policy of a calculation (issue 11 item 1)', () => {
     const terms = await run('timestamp,CH4_t\n2021-03-10,10\n', { methodology: 'test-gwp-period@1.0.0' });
     expect(terms.status).toBe('accepted');
     expect(terms.gases?.[0]).toMatchObject({ gas: 'CH4', gwp: '21', BE: { t: '10', tCO2e: '210' } });
-    expect(terms.gwp).toMatchObject({ set: 'lowest of SAR, AR4, AR5', reason: expect.stringMatching(/108th meeting/), values: { CH4: { value: '21', set: 'SAR', rule: expect.stringMatching(/SAR 21, AR4 25, AR5 28 → SAR/) } } });
+    expect(terms.gwp).toMatchObject({
+      set: 'lowest of SAR, AR4, AR5',
+      reason: expect.stringMatching(/108th meeting/),
+      values: { CH4: { value: '21', set: 'SAR', rule: expect.stringMatching(/SAR 21, AR4 25, AR5 28 → SAR/) } },
+    });
   });
   it('refuses a JI period after 2020 as a configuration error', async () => {
     const r = await run('timestamp,CH4_t\n2021-03-10,10\n', { mechanism: 'JI' });
@@ -75,7 +97,11 @@ describe('GWP policy of a calculation (issue 11 item 1)', () => {
     expect(r.diagnostics[0]?.message).toMatch(/JI has no crediting after 2020-12-31/);
   });
   it('applies a per-gas policy pinned in the registration, and records it', async () => {
-    const r = await run('timestamp,CH4_t\n2024-03-10,10\n', { methodology: 'test-gwp-period@1.0.0', mechanism: 'A6.4', gwpPolicy: { default: { set: 'AR5' }, perGas: { CH4: { set: 'AR6' } }, source: 'test registration' } });
+    const r = await run('timestamp,CH4_t\n2024-03-10,10\n', {
+      methodology: 'test-gwp-period@1.0.0',
+      mechanism: 'A6.4',
+      gwpPolicy: { default: { set: 'AR5' }, perGas: { CH4: { set: 'AR6' } }, source: 'test registration' },
+    });
     expect(r.gases?.[0]).toMatchObject({ gwp: '27.9' });
     expect(r.gwp?.reason).toMatch(/pinned in the project registration \(test registration\)/);
   });

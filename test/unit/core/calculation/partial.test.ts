@@ -52,7 +52,8 @@ describe('mergePartials: a file split in N parts merges to the single pass, exac
       for (const n of [1, 2, 3, 5].filter((k) => k <= lines.length)) {
         const size = Math.ceil(lines.length / n);
         const parts: PartialResult[] = [];
-        for (let i = 0; i < lines.length; i += size) parts.push((await partialOfText(fx.project, `${header}\n${lines.slice(i, i + size).join('\n')}\n`, `part-${i / size + 1}.csv`)).partial);
+        for (let i = 0; i < lines.length; i += size)
+          parts.push((await partialOfText(fx.project, `${header}\n${lines.slice(i, i + size).join('\n')}\n`, `part-${i / size + 1}.csv`)).partial);
         const merged = await calculateMerged({ partials: parts, fileName: 'valid.csv', project: fx.project, registry });
         expect(withoutFile(merged), `${m.key} in ${n} parts`).toEqual(withoutFile(single));
         expect(merged.file.bytes).toBe(parts.reduce((a, p) => a + (p.parts[0]!.bytes ?? 0), 0));

@@ -9,7 +9,10 @@ const cp = { start: '2008-01-01', end: '2037-12-31' };
 
 describe('credit expiry (decision 5/CMP.1 annex)', () => {
   it('a tCER issued in the first commitment period expires at the end of the second', () => {
-    expect(creditExpiry('tCER', { start: '2010-01-01', end: '2011-06-30' }, cp)).toMatchObject({ expires: '2020-12-31', rule: expect.stringMatching(/para 1\(g\).*first commitment period.*second/) });
+    expect(creditExpiry('tCER', { start: '2010-01-01', end: '2011-06-30' }, cp)).toMatchObject({
+      expires: '2020-12-31',
+      rule: expect.stringMatching(/para 1\(g\).*first commitment period.*second/),
+    });
   });
   it('a tCER issued in the second commitment period has no defined expiry, and says why', () => {
     const e = creditExpiry('tCER', { start: '2018-01-01', end: '2018-06-30' }, cp);
@@ -29,7 +32,13 @@ describe('issuable credits of an A/R project (ar-small-scale@1.0.0, domain.md §
   async function* bytes() {
     yield csv;
   }
-  const run = (parameters: object, extra: object = {}) => calculate({ source: bytes(), fileName: 'valid.csv', project: ProjectSchema.parse({ ...base, ...extra, parameters: { ...base.parameters, ...parameters } }), registry });
+  const run = (parameters: object, extra: object = {}) =>
+    calculate({
+      source: bytes(),
+      fileName: 'valid.csv',
+      project: ProjectSchema.parse({ ...base, ...extra, parameters: { ...base.parameters, ...parameters } }),
+      registry,
+    });
 
   it('issues tCERs for the cumulative removals, with their type', async () => {
     const r = await run({});

@@ -14,8 +14,19 @@ const definition = {
   title: 'Test flare',
   source: { body: 'test', document: 'domain.md §6.5', documentVersion: '1' },
   mechanisms: ['CDM', 'A6.4'] as const,
-  applicability: [{ id: 'has-flare', ref: '§1', description: 'a flare is installed', check: (p: { flare: boolean }) => (p.flare ? { status: 'applicable' as const } : { status: 'not-applicable' as const, reason: 'no flare installed' }) }],
-  project: z.object({ flare: z.boolean(), eta_flare: z.number().min(0).max(1).meta({ unit: '1' }), EF_grid: z.number().nonnegative().meta({ unit: 'tCO2/MWh' }) }),
+  applicability: [
+    {
+      id: 'has-flare',
+      ref: '§1',
+      description: 'a flare is installed',
+      check: (p: { flare: boolean }) => (p.flare ? { status: 'applicable' as const } : { status: 'not-applicable' as const, reason: 'no flare installed' }),
+    },
+  ],
+  project: z.object({
+    flare: z.boolean(),
+    eta_flare: z.number().min(0).max(1).meta({ unit: '1' }),
+    EF_grid: z.number().nonnegative().meta({ unit: 'tCO2/MWh' }),
+  }),
   monitoring: monitoringRow({
     timestamp: column.timestamp({ description: 'end of the month' }),
     LFG: column.number({ unit: 'Nm3', min: 0, description: 'landfill gas sent to the flare' }),
@@ -23,7 +34,9 @@ const definition = {
     EC: column.number({ unit: 'MWh', min: 0, description: 'electricity used' }),
   }),
   timeColumn: 'timestamp',
-  parameters: { rho_CH4: { value: 0.000716, unit: 't/Nm3', source: 'TOOL08, 0 °C and 101.325 kPa', range: [0.0007, 0.00073] as const, description: 'methane density' } },
+  parameters: {
+    rho_CH4: { value: 0.000716, unit: 't/Nm3', source: 'TOOL08, 0 °C and 101.325 kPa', range: [0.0007, 0.00073] as const, description: 'methane density' },
+  },
   equations: [
     { symbol: 'F_CH4', expr: 'LFG * w_CH4 * rho_CH4', unit: 't', ref: 'TOOL08', scope: 'row' as const },
     { symbol: 'BE_CH4', expr: 'eta_flare * F_CH4', unit: 't', ref: 'ACM0001', scope: 'period' as const },
@@ -37,15 +50,24 @@ const definition = {
 const methodology = defineMethodology(definition);
 const registry = createRegistry([methodology]);
 const project = ProjectSchema.parse({
-  id: 'landfill-test', name: 'Landfill', methodology: 'test-flare@1.0.0', mechanism: 'CDM', hostCountry: 'BR', leastDevelopedCountry: false, scale: 'large',
-  creditingPeriod: { start: '2013-01-01', end: '2019-12-31' }, pddAnnualEstimate: 40000, parameters: { flare: true, eta_flare: 0.9, EF_grid: 0.7 },
+  id: 'landfill-test',
+  name: 'Landfill',
+  methodology: 'test-flare@1.0.0',
+  mechanism: 'CDM',
+  hostCountry: 'BR',
+  leastDevelopedCountry: false,
+  scale: 'large',
+  creditingPeriod: { start: '2013-01-01', end: '2019-12-31' },
+  pddAnnualEstimate: 40000,
+  parameters: { flare: true, eta_flare: 0.9, EF_grid: 0.7 },
 });
 
 async function* bytes(text: string) {
   const b = Buffer.from(text);
   for (let i = 0; i < b.length; i += 5) yield b.subarray(i, i + 5);
 }
-const run = (csv: string, extra: Partial<Parameters<typeof calculate>[0]> = {}) => calculate({ source: bytes(csv), fileName: 'flare.csv', project, registry, ...extra });
+const run = (csv: string, extra: Partial<Parameters<typeof calculate>[0]> = {}) =>
+  calculate({ source: bytes(csv), fileName: 'flare.csv', project, registry, ...extra });
 
 describe('calculate', () => {
   it('computes BE, PE and ER per gas in exact decimals (1,790 t CH4 captured: BE 40,275 tCO2e, PE 210 t CO2 → ER 40,065 → 40,065 units)', async () => {
@@ -73,7 +95,9 @@ describe('calculate', () => {
   });
 
   it('reports every bad row with row, column and code, and gives no totals', async () => {
-    const r = await run('timestamp,LFG,w_CH4,EC\n2014-01-31,abc,0.5,1\n2014-02-28,100,1.5,1\n2014-03-31,100,0.5,-3\n2014-04-30,"1,5",0.5,1\n2014-05-31,100,0.5,1\n');
+    const r = await run(
+      'timestamp,LFG,w_CH4,EC\n2014-01-31,abc,0.5,1\n2014-02-28,100,1.5,1\n2014-03-31,100,0.5,-3\n2014-04-30,"1,5",0.5,1\n2014-05-31,100,0.5,1\n',
+    );
     expect(r.status).toBe('rejected');
     expect(r.totals).toBeUndefined();
     expect(r.rows).toEqual({ total: 5, accepted: 1, rejected: 4 });
@@ -109,7 +133,12 @@ describe('calculate', () => {
 
   it('rejects a period that spans two GWP sets instead of picking one', async () => {
     const wide = ProjectSchema.parse({ ...project, creditingPeriod: { start: '2010-01-01', end: '2019-12-31' } });
-    const r = await calculate({ source: bytes('timestamp,LFG,w_CH4,EC\n2012-12-31,1,0.5,1\n2013-01-31,1,0.5,1\n'), fileName: 'x.csv', project: wide, registry });
+    const r = await calculate({
+      source: bytes('timestamp,LFG,w_CH4,EC\n2012-12-31,1,0.5,1\n2013-01-31,1,0.5,1\n'),
+      fileName: 'x.csv',
+      project: wide,
+      registry,
+    });
     expect(r.status).toBe('rejected');
     expect(r.diagnostics.map((d) => d.code)).toEqual(['period.spans_gwp_boundary']);
   });
@@ -167,7 +196,9 @@ describe('defineMethodology', () => {
   });
 
   it('requires a unit on every numeric project parameter', () => {
-    expect(() => defineMethodology({ ...definition, project: z.object({ flare: z.boolean(), eta_flare: z.number(), EF_grid: z.number().meta({ unit: 'tCO2/MWh' }) }) })).toThrow(/project parameter eta_flare has no unit/);
+    expect(() =>
+      defineMethodology({ ...definition, project: z.object({ flare: z.boolean(), eta_flare: z.number(), EF_grid: z.number().meta({ unit: 'tCO2/MWh' }) }) }),
+    ).toThrow(/project parameter eta_flare has no unit/);
   });
 
   it('gives the same hash for the same content and a different one when a number changes', () => {

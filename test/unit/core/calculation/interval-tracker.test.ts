@@ -83,7 +83,10 @@ describe('calculate: memory follows the file, not the span it claims', () => {
     mechanisms: ['A6.4'],
     applicability: [],
     project: z.object({ EF: z.number().meta({ unit: 'tCO2/MWh' }) }),
-    monitoring: monitoringRow({ timestamp: column.timestamp({ description: 'start of minute' }), EG: column.number({ unit: 'MWh', min: 0, description: 'export', side: 'baseline' }) }),
+    monitoring: monitoringRow({
+      timestamp: column.timestamp({ description: 'start of minute' }),
+      EG: column.number({ unit: 'MWh', min: 0, description: 'export', side: 'baseline' }),
+    }),
     timeColumn: 'timestamp',
     parameters: {},
     equations: [{ symbol: 'BE', expr: 'EG * EF', unit: 't', ref: 'eq 1', scope: 'period' }],
@@ -91,7 +94,19 @@ describe('calculate: memory follows the file, not the span it claims', () => {
     monitoringIntervalMinutes: 1,
   });
   const registry = createRegistry([m]);
-  const project = (creditingEnd: string) => ProjectSchema.parse({ id: 'century', name: 'x', methodology: m.key, mechanism: 'A6.4', hostCountry: 'IN', leastDevelopedCountry: false, scale: 'small', creditingPeriod: { start: '1000-01-01', end: creditingEnd }, pddAnnualEstimate: 1, parameters: { EF: 1 } });
+  const project = (creditingEnd: string) =>
+    ProjectSchema.parse({
+      id: 'century',
+      name: 'x',
+      methodology: m.key,
+      mechanism: 'A6.4',
+      hostCountry: 'IN',
+      leastDevelopedCountry: false,
+      scale: 'small',
+      creditingPeriod: { start: '1000-01-01', end: creditingEnd },
+      pddAnnualEstimate: 1,
+      parameters: { EF: 1 },
+    });
   // 20,000 rows (about 0.5 MB), one every 46 days from the year 1000 on: 25 centuries of one-minute
   // intervals (1.3 billion), each reading in its own 65,536-interval block of the former bitmap.
   const rows = Array.from({ length: 20_000 }, (_, i) => `${new Date(Date.parse('1000-01-01T00:00:00Z') + i * 46 * 86_400_000).toISOString().slice(0, 19)}Z,1`);

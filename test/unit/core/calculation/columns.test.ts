@@ -78,7 +78,13 @@ describe('a monitoring row schema', () => {
     ]);
   });
   it('gives an empty or absent optional cell its declared default', () => {
-    expect(row.parse({ t: '2024-01-01', EG: '1', on: 'yes', kind: 'open', note: '' })).toEqual({ t: Date.UTC(2024, 0, 1), EG: 1, on: true, kind: 'open', note: 0 });
+    expect(row.parse({ t: '2024-01-01', EG: '1', on: 'yes', kind: 'open', note: '' })).toEqual({
+      t: Date.UTC(2024, 0, 1),
+      EG: 1,
+      on: true,
+      kind: 'open',
+      note: 0,
+    });
     expect(row.parse({ t: '2024-01-01', EG: '1', on: 'yes', kind: 'open' })).toMatchObject({ note: 0 });
   });
   it('refuses an optional numeric column that does not say what its absence means, so no sum ever meets undefined', () => {

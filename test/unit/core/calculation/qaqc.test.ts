@@ -33,7 +33,19 @@ const zeroFill = make('zero-fill');
 const reject = make('reject');
 const registry = createRegistry([zeroFill, reject]);
 const project = (methodology: string, extra: object = {}) =>
-  ProjectSchema.parse({ id: 'qaqc-test', name: 'x', methodology, mechanism: 'CDM', hostCountry: 'IN', leastDevelopedCountry: false, scale: 'small', creditingPeriod: { start: '2014-01-01', end: '2020-12-31' }, pddAnnualEstimate: 1, parameters: { EF: 1 }, ...extra });
+  ProjectSchema.parse({
+    id: 'qaqc-test',
+    name: 'x',
+    methodology,
+    mechanism: 'CDM',
+    hostCountry: 'IN',
+    leastDevelopedCountry: false,
+    scale: 'small',
+    creditingPeriod: { start: '2014-01-01', end: '2020-12-31' },
+    pddAnnualEstimate: 1,
+    parameters: { EF: 1 },
+    ...extra,
+  });
 async function* bytes(text: string) {
   yield Buffer.from(text);
 }
@@ -45,7 +57,13 @@ const csv = (rows: string[]) => `timestamp,EG_export,EG_import\n${rows.join('\n'
 
 describe('QA/QC', () => {
   it('lists gaps against the expected frequency and counts them as zero under zero-fill', async () => {
-    const r = await calculate({ source: bytes(csv(hours(24, [5, 6, 7, 20]))), fileName: 'h.csv', project: project(zeroFill.key), registry, period: { start: '2014-01-01', end: '2014-01-01' } });
+    const r = await calculate({
+      source: bytes(csv(hours(24, [5, 6, 7, 20]))),
+      fileName: 'h.csv',
+      project: project(zeroFill.key),
+      registry,
+      period: { start: '2014-01-01', end: '2014-01-01' },
+    });
     expect(r.status).toBe('accepted');
     expect(r.qaqc?.gaps).toEqual([
       { from: '2014-01-01T05:00:00+00:00', to: '2014-01-01T08:00:00+00:00', missingIntervals: 3 },
@@ -56,7 +74,13 @@ describe('QA/QC', () => {
   });
 
   it('rejects a period with gaps where the methodology says so', async () => {
-    const r = await calculate({ source: bytes(csv(hours(24, [3]))), fileName: 'h.csv', project: project(reject.key), registry, period: { start: '2014-01-01', end: '2014-01-01' } });
+    const r = await calculate({
+      source: bytes(csv(hours(24, [3]))),
+      fileName: 'h.csv',
+      project: project(reject.key),
+      registry,
+      period: { start: '2014-01-01', end: '2014-01-01' },
+    });
     expect(r.status).toBe('rejected');
     expect(r.diagnostics.find((d) => d.code === 'period.gap')).toMatchObject({ severity: 'error' });
   });
@@ -93,7 +117,8 @@ describe('QA/QC', () => {
     const meters = [{ id: 'main', columns: ['EG_export', 'EG_import'], mpe: 0.002, calibrationIntervalDays: 365, calibrations: ['2013-01-01', '2014-01-02'] }];
     const p = project(zeroFill.key, { meters });
     const parts: PartialResult[] = [];
-    for (const rows of [hours(1), ['2014-01-01T01:00:00Z,10,1'], ['2014-01-02T01:00:00Z,10,1']]) await calculate({ source: bytes(csv(rows)), fileName: 'h.csv', project: p, registry, onPartial: (x) => void parts.push(x) });
+    for (const rows of [hours(1), ['2014-01-01T01:00:00Z,10,1'], ['2014-01-02T01:00:00Z,10,1']])
+      await calculate({ source: bytes(csv(rows)), fileName: 'h.csv', project: p, registry, onPartial: (x) => void parts.push(x) });
     const whole = await calculate({ source: bytes(csv([...hours(2), '2014-01-02T01:00:00Z,10,1'])), fileName: 'h.csv', project: p, registry });
     const merged = await calculateMerged({ partials: parts, fileName: 'h.csv', project: p, registry });
     expect(merged.qaqc?.calibration).toEqual(whole.qaqc?.calibration);
@@ -125,9 +150,25 @@ describe('units stated in the file', () => {
 });
 
 describe('calendar-month intervals', () => {
-  const monthly = defineMethodology({ ...make('zero-fill'), id: 'monthly-net-export', monitoringIntervalMinutes: undefined, monitoringIntervalMonths: 1 } as never);
+  const monthly = defineMethodology({
+    ...make('zero-fill'),
+    id: 'monthly-net-export',
+    monitoringIntervalMinutes: undefined,
+    monitoringIntervalMonths: 1,
+  } as never);
   const reg = createRegistry([monthly]);
-  const prj = ProjectSchema.parse({ id: 'monthly-test', name: 'x', methodology: monthly.key, mechanism: 'CDM', hostCountry: 'IN', leastDevelopedCountry: false, scale: 'small', creditingPeriod: { start: '2014-01-01', end: '2020-12-31' }, pddAnnualEstimate: 1, parameters: { EF: 1 } });
+  const prj = ProjectSchema.parse({
+    id: 'monthly-test',
+    name: 'x',
+    methodology: monthly.key,
+    mechanism: 'CDM',
+    hostCountry: 'IN',
+    leastDevelopedCountry: false,
+    scale: 'small',
+    creditingPeriod: { start: '2014-01-01', end: '2020-12-31' },
+    pddAnnualEstimate: 1,
+    parameters: { EF: 1 },
+  });
   const run = (rows: string[]) => calculate({ source: bytes(csv(rows)), fileName: 'm.csv', project: prj, registry: reg });
 
   it('ends a period read from monthly rows on the last day of the last month, and lists a missing month', async () => {
@@ -146,7 +187,7 @@ describe('calendar-month intervals', () => {
 });
 
 describe('intervals per monitored item (jcm-chiller@1.0.0: one reading per chiller and month)', () => {
-  it('accepts one row per chiller and month, refuses a second one for the same chiller, and lists a chiller\'s missing month', async () => {
+  it("accepts one row per chiller and month, refuses a second one for the same chiller, and lists a chiller's missing month", async () => {
     const { registry: modules } = await import('../../../../methodologies/index.ts');
     const { readFileSync } = await import('node:fs');
     const folder = new URL('../../../../methodologies/jcm-chiller/1.0.0/fixtures/', import.meta.url);

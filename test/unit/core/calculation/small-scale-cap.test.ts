@@ -19,8 +19,22 @@ describe('small-scale limit pro-rated by crediting year', () => {
     expect(Number(r.limit)).toBeCloseTo((60000 * 182) / 366 + (60000 * 31) / 365, 9);
   });
   it('caps only what exceeds the limit', () => {
-    expect(capForPeriod('type-III', '70000', { start: '2014-01-01', end: '2014-12-31' }, '2014-01-01')).toMatchObject({ applied: true, capped: '60000', excess: '10000' });
-    expect(capForPeriod('type-III', '59999.9', { start: '2014-01-01', end: '2014-12-31' }, '2014-01-01')).toMatchObject({ applied: false, capped: '59999.9', excess: '0' });
-    expect(capForYears('ar-small-scale', '84012.5', '5')).toMatchObject({ applied: true, limit: '80000', capped: '80000', excess: '4012.5', source: expect.stringContaining('9/CMP.3') });
+    expect(capForPeriod('type-III', '70000', { start: '2014-01-01', end: '2014-12-31' }, '2014-01-01')).toMatchObject({
+      applied: true,
+      capped: '60000',
+      excess: '10000',
+    });
+    expect(capForPeriod('type-III', '59999.9', { start: '2014-01-01', end: '2014-12-31' }, '2014-01-01')).toMatchObject({
+      applied: false,
+      capped: '59999.9',
+      excess: '0',
+    });
+    expect(capForYears('ar-small-scale', '84012.5', '5')).toMatchObject({
+      applied: true,
+      limit: '80000',
+      capped: '80000',
+      excess: '4012.5',
+      source: expect.stringContaining('9/CMP.3'),
+    });
   });
 });

@@ -31,7 +31,19 @@ const methodology = defineMethodology({
 });
 const registry = createRegistry([methodology]);
 const projectOf = (over: Partial<ProjectInput> = {}) =>
-  ProjectSchema.parse({ id: 'rounding-test', name: 'x', methodology: 'test-rounding@1.0.0', mechanism: 'CDM', hostCountry: 'IN', leastDevelopedCountry: false, scale: 'large', creditingPeriod: { start: '2014-01-01', end: '2020-12-31' }, pddAnnualEstimate: 1, parameters: { EF_OM: 0.81237, EF_BM: 0.45721 }, ...over });
+  ProjectSchema.parse({
+    id: 'rounding-test',
+    name: 'x',
+    methodology: 'test-rounding@1.0.0',
+    mechanism: 'CDM',
+    hostCountry: 'IN',
+    leastDevelopedCountry: false,
+    scale: 'large',
+    creditingPeriod: { start: '2014-01-01', end: '2020-12-31' },
+    pddAnnualEstimate: 1,
+    parameters: { EF_OM: 0.81237, EF_BM: 0.45721 },
+    ...over,
+  });
 async function* bytes(text: string) {
   yield Buffer.from(text);
 }
@@ -46,10 +58,20 @@ describe('rounding as registered (issue 11 item 12)', () => {
     expect(r.totals?.ER).toBe('635.107395');
   });
   it('truncates the combined margin to 4 decimals before BE reads it, and whole-tonne ER, shown in the trace', async () => {
-    const r = await run({ rounding: { EF_CM: { decimals: 4, mode: 'truncate', source: 'registered ER spreadsheet, sheet "EF", cell C12' }, ER: { decimals: 0, mode: 'floor', source: 'registered ER spreadsheet, sheet "ER"' } } });
+    const r = await run({
+      rounding: {
+        EF_CM: { decimals: 4, mode: 'truncate', source: 'registered ER spreadsheet, sheet "EF", cell C12' },
+        ER: { decimals: 0, mode: 'floor', source: 'registered ER spreadsheet, sheet "ER"' },
+      },
+    });
     expect(r.status).toBe('accepted');
     const cm = r.trace.find((t) => t.symbol === 'EF_CM');
-    expect(cm).toMatchObject({ value: '0.6347', adjustments: [{ kind: 'rounding', from: '0.63479', to: '0.6347', rule: 'truncate to 4 decimals as registered', source: expect.stringContaining('cell C12') }] });
+    expect(cm).toMatchObject({
+      value: '0.6347',
+      adjustments: [
+        { kind: 'rounding', from: '0.63479', to: '0.6347', rule: 'truncate to 4 decimals as registered', source: expect.stringContaining('cell C12') },
+      ],
+    });
     // BE reads the truncated value: 1000.5 × 0.6347 = 635.01735 (not 635.107395).
     expect(r.trace.find((t) => t.symbol === 'BE_y')).toMatchObject({ inputs: { EF_CM: '0.6347' }, value: '635.01735' });
     expect(r.totals?.ER).toBe('635');
@@ -117,13 +139,29 @@ describe('rounding as registered never raises the emission reductions', () => {
   };
 
   it.each([
-    ['a project emission term rounded down', { PE_tail: { decimals: 0, mode: 'floor' as const, source: 'sheet' } }, /PE_tail, a project emission term, .*declare mode "ceil"/],
-    ['a project emission term truncated', { PE_tail: { decimals: 2, mode: 'truncate' as const, source: 'sheet' } }, /mode "truncate" can round PE_tail.*"ceil"/],
+    [
+      'a project emission term rounded down',
+      { PE_tail: { decimals: 0, mode: 'floor' as const, source: 'sheet' } },
+      /PE_tail, a project emission term, .*declare mode "ceil"/,
+    ],
+    [
+      'a project emission term truncated',
+      { PE_tail: { decimals: 2, mode: 'truncate' as const, source: 'sheet' } },
+      /mode "truncate" can round PE_tail.*"ceil"/,
+    ],
     ['a baseline term rounded up', { BE_y: { decimals: 0, mode: 'ceil' as const, source: 'sheet' } }, /BE_y, a baseline term, .*declare mode "floor"/],
     ['a baseline term rounded half-up', { BE_y: { decimals: 0, mode: 'half-up' as const, source: 'sheet' } }, /BE_y, a baseline term/],
-    ['ER rounded half-up', { ER: { decimals: 0, mode: 'half-up' as const, source: 'sheet' } }, /the emission reductions in the direction of more credits; .*"floor"/],
+    [
+      'ER rounded half-up',
+      { ER: { decimals: 0, mode: 'half-up' as const, source: 'sheet' } },
+      /the emission reductions in the direction of more credits; .*"floor"/,
+    ],
     ['ER truncated (raises a negative ER)', { ER: { decimals: 0, mode: 'truncate' as const, source: 'sheet' } }, /"floor"/],
-    ['an emission term that a later equation reads', { PE_y: { decimals: 0, mode: 'ceil' as const, source: 'sheet' } }, /PE_y is an emission term that other equations read \(LE_y\)/],
+    [
+      'an emission term that a later equation reads',
+      { PE_y: { decimals: 0, mode: 'ceil' as const, source: 'sheet' } },
+      /PE_y is an emission term that other equations read \(LE_y\)/,
+    ],
   ])('refuses %s at registration, saying which mode is conservative', async (_what, rounding, message) => {
     expect(await refusal(rounding)).toMatch(message);
   });
@@ -152,7 +190,13 @@ describe('rounding of an intermediate value is checked against the unrounded per
     const r = await run({ rounding: { EF_CM: { decimals: 2, mode: 'ceil', source: 'registered ER spreadsheet, sheet "EF"' } } });
     // EF_CM 0.63479 → 0.64: BE 1000.5 × 0.64 = 640.32 > 635.107395.
     expect(r.status).toBe('rejected');
-    expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'period.rounding_raises_result', severity: 'error', message: expect.stringMatching(/rounding of EF_CM raises the emission reductions from 635\.107395 to 640\.32/) }));
+    expect(r.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: 'period.rounding_raises_result',
+        severity: 'error',
+        message: expect.stringMatching(/rounding of EF_CM raises the emission reductions from 635\.107395 to 640\.32/),
+      }),
+    );
   });
   it('accepts the same rounding downwards (truncate), which lowers them', async () => {
     const r = await run({ rounding: { EF_CM: { decimals: 2, mode: 'truncate', source: 'registered ER spreadsheet, sheet "EF"' } } });

@@ -28,10 +28,15 @@ interface Case {
   readonly period?: Period;
 }
 
-const single = (c: Case) => calculate({ source: chunks(c.bytes), fileName: c.fileName, format: 'csv', project: c.project, registry, ...(c.period ? { period: c.period } : {}) });
+const single = (c: Case) =>
+  calculate({ source: chunks(c.bytes), fileName: c.fileName, format: 'csv', project: c.project, registry, ...(c.period ? { period: c.period } : {}) });
 
 /** What `mrv calc` does with worker threads, in-process: plan, cut, one calculateRange per range, merge, period once. */
-async function split(c: Case, n: number, window?: number): Promise<{ unsafe: string } | { onePass: string; ranges: RangeResult[] } | { result: CalculationResult; ranges: RangeResult[] }> {
+async function split(
+  c: Case,
+  n: number,
+  window?: number,
+): Promise<{ unsafe: string } | { onePass: string; ranges: RangeResult[] } | { result: CalculationResult; ranges: RangeResult[] }> {
   const plan = planSplit(c.bytes.subarray(0, SPLIT_HEAD_BYTES), c.bytes.length, n, window);
   if ('unsafe' in plan) return plan;
   const cut = cutRanges(
@@ -42,11 +47,34 @@ async function split(c: Case, n: number, window?: number): Promise<{ unsafe: str
   const prefix = c.bytes.slice(0, plan.prefixEnd);
   // Through JSON, as a worker thread or a Lambda hands it back.
   const ranges = await Promise.all(
-    cut.ranges.map(async (range, index) => JSON.parse(JSON.stringify(await calculateRange({ prefix, prefixLines: plan.prefixLines, body: chunks(c.bytes.subarray(range.start, range.end), 61), range, index, fileName: c.fileName, project: c.project, registry, ...(c.period ? { period: c.period } : {}) }))) as RangeResult),
+    cut.ranges.map(
+      async (range, index) =>
+        JSON.parse(
+          JSON.stringify(
+            await calculateRange({
+              prefix,
+              prefixLines: plan.prefixLines,
+              body: chunks(c.bytes.subarray(range.start, range.end), 61),
+              range,
+              index,
+              fileName: c.fileName,
+              project: c.project,
+              registry,
+              ...(c.period ? { period: c.period } : {}),
+            }),
+          ),
+        ) as RangeResult,
+    ),
   );
   const merged = mergeRanges(ranges);
   if (merged.onePass) return { onePass: merged.onePass, ranges };
-  const result = await calculateMerged({ partials: merged.partials, fileName: c.fileName, project: c.project, registry, ...(c.period ? { period: c.period } : {}) });
+  const result = await calculateMerged({
+    partials: merged.partials,
+    fileName: c.fileName,
+    project: c.project,
+    registry,
+    ...(c.period ? { period: c.period } : {}),
+  });
   return { result, ranges };
 }
 
@@ -63,7 +91,10 @@ describe('planSplit / cutRanges', () => {
     const plan = planSplit(bytes, bytes.length, 3);
     if ('unsafe' in plan) throw new Error(plan.unsafe);
     expect(plan.prefixEnd).toBe('time,value\n'.length);
-    const cut = cutRanges(plan, plan.windows.map((w) => bytes.slice(w.start, w.end)));
+    const cut = cutRanges(
+      plan,
+      plan.windows.map((w) => bytes.slice(w.start, w.end)),
+    );
     if ('unsafe' in cut) throw new Error(cut.unsafe);
     expect(cut.ranges).toHaveLength(3);
     expect(cut.ranges[0]!.start).toBe(plan.prefixEnd);
@@ -83,10 +114,17 @@ describe('planSplit / cutRanges', () => {
   });
 
   it('refuses to cut where a quote could hide a line break, or in a header with a quote, or a UTF-16 file', () => {
-    const quoted = enc.encode('time,note\n2024-01-01T00:00:00Z,x\n' + Array.from({ length: 40 }, (_, i) => `2024-01-01T00:${String(i).padStart(2, '0')}:00Z,"a\nb"`).join('\n') + '\n');
+    const quoted = enc.encode(
+      'time,note\n2024-01-01T00:00:00Z,x\n' + Array.from({ length: 40 }, (_, i) => `2024-01-01T00:${String(i).padStart(2, '0')}:00Z,"a\nb"`).join('\n') + '\n',
+    );
     const plan = planSplit(quoted, quoted.length, 2);
     if ('unsafe' in plan) throw new Error(plan.unsafe);
-    expect(cutRanges(plan, plan.windows.map((w) => quoted.slice(w.start, w.end)))).toEqual({ unsafe: expect.stringMatching(/quote/) });
+    expect(
+      cutRanges(
+        plan,
+        plan.windows.map((w) => quoted.slice(w.start, w.end)),
+      ),
+    ).toEqual({ unsafe: expect.stringMatching(/quote/) });
     expect(planSplit(enc.encode('"time",value\n1,2\n3,4\n'), 16, 2)).toEqual({ unsafe: expect.stringMatching(/header has a quote/) });
     expect(planSplit(new Uint8Array([0xff, 0xfe, 0x74, 0]), 1000, 2)).toEqual({ unsafe: expect.stringMatching(/UTF-16/) });
     const cr = enc.encode('time,value\r' + '2024-01-01T00:00:00Z,1\r'.repeat(40));
@@ -99,7 +137,10 @@ describe('a file in 2, 3 and 5 byte ranges gives the one-pass result (every modu
     it(`${m.key}: valid.csv and invalid.csv`, async () => {
       const fx = loadFixtures(new URL(`${m.id}/${m.version}/`, root));
       let compared = 0;
-      for (const [name, text] of [['valid.csv', fx.valid], ['invalid.csv', fx.invalid]] as const) {
+      for (const [name, text] of [
+        ['valid.csv', fx.valid],
+        ['invalid.csv', fx.invalid],
+      ] as const) {
         const c: Case = { bytes: enc.encode(text), fileName: name, project: fx.project };
         const one = await single(c);
         for (const n of [2, 3, 5]) {
@@ -183,7 +224,9 @@ describe('across a cut', () => {
     const merged = mergeRanges((s as { ranges: RangeResult[] }).ranges);
     const r = await calculateMerged({ partials: merged.partials, fileName: 'dup.csv', project: fx.project, registry });
     expect(r.status).toBe('rejected');
-    expect(r.diagnostics.find((d) => d.code === 'period.duplicate_timestamp')?.message).toMatch(/dup\.csv \[bytes \d+-\d+\) and dup\.csv \[bytes \d+-\d+\) both have readings/);
+    expect(r.diagnostics.find((d) => d.code === 'period.duplicate_timestamp')?.message).toMatch(
+      /dup\.csv \[bytes \d+-\d+\) and dup\.csv \[bytes \d+-\d+\) both have readings/,
+    );
     const one = await single(c);
     expect(one.status).toBe('rejected');
     expect(one.diagnostics.some((d) => d.code === 'period.duplicate_timestamp')).toBe(true);

@@ -9,7 +9,8 @@ const refused = (expr: string) => {
 
 describe('the expression sandbox', () => {
   it('refuses import, createUnit, evaluate, parse, simplify and derivative calls', () => {
-    for (const f of ['import({}, {})', 'createUnit("foo")', 'evaluate("1+1")', 'parse("x")', 'simplify("x")', 'derivative("x^2", "x")', 'compile("1")']) expect(refused(f).join()).toMatch(/not allowed/);
+    for (const f of ['import({}, {})', 'createUnit("foo")', 'evaluate("1+1")', 'parse("x")', 'simplify("x")', 'derivative("x^2", "x")', 'compile("1")'])
+      expect(refused(f).join()).toMatch(/not allowed/);
   });
   it('refuses assignments, function definitions, property access, objects, strings and indexing', () => {
     expect(refused('a = 1').join()).toMatch(/AssignmentNode/);
@@ -37,13 +38,37 @@ describe('the expression sandbox', () => {
     if (!r.ok) return;
     expect(r.parsed.symbols).toEqual(['T', 'a', 'b', 'eta']);
     const f = compileFloat(r.parsed);
-    expect(f(new Map<string, number>([['T', 600], ['a', 2], ['b', 3], ['eta', 0.9]]))).toBeCloseTo(0.3, 12);
-    expect(f(new Map<string, number>([['T', 400], ['a', 2], ['b', 3], ['eta', 0.9]]))).toBe(0);
+    expect(
+      f(
+        new Map<string, number>([
+          ['T', 600],
+          ['a', 2],
+          ['b', 3],
+          ['eta', 0.9],
+        ]),
+      ),
+    ).toBeCloseTo(0.3, 12);
+    expect(
+      f(
+        new Map<string, number>([
+          ['T', 400],
+          ['a', 2],
+          ['b', 3],
+          ['eta', 0.9],
+        ]),
+      ),
+    ).toBe(0);
   });
   it('evaluates period equations in exact decimals', () => {
     const r = parseExpression('a * b * c');
     if (!r.ok) throw new Error('parse');
-    const v = compileDecimal(r.parsed)(new Map([['a', toBigNumber('5000000')], ['b', toBigNumber('0.5')], ['c', toBigNumber('0.000716')]]));
+    const v = compileDecimal(r.parsed)(
+      new Map([
+        ['a', toBigNumber('5000000')],
+        ['b', toBigNumber('0.5')],
+        ['c', toBigNumber('0.000716')],
+      ]),
+    );
     expect(String(v)).toBe('1790');
   });
 });
