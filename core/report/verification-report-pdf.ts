@@ -1,17 +1,29 @@
 import type { VerificationReport } from './verification-report.ts';
 import { decisionLine } from './verification-report-html.ts';
+import { texToSvg } from './tex-svg.ts';
 
 /**
  * The verification report as a pdfmake document definition (pure data; functions/shared/pdf.ts turns
  * it into bytes). Same content and order as the HTML report. Two differences, both for readability
  * in a PDF built without a browser:
  * - charts are the same SVG, drawn as vectors by pdfmake;
- * - equations are printed as the plain-text expression that runs (the mathjs source, in a monospace
- *   font), not typeset: PDF typesetting of LaTeX would need a browser or a TeX engine. The HTML report
- *   carries the typeset (KaTeX) form of the very same parse trees.
+ * - equations are typeset by MathJax to SVG (./tex-svg.ts) from the same LaTeX the HTML report typesets
+ *   with KaTeX, each followed by the plain-text expression that runs (searchable, and the fallback when
+ *   an equation cannot be typeset).
  */
 
 type Node = Record<string, unknown> | string;
+
+/** An equation cell: the typeset SVG (at most the column's width) above the expression that runs. */
+function typesetEquation(e: { readonly symbol: string; readonly expr: string; readonly tex: string }): Node {
+  const executed = mono(`${e.symbol} = ${e.expr}`);
+  const typeset = e.tex ? texToSvg(e.tex) : undefined;
+  if (!typeset) return executed;
+  // Both dimensions, scaled together when the equation is wider than the column: pdfmake then reserves the
+  // whole height (MathJax's box reaches below the baseline) and the expression below never overlaps it.
+  const scale = Math.min(1, 210 / typeset.widthPt);
+  return { stack: [{ svg: typeset.svg, width: typeset.widthPt * scale, height: typeset.heightPt * scale, margin: [0, 0, 0, 2] }, executed] };
+}
 
 const H2 = (text: string): Node => ({ text, style: 'h2' });
 const kv = (pairs: readonly (readonly [string, string | Node])[]): Node => ({
@@ -250,14 +262,14 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
 
   c.push(H2('Equations'));
   c.push({
-    text: 'As executed: the plain-text expression that runs (the HTML report shows the same parse trees typeset). Row-scope values are sums over the rows.',
+    text: 'Typeset from the running expressions, each with the plain-text expression that runs. Row-scope values are sums over the rows.',
     fontSize: 8,
     color: '#555',
   });
   c.push(
     grid(
-      ['Symbol', 'Equation (as executed)', 'Unit', 'Scope', 'Value', 'Reference'],
-      r.equations.map((e) => [mono(e.symbol), mono(`${e.symbol} = ${e.expr}`), e.unit, e.scope, e.value ?? '', e.ref]),
+      ['Symbol', 'Equation (typeset, and as executed)', 'Unit', 'Scope', 'Value', 'Reference'],
+      r.equations.map((e) => [mono(e.symbol), typesetEquation(e), e.unit, e.scope, e.value ?? '', e.ref]),
       [60, '*', 45, 35, 60, 70],
     ),
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toWinAnsi, verificationReportPdfDefinition } from '../../../../core/report/verification-report-pdf.ts';
+import { texToSvg } from '../../../../core/report/tex-svg.ts';
 import { esc, renderReportSections, renderTex, renderVerificationReportHtml } from '../../../../core/report/verification-report-html.ts';
 import { NotDecidedError, verificationReportFromSubmission } from '../../../../core/report/verification-report.ts';
 import type { Submission } from '../../../../core/review/submission.ts';
@@ -62,6 +63,21 @@ describe('verification report model', () => {
     const pdf = JSON.stringify(verificationReportPdfDefinition(r));
     for (const s of ['Verification report', 'A. Auditor <DOE>', item.file.sha256, 'f'.repeat(64), 'Per gas', 'To the participants'])
       expect(pdf).toContain(s.replace(/"/g, '\\"'));
+
+    // every equation of the module is typeset (an SVG drawn by pdfkit) above the expression that runs
+    const definition = verificationReportPdfDefinition(r) as { content: unknown[] };
+    const cells = JSON.stringify(definition.content).match(/\{"stack":\[\{"svg":"<svg[^"]*?xmlns/g) ?? [];
+    expect(cells.length).toBe(r.equations.filter((e) => e.tex).length);
+    expect(r.equations.filter((e) => e.tex).length).toBeGreaterThan(0);
+    for (const e of r.equations) expect(pdf).toContain(`${e.symbol} = ${e.expr}`.replace(/"/g, '\\"'));
+  });
+
+  it('typesets LaTeX for the PDF with MathJax as self-contained SVG, and gives up (plain text) on a TeX error', () => {
+    const t = texToSvg('BE_{y} = \\frac{EG_{y} \\times EF_{grid,y}}{1000}');
+    expect(t?.svg).toMatch(/^<svg[^>]*width="[\d.]+pt"[^>]*height="[\d.]+pt"/);
+    expect(t?.svg).not.toMatch(/currentColor|<use /);
+    expect(t!.widthPt).toBeGreaterThan(20);
+    expect(texToSvg('\\frac{1}{')).toBeUndefined();
   });
 });
 
