@@ -2,7 +2,7 @@
 /**
  * The review console in a real browser: Debian's chromium driven by playwright-core (never a browser
  * download), against the local stack and the console server of `npm start`. A verifier opens the queue,
- * opens a monitoring report of four monthly uploads (charts drawn on the server on the site's clock,
+ * opens an annual monitoring report of twelve monthly uploads (charts drawn on the server on the site's clock,
  * equations typeset), approves it (first approval, pending technical review), a second verifier of the
  * body approves it, and the outcome, the ledger entry and the verification report PDF follow; the PDF's
  * text is checked with pdftotext and pdftoppm renders every page. A verifier of another body reads
@@ -36,17 +36,17 @@ const hasTools = existsSync(CHROMIUM) && existsSync('/usr/bin/pdftotext') && exi
  * Hourly readings of one month of 2023 (deterministic), local times of the site stamped at the end of
  * each hour, as in test/e2e/monitoring-report.test.ts.
  */
-function month(dir: string, m: number): string {
+function month(dir: string, m: number, year = 2023): string {
   const lines = ['timestamp,EG_export,EG_import,FC_diesel'];
-  const days = new Date(Date.UTC(2023, m, 0)).getUTCDate();
-  let x = m * 104_729;
+  const days = new Date(Date.UTC(year, m, 0)).getUTCDate();
+  let x = (m + 12 * (year - 2023)) * 104_729;
   for (let d = 1; d <= days; d++)
     for (let h = 0; h < 24; h++) {
       x = (x * 48_271) % 2_147_483_647;
-      const local = new Date(Date.UTC(2023, m - 1, d, h + 1)).toISOString().slice(0, 19);
+      const local = new Date(Date.UTC(year, m - 1, d, h + 1)).toISOString().slice(0, 19);
       lines.push(`${local},${((x % 9000) / 1000).toFixed(3)},${x % 7 === 0 ? '0.012' : '0.000'},0`);
     }
-  const file = join(dir, `2023-${String(m).padStart(2, '0')}.csv`);
+  const file = join(dir, `${year}-${String(m).padStart(2, '0')}.csv`);
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
@@ -71,7 +71,9 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     await t.registerProject(PROJECT, undefined, { timeZone: ZONE });
     const dir = mkdtempSync(join(tmpdir(), 'mrv-console-'));
     const ids: string[] = [];
-    for (const m of [1, 2, 3, 4, 5]) ids.push(await t.upload(PROJECT, month(dir, m)));
+    // January 2023 (an earlier period), then the twelve months of the annual report: February 2023 to January 2024.
+    for (const [m, year] of [[1, 2023], ...Array.from({ length: 11 }, (_, i) => [i + 2, 2023]), [1, 2024]] as const)
+      ids.push(await t.upload(PROJECT, month(dir, m, year)));
     await t.waitFor('every month to be queued for review', async () => {
       for (const id of ids) if (!(await t.submissions.get(id))?.queuedAt) return undefined;
       return true;
@@ -81,8 +83,8 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     const approved = await t.as('verifier', ['review', 'approve', january]);
     expect(approved.code, approved.out + approved.err).toBe(0);
     expect((await t.submissions.get(january))?.status).toBe('approved');
-    // The monitoring report the console verifies: February to May, four monthly uploads.
-    report = await assemble('2023-02-01..2023-05-31');
+    // The monitoring report the console verifies: a year, February 2023 to January 2024, twelve monthly uploads.
+    report = await assemble('2023-02-01..2024-01-31');
 
     // `mrv review report` refuses a report without a decision.
     const undecided = await t.mrv(['review', 'report', report, '--out', dir]);
@@ -131,18 +133,18 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     const row = page.locator(`tr[data-upload="${report}"]`);
     await row.waitFor();
     expect(await row.getAttribute('data-kind')).toBe('monitoring-report');
-    expect(await row.textContent()).toContain('2023-02-01 – 2023-05-31 (120 days, Asia/Kolkata)');
+    expect(await row.textContent()).toContain('2023-02-01 – 2024-01-31 (365 days, Asia/Kolkata)');
     expect(await page.locator('small.in-report').allTextContents()).toEqual([
       `issued in monitoring report ${january.slice(0, 12)}…`,
-      ...Array.from({ length: 4 }, () => `in monitoring report ${report.slice(0, 12)}…: decide the report`),
+      ...Array.from({ length: 12 }, () => `in monitoring report ${report.slice(0, 12)}…: decide the report`),
     ]);
     expect(await page.locator('#who').textContent()).toContain('Vera Verifier · verifier of LOCAL-DOE-A');
     await page.screenshot({ path: join(OUT, 'queue.png'), fullPage: true });
 
-    // The evidence: the four files with their SHA-256, charts rendered on the server as SVG with labelled axes on the site's clock, equations typeset by KaTeX.
+    // The evidence: the twelve files with their SHA-256, charts rendered on the server as SVG with labelled axes on the site's clock, equations typeset by KaTeX.
     await row.locator('a').first().click();
     await page.locator('figure.chart svg').first().waitFor();
-    expect(await page.locator('#data tbody tr').count()).toBe(4);
+    expect(await page.locator('#data tbody tr').count()).toBe(12);
     const chartIds = await page.locator('figure.chart').evaluateAll((els) => els.map((e) => e.getAttribute('data-chart')));
     expect(chartIds).toEqual([
       'series-EG_export',
@@ -156,7 +158,7 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     const axisTexts = await page.locator('figure.chart[data-chart="series-EG_export"] svg text').allTextContents();
     expect(axisTexts).toEqual(expect.arrayContaining([`time (${ZONE})`, 'EG_export [MWh]']));
     expect(await page.locator('figure.chart[data-chart="monthly-EG_export"] svg text').allTextContents()).toEqual(
-      expect.arrayContaining([`month (${ZONE})`, 'Feb 2023', 'May 2023']),
+      expect.arrayContaining([`month (${ZONE})`, 'Feb 2023', 'Jan 2024']),
     );
     expect(await page.locator('figure.chart[data-chart="periods"] svg text').allTextContents()).toEqual(
       expect.arrayContaining(['this period', 'approved earlier', 'ER [tCO2e]', '2023-01-01 – 2023-01-31']),
@@ -213,8 +215,8 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
       'Chris Checker (LOCAL-DOE-A, LOCAL-E-0001)',
       'first approval by Vera Verifier (LOCAL-DOE-A, LOCAL-E-0001)',
       submission.decision!.decidedAt,
-      `monitoring report ${report} of 4 upload(s)`,
-      '2023-02-01 – 2023-05-31 (120 days, Asia/Kolkata)',
+      `monitoring report ${report} of 12 upload(s)`,
+      '2023-02-01 – 2024-01-31 (365 days, Asia/Kolkata)',
       `registration version ${submission.registration!.version}`,
       ...item.report!.uploads.map((u) => u.sha256),
       item.methodology.hash,
@@ -306,7 +308,7 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
       'decision-refused refused-access',
       'decision-recorded approved',
     ]);
-    expect(published.filter((p) => p.event === 'item-waiting' && p.id !== report && p.id !== january)).toHaveLength(5); // each accepted monthly upload
+    expect(published.filter((p) => p.event === 'item-waiting' && p.id !== report && p.id !== january)).toHaveLength(13); // each accepted monthly upload
     expect(t.faults).toEqual([]);
   }, 180_000);
 
