@@ -1,4 +1,5 @@
-import { checkRegistration, registrationWarnings } from '../../core/project/registration.ts';
+import { registrationWarnings } from '../../core/project/registration.ts';
+import { checkRegistration } from '../../core/calculation/resolve.ts';
 import { supersessionNote } from '../../core/methodology/registry.ts';
 import { ProjectSchema } from '../../core/project/project.ts';
 import { diffRegistrations, renderDiff } from '../../core/project/versions.ts';

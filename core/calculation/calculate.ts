@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
-import { ConfigError } from '../errors.ts';
 import { findGas } from '../gases/gases.ts';
 import type { Period } from '../mechanisms/mechanisms.ts';
 import { bindGwps, sameGwps, type GwpBinding } from './gwp-binding.ts';
-import { intermediateRoundingKeys, periodAdjuster, roundEr, roundingProfileProblems, typeIIICap } from './period-adjustments.ts';
+import { intermediateRoundingKeys, periodAdjuster, roundEr, typeIIICap } from './period-adjustments.ts';
 import type { CompiledEquation, Methodology } from '../methodology/define-methodology.ts';
 import { compileFloatSlots, toBigNumber, isBigNumber, UNSET, type BigNumber, type SlotScope } from '../methodology/equations.ts';
 import type { MethodologyRegistry } from '../methodology/registry.ts';
 import type { Project } from '../project/project.ts';
-import { registrationProblems } from '../project/registration.ts';
 import { readRecords, detectFormat } from '../readers/read-records.ts';
 import type { ByteSource, Cell, MonitoringFormat, ReaderEvent } from '../readers/types.ts';
 import { csvFastPath, pumpCsv } from '../readers/csv.ts';
@@ -78,37 +76,9 @@ export interface CalculateMergedInput extends Omit<CalculateInput, 'source' | 'f
   readonly partials: readonly PartialResult[];
 }
 
-export interface ResolvedProject {
-  readonly project: Project;
-  readonly methodology: Methodology;
-  /** The project's parameters after the methodology's own schema (defaults applied). */
-  readonly parameters: Record<string, unknown>;
-}
-
-/**
- * Checks that a project registration can be used with its methodology: the methodology `id@version`
- * is registered and the parameters satisfy its project schema. Throws {@link ConfigError} listing
- * every problem: a registration is configuration, not monitoring data.
- */
-export function resolveProject(project: Project, registry: MethodologyRegistry): ResolvedProject {
-  const methodology = registry.get(project.methodology);
-  if (!methodology.mechanisms.includes(project.mechanism))
-    throw new ConfigError(`Methodology ${methodology.key} is not available under ${project.mechanism} (it is for ${methodology.mechanisms.join(', ')}).`);
-  const meterProblems = CalibrationRule.problemsOf(project.meters ?? [], new Map(methodology.columns.map((c) => [c.name, c.meta])));
-  if (meterProblems.length) throw new ConfigError(`Project ${project.id}: the meters do not match ${methodology.key}.`, meterProblems);
-  const parsed = methodology.project.safeParse(project.parameters);
-  if (!parsed.success) {
-    throw new ConfigError(
-      `Project ${project.id}: the parameters do not match what ${methodology.key} requires.`,
-      parsed.error.issues.map((i) => `parameters.${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
-  }
-  const problems = registrationProblems(project, methodology, parsed.data as Record<string, unknown>);
-  if (problems.length) throw new ConfigError(`Project ${project.id}: the registration does not fit ${methodology.key}.`, problems);
-  const roundingProblems = roundingProfileProblems(methodology, project.rounding);
-  if (roundingProblems.length) throw new ConfigError(`Project ${project.id}: the rounding profile does not match ${methodology.key}.`, roundingProblems);
-  return { project, methodology, parameters: parsed.data as Record<string, unknown> };
-}
+// Resolving a registration against its methodology lives in ./resolve.ts (no cycle with core/project/registration.ts).
+import { resolveProject } from './resolve.ts';
+export { resolveProject, type ResolvedProject } from './resolve.ts';
 
 /**
  * Switch for the per-cell validation of record events (XLSX and JSON rows, and CSV rows that left

@@ -1,13 +1,9 @@
-import { resolveProject, type ResolvedProject } from '../calculation/calculate.ts';
-import { ConfigError } from '../errors.ts';
 import type { Methodology } from '../methodology/define-methodology.ts';
-import type { MethodologyRegistry } from '../methodology/registry.ts';
 import { findGas } from '../gases/gases.ts';
 import { gwpOf } from '../gases/gwp.ts';
 import { GWP_SET_IDS } from '../gases/gwp.ts';
 import { ReviewItemSchema } from '../review/schemas.ts';
 import type { Project } from './project.ts';
-import { scaleProblems } from './scale.ts';
 import { unknownKeyMessage } from './suggest.ts';
 import { sourceContradictions, sourcesOf } from '../methodology/absence.ts';
 
@@ -74,20 +70,4 @@ export function registrationWarnings(project: Pick<Project, 'id' | 'timeZone'>):
       `Project ${project.id} declares no time zone, so UTC is assumed: timestamps without an offset, --period dates, the crediting period and calibration dates are read on the UTC clock. If the site is not on UTC, add its IANA zone (e.g. "timeZone": "Asia/Kolkata") and register it again with --reason.`,
     );
   return warnings;
-}
-
-/**
- * Everything a registration must satisfy to be stored or used by the pipeline: core's ProjectSchema
- * (the caller parsed it), {@link resolveProject} (methodology, parameters, {@link registrationProblems})
- * and the declared scale against the parameters (core/project/scale.ts). `mrv project register` and
- * the ingest function's pre-check call it. (`calculate` itself leaves a plant above a small-scale
- * methodology's limit to that methodology's applicability conditions, which report it as not applicable.)
- *
- * @throws ConfigError listing every problem
- */
-export function checkRegistration(project: Project, registry: MethodologyRegistry): ResolvedProject {
-  const resolved = resolveProject(project, registry);
-  const problems = scaleProblems(project, resolved.methodology.id, resolved.parameters).map((p) => `scale: ${p}`);
-  if (problems.length) throw new ConfigError(`Project ${project.id}: the declared scale contradicts the registration.`, problems);
-  return resolved;
 }

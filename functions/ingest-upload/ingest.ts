@@ -1,6 +1,6 @@
 import { calculate } from '../../core/calculation/calculate.ts';
 import { canonicalJson, sha256Hex } from '../../core/ledger/canonical.ts';
-import { checkRegistration } from '../../core/project/registration.ts';
+import { checkRegistration } from '../../core/calculation/resolve.ts';
 import { registrationHash, type RegistrationPin } from '../../core/project/versions.ts';
 import type { CalculationResult } from '../../core/calculation/result.ts';
 import type { PartialResult } from '../../core/calculation/partial.ts';
