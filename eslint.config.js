@@ -49,7 +49,7 @@ const complexityBacklog = [
   'core/calculation/split.ts',
   'core/charts/monitoring-series.ts',
   'core/methodology/columns.ts',
-  'core/methodology/conformance.ts',
+  'core/kit/conformance.ts',
   'core/methodology/define-methodology.ts',
   'core/methodology/equations.ts',
   'core/readers/csv.ts',

@@ -1,13 +1,13 @@
 /**
  * The file-system side of the methodology authoring kit: `mrv methodology check | new | doc`.
- * The checks themselves are pure (core/methodology/conformance.ts); this file reads a module folder,
+ * The checks themselves are pure (core/kit/conformance.ts); this file reads a module folder,
  * loads its `methodology.ts`, writes scaffolds and READMEs, and prints.
  */
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MethodologyDefinitionError } from '../core/errors.ts';
-import { checkModuleFiles, checkFixtures, MODULE_ID, passed, type CheckResult, type ModuleFiles } from '../core/methodology/conformance.ts';
+import { checkModuleFiles, checkFixtures, MODULE_ID, passed, type CheckResult, type ModuleFiles } from '../core/kit/conformance.ts';
 import type { Methodology } from '../core/methodology/define-methodology.ts';
 import { embedEquations, renderEquationsMarkdown } from '../core/methodology/render-doc.ts';
 import { UsageError, type Io } from './commands/types.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import Decimal from 'decimal.js';
 import { calculate } from '../../core/calculation/calculate.ts';
-import { bytesOf } from '../../core/methodology/conformance.ts';
+import { bytesOf } from '../../core/kit/conformance.ts';
 import { ProjectSchema, type Project } from '../../core/project/project.ts';
 import type { ReviewItem, Decision } from '../../core/review/schemas.ts';
 import type { Submission } from '../../core/review/submission.ts';

@@ -13,7 +13,7 @@
  * - property tests (fast-check, seeded): shuffling rows leaves every total unchanged; corrupting k
  *   rows rejects exactly k rows; arbitrary cell text never makes the calculation throw.
  *
- * The checks are the pure functions of core/methodology/conformance.ts, which `mrv methodology check`
+ * The checks are the pure functions of core/kit/conformance.ts, which `mrv methodology check`
  * runs too; this file turns each into an `it(…)` and adds the property tests.
  *
  * Fixtures are located relative to the module folder URL (`new URL('./', import.meta.url)`), never the
@@ -50,15 +50,15 @@ import {
   type ExpectedDiagnostic,
   type ExpectedResult,
   type ModuleFiles,
-} from '#core/methodology/conformance';
+} from '#core/kit/conformance';
 import type { Methodology } from '#core/methodology/define-methodology';
 import type { Period } from '#core/mechanisms/mechanisms';
 import { ProjectSchema, type Project, type ProjectInput } from '#core/project/project';
 import type { MonitoringFormat } from '#core/readers/types';
 
-// The checks themselves live in core/methodology/conformance.ts (pure), shared with `mrv methodology check`.
-export { bytesOf, splitCsv, README_SECTIONS } from '#core/methodology/conformance';
-export type { ExpectedDiagnostic, ExpectedGas, ExpectedResult } from '#core/methodology/conformance';
+// The checks themselves live in core/kit/conformance.ts (pure), shared with `mrv methodology check`.
+export { bytesOf, splitCsv, README_SECTIONS } from '#core/kit/conformance';
+export type { ExpectedDiagnostic, ExpectedGas, ExpectedResult } from '#core/kit/conformance';
 
 /** Seed and run count of every property test: reproducible in CI, varied enough to find edge cases. */
 export const PROPERTY_RUNS = { seed: 20_130_101, numRuns: 50 } as const;

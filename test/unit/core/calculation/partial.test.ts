@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { calculate, calculateMerged } from '#core/calculation/calculate';
 import { ExactSum, mergePartials, PartialMergeError, type PartialResult } from '#core/calculation/partial';
 import type { CalculationResult } from '#core/calculation/result';
-import { bytesOf, splitCsv } from '#core/methodology/conformance';
+import { bytesOf, splitCsv } from '#core/kit/conformance';
 import { registry } from '#methodologies';
 import { loadFixtures } from '#test/methodology-conformance';
 import type { Project } from '#core/project/project';

@@ -12,7 +12,7 @@ import { Dec } from '#core/calculation/rounding';
 import { MethodologyDefinitionError } from '#core/errors';
 import { absencePolicyOf, undeclaredAbsences } from '#core/methodology/absence';
 import { column, monitoringRow } from '#core/methodology/columns';
-import { checkAbsence, errorsOf, runFixture, splitCsv } from '#core/methodology/conformance';
+import { checkAbsence, errorsOf, runFixture, splitCsv } from '#core/kit/conformance';
 import { defineMethodology, type Methodology } from '#core/methodology/define-methodology';
 import { ProjectSchema, type Project } from '#core/project/project';
 import { registrationProblems } from '#core/project/registration';

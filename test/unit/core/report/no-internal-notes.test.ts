@@ -12,7 +12,7 @@ import { main } from '../../../../cli/main.ts';
 import type { Io } from '../../../../cli/commands/types.ts';
 import { materialityBracket } from '#core/review/materiality';
 import { internalNotes } from '#core/validation/internal-notes';
-import { userVisibleTextOf } from '#core/methodology/conformance';
+import { userVisibleTextOf } from '#core/kit/conformance';
 import { registry } from '#methodologies';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));

@@ -13,15 +13,15 @@
 import { z } from 'zod';
 import { calculate } from '../calculation/calculate.ts';
 import type { CalculationResult } from '../calculation/result.ts';
-import { Dec } from '../calculation/rounding.ts';
+import { Dec } from '../quantity/decimal.ts';
 import type { Period } from '../mechanisms/mechanisms.ts';
 import { ProjectSchema, type Project, type ProjectInput } from '../project/project.ts';
 import type { MonitoringFormat } from '../readers/types.ts';
 import { CODES } from '../validation/codes.ts';
-import type { Methodology } from './define-methodology.ts';
-import { createRegistry } from './registry.ts';
-import { equationsBlockProblems } from './render-doc.ts';
-import { undeclaredAbsences } from './absence.ts';
+import type { Methodology } from '../methodology/define-methodology.ts';
+import { createRegistry } from '../methodology/registry.ts';
+import { equationsBlockProblems } from '../methodology/render-doc.ts';
+import { undeclaredAbsences } from '../methodology/absence.ts';
 import { internalNotes } from '../validation/internal-notes.ts';
 
 /** README sections every methodology module has (house-style §3.3), in order. */

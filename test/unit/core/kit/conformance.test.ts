@@ -1,4 +1,4 @@
-/** The pure conformance checks (core/methodology/conformance.ts) on the template module and broken variants of its files. */
+/** The pure conformance checks (core/kit/conformance.ts) on the template module and broken variants of its files. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import {
   passed,
   type CheckResult,
   type ModuleFiles,
-} from '#core/methodology/conformance';
+} from '#core/kit/conformance';
 import { DOC_BEGIN, DOC_END, embedEquations, equationsBlockProblems, findEquationsBlock, renderEquationsMarkdown } from '#core/methodology/render-doc';
 import template from '../../../../methodologies/_template/1.0.0/methodology.ts';
 
