@@ -92,6 +92,7 @@ export function renderReportSections(r: VerificationReport): string {
         `${code(r.methodology.key)}${r.methodology.title ? ` — ${esc(r.methodology.title)}` : ''}${r.methodology.source ? ` (${esc(r.methodology.source)})` : ''}`,
       ],
       ['Methodology hash', code(r.methodology.hash)],
+      ...(r.methodology.supersededBy ? [['Superseded', `by ${code(r.methodology.supersededBy.by)}: ${esc(r.methodology.supersededBy.reason)}`] as const] : []),
       [
         'Monitoring period',
         `${esc(r.periodText ?? `${r.period.start} – ${r.period.end}`)}<br><small>${esc(r.period.start)} – ${esc(r.period.end)}, end excluded; ${esc(r.periodDays)} days${r.project.timeZone ? ` on the site's clock (${esc(r.project.timeZone)})` : ''}</small>`,

@@ -172,6 +172,9 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
         `${r.methodology.key}${r.methodology.title ? ` — ${r.methodology.title}` : ''}${r.methodology.source ? ` (${r.methodology.source})` : ''}`,
       ],
       ['Methodology hash', mono(r.methodology.hash)],
+      ...(r.methodology.supersededBy
+        ? [['Superseded', { text: `by ${r.methodology.supersededBy.by}: ${r.methodology.supersededBy.reason}`, color: '#8a5a00' }] as const]
+        : []),
       [
         'Monitoring period',
         `${r.periodText ?? `${r.period.start} – ${r.period.end}`}; ${r.period.start} – ${r.period.end}, end excluded; ${r.periodDays} days${r.project.timeZone ? ` on the site's clock (${r.project.timeZone})` : ''}`,

@@ -38,7 +38,14 @@ export interface VerificationReport {
     /** The site's IANA time zone: periods and charts are on its clock. */
     readonly timeZone?: string;
   };
-  readonly methodology: { readonly key: string; readonly hash: string; readonly title?: string; readonly source?: string };
+  readonly methodology: {
+    readonly key: string;
+    readonly hash: string;
+    readonly title?: string;
+    readonly source?: string;
+    /** A newer version of the module corrects this one (methodologies/superseded.ts): the verifier is told what. */
+    readonly supersededBy?: { readonly by: string; readonly reason: string };
+  };
   readonly period: Period;
   /** The period for people, on the site's clock (local days when whole days). */
   readonly periodText?: string;
@@ -132,6 +139,8 @@ export interface SubmissionReportSource {
   readonly registration?: Readonly<Record<string, unknown>>;
   /** The methodology as registered: the equations are rendered from its parse trees. */
   readonly methodology?: Methodology;
+  /** The newer version that corrects the module, and what it corrects (the registry's supersession). */
+  readonly supersededBy?: { readonly by: string; readonly reason: string };
   /** The ledger entry of an approved submission. */
   readonly ledgerEntry?: LedgerEntry;
   readonly charts: readonly Chart[];
@@ -214,6 +223,7 @@ export function verificationReportFromSubmission(src: SubmissionReportSource, op
       key: `${item.methodology.id}@${item.methodology.version}`,
       hash: item.methodology.hash,
       ...(result ? { title: result.methodology.title, source: result.methodology.source } : {}),
+      ...(src.supersededBy ? { supersededBy: src.supersededBy } : {}),
     },
     period: item.period,
     periodText: periodTextOf(item.period),

@@ -173,6 +173,7 @@ export async function loadSubmissionReport(
       ...(result ? { result } : {}),
       ...(registration ? { registration } : {}),
       ...(sameModule ? { methodology: sameModule } : {}),
+      ...(src.registry.supersededBy(methodologyKey) ? { supersededBy: src.registry.supersededBy(methodologyKey)! } : {}),
       ...(ledgerEntry ? { ledgerEntry } : {}),
       ...(files ? { files } : {}),
       ...(pendingFirstApproval ? { pendingFirstApproval } : {}),

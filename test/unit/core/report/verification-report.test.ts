@@ -72,6 +72,17 @@ describe('verification report model', () => {
     for (const e of r.equations) expect(pdf).toContain(`${e.symbol} = ${e.expr}`.replace(/"/g, '\\"'));
   });
 
+  it('names the newer version that corrects the module, in the HTML and the PDF', () => {
+    const methodology = registry.get(`${item.methodology.id}@${item.methodology.version}`);
+    const supersededBy = { by: 'grid-renewable@1.1.0', reason: 'TOOL03 requires the upper limit of the 95 % confidence interval' };
+    const r = verificationReportFromSubmission({ submission: approved, methodology, supersededBy, charts: [], generatedAt: '2026-01-01T00:00:00Z' });
+    expect(r.methodology.supersededBy).toEqual(supersededBy);
+    expect(renderVerificationReportHtml(r, { katexCss: '' })).toMatch(/Superseded.*grid-renewable@1\.1\.0.*TOOL03 requires the upper limit/s);
+    expect(JSON.stringify(verificationReportPdfDefinition(r))).toContain('by grid-renewable@1.1.0: TOOL03 requires the upper limit');
+    const current = verificationReportFromSubmission({ submission: approved, methodology, charts: [], generatedAt: '2026-01-01T00:00:00Z' });
+    expect(renderVerificationReportHtml(current, { katexCss: '' })).not.toContain('Superseded');
+  });
+
   it('typesets LaTeX for the PDF with MathJax as self-contained SVG, and gives up (plain text) on a TeX error', () => {
     const t = texToSvg('BE_{y} = \\frac{EG_{y} \\times EF_{grid,y}}{1000}');
     expect(t?.svg).toMatch(/^<svg[^>]*width="[\d.]+pt"[^>]*height="[\d.]+pt"/);
