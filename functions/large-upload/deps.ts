@@ -3,6 +3,7 @@ import '../ingest-upload/unit-checks.ts';
 import { registry } from '../../methodologies/index.ts';
 import { createAwsClients } from '../shared/aws/clients.ts';
 import { dynamoAuditStore } from '../shared/aws/audit-store.ts';
+import { snsNotifier } from '../shared/aws/notifier.ts';
 import { dynamoAccess } from '../shared/aws/access-store.ts';
 import { evidenceTagsFor } from '../shared/evidence-tags.ts';
 import { dynamoProjects, dynamoSubmissions } from '../shared/aws/dynamo-repositories.ts';
@@ -50,8 +51,8 @@ export function createSplitDeps(): SplitDeps {
 
 /** The merge and failure steps: the ingest path's writes (report, result, submission, review item, audit event); no project lookup. */
 export function createMergeDeps(): SplitDeps {
-  const env = readEnv([ENV.bucket, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable, ENV.accessTable]);
-  const { s3, sqs, ddb } = createAwsClients();
+  const env = readEnv([ENV.bucket, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable, ENV.accessTable, ENV.notificationTopic]);
+  const { s3, sqs, ddb, sns } = createAwsClients();
   const { logger, metrics } = createObservability('large-upload-merge');
   return {
     monitoring: s3MonitoringStore(s3, env[ENV.bucket]),
@@ -60,6 +61,10 @@ export function createMergeDeps(): SplitDeps {
     projects: unused<ProjectsRepository>('merge', 'projects table'),
     submissions: dynamoSubmissions(ddb, env[ENV.submissionsTable]),
     reviewQueue: sqsReviewQueue(sqs, env[ENV.reviewQueueUrl]),
+    // As the ingest function: the upload's item-waiting or report-rejected notification.
+    notifier: snsNotifier(sns, env[ENV.notificationTopic], (error, n) =>
+      logger.warn('Notification not published', { event: n.event, id: n.id, error: (error as Error)?.message ?? String(error) }),
+    ),
     audit: dynamoAuditStore(ddb, env[ENV.auditTable]),
     registry,
     now: () => new Date(),

@@ -207,8 +207,9 @@ export class MrvPipelineStack extends Stack {
       logRetention,
       ...(entries.httpApi ? { entry: entries.httpApi } : {}),
     });
-    // Both functions publish people's notifications (a failed publish is logged, never fails the work).
-    for (const fn of [this.ingestFunction, this.decisionFunction]) {
+    // The functions that finish an upload or a decision publish people's notifications (a failed publish is
+    // logged, never fails the work): ingest, decision, and the merge step of the large-upload path.
+    for (const fn of [this.ingestFunction, this.decisionFunction, this.largeUploads.mergeFunction]) {
       this.notifications.grantPublish(fn.role);
       fn.setEnvironment(ENV.notificationTopic, this.notifications.topic.topicArn);
     }

@@ -168,6 +168,13 @@ describe('least privilege of the large-upload functions', () => {
       expect(allowedActionsOn(statements(fn), logicalIdOf(stack.tables.ledger.table)), fn.node.path).toEqual([]);
   });
 
+  it("the merge step publishes the upload's notification, as the ingest function does; split and range workers publish nothing", () => {
+    const topicId = logicalIdOf(stack.notifications.topic);
+    expect(allowedActionsOn(statements(stack.largeUploads.mergeFunction), topicId)).toEqual(['sns:Publish']);
+    expect(allowedActionsOn(statements(stack.largeUploads.splitFunction), topicId)).toEqual([]);
+    expect(allowedActionsOn(statements(stack.largeUploads.rangeFunction), topicId)).toEqual([]);
+  });
+
   it('each function reads exactly the environment its deps.ts reads', () => {
     const names = (fn: MrvFunction) =>
       Object.keys((resources[logicalIdOf(fn.function)]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables)
@@ -175,7 +182,9 @@ describe('least privilege of the large-upload functions', () => {
         .sort();
     expect(names(stack.largeUploads.splitFunction)).toEqual([ENV.accessTable, ENV.auditTable, ENV.bucket, ENV.projectsTable, ENV.submissionsTable].sort());
     expect(names(stack.largeUploads.rangeFunction)).toEqual([ENV.bucket]);
-    expect(names(stack.largeUploads.mergeFunction)).toEqual([ENV.accessTable, ENV.auditTable, ENV.bucket, ENV.reviewQueueUrl, ENV.submissionsTable].sort());
+    expect(names(stack.largeUploads.mergeFunction)).toEqual(
+      [ENV.accessTable, ENV.auditTable, ENV.bucket, ENV.notificationTopic, ENV.reviewQueueUrl, ENV.submissionsTable].sort(),
+    );
     // …exactly what their deps.ts read (readEnv names every variable it misses).
     const saved = Object.fromEntries(Object.values(ENV).map((n) => [n, process.env[n]]));
     for (const name of Object.values(ENV)) delete process.env[name];
