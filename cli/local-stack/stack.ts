@@ -210,16 +210,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // verification report at once; here the same function runs on the same events (loaded on the first one:
     // its charts and PDF libraries stay out of the stacks that never decide).
     const topicArn = resources.env[ENV.notificationTopic];
+    let storeOnDecision: ((n: Notification) => Promise<boolean>) | undefined;
     const reportsOnDecision = watchSpy(
       emulators.fauxqs,
       (m): m is SnsSpyMessage =>
         m.service === 'sns' && m.status === 'published' && m.topicArn === topicArn && (JSON.parse(m.body) as { event?: string }).event === 'decision-recorded',
       async (m) => {
-        const [{ storeDecidedReports }, { createDataDeps }] = await Promise.all([
-          import('../../functions/http-api/store-reports.ts'),
-          import('../../functions/http-api/deps.ts'),
-        ]);
-        await storeDecidedReports(createDataDeps().reports, JSON.parse(m.body) as Notification);
+        if (!storeOnDecision) {
+          const [{ storeDecidedReports }, { createDataDeps }] = await Promise.all([
+            import('../../functions/http-api/store-reports.ts'),
+            import('../../functions/http-api/deps.ts'),
+          ]);
+          const { reports } = createDataDeps(); // built once, on the first decision
+          storeOnDecision = (n) => storeDecidedReports(reports, n);
+        }
+        await storeOnDecision(JSON.parse(m.body) as Notification);
       },
       (error) => onError('verification report on a recorded decision', error),
     );
