@@ -1,5 +1,4 @@
 import { registrationWarnings } from '../../core/project/registration.ts';
-import { checkRegistration } from '../../core/calculation/resolve.ts';
 import { supersessionNote } from '../../core/methodology/registry.ts';
 import { ProjectSchema } from '../../core/project/project.ts';
 import { diffRegistrations, renderDiff } from '../../core/project/versions.ts';
@@ -8,10 +7,8 @@ import { ENV } from '../../functions/shared/resources.ts';
 import { registry } from '../../methodologies/index.ts';
 import { parse } from '../args.ts';
 import { createCliAws, type AwsFactory } from '../aws-clients.ts';
-import { appendAuditEvent } from '../../core/audit/audit.ts';
-import { dynamoAuditStore } from '../../functions/shared/aws/audit-store.ts';
-import { callerActor, cliEventId } from '../caller.ts';
 import { loadProjectFile } from '../load.ts';
+import { registerProject } from '../services/projects.ts';
 import { UsageError, type Command } from './types.ts';
 
 const USAGE = [
@@ -41,14 +38,11 @@ export function makeProjectCommand(aws: AwsFactory = createCliAws): Command {
         case 'register': {
           if (!arg) throw new UsageError('register needs a project registration file');
           const project = await loadProjectFile(arg, io.cwd);
-          checkRegistration(project, registry); // ConfigError (exit 2): methodology, parameters, GWP overrides, declared scale
           const by = values.by ?? io.env.MRV_USER ?? io.env.USER;
-          const at = new Date().toISOString();
-          const outcome = await open().register(project, at, { ...(by ? { by } : {}), ...(values.reason ? { reason: values.reason } : {}) });
+          // ConfigError (exit 2): methodology, parameters, GWP overrides, declared scale
+          const outcome = await registerProject(aws(io.env), io.env, project, { ...(by ? { by } : {}), ...(values.reason ? { reason: values.reason } : {}) });
           const p = outcome.version.registration;
           const what = `${p.methodology}, ${p.mechanism}, host ${p.hostCountry}${p.leastDevelopedCountry ? ', LDC' : ''}, ${p.scale}-scale`;
-          if (outcome.kind !== 'unchanged')
-            await auditProject(aws(io.env), io.env, p.id, outcome.kind === 'created' ? 'project.register' : 'project.change', at, p.methodology);
           if (outcome.kind === 'unchanged')
             io.out(`Project ${p.id} is already registered with this content (version ${outcome.version.version}); nothing changed.`);
           else if (outcome.kind === 'created') io.out(`Registered project ${p.id} (${what}), version 1.`);
@@ -108,23 +102,6 @@ export function makeProjectCommand(aws: AwsFactory = createCliAws): Command {
       }
     },
   };
-}
-
-/** The registration in the project's audit trail (issue 13), with the caller's credentials as the actor. */
-async function auditProject(
-  a: ReturnType<AwsFactory>,
-  env: NodeJS.ProcessEnv,
-  projectId: string,
-  action: 'project.register' | 'project.change',
-  at: string,
-  methodology: string,
-): Promise<void> {
-  const store = dynamoAuditStore(a.ddb, a.resources([ENV.auditTable])[ENV.auditTable]);
-  await appendAuditEvent(
-    store,
-    { projectId, eventId: cliEventId(action, projectId, at), action, actor: callerActor(env), at, subject: projectId, details: { methodology } },
-    at,
-  );
 }
 
 export const projectCommand: Command = makeProjectCommand();

@@ -17,6 +17,7 @@ import { parse } from '../args.ts';
 import { createCliAws, type AwsFactory, type CliAws } from '../aws-clients.ts';
 import { UsageError, type Command, type Io } from './types.ts';
 import { REVIEW_REPORT_USAGE, reviewReport } from './review-report.ts';
+import { pendingReviewLines } from '../services/reviews.ts';
 
 const USAGE = [
   'mrv review list                      pending reviews (submissions table; durable)',
@@ -75,19 +76,9 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
       const a = aws(io.env);
       const submissions = () => dynamoSubmissions(a.ddb, a.resources([ENV.submissionsTable])[ENV.submissionsTable]);
       switch (sub) {
-        case 'list': {
-          const pending = await submissions().listByStatus('pending-review');
-          if (!pending.length) io.out('Nothing waits for review.');
-          // An upload merged into a pending monitoring report is decided through the report: say which.
-          const inReport = new Map<string, string>();
-          for (const s of pending) if (s.kind === 'monitoring-report') for (const id of s.uploads ?? []) inReport.set(id, s.uploadId);
-          for (const s of pending) {
-            const line = s.reviewItem ? renderReviewLine(s.reviewItem) : `${s.uploadId}  ${s.projectId} (no review item stored)`;
-            const report = inReport.get(s.uploadId);
-            io.out(report ? `${line}  (in monitoring report ${report}: decide the report)` : line);
-          }
+        case 'list':
+          for (const line of await pendingReviewLines(a)) io.out(line);
           return 0;
-        }
         case 'next':
           return next(a, io, Number(values.hold ?? 900));
         case 'report':

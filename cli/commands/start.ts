@@ -14,7 +14,8 @@ import type { Notification } from '../../functions/shared/notifications.ts';
 import { listSamples, outcomeReader, sendSamples, waitForOutcomes } from '../local-stack/samples.ts';
 import type { LocalStack } from '../local-stack/stack.ts';
 import { credentialsEnv, LOCAL_BODY, type LocalIdentity } from '../local-stack/identities.ts';
-import { reviewCommand } from './review.ts';
+import { createCliAws } from '../aws-clients.ts';
+import { pendingReviewLines } from '../services/reviews.ts';
 import { UsageError, type Command, type Io } from './types.ts';
 
 /** Interactive defaults (a stable endpoint to export); `--once` and tests use free ports. */
@@ -124,7 +125,7 @@ export function makeStartCommand(options: StartOptions = {}): Command {
           }
         }
         io.out('\nReview queue (mrv review list):');
-        await reviewCommand.run(['list'], { ...cliIo, out: (t) => io.out(indent(t)) });
+        for (const line of await pendingReviewLines(createCliAws(cliIo.env))) io.out(indent(line));
         io.out(
           `\n${sent.length} sample files: ${counts.accepted} accepted, ${counts.rejected} rejected${counts.skipped ? `, ${counts.skipped} not uploaded` : ''}${counts.missing ? `, ${counts.missing} WITHOUT A REPORT` : ''} (the rejected ones are bad on purpose) — ${((Date.now() - started) / 1000).toFixed(1)} s.`,
         );

@@ -1,17 +1,16 @@
-import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { UploadReport } from '../../core/report/upload-report.ts';
 import type { Submission } from '../../core/review/submission.ts';
-import { uploadIdOf } from '../../core/review/upload-id.ts';
 import { dynamoSubmissions } from '../../functions/shared/aws/dynamo-repositories.ts';
 import { s3ReportStore } from '../../functions/shared/aws/s3-stores.ts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BUCKET_LAYOUT, ENV } from '../../functions/shared/resources.ts';
-import { projectCommand } from '../commands/project.ts';
 import type { Io } from '../commands/types.ts';
-import { uploadCommand } from '../commands/upload.ts';
+import { createCliAws } from '../aws-clients.ts';
 import { loadProjectFile } from '../load.ts';
+import { registerProject } from '../services/projects.ts';
+import { putMonitoringFile } from '../services/uploads.ts';
 import type { LocalStack } from './stack.ts';
 import { REPO_ROOT } from '../paths.ts';
 
@@ -51,46 +50,32 @@ export type SentFile =
   | { readonly file: string; readonly projectId: string; readonly key: string; readonly uploadId: string }
   | { readonly file: string; readonly projectId: string; readonly key: string; readonly notSent: string };
 
-/** An Io that keeps a command's output (shown only when the command fails). */
-function capture(io: Io): { io: Io; text: () => string } {
-  let text = '';
-  return { io: { ...io, out: (t) => void (text += `${t}\n`), err: (t) => void (text += `${t}\n`) }, text: () => text.trim() };
-}
-
 /**
- * Registers every sample project (`mrv project register`) and uploads its files as a site would
- * (`mrv upload`: PutObject to uploads/<project-id>/<file> with the methodology metadata). `io.env`
- * must point at the stack. Progress goes to `io.out` in one line per project.
+ * Registers every sample project and uploads its files as a site would, through the services behind
+ * `mrv project register` and `mrv upload` (PutObject to uploads/<project-id>/<file> with the methodology
+ * metadata). `io.env` must point at the stack. Progress goes to `io.out` in one line per project.
  */
 export async function sendSamples(samples: readonly Sample[], io: Io): Promise<SentFile[]> {
+  const aws = createCliAws(io.env);
   const sent: SentFile[] = [];
+  const failure = (e: unknown) => (e instanceof Error ? e.message : String(e));
   for (const s of samples) {
     const projectId = s.projectId ?? basename(s.projectFile, '.json');
-    const reg = capture(io);
-    const code = s.projectId ? await projectCommand.run(['register', s.projectFile], reg.io).catch((e: unknown) => (reg.io.err((e as Error).message), 2)) : 2;
-    if (code !== 0) {
-      io.err(`Sample project ${s.projectFile} was not registered: ${reg.text() || 'the file is not a valid registration (mrv project register shows why)'}`);
+    const registered = s.projectId
+      ? await loadProjectFile(s.projectFile, io.cwd)
+          .then((project) => registerProject(aws, io.env, project, { by: 'mrv start (bundled samples)' }))
+          .then(() => undefined, failure)
+      : 'the file is not a valid registration (mrv project register shows why)';
+    if (registered !== undefined) {
+      io.err(`Sample project ${s.projectFile} was not registered: ${registered}`);
       for (const file of s.files)
         sent.push({ file, projectId, key: BUCKET_LAYOUT.uploads(projectId, basename(file)), notSent: 'its project is not registered' });
       continue;
     }
     for (const file of s.files) {
+      const put = await putMonitoringFile(aws, projectId, file, io.cwd).catch((e: unknown) => ({ ok: false as const, reason: failure(e) }));
       const key = BUCKET_LAYOUT.uploads(projectId, basename(file));
-      const up = capture(io);
-      const rc = await uploadCommand.run([projectId, file], up.io).catch((e: unknown) => (up.io.err((e as Error).message), 2));
-      if (rc !== 0) sent.push({ file, projectId, key, notSent: up.text() || `mrv upload exited ${rc}` });
-      else
-        sent.push({
-          file,
-          projectId,
-          key,
-          uploadId: uploadIdOf(
-            projectId,
-            createHash('sha256')
-              .update(await readFile(file))
-              .digest('hex'),
-          ),
-        });
+      sent.push(put.ok ? { file, projectId, key: put.key, uploadId: put.uploadId } : { file, projectId, key, notSent: put.reason });
     }
     io.out(`Registered ${projectId} and uploaded ${s.files.length} file${s.files.length === 1 ? '' : 's'}.`);
   }
