@@ -1,14 +1,14 @@
 import { calculate } from '../../core/calculation/calculate.ts';
 import { canonicalJson, sha256Hex } from '../../core/ledger/canonical.ts';
-import { checkRegistration } from '../../core/calculation/resolve.ts';
 import { registrationHash, type RegistrationPin } from '../../core/project/versions.ts';
 import type { CalculationResult } from '../../core/calculation/result.ts';
 import type { PartialResult } from '../../core/calculation/partial.ts';
 import { MrvError, PortError } from '../../core/errors.ts';
+import { isProjectId, preCheckDiagnostic, preCheckUpload } from '../../core/ingest/precheck.ts';
 import type { MethodologyRegistry } from '../../core/methodology/registry.ts';
 import { detectFormat } from '../../core/readers/read-records.ts';
 import { ZIP_TAIL_BYTES } from '../../core/readers/zip-directory.ts';
-import { PROJECT_ID, ProjectSchema, type Project } from '../../core/project/project.ts';
+import { PROJECT_ID, type Project } from '../../core/project/project.ts';
 import { renderReport } from '../../core/report/render-report.ts';
 import { preCheckRejection, type UploadInfo, type UploadReport } from '../../core/report/upload-report.ts';
 import { buildReviewItem } from '../../core/review/review-item.ts';
@@ -16,7 +16,7 @@ import type { ReviewItem } from '../../core/review/schemas.ts';
 import type { Submission } from '../../core/review/submission.ts';
 import { uploadIdOf } from '../../core/review/upload-id.ts';
 import { createHash } from 'node:crypto';
-import { showValue, type Diagnostic } from '../../core/validation/diagnostic.ts';
+import type { Diagnostic } from '../../core/validation/diagnostic.ts';
 import { appendAuditEvent, type AuditStore } from '../../core/audit/audit.ts';
 import type { Log, MetricSink } from '../shared/observability.ts';
 import type { MonitoringStore, ProjectsRepository, ReportStore, ReviewQueue, SubmissionsRepository } from '../shared/ports.ts';
@@ -145,19 +145,53 @@ export function parseUploadKey(rawKey: string): { key: string; projectId: string
   return k.kind === 'upload' ? { key: k.key, projectId: k.projectId, fileName: k.fileName } : undefined;
 }
 
-const projectDiag = (code: 'project.invalid' | 'project.methodology_mismatch', message: string, file: string, extra: Partial<Diagnostic> = {}): Diagnostic => ({
-  severity: 'error',
-  code,
-  message,
-  source: 'core/project',
-  location: { file },
-  ...extra,
-});
+/** Where an upload rejected before calculation is, and who put it. */
+interface EarlyTarget {
+  readonly key: string;
+  readonly projectId: string;
+  readonly fileName: string;
+  readonly versionId?: string | undefined;
+  readonly receivedAt: string;
+}
 
 /**
- * The pre-checks of an uploaded object: its key, that it still exists, the project's registration, the
- * methodology the upload declares, and that the methodology accepts the registration. A failed check
- * writes its rejection report and returns the outcome; a passed one returns what the calculation needs.
+ * The one early-rejection path: an upload refused before calculation (misplaced key, pre-check failed)
+ * is hashed (its id is the same as if it had been calculated), gets its rejection report with the one
+ * diagnostic, and, when its project is registered, a rejected submission and an audit event.
+ */
+async function rejectEarly(
+  deps: IngestDeps,
+  target: EarlyTarget,
+  diagnostic: Diagnostic,
+  options: { readonly registered: boolean; readonly context: UploadContext; readonly metric?: string },
+): Promise<IngestOutcome> {
+  const { key, projectId, fileName, versionId, receivedAt } = target;
+  const file = await hashObject(deps.monitoring, key, versionId);
+  const uploadId = uploadIdOf(projectId, file.sha256);
+  const upload: UploadInfo = { uploadId, projectId, key, ...(versionId ? { versionId } : {}), receivedAt };
+  const report: UploadReport = { ...preCheckRejection({ projectId, file: { name: fileName, ...file }, diagnostics: [diagnostic] }), upload };
+  await writeReport(deps, report);
+  if (options.registered) {
+    await deps.submissions.create(submissionOf(report, undefined));
+    await auditUpload(deps, report, options.context);
+  }
+  deps.logger.info('Upload rejected before calculation', { key, uploadId, code: diagnostic.code });
+  deps.metrics.count('UploadsRejected');
+  if (options.metric) deps.metrics.count(options.metric);
+  return 'rejected';
+}
+
+/** The project's current registration and its pin (a repository without versions pins version 1). */
+async function currentRegistration(deps: IngestDeps, projectId: string) {
+  if (deps.projects.getCurrent) return deps.projects.getCurrent(projectId);
+  const r = await deps.projects.get(projectId);
+  return r === undefined ? undefined : { registration: r, pin: { version: 1, hash: registrationHash(r) } };
+}
+
+/**
+ * The pre-checks of an uploaded object: its key, that it still exists, then core's pure pre-check of
+ * the registration and the declared methodology (core/ingest/precheck.ts). A failed check goes through
+ * the one early-rejection path and returns the outcome; a passed one returns what the calculation needs.
  */
 export async function prepareUpload(
   deps: IngestDeps,
@@ -179,96 +213,25 @@ export async function prepareUpload(
     metrics.count('UploadVanished');
     throw new UnprocessableUploadEvent(`Ingest: the object ${JSON.stringify(key)} was deleted before it could be read; no report was written.`);
   }
-  const receivedAt = deps.now().toISOString();
+  const target: EarlyTarget = { key, projectId, fileName, versionId: head.versionId, receivedAt: deps.now().toISOString() };
   if (parsed.kind === 'misplaced') {
-    const file = await hashObject(deps.monitoring, key, head.versionId);
-    const uploadId = uploadIdOf(projectId, file.sha256);
-    const upload: UploadInfo = { uploadId, projectId, key, ...(head.versionId ? { versionId: head.versionId } : {}), receivedAt };
-    const report: UploadReport = {
-      ...preCheckRejection({
-        projectId,
-        file: { name: parsed.fileName, ...file },
-        diagnostics: [projectDiag('project.invalid', parsed.problem, parsed.fileName)],
-      }),
-      upload,
+    const diagnostic = preCheckDiagnostic('project.invalid', parsed.problem, parsed.fileName);
+    return {
+      outcome: await rejectEarly(deps, { ...target, fileName: parsed.fileName }, diagnostic, { registered: false, context, metric: 'UploadKeyMisplaced' }),
     };
-    await writeReport(deps, report);
-    logger.warn('Upload outside a project folder: rejection report written', { key, uploadId });
-    metrics.count('UploadsRejected');
-    metrics.count('UploadKeyMisplaced');
-    return { outcome: 'rejected' };
   }
-
-  // Pre-checks: the registration, and the methodology the site says it used.
   // A folder that cannot be a project id (too long, `..`, unicode) is never looked up; its report goes
   // under a fixed folder so the report key stays within S3's limits.
-  const validId = PROJECT_ID.test(projectId);
-  const current = !validId
-    ? undefined
-    : deps.projects.getCurrent
-      ? await deps.projects.getCurrent(projectId)
-      : await deps.projects.get(projectId).then((r) => (r === undefined ? undefined : { registration: r, pin: { version: 1, hash: registrationHash(r) } }));
-  const stored = current?.registration;
-  let project: Project | undefined;
-  let pre: Diagnostic | undefined;
-  if (!validId) {
-    pre = projectDiag(
-      'project.invalid',
-      `The folder ${showValue(projectId)} in ${showValue(key)} is not a project id (lowercase letters, digits and hyphens, 2–63 characters); upload to uploads/<project-id>/<file>.`,
-      fileName,
-    );
-  } else if (stored === undefined) {
-    pre = projectDiag(
-      'project.invalid',
-      `Project ${JSON.stringify(projectId)} is not registered; register it (mrv project register) before uploading, or check the folder name in ${key}.`,
-      fileName,
-    );
-  } else {
-    const p = ProjectSchema.safeParse(stored);
-    if (!p.success)
-      pre = projectDiag(
-        'project.invalid',
-        `The registration of project ${projectId} is invalid: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`,
-        fileName,
-      );
-    else {
-      project = p.data;
-      const declared = head.metadata[OBJECT_METADATA.methodology];
-      if (declared !== undefined && declared !== project.methodology)
-        pre = projectDiag(
-          'project.methodology_mismatch',
-          `The upload declares methodology ${JSON.stringify(declared)}, but project ${projectId} is registered under ${project.methodology}; upload with the registered version.`,
-          fileName,
-          { actual: showValue(declared), expected: project.methodology },
-        );
-    }
-  }
-
-  if (pre || !project) {
-    const file = await hashObject(deps.monitoring, key, head.versionId);
-    const uploadId = uploadIdOf(projectId, file.sha256);
-    const upload: UploadInfo = { uploadId, projectId, key, ...(head.versionId ? { versionId: head.versionId } : {}), receivedAt };
-    const report: UploadReport = { ...preCheckRejection({ projectId, file: { name: fileName, ...file }, diagnostics: [pre!] }), upload };
-    await writeReport(deps, report);
-    // An unknown project gets its report and nothing else; a known one also records the rejected submission.
-    if (project) {
-      await deps.submissions.create(submissionOf(report, undefined));
-      await auditUpload(deps, report, context);
-    }
-    logger.info('Upload rejected before calculation', { key, uploadId, code: pre!.code });
-    metrics.count('UploadsRejected');
-    return { outcome: 'rejected' };
-  }
-
-  let ccs: boolean;
-  try {
-    // A registration the methodology refuses (unknown version, parameters, mechanism) is reported to the site.
-    ccs = checkRegistration(project, deps.registry).methodology.tags?.includes('ccs') ?? false;
-  } catch (error) {
-    if (error instanceof MrvError)
-      return { outcome: await rejectRegistration(deps, { key, projectId, fileName, head, receivedAt, message: error.message }, context) };
-    throw error;
-  }
+  const current = isProjectId(projectId) ? await currentRegistration(deps, projectId) : undefined;
+  const check = preCheckUpload({
+    key,
+    projectId,
+    fileName,
+    registration: current?.registration,
+    declaredMethodology: head.metadata[OBJECT_METADATA.methodology],
+    registry: deps.registry,
+  });
+  if (check.kind === 'reject') return { outcome: await rejectEarly(deps, target, check.diagnostic, { registered: check.registered, context }) };
   return {
     ctx: {
       key,
@@ -276,10 +239,10 @@ export async function prepareUpload(
       fileName,
       ...(head.versionId ? { versionId: head.versionId } : {}),
       bytes: head.bytes,
-      receivedAt,
-      project,
+      receivedAt: target.receivedAt,
+      project: check.project,
       pin: current!.pin,
-      ccs,
+      ccs: check.ccs,
       ...(context.uploader ? { uploader: context.uploader } : {}),
     },
   };
@@ -435,28 +398,6 @@ async function redelivered(
   deps.logger.info('Upload already processed (redelivery or identical re-upload)', { uploadId, key: report.upload.key, firstKey: existing.file.key });
   deps.metrics.count('UploadsDuplicate');
   return 'duplicate';
-}
-
-async function rejectRegistration(
-  deps: IngestDeps,
-  x: { key: string; projectId: string; fileName: string; head: { versionId?: string }; receivedAt: string; message: string },
-  context: UploadContext,
-): Promise<IngestOutcome> {
-  const file = await hashObject(deps.monitoring, x.key, x.head.versionId);
-  const uploadId = uploadIdOf(x.projectId, file.sha256);
-  const report: UploadReport = {
-    ...preCheckRejection({
-      projectId: x.projectId,
-      file: { name: x.fileName, ...file },
-      diagnostics: [projectDiag('project.invalid', x.message.replace(/\n\s*/g, ' '), x.fileName)],
-    }),
-    upload: { uploadId, projectId: x.projectId, key: x.key, ...(x.head.versionId ? { versionId: x.head.versionId } : {}), receivedAt: x.receivedAt },
-  };
-  await writeReport(deps, report);
-  await deps.submissions.create(submissionOf(report, undefined));
-  await auditUpload(deps, report, context);
-  deps.metrics.count('UploadsRejected');
-  return 'rejected';
 }
 
 /**

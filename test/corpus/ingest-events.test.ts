@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { classifyUploadKey } from '../../functions/ingest-upload/ingest.ts';
-import { sqsEvent } from '../handlers/helpers.ts';
+import { s3EventRecord, sqsEvent } from '../handlers/helpers.ts';
 import { AwsWorld } from '../faults/aws-world.ts';
 import { ingestHandler, P, seed, VALID } from '../faults/pipeline.ts';
 
@@ -12,10 +12,7 @@ const world = new AwsWorld();
 beforeEach(() => world.reset());
 afterAll(() => world.restore());
 
-const event = (eventName: string, rawKey: string) =>
-  JSON.stringify({
-    Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', eventName, s3: { bucket: { name: 'monitoring' }, object: { key: rawKey, size: 1 } } }],
-  });
+const event = (eventName: string, rawKey: string) => JSON.stringify({ Records: [s3EventRecord(rawKey, { eventName })] });
 const reportsFor = (key: string) =>
   [...world.objects.entries()].filter(([k, o]) => k.startsWith('reports/') && k.endsWith('.json') && JSON.parse(String(o.body)).upload?.key === key);
 

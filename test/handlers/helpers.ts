@@ -27,17 +27,35 @@ export function sqsEventFrom(senderId: string, ...bodies: string[]): SQSEvent {
 }
 
 /** The body S3 puts on the queue for an object-created event (key URL-encoded as S3 does). */
-export const s3EventBody = (key: string, bucket = 'monitoring') =>
-  JSON.stringify({
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        eventName: 'ObjectCreated:Put',
-        s3: { bucket: { name: bucket }, object: { key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'), size: 1 } },
-      },
-    ],
-  });
+/**
+ * One S3 event notification record as S3 sends it (event version 2.1: every field the ingest handler's
+ * Powertools schema requires), for a key that is already URL-encoded as S3 encodes it.
+ */
+export const s3EventRecord = (encodedKey: string, options: { eventName?: string; bucket?: string; principalId?: string; sourceIPAddress?: string } = {}) => ({
+  eventVersion: '2.1',
+  eventSource: 'aws:s3',
+  awsRegion: 'us-east-1',
+  eventTime: '2024-06-01T08:00:00.000Z',
+  eventName: options.eventName ?? 'ObjectCreated:Put',
+  userIdentity: { principalId: options.principalId ?? 'AWS:AIDATESTSITE' },
+  requestParameters: { sourceIPAddress: options.sourceIPAddress ?? '203.0.113.7' },
+  responseElements: { 'x-amz-request-id': 'C3D13FE58DE4C810', 'x-amz-id-2': 'FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD' },
+  s3: {
+    s3SchemaVersion: '1.0',
+    configurationId: 'uploads-object-created',
+    bucket: {
+      name: options.bucket ?? 'monitoring',
+      ownerIdentity: { principalId: 'A3NL1KOZZKExample' },
+      arn: `arn:aws:s3:::${options.bucket ?? 'monitoring'}`,
+    },
+    object: { key: encodedKey, size: 1, eTag: 'd41d8cd98f00b204e9800998ecf8427e', sequencer: '0055AED6DCD90281E5' },
+  },
+});
+
+/** S3 URL-encodes the key in notifications (space as `+`, `/` kept). */
+const encodeKey = (key: string) => encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
+
+export const s3EventBody = (key: string, bucket = 'monitoring') => JSON.stringify({ Records: [s3EventRecord(encodeKey(key), { bucket })] });
 
 export function recordingLog(): Log & { lines: { level: string; message: string; extra: object[] }[] } {
   const lines: { level: string; message: string; extra: object[] }[] = [];

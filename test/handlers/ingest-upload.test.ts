@@ -15,7 +15,7 @@ import { makeHandler } from '../../functions/ingest-upload/handler.ts';
 import { dynamoProjects, dynamoSubmissions } from '../../functions/shared/aws/dynamo-repositories.ts';
 import { sqsReviewQueue } from '../../functions/shared/aws/queues.ts';
 import { s3MonitoringStore, s3ReportStore } from '../../functions/shared/aws/s3-stores.ts';
-import { recordingLog, recordingMetrics, s3EventBody, sqsEvent } from './helpers.ts';
+import { recordingLog, recordingMetrics, s3EventBody, s3EventRecord, sqsEvent } from './helpers.ts';
 import { createHash } from 'node:crypto';
 import { MemoryAuditStore } from '../../core/audit/fake-store.ts';
 import { verifyAuditChain } from '../../core/audit/audit.ts';
@@ -302,11 +302,23 @@ describe('ingest-upload handler', () => {
     expect(sqsMock).toHaveReceivedCommandTimes(SendMessageCommand, 1);
   });
 
-  it('a message that is not an S3 notification is dropped with an error log, not retried', async () => {
-    const { handler, logger } = setup();
-    const res = await handler(sqsEvent('not json'));
-    expect(res.batchItemFailures).toEqual([]);
-    expect(logger.lines.some((l) => l.level === 'error')).toBe(true);
+  it('a message that is not an S3 notification fails its record (retried, then the DLQ alarms): nothing is dropped silently', async () => {
+    const { handler, logger, metrics } = setup();
+    const res = await handler(
+      sqsEvent('not json', JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { object: { key: 'uploads/p/x.csv' } } }] })),
+    );
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }, { itemIdentifier: 'm-2' }]);
+    expect(logger.lines.filter((l) => l.message.startsWith('A message that is not an S3 event notification'))).toHaveLength(2);
+    expect(metrics.counts).toMatchObject({ IngestMessagesInvalid: 2 });
+    expect(s3Mock).toHaveReceivedCommandTimes(PutObjectCommand, 0);
+  });
+
+  it('an upload from an IPv6 address is ingested (Powertools schema relaxed on sourceIPAddress)', async () => {
+    const { key } = given('june.csv', valid);
+    const { handler } = setup();
+    const body = JSON.stringify({ Records: [s3EventRecord(key, { sourceIPAddress: '2001:db8::7' })] });
+    expect((await handler(sqsEvent(body))).batchItemFailures).toEqual([]);
+    expect(sqsMock).toHaveReceivedCommandTimes(SendMessageCommand, 1);
   });
 });
 
