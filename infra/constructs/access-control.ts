@@ -4,6 +4,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ROLES } from '../../core/access/registers.ts';
+import { CLI_REFRESH_HOURS, CLI_TOKEN_MINUTES, LOGIN_CALLBACK_PORTS, loginCallbackUrl } from '../../cli/login/settings.ts';
 import { PRINCIPAL_TAGS, rolePolicies, type PolicyTargets, type RoleName } from '../policies/role-policies.ts';
 
 export interface AccessControlProps {
@@ -27,6 +28,8 @@ export class AccessControl extends Construct {
   readonly userPool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
   readonly groups: Record<RoleName, cognito.CfnUserPoolGroup>;
+  /** The app client of `mrv login`, once {@link addCliSignIn} made it. */
+  cliClient?: cognito.UserPoolClient;
 
   constructor(scope: Construct, id: string, props: AccessControlProps) {
     super(scope, id);
@@ -120,10 +123,7 @@ export class AccessControl extends Construct {
    * Tokens live one hour; there is no refresh in the browser (sign in again).
    */
   addConsoleSignIn(consoleUrl: string): { readonly client: cognito.UserPoolClient; readonly domain: string } {
-    const domain = this.userPool.addDomain('ConsoleDomain', {
-      cognitoDomain: { domainPrefix: Fn.join('-', ['mrv', Fn.select(2, Fn.split('/', Stack.of(this).stackId))]) },
-      managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
-    });
+    const domain = this.hostedUi();
     const client = this.userPool.addClient('ConsoleClient', {
       generateSecret: false,
       preventUserExistenceErrors: true,
@@ -145,6 +145,47 @@ export class AccessControl extends Construct {
       description: 'App client of the review console in a browser (hosted UI, code flow with PKCE)',
     });
     return { client, domain: domain.baseUrl() };
+  }
+
+  /**
+   * `mrv login`: a public app client (no secret) of the same hosted UI with the authorization-code grant
+   * only (no implicit grant, no client credentials, no password or SRP flows), PKCE sent by the CLI
+   * (cli/login/oauth.ts), redirecting only to the CLI's loopback listener `http://localhost:<port>/callback`
+   * on the fixed ports of cli/login/settings.ts (RFC 8252; Cognito takes plain http for localhost only and
+   * matches ports exactly). Short-lived id and access tokens; a refresh token for a working day, revoked by
+   * `mrv logout`.
+   */
+  addCliSignIn(): { readonly client: cognito.UserPoolClient; readonly domain: string } {
+    const domain = this.hostedUi();
+    const client = (this.cliClient = this.userPool.addClient('CliClient', {
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: LOGIN_CALLBACK_PORTS.map(loginCallbackUrl),
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      accessTokenValidity: Duration.minutes(CLI_TOKEN_MINUTES),
+      idTokenValidity: Duration.minutes(CLI_TOKEN_MINUTES),
+      refreshTokenValidity: Duration.hours(CLI_REFRESH_HOURS),
+      enableTokenRevocation: true,
+    }));
+    // `authFlows: {}` leaves ExplicitAuthFlows out, and Cognito then enables SRP and custom auth too: refresh only, said explicitly.
+    (client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+    return { client, domain: domain.baseUrl() };
+  }
+
+  private domain?: cognito.UserPoolDomain;
+
+  /** The hosted UI (Cognito domain) of the console and the CLI sign-ins: one per pool. */
+  private hostedUi(): cognito.UserPoolDomain {
+    this.domain ??= this.userPool.addDomain('ConsoleDomain', {
+      cognitoDomain: { domainPrefix: Fn.join('-', ['mrv', Fn.select(2, Fn.split('/', Stack.of(this).stackId))]) },
+      managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+    });
+    return this.domain;
   }
 }
 
