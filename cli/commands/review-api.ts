@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { DecisionOutcomeReport } from '../../functions/record-decision/authorize.ts';
 import { apiError, type HttpApiClient } from '../login/http-api.ts';
 import type { Io } from './types.ts';
@@ -128,4 +130,20 @@ async function printOutcome(api: HttpApiClient, io: Io, d: ApiDecision, told: De
       io.out(`Not applied: ${told.outcome}${told.reason ? ` (${told.reason})` : ''}.`);
       return 1;
   }
+}
+
+/** `mrv review report <id> [--pdf] [--out <dir>]` through the API: the verification report the API serves (authorized per project), written locally. */
+export async function reportViaApi(api: HttpApiClient, io: Io, uploadId: string, options: { pdf?: boolean; out?: string }): Promise<number> {
+  const format = options.pdf ? 'pdf' : 'html';
+  const answer = await api.download(`/api/submissions/${encodeURIComponent(uploadId)}/verification.${format}`);
+  if (answer.status !== 200 || !answer.bytes) {
+    io.err(`No verification report (HTTP ${answer.status}): ${apiError(answer.body)}.`);
+    return 1;
+  }
+  const dir = resolve(io.cwd, options.out ?? '.');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${uploadId}.verification.${format}`);
+  writeFileSync(file, answer.bytes);
+  io.out(`Verification report of ${uploadId} from the HTTP API: ${file}`);
+  return 0;
 }

@@ -40,14 +40,15 @@ export interface HttpApiClient {
   readonly url: string;
   get<T = unknown>(path: string): Promise<ApiAnswer<T>>;
   post<T = unknown>(path: string, body: unknown): Promise<ApiAnswer<T>>;
+  /** A document (a verification report): its bytes when 200, else the answer's JSON. */
+  download(path: string): Promise<{ readonly status: number; readonly bytes?: Uint8Array; readonly body?: unknown }>;
 }
 
 export function httpApiClient(session: Session): HttpApiClient {
-  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiAnswer<T>> => {
+  const send = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> => {
     const url = new URL(path.replace(/^\/+/, ''), session.apiUrl);
-    let response: Response;
     try {
-      response = await fetch(url, {
+      return await fetch(url, {
         method,
         headers: {
           authorization: `Bearer ${session.idToken}`,
@@ -57,11 +58,14 @@ export function httpApiClient(session: Session): HttpApiClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         // A redirect would carry the token elsewhere: never followed.
         redirect: 'error',
-        signal: AbortSignal.timeout(30_000),
+        signal: AbortSignal.timeout(60_000),
       });
     } catch (e) {
       throw new MrvError('api.unreachable', `Cannot reach the HTTP API at ${session.apiUrl}: ${(e as Error).message}.`, { cause: e });
     }
+  };
+  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiAnswer<T>> => {
+    const response = await send(method, path, body);
     const text = await response.text();
     let parsed: unknown = text;
     try {
@@ -75,7 +79,25 @@ export function httpApiClient(session: Session): HttpApiClient {
       );
     return { status: response.status, body: parsed as T };
   };
-  return { url: session.apiUrl, get: (path) => call('GET', path), post: (path, body) => call('POST', path, body) };
+  return {
+    url: session.apiUrl,
+    get: (path) => call('GET', path),
+    post: (path, body) => call('POST', path, body),
+    async download(path) {
+      const response = await send('GET', path);
+      if (response.status === 200) return { status: 200, bytes: new Uint8Array(await response.arrayBuffer()) };
+      // Not the document: the answer (an error) as call() reads it, 401 included.
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // kept as text
+      }
+      if (response.status === 401) throw new LoginError(`The HTTP API did not accept your login (${apiError(parsed)}): run mrv login again.`);
+      return { status: response.status, body: parsed };
+    },
+  };
 }
 
 /** The `error` (and `code`) of an API answer, for messages. */

@@ -5,7 +5,7 @@
  * authorization as on AWS, then sends the decision with that identity's key so the decision function
  * authenticates it by SenderId. The CLI's environment has no AWS credentials and no resource names.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,22 @@ describe('logged in: review through the HTTP API (local stack)', () => {
     expect(s?.status).toBe('approved');
     expect(s?.decision?.actor).toMatchObject({ principal: `iam:${verifier.userId}`, name: 'Vera Verifier', body: 'LOCAL-DOE-A' });
     expect(JSON.stringify(s?.decision)).not.toContain('Somebody Else');
+
+    // the ledger and the verification report, through the API: the assigned body's verifier reads them, another body's does not
+    const ledger = await mrv(['ledger', 'list', 'login-api'], { env: vera });
+    expect(ledger.code, ledger.err).toBe(0);
+    expect(ledger.out).toContain(`upload ${uploadId}`);
+    expect(ledger.out).toContain(`by Vera Verifier (LOCAL-DOE-A, iam:${verifier.userId})`);
+    const otherLedger = await mrv(['ledger', 'list', 'login-api'], { env: otto });
+    expect(otherLedger.code).toBe(1);
+    expect(otherLedger.err).toContain('(HTTP 403): project login-api is assigned to the verification body LOCAL-DOE-A, not to LOCAL-DOE-B');
+    const out = mkdtempSync(join(tmpdir(), 'mrv-login-report-'));
+    const report = await mrv(['review', 'report', uploadId, '--out', out], { env: vera });
+    expect(report.code, report.err).toBe(0);
+    expect(readFileSync(join(out, `${uploadId}.verification.html`), 'utf8')).toContain('Vera Verifier');
+    const otherReport = await mrv(['review', 'report', uploadId, '--out', out, '--pdf'], { env: otto });
+    expect(otherReport.code).toBe(1);
+    expect(existsSync(join(out, `${uploadId}.verification.pdf`))).toBe(false);
     expect(t.faults).toEqual([]);
   });
 });
