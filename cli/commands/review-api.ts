@@ -104,11 +104,24 @@ export async function decideViaApi(api: HttpApiClient, io: Io, d: ApiDecision): 
 }
 
 async function printOutcome(api: HttpApiClient, io: Io, d: ApiDecision, told: DecisionOutcomeReport): Promise<number> {
+  let ledger: SubmissionSummary['ledger'];
+  if (told.outcome === 'approved') {
+    const now = await api.get<{ submission?: SubmissionSummary }>(`/api/submissions/${encodeURIComponent(d.uploadId)}`);
+    ledger = now.status === 200 ? now.body.submission?.ledger : undefined;
+  }
+  return printToldOutcome(io, d, told, ledger);
+}
+
+/** What the decision function told the sender of one decision (outcomes/<SenderId>/<messageId>.json), for people. Exit code as `mrv review approve`. */
+export function printToldOutcome(
+  io: Io,
+  d: Pick<ApiDecision, 'decision' | 'uploadId' | 'reason'>,
+  told: DecisionOutcomeReport,
+  ledger?: { readonly seq: number; readonly hash?: string },
+): number {
   const by = told.recordedAs ? `${told.recordedAs.name}${told.recordedAs.body ? ` (${told.recordedAs.body})` : ''}` : '?';
   switch (told.outcome) {
     case 'approved': {
-      const now = await api.get<{ submission?: SubmissionSummary }>(`/api/submissions/${encodeURIComponent(d.uploadId)}`);
-      const ledger = now.status === 200 ? now.body.submission?.ledger : undefined;
       io.out(`Recorded: approval of ${d.uploadId} by ${by}${ledger ? `, ledger entry #${ledger.seq}${ledger.hash ? ` (hash ${ledger.hash})` : ''}` : ''}.`);
       return 0;
     }

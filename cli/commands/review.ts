@@ -11,6 +11,7 @@ import { renderIssuance } from '../../core/report/render-report.ts';
 import type { Submission } from '../../core/review/submission.ts';
 import { dynamoSubmissions } from '../../functions/shared/aws/dynamo-repositories.ts';
 import { sqsDecisionQueue, sqsReviewQueue } from '../../functions/shared/aws/queues.ts';
+import { AwsCallError } from '../../functions/shared/aws/errors.ts';
 import { decisionReportKey, ENV, outcomeKey } from '../../functions/shared/resources.ts';
 import type { DecisionOutcomeReport } from '../../functions/record-decision/authorize.ts';
 import { parse } from '../args.ts';
@@ -18,7 +19,7 @@ import { createCliAws, type AwsFactory, type CliAws } from '../aws-clients.ts';
 import { UsageError, type Command, type Io } from './types.ts';
 import { REVIEW_REPORT_USAGE, reviewReport } from './review-report.ts';
 import { currentLogin, httpApiClient } from '../login/http-api.ts';
-import { decideViaApi, listViaApi, reportViaApi } from './review-api.ts';
+import { decideViaApi, listViaApi, printToldOutcome, reportViaApi } from './review-api.ts';
 
 const USAGE = [
   'mrv review list                      pending reviews (submissions table; durable)',
@@ -154,7 +155,22 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
           // --verifier name is only carried along for the record (and audited if it differs).
           const verifier = values.verifier ?? io.env.MRV_VERIFIER;
           if (sub === 'reject' && !values.reason?.trim()) throw new UsageError('reject needs --reason "…" (it is sent back to the site)');
-          const s = await submissions().get(uploadId);
+          let s: Submission | undefined;
+          try {
+            s = await submissions().get(uploadId);
+          } catch (e) {
+            if (!isAccessDenied(e)) throw e;
+            // The verifier policy reads no review state (infra/policies/role-policies.ts): send unchecked, wait on the own outcome.
+            return decideUnchecked(
+              a,
+              io,
+              { decision: sub, uploadId, ...(verifier ? { verifier } : {}), ...(values.reason ? { reason: values.reason } : {}) },
+              {
+                waitSeconds: waitSeconds(values.wait),
+                noWait: Boolean(values['no-wait']),
+              },
+            );
+          }
           if (!s) {
             io.err(`No submission ${uploadId}.`);
             return 1;
@@ -214,6 +230,52 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
       }
     },
   };
+}
+
+/** IAM refused the call (the SDK's error, or the repositories' AwsCallError around it). */
+const isAccessDenied = (e: unknown) => {
+  const name = e instanceof AwsCallError ? e.aws.name : (e as { name?: string }).name;
+  return name === 'AccessDeniedException' || name === 'AccessDenied';
+};
+
+/**
+ * A decision by a verifier whose IAM credentials read no review state (the verifier policy alone, without
+ * the review-state policy): sent without the pre-check of the submission, then the outcome the decision
+ * function tells this sender (outcomes/<MRV_SENDER_ID>/<messageId>.json, which the verifier policy lets it
+ * read) is awaited. Exit codes as for the checked path; without MRV_SENDER_ID it cannot wait (exit 0, sent).
+ */
+async function decideUnchecked(
+  a: CliAws,
+  io: Io,
+  d: { decision: 'approve' | 'reject'; uploadId: string; verifier?: string; reason?: string },
+  options: { waitSeconds: number; noWait: boolean },
+): Promise<number> {
+  const decision = DecisionSchema.parse({ schemaVersion: 1, ...d, decidedAt: new Date().toISOString() });
+  const { [ENV.decisionQueueUrl]: url } = a.resources([ENV.decisionQueueUrl]);
+  const messageId = await sqsDecisionQueue(a.sqs, url).send(decision);
+  const senderId = io.env.MRV_SENDER_ID?.trim() || undefined;
+  io.out(
+    `Decision sent: ${d.decision} ${d.uploadId}${messageId ? ` (message ${messageId})` : ''}, unchecked: your IAM credentials read no review state (mrv login reads it through the HTTP API). It is recorded under your authenticated identity if you are an active verifier of the body assigned to the project, else refused.`,
+  );
+  if (options.noWait || !messageId || !senderId) {
+    io.out(
+      options.noWait || !messageId
+        ? 'Not waiting for the outcome (--no-wait).'
+        : `Not waiting: the outcome is told at outcomes/<your IAM unique id>/${messageId}.json; set MRV_SENDER_ID to your IAM unique id (aws sts get-caller-identity --query UserId) and the command reads it.`,
+    );
+    return 0;
+  }
+  const { [ENV.bucket]: bucket } = a.resources([ENV.bucket]);
+  const key = outcomeKey(senderId, messageId);
+  const deadline = Date.now() + options.waitSeconds * 1000;
+  for (;;) {
+    const told = await readJson<DecisionOutcomeReport>(a, bucket, key, { deniedIsAbsent: true });
+    if (told) return printToldOutcome(io, d, told);
+    if (Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  io.out(`No outcome within ${options.waitSeconds} s at ${key}: the decision is queued but not yet recorded.`);
+  return 1;
 }
 
 /** Receives one item (hidden for `hold` seconds), skipping and deleting items no longer pending. */

@@ -619,6 +619,28 @@ describe('role policies, simulated on the synthesized template', () => {
     expect(can('verifier', { 'aws:userid': 'AIDANOBODY' }, 'sqs:SendMessage', queue('decision'))).toBe(false); // untagged
   });
 
+  it('a verifier reads no review state from DynamoDB: only the separate policy for IAM-only verifiers grants that (unscoped) read', () => {
+    const reads = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchGetItem'];
+    for (const t of ['submissions', 'ledger', 'audit', 'projects', 'access'] as const)
+      for (const action of reads) expect(can('verifier', VERIFIER, action, table(t)), `${action} on ${t}`).toBe(false);
+    expect(can('verifier', VERIFIER, 'dynamodb:Query', `${table('submissions')}/index/by-status`)).toBe(false);
+    // What the verifier needs for a decision stays: send it, read its own outcome.
+    expect(can('verifier', VERIFIER, 'sqs:SendMessage', queue('decision'))).toBe(true);
+    expect(can('verifier', VERIFIER, 's3:GetObject', object('outcomes/AROAVERIFIER:alice/m1.json'))).toBe(true);
+
+    const r = resources[logicalIdOf(stack.accessControl.verifierReviewStatePolicy)]!;
+    expect(r.Type).toBe('AWS::IAM::ManagedPolicy');
+    const reviewState = resolveCfn(r.Properties.PolicyDocument) as PolicyDocument;
+    const withState = (context: Record<string, string>, action: string, resource: string) =>
+      evaluatePolicies([policyOf('verifier'), reviewState], { action, resource, context }).decision === 'allow';
+    for (const t of ['submissions', 'ledger', 'audit', 'projects'] as const) expect(withState(VERIFIER, 'dynamodb:GetItem', table(t)), t).toBe(true);
+    expect(withState(VERIFIER, 'dynamodb:Query', `${table('submissions')}/index/by-status`)).toBe(true);
+    expect(withState(VERIFIER, 'dynamodb:Scan', table('submissions'))).toBe(false);
+    expect(withState(VERIFIER, 'dynamodb:PutItem', table('submissions'))).toBe(false);
+    expect(withState(VERIFIER, 'dynamodb:GetItem', table('access'))).toBe(false);
+    expect(withState({ 'aws:userid': 'AIDAUNTAGGED' }, 'dynamodb:GetItem', table('submissions'))).toBe(false);
+  });
+
   it('only the registrar writes registrations, assignments and the verifier register; it cannot decide or upload', () => {
     expect(can('registrar', REGISTRAR, 'dynamodb:PutItem', table('projects'))).toBe(true);
     expect(can('registrar', REGISTRAR, 'dynamodb:PutItem', table('access'))).toBe(true);
