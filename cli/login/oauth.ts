@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.ts';
 import { LOGIN_CALLBACK_PATH, LOGIN_ENV, loginCallbackUrl } from './settings.ts';
-import { LoginError, type Session } from './session.ts';
+import { isSafeEndpoint, LoginError, type Session } from './session.ts';
 
 /**
  * `mrv login` against the user pool's hosted UI: OAuth 2.0 authorization code with PKCE (RFC 7636,
@@ -24,8 +24,6 @@ export interface LoginConfig {
   readonly apiUrl: string;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /** An https URL, or http on this machine only (tests, a local stack): a token is never sent in clear over a network. */
 export function endpointUrl(what: string, value: string): URL {
   let url: URL;
@@ -34,7 +32,7 @@ export function endpointUrl(what: string, value: string): URL {
   } catch {
     throw new ConfigError(`${what} ${JSON.stringify(value)} is not a URL.`);
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)))
+  if (!isSafeEndpoint(value))
     throw new ConfigError(`${what} ${value} must be an https URL (plain http only on localhost): tokens are never sent in clear over a network.`);
   if (url.search || url.hash || url.username || url.password) throw new ConfigError(`${what} ${value} must have no query, fragment or credentials.`);
   return url;
@@ -126,6 +124,8 @@ function listenOn(server: Server, port: number, host: string): Promise<number> {
 export async function startLoopback(ports: readonly number[], state: string, timeoutMs: number): Promise<Loopback> {
   let settle!: { resolve: (code: string) => void; reject: (e: Error) => void };
   const code = new Promise<string>((resolve, reject) => (settle = { resolve, reject }));
+  // Closed before anyone awaited the code (e.g. printing the URL failed): not an unhandled rejection.
+  code.catch(() => {});
   let done = false;
   const finish = (outcome: { code: string } | { error: Error }) => {
     if (done) return;

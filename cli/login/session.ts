@@ -11,13 +11,26 @@ import { MrvError } from '../../core/errors.ts';
  * 0700 and the file written 0600 (a temporary file renamed over the old one, so a reader never sees
  * half a file); a file that group or others may read is refused, as ssh refuses a readable key.
  */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** https, or plain http to this machine only: where a token may be sent. */
+export function isSafeEndpoint(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+  } catch {
+    return false;
+  }
+}
+const Endpoint = z.url().refine(isSafeEndpoint, 'must be https (plain http only on localhost)');
+
 export const SessionSchema = z.object({
   schemaVersion: z.literal(1),
   /** Hosted-UI base URL the tokens came from (and where they are refreshed and revoked). */
-  domain: z.url(),
+  domain: Endpoint,
   clientId: z.string().min(1),
   /** The HTTP API the tokens are sent to. */
-  apiUrl: z.url(),
+  apiUrl: Endpoint,
   /** Sent as `Authorization: Bearer …` (the console does the same; its `aud` is the client id, which the JWT authorizer checks). */
   idToken: z.string().min(1),
   accessToken: z.string().min(1),
@@ -60,7 +73,13 @@ export function readSession(env: NodeJS.ProcessEnv): Session | undefined {
     );
   if (POSIX && typeof process.getuid === 'function' && stat.uid !== process.getuid())
     throw new LoginError(`${path} belongs to another user: its tokens are refused. Remove it and run mrv login.`);
-  const parsed = SessionSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    json = undefined;
+  }
+  const parsed = SessionSchema.safeParse(json);
   if (!parsed.success) throw new LoginError(`${path} is not a login of this version of mrv: run mrv login again.`);
   return parsed.data;
 }

@@ -224,6 +224,20 @@ describe('mrv login (authorization code + PKCE, loopback redirect)', () => {
     expect(api.requests).toEqual([]);
   });
 
+  it('refuses a stored login whose API or domain is plain http to another host, or that is not a login at all', async () => {
+    await fakeAuth();
+    const env = envFor(home());
+    expect((await login(env)).code).toBe(0);
+    const stored = JSON.parse(readFileSync(sessionPath(env), 'utf8')) as Session;
+    writeFileSync(sessionPath(env), JSON.stringify({ ...stored, apiUrl: 'http://api.example.org/' }), { mode: 0o600 });
+    const tampered = await run(['review', 'list'], env);
+    expect(tampered.code).toBe(2);
+    expect(tampered.err).toContain('is not a login of this version of mrv');
+    writeFileSync(sessionPath(env), '{not json', { mode: 0o600 });
+    expect((await run(['whoami'], env)).code).toBe(2);
+    expect(api.requests).toEqual([]);
+  });
+
   it('never sends tokens over plain http to another host, and names every missing setting', async () => {
     await fakeAuth();
     const r = await run(['login'], envFor(home(), { MRV_AUTH_DOMAIN: 'http://auth.example.org' }));
