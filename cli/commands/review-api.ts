@@ -16,6 +16,10 @@ import type { Io } from './types.ts';
 /** One submission as the API lists it (api.ts `summary`). */
 interface SubmissionSummary {
   readonly uploadId: string;
+  readonly statusReason?: string;
+  readonly methodology?: string;
+  readonly warnings?: readonly unknown[];
+  readonly file?: string;
   readonly kind: string;
   readonly projectId: string;
   readonly status: string;
@@ -158,5 +162,39 @@ export async function reportViaApi(api: HttpApiClient, io: Io, uploadId: string,
   const file = join(dir, `${uploadId}.verification.${format}`);
   writeFileSync(file, answer.bytes);
   io.out(`Verification report of ${uploadId} from the HTTP API: ${file}`);
+  return 0;
+}
+
+/**
+ * `mrv review show <id>` through the API: the submission as the API summarises it (status, methodology,
+ * ER, units, materiality, decision); the evidence itself (trace, charts, equations) is rendered by the
+ * console (`--json` prints the API's answer, its HTML sections included).
+ */
+export async function showViaApi(api: HttpApiClient, io: Io, uploadId: string, json: boolean): Promise<number> {
+  const answer = await api.get<{ submission: SubmissionSummary; firstApproval?: { by: string; body?: string; decidedAt: string } }>(
+    `/api/submissions/${encodeURIComponent(uploadId)}`,
+  );
+  if (answer.status !== 200) {
+    io.err(`The HTTP API refused submission ${uploadId} (HTTP ${answer.status}): ${apiError(answer.body)}.`);
+    return 1;
+  }
+  if (json) {
+    io.out(JSON.stringify(answer.body, null, 2));
+    return 0;
+  }
+  const s = answer.body.submission;
+  io.out(`Review ${s.uploadId} — project ${s.projectId} (${s.kind}) — status ${s.status}${s.statusReason ? `: ${s.statusReason}` : ''}`);
+  if (s.file) io.out(`  file         ${s.file}`);
+  if (s.periodText) io.out(`  period       ${s.periodText}`);
+  if (s.methodology) io.out(`  methodology  ${s.methodology}`);
+  if (s.er !== undefined) io.out(`  ER           ${s.er} tCO2e   units ${s.units ?? '?'}   materiality ${s.materiality ?? '?'} %`);
+  if (s.warnings?.length) io.out(`  warnings     ${s.warnings.length}`);
+  const first = answer.body.firstApproval;
+  if (first) io.out(`  first approval by ${first.by}${first.body ? ` (${first.body})` : ''} at ${first.decidedAt}: pending technical review`);
+  if (s.decision) io.out(`  decided      ${s.decision.decision} by ${s.decision.verifier} at ${s.decision.decidedAt}`);
+  if (s.ledger) io.out(`  ledger       entry #${s.ledger.seq}`);
+  io.out(
+    `The evidence (trace, charts, equations) is in the console: ${api.url}#/submissions/${s.uploadId}; mrv review show ${s.uploadId} --json prints it as the API serves it.`,
+  );
   return 0;
 }

@@ -65,6 +65,14 @@ describe('logged in: review through the HTTP API (local stack)', () => {
     const otto = loggedInAs('other-verifier');
     expect((await mrv(['review', 'list'], { env: otto })).out).not.toContain(uploadId);
 
+    const show = await mrv(['review', 'show', uploadId], { env: vera });
+    expect(show.code, show.err).toBe(0);
+    expect(show.out).toContain(`Review ${uploadId} — project login-api (upload) — status pending-review`);
+    expect(show.out).toMatch(/methodology {2}\S+@\d+\.\d+\.\d+/);
+    const otherShow = await mrv(['review', 'show', uploadId], { env: otto });
+    expect(otherShow.code).toBe(1);
+    expect(otherShow.err).toContain('(HTTP 403)');
+
     // refused by the API's authorization (core/access): nothing reaches the decision queue
     const refused = await mrv(['review', 'approve', uploadId], { env: otto });
     expect(refused.code, refused.out + refused.err).toBe(1);
