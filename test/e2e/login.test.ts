@@ -105,4 +105,11 @@ describe('logged in: review through the HTTP API (local stack)', () => {
     expect(existsSync(join(out, `${uploadId}.verification.pdf`))).toBe(false);
     expect(t.faults).toEqual([]);
   });
+
+  it("the local stack's environment keeps a stored login out of commands aimed at it (MRV_AUTH=iam)", async () => {
+    const verifier = t.stack.identities.find((i) => i.name === 'verifier')!;
+    const r = await mrv(['whoami'], { env: { ...loggedInAs('verifier'), ...t.stack.envAs(verifier) } });
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`MRV_AUTH=iam: commands use IAM credentials (iam:${verifier.userId}, verifier Vera Verifier)`);
+  });
 });
