@@ -69,6 +69,21 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'Registrar: assign verification bodies to projects, list the access register',
     load: async () => (await import('./access.ts')).accessCommand,
   },
+  {
+    name: 'login',
+    summary: 'Sign in with your Cognito account (browser, MFA); commands then use the HTTP API as you',
+    load: async () => (await import('./login.ts')).loginCommand,
+  },
+  {
+    name: 'logout',
+    summary: 'End the Cognito login of mrv login: revoke the refresh token and remove the stored tokens',
+    load: async () => (await import('./login.ts')).logoutCommand,
+  },
+  {
+    name: 'whoami',
+    summary: 'Who mrv acts as: the Cognito login (and its record in the access register) or IAM credentials',
+    load: async () => (await import('./login.ts')).whoamiCommand,
+  },
 ];
 
 export function findCommand(name: string, _rest: readonly string[]): { command: CommandEntry; consumed: number } | undefined {

@@ -8,6 +8,8 @@ import { ENV } from '../../functions/shared/resources.ts';
 import { createCliAws, type AwsFactory } from '../aws-clients.ts';
 import { group } from '../render.ts';
 import { UsageError, type Command } from './types.ts';
+import type { LedgerEntry } from '../../core/ledger/entry.ts';
+import { apiError, currentLogin, httpApiClient } from '../login/http-api.ts';
 
 /**
  * `mrv ledger list <project-id>` | `mrv ledger verify <project-id>`: verify recomputes the hash
@@ -19,11 +21,24 @@ export function makeLedgerCommand(aws: AwsFactory = createCliAws): Command {
   return {
     name: 'ledger',
     summary: "List a project's hash-chained ledger of approved periods, or verify the chain",
-    usage: 'mrv ledger list <project-id> | mrv ledger verify <project-id>',
+    usage: 'mrv ledger list <project-id> | mrv ledger verify <project-id>   (after mrv login, list goes through the HTTP API as you)',
     async run(args, io) {
       const [sub, projectId] = args;
       if ((sub !== 'list' && sub !== 'verify') || !projectId)
         throw new UsageError(sub && sub !== 'list' && sub !== 'verify' ? `unknown subcommand "${sub}"` : 'a subcommand and a project id are required');
+      // Logged in with `mrv login`: the list comes from the HTTP API, authorized per project for this person.
+      // (verify stays with IAM credentials: it re-reads registrations and results the API does not serve.)
+      const login = sub === 'list' ? await currentLogin(io.env) : undefined;
+      if (login) {
+        const answer = await httpApiClient(login).get<{ entries: LedgerEntry[] }>(`/api/projects/${encodeURIComponent(projectId)}/ledger`);
+        if (answer.status !== 200) {
+          io.err(`The HTTP API refused the ledger of ${projectId} (HTTP ${answer.status}): ${apiError(answer.body)}.`);
+          return 1;
+        }
+        if (!answer.body.entries.length) io.out(`The ledger of ${projectId} is empty.`);
+        for (const e of answer.body.entries) io.out(ledgerLine(e));
+        return 0;
+      }
       const a = aws(io.env);
       const env = a.resources([ENV.ledgerTable, ENV.projectsTable, ENV.bucket]);
       const store = dynamoLedgerStore(a.ddb, env[ENV.ledgerTable]);
@@ -35,12 +50,7 @@ export function makeLedgerCommand(aws: AwsFactory = createCliAws): Command {
       }
       if (sub === 'list') {
         if (!entries.length) io.out(`The ledger of ${projectId} is empty.`);
-        for (const e of entries) {
-          const deductions = e.issuance.deductions.map((d) => `${d.purpose} ${group(d.units)}`).join(', ');
-          io.out(
-            `#${String(e.seq).padEnd(4)} ${formatPeriod(e.period)}  ER ${e.er}  units ${group(e.issuance.units)}${deductions ? ` (${deductions})` : ''} → participants ${group(e.issuance.toParticipants)}${e.reserveCancellation ? `  reversal ${group(e.reserveCancellation.reversal)}: ${group(e.reserveCancellation.fromReserve)} cancelled from the CCS reserve (${group(e.reserveCancellation.reserveRemaining)} left), ${group(e.reserveCancellation.owedByParticipants)} owed by the participants` : ''}  upload ${e.uploadId}  ${e.methodology.key}  by ${e.verifier}${e.approvedBy?.body ? ` (${e.approvedBy.body}, ${e.approvedBy.principal})` : ''}${e.firstApproval ? `, first approval ${e.firstApproval.by.name}` : ''} ${e.approvedAt}  hash ${e.hash.slice(0, 16)}…`,
-          );
-        }
+        for (const e of entries) io.out(ledgerLine(e));
         return 0;
       }
       const projects = dynamoProjects(a.ddb, env[ENV.projectsTable]);
@@ -73,6 +83,12 @@ export function makeLedgerCommand(aws: AwsFactory = createCliAws): Command {
       return 1;
     },
   };
+}
+
+/** One ledger entry on one line (`mrv ledger list`). */
+function ledgerLine(e: LedgerEntry): string {
+  const deductions = e.issuance.deductions.map((d) => `${d.purpose} ${group(d.units)}`).join(', ');
+  return `#${String(e.seq).padEnd(4)} ${formatPeriod(e.period)}  ER ${e.er}  units ${group(e.issuance.units)}${deductions ? ` (${deductions})` : ''} → participants ${group(e.issuance.toParticipants)}${e.reserveCancellation ? `  reversal ${group(e.reserveCancellation.reversal)}: ${group(e.reserveCancellation.fromReserve)} cancelled from the CCS reserve (${group(e.reserveCancellation.reserveRemaining)} left), ${group(e.reserveCancellation.owedByParticipants)} owed by the participants` : ''}  upload ${e.uploadId}  ${e.methodology.key}  by ${e.verifier}${e.approvedBy?.body ? ` (${e.approvedBy.body}, ${e.approvedBy.principal})` : ''}${e.firstApproval ? `, first approval ${e.firstApproval.by.name}` : ''} ${e.approvedAt}  hash ${e.hash.slice(0, 16)}…`;
 }
 
 export const ledgerCommand: Command = makeLedgerCommand();

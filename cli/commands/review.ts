@@ -11,6 +11,7 @@ import { renderIssuance } from '../../core/report/render-report.ts';
 import type { Submission } from '../../core/review/submission.ts';
 import { dynamoSubmissions } from '../../functions/shared/aws/dynamo-repositories.ts';
 import { sqsDecisionQueue, sqsReviewQueue } from '../../functions/shared/aws/queues.ts';
+import { AwsCallError } from '../../functions/shared/aws/errors.ts';
 import { decisionReportKey, ENV, outcomeKey } from '../../functions/shared/resources.ts';
 import type { DecisionOutcomeReport } from '../../functions/record-decision/authorize.ts';
 import { parse } from '../args.ts';
@@ -18,6 +19,8 @@ import { createCliAws, type AwsFactory, type CliAws } from '../aws-clients.ts';
 import { UsageError, type Command, type Io } from './types.ts';
 import { REVIEW_REPORT_USAGE, reviewReport } from './review-report.ts';
 import { pendingReviewLines } from '../services/reviews.ts';
+import { currentLogin, httpApiClient } from '../login/http-api.ts';
+import { decideViaApi, listViaApi, printToldOutcome, reportViaApi, showViaApi } from './review-api.ts';
 
 const USAGE = [
   'mrv review list                      pending reviews (submissions table; durable)',
@@ -29,6 +32,7 @@ const USAGE = [
   '                                            wait (default 30 s) for the outcome: recorded (exit 0) or refused (exit 1)',
   '       mrv review requeue                   rebuild the review queue from pending submissions',
   `       ${REVIEW_REPORT_USAGE}`,
+  '       After mrv login, list, show, approve, reject and report go through the HTTP API as the logged-in person (MRV_AUTH=iam: IAM credentials).',
 ].join('\n');
 
 async function readResult(a: CliAws, bucket: string, key: string | undefined): Promise<CalculationResult | undefined> {
@@ -73,6 +77,33 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
         out: { type: 'string' },
       });
       const [sub, uploadId] = positionals;
+      // Logged in with `mrv login`: the HTTP API as that person (./review-api.ts); else IAM credentials, as below.
+      if (sub === 'list' || sub === 'show' || sub === 'approve' || sub === 'reject' || sub === 'report') {
+        const login = await currentLogin(io.env);
+        if (login) {
+          const api = httpApiClient(login);
+          if (sub === 'list') return listViaApi(api, io);
+          if (sub === 'show') {
+            if (!uploadId) throw new UsageError('show needs an upload id');
+            return showViaApi(api, io, uploadId, Boolean(values.json));
+          }
+          if (sub === 'report') {
+            if (!uploadId) throw new UsageError('report needs a monitoring report or upload id');
+            return reportViaApi(api, io, uploadId, { ...(values.pdf ? { pdf: true } : {}), ...(values.out ? { out: values.out } : {}) });
+          }
+          if (!uploadId) throw new UsageError(`${sub} needs an upload id`);
+          if (sub === 'reject' && !values.reason?.trim()) throw new UsageError('reject needs --reason "…" (it is sent back to the site)');
+          const verifier = values.verifier ?? io.env.MRV_VERIFIER;
+          return decideViaApi(api, io, {
+            decision: sub,
+            uploadId,
+            ...(values.reason?.trim() ? { reason: values.reason.trim() } : {}),
+            waitSeconds: waitSeconds(values.wait),
+            noWait: Boolean(values['no-wait']),
+            ...(verifier ? { namedVerifier: verifier } : {}),
+          });
+        }
+      }
       const a = aws(io.env);
       const submissions = () => dynamoSubmissions(a.ddb, a.resources([ENV.submissionsTable])[ENV.submissionsTable]);
       switch (sub) {
@@ -119,7 +150,22 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
           // --verifier name is only carried along for the record (and audited if it differs).
           const verifier = values.verifier ?? io.env.MRV_VERIFIER;
           if (sub === 'reject' && !values.reason?.trim()) throw new UsageError('reject needs --reason "…" (it is sent back to the site)');
-          const s = await submissions().get(uploadId);
+          let s: Submission | undefined;
+          try {
+            s = await submissions().get(uploadId);
+          } catch (e) {
+            if (!isAccessDenied(e)) throw e;
+            // The verifier policy reads no review state (infra/policies/role-policies.ts): send unchecked, wait on the own outcome.
+            return decideUnchecked(
+              a,
+              io,
+              { decision: sub, uploadId, ...(verifier ? { verifier } : {}), ...(values.reason ? { reason: values.reason } : {}) },
+              {
+                waitSeconds: waitSeconds(values.wait),
+                noWait: Boolean(values['no-wait']),
+              },
+            );
+          }
           if (!s) {
             io.err(`No submission ${uploadId}.`);
             return 1;
@@ -179,6 +225,52 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
       }
     },
   };
+}
+
+/** IAM refused the call (the SDK's error, or the repositories' AwsCallError around it). */
+const isAccessDenied = (e: unknown) => {
+  const name = e instanceof AwsCallError ? e.aws.name : (e as { name?: string }).name;
+  return name === 'AccessDeniedException' || name === 'AccessDenied';
+};
+
+/**
+ * A decision by a verifier whose IAM credentials read no review state (the verifier policy alone, without
+ * the review-state policy): sent without the pre-check of the submission, then the outcome the decision
+ * function tells this sender (outcomes/<MRV_SENDER_ID>/<messageId>.json, which the verifier policy lets it
+ * read) is awaited. Exit codes as for the checked path; without MRV_SENDER_ID it cannot wait (exit 0, sent).
+ */
+async function decideUnchecked(
+  a: CliAws,
+  io: Io,
+  d: { decision: 'approve' | 'reject'; uploadId: string; verifier?: string; reason?: string },
+  options: { waitSeconds: number; noWait: boolean },
+): Promise<number> {
+  const decision = DecisionSchema.parse({ schemaVersion: 1, ...d, decidedAt: new Date().toISOString() });
+  const { [ENV.decisionQueueUrl]: url } = a.resources([ENV.decisionQueueUrl]);
+  const messageId = await sqsDecisionQueue(a.sqs, url).send(decision);
+  const senderId = io.env.MRV_SENDER_ID?.trim() || undefined;
+  io.out(
+    `Decision sent: ${d.decision} ${d.uploadId}${messageId ? ` (message ${messageId})` : ''}, unchecked: your IAM credentials read no review state (mrv login reads it through the HTTP API). It is recorded under your authenticated identity if you are an active verifier of the body assigned to the project, else refused.`,
+  );
+  if (options.noWait || !messageId || !senderId) {
+    io.out(
+      options.noWait || !messageId
+        ? 'Not waiting for the outcome (--no-wait).'
+        : `Not waiting: the outcome is told at outcomes/<your IAM unique id>/${messageId}.json; set MRV_SENDER_ID to your IAM unique id (aws sts get-caller-identity --query UserId) and the command reads it.`,
+    );
+    return 0;
+  }
+  const { [ENV.bucket]: bucket } = a.resources([ENV.bucket]);
+  const key = outcomeKey(senderId, messageId);
+  const deadline = Date.now() + options.waitSeconds * 1000;
+  for (;;) {
+    const told = await readJson<DecisionOutcomeReport>(a, bucket, key, { deniedIsAbsent: true });
+    if (told) return printToldOutcome(io, d, told);
+    if (Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  io.out(`No outcome within ${options.waitSeconds} s at ${key}: the decision is queued but not yet recorded.`);
+  return 1;
 }
 
 /** Receives one item (hidden for `hold` seconds), skipping and deleting items no longer pending. */

@@ -13,6 +13,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { rolePolicies } from '../../infra/policies/role-policies.ts';
 import { startGateway, type Gateway } from './gateway.ts';
 import { retagEvidence } from '../../functions/shared/aws/s3-stores.ts';
+import { LOGIN_ENV } from '../login/settings.ts';
 import { credentialsEnv, FIXED_IDENTITIES, LOCAL_BODY, siteIdentity, type LocalIdentity } from './identities.ts';
 import type { Mechanism } from '../../core/mechanisms/mechanisms.ts';
 import { BUCKET_LAYOUT, ENV, type EnvName } from '../../functions/shared/resources.ts';
@@ -160,6 +161,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_DEFAULT_REGION: region,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      // A Cognito login of a real deployment (`mrv login`) must never take over commands aimed at this stack.
+      [LOGIN_ENV.mode]: 'iam',
       ...(resources.env satisfies Record<EnvName, string>),
     };
     // The handlers' environment, as Lambda would set it (plus quiet Powertools: metrics off, errors only).

@@ -4,7 +4,9 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ROLES } from '../../core/access/registers.ts';
-import { PRINCIPAL_TAGS, rolePolicies, type PolicyTargets, type RoleName } from '../policies/role-policies.ts';
+import { CLI_REFRESH_HOURS, CLI_TOKEN_MINUTES, LOGIN_CALLBACK_PORTS, loginCallbackUrl } from '../../cli/login/settings.ts';
+import type { PolicyDocument } from '../../core/access/iam-policy.ts';
+import { PRINCIPAL_TAGS, rolePolicies, verifierReviewStatePolicy, type PolicyTargets, type RoleName } from '../policies/role-policies.ts';
 
 export interface AccessControlProps {
   readonly targets: PolicyTargets;
@@ -14,10 +16,12 @@ export interface AccessControlProps {
  * Who may do what (issue 13), on AWS:
  * - one IAM managed policy per role (site, verifier, registrar) from infra/policies/role-policies.ts,
  *   attribute-based on the principal tags `mrv:project` and `mrv:verifier-body`: attach it to the
- *   users or roles of that role and tag them;
+ *   users or roles of that role and tag them; the verifier policy reads no DynamoDB table (review
+ *   state is read through the HTTP API, per project), and a separate policy grants that read, unscoped,
+ *   to verifiers who work with IAM credentials only;
  * - a Cognito user pool with one group per role for people using the console and the HTTP API
- *   (no self sign-up, MFA required, threat protection enforced), and an app client for the CLI and
- *   the console (SRP only, no secret);
+ *   (no self sign-up, MFA required, threat protection enforced), an SRP app client, and the hosted-UI
+ *   clients of the console and of `mrv login` (code grant with PKCE, no secret);
  * - `jwtAuthorizer()` for the HTTP API's routes.
  * Groups and tags are coarse: decisions are authorized against the verifier register and the
  * project's assigned body by the decision function (core/access), whatever the group says.
@@ -27,19 +31,23 @@ export class AccessControl extends Construct {
   readonly userPool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
   readonly groups: Record<RoleName, cognito.CfnUserPoolGroup>;
+  /** Direct read of the review state for IAM-only verifiers (infra/policies/role-policies.ts verifierReviewStatePolicy). */
+  readonly verifierReviewStatePolicy: iam.ManagedPolicy;
+  /** The app client of `mrv login`, once {@link addCliSignIn} made it. */
+  cliClient?: cognito.UserPoolClient;
 
   constructor(scope: Construct, id: string, props: AccessControlProps) {
     super(scope, id);
     const docs = rolePolicies(props.targets);
     const descriptions: Record<RoleName, string> = {
       site: `MRV site: uploads only under uploads/<${PRINCIPAL_TAGS.project} tag>/, reads its own reports and results`,
-      verifier: `MRV verifier (tag ${PRINCIPAL_TAGS.verifierBody}): reads evidence and review state, submits decisions (authorized per project by the decision function)`,
+      verifier: `MRV verifier (tag ${PRINCIPAL_TAGS.verifierBody}): reads the evidence of its body's projects, submits decisions (authorized per project by the decision function); review state through the HTTP API`,
       registrar: 'MRV registrar: registers projects, manages the verifier register and body assignments',
     };
     const wildcardReasons: Record<RoleName, string> = {
       site: `Object keys are uploads|reports|results/<project>/<file>; the project segment is the caller's ${PRINCIPAL_TAGS.project} principal tag (attribute-based access), so the wildcard covers only the caller's own project's files.`,
       verifier:
-        "Evidence keys are results|reports/<project>/<upload>, created at run time for every project; decisions are authorized per project and body by the decision function (core/access). Outcomes are under outcomes/<aws:userid>/: only the caller's own. Index ARNs are those of the submissions table.",
+        "Evidence keys are results|reports/<project>/<upload>, created at run time for every project; decisions are authorized per project and body by the decision function (core/access). Outcomes are under outcomes/<aws:userid>/: only the caller's own.",
       registrar:
         'Reports and results are keyed by project and upload, created at run time; the registrar reads them for every project. Index ARNs are those of the submissions table.',
     };
@@ -50,12 +58,18 @@ export class AccessControl extends Construct {
         document: iam.PolicyDocument.fromJson(docs[role]),
       });
       this.policies[role] = policy;
-      const wildcards = docs[role].Statement.flatMap((s) => (typeof s.Resource === 'string' ? [s.Resource] : (s.Resource ?? []))).filter((r) =>
-        r.includes('*'),
-      );
-      for (const resource of new Set(wildcards.map((r) => findingOf(Stack.of(this), r))))
-        Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason: wildcardReasons[role] });
+      acknowledgeWildcards(policy, docs[role], wildcardReasons[role]);
     }
+    // Apart from the verifier policy, which has no DynamoDB access: for verifiers without a Cognito login only.
+    this.verifierReviewStatePolicy = new iam.ManagedPolicy(this, 'VerifierReviewStatePolicy', {
+      description: `MRV verifier without a Cognito login (tag ${PRINCIPAL_TAGS.verifierBody}): direct read of the review state of EVERY project (submissions, ledger, audit, registrations); with mrv login or the console it is read through the HTTP API, per project`,
+      document: iam.PolicyDocument.fromJson(verifierReviewStatePolicy(props.targets)),
+    });
+    acknowledgeWildcards(
+      this.verifierReviewStatePolicy,
+      verifierReviewStatePolicy(props.targets),
+      "Index ARNs of the submissions table (the review list queries its status index); the read is not scoped to the body's projects, which is why this policy is apart from the verifier policy.",
+    );
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
@@ -101,6 +115,10 @@ export class AccessControl extends Construct {
         value: this.policies[role].managedPolicyArn,
         description: `Managed policy of the ${role} role; attach it and set the principal tags`,
       });
+    new CfnOutput(this, 'verifierReviewStatePolicyArn', {
+      value: this.verifierReviewStatePolicy.managedPolicyArn,
+      description: 'Only for verifiers without a Cognito login: direct read of the review state of every project (not scoped to the body)',
+    });
   }
 
   /** The issuer of the pool's tokens, as principalFromJwtClaims expects it. */
@@ -120,10 +138,7 @@ export class AccessControl extends Construct {
    * Tokens live one hour; there is no refresh in the browser (sign in again).
    */
   addConsoleSignIn(consoleUrl: string): { readonly client: cognito.UserPoolClient; readonly domain: string } {
-    const domain = this.userPool.addDomain('ConsoleDomain', {
-      cognitoDomain: { domainPrefix: Fn.join('-', ['mrv', Fn.select(2, Fn.split('/', Stack.of(this).stackId))]) },
-      managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
-    });
+    const domain = this.hostedUi();
     const client = this.userPool.addClient('ConsoleClient', {
       generateSecret: false,
       preventUserExistenceErrors: true,
@@ -146,6 +161,54 @@ export class AccessControl extends Construct {
     });
     return { client, domain: domain.baseUrl() };
   }
+
+  /**
+   * `mrv login`: a public app client (no secret) of the same hosted UI with the authorization-code grant
+   * only (no implicit grant, no client credentials, no password or SRP flows), PKCE sent by the CLI
+   * (cli/login/oauth.ts), redirecting only to the CLI's loopback listener `http://localhost:<port>/callback`
+   * on the fixed ports of cli/login/settings.ts (RFC 8252; Cognito takes plain http for localhost only and
+   * matches ports exactly). Short-lived id and access tokens; a refresh token for a working day, revoked by
+   * `mrv logout`.
+   */
+  addCliSignIn(): { readonly client: cognito.UserPoolClient; readonly domain: string } {
+    const domain = this.hostedUi();
+    const client = (this.cliClient = this.userPool.addClient('CliClient', {
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: LOGIN_CALLBACK_PORTS.map(loginCallbackUrl),
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      accessTokenValidity: Duration.minutes(CLI_TOKEN_MINUTES),
+      idTokenValidity: Duration.minutes(CLI_TOKEN_MINUTES),
+      refreshTokenValidity: Duration.hours(CLI_REFRESH_HOURS),
+      enableTokenRevocation: true,
+    }));
+    // `authFlows: {}` leaves ExplicitAuthFlows out, and Cognito then enables SRP and custom auth too: refresh only, said explicitly.
+    (client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+    return { client, domain: domain.baseUrl() };
+  }
+
+  private domain?: cognito.UserPoolDomain;
+
+  /** The hosted UI (Cognito domain) of the console and the CLI sign-ins: one per pool. */
+  private hostedUi(): cognito.UserPoolDomain {
+    this.domain ??= this.userPool.addDomain('ConsoleDomain', {
+      cognitoDomain: { domainPrefix: Fn.join('-', ['mrv', Fn.select(2, Fn.split('/', Stack.of(this).stackId))]) },
+      managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+    });
+    return this.domain;
+  }
+}
+
+/** Acknowledges cdk-nag's IAM5 finding for each wildcard resource of `doc`, by name, on `policy` only. */
+function acknowledgeWildcards(policy: iam.ManagedPolicy, doc: PolicyDocument, reason: string): void {
+  const wildcards = doc.Statement.flatMap((s) => (typeof s.Resource === 'string' ? [s.Resource] : (s.Resource ?? []))).filter((r) => r.includes('*'));
+  for (const resource of new Set(wildcards.map((r) => findingOf(Stack.of(policy), r))))
+    Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
 }
 
 /** How cdk-nag prints a resource of a finding: `<Logical.Arn>/uploads/<AWS::…>/*` from the resolved Fn::Join / Fn::GetAtt. */

@@ -85,13 +85,10 @@ export function rolePolicies(t: PolicyTargets): Record<RoleName, PolicyDocument>
       },
     },
     { Sid: 'ReadOwnDecisionOutcomes', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${t.bucketArn}/outcomes/\${aws:userid}/*`] },
-    {
-      Sid: 'ReadReviewState',
-      Effect: 'Allow',
-      Action: ['dynamodb:GetItem', 'dynamodb:Query'],
-      Resource: [t.submissionsTableArn, `${t.submissionsTableArn}/index/*`, t.ledgerTableArn, t.auditTableArn, t.projectsTableArn],
-      Condition: mustHave(BODY_TAG_KEY),
-    },
+    // No DynamoDB: the review state (submissions, ledger, audit trail, registrations) is keyed by upload or
+    // project, and IAM cannot map a body to its projects (dynamodb:LeadingKeys would need one tag per
+    // project). A verifier reads it through the HTTP API (`mrv login`, the console), which authorizes per
+    // project; the separate verifierReviewStatePolicy grants the direct, unscoped read for IAM-only verifiers.
   ];
   const registrar: PolicyStatement[] = [
     {
@@ -127,4 +124,27 @@ export function rolePolicies(t: PolicyTargets): Record<RoleName, PolicyDocument>
   ];
   const doc = (Statement: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement });
   return { site: doc(site), verifier: doc(verifier), registrar: doc(registrar) };
+}
+
+/**
+ * The direct read of the review state (submissions and their index, ledger, audit trail, registrations)
+ * for verifiers who work with IAM credentials only (`mrv review list|show|next`, the pre-check and wait
+ * of `mrv review approve|reject`, `mrv review report`, `mrv ledger`). It is NOT limited to the projects
+ * of the verifier's body (a known limit, docs/roles-and-access.md): attach it only to verifiers without a
+ * Cognito login; with `mrv login` or the console a verifier reads the same state through the HTTP API,
+ * authorized per project, and needs no DynamoDB access.
+ */
+export function verifierReviewStatePolicy(t: PolicyTargets): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ReadReviewStateOfEveryProject',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+        Resource: [t.submissionsTableArn, `${t.submissionsTableArn}/index/*`, t.ledgerTableArn, t.auditTableArn, t.projectsTableArn],
+        Condition: { Null: { [BODY_TAG_KEY]: 'false' } },
+      },
+    ],
+  };
 }

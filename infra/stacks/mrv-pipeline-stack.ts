@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { ENV, LARGE_UPLOAD, NOTIFICATION_TOPIC, QUEUES, TABLES, type EnvName } from '../../functions/shared/resources.ts';
 import type { StageConfig } from '../config.ts';
 import { AccessControl } from '../constructs/access-control.ts';
+import { LOGIN_ENV } from '../../cli/login/settings.ts';
 import { AlarmTopic } from '../constructs/alarm-topic.ts';
 import { LargeUploads } from '../constructs/large-uploads.ts';
 import { NotificationTopic } from '../constructs/notification-topic.ts';
@@ -188,6 +189,7 @@ export class MrvPipelineStack extends Stack {
       },
     });
 
+    let cliSignIn: ReturnType<AccessControl['addCliSignIn']> | undefined;
     // The review console and its HTTP API (functions/http-api): people sign in with the user pool; every
     // route authorizes with core/access; decisions are forwarded to the decision queue naming the person.
     this.console = new ConsoleApi(this, 'Console', {
@@ -198,8 +200,9 @@ export class MrvPipelineStack extends Stack {
       alarmAction,
       auth: (consoleUrl) => {
         const signIn = this.accessControl.addConsoleSignIn(consoleUrl);
+        cliSignIn = this.accessControl.addCliSignIn();
         return {
-          authorizer: this.accessControl.jwtAuthorizer([this.accessControl.client, signIn.client]),
+          authorizer: this.accessControl.jwtAuthorizer([this.accessControl.client, signIn.client, cliSignIn.client]),
           issuer: this.accessControl.issuer,
           signIn: { domain: signIn.domain, clientId: signIn.client.userPoolClientId },
         };
@@ -231,6 +234,16 @@ export class MrvPipelineStack extends Stack {
     };
     for (const [envName, value] of Object.entries(outputs)) {
       new CfnOutput(this, outputIdFor(envName), { value, description: `Value of ${envName} for the mrv CLI and the functions` });
+    }
+    // What `mrv login` needs (cli/login/settings.ts LOGIN_ENV): one output per environment variable, named like the others.
+    if (cliSignIn) {
+      const login: Record<string, string> = {
+        [LOGIN_ENV.domain]: cliSignIn.domain,
+        [LOGIN_ENV.clientId]: cliSignIn.client.userPoolClientId,
+        [LOGIN_ENV.apiUrl]: `${this.console.url}/`,
+      };
+      for (const [envName, value] of Object.entries(login))
+        new CfnOutput(this, outputIdFor(envName), { value, description: `Value of ${envName} for mrv login (a Cognito sign-in of the CLI)` });
     }
     new CfnOutput(this, 'IngestQueueUrl', { value: this.queues.ingest.queue.queueUrl, description: 'Queue of S3 upload events (for redrive and operations)' });
     new CfnOutput(this, 'LargeUploadStateMachineArn', {

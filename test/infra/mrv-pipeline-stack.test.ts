@@ -12,6 +12,7 @@ import { ENV, LARGE_UPLOAD, QUEUES, TABLES, type EnvName } from '../../functions
 import { MrvFunction } from '../../infra/constructs/mrv-function.ts';
 import { MrvTable } from '../../infra/constructs/mrv-table.ts';
 import { WorkQueue } from '../../infra/constructs/work-queue.ts';
+import { CLI_REFRESH_HOURS, CLI_TOKEN_MINUTES, LOGIN_CALLBACK_PORTS, LOGIN_ENV } from '../../cli/login/settings.ts';
 import { outputIdFor, type MrvPipelineStack } from '../../infra/stacks/mrv-pipeline-stack.ts';
 import { actionsOf, allowedActionsOn, buildStack, logicalIdOf, statementsOfRole, STUB_HANDLER, testApp, type PolicyStatement } from './synth-stack.ts';
 
@@ -618,6 +619,28 @@ describe('role policies, simulated on the synthesized template', () => {
     expect(can('verifier', { 'aws:userid': 'AIDANOBODY' }, 'sqs:SendMessage', queue('decision'))).toBe(false); // untagged
   });
 
+  it('a verifier reads no review state from DynamoDB: only the separate policy for IAM-only verifiers grants that (unscoped) read', () => {
+    const reads = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchGetItem'];
+    for (const t of ['submissions', 'ledger', 'audit', 'projects', 'access'] as const)
+      for (const action of reads) expect(can('verifier', VERIFIER, action, table(t)), `${action} on ${t}`).toBe(false);
+    expect(can('verifier', VERIFIER, 'dynamodb:Query', `${table('submissions')}/index/by-status`)).toBe(false);
+    // What the verifier needs for a decision stays: send it, read its own outcome.
+    expect(can('verifier', VERIFIER, 'sqs:SendMessage', queue('decision'))).toBe(true);
+    expect(can('verifier', VERIFIER, 's3:GetObject', object('outcomes/AROAVERIFIER:alice/m1.json'))).toBe(true);
+
+    const r = resources[logicalIdOf(stack.accessControl.verifierReviewStatePolicy)]!;
+    expect(r.Type).toBe('AWS::IAM::ManagedPolicy');
+    const reviewState = resolveCfn(r.Properties.PolicyDocument) as PolicyDocument;
+    const withState = (context: Record<string, string>, action: string, resource: string) =>
+      evaluatePolicies([policyOf('verifier'), reviewState], { action, resource, context }).decision === 'allow';
+    for (const t of ['submissions', 'ledger', 'audit', 'projects'] as const) expect(withState(VERIFIER, 'dynamodb:GetItem', table(t)), t).toBe(true);
+    expect(withState(VERIFIER, 'dynamodb:Query', `${table('submissions')}/index/by-status`)).toBe(true);
+    expect(withState(VERIFIER, 'dynamodb:Scan', table('submissions'))).toBe(false);
+    expect(withState(VERIFIER, 'dynamodb:PutItem', table('submissions'))).toBe(false);
+    expect(withState(VERIFIER, 'dynamodb:GetItem', table('access'))).toBe(false);
+    expect(withState({ 'aws:userid': 'AIDAUNTAGGED' }, 'dynamodb:GetItem', table('submissions'))).toBe(false);
+  });
+
   it('only the registrar writes registrations, assignments and the verifier register; it cannot decide or upload', () => {
     expect(can('registrar', REGISTRAR, 'dynamodb:PutItem', table('projects'))).toBe(true);
     expect(can('registrar', REGISTRAR, 'dynamodb:PutItem', table('access'))).toBe(true);
@@ -684,6 +707,48 @@ describe('review console in the stack', () => {
     expect(onAccess).toEqual(['dynamodb:GetItem']);
     const all = statements.flatMap(actionsOf);
     for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(all).not.toContain(write);
+  });
+});
+
+describe('mrv login app client', () => {
+  const cliClient = () => resources[logicalIdOf(stack.accessControl.cliClient!)]!.Properties;
+
+  it('is a public client with the code grant only, redirecting to the loopback listener of the CLI only', () => {
+    const c = cliClient();
+    expect(c).toMatchObject({
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      GenerateSecret: false,
+      SupportedIdentityProviders: ['COGNITO'],
+    });
+    // No password, SRP, admin or custom sign-in: only the hosted UI (which asks for the TOTP code) and refresh.
+    // (Left out, ExplicitAuthFlows would default to SRP and custom auth as well.)
+    expect(c.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(c.CallbackURLs).toEqual(LOGIN_CALLBACK_PORTS.map((p) => `http://localhost:${p}/callback`));
+    for (const url of c.CallbackURLs as string[]) expect(new URL(url).hostname).toBe('localhost');
+    expect(c.LogoutURLs).toBeUndefined();
+    expect((c.AllowedOAuthScopes as string[]).sort()).toEqual(['email', 'openid', 'profile']);
+  });
+
+  it('issues short-lived tokens and a revocable refresh token', () => {
+    expect(cliClient()).toMatchObject({
+      AccessTokenValidity: CLI_TOKEN_MINUTES,
+      IdTokenValidity: CLI_TOKEN_MINUTES,
+      RefreshTokenValidity: CLI_REFRESH_HOURS * 60,
+      TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+      EnableTokenRevocation: true,
+    });
+    expect(CLI_TOKEN_MINUTES).toBeLessThanOrEqual(15);
+  });
+
+  it('is an audience of the JWT authorizer, on the same hosted UI as the console, and the stack outputs what mrv login needs', () => {
+    const jwt = Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Authorizer')!.Properties.JwtConfiguration as { Audience: unknown[] };
+    expect(JSON.stringify(jwt.Audience)).toContain(logicalIdOf(stack.accessControl.cliClient!));
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs[outputIdFor(LOGIN_ENV.clientId)]!.Value).toEqual({ Ref: logicalIdOf(stack.accessControl.cliClient!) });
+    expect(JSON.stringify(outputs[outputIdFor(LOGIN_ENV.domain)]!.Value)).toContain('amazoncognito.com');
+    expect(JSON.stringify(outputs[outputIdFor(LOGIN_ENV.apiUrl)]!.Value)).toContain(logicalIdOf(stack.console.api));
   });
 });
 
