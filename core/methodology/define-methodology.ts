@@ -4,7 +4,8 @@ import { MethodologyDefinitionError } from '../errors.ts';
 import { findGas, gasSymbol, GASES } from '../gases/gases.ts';
 import { columnsOf, type ColumnMeta } from './columns.ts';
 import { absenceDefinitionProblems } from './absence.ts';
-import { compileDecimalClosures, compileFloat, parseExpression, type DecimalEvaluator, type FloatEvaluator, type ParsedExpression } from './equations.ts';
+import { compileFloat, parseExpression, type FloatEvaluator, type ParsedExpression } from '../expressions/sandbox.ts';
+import { compileDecimalClosures, type DecimalEvaluator } from '../expressions/decimal.ts';
 import type { CheckSpec, EquationSpec, MethodologyDefinition } from './types.ts';
 import { buildTimeUnitChecks } from './unit-checks.ts';
 

@@ -3,7 +3,7 @@ import type { CalculationResult } from '../calculation/result.ts';
 import type { LedgerEntry } from '../ledger/entry.ts';
 import { canonicalJson, sha256Hex } from '../ledger/canonical.ts';
 import type { Methodology } from '../methodology/define-methodology.ts';
-import { toTex } from '../methodology/equations.ts';
+import { toTex } from '../expressions/tex.ts';
 import type { Actor, FirstApproval } from '../access/authorize.ts';
 import type { Period } from '../mechanisms/mechanisms.ts';
 import { isLegacyPeriod } from '../time/period.ts';
