@@ -18,7 +18,7 @@ import type { Period } from '../mechanisms/mechanisms.ts';
 import { ProjectSchema, type Project, type ProjectInput } from '../project/project.ts';
 import type { MonitoringFormat } from '../readers/types.ts';
 import { CODES } from '../validation/codes.ts';
-import type { Methodology } from '../methodology/define-methodology.ts';
+import type { Methodology } from '../methodology/types.ts';
 import { createRegistry } from '../methodology/registry.ts';
 import { equationsBlockProblems } from '../methodology/render-doc.ts';
 import { undeclaredAbsences } from '../methodology/absence.ts';

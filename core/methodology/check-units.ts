@@ -2,10 +2,9 @@ import { z } from 'zod';
 import type { Unit } from 'mathjs';
 import { describeDimension, inferDimension, matchesUnit, parseUnit, type Dim } from '../units/units.ts';
 import type { ColumnMeta } from './columns.ts';
-import type { Methodology } from './define-methodology.ts';
 import type { ParsedExpression } from '../expressions/sandbox.ts';
 import { GASES, gasSymbol } from '../gases/gases.ts';
-import type { MethodologyDefinition } from './types.ts';
+import type { Methodology, MethodologyDefinition } from './types.ts';
 
 /**
  * Unit of a project parameter: `z.number().meta({ unit: 'tCO2/MWh' })`, or a description that ends

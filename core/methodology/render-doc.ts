@@ -1,4 +1,4 @@
-import type { Methodology } from './define-methodology.ts';
+import type { Methodology } from './types.ts';
 import { toTex } from '../expressions/tex.ts';
 import { absencePolicyOf } from './absence.ts';
 
