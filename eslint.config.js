@@ -49,7 +49,6 @@ const complexityBacklog = [
   'core/calculation/split.ts',
   'core/charts/monitoring-series.ts',
   'core/methodology/columns.ts',
-  'core/kit/conformance.ts',
   'core/readers/csv.ts',
   'core/readers/json.ts',
   'core/readers/xlsx-sheet.ts',
