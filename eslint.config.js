@@ -48,7 +48,6 @@ const complexityBacklog = [
   'core/calculation/partial.ts',
   'core/calculation/split.ts',
   'core/charts/monitoring-series.ts',
-  'core/methodology/columns.ts',
   'core/readers/csv.ts',
   'core/readers/json.ts',
   'core/readers/xlsx-sheet.ts',
