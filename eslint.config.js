@@ -48,10 +48,6 @@ const complexityBacklog = [
   'core/calculation/partial.ts',
   'core/calculation/split.ts',
   'core/charts/monitoring-series.ts',
-  'core/methodology/columns.ts',
-  'core/kit/conformance.ts',
-  'core/methodology/define-methodology.ts',
-  'core/methodology/equations.ts',
   'core/readers/csv.ts',
   'core/readers/json.ts',
   'core/readers/xlsx-sheet.ts',
@@ -59,7 +55,6 @@ const complexityBacklog = [
   'core/report/verification-report-html.ts',
   'core/report/verification-report-pdf.ts',
   'core/report/verification-report.ts',
-  'core/units/units.ts',
 ];
 
 export default tseslint.config(

@@ -8,7 +8,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MethodologyDefinitionError } from '../core/errors.ts';
 import { checkModuleFiles, checkFixtures, MODULE_ID, passed, type CheckResult, type ModuleFiles } from '../core/kit/conformance.ts';
-import type { Methodology } from '../core/methodology/define-methodology.ts';
+import type { Methodology } from '../core/methodology/types.ts';
 import { embedEquations, renderEquationsMarkdown } from '../core/methodology/render-doc.ts';
 import { UsageError, type Io } from './commands/types.ts';
 import { REPO_ROOT } from './paths.ts';

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Methodology } from '../../core/methodology/define-methodology.ts';
+import type { Methodology } from '../../core/methodology/types.ts';
 import { PERIOD_BUILTINS } from '../../core/methodology/define-methodology.ts';
 import { ConfigError } from '../../core/errors.ts';
 import { registry } from '../../methodologies/index.ts';

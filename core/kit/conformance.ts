@@ -18,7 +18,7 @@ import type { Period } from '../mechanisms/mechanisms.ts';
 import { ProjectSchema, type Project, type ProjectInput } from '../project/project.ts';
 import type { MonitoringFormat } from '../readers/types.ts';
 import { CODES } from '../validation/codes.ts';
-import type { Methodology } from '../methodology/define-methodology.ts';
+import type { Methodology } from '../methodology/types.ts';
 import { createRegistry } from '../methodology/registry.ts';
 import { equationsBlockProblems } from '../methodology/render-doc.ts';
 import { undeclaredAbsences } from '../methodology/absence.ts';
@@ -472,18 +472,21 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 /** Differences between a result and an expected.json-shaped object: status, totals, every gas, issuable units. */
 export function compareResult(r: CalculationResult, expected: ExpectedResult): string[] {
+  const problems = [...outlineProblems(r, expected), ...gasProblems(r, expected)];
+  if (r.issuable?.units !== expected.issuable.units) problems.push(`issuable units: expected ${expected.issuable.units}, got ${r.issuable?.units ?? 'none'}`);
+  return problems;
+}
+
+/** Status (with the first errors), GWP set, period, row counts and the four totals. */
+function outlineProblems(r: CalculationResult, expected: ExpectedResult): string[] {
   const problems: string[] = [];
-  if (r.status !== expected.status)
-    problems.push(
-      `status: expected ${expected.status}, got ${r.status}${
-        r.diagnostics.length
-          ? ` (${errorsOf(r)
-              .slice(0, 3)
-              .map((d) => `${d.code}: ${d.message}`)
-              .join('; ')})`
-          : ''
-      }`,
-    );
+  if (r.status !== expected.status) {
+    const errors = errorsOf(r)
+      .slice(0, 3)
+      .map((d) => `${d.code}: ${d.message}`)
+      .join('; ');
+    problems.push(`status: expected ${expected.status}, got ${r.status}${r.diagnostics.length ? ` (${errors})` : ''}`);
+  }
   if (expected.gwpSet && r.gwp?.set !== expected.gwpSet) problems.push(`GWP set: expected ${expected.gwpSet}, got ${r.gwp?.set ?? 'none'}`);
   if (expected.period && !same(r.period, expected.period))
     problems.push(`period: expected ${JSON.stringify(expected.period)}, got ${JSON.stringify(r.period)}`);
@@ -493,6 +496,12 @@ export function compareResult(r: CalculationResult, expected: ExpectedResult): s
     const p = decimalProblem(r.totals?.[k], expected.totals[k], `total ${k}`);
     if (p) problems.push(p);
   }
+  return problems;
+}
+
+/** The same gases, and for each the tonnes and tCO2e of BE, PE and LE, and its ER. */
+function gasProblems(r: CalculationResult, expected: ExpectedResult): string[] {
+  const problems: string[] = [];
   const gases = new Map((r.gases ?? []).map((g) => [g.gas, g]));
   const got = [...gases.keys()].sort();
   const want = expected.gases.map((g) => g.gas).sort();
@@ -507,7 +516,6 @@ export function compareResult(r: CalculationResult, expected: ExpectedResult): s
     const p = decimalProblem(a.ER, e.ER, `${e.gas} ER`);
     if (p) problems.push(p);
   }
-  if (r.issuable?.units !== expected.issuable.units) problems.push(`issuable units: expected ${expected.issuable.units}, got ${r.issuable?.units ?? 'none'}`);
   return problems;
 }
 

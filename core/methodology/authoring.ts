@@ -5,7 +5,6 @@
  * readers, calculation, ledger — stays behind this line, so it can change without touching modules.
  */
 export { defineMethodology } from './define-methodology.ts';
-export type { Methodology } from './define-methodology.ts';
 export { column, columnRegistry, monitoringRow } from './columns.ts';
 export type { ColumnAbsence, ColumnMeta } from './columns.ts';
 export type {
@@ -15,6 +14,7 @@ export type {
   EmissionSourceSpec,
   EmissionTerm,
   EquationSpec,
+  Methodology,
   MethodologyDefinition,
   MethodologySource,
   ParameterSpec,

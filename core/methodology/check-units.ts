@@ -2,10 +2,9 @@ import { z } from 'zod';
 import type { Unit } from 'mathjs';
 import { describeDimension, inferDimension, matchesUnit, parseUnit, type Dim } from '../units/units.ts';
 import type { ColumnMeta } from './columns.ts';
-import type { Methodology } from './define-methodology.ts';
-import type { ParsedExpression } from './equations.ts';
+import type { ParsedExpression } from '../expressions/sandbox.ts';
 import { GASES, gasSymbol } from '../gases/gases.ts';
-import type { MethodologyDefinition } from './types.ts';
+import type { Methodology, MethodologyDefinition } from './types.ts';
 
 /**
  * Unit of a project parameter: `z.number().meta({ unit: 'tCO2/MWh' })`, or a description that ends
@@ -72,7 +71,7 @@ export function checkUnits(
       continue;
     }
     if (parsed) {
-      const r = inferDimension(parsed.node, (s) => units.get(s));
+      const r = inferDimension(parsed.tree, (s) => units.get(s));
       problems.push(...r.problems.map((p) => `equation ${eq.symbol} (${eq.ref}): ${p}`));
       if (!r.problems.length && !matchesUnit(r.dim, declared))
         problems.push(`equation ${eq.symbol} (${eq.ref}): ${eq.expr} gives ${describeDimension(r.dim)}, but the equation is declared in ${eq.unit}`);
@@ -90,7 +89,7 @@ export function checkUnits(
   for (const check of definition.checks ?? []) {
     const parsed = context.parsed.get(`check:${check.id}`);
     if (!parsed) continue;
-    const r = inferDimension(parsed.node, (s) => units.get(s));
+    const r = inferDimension(parsed.tree, (s) => units.get(s));
     problems.push(...r.problems.map((p) => `check ${check.id} (${check.ref}): ${p}`));
     if (r.dim !== 'bool') problems.push(`check ${check.id} (${check.ref}): ${check.assert} is not a true/false condition`);
   }

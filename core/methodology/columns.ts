@@ -193,6 +193,19 @@ export interface TimestampKind {
 export function parseTimestampBytes(bytes: Uint8Array, start: number, end: number, kind?: TimestampKind): number | undefined {
   const n = end - start;
   if (n !== 20 && n !== 19 && n !== 10) return undefined;
+  const days = epochDayOfBytes(bytes, start);
+  if (days === undefined) return undefined;
+  const ms = n === 10 ? 0 : msOfDayOfBytes(bytes, start, n === 20);
+  if (ms < 0) return undefined;
+  if (kind) kind.local = n !== 20;
+  return days * 86_400_000 + ms;
+}
+
+/**
+ * `YYYY-MM-DD` at `start` as days since 1970-01-01 in the proleptic Gregorian calendar (what Date
+ * uses; negative before 1970), or `undefined` when it is not a real calendar date.
+ */
+function epochDayOfBytes(bytes: Uint8Array, start: number): number | undefined {
   const y1 = digit2(bytes, start);
   const y2 = digit2(bytes, start + 2);
   const month = digit2(bytes, start + 5);
@@ -202,28 +215,26 @@ export function parseTimestampBytes(bytes: Uint8Array, start: number, end: numbe
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const monthDays = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
   if (day > monthDays) return undefined;
-  let ms = 0;
-  if (n !== 10) {
-    const hh = digit2(bytes, start + 11);
-    const mi = digit2(bytes, start + 14);
-    const ss = digit2(bytes, start + 17);
-    if (bytes[start + 10] !== 84 /* T */ || bytes[start + 13] !== 58 || bytes[start + 16] !== 58 || (n === 20 && bytes[start + 19] !== 90) /* Z */)
-      return undefined;
-    if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return undefined;
-    ms = ((hh * 60 + mi) * 60 + ss) * 1000;
-  }
-  if (kind) kind.local = n !== 20;
-  // Days since 1970-01-01 in the proleptic Gregorian calendar (what Date uses).
   const y = year - 1;
-  const days =
+  return (
     365 * (year - 1970) +
     (Math.floor(y / 4) - Math.floor(y / 100) + Math.floor(y / 400)) -
     477 +
     DAYS_BEFORE_MONTH[month]! +
     (month > 2 && leap ? 1 : 0) +
     day -
-    1;
-  return days * 86_400_000 + ms;
+    1
+  );
+}
+
+/** `THH:MM:SS` (and `Z` when `utc`) at `start + 10` as milliseconds since midnight, or −1 when it is not a time of day. */
+function msOfDayOfBytes(bytes: Uint8Array, start: number, utc: boolean): number {
+  const hh = digit2(bytes, start + 11);
+  const mi = digit2(bytes, start + 14);
+  const ss = digit2(bytes, start + 17);
+  if (bytes[start + 10] !== 84 /* T */ || bytes[start + 13] !== 58 || bytes[start + 16] !== 58 || (utc && bytes[start + 19] !== 90) /* Z */) return -1;
+  if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return -1;
+  return ((hh * 60 + mi) * 60 + ss) * 1000;
 }
 
 function number(spec: { unit: string; description: string; min?: number; max?: number; side?: ColumnMeta['side'] }) {

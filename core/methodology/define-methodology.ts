@@ -4,8 +4,9 @@ import { MethodologyDefinitionError } from '../errors.ts';
 import { findGas, gasSymbol, GASES } from '../gases/gases.ts';
 import { columnsOf, type ColumnMeta } from './columns.ts';
 import { absenceDefinitionProblems } from './absence.ts';
-import { compileDecimalClosures, compileFloat, parseExpression, type DecimalEvaluator, type FloatEvaluator, type ParsedExpression } from './equations.ts';
-import type { CheckSpec, EquationSpec, MethodologyDefinition } from './types.ts';
+import { compileFloat, parseExpression, type ParsedExpression } from '../expressions/sandbox.ts';
+import { compileDecimalClosures } from '../expressions/decimal.ts';
+import type { CompiledCheck, CompiledEquation, Methodology, MethodologyDefinition, ProjectSymbol } from './types.ts';
 import { buildTimeUnitChecks } from './unit-checks.ts';
 
 /**
@@ -20,43 +21,8 @@ export const PERIOD_BUILTINS = {
   period_days: 'length of the monitoring period in days (first and last day included)',
 } as const;
 
-export interface CompiledEquation extends EquationSpec {
-  readonly parsed: ParsedExpression;
-  readonly float?: FloatEvaluator;
-  readonly decimal?: DecimalEvaluator;
-}
-
-export interface CompiledCheck extends CheckSpec {
-  readonly parsed: ParsedExpression;
-  readonly float?: FloatEvaluator;
-  readonly decimal?: DecimalEvaluator;
-}
-
-/** How a project parameter is exposed to expressions. */
-export interface ProjectSymbol {
-  readonly field: string;
-  readonly kind: 'number' | 'boolean' | 'enum-flag';
-  /** For enum flags: the option this boolean stands for (`technology_solar` ⇔ technology = "solar"). */
-  readonly option?: string;
-}
-
-/** A methodology after `defineMethodology`: checked, compiled, hashed and frozen. */
-export interface Methodology<P extends z.ZodObject = z.ZodObject, R extends z.ZodObject = z.ZodObject> extends MethodologyDefinition<P, R> {
-  /** `id@version` */
-  readonly key: string;
-  /** SHA-256 of the canonical declarative content (columns, parameters, equations, terms, checks). */
-  readonly hash: string;
-  readonly columns: readonly { name: string; meta: ColumnMeta }[];
-  readonly projectSymbols: ReadonlyMap<string, ProjectSymbol>;
-  /** GWP symbols (`GWP_CH4`) that expressions read, by gas id. */
-  readonly gwpSymbols: ReadonlyMap<string, string>;
-  readonly rowEquations: readonly CompiledEquation[];
-  readonly periodEquations: readonly CompiledEquation[];
-  readonly rowChecks: readonly CompiledCheck[];
-  readonly periodChecks: readonly CompiledCheck[];
-  /** Numeric and boolean monitoring columns, in the row scope under their own names. */
-  readonly rowInputs: readonly string[];
-}
+// The types of a compiled methodology live in ./types.ts; re-exported here for existing importers.
+export type { CompiledCheck, CompiledEquation, Methodology, ProjectSymbol } from './types.ts';
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const SEMVER = /^\d+\.\d+\.\d+$/;
@@ -141,15 +107,52 @@ export function schemaFingerprint(schema: unknown): unknown {
  */
 export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(definition: MethodologyDefinition<P, R>): Methodology<P, R> {
   const key = `${definition.id}@${definition.version}`;
+  const problems = identityProblems(definition);
+  const columns = checkedColumns(definition, problems);
+  const symbols = declaredSymbols(definition, columns, problems);
+  const equations = compileEquations(definition, symbols, problems);
+  const checks = compileChecks(definition, symbols, problems);
+  problems.push(...referenceProblems(definition, columns, symbols.periodScope));
+  if (problems.length) throw new MethodologyDefinitionError(key, problems);
+
+  const methodology = Object.freeze({
+    ...definition,
+    key,
+    hash: methodologyHash(definition, columns),
+    columns,
+    projectSymbols: symbols.projectSymbols,
+    gwpSymbols: symbols.usedGwp,
+    ...equations,
+    ...checks,
+    rowInputs: symbols.rowInputs,
+  });
+  // Units: checked here, or (ingest Lambda) checked at build time for exactly this content.
+  if (unitChecker) problems.push(...unitChecker(methodology as unknown as Methodology));
+  else if (buildTimeUnitChecks()!.get(key) !== methodology.hash)
+    problems.push(
+      `its units were not checked: this content (hash ${methodology.hash}) is not in the build-time list methodologies/units-checked.json; run MRV_UPDATE_UNITS_CHECKED=1 npx vitest run test/unit/core/perf/units-checked.test.ts, which checks every registered module and rewrites the list`,
+    );
+  if (problems.length) throw new MethodologyDefinitionError(key, problems);
+  return methodology;
+}
+
+type AnyDefinition = MethodologyDefinition<z.ZodObject, z.ZodObject>;
+type Column = { name: string; meta: ColumnMeta };
+
+/** Id and version format, title, source document, mechanisms. */
+function identityProblems(definition: AnyDefinition): string[] {
   const problems: string[] = [];
   if (!KEBAB.test(definition.id)) problems.push(`id "${definition.id}" must be kebab-case (lowercase letters, digits, hyphens)`);
   if (!SEMVER.test(definition.version)) problems.push(`version "${definition.version}" must be semver major.minor.patch`);
   if (!definition.title) problems.push('title is empty');
   if (!definition.source?.document || !definition.source.documentVersion) problems.push('source.document and source.documentVersion are required');
   if (!definition.mechanisms.length) problems.push('mechanisms must list at least one mechanism');
+  return problems;
+}
 
-  // Columns.
-  const columns: { name: string; meta: ColumnMeta }[] = [];
+/** The monitoring columns built with `column.*` and carrying units; their absence policies; the time column. */
+function checkedColumns(definition: AnyDefinition, problems: string[]): Column[] {
+  const columns: Column[] = [];
   for (const { name, meta } of columnsOf(definition.monitoring)) {
     if (!meta) problems.push(`monitoring column ${name} is not built with column.* (its unit and kind are unknown)`);
     else if (!meta.unit) problems.push(`monitoring column ${name} has no unit`);
@@ -160,43 +163,52 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
   const timeMeta = columns.find((c) => c.name === definition.timeColumn)?.meta;
   if (!timeMeta) problems.push(`timeColumn ${definition.timeColumn} is not a monitoring column`);
   else if (timeMeta.kind !== 'timestamp') problems.push(`timeColumn ${definition.timeColumn} must be a column.timestamp`);
+  return columns;
+}
 
+/** The symbols a definition declares, and the scopes its expressions read from (equations extend them). */
+interface DeclaredSymbols {
+  /** Records a symbol's definition; a second definition of the same symbol is a problem. */
+  readonly define: (symbol: string, what: string) => void;
+  readonly rowInputs: string[];
+  readonly projectSymbols: Map<string, ProjectSymbol>;
+  readonly rowScope: Set<string>;
+  readonly periodScope: Set<string>;
+  /** GWP symbols (`GWP_CH4`) by gas id, and those the expressions read. */
+  readonly gwpSymbols: ReadonlyMap<string, string>;
+  readonly usedGwp: Map<string, string>;
+}
+
+const enumFlag = (column: string, value: string) => `${column}_${value.replace(/[^A-Za-z0-9]/g, '_')}`;
+
+/** Declares columns, enum flags, project parameters, fixed parameters (checking each) and the built-ins, in that order. */
+function declaredSymbols(definition: AnyDefinition, columns: readonly Column[], problems: string[]): DeclaredSymbols {
   const defined = new Map<string, string>(); // symbol → what defines it
   const define = (symbol: string, what: string) => {
     const previous = defined.get(symbol);
     if (previous) problems.push(`symbol ${symbol} is defined twice (${previous} and ${what})`);
     else defined.set(symbol, what);
   };
-
   const rowInputs: string[] = [];
   for (const c of columns) {
     if (c.meta.kind === 'number' || c.meta.kind === 'boolean') {
       define(c.name, 'monitoring column');
       rowInputs.push(c.name);
     } else if (c.meta.kind === 'enum') {
-      for (const v of c.meta.values ?? []) define(`${c.name}_${v.replace(/[^A-Za-z0-9]/g, '_')}`, `flag of monitoring column ${c.name}`);
+      for (const v of c.meta.values ?? []) define(enumFlag(c.name, v), `flag of monitoring column ${c.name}`);
     }
   }
   const projectSymbols = projectSymbolsOf(definition.project);
   for (const s of projectSymbols.keys()) define(s, 'project parameter');
-
   for (const [name, p] of Object.entries(definition.parameters)) {
     define(name, 'fixed parameter');
-    if (!SYMBOL.test(name)) problems.push(`parameter ${name} is not a valid symbol`);
-    if (!p.unit) problems.push(`parameter ${name} has no unit`);
-    if (!p.source || p.source.length < 5) problems.push(`parameter ${name} has no source (cite the document and table)`);
-    if (!Array.isArray(p.range) || p.range.length !== 2 || !(p.range[0] <= p.range[1])) problems.push(`parameter ${name} has no valid range [min, max]`);
-    else if (!(p.value >= p.range[0] && p.value <= p.range[1]))
-      problems.push(`parameter ${name} = ${p.value} is outside its range [${p.range[0]}, ${p.range[1]}]`);
+    problems.push(...parameterProblems(name, p));
   }
-
   const gwpSymbols = new Map<string, string>();
   for (const gas of GASES) gwpSymbols.set(`GWP_${gasSymbol(gas.id)}`, gas.id);
-  const usedGwp = new Map<string, string>();
-  const isGwp = (s: string) => gwpSymbols.has(s);
 
   const rowScope = new Set<string>([...rowInputs, ...projectSymbols.keys(), ...Object.keys(definition.parameters)]);
-  for (const c of columns) if (c.meta.kind === 'enum') for (const v of c.meta.values ?? []) rowScope.add(`${c.name}_${v.replace(/[^A-Za-z0-9]/g, '_')}`);
+  for (const c of columns) if (c.meta.kind === 'enum') for (const v of c.meta.values ?? []) rowScope.add(enumFlag(c.name, v));
   const periodScope = new Set<string>([
     ...rowInputs.filter((n) => columns.find((c) => c.name === n)?.meta.kind === 'number'),
     ...projectSymbols.keys(),
@@ -204,17 +216,39 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
     ...Object.keys(PERIOD_BUILTINS),
   ]);
   for (const b of Object.keys(PERIOD_BUILTINS)) define(b, 'engine built-in');
+  return { define, rowInputs, projectSymbols, rowScope, periodScope, gwpSymbols, usedGwp: new Map() };
+}
 
-  const checkSymbols = (what: string, parsed: ParsedExpression, scope: Set<string>) => {
-    for (const s of parsed.symbols) {
-      if (isGwp(s)) usedGwp.set(s, gwpSymbols.get(s)!);
-      else if (!scope.has(s))
-        problems.push(
-          `${what} reads ${s}, which is not declared ${scope === rowScope ? 'in the row scope (monitoring columns, project parameters, fixed parameters, earlier row equations)' : 'in the period scope (period sums of numeric columns and row equations, project and fixed parameters, earlier period equations, n_rows, period_days)'}`,
-        );
-    }
-  };
+function parameterProblems(name: string, p: AnyDefinition['parameters'][string]): string[] {
+  const problems: string[] = [];
+  if (!SYMBOL.test(name)) problems.push(`parameter ${name} is not a valid symbol`);
+  if (!p.unit) problems.push(`parameter ${name} has no unit`);
+  if (!p.source || p.source.length < 5) problems.push(`parameter ${name} has no source (cite the document and table)`);
+  if (!Array.isArray(p.range) || p.range.length !== 2 || !(p.range[0] <= p.range[1])) problems.push(`parameter ${name} has no valid range [min, max]`);
+  else if (!(p.value >= p.range[0] && p.value <= p.range[1]))
+    problems.push(`parameter ${name} = ${p.value} is outside its range [${p.range[0]}, ${p.range[1]}]`);
+  return problems;
+}
 
+const ROW_SCOPE = 'in the row scope (monitoring columns, project parameters, fixed parameters, earlier row equations)';
+const PERIOD_SCOPE =
+  'in the period scope (period sums of numeric columns and row equations, project and fixed parameters, earlier period equations, n_rows, period_days)';
+
+/** Every symbol an expression reads is declared in its scope (GWP symbols are recorded as used). */
+function checkSymbols(symbols: DeclaredSymbols, what: string, parsed: ParsedExpression, scope: Set<string>, problems: string[]): void {
+  for (const s of parsed.symbols) {
+    const gas = symbols.gwpSymbols.get(s);
+    if (gas !== undefined) symbols.usedGwp.set(s, gas);
+    else if (!scope.has(s)) problems.push(`${what} reads ${s}, which is not declared ${scope === symbols.rowScope ? ROW_SCOPE : PERIOD_SCOPE}`);
+  }
+}
+
+/** Parses, checks and compiles every equation in order: row equations to float, period equations to decimal closures. */
+function compileEquations(
+  definition: AnyDefinition,
+  symbols: DeclaredSymbols,
+  problems: string[],
+): { rowEquations: CompiledEquation[]; periodEquations: CompiledEquation[] } {
   const rowEquations: CompiledEquation[] = [];
   const periodEquations: CompiledEquation[] = [];
   for (const eq of definition.equations) {
@@ -222,26 +256,30 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
     if (!SYMBOL.test(eq.symbol)) problems.push(`${what}: symbol is not valid`);
     if (!eq.unit) problems.push(`${what}: no unit`);
     if (!eq.ref) problems.push(`${what}: no reference to the source document`);
-    define(eq.symbol, `${eq.scope} equation`);
+    symbols.define(eq.symbol, `${eq.scope} equation`);
     const result = parseExpression(eq.expr);
     if (!result.ok) {
       problems.push(...result.problems.map((p) => `${what}: ${p}`));
       continue;
     }
     if (eq.scope === 'row') {
-      checkSymbols(what, result.parsed, rowScope);
-      rowScope.add(eq.symbol);
-      periodScope.add(eq.symbol);
+      checkSymbols(symbols, what, result.parsed, symbols.rowScope, problems);
+      symbols.rowScope.add(eq.symbol);
+      symbols.periodScope.add(eq.symbol);
       rowEquations.push({ ...eq, parsed: result.parsed, float: compileFloat(result.parsed) });
     } else {
-      checkSymbols(what, result.parsed, periodScope);
-      periodScope.add(eq.symbol);
+      checkSymbols(symbols, what, result.parsed, symbols.periodScope, problems);
+      symbols.periodScope.add(eq.symbol);
       const decimal = compileDecimalClosures(result.parsed);
       if (!decimal.ok) problems.push(...decimal.problems.map((p) => `${what}: ${p}`));
       else periodEquations.push({ ...eq, parsed: result.parsed, decimal: decimal.evaluate });
     }
   }
+  return { rowEquations, periodEquations };
+}
 
+/** Parses, checks and compiles every check: row checks to float, period checks to decimal closures. */
+function compileChecks(definition: AnyDefinition, symbols: DeclaredSymbols, problems: string[]): { rowChecks: CompiledCheck[]; periodChecks: CompiledCheck[] } {
   const rowChecks: CompiledCheck[] = [];
   const periodChecks: CompiledCheck[] = [];
   for (const check of definition.checks ?? []) {
@@ -252,19 +290,24 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
       continue;
     }
     if (check.scope === 'row') {
-      checkSymbols(what, result.parsed, rowScope);
+      checkSymbols(symbols, what, result.parsed, symbols.rowScope, problems);
       rowChecks.push({ ...check, parsed: result.parsed, float: compileFloat(result.parsed) });
     } else {
-      checkSymbols(what, result.parsed, periodScope);
+      checkSymbols(symbols, what, result.parsed, symbols.periodScope, problems);
       // A period check's message may name period values as {symbol} (e.g. both figures of a meter comparison).
       for (const [, name] of check.message.matchAll(/\{([A-Za-z][A-Za-z0-9_]*)\}/g))
-        if (!periodScope.has(name!)) problems.push(`${what}: message placeholder {${name}} is not a period-scope symbol`);
+        if (!symbols.periodScope.has(name!)) problems.push(`${what}: message placeholder {${name}} is not a period-scope symbol`);
       const decimal = compileDecimalClosures(result.parsed);
       if (!decimal.ok) problems.push(...decimal.problems.map((p) => `${what}: ${p}`));
       else periodChecks.push({ ...check, parsed: result.parsed, decimal: decimal.evaluate });
     }
   }
+  return { rowChecks, periodChecks };
+}
 
+/** Emission terms, the monitoring item column, the small-scale cap, credits and applicability conditions name what exists. */
+function referenceProblems(definition: AnyDefinition, columns: readonly Column[], periodScope: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
   if (!definition.emissions.length) problems.push('emissions must list at least one BE, PE or LE term');
   if (definition.monitoringItemColumn && !columns.some((c) => c.name === definition.monitoringItemColumn))
     problems.push(`monitoringItemColumn ${definition.monitoringItemColumn} is not a monitoring column`);
@@ -288,10 +331,12 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
   }
   for (const cond of definition.applicability)
     if (!KEBAB.test(cond.id) || !cond.ref) problems.push(`applicability condition "${cond.id}" needs a kebab-case id and a ref`);
+  return problems;
+}
 
-  if (problems.length) throw new MethodologyDefinitionError(key, problems);
-
-  const hash = createHash('sha256')
+/** SHA-256 of the canonical declarative content (what the ledger pins a module version by). */
+function methodologyHash(definition: AnyDefinition, columns: readonly Column[]): string {
+  return createHash('sha256')
     .update(
       canonical({
         id: definition.id,
@@ -328,26 +373,4 @@ export function defineMethodology<P extends z.ZodObject, R extends z.ZodObject>(
       }),
     )
     .digest('hex');
-
-  const methodology = Object.freeze({
-    ...definition,
-    key,
-    hash,
-    columns,
-    projectSymbols,
-    gwpSymbols: usedGwp,
-    rowEquations,
-    periodEquations,
-    rowChecks,
-    periodChecks,
-    rowInputs,
-  });
-  // Units: checked here, or (ingest Lambda) checked at build time for exactly this content.
-  if (unitChecker) problems.push(...unitChecker(methodology as unknown as Methodology));
-  else if (buildTimeUnitChecks()!.get(key) !== hash)
-    problems.push(
-      `its units were not checked: this content (hash ${hash}) is not in the build-time list methodologies/units-checked.json; run MRV_UPDATE_UNITS_CHECKED=1 npx vitest run test/unit/core/perf/units-checked.test.ts, which checks every registered module and rewrites the list`,
-    );
-  if (problems.length) throw new MethodologyDefinitionError(key, problems);
-  return methodology;
 }

@@ -1,5 +1,5 @@
 import { MethodologyLoadError, UnknownMethodologyError, MethodologyDefinitionError } from '../errors.ts';
-import type { Methodology } from './define-methodology.ts';
+import type { Methodology } from './types.ts';
 
 export interface MethodologyRegistry {
   /** Every registered module, sorted by key. */

@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 import type { Mechanism } from '../mechanisms/mechanisms.ts';
+import type { DecimalEvaluator } from '../expressions/decimal.ts';
+import type { FloatEvaluator, ParsedExpression } from '../expressions/sandbox.ts';
+import type { ColumnMeta } from './columns.ts';
 
 /** Tri-state applicability, like a cdk-nag rule: a "no" is a result with its reason, not a crash. */
 export type Applicability = { readonly status: 'applicable' } | { readonly status: 'not-applicable'; readonly reason: string };
@@ -165,4 +168,42 @@ export interface MethodologyDefinition<P extends z.ZodObject = z.ZodObject, R ex
    * `reject`: any gap rejects the period (use when project-side quantities are monitored).
    */
   readonly gapPolicy?: 'zero-fill' | 'reject';
+}
+
+export interface CompiledEquation extends EquationSpec {
+  readonly parsed: ParsedExpression;
+  readonly float?: FloatEvaluator;
+  readonly decimal?: DecimalEvaluator;
+}
+
+export interface CompiledCheck extends CheckSpec {
+  readonly parsed: ParsedExpression;
+  readonly float?: FloatEvaluator;
+  readonly decimal?: DecimalEvaluator;
+}
+
+/** How a project parameter is exposed to expressions. */
+export interface ProjectSymbol {
+  readonly field: string;
+  readonly kind: 'number' | 'boolean' | 'enum-flag';
+  /** For enum flags: the option this boolean stands for (`technology_solar` ⇔ technology = "solar"). */
+  readonly option?: string;
+}
+
+/** A methodology after `defineMethodology` (./define-methodology.ts): checked, compiled, hashed and frozen. */
+export interface Methodology<P extends z.ZodObject = z.ZodObject, R extends z.ZodObject = z.ZodObject> extends MethodologyDefinition<P, R> {
+  /** `id@version` */
+  readonly key: string;
+  /** SHA-256 of the canonical declarative content (columns, parameters, equations, terms, checks). */
+  readonly hash: string;
+  readonly columns: readonly { name: string; meta: ColumnMeta }[];
+  readonly projectSymbols: ReadonlyMap<string, ProjectSymbol>;
+  /** GWP symbols (`GWP_CH4`) that expressions read, by gas id. */
+  readonly gwpSymbols: ReadonlyMap<string, string>;
+  readonly rowEquations: readonly CompiledEquation[];
+  readonly periodEquations: readonly CompiledEquation[];
+  readonly rowChecks: readonly CompiledCheck[];
+  readonly periodChecks: readonly CompiledCheck[];
+  /** Numeric and boolean monitoring columns, in the row scope under their own names. */
+  readonly rowInputs: readonly string[];
 }

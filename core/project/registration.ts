@@ -1,4 +1,4 @@
-import type { Methodology } from '../methodology/define-methodology.ts';
+import type { Methodology } from '../methodology/types.ts';
 import { findGas } from '../gases/gases.ts';
 import { gwpOf } from '../gases/gwp.ts';
 import { GWP_SET_IDS } from '../gases/gwp.ts';

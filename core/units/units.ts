@@ -1,5 +1,6 @@
 import { findGas } from '../gases/gases.ts';
-import { create, createUnitDependencies, unitDependencies, multiplyDependencies, divideDependencies, powDependencies, type MathNode, type Unit } from 'mathjs';
+import { create, createUnitDependencies, unitDependencies, multiplyDependencies, divideDependencies, powDependencies, type Unit } from 'mathjs';
+import { unreachable, type BinaryOperator, type Expr } from '../expressions/tree.ts';
 
 /**
  * Units of columns, parameters and equations, checked with mathjs units (a private instance that
@@ -100,101 +101,111 @@ const div = (x: Dim, y: Dim): Unit | null => {
 /** Of two operands that must agree, the one that carries the unit (a literal adopts the other's). */
 const pick = (a: Dim, b: Dim): Dim => (a === 'num' ? b : a);
 
+type Problems = string[];
+
+/** Dimensions of the binary operators, from the dimensions of their operands (visited first). */
+const BINARY: Record<BinaryOperator, (e: Extract<Expr, { kind: 'binary' }>, a: Dim, b: Dim, problems: Problems) => Dim> = {
+  add: (e, a, b, problems) => agree(a, b, problems, () => `"${e.text}" adds ${describe(b)} to ${describe(a)}`),
+  subtract: (e, a, b, problems) => agree(a, b, problems, () => `"${e.text}" subtracts ${describe(b)} from ${describe(a)}`),
+  multiply: (_e, a, b) => (a === 'num' && b === 'num' ? 'num' : mul(a, b)),
+  divide: (_e, a, b) => (a === 'num' && b === 'num' ? 'num' : div(a, b)),
+  pow: (e, a, _b, problems) => power(e, a, problems),
+  larger: (e, a, b, problems) => compare(e, a, b, problems),
+  largerEq: (e, a, b, problems) => compare(e, a, b, problems),
+  smaller: (e, a, b, problems) => compare(e, a, b, problems),
+  smallerEq: (e, a, b, problems) => compare(e, a, b, problems),
+  equal: (e, a, b, problems) => compare(e, a, b, problems),
+  unequal: (e, a, b, problems) => compare(e, a, b, problems),
+  and: () => 'bool',
+  or: () => 'bool',
+};
+
+/** Operands that must agree (sum, difference, branches): the problem when they do not, and the one that carries the unit. */
+function agree(a: Dim, b: Dim, problems: Problems, problem: () => string): Dim {
+  if (!same(a, b)) problems.push(problem());
+  return pick(a, b);
+}
+
+function compare(e: { readonly text: string }, a: Dim, b: Dim, problems: Problems): Dim {
+  if (!same(a, b)) problems.push(`"${e.text}" compares ${describe(a)} with ${describe(b)}`);
+  return 'bool';
+}
+
+/** `a ^ n`: a dimensional base needs a constant exponent. */
+function power(e: Extract<Expr, { kind: 'binary' }>, a: Dim, problems: Problems): Dim {
+  if (a === null || a === 'num') return a;
+  const exponent = e.right;
+  const n = exponent.kind === 'constant' ? Number(exponent.value) : NaN;
+  if (exponent.kind !== 'constant' || !Number.isFinite(n)) {
+    problems.push(`"${e.text}" raises ${describe(a)} to a non-constant power`);
+    return a;
+  }
+  return a === 'bool' ? null : asUnit(math.pow(a, n));
+}
+
+/** Dimensions of the allowed functions, from the dimensions of their arguments (visited first). */
+function call(e: Extract<Expr, { kind: 'call' }>, args: Dim[], problems: Problems): Dim {
+  switch (e.name) {
+    case 'min':
+    case 'max':
+      for (const x of args.slice(1)) if (!same(args[0]!, x)) problems.push(`${e.name}() of different units in "${e.text}"`);
+      return args.reduce<Dim>((acc, x) => pick(acc, x), 'num');
+    case 'sqrt':
+      return args[0] === null || args[0] === 'bool' || args[0] === 'num' || args[0] === undefined ? null : asUnit(math.pow(args[0], 0.5));
+    case 'exp':
+    case 'log':
+    case 'pow':
+      for (const x of args) if (!same(x, null)) problems.push(`${e.name}() needs dimensionless arguments in "${e.text}"`);
+      return null;
+    case 'abs':
+    case 'floor':
+    case 'ceil':
+    case 'round':
+      return args[0] ?? null; // keep the unit
+    default:
+      return unreachable(e.name);
+  }
+}
+
 /**
  * Infers the dimension of an expression from the units of its symbols, statically (both branches of
  * a conditional are checked). Returns problems in plain words: adding MWh to t, comparing t with a
  * number, `exp` of a dimensional quantity, and so on.
  */
-export function inferDimension(node: MathNode, unitOf: (symbol: string) => Dim | undefined): { dim: Dim; problems: string[] } {
+export function inferDimension(tree: Expr, unitOf: (symbol: string) => Dim | undefined): { dim: Dim; problems: string[] } {
   const problems: string[] = [];
-  const visit = (n: MathNode): Dim => {
-    const any = n as unknown as {
-      type: string;
-      name?: string;
-      value?: unknown;
-      fn?: string | { name: string };
-      op?: string;
-      args?: MathNode[];
-      content?: MathNode;
-      condition?: MathNode;
-      trueExpr?: MathNode;
-      falseExpr?: MathNode;
-    };
-    switch (any.type) {
-      case 'ConstantNode':
-        return typeof any.value === 'boolean' ? 'bool' : 'num';
-      case 'SymbolNode': {
-        const u = unitOf(any.name!);
+  const visit = (e: Expr): Dim => {
+    switch (e.kind) {
+      case 'constant':
+        return typeof e.value === 'boolean' ? 'bool' : 'num';
+      case 'symbol': {
+        const u = unitOf(e.name);
         return u === undefined ? null : u;
       }
-      case 'ParenthesisNode':
-        return visit(any.content!);
-      case 'ConditionalNode': {
-        visit(any.condition!);
-        const a = visit(any.trueExpr!);
-        const b = visit(any.falseExpr!);
-        if (!same(a, b)) problems.push(`the branches of "${n.toString()}" have different units (${describe(a)} and ${describe(b)})`);
-        return pick(a, b);
+      case 'parenthesis':
+        return visit(e.content);
+      case 'conditional': {
+        visit(e.condition);
+        const a = visit(e.whenTrue);
+        const b = visit(e.whenFalse);
+        return agree(a, b, problems, () => `the branches of "${e.text}" have different units (${describe(a)} and ${describe(b)})`);
       }
-      case 'OperatorNode': {
-        const args = any.args!.map(visit);
-        const fn = any.fn as string;
-        const [a, b] = args as [Dim, Dim];
-        switch (fn) {
-          case 'add':
-          case 'subtract':
-            if (!same(a, b))
-              problems.push(`"${n.toString()}" ${fn === 'add' ? 'adds' : 'subtracts'} ${describe(b)} ${fn === 'add' ? 'to' : 'from'} ${describe(a)}`);
-            return pick(a, b);
-          case 'multiply':
-            return a === 'num' && b === 'num' ? 'num' : mul(a, b);
-          case 'divide':
-            return a === 'num' && b === 'num' ? 'num' : div(a, b);
-          case 'pow': {
-            const exponent = any.args![1]!;
-            if (a === null || a === 'num') return a;
-            const e = Number((exponent as unknown as { value?: unknown }).value);
-            if (exponent.type !== 'ConstantNode' || !Number.isFinite(e)) {
-              problems.push(`"${n.toString()}" raises ${describe(a)} to a non-constant power`);
-              return a;
-            }
-            return a === 'bool' ? null : asUnit(math.pow(a, e));
-          }
-          case 'unaryMinus':
-          case 'unaryPlus':
-            return a;
-          case 'larger':
-          case 'largerEq':
-          case 'smaller':
-          case 'smallerEq':
-          case 'equal':
-          case 'unequal':
-            if (!same(a, b)) problems.push(`"${n.toString()}" compares ${describe(a)} with ${describe(b)}`);
-            return 'bool';
-          default:
-            return 'bool';
-        }
+      case 'unary': {
+        const a = visit(e.arg);
+        return e.op === 'not' ? 'bool' : a;
       }
-      case 'FunctionNode': {
-        const name = (any.fn as { name: string }).name;
-        const args = any.args!.map(visit);
-        if (name === 'min' || name === 'max') {
-          for (const x of args.slice(1)) if (!same(args[0]!, x)) problems.push(`${name}() of different units in "${n.toString()}"`);
-          return args.reduce<Dim>((acc, x) => pick(acc, x), 'num');
-        }
-        if (name === 'sqrt')
-          return args[0] === null || args[0] === 'bool' || args[0] === 'num' || args[0] === undefined ? null : asUnit(math.pow(args[0], 0.5));
-        if (name === 'exp' || name === 'log' || name === 'pow') {
-          for (const x of args) if (!same(x, null)) problems.push(`${name}() needs dimensionless arguments in "${n.toString()}"`);
-          return null;
-        }
-        return args[0] ?? null; // abs, floor, ceil, round keep the unit
+      case 'binary': {
+        const a = visit(e.left);
+        const b = visit(e.right);
+        return BINARY[e.op](e, a, b, problems);
       }
+      case 'call':
+        return call(e, e.args.map(visit), problems);
       default:
-        return null;
+        return unreachable(e);
     }
   };
-  const dim = visit(node);
+  const dim = visit(tree);
   return { dim, problems };
 }
 

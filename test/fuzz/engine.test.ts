@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { calculate } from '../../core/calculation/calculate.ts';
 import { column, monitoringRow } from '../../core/methodology/columns.ts';
 import { defineMethodology } from '../../core/methodology/define-methodology.ts';
-import { compileFloatSlots, UNSET } from '../../core/methodology/equations.ts';
+import { compileFloatSlots, UNSET } from '../../core/expressions/float-slots.ts';
 import { createRegistry } from '../../core/methodology/registry.ts';
 import { ProjectSchema, type Project } from '../../core/project/project.ts';
 import { registry } from '../../methodologies/index.ts';

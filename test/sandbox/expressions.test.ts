@@ -1,5 +1,5 @@
 /**
- * The expression sandbox (core/methodology/equations.ts): methodology expressions cannot reach
+ * The expression sandbox (core/expressions/sandbox.ts): methodology expressions cannot reach
  * mathjs's dangerous functions, constructors or prototypes, cannot define functions, assign, access
  * properties, build matrices/ranges or strings, neither through parseExpression nor through
  * defineMethodology (which reports a MethodologyDefinitionError naming the equation); evaluation
@@ -10,7 +10,9 @@ import { z } from 'zod';
 import { MethodologyDefinitionError } from '../../core/errors.ts';
 import { column, monitoringRow } from '../../core/methodology/columns.ts';
 import { defineMethodology } from '../../core/methodology/define-methodology.ts';
-import { EXPRESSION_LIMITS, compileDecimal, compileFloat, compileFloatSlots, parseExpression, toBigNumber } from '../../core/methodology/equations.ts';
+import { EXPRESSION_LIMITS, compileFloat, parseExpression } from '../../core/expressions/sandbox.ts';
+import { compileFloatSlots } from '../../core/expressions/float-slots.ts';
+import { compileDecimal, toBigNumber } from '../../core/expressions/decimal.ts';
 
 /** Each must be refused. Grouped by what it tries to reach. */
 export const HOSTILE: Readonly<Record<string, readonly string[]>> = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileDecimal, compileFloat, parseExpression, toBigNumber } from '../../../../core/methodology/equations.ts';
+import { compileFloat, parseExpression } from '../../../../core/expressions/sandbox.ts';
+import { compileDecimal, toBigNumber } from '../../../../core/expressions/decimal.ts';
 
 const refused = (expr: string) => {
   const r = parseExpression(expr);

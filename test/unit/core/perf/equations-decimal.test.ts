@@ -6,7 +6,8 @@
 import { all, create } from 'mathjs';
 import { describe, expect, it } from 'vitest';
 import { registry } from '../../../../methodologies/index.ts';
-import { compileDecimal, isBigNumber, parseExpression, toBigNumber, type BigNumber } from '../../../../core/methodology/equations.ts';
+import { parseExpression } from '../../../../core/expressions/sandbox.ts';
+import { compileDecimal, isBigNumber, toBigNumber, type BigNumber } from '../../../../core/expressions/decimal.ts';
 
 const oracle = create(all!, { number: 'BigNumber', precision: 34 });
 const OracleBigNumber = (oracle as unknown as { BigNumber: new (v: unknown) => unknown }).BigNumber;

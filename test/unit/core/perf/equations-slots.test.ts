@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileFloat, compileFloatSlots, parseExpression, UNSET, type ParsedExpression } from '../../../../core/methodology/equations.ts';
+import { compileFloat, parseExpression, type ParsedExpression } from '../../../../core/expressions/sandbox.ts';
+import { compileFloatSlots, UNSET } from '../../../../core/expressions/float-slots.ts';
 import { registry } from '../../../../methodologies/index.ts';
 
 type Outcome = { value: unknown } | { error: string };
