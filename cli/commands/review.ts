@@ -18,7 +18,7 @@ import { parse } from '../args.ts';
 import { createCliAws, type AwsFactory, type CliAws } from '../aws-clients.ts';
 import { UsageError, type Command, type Io } from './types.ts';
 import { REVIEW_REPORT_USAGE, reviewReport } from './review-report.ts';
-import { pendingReviewLines } from '../services/reviews.ts';
+import { issuedThroughReports, pendingReviewLines } from '../services/reviews.ts';
 import { currentLogin, httpApiClient } from '../login/http-api.ts';
 import { decideViaApi, listViaApi, printToldOutcome, reportViaApi, showViaApi } from './review-api.ts';
 
@@ -277,6 +277,7 @@ async function decideUnchecked(
 async function next(a: CliAws, io: Io, hold: number): Promise<number> {
   const env = a.resources([ENV.reviewQueueUrl, ENV.submissionsTable]);
   const subs = dynamoSubmissions(a.ddb, env[ENV.submissionsTable]);
+  const issued = await issuedThroughReports(a);
   for (let i = 0; i < 50; i++) {
     const r = await a.sqs.send(
       new ReceiveMessageCommand({ QueueUrl: env[ENV.reviewQueueUrl], MaxNumberOfMessages: 1, VisibilityTimeout: hold, WaitTimeSeconds: 1 }),
@@ -288,9 +289,9 @@ async function next(a: CliAws, io: Io, hold: number): Promise<number> {
     }
     const parsed = ReviewItemSchema.safeParse(JSON.parse(m.Body ?? 'null'));
     const s: Submission | undefined = parsed.success ? await subs.get(parsed.data.uploadId) : undefined;
-    if (!parsed.success || !s || s.status !== 'pending-review') {
+    if (!parsed.success || !s || s.status !== 'pending-review' || issued.has(s.uploadId)) {
       await a.sqs.send(new DeleteMessageCommand({ QueueUrl: env[ENV.reviewQueueUrl], ReceiptHandle: m.ReceiptHandle! }));
-      continue; // stale (already decided) or unreadable: consumers are idempotent by uploadId
+      continue; // stale (already decided, or issued through a monitoring report) or unreadable: consumers are idempotent by uploadId
     }
     const item: ReviewItem = parsed.data;
     io.out(renderReviewLine(item));

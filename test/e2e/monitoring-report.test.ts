@@ -148,6 +148,12 @@ describe('monitoring reports on the local stack', () => {
     expect(actions).toEqual(['monitoring-report.assemble', 'decision.pending-technical-review', 'decision.refuse', 'decision.approve']);
     expect((await t.mrv(['audit', 'verify', 'e2e-annual'])).out).toMatch(/chain intact/);
 
+    // The months of the issued year are no longer offered as work: marked in the list, skipped by `next`.
+    const after = await t.mrv(['review', 'list']);
+    for (const id of ids) expect(after.out).toMatch(new RegExp(`^${id} .*\\(issued in monitoring report ${reportId}: nothing to decide\\)$`, 'm'));
+    const nextItem = await t.as('verifier', ['review', 'next', '--hold', '1']);
+    for (const id of ids) expect(nextItem.out).not.toContain(id);
+
     // A month of the issued year is refused on its own: the year issues once.
     const june = await t.as('verifier', ['review', 'approve', ids[5]!]);
     expect(june.code).toBe(1);
