@@ -164,90 +164,11 @@ export interface MergeOptions {
 export function mergePartials(parts: readonly PartialResult[], options: MergeOptions = {}): PartialResult {
   const first = parts[0];
   if (!first) throw new PartialMergeError('mergePartials needs at least one part.');
-  for (const p of parts) {
-    if (p.schemaVersion !== 1 || p.kind !== 'mrv.partial')
-      throw new PartialMergeError(`Part ${p.parts[0]?.name ?? '?'} is not a partial result of a known version.`);
-    if (p.projectId !== first.projectId) throw new PartialMergeError(`Parts of projects ${first.projectId} and ${p.projectId} cannot be merged.`);
-    if (p.methodology.key !== first.methodology.key || p.methodology.hash !== first.methodology.hash)
-      throw new PartialMergeError(
-        `Parts calculated with ${first.methodology.key} (${first.methodology.hash.slice(0, 12)}) and ${p.methodology.key} (${p.methodology.hash.slice(0, 12)}) cannot be merged: recalculate them with one methodology version.`,
-      );
-    if (
-      Boolean(p.coverage) !== Boolean(first.coverage) ||
-      (p.coverage && first.coverage && (!sameSpec(p.coverage.spec, first.coverage.spec) || !sameClock(p.coverage, first.coverage)))
-    )
-      throw new PartialMergeError(
-        `Parts with different monitoring frequencies or site clocks (time zone, timestamp convention) cannot be merged (${parts[0]!.parts[0]?.name ?? '?'} and ${p.parts[0]?.name ?? '?'}).`,
-      );
-  }
+  for (const p of parts) checkMergeable(first, p);
   if (parts.length === 1) return first;
 
-  const collector = new DiagnosticCollector(options.maxDiagnostics ?? 1000);
-  const counts = new Map<string, number>();
-  let errors = 0;
-  let warnings = 0;
-  for (const p of parts) {
-    for (const d of p.diagnostics.kept) if (collector.kept.length < collector.cap) collector.kept.push(d);
-    for (const [code, n] of Object.entries(p.diagnostics.counts)) counts.set(code, (counts.get(code) ?? 0) + n);
-    errors += p.diagnostics.errors;
-    warnings += p.diagnostics.warnings;
-  }
-  const addDiag = (d: Diagnostic) => {
-    if (collector.kept.length < collector.cap) collector.kept.push(d);
-    counts.set(d.code, (counts.get(d.code) ?? 0) + 1);
-    if (d.severity === 'error') errors++;
-    else if (d.severity === 'warning') warnings++;
-  };
-
-  const sums = new Map<string, ExactSum>();
-  for (const p of parts)
-    for (const [symbol, s] of Object.entries(p.sums)) {
-      const acc = sums.get(symbol) ?? new ExactSum();
-      for (const t of s.terms) acc.add(t);
-      sums.set(symbol, acc);
-    }
-
-  let coverage: Coverage | undefined;
-  if (first.coverage) {
-    const items: Record<string, [number, number][]> = {};
-    const ownerOf: Record<string, { name: string; runs: readonly (readonly [number, number])[] }[]> = {};
-    for (const p of parts)
-      for (const [item, runs] of Object.entries(p.coverage!.items)) {
-        for (const other of ownerOf[item] ?? []) {
-          const both = intersect(other.runs, runs);
-          if (!both.length) continue;
-          const clock = SiteClock.of(first.coverage.timeZone ?? 'UTC');
-          const tracker = new IntervalTracker(first.coverage.spec, clock, first.coverage.marks);
-          const n = both.reduce((a, [f, t]) => a + t - f, 0);
-          const name = p.parts.map((x) => x.name).join(', ');
-          addDiag({
-            severity: 'error',
-            code: 'period.duplicate_timestamp',
-            source: options.source ?? 'core/calculation',
-            message: `${other.name} and ${name} both have readings${item ? ` of ${item}` : ''} for ${n} ${tracker.label} interval(s), the first from ${clock.format(tracker.startOf(both[0]![0]))}; a quantity would be counted twice, so the parts cannot be combined.`,
-            location: { file: name },
-          });
-        }
-        (ownerOf[item] ??= []).push({ name: p.parts.map((x) => x.name).join(', '), runs });
-        items[item] = union(items[item] ?? [], runs);
-      }
-    coverage = { ...first.coverage, items };
-  }
-
-  const calibration = new Map<string, CalibrationAdjustment>();
-  for (const p of parts)
-    for (const a of p.calibration) {
-      const k = `${a.meter}\u0000${a.column}`;
-      const had = calibration.get(k);
-      if (!had) calibration.set(k, { ...a });
-      else {
-        had.rows += a.rows;
-        had.before = ExactSum.of([...had.before, ...a.before]).terms as number[];
-        if (a.first < had.first) had.first = a.first;
-        if (a.last > had.last) had.last = a.last;
-      }
-    }
-
+  const diagnostics = new MergedDiagnostics(options.maxDiagnostics ?? 1000, parts);
+  const coverage = first.coverage ? mergeCoverage(first.coverage, parts, diagnostics, options) : undefined;
   const instants = (pick: (p: PartialResult) => string | undefined) =>
     parts
       .map(pick)
@@ -263,14 +184,132 @@ export function mergePartials(parts: readonly PartialResult[], options: MergeOpt
     rows: { total: sum(parts, (p) => p.rows.total), accepted: sum(parts, (p) => p.rows.accepted), rejected: sum(parts, (p) => p.rows.rejected) },
     ...(firsts.length ? { first: firsts[0]! } : {}),
     ...(lasts.length ? { last: lasts[lasts.length - 1]! } : {}),
-    sums: Object.fromEntries([...sums].map(([s, acc]) => [s, storeSum(acc)])),
+    sums: mergeSums(parts),
     ...(coverage ? { coverage } : {}),
-    calibration: [...calibration.values()],
-    diagnostics: { kept: collector.kept, counts: Object.fromEntries(counts), errors, warnings },
+    calibration: mergeCalibration(parts),
+    diagnostics: diagnostics.value(),
     fatal: parts.some((p) => p.fatal),
     rowGwpSets: [...new Set(parts.flatMap((p) => p.rowGwpSets))].sort(),
     parts: parts.flatMap((p) => p.parts),
   };
+}
+
+/** Throws {@link PartialMergeError} for a part that cannot be merged with the first. */
+function checkMergeable(first: PartialResult, p: PartialResult): void {
+  if (p.schemaVersion !== 1 || p.kind !== 'mrv.partial')
+    throw new PartialMergeError(`Part ${p.parts[0]?.name ?? '?'} is not a partial result of a known version.`);
+  if (p.projectId !== first.projectId) throw new PartialMergeError(`Parts of projects ${first.projectId} and ${p.projectId} cannot be merged.`);
+  if (p.methodology.key !== first.methodology.key || p.methodology.hash !== first.methodology.hash)
+    throw new PartialMergeError(
+      `Parts calculated with ${first.methodology.key} (${first.methodology.hash.slice(0, 12)}) and ${p.methodology.key} (${p.methodology.hash.slice(0, 12)}) cannot be merged: recalculate them with one methodology version.`,
+    );
+  if (
+    Boolean(p.coverage) !== Boolean(first.coverage) ||
+    (p.coverage && first.coverage && (!sameSpec(p.coverage.spec, first.coverage.spec) || !sameClock(p.coverage, first.coverage)))
+  )
+    throw new PartialMergeError(
+      `Parts with different monitoring frequencies or site clocks (time zone, timestamp convention) cannot be merged (${first.parts[0]?.name ?? '?'} and ${p.parts[0]?.name ?? '?'}).`,
+    );
+}
+
+/** The parts' diagnostics concatenated (listed up to the cap, all counted), and those the merge adds. */
+class MergedDiagnostics {
+  private readonly collector: DiagnosticCollector;
+  private readonly counts = new Map<string, number>();
+  private errors = 0;
+  private warnings = 0;
+
+  constructor(cap: number, parts: readonly PartialResult[]) {
+    this.collector = new DiagnosticCollector(cap);
+    for (const p of parts) {
+      for (const d of p.diagnostics.kept) this.keep(d);
+      for (const [code, n] of Object.entries(p.diagnostics.counts)) this.counts.set(code, (this.counts.get(code) ?? 0) + n);
+      this.errors += p.diagnostics.errors;
+      this.warnings += p.diagnostics.warnings;
+    }
+  }
+
+  private keep(d: Diagnostic): void {
+    if (this.collector.kept.length < this.collector.cap) this.collector.kept.push(d);
+  }
+
+  add(d: Diagnostic): void {
+    this.keep(d);
+    this.counts.set(d.code, (this.counts.get(d.code) ?? 0) + 1);
+    if (d.severity === 'error') this.errors++;
+    else if (d.severity === 'warning') this.warnings++;
+  }
+
+  value(): PartialResult['diagnostics'] {
+    return { kept: this.collector.kept, counts: Object.fromEntries(this.counts), errors: this.errors, warnings: this.warnings };
+  }
+}
+
+/** Sums added as exact expansions. */
+function mergeSums(parts: readonly PartialResult[]): Record<string, StoredSum> {
+  const sums = new Map<string, ExactSum>();
+  for (const p of parts)
+    for (const [symbol, s] of Object.entries(p.sums)) {
+      const acc = sums.get(symbol) ?? new ExactSum();
+      for (const t of s.terms) acc.add(t);
+      sums.set(symbol, acc);
+    }
+  return Object.fromEntries([...sums].map(([s, acc]) => [s, storeSum(acc)]));
+}
+
+/** Coverage united per item; an interval covered by two parts is a duplicate across parts (an error of the merge). */
+function mergeCoverage(firstCoverage: Coverage, parts: readonly PartialResult[], diagnostics: MergedDiagnostics, options: MergeOptions): Coverage {
+  const items: Record<string, [number, number][]> = {};
+  const ownerOf: Record<string, { name: string; runs: readonly (readonly [number, number])[] }[]> = {};
+  for (const p of parts)
+    for (const [item, runs] of Object.entries(p.coverage!.items)) {
+      const name = p.parts.map((x) => x.name).join(', ');
+      for (const other of ownerOf[item] ?? []) {
+        const both = intersect(other.runs, runs);
+        if (both.length) diagnostics.add(duplicateAcrossParts(firstCoverage, other.name, name, item, both, options));
+      }
+      (ownerOf[item] ??= []).push({ name, runs });
+      items[item] = union(items[item] ?? [], runs);
+    }
+  return { ...firstCoverage, items };
+}
+
+function duplicateAcrossParts(
+  coverage: Coverage,
+  otherName: string,
+  name: string,
+  item: string,
+  both: readonly (readonly [number, number])[],
+  options: MergeOptions,
+): Diagnostic {
+  const clock = SiteClock.of(coverage.timeZone ?? 'UTC');
+  const tracker = new IntervalTracker(coverage.spec, clock, coverage.marks);
+  const n = both.reduce((a, [f, t]) => a + t - f, 0);
+  return {
+    severity: 'error',
+    code: 'period.duplicate_timestamp',
+    source: options.source ?? 'core/calculation',
+    message: `${otherName} and ${name} both have readings${item ? ` of ${item}` : ''} for ${n} ${tracker.label} interval(s), the first from ${clock.format(tracker.startOf(both[0]![0]))}; a quantity would be counted twice, so the parts cannot be combined.`,
+    location: { file: name },
+  };
+}
+
+/** Calibration adjustments of the same meter and column combined. */
+function mergeCalibration(parts: readonly PartialResult[]): CalibrationAdjustment[] {
+  const calibration = new Map<string, CalibrationAdjustment>();
+  for (const p of parts)
+    for (const a of p.calibration) {
+      const k = `${a.meter}\u0000${a.column}`;
+      const had = calibration.get(k);
+      if (!had) calibration.set(k, { ...a });
+      else {
+        had.rows += a.rows;
+        had.before = ExactSum.of([...had.before, ...a.before]).terms as number[];
+        if (a.first < had.first) had.first = a.first;
+        if (a.last > had.last) had.last = a.last;
+      }
+    }
+  return [...calibration.values()];
 }
 
 const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((a, x) => a + f(x), 0);

@@ -258,39 +258,57 @@ export function mergeRanges(results: readonly RangeResult[]): { readonly partial
   let onePass: string | undefined;
   for (const r of ordered) {
     const p = r.partial;
-    if (p.fatal && !onePass) onePass = `a file-level problem in ${p.parts[0]?.name ?? `range ${r.index}`}`;
-    const counts = { ...p.diagnostics.counts };
-    let { errors, warnings } = p.diagnostics;
-    const kept: Diagnostic[] = [];
-    for (const d of p.diagnostics.kept) {
-      if (d.code === 'record.malformed' && !onePass) onePass = `a malformed record in ${p.parts[0]?.name ?? `range ${r.index}`}`;
-      // Not about a row of this range (the header, the registration): every range says it; the first says it for all.
-      const ofPrefix = d.location?.row === undefined && (d.location?.line === undefined || d.location.line <= r.prefixLines);
-      if (ofPrefix && r.index !== ordered[0]!.index && seen.has(key(d))) {
-        counts[d.code] = (counts[d.code] ?? 1) - 1;
-        if (counts[d.code] === 0) delete counts[d.code];
-        if (d.severity === 'error') errors--;
-        else if (d.severity === 'warning') warnings--;
-        continue;
-      }
-      if (ofPrefix) {
-        seen.add(key(d));
-        kept.push(d);
-      } else kept.push(renumber(d, rowOffset, lineOffset));
-    }
-    partials.push({ ...p, diagnostics: { kept, counts, errors, warnings } });
+    const name = p.parts[0]?.name ?? `range ${r.index}`;
+    if (p.fatal) onePass ??= `a file-level problem in ${name}`;
+    if (p.diagnostics.kept.some((d) => d.code === 'record.malformed')) onePass ??= `a malformed record in ${name}`;
+    partials.push({ ...p, diagnostics: rangeDiagnostics(r, r.index === ordered[0]!.index, seen, rowOffset, lineOffset) });
     rowOffset += r.rows;
     lineOffset += r.lines;
   }
-  // Each range checked its rows against its own first reading's convention and bound the GWPs at its own first reading (without a declared period): one pass does both once, for the file.
+  onePass ??= acrossRanges(ordered, partials);
+  return { partials, ...(onePass ? { onePass } : {}) };
+}
+
+/**
+ * A range's diagnostics as parts of the file: renumbered to the file's rows and lines; those not about a row
+ * of the range (the header, the registration), which every range says, listed by the first range only.
+ */
+function rangeDiagnostics(r: RangeResult, first: boolean, seen: Set<string>, rowOffset: number, lineOffset: number): PartialResult['diagnostics'] {
+  const p = r.partial;
+  const counts = { ...p.diagnostics.counts };
+  let { errors, warnings } = p.diagnostics;
+  const kept: Diagnostic[] = [];
+  for (const d of p.diagnostics.kept) {
+    const ofPrefix = d.location?.row === undefined && (d.location?.line === undefined || d.location.line <= r.prefixLines);
+    if (ofPrefix && !first && seen.has(key(d))) {
+      counts[d.code] = (counts[d.code] ?? 1) - 1;
+      if (counts[d.code] === 0) delete counts[d.code];
+      if (d.severity === 'error') errors--;
+      else if (d.severity === 'warning') warnings--;
+      continue;
+    }
+    if (ofPrefix) {
+      seen.add(key(d));
+      kept.push(d);
+    } else kept.push(renumber(d, rowOffset, lineOffset));
+  }
+  return { kept, counts, errors, warnings };
+}
+
+/**
+ * Each range checked its rows against its own first reading's convention and bound the GWPs at its own first
+ * reading (without a declared period): one pass does both once, for the file. And a reading in two ranges is
+ * rejected by one pass by its row number, which partial sums cannot un-count.
+ */
+function acrossRanges(ordered: readonly RangeResult[], partials: readonly PartialResult[]): string | undefined {
   const conventions = new Set(ordered.map((r) => r.timeConvention).filter((c) => c !== undefined));
-  if (!onePass && conventions.size > 1) onePass = 'timestamps with and without offsets in different ranges';
+  if (conventions.size > 1) return 'timestamps with and without offsets in different ranges';
   const gwpSets = new Set(ordered.flatMap((r) => r.partial.rowGwpSets));
-  if (!onePass && gwpSets.size > 1) onePass = `ranges whose first readings bind different GWPs (${[...gwpSets].join(', ')})`;
-  if (!onePass && partials.length > 1) {
+  if (gwpSets.size > 1) return `ranges whose first readings bind different GWPs (${[...gwpSets].join(', ')})`;
+  if (partials.length > 1) {
     const before = partials.reduce((a, p) => a + (p.diagnostics.counts['period.duplicate_timestamp'] ?? 0), 0);
     const merged = mergePartials(partials);
-    if ((merged.diagnostics.counts['period.duplicate_timestamp'] ?? 0) > before) onePass = 'a reading present in two ranges (a duplicate across a cut)';
+    if ((merged.diagnostics.counts['period.duplicate_timestamp'] ?? 0) > before) return 'a reading present in two ranges (a duplicate across a cut)';
   }
-  return { partials, ...(onePass ? { onePass } : {}) };
+  return undefined;
 }

@@ -13,7 +13,7 @@
  * first cell is `#units` and the other cells are the units, or each non-empty cell reads
  * `#unit:kWh`. Units are reported in the header event's `units`, never as a record.
  */
-import { readCsv } from './csv.ts';
+import { csvFastPath, pumpCsv, readCsv, type CsvSink } from './csv.ts';
 import { readJson } from './json.ts';
 import { diagnostic } from './shared.ts';
 import type { ByteSource, MonitoringFormat, ReaderEvent, ReadOptions } from './types.ts';
@@ -77,5 +77,26 @@ export async function* readRecords(source: ByteSource, options: ReadOptions): As
         code: 'file.unknown_format',
         message: `The format "${String(options.format)}" is not supported; upload CSV, JSON, NDJSON or XLSX.`,
       });
+  }
+}
+
+/**
+ * Where a reader pushes its events ({@link pumpRecords}): `event` gets every event in file order; `row`
+ * is offered the CSV records the byte fast path cuts (core/readers/csv.ts) before an event is built for
+ * them; `pause` is asked after each chunk (a promise makes the reader wait for it).
+ */
+export type RecordSink = CsvSink;
+
+/**
+ * Reads a monitoring file in `options.format` and pushes its events into `sink`: the push form of
+ * {@link readRecords}, which lets a CSV file take the byte fast path (`csvFastPath`). Never throws on
+ * bad data; an error of the byte source itself (I/O) is rethrown.
+ */
+export async function pumpRecords(source: ByteSource, options: ReadOptions, sink: RecordSink): Promise<void> {
+  if (options.format === 'csv' && csvFastPath.enabled) return pumpCsv(source, options, sink);
+  for await (const event of readRecords(source, options)) {
+    sink.event(event);
+    const wait = sink.pause?.();
+    if (wait) await wait;
   }
 }
