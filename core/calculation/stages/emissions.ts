@@ -4,7 +4,7 @@
  */
 import { findGas } from '../../gases/gases.ts';
 import type { Methodology } from '../../methodology/define-methodology.ts';
-import { isBigNumber, type BigNumber } from '../../methodology/equations.ts';
+import { isBigNumber, type BigNumber } from '../../expressions/decimal.ts';
 import type { GwpBinding } from '../gwp-binding.ts';
 import type { GasBreakdown } from '../result.ts';
 import { Dec, reportQuantity } from '../rounding.ts';

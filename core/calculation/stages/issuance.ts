@@ -4,7 +4,7 @@
  * mechanism's rounding policy, the credit type and its expiry.
  */
 import type { Period } from '../../mechanisms/mechanisms.ts';
-import { isBigNumber } from '../../methodology/equations.ts';
+import { isBigNumber } from '../../expressions/decimal.ts';
 import { creditExpiry, CREDIT_TYPES, DEFAULT_CREDIT_TYPE, type CreditType } from '../credits.ts';
 import { roundEr, typeIIICap } from '../period-adjustments.ts';
 import type { CalculationResult } from '../result.ts';

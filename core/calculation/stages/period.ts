@@ -5,7 +5,7 @@
  */
 import type { Period } from '../../mechanisms/mechanisms.ts';
 import type { Methodology } from '../../methodology/define-methodology.ts';
-import { isBigNumber, toBigNumber, type BigNumber } from '../../methodology/equations.ts';
+import { isBigNumber, toBigNumber, type BigNumber } from '../../expressions/decimal.ts';
 import type { Project } from '../../project/project.ts';
 import { findGas } from '../../gases/gases.ts';
 import type { GwpBinding } from '../gwp-binding.ts';

@@ -4,7 +4,7 @@
  * rejects the row at severity error, and is reported at any severity.
  */
 import type { CompiledEquation, Methodology } from '../../methodology/define-methodology.ts';
-import type { SlotScope } from '../../methodology/equations.ts';
+import type { SlotScope } from '../../expressions/float-slots.ts';
 import type { Diag } from './context-types.ts';
 import type { RowScope } from './row-scope.ts';
 

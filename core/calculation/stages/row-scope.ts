@@ -4,7 +4,7 @@
  * (compileFloatSlots). The constants are also kept by name: the period scope starts from them.
  */
 import type { CompiledEquation, Methodology } from '../../methodology/define-methodology.ts';
-import { compileFloatSlots, UNSET, type SlotScope } from '../../methodology/equations.ts';
+import { compileFloatSlots, UNSET, type SlotScope } from '../../expressions/float-slots.ts';
 
 /** The symbol of an enum column's flag: `fuel_type_diesel` for `fuel_type` = `diesel`. */
 export const flagName = (column: string, value: string): string => `${column}_${value.replace(/[^A-Za-z0-9]/g, '_')}`;
@@ -69,7 +69,7 @@ export class RowScope {
     return m;
   }
 
-  /** An equation or check over the slots (same results as mathjs: see equations.ts). */
+  /** An equation or check over the slots (same results as mathjs: see core/expressions/float-slots.ts). */
   compile(c: Compilable): (s: SlotScope) => number | boolean {
     return compileFloatSlots(c.parsed, this.slotOf) ?? (() => c.float!(this.mapOfSlots()));
   }

@@ -8,7 +8,7 @@ import { issue } from '../../../../../core/calculation/stages/issuance.ts';
 import { takeMerged } from '../../../../../core/calculation/stages/merge.ts';
 import { runPeriod } from '../../../../../core/calculation/stages/period.ts';
 import { seriesOf } from '../../../../../core/calculation/stages/series.ts';
-import { toBigNumber } from '../../../../../core/methodology/equations.ts';
+import { toBigNumber } from '../../../../../core/expressions/decimal.ts';
 import { chunks, methodology, project, registry } from './fixture.ts';
 
 const partialOf = async (csv: string, fileName = 'f.csv') => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UNSET } from '../../../../../core/methodology/equations.ts';
+import { UNSET } from '../../../../../core/expressions/float-slots.ts';
 import { startCalculation } from '../../../../../core/calculation/stages/context.ts';
 import { openFile } from '../../../../../core/calculation/stages/open.ts';
 import { buildPlan, planBytes, planCells } from '../../../../../core/calculation/stages/row-plan.ts';
