@@ -47,7 +47,6 @@ const complexityBacklog = [
   'core/calculation/calculate.ts',
   'core/calculation/partial.ts',
   'core/calculation/split.ts',
-  'core/charts/monitoring-series.ts',
   'core/methodology/columns.ts',
   'core/kit/conformance.ts',
   'core/methodology/define-methodology.ts',
