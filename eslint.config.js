@@ -58,7 +58,6 @@ const complexityBacklog = [
   'core/report/verification-report-html.ts',
   'core/report/verification-report-pdf.ts',
   'core/report/verification-report.ts',
-  'core/units/units.ts',
 ];
 
 export default tseslint.config(

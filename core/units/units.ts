@@ -100,6 +100,70 @@ const div = (x: Dim, y: Dim): Unit | null => {
 /** Of two operands that must agree, the one that carries the unit (a literal adopts the other's). */
 const pick = (a: Dim, b: Dim): Dim => (a === 'num' ? b : a);
 
+/** The fields of a mathjs node that dimension inference reads. */
+interface NodeFields {
+  type: string;
+  name?: string;
+  value?: unknown;
+  fn?: string | { name: string };
+  op?: string;
+  args?: MathNode[];
+  content?: MathNode;
+  condition?: MathNode;
+  trueExpr?: MathNode;
+  falseExpr?: MathNode;
+}
+
+/** `a ^ exponent`: a unit to a constant power; a non-constant power of a dimensional quantity is a problem. */
+function powerDim(n: MathNode, a: Dim, exponent: MathNode, problems: string[]): Dim {
+  if (a === null || a === 'num') return a;
+  const e = Number((exponent as unknown as { value?: unknown }).value);
+  if (exponent.type !== 'ConstantNode' || !Number.isFinite(e)) {
+    problems.push(`"${n.toString()}" raises ${describe(a)} to a non-constant power`);
+    return a;
+  }
+  return a === 'bool' ? null : asUnit(math.pow(a, e));
+}
+
+const COMPARISONS = new Set(['larger', 'largerEq', 'smaller', 'smallerEq', 'equal', 'unequal']);
+
+/** An operator node, from the dimensions of its operands. */
+function operatorDim(n: MathNode, fn: string, args: Dim[], argNodes: readonly MathNode[], problems: string[]): Dim {
+  const [a, b] = args as [Dim, Dim];
+  switch (fn) {
+    case 'add':
+    case 'subtract':
+      if (!same(a, b)) problems.push(`"${n.toString()}" ${fn === 'add' ? 'adds' : 'subtracts'} ${describe(b)} ${fn === 'add' ? 'to' : 'from'} ${describe(a)}`);
+      return pick(a, b);
+    case 'multiply':
+      return a === 'num' && b === 'num' ? 'num' : mul(a, b);
+    case 'divide':
+      return a === 'num' && b === 'num' ? 'num' : div(a, b);
+    case 'pow':
+      return powerDim(n, a, argNodes[1]!, problems);
+    case 'unaryMinus':
+    case 'unaryPlus':
+      return a;
+    default:
+      if (COMPARISONS.has(fn) && !same(a, b)) problems.push(`"${n.toString()}" compares ${describe(a)} with ${describe(b)}`);
+      return 'bool';
+  }
+}
+
+/** A function call, from the dimensions of its arguments. */
+function functionDim(n: MathNode, name: string, args: Dim[], problems: string[]): Dim {
+  if (name === 'min' || name === 'max') {
+    for (const x of args.slice(1)) if (!same(args[0]!, x)) problems.push(`${name}() of different units in "${n.toString()}"`);
+    return args.reduce<Dim>((acc, x) => pick(acc, x), 'num');
+  }
+  if (name === 'sqrt') return args[0] === null || args[0] === 'bool' || args[0] === 'num' || args[0] === undefined ? null : asUnit(math.pow(args[0], 0.5));
+  if (name === 'exp' || name === 'log' || name === 'pow') {
+    for (const x of args) if (!same(x, null)) problems.push(`${name}() needs dimensionless arguments in "${n.toString()}"`);
+    return null;
+  }
+  return args[0] ?? null; // abs, floor, ceil, round keep the unit
+}
+
 /**
  * Infers the dimension of an expression from the units of its symbols, statically (both branches of
  * a conditional are checked). Returns problems in plain words: adding MWh to t, comparing t with a
@@ -108,18 +172,7 @@ const pick = (a: Dim, b: Dim): Dim => (a === 'num' ? b : a);
 export function inferDimension(node: MathNode, unitOf: (symbol: string) => Dim | undefined): { dim: Dim; problems: string[] } {
   const problems: string[] = [];
   const visit = (n: MathNode): Dim => {
-    const any = n as unknown as {
-      type: string;
-      name?: string;
-      value?: unknown;
-      fn?: string | { name: string };
-      op?: string;
-      args?: MathNode[];
-      content?: MathNode;
-      condition?: MathNode;
-      trueExpr?: MathNode;
-      falseExpr?: MathNode;
-    };
+    const any = n as unknown as NodeFields;
     switch (any.type) {
       case 'ConstantNode':
         return typeof any.value === 'boolean' ? 'bool' : 'num';
@@ -136,60 +189,10 @@ export function inferDimension(node: MathNode, unitOf: (symbol: string) => Dim |
         if (!same(a, b)) problems.push(`the branches of "${n.toString()}" have different units (${describe(a)} and ${describe(b)})`);
         return pick(a, b);
       }
-      case 'OperatorNode': {
-        const args = any.args!.map(visit);
-        const fn = any.fn as string;
-        const [a, b] = args as [Dim, Dim];
-        switch (fn) {
-          case 'add':
-          case 'subtract':
-            if (!same(a, b))
-              problems.push(`"${n.toString()}" ${fn === 'add' ? 'adds' : 'subtracts'} ${describe(b)} ${fn === 'add' ? 'to' : 'from'} ${describe(a)}`);
-            return pick(a, b);
-          case 'multiply':
-            return a === 'num' && b === 'num' ? 'num' : mul(a, b);
-          case 'divide':
-            return a === 'num' && b === 'num' ? 'num' : div(a, b);
-          case 'pow': {
-            const exponent = any.args![1]!;
-            if (a === null || a === 'num') return a;
-            const e = Number((exponent as unknown as { value?: unknown }).value);
-            if (exponent.type !== 'ConstantNode' || !Number.isFinite(e)) {
-              problems.push(`"${n.toString()}" raises ${describe(a)} to a non-constant power`);
-              return a;
-            }
-            return a === 'bool' ? null : asUnit(math.pow(a, e));
-          }
-          case 'unaryMinus':
-          case 'unaryPlus':
-            return a;
-          case 'larger':
-          case 'largerEq':
-          case 'smaller':
-          case 'smallerEq':
-          case 'equal':
-          case 'unequal':
-            if (!same(a, b)) problems.push(`"${n.toString()}" compares ${describe(a)} with ${describe(b)}`);
-            return 'bool';
-          default:
-            return 'bool';
-        }
-      }
-      case 'FunctionNode': {
-        const name = (any.fn as { name: string }).name;
-        const args = any.args!.map(visit);
-        if (name === 'min' || name === 'max') {
-          for (const x of args.slice(1)) if (!same(args[0]!, x)) problems.push(`${name}() of different units in "${n.toString()}"`);
-          return args.reduce<Dim>((acc, x) => pick(acc, x), 'num');
-        }
-        if (name === 'sqrt')
-          return args[0] === null || args[0] === 'bool' || args[0] === 'num' || args[0] === undefined ? null : asUnit(math.pow(args[0], 0.5));
-        if (name === 'exp' || name === 'log' || name === 'pow') {
-          for (const x of args) if (!same(x, null)) problems.push(`${name}() needs dimensionless arguments in "${n.toString()}"`);
-          return null;
-        }
-        return args[0] ?? null; // abs, floor, ceil, round keep the unit
-      }
+      case 'OperatorNode':
+        return operatorDim(n, any.fn as string, any.args!.map(visit), any.args!, problems);
+      case 'FunctionNode':
+        return functionDim(n, (any.fn as { name: string }).name, any.args!.map(visit), problems);
       default:
         return null;
     }
