@@ -53,7 +53,6 @@ const complexityBacklog = [
   'core/methodology/equations.ts',
   'core/readers/csv.ts',
   'core/readers/json.ts',
-  'core/readers/xlsx-sheet.ts',
   'core/readers/xlsx.ts',
   'core/report/verification-report-html.ts',
   'core/report/verification-report-pdf.ts',
