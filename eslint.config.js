@@ -51,7 +51,6 @@ const complexityBacklog = [
   'core/kit/conformance.ts',
   'core/methodology/define-methodology.ts',
   'core/methodology/equations.ts',
-  'core/readers/csv.ts',
   'core/readers/xlsx.ts',
   'core/report/verification-report-html.ts',
   'core/report/verification-report-pdf.ts',
