@@ -51,7 +51,6 @@ const complexityBacklog = [
   'core/kit/conformance.ts',
   'core/methodology/define-methodology.ts',
   'core/methodology/equations.ts',
-  'core/readers/xlsx.ts',
 ];
 
 export default tseslint.config(
