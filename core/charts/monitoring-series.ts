@@ -1,6 +1,6 @@
 import type { ColumnMeta } from '../methodology/columns.ts';
 import { parseNumberCell, parseTimestampCell } from '../methodology/columns.ts';
-import type { ReaderEvent } from '../readers/types.ts';
+import type { Cell, ReaderEvent } from '../readers/types.ts';
 import { SiteClock } from '../time/zone.ts';
 
 /**
@@ -149,52 +149,69 @@ export class SeriesCollector {
     const file = options.file !== undefined ? { file: options.file } : {};
     const present = new Set<string>();
     for await (const e of events) {
-      if (e.kind === 'header') {
-        for (const name of e.columns) {
-          const s = this.state.get(name);
-          if (!s) continue;
-          s.present = true;
-          present.add(name);
-          const unit = e.units?.[name];
-          if (unit) s.unit = unit;
-        }
-        continue;
-      }
-      if (e.kind !== 'record') continue;
-      this.rows++;
-      const kind = { local: false };
-      const parsed = this.timestampColumn ? parseTimestampCell(e.cells[this.timestampColumn], kind) : undefined;
-      let time = typeof parsed === 'number' ? parsed : undefined;
-      if (time !== undefined && kind.local) {
-        const t = this.clock.fromWall(time);
-        time = typeof t === 'number' ? t : undefined;
-      }
-      const flagged = options.rejectedRows?.get(e.row);
-      if (this.timestampColumn && time === undefined) {
-        this.reject({ row: e.row, ...file, column: this.timestampColumn, why: flagged ?? 'unreadable timestamp' });
-        continue;
-      }
-      if (flagged !== undefined) {
-        this.reject({ row: e.row, ...file, ...(time !== undefined ? { t: time } : {}), why: flagged });
-        continue;
-      }
-      if (time === undefined) continue; // a methodology without a timestamp column has nothing to plot over time
-      this.first = this.first === undefined || time < this.first ? time : this.first;
-      this.last = this.last === undefined || time > this.last ? time : this.last;
-      for (const name of present) {
-        const s = this.state.get(name)!;
-        const cell = e.cells[name];
-        if (cell === null || cell === undefined || cell === '') continue; // an optional column left empty
-        const v = parseNumberCell(cell);
-        if (typeof v !== 'number') {
-          this.reject({ row: e.row, ...file, t: time, column: name, why: `${name}: not a number` });
-          continue;
-        }
-        if (this.rows <= this.maxPoints) s.points.push({ t: time, value: v });
-        s.daily.add(time, v);
-        s.monthly.add(time, v);
-      }
+      if (e.kind === 'header') this.addHeader(e, present);
+      else if (e.kind === 'record') this.addRecord(e, present, file, options.rejectedRows);
     }
+  }
+
+  /** Marks the header's numeric columns present in this file and takes the units it states. */
+  private addHeader(e: ReaderEvent & { kind: 'header' }, present: Set<string>): void {
+    for (const name of e.columns) {
+      const s = this.state.get(name);
+      if (!s) continue;
+      s.present = true;
+      present.add(name);
+      const unit = e.units?.[name];
+      if (unit) s.unit = unit;
+    }
+  }
+
+  /** The record's instant on the site clock, or undefined when there is no timestamp column or it is unreadable. */
+  private recordTime(cells: Readonly<Record<string, Cell>>): number | undefined {
+    const kind = { local: false };
+    const parsed = this.timestampColumn ? parseTimestampCell(cells[this.timestampColumn], kind) : undefined;
+    const time = typeof parsed === 'number' ? parsed : undefined;
+    if (time === undefined || !kind.local) return time;
+    const t = this.clock.fromWall(time);
+    return typeof t === 'number' ? t : undefined;
+  }
+
+  private addRecord(
+    e: ReaderEvent & { kind: 'record' },
+    present: ReadonlySet<string>,
+    file: { file?: string },
+    rejectedRows: SeriesFileOptions['rejectedRows'],
+  ): void {
+    this.rows++;
+    const time = this.recordTime(e.cells);
+    const flagged = rejectedRows?.get(e.row);
+    if (this.timestampColumn && time === undefined) {
+      this.reject({ row: e.row, ...file, column: this.timestampColumn, why: flagged ?? 'unreadable timestamp' });
+      return;
+    }
+    if (flagged !== undefined) {
+      this.reject({ row: e.row, ...file, ...(time !== undefined ? { t: time } : {}), why: flagged });
+      return;
+    }
+    if (time === undefined) return; // a methodology without a timestamp column has nothing to plot over time
+    this.first = this.first === undefined || time < this.first ? time : this.first;
+    this.last = this.last === undefined || time > this.last ? time : this.last;
+    for (const name of present) this.addValue(e, name, time, file);
+  }
+
+  /** One numeric cell of a record: into the raw points (while they are kept), the daily and the monthly buckets. */
+  private addValue(e: ReaderEvent & { kind: 'record' }, name: string, time: number, file: { file?: string }): void {
+    const s = this.state.get(name)!;
+    const cell = e.cells[name];
+    if (cell === null || cell === undefined || cell === '') return; // an optional column left empty
+    const v = parseNumberCell(cell);
+    if (typeof v !== 'number') {
+      this.reject({ row: e.row, ...file, t: time, column: name, why: `${name}: not a number` });
+      return;
+    }
+    if (this.rows <= this.maxPoints) s.points.push({ t: time, value: v });
+    s.daily.add(time, v);
+    s.monthly.add(time, v);
   }
 
   result(): MonitoringSeries {

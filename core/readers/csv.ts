@@ -19,7 +19,7 @@
  */
 import { isAscii } from 'node:buffer';
 import Papa from 'papaparse';
-import type { ByteSource, Cell, ReaderEvent, ReadOptions } from './types.ts';
+import type { ByteSource, Cell, ReaderEvent, ReaderLimits, ReadOptions } from './types.ts';
 import {
   diagnostic,
   emptyCells,
@@ -175,7 +175,6 @@ async function* csvBatches(source: ByteSource, options: ReadOptions, sink: CsvSi
       yield batch;
     }
   };
-  const limits = resolveLimits(options);
   const peeked = await peek(source);
   try {
     if (peeked.head.length === 0) {
@@ -189,337 +188,376 @@ async function* csvBatches(source: ByteSource, options: ReadOptions, sink: CsvSi
       yield* flush();
       return;
     }
-
-    let pending = ''; // decoded, newline-normalised text not yet cut into records
-    let heldCR = false; // a chunk ended in '\r': wait for the next one to see whether '\n' follows
-    let delimiter: Delimiter | undefined;
-    let delimiterByte = 44;
-    let parser: Papa.Parser | undefined;
-    let line = 1; // physical line where the first record in `pending` starts
-    let header: ParsedHeader | undefined;
-    let headerLine = 0;
-    let headerEmitted = false;
-    let dataRows = 0;
-    let stopped = false;
-    let lastFed = -1; // last byte handed to the general path's decoder
-    const decoder = new TextDecoder('utf-8', { fatal: true });
-    let starts = new Int32Array(0);
-    let ends = new Int32Array(0);
-
-    const tooLong = (startLine: number): ReaderEvent =>
-      diagnostic(options, {
-        code: 'file.too_large',
-        message: `The record starting on line ${startLine} is longer than ${limits.maxRecordChars} characters (an unterminated quote or a missing line break?); fix the record or split the file.`,
-        line: startLine,
-      });
-
-    const fieldCount = (startLine: number, count: number, expected: number): ReaderEvent =>
-      diagnostic(options, {
-        code: 'record.field_count',
-        message: `Row ${dataRows} (line ${startLine}) has ${count} fields but the header has ${expected}; add or remove "${delimiter === '\t' ? 'tab' : delimiter}" separators, or quote values that contain one.`,
-        row: dataRows,
-        line: startLine,
-        actual: `${count} fields`,
-        expected: `${expected} fields`,
-      });
-
-    const emitHeader = (): void => {
-      if (!header || headerEmitted) return;
-      headerEmitted = true;
-      emit(headerEvent(header));
-      for (const d of header.diagnostics) emit(d);
-    };
-
-    /** Turns parsed rows into events; sets `stopped` when reading must end. */
-    const handle = (result: PapaResult): void => {
-      const malformedRows = new Set<number>();
-      for (const e of result.errors) {
-        if ((e.code === 'MissingQuotes' || e.code === 'InvalidQuotes') && e.row !== undefined) malformedRows.add(e.row);
-      }
-      const rows = result.data;
-      for (let r = 0; r < rows.length; r++) {
-        const fields = rows[r]!;
-        const startLine = line;
-        let chars = fields.length;
-        let blank = true;
-        for (const f of fields) {
-          chars += f.length;
-          if (f.length > 0 && f.indexOf('\n') !== -1) line += countNewlines(f);
-          if (blank && f.length > 0 && f.trim() !== '') blank = false;
-        }
-        line += 1;
-        if (chars > limits.maxRecordChars) {
-          emit(tooLong(startLine));
-          stopped = true;
-          return;
-        }
-        if (malformedRows.has(r)) {
-          if (!header) {
-            emit(
-              diagnostic(options, {
-                code: 'record.malformed',
-                message: `The header line ${startLine} has a quote (") that is never closed or is followed by other characters; close the quote or remove it.`,
-                line: startLine,
-              }),
-            );
-            stopped = true;
-            return;
-          }
-          if (!headerEmitted) emitHeader();
-          dataRows++;
-          emit(
-            diagnostic(options, {
-              code: 'record.malformed',
-              message: `Row ${dataRows} (line ${startLine}) has a quote (") that is never closed or is followed by other characters; quote the whole field as "…" and double any quote inside it ("").`,
-              row: dataRows,
-              line: startLine,
-            }),
-          );
-          continue;
-        }
-        if (blank) continue;
-        if (!header) {
-          header = parseHeader(fields, options, startLine);
-          headerLine = startLine;
-          if (header.columns.length > limits.maxColumns) {
-            emit(
-              diagnostic(options, {
-                code: 'file.too_large',
-                message: `The header has ${header.columns.length} columns, more than the limit of ${limits.maxColumns}; remove the columns the methodology does not need.`,
-                line: startLine,
-                actual: String(header.columns.length),
-                expected: `at most ${limits.maxColumns} columns`,
-              }),
-            );
-            stopped = true;
-            return;
-          }
-          continue;
-        }
-        if (!headerEmitted) {
-          const units = unitsRow(fields);
-          if (units) {
-            const merged = mergeUnits(header, units, options, startLine);
-            emitHeader();
-            for (const d of merged) emit(d);
-            continue;
-          }
-          emitHeader();
-        }
-        dataRows++;
-        const expected = header.columns.length;
-        if (fields.length !== expected) {
-          emit(fieldCount(startLine, fields.length, expected));
-          continue;
-        }
-        const cells = emptyCells();
-        const keys = header.keys;
-        for (let i = 0; i < expected; i++) {
-          const key = keys[i];
-          if (key !== undefined) cells[key] = fields[i] as Cell;
-        }
-        emit({ kind: 'record', row: dataRows, line: startLine, cells });
-      }
-    };
-
-    /** Parses `pending`; with `final` false the incomplete last record stays in `pending`. */
-    const parse = (final: boolean): void => {
-      if (!parser) {
-        delimiter = detectDelimiter(pending, final);
-        if (delimiter === undefined) {
-          if (pending.length > limits.maxRecordChars) {
-            emit(tooLong(line));
-            stopped = true;
-          }
-          return;
-        }
-        delimiterByte = delimiter.charCodeAt(0);
-        parser = new Papa.Parser({ delimiter, newline: '\n', quoteChar: '"' });
-      }
-      const result = parser.parse(pending, 0, !final) as PapaResult;
-      pending = final ? '' : pending.slice(result.meta.cursor);
-      handle(result);
-      if (!stopped && pending.length > limits.maxRecordChars) {
-        emit(tooLong(line));
-        stopped = true;
-      }
-    };
-
-    /** The general path for some bytes: strict UTF-8, line-break normalisation, papaparse. An encoding error is reported and stops reading. */
-    const feedText = (bytes: Uint8Array): void => {
-      if (stopped || bytes.length === 0) return;
-      lastFed = bytes[bytes.length - 1]!;
-      let text: string;
-      let bad = false;
-      try {
-        text = decoder.decode(bytes, { stream: true });
-      } catch {
-        const lenient = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
-        const at = lenient.indexOf('\uFFFD');
-        text = at > 0 ? lenient.slice(0, at) : '';
-        bad = true;
-      }
-      if (text.length > 0) {
-        if (heldCR) text = `\r${text}`;
-        heldCR = text.endsWith('\r');
-        if (heldCR) text = text.slice(0, -1);
-        if (text.indexOf('\r') !== -1) text = text.replace(/\r\n?/g, '\n');
-        pending += text;
-        parse(false);
-      }
-      if (bad && !stopped) {
-        emitHeader();
-        emit(encodingDiagnostic(options, line + countNewlines(pending)));
-        stopped = true;
-      }
-    };
-
-    /**
-     * The fast path for `bytes[0 .. end)`, complete lines ending in `\n`, pure ASCII, no quote, no
-     * lone CR. Returns where it stopped: `end`, or the start of a line it leaves to the general path.
-     */
-    const fastLines = (bytes: Uint8Array, end: number): number => {
-      const h = header!;
-      const expected = h.columns.length;
-      if (starts.length < expected + 1) {
-        starts = new Int32Array(expected + 1);
-        ends = new Int32Array(expected + 1);
-      }
-      const keys = h.keys;
-      const d = delimiterByte;
-      const rowSink = sink.row;
-      let ls = 0;
-      while (ls < end) {
-        // One pass over the line: fields end at the delimiter, the line at \n (bytes[end - 1]).
-        let count = 0;
-        let fs = ls;
-        let i = ls;
-        let c = bytes[i]!;
-        while (c !== NL) {
-          if (c === d) {
-            if (count < expected) {
-              starts[count] = fs;
-              ends[count] = i;
-            }
-            count++;
-            fs = i + 1;
-          }
-          c = bytes[++i]!;
-        }
-        const nl = i;
-        const le = nl > ls && bytes[nl - 1] === CR ? nl - 1 : nl;
-        // papaparse counts fields + characters; here every character is one byte.
-        if (le - ls + 1 > limits.maxRecordChars) return ls;
-        if (count < expected) {
-          starts[count] = fs;
-          ends[count] = le;
-        }
-        count++;
-        // Blank: every byte is white space or a delimiter (papaparse: every field trims to '').
-        let blank = false;
-        const c0 = bytes[ls]!;
-        if (c0 === d || c0 === 32 || (c0 >= 9 && c0 <= 13)) {
-          blank = true;
-          for (let k = ls; k < le; k++) {
-            const b = bytes[k]!;
-            if (b !== d && b !== 32 && (b < 9 || b > 13)) {
-              blank = false;
-              break;
-            }
-          }
-        }
-        const startLine = line;
-        line++;
-        ls = nl + 1;
-        if (blank) continue;
-        dataRows++;
-        if (count !== expected) {
-          emit(fieldCount(startLine, count, expected));
-          continue;
-        }
-        if (rowSink && rowSink.call(sink, dataRows, startLine, bytes, starts, ends)) continue;
-        const cells = emptyCells();
-        for (let i = 0; i < expected; i++) {
-          const key = keys[i];
-          if (key !== undefined) cells[key] = latin1.decode(bytes.subarray(starts[i]!, ends[i]!));
-        }
-        emit({ kind: 'record', row: dataRows, line: startLine, cells });
-      }
-      return end;
-    };
-
-    /** Whether `bytes[0 .. end)` may take the fast path. */
-    const fastBlock = (bytes: Uint8Array, end: number): boolean => {
-      if (!fast || !headerEmitted || !header || pending !== '' || heldCR || (lastFed !== -1 && lastFed !== NL)) return false;
-      const block = bytes.subarray(0, end);
-      if (block.indexOf(QUOTE) !== -1 || !isAsciiBytes(block)) return false;
-      for (let cr = block.indexOf(CR); cr !== -1; cr = block.indexOf(CR, cr + 1)) if (block[cr + 1] !== NL) return false;
-      return true;
-    };
-
-    let carry: Uint8Array | undefined;
-    const step = (chunk: Uint8Array): void => {
-      let bytes = chunk;
-      if (carry) {
-        const joined = new Uint8Array(carry.length + chunk.length);
-        joined.set(carry, 0);
-        joined.set(chunk, carry.length);
-        bytes = joined;
-        carry = undefined;
-      }
-      const lastNl = bytes.lastIndexOf(NL);
-      if (lastNl === -1) {
-        if (bytes.length > MAX_CARRY || !fast) feedText(bytes);
-        else carry = bytes;
-        return;
-      }
-      const end = lastNl + 1;
-      if (fastBlock(bytes, end)) {
-        const at = fastLines(bytes, end);
-        if (at < end) feedText(bytes.subarray(at, end));
-      } else feedText(bytes.subarray(0, end));
-      if (!stopped && end < bytes.length) carry = bytes.slice(end);
-    };
-    const finish = (): void => {
-      if (carry) feedText(carry);
-      if (stopped) return;
-      try {
-        const tail = decoder.decode();
-        if (tail.length > 0) pending += tail;
-      } catch {
-        emitHeader();
-        emit(encodingDiagnostic(options, line + countNewlines(pending)));
-        return;
-      }
-      if (heldCR) pending += '\n';
-      parse(true);
-      if (stopped) return;
-      if (!header) {
-        emit(diagnostic(options, { code: 'file.empty', message: 'The file contains only blank lines; upload the file that contains the monitoring data.' }));
-        return;
-      }
-      emitHeader();
-      if (dataRows === 0) {
-        emit(
-          diagnostic(options, {
-            code: 'file.no_records',
-            message: `The file has a header (line ${headerLine}) but no data rows; add the monitoring records below the header.`,
-            line: headerLine,
-          }),
-        );
-      }
-    };
-
+    const cutter = new CsvCutter(options, sink, fast, emit);
     for await (const chunk of peeked.chunks) {
-      step(chunk);
+      cutter.step(chunk);
       yield* flush();
-      if (stopped) return;
+      if (cutter.stopped) return;
       const wait = sink.pause?.();
       if (wait) await wait;
     }
-    finish();
+    cutter.finish();
     yield* flush();
   } finally {
     await peeked.close();
   }
+}
+
+/**
+ * The state of one CSV read after the sniffing: byte chunks go in ({@link CsvCutter.step}, then
+ * {@link CsvCutter.finish}), events go to `emit` and fast rows to `sink.row`.
+ */
+class CsvCutter {
+  /** Reading must end (a limit, an encoding error, a malformed header). */
+  stopped = false;
+  private readonly limits: ReaderLimits;
+  private pending = ''; // decoded, newline-normalised text not yet cut into records
+  private heldCR = false; // a chunk ended in '\r': wait for the next one to see whether '\n' follows
+  private delimiter: Delimiter | undefined;
+  private delimiterByte = 44;
+  private parser: Papa.Parser | undefined;
+  private line = 1; // physical line where the first record in `pending` starts
+  private header: ParsedHeader | undefined;
+  private headerLine = 0;
+  private headerEmitted = false;
+  private dataRows = 0;
+  private lastFed = -1; // last byte handed to the general path's decoder
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private starts = new Int32Array(0);
+  private ends = new Int32Array(0);
+  private carry: Uint8Array | undefined;
+
+  constructor(
+    private readonly options: ReadOptions,
+    private readonly sink: CsvSink,
+    private readonly fast: boolean,
+    private readonly emit: (e: ReaderEvent) => void,
+  ) {
+    this.limits = resolveLimits(options);
+  }
+
+  /** One source chunk: complete lines go to the fast or the general path, a trailing partial line waits in `carry`. */
+  step(chunk: Uint8Array): void {
+    let bytes = chunk;
+    if (this.carry) {
+      const joined = new Uint8Array(this.carry.length + chunk.length);
+      joined.set(this.carry, 0);
+      joined.set(chunk, this.carry.length);
+      bytes = joined;
+      this.carry = undefined;
+    }
+    const lastNl = bytes.lastIndexOf(NL);
+    if (lastNl === -1) {
+      if (bytes.length > MAX_CARRY || !this.fast) this.feedText(bytes);
+      else this.carry = bytes;
+      return;
+    }
+    const end = lastNl + 1;
+    if (this.fastBlock(bytes, end)) {
+      const at = this.fastLines(bytes, end);
+      if (at < end) this.feedText(bytes.subarray(at, end));
+    } else this.feedText(bytes.subarray(0, end));
+    if (!this.stopped && end < bytes.length) this.carry = bytes.slice(end);
+  }
+
+  /** After the last chunk: the rest of the text, then `file.empty` or `file.no_records` when they apply. */
+  finish(): void {
+    if (this.carry) this.feedText(this.carry);
+    if (this.stopped) return;
+    try {
+      const tail = this.decoder.decode();
+      if (tail.length > 0) this.pending += tail;
+    } catch {
+      this.emitHeader();
+      this.emit(encodingDiagnostic(this.options, this.line + countNewlines(this.pending)));
+      return;
+    }
+    if (this.heldCR) this.pending += '\n';
+    this.parse(true);
+    if (this.stopped) return;
+    if (!this.header) {
+      this.emit(
+        diagnostic(this.options, { code: 'file.empty', message: 'The file contains only blank lines; upload the file that contains the monitoring data.' }),
+      );
+      return;
+    }
+    this.emitHeader();
+    if (this.dataRows === 0) {
+      this.emit(
+        diagnostic(this.options, {
+          code: 'file.no_records',
+          message: `The file has a header (line ${this.headerLine}) but no data rows; add the monitoring records below the header.`,
+          line: this.headerLine,
+        }),
+      );
+    }
+  }
+
+  private stop(event: ReaderEvent): void {
+    this.emit(event);
+    this.stopped = true;
+  }
+
+  private tooLong(startLine: number): ReaderEvent {
+    return diagnostic(this.options, {
+      code: 'file.too_large',
+      message: `The record starting on line ${startLine} is longer than ${this.limits.maxRecordChars} characters (an unterminated quote or a missing line break?); fix the record or split the file.`,
+      line: startLine,
+    });
+  }
+
+  private fieldCount(startLine: number, count: number, expected: number): ReaderEvent {
+    const delimiter = this.delimiter;
+    return diagnostic(this.options, {
+      code: 'record.field_count',
+      message: `Row ${this.dataRows} (line ${startLine}) has ${count} fields but the header has ${expected}; add or remove "${delimiter === '\t' ? 'tab' : delimiter}" separators, or quote values that contain one.`,
+      row: this.dataRows,
+      line: startLine,
+      actual: `${count} fields`,
+      expected: `${expected} fields`,
+    });
+  }
+
+  private emitHeader(): void {
+    const header = this.header;
+    if (!header || this.headerEmitted) return;
+    this.headerEmitted = true;
+    this.emit(headerEvent(header));
+    for (const d of header.diagnostics) this.emit(d);
+  }
+
+  /** Turns parsed rows into events; sets `stopped` when reading must end. */
+  private handle(result: PapaResult): void {
+    const malformedRows = new Set<number>();
+    for (const e of result.errors) {
+      if ((e.code === 'MissingQuotes' || e.code === 'InvalidQuotes') && e.row !== undefined) malformedRows.add(e.row);
+    }
+    const rows = result.data;
+    for (let r = 0; r < rows.length; r++) {
+      this.handleRow(rows[r]!, malformedRows.has(r));
+      if (this.stopped) return;
+    }
+  }
+
+  /** One record of the general path: counts its lines, then a malformed row, a blank row, the header, the units row or a data row. */
+  private handleRow(fields: string[], malformed: boolean): void {
+    const startLine = this.line;
+    let chars = fields.length;
+    let blank = true;
+    for (const f of fields) {
+      chars += f.length;
+      if (f.length > 0 && f.indexOf('\n') !== -1) this.line += countNewlines(f);
+      if (blank && f.length > 0 && f.trim() !== '') blank = false;
+    }
+    this.line += 1;
+    if (chars > this.limits.maxRecordChars) this.stop(this.tooLong(startLine));
+    else if (malformed) this.malformedRow(startLine);
+    else if (blank) return;
+    else if (!this.header) this.headerRow(fields, startLine);
+    else if (this.headerEmitted || !this.takeUnitsRow(this.header, fields, startLine)) this.dataRow(this.header, fields, startLine);
+  }
+
+  private malformedRow(startLine: number): void {
+    if (!this.header) {
+      this.stop(
+        diagnostic(this.options, {
+          code: 'record.malformed',
+          message: `The header line ${startLine} has a quote (") that is never closed or is followed by other characters; close the quote or remove it.`,
+          line: startLine,
+        }),
+      );
+      return;
+    }
+    if (!this.headerEmitted) this.emitHeader();
+    this.dataRows++;
+    this.emit(
+      diagnostic(this.options, {
+        code: 'record.malformed',
+        message: `Row ${this.dataRows} (line ${startLine}) has a quote (") that is never closed or is followed by other characters; quote the whole field as "…" and double any quote inside it ("").`,
+        row: this.dataRows,
+        line: startLine,
+      }),
+    );
+  }
+
+  private headerRow(fields: string[], startLine: number): void {
+    const header = parseHeader(fields, this.options, startLine);
+    this.header = header;
+    this.headerLine = startLine;
+    const max = this.limits.maxColumns;
+    if (header.columns.length > max) {
+      this.stop(
+        diagnostic(this.options, {
+          code: 'file.too_large',
+          message: `The header has ${header.columns.length} columns, more than the limit of ${max}; remove the columns the methodology does not need.`,
+          line: startLine,
+          actual: String(header.columns.length),
+          expected: `at most ${max} columns`,
+        }),
+      );
+    }
+  }
+
+  /** The row after the header, before it is emitted: a units row merges into the header (true), anything else emits the header (false). */
+  private takeUnitsRow(header: ParsedHeader, fields: string[], startLine: number): boolean {
+    const units = unitsRow(fields);
+    if (!units) {
+      this.emitHeader();
+      return false;
+    }
+    const merged = mergeUnits(header, units, this.options, startLine);
+    this.emitHeader();
+    for (const d of merged) this.emit(d);
+    return true;
+  }
+
+  private dataRow(header: ParsedHeader, fields: string[], startLine: number): void {
+    this.dataRows++;
+    const expected = header.columns.length;
+    if (fields.length !== expected) {
+      this.emit(this.fieldCount(startLine, fields.length, expected));
+      return;
+    }
+    const cells = emptyCells();
+    const keys = header.keys;
+    for (let i = 0; i < expected; i++) {
+      const key = keys[i];
+      if (key !== undefined) cells[key] = fields[i] as Cell;
+    }
+    this.emit({ kind: 'record', row: this.dataRows, line: startLine, cells });
+  }
+
+  /** Parses `pending`; with `final` false the incomplete last record stays in `pending`. */
+  private parse(final: boolean): void {
+    if (!this.parser) {
+      const delimiter = detectDelimiter(this.pending, final);
+      this.delimiter = delimiter;
+      if (delimiter === undefined) {
+        if (this.pending.length > this.limits.maxRecordChars) this.stop(this.tooLong(this.line));
+        return;
+      }
+      this.delimiterByte = delimiter.charCodeAt(0);
+      this.parser = new Papa.Parser({ delimiter, newline: '\n', quoteChar: '"' });
+    }
+    const result = this.parser.parse(this.pending, 0, !final) as PapaResult;
+    this.pending = final ? '' : this.pending.slice(result.meta.cursor);
+    this.handle(result);
+    if (!this.stopped && this.pending.length > this.limits.maxRecordChars) this.stop(this.tooLong(this.line));
+  }
+
+  /** The general path for some bytes: strict UTF-8, line-break normalisation, papaparse. An encoding error is reported and stops reading. */
+  private feedText(bytes: Uint8Array): void {
+    if (this.stopped || bytes.length === 0) return;
+    this.lastFed = bytes[bytes.length - 1]!;
+    let text: string;
+    let bad = false;
+    try {
+      text = this.decoder.decode(bytes, { stream: true });
+    } catch {
+      const lenient = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+      const at = lenient.indexOf('\uFFFD');
+      text = at > 0 ? lenient.slice(0, at) : '';
+      bad = true;
+    }
+    if (text.length > 0) {
+      if (this.heldCR) text = `\r${text}`;
+      this.heldCR = text.endsWith('\r');
+      if (this.heldCR) text = text.slice(0, -1);
+      if (text.indexOf('\r') !== -1) text = text.replace(/\r\n?/g, '\n');
+      this.pending += text;
+      this.parse(false);
+    }
+    if (bad && !this.stopped) {
+      this.emitHeader();
+      this.stop(encodingDiagnostic(this.options, this.line + countNewlines(this.pending)));
+    }
+  }
+
+  /** Whether `bytes[0 .. end)` may take the fast path. */
+  private fastBlock(bytes: Uint8Array, end: number): boolean {
+    if (!this.fast || !this.headerEmitted || !this.header || this.pending !== '' || this.heldCR || (this.lastFed !== -1 && this.lastFed !== NL)) return false;
+    const block = bytes.subarray(0, end);
+    if (block.indexOf(QUOTE) !== -1 || !isAsciiBytes(block)) return false;
+    for (let cr = block.indexOf(CR); cr !== -1; cr = block.indexOf(CR, cr + 1)) if (block[cr + 1] !== NL) return false;
+    return true;
+  }
+
+  /**
+   * The fast path for `bytes[0 .. end)`, complete lines ending in `\n`, pure ASCII, no quote, no
+   * lone CR. Returns where it stopped: `end`, or the start of a line it leaves to the general path.
+   */
+  private fastLines(bytes: Uint8Array, end: number): number {
+    const h = this.header!;
+    const expected = h.columns.length;
+    if (this.starts.length < expected + 1) {
+      this.starts = new Int32Array(expected + 1);
+      this.ends = new Int32Array(expected + 1);
+    }
+    const starts = this.starts;
+    const ends = this.ends;
+    const keys = h.keys;
+    const d = this.delimiterByte;
+    const sink = this.sink;
+    const rowSink = sink.row;
+    const maxRecordChars = this.limits.maxRecordChars;
+    let ls = 0;
+    while (ls < end) {
+      // One pass over the line: fields end at the delimiter, the line at \n (bytes[end - 1]).
+      let count = 0;
+      let fs = ls;
+      let i = ls;
+      let c = bytes[i]!;
+      while (c !== NL) {
+        if (c === d) {
+          if (count < expected) {
+            starts[count] = fs;
+            ends[count] = i;
+          }
+          count++;
+          fs = i + 1;
+        }
+        c = bytes[++i]!;
+      }
+      const nl = i;
+      const le = nl > ls && bytes[nl - 1] === CR ? nl - 1 : nl;
+      // papaparse counts fields + characters; here every character is one byte.
+      if (le - ls + 1 > maxRecordChars) return ls;
+      if (count < expected) {
+        starts[count] = fs;
+        ends[count] = le;
+      }
+      count++;
+      const startLine = this.line;
+      this.line++;
+      if (isBlankLine(bytes, ls, le, d)) {
+        ls = nl + 1;
+        continue;
+      }
+      ls = nl + 1;
+      this.dataRows++;
+      if (count !== expected) {
+        this.emit(this.fieldCount(startLine, count, expected));
+        continue;
+      }
+      if (rowSink && rowSink.call(sink, this.dataRows, startLine, bytes, starts, ends)) continue;
+      const cells = emptyCells();
+      for (let i = 0; i < expected; i++) {
+        const key = keys[i];
+        if (key !== undefined) cells[key] = latin1.decode(bytes.subarray(starts[i]!, ends[i]!));
+      }
+      this.emit({ kind: 'record', row: this.dataRows, line: startLine, cells });
+    }
+    return end;
+  }
+}
+
+/** Blank: every byte of `bytes[ls .. le)` is white space or the delimiter `d` (papaparse: every field trims to ''). */
+function isBlankLine(bytes: Uint8Array, ls: number, le: number, d: number): boolean {
+  const c0 = bytes[ls]!;
+  if (c0 !== d && c0 !== 32 && (c0 < 9 || c0 > 13)) return false;
+  for (let k = ls; k < le; k++) {
+    const b = bytes[k]!;
+    if (b !== d && b !== 32 && (b < 9 || b > 13)) return false;
+  }
+  return true;
 }

@@ -137,74 +137,125 @@ export interface SheetContext {
   shared(index: number): Cell | undefined;
 }
 
+/** The cell being read: its column, reference, type, style, `<v>` text, formula flag and inline text. */
+interface OpenCell {
+  col: number;
+  ref: string;
+  t?: string;
+  s: number;
+  v?: string;
+  f: boolean;
+  inline?: string;
+}
+
+/** The state of one worksheet's SAX event stream, from `<sheetData>` to its last `</row>`. */
+class SheetParser {
+  /** Rows completed since the last {@link take}. */
+  private out: SheetRow[] = [];
+  private inData = false;
+  private row: { number: number; values: SheetRow['values']; repeated?: string } | undefined;
+  private lastRow = 0;
+  private cell: OpenCell | undefined;
+  private text: 'v' | 'is' | undefined;
+  private inRun = 0; // depth inside <rPh> (phonetic, skipped)
+  private inT = false; // inside a <t> of an inline string
+  private buffer = '';
+  private lastCol = 0;
+
+  constructor(private readonly ctx: SheetContext) {}
+
+  event(e: SaxEvent): void {
+    if (e.eventType === 'opentag') this.open(e.value);
+    else if (e.eventType === 'text') this.textOf(e.value);
+    else this.close(e.value.name);
+  }
+
+  /** The rows completed so far; the next call starts a new batch. */
+  take(): SheetRow[] {
+    const rows = this.out;
+    this.out = [];
+    return rows;
+  }
+
+  private open({ name, attributes }: SaxTag): void {
+    if (name === 'sheetData') this.inData = true;
+    else if (!this.inData) return;
+    else if (name === 'row') this.openRow(attributes);
+    else if (name === 'c' && this.row) this.openCell(attributes);
+    else if (this.cell) this.openInCell(name, this.cell);
+  }
+
+  private openRow(attributes: SaxTag['attributes']): void {
+    const r = Number.parseInt(attributes.r ?? '', 10);
+    this.lastRow = Number.isFinite(r) && r > 0 ? r : this.lastRow + 1;
+    this.row = { number: this.lastRow, values: [] };
+    this.lastCol = 0;
+  }
+
+  private openCell(attributes: SaxTag['attributes']): void {
+    const col = columnOf(attributes.r) ?? this.lastCol + 1;
+    this.lastCol = col;
+    this.cell = {
+      col,
+      ref: attributes.r ?? `column ${col}`,
+      s: Number.parseInt(attributes.s ?? '0', 10) || 0,
+      f: false,
+      ...(attributes.t !== undefined ? { t: attributes.t } : {}),
+    };
+  }
+
+  /** An element inside `<c>`: a formula, the value, an inline string, its text or a phonetic run. */
+  private openInCell(name: string, cell: OpenCell): void {
+    if (name === 'f') cell.f = true;
+    else if (name === 'v' || name === 'is') {
+      this.text = name;
+      this.buffer = '';
+    } else if (name === 't' && this.text === 'is') this.inT = true;
+    else if (name === 'rPh') this.inRun++;
+  }
+
+  private textOf(value: string): void {
+    if ((this.text === 'v' || (this.text === 'is' && this.inT)) && this.inRun === 0) this.buffer += value;
+  }
+
+  private close(name: string): void {
+    if (name === 'sheetData') this.inData = false;
+    else if (!this.inData) return;
+    else if (name === 'rPh') this.inRun = Math.max(0, this.inRun - 1);
+    else if (name === 't') this.inT = false;
+    else if (this.cell) this.closeInCell(name, this.cell);
+    else if (name === 'row' && this.row) this.closeRow(this.row);
+  }
+
+  /** `</v>`, `</is>`, `</c>` (the cell's value goes into the row) or `</row>` while a cell is open. */
+  private closeInCell(name: string, cell: OpenCell): void {
+    if (name === 'v' && this.text === 'v') {
+      cell.v = this.buffer;
+      this.text = undefined;
+    } else if (name === 'is' && this.text === 'is') {
+      cell.inline = this.buffer;
+      this.text = undefined;
+    } else if (name === 'c' && this.row) {
+      const row = this.row;
+      if (row.values[cell.col] !== undefined) row.repeated ??= cell.ref;
+      const ctx = this.ctx;
+      row.values[cell.col] = cellValue(cell.t, cell.v, cell.inline, cell.f, ctx.numFmtOf(cell.s), ctx.date1904, ctx.shared);
+      this.cell = undefined;
+    } else if (name === 'row' && this.row) this.closeRow(this.row);
+  }
+
+  private closeRow(row: SheetRow): void {
+    this.out.push(row);
+    this.row = undefined;
+  }
+}
+
 /** Parses worksheet XML into rows, one batch per chunk of XML. */
 export async function* sheetRows(xml: AsyncIterable<unknown>, ctx: SheetContext): AsyncGenerator<SheetRow[]> {
-  let inData = false;
-  let row: { number: number; values: SheetRow['values']; repeated?: string } | undefined;
-  let lastRow = 0;
-  let cell: { col: number; ref: string; t?: string; s: number; v?: string; f: boolean; inline?: string } | undefined;
-  let text: 'v' | 'is' | undefined;
-  let inRun = 0; // depth inside <rPh> (phonetic, skipped)
-  let inT = false; // inside a <t> of an inline string
-  let buffer = '';
-  let lastCol = 0;
+  const parser = new SheetParser(ctx);
   for await (const events of parseSax(xml)) {
-    const out: SheetRow[] = [];
-    for (const e of events) {
-      if (e.eventType === 'opentag') {
-        const { name, attributes } = e.value;
-        if (name === 'sheetData') inData = true;
-        else if (!inData) continue;
-        else if (name === 'row') {
-          const r = Number.parseInt(attributes.r ?? '', 10);
-          lastRow = Number.isFinite(r) && r > 0 ? r : lastRow + 1;
-          row = { number: lastRow, values: [] };
-          lastCol = 0;
-        } else if (name === 'c' && row) {
-          const col = columnOf(attributes.r) ?? lastCol + 1;
-          lastCol = col;
-          cell = {
-            col,
-            ref: attributes.r ?? `column ${col}`,
-            s: Number.parseInt(attributes.s ?? '0', 10) || 0,
-            f: false,
-            ...(attributes.t !== undefined ? { t: attributes.t } : {}),
-          };
-        } else if (cell) {
-          if (name === 'f') cell.f = true;
-          else if (name === 'v') {
-            text = 'v';
-            buffer = '';
-          } else if (name === 'is') {
-            text = 'is';
-            buffer = '';
-          } else if (name === 't' && text === 'is') inT = true;
-          else if (name === 'rPh') inRun++;
-        }
-      } else if (e.eventType === 'text') {
-        if ((text === 'v' || (text === 'is' && inT)) && inRun === 0) buffer += e.value;
-      } else {
-        const name = e.value.name;
-        if (name === 'sheetData') inData = false;
-        else if (!inData) continue;
-        else if (name === 'rPh') inRun = Math.max(0, inRun - 1);
-        else if (name === 't') inT = false;
-        else if (name === 'v' && cell && text === 'v') {
-          cell.v = buffer;
-          text = undefined;
-        } else if (name === 'is' && cell && text === 'is') {
-          cell.inline = buffer;
-          text = undefined;
-        } else if (name === 'c' && cell && row) {
-          if (row.values[cell.col] !== undefined) row.repeated ??= cell.ref;
-          row.values[cell.col] = cellValue(cell.t, cell.v, cell.inline, cell.f, ctx.numFmtOf(cell.s), ctx.date1904, ctx.shared);
-          cell = undefined;
-        } else if (name === 'row' && row) {
-          out.push(row);
-          row = undefined;
-        }
-      }
-    }
+    for (const e of events) parser.event(e);
+    const out = parser.take();
     if (out.length > 0) yield out;
   }
 }

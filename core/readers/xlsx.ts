@@ -29,7 +29,7 @@
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { chooseSheet, sharedStrings, sheetRows, type SheetRow, type WorkbookSheet } from './xlsx-sheet.ts';
-import type { ByteSource, Cell, ReaderEvent, ReadOptions } from './types.ts';
+import type { ByteSource, Cell, ReaderEvent, ReaderLimits, ReadOptions } from './types.ts';
 import {
   diagnostic,
   emptyCells,
@@ -96,113 +96,124 @@ function isSystemFault(error: unknown): boolean {
   return typeof error === 'object' && error !== null && typeof (error as { syscall?: unknown }).syscall === 'string';
 }
 
-/** Reads the first worksheet of an XLSX byte stream into header, record and diagnostic events. Never throws on bad data. */
-export async function* readXlsx(source: ByteSource, options: ReadOptions, attempt = 1): AsyncGenerator<ReaderEvent> {
-  const limits = resolveLimits(options);
-  const peeked = await peek(source);
-  const unreadable = (why: string): ReaderEvent =>
-    diagnostic(options, {
-      code: 'file.unreadable',
-      message: `The file is not a readable XLSX workbook (${why}); save it from Excel as "Excel Workbook (.xlsx)" without a password and upload it again.`,
-    });
-  if (peeked.head.length === 0) {
-    await peeked.close();
-    yield diagnostic(options, { code: 'file.empty', message: 'The file is empty (0 bytes); upload the workbook that contains the monitoring data.' });
-    return;
-  }
-  if (startsWith(peeked.head, CFB_MAGIC.slice(0, 4))) {
-    await peeked.close();
-    yield unreadable('it is an encrypted (password-protected) workbook or a legacy .xls file');
-    return;
-  }
-  if (!startsWith(peeked.head, ZIP_MAGIC)) {
-    await peeked.close();
-    yield unreadable('it is not a zip archive');
-    return;
-  }
+/** `file.unreadable` with the reason and how to save a readable workbook. */
+function unreadable(options: ReadOptions, why: string): ReaderEvent {
+  return diagnostic(options, {
+    code: 'file.unreadable',
+    message: `The file is not a readable XLSX workbook (${why}); save it from Excel as "Excel Workbook (.xlsx)" without a password and upload it again.`,
+  });
+}
 
-  // exceljs can wait forever: it does not notice when its input fails, and an inflate error on
-  // the zip stream is only seen between entries. Both are raced against every step.
-  let inputError: unknown;
+/** The refusal of a file that is no XLSX workbook at all, judged from its first bytes (empty, encrypted or .xls, not a zip). */
+function refusal(head: Uint8Array, options: ReadOptions): ReaderEvent | undefined {
+  if (head.length === 0)
+    return diagnostic(options, { code: 'file.empty', message: 'The file is empty (0 bytes); upload the workbook that contains the monitoring data.' });
+  if (startsWith(head, CFB_MAGIC.slice(0, 4))) return unreadable(options, 'it is an encrypted (password-protected) workbook or a legacy .xls file');
+  if (!startsWith(head, ZIP_MAGIC)) return unreadable(options, 'it is not a zip archive');
+  return undefined;
+}
+
+/**
+ * The workbook bytes as the stream exceljs reads, with a guard for every exceljs step and a copy of
+ * the bytes (up to RETRY_KEEP_BYTES, first read only) for one more read.
+ *
+ * exceljs can wait forever: it does not notice when its input fails, and an inflate error on the zip
+ * stream is only seen between entries. Both are raced against every step ({@link GuardedInput.step}).
+ */
+class GuardedInput {
+  /** The error of the byte source itself, if it failed: rethrown, never reported as a damaged file. */
+  inputError: unknown;
+  readonly stream: Readable;
   // One pending step at a time: a failure rejects the step in flight (or the next one). Racing every
   // step against one long-lived promise (Promise.race) would attach a reaction to it per step, and
   // each reaction keeps that step's result (a worksheet row) alive: memory grew with the sheet.
-  let failure0: { error: unknown } | undefined;
-  let rejectStep: ((e: unknown) => void) | undefined;
-  const fail = (e: unknown): void => {
-    failure0 ??= { error: e };
-    rejectStep?.(e);
-  };
-  // A copy of the bytes (up to RETRY_KEEP_BYTES) for one more read when exceljs resolved no shared
-  // strings (see `unresolved` below).
-  const kept: Uint8Array[] = [];
-  let keptBytes = 0;
-  let keeping = attempt === 1;
-  const keepingChunks = async function* () {
-    for await (const chunk of peeked.chunks) {
-      if (keeping) {
-        if (keptBytes + chunk.length <= RETRY_KEEP_BYTES) {
-          kept.push(chunk);
-          keptBytes += chunk.length;
-        } else {
-          keeping = false;
-          kept.length = 0;
-        }
-      }
-      yield chunk;
-    }
-  };
-  let unresolved = false;
-  const input = Readable.from(keepingChunks(), { objectMode: false });
-  input.on('error', (e) => {
-    inputError = e;
-    fail(e);
-  });
-  const pipe = input.pipe.bind(input);
-  input.pipe = <T extends NodeJS.WritableStream>(destination: T, opts?: { end?: boolean }): T => {
-    (destination as unknown as NodeJS.EventEmitter).on('error', (e: unknown) => fail(e));
-    return pipe(destination, opts);
-  };
+  private failure: { error: unknown } | undefined;
+  private rejectStep: ((e: unknown) => void) | undefined;
+  private readonly kept: Uint8Array[] = [];
+  private keptBytes = 0;
+  private keeping: boolean;
+
+  constructor(chunks: AsyncIterable<Uint8Array>, attempt: number) {
+    this.keeping = attempt === 1;
+    const input = Readable.from(this.keepingChunks(chunks), { objectMode: false });
+    input.on('error', (e) => {
+      this.inputError = e;
+      this.fail(e);
+    });
+    const pipe = input.pipe.bind(input);
+    input.pipe = <T extends NodeJS.WritableStream>(destination: T, opts?: { end?: boolean }): T => {
+      (destination as unknown as NodeJS.EventEmitter).on('error', (e: unknown) => this.fail(e));
+      return pipe(destination, opts);
+    };
+    this.stream = input;
+  }
+
   /** Awaits an exceljs step, or fails as soon as the input or the zip stream fails. */
-  const step = <T>(p: Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      if (failure0) {
+  step<T>(p: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.failure) {
         p.catch(() => undefined);
-        reject(failure0.error);
+        reject(this.failure.error);
         return;
       }
-      rejectStep = reject;
+      this.rejectStep = reject;
       p.then(
         (v) => {
-          rejectStep = undefined;
+          this.rejectStep = undefined;
           resolve(v);
         },
         (e) => {
-          rejectStep = undefined;
+          this.rejectStep = undefined;
           reject(e);
         },
       );
     });
+  }
 
-  // exceljs (≈1 MB with its zip stack) is loaded on the first XLSX only: CSV/JSON never pay for it.
-  const ExcelJS = (await import('exceljs')).default;
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'cache',
-    entries: 'emit',
-  });
-  // exceljs reads the zip entries in archive order; when xl/workbook.xml comes after the first
-  // worksheet it dereferences the not-yet-parsed workbook model and throws ("reading 'sheets'",
-  // exceljs/exceljs#3064). An empty model until workbook.xml is parsed avoids that.
-  const r = reader as unknown as ReaderInternals;
-  r.model ??= { sheets: [] };
-  // Which tab to read is only known from xl/workbook.xml and its relationships. exceljs parses a
-  // worksheet on the spot once it has the shared strings and the relationships, and copies it to a
-  // temporary file to parse after the archive otherwise: the relationships are shown to it only once
-  // workbook.xml and styles.xml (number formats: dates) are read too, so every worksheet is parsed
-  // when the choice can be made.
+  /** The whole workbook for one more read; undefined when it was not kept (a second read, or larger than RETRY_KEEP_BYTES). */
+  keptWorkbook(): Uint8Array | undefined {
+    if (!this.keeping || this.keptBytes === 0) return undefined;
+    return new Uint8Array(Buffer.concat(this.kept));
+  }
+
+  private fail(e: unknown): void {
+    this.failure ??= { error: e };
+    this.rejectStep?.(e);
+  }
+
+  private async *keepingChunks(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    for await (const chunk of chunks) {
+      if (this.keeping) {
+        if (this.keptBytes + chunk.length <= RETRY_KEEP_BYTES) {
+          this.kept.push(chunk);
+          this.keptBytes += chunk.length;
+        } else {
+          this.keeping = false;
+          this.kept.length = 0;
+        }
+      }
+      yield chunk;
+    }
+  }
+}
+
+/** exceljs's streaming reader with this reader's hooks, the worksheets it emits, the shared strings and the workbook relationships. */
+interface Workbook {
+  readonly r: ReaderInternals;
+  readonly sheets: AsyncIterator<WorksheetInternals>;
+  readonly strings: Cell[];
+  /** The workbook relationships as parsed (whether or not exceljs has been shown them yet). */
+  rels(): ReaderInternals['workbookRels'];
+}
+
+/**
+ * Which tab to read is only known from xl/workbook.xml and its relationships. exceljs parses a
+ * worksheet on the spot once it has the shared strings and the relationships, and copies it to a
+ * temporary file to parse after the archive otherwise: the relationships are shown to it only once
+ * workbook.xml and styles.xml (number formats: dates) are read too, so every worksheet is parsed
+ * when the choice can be made. Returns the relationships as parsed.
+ */
+function deferRelationships(r: ReaderInternals): () => ReaderInternals['workbookRels'] {
   let rels: ReaderInternals['workbookRels'];
   let workbookSeen = false;
   let stylesSeen = false;
@@ -223,6 +234,26 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions, attemp
     await parseStyles(entry);
     stylesSeen = true;
   };
+  return () => rels;
+}
+
+/** Opens the workbook stream with exceljs and installs the hooks (relationships, shared strings, worksheet numbers). */
+async function openWorkbook(input: Readable): Promise<Workbook> {
+  // exceljs (≈1 MB with its zip stack) is loaded on the first XLSX only: CSV/JSON never pay for it.
+  const ExcelJS = (await import('exceljs')).default;
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    entries: 'emit',
+  });
+  // exceljs reads the zip entries in archive order; when xl/workbook.xml comes after the first
+  // worksheet it dereferences the not-yet-parsed workbook model and throws ("reading 'sheets'",
+  // exceljs/exceljs#3064). An empty model until workbook.xml is parsed avoids that.
+  const r = reader as unknown as ReaderInternals;
+  r.model ??= { sheets: [] };
+  const rels = deferRelationships(r);
   const strings: Cell[] = [];
   const iterateStream = require('exceljs/lib/utils/iterate-stream') as (s: unknown) => AsyncIterable<unknown>;
   // eslint-disable-next-line require-yield -- exceljs delegates to it with yield*; it yields no event
@@ -238,262 +269,329 @@ export async function* readXlsx(source: ByteSource, options: ReadOptions, attemp
     }
   };
   const sheets = reader[Symbol.asyncIterator]() as AsyncIterator<WorksheetInternals>;
+  return { r, sheets, strings, rels };
+}
 
-  let header: ParsedHeader | undefined;
-  let headerLine = 0;
-  let headerEmitted = false;
-  let dataRows = 0;
-  let size = 0;
-  let sheetCount = 0;
-  let stopped = false;
-  const failure: { message?: string } = {};
-  let choice: ReturnType<typeof chooseSheet> | undefined;
-  let chosenRead = false;
-  let sheetProblem: string | undefined;
+/** A worksheet that is not read: close its temporary-file stream, if exceljs made one. */
+function release(sheet: WorksheetInternals): void {
+  const iterator = sheet.iterator as WorksheetInternals['iterator'] & { on?: (event: string, listener: () => void) => void };
+  // exceljs deletes the temporary file as soon as it moves on, possibly before this stream has opened
+  // it: that ENOENT belongs to a sheet nobody reads and must not surface as an unhandled error.
+  if (iterator && typeof iterator.on === 'function') iterator.on('error', () => undefined);
+  if (iterator && typeof iterator.destroy === 'function') iterator.destroy();
+}
 
-  const sheetNote = (): ReaderEvent | undefined => {
-    if (!choice?.ok || choice.others.length === 0) return undefined;
-    const visibleOthers = choice.others.filter((x) => x.state !== 'hidden' && x.state !== 'veryHidden');
-    const list = choice.others.map((x) => `"${x.name}" (${x.state === 'hidden' || x.state === 'veryHidden' ? x.state : 'visible'})`).join(', ');
-    return diagnostic(options, {
-      code: 'file.sheet_selected',
-      severity: visibleOthers.length > 0 ? 'warning' : 'info',
-      message: `Read the worksheet "${choice.sheet.name}", the first visible tab of the workbook; not read: ${list}.${visibleOthers.length > 0 ? ' Only the first visible tab counts: put all monitoring records in it, or upload the other tabs as separate files.' : ''}`,
-      actual: choice.sheet.name,
-    });
-  };
-  const emitHeader = function* (): Generator<ReaderEvent> {
-    if (!header || headerEmitted) return;
-    headerEmitted = true;
-    yield headerEvent(header);
-    const note = sheetNote();
-    if (note) yield note;
-    yield* header.diagnostics;
-  };
+/** What a worksheet row means for the read: go on, stop, or stop because a shared string could not be resolved. */
+type RowOutcome = 'next' | 'stop' | 'unresolved';
 
-  /** A worksheet that is not read: close its temporary-file stream, if exceljs made one. */
-  const release = (sheet: WorksheetInternals): void => {
-    const iterator = sheet.iterator as WorksheetInternals['iterator'] & { on?: (event: string, listener: () => void) => void };
-    // exceljs deletes the temporary file as soon as it moves on, possibly before this stream has opened
-    // it: that ENOENT belongs to a sheet nobody reads and must not surface as an unhandled error.
-    if (iterator && typeof iterator.on === 'function') iterator.on('error', () => undefined);
-    if (iterator && typeof iterator.destroy === 'function') iterator.destroy();
-  };
-  const drain = async (): Promise<void> => {
+/** One read of a workbook: the worksheets exceljs hands over, the rows of the chosen one, and how the read ended. */
+class XlsxRead {
+  /** A text cell referred to a shared string that could not be read (not bad data: a failed read, or a damaged table). */
+  unresolved = false;
+  stopped = false;
+  private sheetCount = 0;
+  private sheetProblem: string | undefined;
+  private chosenRead = false;
+  private failureMessage: string | undefined;
+  private choice: ReturnType<typeof chooseSheet> | undefined;
+  private header: ParsedHeader | undefined;
+  private headerLine = 0;
+  headerEmitted = false;
+  private dataRows = 0;
+  private size = 0;
+
+  constructor(
+    private readonly options: ReadOptions,
+    private readonly limits: ReaderLimits,
+    private readonly input: GuardedInput,
+    private readonly wb: Workbook,
+  ) {}
+
+  /** Every worksheet exceljs hands over: the chosen one is read, the others released. */
+  async *sheets(): AsyncGenerator<ReaderEvent> {
+    for (;;) {
+      const next = await this.guarded(this.wb.sheets.next());
+      if (!next || next.done) break;
+      this.sheetCount++;
+      const ws = next.value;
+      // The first worksheet handed over comes after workbook.xml, its relationships and styles (or after
+      // the whole archive, when they are missing): the choice is final now.
+      const choice = (this.choice ??= chooseSheet(this.wb.r.model?.sheets, this.wb.rels()));
+      if (!choice.ok || choice.file === undefined) {
+        this.sheetProblem = !choice.ok
+          ? choice.why
+          : `its first visible sheet "${choice.sheet.name}" is stored as ${choice.part}, a part this reader cannot open`;
+        release(ws);
+        await this.drain();
+        break;
+      }
+      if (this.chosenRead || ws.sheetFile !== choice.file) {
+        release(ws);
+        continue;
+      }
+      this.chosenRead = true;
+      yield* this.rows(ws);
+      if (this.stopped) {
+        // Let exceljs finish the archive so it deletes the temporary files it made.
+        await this.drain();
+        break;
+      }
+      if (this.failureMessage !== undefined) break;
+    }
+  }
+
+  /**
+   * Whether the workbook should be read once more from the kept bytes: a shared string could not be
+   * resolved, or the structure was not found (no workbook part, no worksheet, the chosen sheet's part
+   * missing) while nothing has been emitted yet. Under load, exceljs' streamed unzip has been seen to
+   * lose an entry of a valid archive (a fixed-seed property test failed 2 runs in 3 on a busy machine,
+   * never alone). A truly broken workbook fails twice, and only then is reported.
+   */
+  wantsRetry(): boolean {
+    if (this.headerEmitted) return false;
+    if (this.unresolved) return true;
+    if (this.stopped || this.failureMessage !== undefined) return false;
+    return this.sheetCount === 0 || this.sheetProblem !== undefined || (!this.chosenRead && this.choice?.ok === true);
+  }
+
+  /** The events that end the read: why the workbook could not be read, or the header and `file.no_records`. */
+  *conclusion(): Generator<ReaderEvent> {
+    if (this.unresolved) {
+      yield* this.emitHeader();
+      yield unreadable(this.options, 'its text cells refer to a shared-string table that could not be read');
+      return;
+    }
+    if (this.stopped) return;
+    if (this.failureMessage !== undefined) {
+      yield* this.emitHeader();
+      yield unreadable(this.options, `the archive is damaged or truncated: ${this.failureMessage.slice(0, 120)}`);
+      return;
+    }
+    const problem = this.structureProblem();
+    if (problem !== undefined) {
+      yield unreadable(this.options, problem);
+      return;
+    }
+    yield* this.endOfSheet();
+  }
+
+  /** Why the worksheet to read was not found, if it was not. */
+  private structureProblem(): string | undefined {
+    if (this.sheetCount === 0) return 'it contains no worksheet';
+    if (this.sheetProblem !== undefined) return this.sheetProblem;
+    if (!this.chosenRead && this.choice?.ok)
+      return `its first visible sheet "${this.choice.sheet.name}" has no worksheet part (${this.choice.part}) in the archive`;
+    return undefined;
+  }
+
+  /** After the last row: `file.empty` without a header, the header and `file.no_records` without data rows. */
+  private *endOfSheet(): Generator<ReaderEvent> {
+    const which = this.choice?.ok ? `The worksheet "${this.choice.sheet.name}" (the first visible tab)` : 'The first worksheet';
+    if (!this.header) {
+      const note = this.sheetNote();
+      if (note) yield note;
+      yield diagnostic(this.options, { code: 'file.empty', message: `${which} is empty; put the header in row 1 and the monitoring records below it.` });
+      return;
+    }
+    yield* this.emitHeader();
+    if (this.dataRows === 0) {
+      yield diagnostic(this.options, {
+        code: 'file.no_records',
+        message: `${which} has a header (row ${this.headerLine}) but no data rows; add the monitoring records below the header.`,
+        line: this.headerLine,
+      });
+    }
+  }
+
+  /** An exceljs step: its result, or undefined when the archive failed (the failure is kept). A failure of the input or of the system is thrown. */
+  private async guarded<T>(p: Promise<T>): Promise<T | undefined> {
+    try {
+      return await this.input.step(p);
+    } catch (error) {
+      if (this.input.inputError !== undefined) throw this.input.inputError;
+      if (isSystemFault(error)) throw error;
+      this.failureMessage = error instanceof Error ? error.message : String(error);
+      return undefined;
+    }
+  }
+
+  private async drain(): Promise<void> {
     try {
       for (;;) {
-        const next = await step(sheets.next());
+        const next = await this.input.step(this.wb.sheets.next());
         if (next.done) return;
         release(next.value);
       }
     } catch {
       // The archive is damaged further on; nothing more to release.
     }
-  };
-
-  try {
-    for (;;) {
-      let next: IteratorResult<WorksheetInternals>;
-      try {
-        next = await step(sheets.next());
-      } catch (error) {
-        if (inputError !== undefined) throw inputError;
-        if (isSystemFault(error)) throw error;
-        failure.message = error instanceof Error ? error.message : String(error);
-        break;
-      }
-      if (next.done) break;
-      sheetCount++;
-      const ws = next.value;
-      // The first worksheet handed over comes after workbook.xml, its relationships and styles (or after
-      // the whole archive, when they are missing): the choice is final now.
-      choice ??= chooseSheet(r.model?.sheets, rels);
-      if (!choice.ok || choice.file === undefined) {
-        sheetProblem = !choice.ok ? choice.why : `its first visible sheet "${choice.sheet.name}" is stored as ${choice.part}, a part this reader cannot open`;
-        release(ws);
-        await drain();
-        break;
-      }
-      if (chosenRead || ws.sheetFile !== choice.file) {
-        release(ws);
-        continue;
-      }
-      chosenRead = true;
-      const date1904 = Boolean(r.properties?.model?.date1904);
-      const rowsOf = sheetRows(ws.iterator, {
-        date1904,
-        numFmtOf: (id) => (id > 0 ? (r.styles.getStyleModel(id)?.numFmt ?? undefined) : undefined),
-        shared: (i) => strings[i],
-      });
-      rows: for (;;) {
-        let batch: SheetRow[] | undefined;
-        try {
-          const b = await step(rowsOf.next());
-          batch = b.done ? undefined : b.value;
-        } catch (error) {
-          if (inputError !== undefined) throw inputError;
-          if (isSystemFault(error)) throw error;
-          failure.message = error instanceof Error ? error.message : String(error);
-          break;
-        }
-        if (!batch) break;
-        for (const row of batch) {
-          const raw = row.values;
-          if (raw.some(isUnresolvedSharedString)) {
-            // A text cell whose shared string could not be read: not bad data, a failed read (or a damaged table).
-            unresolved = true;
-            stopped = true;
-            break rows;
-          }
-          if (row.repeated !== undefined) {
-            yield* emitHeader();
-            yield unreadable(`the cell ${row.repeated} appears twice in worksheet row ${row.number}, so its value is ambiguous`);
-            stopped = true;
-            break rows;
-          }
-          const cells: Cell[] = [];
-          let last = 0;
-          for (let c = 1; c < raw.length; c++) {
-            const cell = (raw[c] ?? null) as Cell;
-            cells.push(cell);
-            size += cellSize(cell);
-            if (!isBlank(cell)) last = c;
-          }
-          if (size > limits.maxUncompressedBytes) {
-            yield* emitHeader();
-            yield diagnostic(options, {
-              code: 'file.too_large',
-              message: `The worksheet holds more than ${limits.maxUncompressedBytes} characters of cell data (reached at worksheet row ${row.number}); split the workbook into smaller files.`,
-              line: row.number,
-            });
-            stopped = true;
-            break rows;
-          }
-          if (last === 0) continue; // empty row
-          cells.length = last;
-          if (!header) {
-            if (last > limits.maxColumns) {
-              yield diagnostic(options, {
-                code: 'file.too_large',
-                message: `The header has ${last} columns, more than the limit of ${limits.maxColumns}; remove the columns the methodology does not need.`,
-                line: row.number,
-                actual: String(last),
-                expected: `at most ${limits.maxColumns} columns`,
-              });
-              stopped = true;
-              break rows;
-            }
-            header = parseHeader(cells.map(headerText), options, row.number);
-            headerLine = row.number;
-            continue;
-          }
-          if (!headerEmitted) {
-            const units = unitsRow(cells);
-            if (units) {
-              const merged = mergeUnits(header, units, options, row.number);
-              yield* emitHeader();
-              yield* merged;
-              continue;
-            }
-            yield* emitHeader();
-          }
-          dataRows++;
-          const record = emptyCells();
-          const width = header.columns.length;
-          for (let i = 0; i < width; i++) {
-            const key = header.keys[i];
-            if (key !== undefined) record[key] = cells[i] ?? null;
-          }
-          if (last > width) {
-            yield diagnostic(options, {
-              code: 'record.field_count',
-              severity: 'warning',
-              message: `Row ${dataRows} (worksheet row ${row.number}) has a value in column ${last}, right of the last header column (${width}); it is ignored: give the column a header or delete the value.`,
-              row: dataRows,
-              line: row.number,
-              actual: `${last} columns`,
-              expected: `${width} columns`,
-            });
-          }
-          yield { kind: 'record', row: dataRows, line: row.number, cells: record };
-        }
-      }
-      if (stopped) {
-        // Let exceljs finish the archive so it deletes the temporary files it made.
-        await drain();
-        break;
-      }
-      if (failure.message !== undefined) break;
-    }
-  } finally {
-    input.destroy();
-    await peeked.close();
   }
 
-  if (unresolved) {
-    if (!headerEmitted && keeping && keptBytes > 0) {
-      const whole = Buffer.concat(kept);
-      yield* readXlsx(
-        (async function* () {
-          yield new Uint8Array(whole);
-        })(),
-        options,
-        attempt + 1,
-      );
-      return;
+  /** The rows of the chosen worksheet, batch by batch. */
+  private async *rows(ws: WorksheetInternals): AsyncGenerator<ReaderEvent> {
+    const r = this.wb.r;
+    const strings = this.wb.strings;
+    const rowsOf = sheetRows(ws.iterator, {
+      date1904: Boolean(r.properties?.model?.date1904),
+      numFmtOf: (id) => (id > 0 ? (r.styles.getStyleModel(id)?.numFmt ?? undefined) : undefined),
+      shared: (i) => strings[i],
+    });
+    for (;;) {
+      const b = await this.guarded(rowsOf.next());
+      if (!b || b.done) return;
+      for (const row of b.value) {
+        const outcome = yield* this.row(row);
+        if (outcome === 'next') continue;
+        if (outcome === 'unresolved') this.unresolved = true;
+        this.stopped = true;
+        return;
+      }
     }
-    yield* emitHeader();
-    yield unreadable('its text cells refer to a shared-string table that could not be read');
+  }
+
+  /** One worksheet row: empty, the header, the units row or a data record. */
+  private *row(row: SheetRow): Generator<ReaderEvent, RowOutcome> {
+    const raw = row.values;
+    if (raw.some(isUnresolvedSharedString)) return 'unresolved';
+    if (row.repeated !== undefined) {
+      yield* this.emitHeader();
+      yield unreadable(this.options, `the cell ${row.repeated} appears twice in worksheet row ${row.number}, so its value is ambiguous`);
+      return 'stop';
+    }
+    const cells: Cell[] = [];
+    const last = this.collect(raw, cells);
+    if (this.size > this.limits.maxUncompressedBytes) {
+      yield* this.emitHeader();
+      yield diagnostic(this.options, {
+        code: 'file.too_large',
+        message: `The worksheet holds more than ${this.limits.maxUncompressedBytes} characters of cell data (reached at worksheet row ${row.number}); split the workbook into smaller files.`,
+        line: row.number,
+      });
+      return 'stop';
+    }
+    if (last === 0) return 'next'; // empty row
+    cells.length = last;
+    if (!this.header) return yield* this.headerRow(cells, last, row.number);
+    if (!this.headerEmitted && (yield* this.takeUnitsRow(this.header, cells, row.number))) return 'next';
+    yield* this.record(this.header, cells, last, row.number);
+    return 'next';
+  }
+
+  /** Copies the row's cells (1-based `raw`) into `cells`, counts their size against the limit; returns the last non-blank column (0: empty row). */
+  private collect(raw: SheetRow['values'], cells: Cell[]): number {
+    let last = 0;
+    for (let c = 1; c < raw.length; c++) {
+      const cell = (raw[c] ?? null) as Cell;
+      cells.push(cell);
+      this.size += cellSize(cell);
+      if (!isBlank(cell)) last = c;
+    }
+    return last;
+  }
+
+  private *headerRow(cells: Cell[], last: number, line: number): Generator<ReaderEvent, RowOutcome> {
+    if (last > this.limits.maxColumns) {
+      yield diagnostic(this.options, {
+        code: 'file.too_large',
+        message: `The header has ${last} columns, more than the limit of ${this.limits.maxColumns}; remove the columns the methodology does not need.`,
+        line,
+        actual: String(last),
+        expected: `at most ${this.limits.maxColumns} columns`,
+      });
+      return 'stop';
+    }
+    this.header = parseHeader(cells.map(headerText), this.options, line);
+    this.headerLine = line;
+    return 'next';
+  }
+
+  /** The row after the header, before it is emitted: a units row merges into the header (true); either way the header is emitted. */
+  private *takeUnitsRow(header: ParsedHeader, cells: Cell[], line: number): Generator<ReaderEvent, boolean> {
+    const units = unitsRow(cells);
+    if (!units) {
+      yield* this.emitHeader();
+      return false;
+    }
+    const merged = mergeUnits(header, units, this.options, line);
+    yield* this.emitHeader();
+    yield* merged;
+    return true;
+  }
+
+  private *record(header: ParsedHeader, cells: Cell[], last: number, line: number): Generator<ReaderEvent> {
+    this.dataRows++;
+    const record = emptyCells();
+    const width = header.columns.length;
+    for (let i = 0; i < width; i++) {
+      const key = header.keys[i];
+      if (key !== undefined) record[key] = cells[i] ?? null;
+    }
+    if (last > width) {
+      yield diagnostic(this.options, {
+        code: 'record.field_count',
+        severity: 'warning',
+        message: `Row ${this.dataRows} (worksheet row ${line}) has a value in column ${last}, right of the last header column (${width}); it is ignored: give the column a header or delete the value.`,
+        row: this.dataRows,
+        line,
+        actual: `${last} columns`,
+        expected: `${width} columns`,
+      });
+    }
+    yield { kind: 'record', row: this.dataRows, line, cells: record };
+  }
+
+  private sheetNote(): ReaderEvent | undefined {
+    const choice = this.choice;
+    if (!choice?.ok || choice.others.length === 0) return undefined;
+    const visibleOthers = choice.others.filter((x) => x.state !== 'hidden' && x.state !== 'veryHidden');
+    const list = choice.others.map((x) => `"${x.name}" (${x.state === 'hidden' || x.state === 'veryHidden' ? x.state : 'visible'})`).join(', ');
+    return diagnostic(this.options, {
+      code: 'file.sheet_selected',
+      severity: visibleOthers.length > 0 ? 'warning' : 'info',
+      message: `Read the worksheet "${choice.sheet.name}", the first visible tab of the workbook; not read: ${list}.${visibleOthers.length > 0 ? ' Only the first visible tab counts: put all monitoring records in it, or upload the other tabs as separate files.' : ''}`,
+      actual: choice.sheet.name,
+    });
+  }
+
+  private *emitHeader(): Generator<ReaderEvent> {
+    if (!this.header || this.headerEmitted) return;
+    this.headerEmitted = true;
+    yield headerEvent(this.header);
+    const note = this.sheetNote();
+    if (note) yield note;
+    yield* this.header.diagnostics;
+  }
+}
+
+/** Reads the first worksheet of an XLSX byte stream into header, record and diagnostic events. Never throws on bad data. */
+export async function* readXlsx(source: ByteSource, options: ReadOptions, attempt = 1): AsyncGenerator<ReaderEvent> {
+  const limits = resolveLimits(options);
+  const peeked = await peek(source);
+  const refused = refusal(peeked.head, options);
+  if (refused) {
+    await peeked.close();
+    yield refused;
     return;
   }
-  if (stopped) return;
-  // A workbook whose structure was not found (no workbook part, no worksheet, the chosen sheet's part
-  // missing) is read once more from the kept bytes before it is called unreadable: under load, exceljs'
-  // streamed unzip has been seen to lose an entry of a valid archive (a fixed-seed property test failed
-  // 2 runs in 3 on a busy machine, never alone). A truly broken workbook fails twice, and only then is
-  // reported; nothing has been emitted yet, so the second read starts clean.
-  const structureMissing = sheetCount === 0 || sheetProblem !== undefined || (!chosenRead && choice?.ok === true);
-  if (structureMissing && failure.message === undefined && !headerEmitted && keeping && keptBytes > 0) {
-    const whole = Buffer.concat(kept);
+  const input = new GuardedInput(peeked.chunks, attempt);
+  const wb = await openWorkbook(input.stream);
+  const read = new XlsxRead(options, limits, input, wb);
+  try {
+    yield* read.sheets();
+  } finally {
+    input.stream.destroy();
+    await peeked.close();
+  }
+  const whole = read.wantsRetry() ? input.keptWorkbook() : undefined;
+  if (whole) {
     yield* readXlsx(
       (async function* () {
-        yield new Uint8Array(whole);
+        yield whole;
       })(),
       options,
       attempt + 1,
     );
     return;
   }
-  if (failure.message !== undefined) {
-    yield* emitHeader();
-    yield unreadable(`the archive is damaged or truncated: ${failure.message.slice(0, 120)}`);
-    return;
-  }
-  if (sheetCount === 0) {
-    yield unreadable('it contains no worksheet');
-    return;
-  }
-  if (sheetProblem !== undefined) {
-    yield unreadable(sheetProblem);
-    return;
-  }
-  if (!chosenRead && choice?.ok) {
-    yield unreadable(`its first visible sheet "${choice.sheet.name}" has no worksheet part (${choice.part}) in the archive`);
-    return;
-  }
-  const which = choice?.ok ? `The worksheet "${choice.sheet.name}" (the first visible tab)` : 'The first worksheet';
-  if (!header) {
-    const note = sheetNote();
-    if (note) yield note;
-    yield diagnostic(options, { code: 'file.empty', message: `${which} is empty; put the header in row 1 and the monitoring records below it.` });
-    return;
-  }
-  yield* emitHeader();
-  if (dataRows === 0) {
-    yield diagnostic(options, {
-      code: 'file.no_records',
-      message: `${which} has a header (row ${headerLine}) but no data rows; add the monitoring records below the header.`,
-      line: headerLine,
-    });
-  }
+  yield* read.conclusion();
 }

@@ -29,101 +29,104 @@ export function decisionLine(r: VerificationReport): string {
   return `${d.decision === 'approve' ? 'approved' : 'rejected'} by ${d.verifier} at ${d.decidedAt}${d.outcome === 'recording' ? ' (being recorded)' : d.outcome === 'refused' ? ' — REFUSED by the pipeline' : ''}`;
 }
 
-/** The report's sections (everything inside <main>), shared by the HTML document and the console. */
-export function renderReportSections(r: VerificationReport): string {
-  const s: string[] = [];
+/** The decision: who decided what and when, the independent review, the ledger entry and what it pins; or why there is none yet. */
+function decisionSection(r: VerificationReport): string {
   const d = r.decision;
-  s.push(
-    `<section id="decision"><h2>Decision</h2>${
-      d
-        ? dl([
-            ['Decision', `<strong class="outcome-${esc(d.outcome)}">${esc(d.decision === 'approve' ? 'Approved' : 'Rejected')}</strong>`],
-            ['Verifier', `${esc(d.verifier)}${d.principal ? `<br><small>authenticated principal ${code(d.principal)}</small>` : ''}`],
-            ['Decided at', esc(d.decidedAt)],
-            ...(d.firstApproval
-              ? [
-                  [
-                    'Independent review',
-                    `first approval by ${esc(d.firstApproval.verifier)} at ${esc(d.firstApproval.decidedAt)}; this approval by a second verifier of the same body completed it`,
-                  ] as const,
-                ]
-              : []),
-            ...(d.reason ? [['Reason', esc(d.reason)] as const] : []),
-            ['Outcome', `<span class="outcome-${esc(d.outcome)}">${esc(d.outcome)}</span>${d.outcomeReason ? ` — ${esc(d.outcomeReason)}` : ''}`],
-            ...(r.ledger
-              ? [
-                  ['Ledger entry', `#${esc(r.ledger.seq)} of project ${esc(r.project.id)}`] as const,
-                  ['Entry hash (SHA-256)', code(r.ledger.hash)] as const,
-                  ...(r.ledger.prevHash ? [['Previous entry hash', code(r.ledger.prevHash)] as const] : []),
-                  ...(r.ledger.pins
-                    ? [
-                        [
-                          'The entry pins',
-                          `${esc(r.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload')} ${code(r.ledger.pins.uploadId)}, ${r.subject.kind === 'monitoring-report' ? "data SHA-256 (of the uploads' SHA-256s, one per line in period order)" : 'file SHA-256'} ${code(r.ledger.pins.fileSha256)}, methodology hash ${code(r.ledger.pins.methodologyHash)}${r.ledger.pins.resultSha256 ? `, result SHA-256 ${code(r.ledger.pins.resultSha256)}` : ''}${r.ledger.pins.registration ? `, registration version ${esc(r.ledger.pins.registration.version)} (SHA-256 ${code(r.ledger.pins.registration.hash)})` : ''}, ER ${esc(r.ledger.pins.er)} tCO2e, ${esc(r.ledger.pins.units)} units (${esc(r.ledger.pins.toParticipants)} to the participants)`,
-                        ] as const,
-                      ]
-                    : []),
-                ]
-              : []),
-          ])
-        : r.pendingTechnicalReview
-          ? `<p class="pending" id="pending-technical-review">First approval by ${esc(r.pendingTechnicalReview.verifier)} at ${esc(r.pendingTechnicalReview.decidedAt)}, pending technical review: a second verifier of the same body must approve before anything is issued.</p>`
-          : '<p class="pending">Waiting for a verifier\'s decision.</p>'
-    }</section>`,
-  );
+  return `<section id="decision"><h2>Decision</h2>${
+    d
+      ? dl([
+          ['Decision', `<strong class="outcome-${esc(d.outcome)}">${esc(d.decision === 'approve' ? 'Approved' : 'Rejected')}</strong>`],
+          ['Verifier', `${esc(d.verifier)}${d.principal ? `<br><small>authenticated principal ${code(d.principal)}</small>` : ''}`],
+          ['Decided at', esc(d.decidedAt)],
+          ...(d.firstApproval
+            ? [
+                [
+                  'Independent review',
+                  `first approval by ${esc(d.firstApproval.verifier)} at ${esc(d.firstApproval.decidedAt)}; this approval by a second verifier of the same body completed it`,
+                ] as const,
+              ]
+            : []),
+          ...(d.reason ? [['Reason', esc(d.reason)] as const] : []),
+          ['Outcome', `<span class="outcome-${esc(d.outcome)}">${esc(d.outcome)}</span>${d.outcomeReason ? ` — ${esc(d.outcomeReason)}` : ''}`],
+          ...(r.ledger
+            ? [
+                ['Ledger entry', `#${esc(r.ledger.seq)} of project ${esc(r.project.id)}`] as const,
+                ['Entry hash (SHA-256)', code(r.ledger.hash)] as const,
+                ...(r.ledger.prevHash ? [['Previous entry hash', code(r.ledger.prevHash)] as const] : []),
+                ...(r.ledger.pins
+                  ? [
+                      [
+                        'The entry pins',
+                        `${esc(r.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload')} ${code(r.ledger.pins.uploadId)}, ${r.subject.kind === 'monitoring-report' ? "data SHA-256 (of the uploads' SHA-256s, one per line in period order)" : 'file SHA-256'} ${code(r.ledger.pins.fileSha256)}, methodology hash ${code(r.ledger.pins.methodologyHash)}${r.ledger.pins.resultSha256 ? `, result SHA-256 ${code(r.ledger.pins.resultSha256)}` : ''}${r.ledger.pins.registration ? `, registration version ${esc(r.ledger.pins.registration.version)} (SHA-256 ${code(r.ledger.pins.registration.hash)})` : ''}, ER ${esc(r.ledger.pins.er)} tCO2e, ${esc(r.ledger.pins.units)} units (${esc(r.ledger.pins.toParticipants)} to the participants)`,
+                      ] as const,
+                    ]
+                  : []),
+              ]
+            : []),
+        ])
+      : r.pendingTechnicalReview
+        ? `<p class="pending" id="pending-technical-review">First approval by ${esc(r.pendingTechnicalReview.verifier)} at ${esc(r.pendingTechnicalReview.decidedAt)}, pending technical review: a second verifier of the same body must approve before anything is issued.</p>`
+        : '<p class="pending">Waiting for a verifier\'s decision.</p>'
+  }</section>`;
+}
 
-  s.push(
-    `<section id="subject"><h2>Project, methodology and period</h2>${dl([
-      ['Project', `${esc(r.project.name ?? r.project.id)} (${code(r.project.id)})`],
-      [
-        'Mechanism',
-        `${esc(r.project.mechanism)}${r.project.hostCountry ? `, host country ${esc(r.project.hostCountry)}` : ''}${r.project.scale ? `, ${esc(r.project.scale)} scale` : ''}`,
-      ],
-      ...(r.project.registration
-        ? [
-            [
-              'Registration',
-              `${r.project.registration.version !== undefined ? `version ${esc(r.project.registration.version)} (SHA-256 ${code(r.project.registration.versionHash)}), ` : ''}${r.project.registration.registeredAt ? `registered ${esc(r.project.registration.registeredAt)}, ` : ''}current record SHA-256 ${code(r.project.registration.sha256)}${r.project.registration.schemaVersion ? ` (schema v${esc(r.project.registration.schemaVersion)})` : ''}`,
-            ] as const,
-          ]
-        : []),
-      [
-        'Methodology',
-        `${code(r.methodology.key)}${r.methodology.title ? ` — ${esc(r.methodology.title)}` : ''}${r.methodology.source ? ` (${esc(r.methodology.source)})` : ''}`,
-      ],
-      ['Methodology hash', code(r.methodology.hash)],
-      ...(r.methodology.supersededBy ? [['Superseded', `by ${code(r.methodology.supersededBy.by)}: ${esc(r.methodology.supersededBy.reason)}`] as const] : []),
-      [
-        'Monitoring period',
-        `${esc(r.periodText ?? `${r.period.start} – ${r.period.end}`)}<br><small>${esc(r.period.start)} – ${esc(r.period.end)}, end excluded; ${esc(r.periodDays)} days${r.project.timeZone ? ` on the site's clock (${esc(r.project.timeZone)})` : ''}</small>`,
-      ],
-      ['GWP', `IPCC ${esc(r.gwp.set)}: ${esc(r.gwp.reason)}`],
-      [
-        'Subject',
-        `${esc(r.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload')} ${code(r.subject.id)}${r.subject.kind === 'monitoring-report' ? ` of ${esc(r.files.length)} upload(s)` : ''}`,
-      ],
-    ])}</section>`,
-  );
+/** Project, methodology (and what supersedes it), monitoring period, GWP set and the subject. */
+function subjectSection(r: VerificationReport): string {
+  return `<section id="subject"><h2>Project, methodology and period</h2>${dl([
+    ['Project', `${esc(r.project.name ?? r.project.id)} (${code(r.project.id)})`],
+    [
+      'Mechanism',
+      `${esc(r.project.mechanism)}${r.project.hostCountry ? `, host country ${esc(r.project.hostCountry)}` : ''}${r.project.scale ? `, ${esc(r.project.scale)} scale` : ''}`,
+    ],
+    ...(r.project.registration
+      ? [
+          [
+            'Registration',
+            `${r.project.registration.version !== undefined ? `version ${esc(r.project.registration.version)} (SHA-256 ${code(r.project.registration.versionHash)}), ` : ''}${r.project.registration.registeredAt ? `registered ${esc(r.project.registration.registeredAt)}, ` : ''}current record SHA-256 ${code(r.project.registration.sha256)}${r.project.registration.schemaVersion ? ` (schema v${esc(r.project.registration.schemaVersion)})` : ''}`,
+          ] as const,
+        ]
+      : []),
+    [
+      'Methodology',
+      `${code(r.methodology.key)}${r.methodology.title ? ` — ${esc(r.methodology.title)}` : ''}${r.methodology.source ? ` (${esc(r.methodology.source)})` : ''}`,
+    ],
+    ['Methodology hash', code(r.methodology.hash)],
+    ...(r.methodology.supersededBy ? [['Superseded', `by ${code(r.methodology.supersededBy.by)}: ${esc(r.methodology.supersededBy.reason)}`] as const] : []),
+    [
+      'Monitoring period',
+      `${esc(r.periodText ?? `${r.period.start} – ${r.period.end}`)}<br><small>${esc(r.period.start)} – ${esc(r.period.end)}, end excluded; ${esc(r.periodDays)} days${r.project.timeZone ? ` on the site's clock (${esc(r.project.timeZone)})` : ''}</small>`,
+    ],
+    ['GWP', `IPCC ${esc(r.gwp.set)}: ${esc(r.gwp.reason)}`],
+    [
+      'Subject',
+      `${esc(r.subject.kind === 'monitoring-report' ? 'monitoring report' : 'upload')} ${code(r.subject.id)}${r.subject.kind === 'monitoring-report' ? ` of ${esc(r.files.length)} upload(s)` : ''}`,
+    ],
+  ])}</section>`;
+}
 
-  s.push(
-    `<section id="data"><h2>Data checked (${esc(r.files.length)} file${r.files.length === 1 ? '' : 's'})</h2>${table(
-      ['File', 'Period', 'SHA-256', 'Bytes', 'Rows accepted / total', 'Own ER tCO2e'],
-      r.files.map((f) => [
-        `${code(f.key)}${f.uploadId ? `<br><small>upload ${esc(f.uploadId)}</small>` : ''}${f.versionId ? `<br><small>version ${esc(f.versionId)}</small>` : ''}`,
-        esc(f.periodText ?? ''),
-        code(f.sha256),
-        esc(f.bytes),
-        f.rows ? `${esc(f.rows.accepted)} / ${esc(f.rows.total)}${f.rows.rejected ? ` (${esc(f.rows.rejected)} rejected)` : ''}` : '',
-        esc(f.er ?? ''),
-      ]),
-    )}${r.files.length > 1 ? "<p class=\"note\">The report's result is the exact merge of these uploads' sums, with the period equations run once on the whole period; it is not the sum of the uploads' own ER.</p>" : ''}</section>`,
-  );
+/** The files checked, with their hashes and rows. */
+function dataSection(r: VerificationReport): string {
+  return `<section id="data"><h2>Data checked (${esc(r.files.length)} file${r.files.length === 1 ? '' : 's'})</h2>${table(
+    ['File', 'Period', 'SHA-256', 'Bytes', 'Rows accepted / total', 'Own ER tCO2e'],
+    r.files.map((f) => [
+      `${code(f.key)}${f.uploadId ? `<br><small>upload ${esc(f.uploadId)}</small>` : ''}${f.versionId ? `<br><small>version ${esc(f.versionId)}</small>` : ''}`,
+      esc(f.periodText ?? ''),
+      code(f.sha256),
+      esc(f.bytes),
+      f.rows ? `${esc(f.rows.accepted)} / ${esc(f.rows.total)}${f.rows.rejected ? ` (${esc(f.rows.rejected)} rejected)` : ''}` : '',
+      esc(f.er ?? ''),
+    ]),
+  )}${r.files.length > 1 ? "<p class=\"note\">The report's result is the exact merge of these uploads' sums, with the period equations run once on the whole period; it is not the sum of the uploads' own ER.</p>" : ''}</section>`;
+}
 
-  if (r.charts.length)
-    s.push(
-      `<section id="charts"><h2>Monitoring data</h2>${r.charts.map((c) => `<figure class="chart" data-chart="${esc(c.id)}">${c.svg}<figcaption>${esc(c.caption)}</figcaption></figure>`).join('')}</section>`,
-    );
+/** The monitoring-data charts (inline SVG); empty when there are none. */
+function chartsSection(r: VerificationReport): string {
+  if (!r.charts.length) return '';
+  return `<section id="charts"><h2>Monitoring data</h2>${r.charts.map((c) => `<figure class="chart" data-chart="${esc(c.id)}">${c.svg}<figcaption>${esc(c.caption)}</figcaption></figure>`).join('')}</section>`;
+}
 
+/** Monitoring interval, gaps, calibration adjustments and the warnings. */
+function qaqcSection(r: VerificationReport): string {
   const q = r.qaqc;
   const qa: string[] = [];
   qa.push(
@@ -150,90 +153,109 @@ export function renderReportSections(r: VerificationReport): string {
       ? `<h3>Warnings and notes (${q.findings.length}${q.findingsOmitted ? ` listed, ${q.findingsOmitted} more counted but not listed` : ''})</h3><ul class="findings">${q.findings.map((f) => `<li><span class="sev-${esc(f.severity)}">${esc(f.severity)}</span> ${code(f.code)}${f.where ? ` (${esc(f.where)})` : ''}: ${esc(f.message)}</li>`).join('')}</ul>`
       : `<p>No warnings.${q.findingsOmitted ? ` ${q.findingsOmitted} diagnostic(s) counted but not listed.` : ''}</p>`,
   );
-  s.push(`<section id="qaqc"><h2>QA/QC findings</h2>${qa.join('')}</section>`);
+  return `<section id="qaqc"><h2>QA/QC findings</h2>${qa.join('')}</section>`;
+}
 
-  s.push(
-    `<section id="equations"><h2>Equations</h2><p class="note">Rendered from the parse trees that ran, with the value each took for the period (row-scope equations: summed over the rows).</p>${table(
-      ['Symbol', 'Equation (typeset; below it, the expression as executed)', 'Unit', 'Scope', 'Value', 'Reference'],
-      r.equations.map((e) => [
-        code(e.symbol),
-        `${e.tex ? `<div class="tex">${renderTex(`${e.symbol.replace(/_/g, '\\_')} = ${e.tex}`)}</div>` : ''}<div class="expr">${code(`${e.symbol} = ${e.expr}`)}</div>`,
-        esc(e.unit),
-        esc(e.scope),
-        esc(e.value ?? ''),
-        esc(e.ref),
-      ]),
-      'equations',
-    )}</section>`,
-  );
+/** The equations as they ran, typeset, with their period values. */
+function equationsSection(r: VerificationReport): string {
+  return `<section id="equations"><h2>Equations</h2><p class="note">Rendered from the parse trees that ran, with the value each took for the period (row-scope equations: summed over the rows).</p>${table(
+    ['Symbol', 'Equation (typeset; below it, the expression as executed)', 'Unit', 'Scope', 'Value', 'Reference'],
+    r.equations.map((e) => [
+      code(e.symbol),
+      `${e.tex ? `<div class="tex">${renderTex(`${e.symbol.replace(/_/g, '\\_')} = ${e.tex}`)}</div>` : ''}<div class="expr">${code(`${e.symbol} = ${e.expr}`)}</div>`,
+      esc(e.unit),
+      esc(e.scope),
+      esc(e.value ?? ''),
+      esc(e.ref),
+    ]),
+    'equations',
+  )}</section>`;
+}
 
-  s.push(
-    `<section id="results"><h2>Result</h2>${table(
-      ['', 'tCO2e'],
-      [
-        ['Baseline emissions BE', esc(r.totals.BE)],
-        ['Project emissions PE', esc(r.totals.PE)],
-        ['Leakage LE', esc(r.totals.LE)],
-        ['<strong>Emission reductions ER</strong>', `<strong>${esc(r.totals.ER)}</strong>`],
-      ],
-    )}<h3>Per gas</h3>${table(
-      ['Gas', 'GWP', 'BE t / tCO2e', 'PE t / tCO2e', 'LE t / tCO2e', 'ER tCO2e'],
-      r.gases.map((g) => [
-        esc(g.gas),
-        esc(g.gwp),
-        `${esc(g.BE.t)} / ${esc(g.BE.tCO2e)}`,
-        `${esc(g.PE.t)} / ${esc(g.PE.tCO2e)}`,
-        `${esc(g.LE.t)} / ${esc(g.LE.tCO2e)}`,
-        esc(g.ER),
-      ]),
-    )}</section>`,
-  );
+/** BE, PE, LE and ER, in total and per gas. */
+function resultsSection(r: VerificationReport): string {
+  return `<section id="results"><h2>Result</h2>${table(
+    ['', 'tCO2e'],
+    [
+      ['Baseline emissions BE', esc(r.totals.BE)],
+      ['Project emissions PE', esc(r.totals.PE)],
+      ['Leakage LE', esc(r.totals.LE)],
+      ['<strong>Emission reductions ER</strong>', `<strong>${esc(r.totals.ER)}</strong>`],
+    ],
+  )}<h3>Per gas</h3>${table(
+    ['Gas', 'GWP', 'BE t / tCO2e', 'PE t / tCO2e', 'LE t / tCO2e', 'ER tCO2e'],
+    r.gases.map((g) => [
+      esc(g.gas),
+      esc(g.gwp),
+      `${esc(g.BE.t)} / ${esc(g.BE.tCO2e)}`,
+      `${esc(g.PE.t)} / ${esc(g.PE.tCO2e)}`,
+      `${esc(g.LE.t)} / ${esc(g.LE.tCO2e)}`,
+      esc(g.ER),
+    ]),
+  )}</section>`;
+}
 
+/** The PDD estimate against the claimed ER, and the materiality threshold. */
+function materialitySection(r: VerificationReport): string {
   const c = r.pddComparison;
   const m = r.materiality;
-  s.push(
-    `<section id="materiality"><h2>PDD comparison and materiality</h2>${dl([
-      ['PDD estimate', `${esc(c.annualEstimate)} t/yr × ${esc(c.periodDays)}/365 = ${esc(c.proRatedEstimate)} t`],
-      [
-        'Claimed ER',
-        `${esc(r.totals.ER)} t; difference ${esc(c.difference)} t${c.percentOfEstimate ? ` (${esc(c.percentOfEstimate)} % of the estimate)` : ''}`,
-      ],
-      [
-        'Materiality threshold',
-        `${esc(m.percent)} % (${esc(m.bracket)}; annual ER ${esc(m.annualEr)} t from the ${esc(m.annualBasis)}) = ${esc(m.tonnes)} t for this period`,
-      ],
-      ['Source', esc(m.source)],
-    ])}</section>`,
-  );
+  return `<section id="materiality"><h2>PDD comparison and materiality</h2>${dl([
+    ['PDD estimate', `${esc(c.annualEstimate)} t/yr × ${esc(c.periodDays)}/365 = ${esc(c.proRatedEstimate)} t`],
+    ['Claimed ER', `${esc(r.totals.ER)} t; difference ${esc(c.difference)} t${c.percentOfEstimate ? ` (${esc(c.percentOfEstimate)} % of the estimate)` : ''}`],
+    [
+      'Materiality threshold',
+      `${esc(m.percent)} % (${esc(m.bracket)}; annual ER ${esc(m.annualEr)} t from the ${esc(m.annualBasis)}) = ${esc(m.tonnes)} t for this period`,
+    ],
+    ['Source', esc(m.source)],
+  ])}</section>`;
+}
 
+/** Issuable units, deductions and what goes to the participants. */
+function issuanceSection(r: VerificationReport): string {
   const i = r.issuance;
-  s.push(
-    `<section id="issuance"><h2>Issuance</h2>${dl([
-      [
-        'Issuable units',
-        `${esc(r.issuable.units)} (${esc(r.issuable.rounding)})${r.issuable.creditType ? `, ${esc(r.issuable.creditType)}` : ''}${r.issuable.expires ? `, expire ${esc(r.issuable.expires)}${r.issuable.expiryRule ? ` (${esc(r.issuable.expiryRule)})` : ''}` : ''}`,
-      ],
-      ['Units issued', `${esc(i.units)} (${esc(i.rounding)})`],
-      ...(i.storageReversal ? [['Storage reversal', esc(i.storageReversal)] as const] : []),
-    ])}${
-      i.deductions.length
-        ? table(
-            ['Deduction', 'Account', 'Rate', 'Rounding', 'Units', 'Source'],
-            i.deductions.map((x) => [esc(x.purpose), esc(x.account), esc(x.rate), esc(x.rounding), esc(x.units), esc(x.source)]),
-          )
-        : '<p>No deductions.</p>'
-    }<p><strong>To the project participants: ${esc(i.toParticipants)} units</strong></p></section>`,
-  );
+  return `<section id="issuance"><h2>Issuance</h2>${dl([
+    [
+      'Issuable units',
+      `${esc(r.issuable.units)} (${esc(r.issuable.rounding)})${r.issuable.creditType ? `, ${esc(r.issuable.creditType)}` : ''}${r.issuable.expires ? `, expire ${esc(r.issuable.expires)}${r.issuable.expiryRule ? ` (${esc(r.issuable.expiryRule)})` : ''}` : ''}`,
+    ],
+    ['Units issued', `${esc(i.units)} (${esc(i.rounding)})`],
+    ...(i.storageReversal ? [['Storage reversal', esc(i.storageReversal)] as const] : []),
+  ])}${
+    i.deductions.length
+      ? table(
+          ['Deduction', 'Account', 'Rate', 'Rounding', 'Units', 'Source'],
+          i.deductions.map((x) => [esc(x.purpose), esc(x.account), esc(x.rate), esc(x.rounding), esc(x.units), esc(x.source)]),
+        )
+      : '<p>No deductions.</p>'
+  }<p><strong>To the project participants: ${esc(i.toParticipants)} units</strong></p></section>`;
+}
 
+/** The registered parameters; empty when there are none. */
+function parametersSection(r: VerificationReport): string {
   const params = Object.entries(r.parameters);
-  if (params.length)
-    s.push(
-      `<section id="parameters"><h2>Registered parameters</h2>${table(
-        ['Parameter', 'Value'],
-        params.map(([k, v]) => [code(k), code(JSON.stringify(v))]),
-      )}</section>`,
-    );
-  return s.join('\n');
+  if (!params.length) return '';
+  return `<section id="parameters"><h2>Registered parameters</h2>${table(
+    ['Parameter', 'Value'],
+    params.map(([k, v]) => [code(k), code(JSON.stringify(v))]),
+  )}</section>`;
+}
+
+/** The report's sections (everything inside <main>), shared by the HTML document and the console. */
+export function renderReportSections(r: VerificationReport): string {
+  return [
+    decisionSection(r),
+    subjectSection(r),
+    dataSection(r),
+    chartsSection(r),
+    qaqcSection(r),
+    equationsSection(r),
+    resultsSection(r),
+    materialitySection(r),
+    issuanceSection(r),
+    parametersSection(r),
+  ]
+    .filter((section) => section !== '')
+    .join('\n');
 }
 
 export const REPORT_CSS = `

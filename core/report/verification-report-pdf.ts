@@ -104,14 +104,20 @@ function sanitize<T>(value: T): T {
   return value;
 }
 
-export function verificationReportPdfDefinition(r: VerificationReport): Record<string, unknown> {
+/** The title and the one-line summary under it. */
+function titleNodes(r: VerificationReport): Node[] {
   const c: Node[] = [];
   c.push({ text: 'Verification report', style: 'h1' });
   c.push({
     text: `${r.project.name ?? r.project.id} · ${r.methodology.key} · ${r.periodText ?? `${r.period.start} – ${r.period.end}`} · ${decisionLine(r)}`,
     margin: [0, 0, 0, 8],
   });
+  return c;
+}
 
+/** The decision: who decided what and when, the independent review, the ledger entry and what it pins; or why there is none yet. */
+function decisionNodes(r: VerificationReport): Node[] {
+  const c: Node[] = [];
   const d = r.decision;
   c.push(H2('Decision'));
   c.push(
@@ -150,7 +156,12 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
         ? `First approval by ${r.pendingTechnicalReview.verifier} at ${r.pendingTechnicalReview.decidedAt}, pending technical review.`
         : "Waiting for a verifier's decision.",
   );
+  return c;
+}
 
+/** Project, methodology (and what supersedes it), monitoring period, GWP set and the subject. */
+function subjectNodes(r: VerificationReport): Node[] {
+  const c: Node[] = [];
   c.push(H2('Project, methodology and period'));
   c.push(
     kv([
@@ -183,7 +194,12 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
       ['Subject', `${r.subject.kind === 'monitoring-report' ? `monitoring report ${r.subject.id} of ${r.files.length} upload(s)` : `upload ${r.subject.id}`}`],
     ]),
   );
+  return c;
+}
 
+/** The files checked, with their hashes and rows. */
+function dataNodes(r: VerificationReport): Node[] {
+  const c: Node[] = [];
   c.push(H2(`Data checked (${r.files.length} file${r.files.length === 1 ? '' : 's'})`));
   // The SHA-256 gets a line of its own in the cell, unbroken (a hash split over two lines cannot be compared or searched).
   c.push(
@@ -204,7 +220,12 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
       ['*', 45, 60, 60],
     ),
   );
+  return c;
+}
 
+/** The monitoring-data charts (SVG); none when there are none. */
+function chartNodes(r: VerificationReport): Node[] {
+  const c: Node[] = [];
   if (r.charts.length) {
     c.push(H2('Monitoring data'));
     for (const ch of r.charts)
@@ -216,7 +237,12 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
         unbreakable: true,
       });
   }
+  return c;
+}
 
+/** Monitoring interval, gaps, calibration adjustments and the warnings. */
+function qaqcNodes(r: VerificationReport): Node[] {
+  const c: Node[] = [];
   const q = r.qaqc;
   c.push(H2('QA/QC findings'));
   c.push({
@@ -262,7 +288,12 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
         }
       : `No warnings.${q.findingsOmitted ? ` ${q.findingsOmitted} diagnostic(s) counted but not listed.` : ''}`,
   );
+  return c;
+}
 
+/** The equations as they ran, typeset, with their period values. */
+function equationNodes(r: VerificationReport): Node[] {
+  const c: Node[] = [];
   c.push(H2('Equations'));
   c.push({
     text: 'Typeset from the running expressions, each with the plain-text expression that runs. Row-scope values are sums over the rows.',
@@ -276,7 +307,12 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
       [60, '*', 45, 35, 60, 70],
     ),
   );
+  return c;
+}
 
+/** BE, PE, LE and ER, in total and per gas. */
+function resultNodes(r: VerificationReport): Node[] {
+  const c: Node[] = [];
   c.push(H2('Result'));
   c.push(
     kv([
@@ -293,7 +329,12 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
       r.gases.map((g) => [g.gas, g.gwp, `${g.BE.t} / ${g.BE.tCO2e}`, `${g.PE.t} / ${g.PE.tCO2e}`, `${g.LE.t} / ${g.LE.tCO2e}`, g.ER]),
     ),
   );
+  return c;
+}
 
+/** The PDD estimate against the claimed ER, and the materiality threshold. */
+function materialityNodes(r: VerificationReport): Node[] {
+  const c: Node[] = [];
   const p = r.pddComparison;
   const m = r.materiality;
   c.push(H2('PDD comparison and materiality'));
@@ -305,7 +346,12 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
       ['Source', m.source],
     ]),
   );
+  return c;
+}
 
+/** Issuable units, deductions and what goes to the participants. */
+function issuanceNodes(r: VerificationReport): Node[] {
+  const c: Node[] = [];
   const i = r.issuance;
   c.push(H2('Issuance'));
   c.push(
@@ -327,7 +373,12 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
       ),
     );
   else c.push('No deductions.');
+  return c;
+}
 
+/** The registered parameters; none when there are none. */
+function parameterNodes(r: VerificationReport): Node[] {
+  const c: Node[] = [];
   const params = Object.entries(r.parameters);
   if (params.length) {
     c.push(H2('Registered parameters'));
@@ -339,13 +390,36 @@ export function verificationReportPdfDefinition(r: VerificationReport): Record<s
       ),
     );
   }
+  return c;
+}
+
+/** Where the report comes from and when it was generated. */
+function footerNodes(r: VerificationReport): Node[] {
+  const c: Node[] = [];
   c.push({
     text: `Generated ${r.generatedAt} by mrv-pipeline from the stored submission, result, registration and ledger.`,
     fontSize: 7,
     color: '#777',
     margin: [0, 12, 0, 0],
   });
+  return c;
+}
 
+export function verificationReportPdfDefinition(r: VerificationReport): Record<string, unknown> {
+  const c: Node[] = [
+    ...titleNodes(r),
+    ...decisionNodes(r),
+    ...subjectNodes(r),
+    ...dataNodes(r),
+    ...chartNodes(r),
+    ...qaqcNodes(r),
+    ...equationNodes(r),
+    ...resultNodes(r),
+    ...materialityNodes(r),
+    ...issuanceNodes(r),
+    ...parameterNodes(r),
+    ...footerNodes(r),
+  ];
   return sanitize({
     info: {
       title: `Verification report ${r.project.id} ${r.period.start} – ${r.period.end}`,

@@ -182,6 +182,94 @@ export function equationsOf(methodology: Methodology, trace: CalculationResult['
   });
 }
 
+/** The project block: who, where, and the registration the result was calculated under (its hash and version). */
+function projectOf(src: SubmissionReportSource, item: ReviewItem): VerificationReport['project'] {
+  const { submission: s, result } = src;
+  const reg = src.registration;
+  const { registeredAt, pk: _pk, ...registration } = (reg ?? {}) as Record<string, unknown>;
+  return {
+    id: item.projectId,
+    ...(typeof reg?.name === 'string' ? { name: reg.name } : {}),
+    mechanism: item.mechanism,
+    ...(result ? { hostCountry: result.project.hostCountry, scale: result.project.scale } : {}),
+    ...(reg || s.registration
+      ? {
+          registration: {
+            ...(typeof registeredAt === 'string' ? { registeredAt } : {}),
+            sha256: sha256Hex(canonicalJson(registration)),
+            ...(typeof reg?.schemaVersion === 'number' ? { schemaVersion: reg.schemaVersion } : {}),
+            ...(s.registration ? { version: s.registration.version, versionHash: s.registration.hash } : {}),
+          },
+        }
+      : {}),
+    ...(item.period.timeZone ? { timeZone: item.period.timeZone } : typeof reg?.timeZone === 'string' ? { timeZone: reg.timeZone } : {}),
+  };
+}
+
+/** The monitoring interval as words: `15-minute`, `monthly`, `3-month`; none when the result states none. */
+function intervalOf(qaqc: CalculationResult['qaqc'] | undefined): { interval?: string } {
+  if (qaqc?.intervalMinutes) return { interval: `${qaqc.intervalMinutes}-minute` };
+  if (qaqc?.intervalMonths) return { interval: qaqc.intervalMonths === 1 ? 'monthly' : `${qaqc.intervalMonths}-month` };
+  return {};
+}
+
+/** The QA/QC block: interval, calibration, gaps and the findings (diagnostics below error). */
+function qaqcOf(result: CalculationResult | undefined): VerificationReport['qaqc'] {
+  const listed = (result?.diagnostics ?? []).filter((d) => d.severity !== 'error');
+  return {
+    ...intervalOf(result?.qaqc),
+    calibration: result?.qaqc?.calibration ?? [],
+    gaps: result?.qaqc?.gaps ?? [],
+    missingIntervals: result?.qaqc?.missingIntervals ?? 0,
+    findings: listed.map((d) => ({ severity: d.severity, code: d.code, message: d.message, ...(where(d.location) ? { where: where(d.location)! } : {}) })),
+    findingsOmitted: result?.diagnosticsOmitted ?? 0,
+    counts: result?.diagnosticCounts ?? {},
+  };
+}
+
+/** The decision block (absent before a decision): who decided what, when, why, and what became of it. */
+function decisionOf(s: Submission): Pick<VerificationReport, 'decision'> {
+  const d = s.decision;
+  if (!d) return {};
+  const outcome = s.status === 'approved' || s.status === 'rejected' || s.status === 'refused' ? s.status : 'recording';
+  return {
+    decision: {
+      decision: d.decision,
+      verifier: verifierOf(d),
+      decidedAt: d.decidedAt,
+      ...(d.reason ? { reason: d.reason } : {}),
+      outcome,
+      ...(s.statusReason ? { outcomeReason: s.statusReason } : {}),
+      ...(d.actor ? { principal: d.actor.principal } : {}),
+      ...(d.firstApproval ? { firstApproval: { verifier: actorText(d.firstApproval.actor), decidedAt: d.firstApproval.decidedAt } } : {}),
+    },
+  };
+}
+
+/** The ledger block: the full entry with the values it pins, or only its place in the chain. */
+function ledgerOf(s: Submission, entry: LedgerEntry | undefined): Pick<VerificationReport, 'ledger'> {
+  if (entry) {
+    return {
+      ledger: {
+        seq: entry.seq,
+        hash: entry.hash,
+        prevHash: entry.prevHash,
+        pins: {
+          uploadId: entry.uploadId,
+          fileSha256: entry.file.sha256,
+          methodologyHash: entry.methodology.hash,
+          er: entry.er,
+          units: entry.issuance.units,
+          toParticipants: entry.issuance.toParticipants,
+          ...(entry.result ? { resultSha256: entry.result.sha256 } : {}),
+          ...(entry.registration ? { registration: entry.registration } : {}),
+        },
+      },
+    };
+  }
+  return s.ledger ? { ledger: { seq: s.ledger.seq, hash: s.ledger.hash } } : {};
+}
+
 /**
  * Builds the report of a decided submission (one upload). Throws {@link NotDecidedError} for one that
  * has no decision yet (a verification report states a decision) unless `preview` is set: the console
@@ -193,32 +281,10 @@ export function verificationReportFromSubmission(src: SubmissionReportSource, op
   if (!item) throw new NotDecidedError(`submission ${s.uploadId} never reached review (status ${s.status}): there is nothing to verify`);
   if (!s.decision && !options.preview)
     throw new NotDecidedError(`submission ${s.uploadId} has no decision yet (status ${s.status}): a verification report states a decision`);
-  const outcome = s.status === 'approved' || s.status === 'rejected' || s.status === 'refused' ? s.status : 'recording';
-  const diagnostics = result?.diagnostics ?? [];
-  const listed = diagnostics.filter((d) => d.severity !== 'error');
-  const reg = src.registration;
-  const { registeredAt, pk: _pk, ...registration } = (reg ?? {}) as Record<string, unknown>;
-  const entry = src.ledgerEntry;
   return {
     schemaVersion: 1,
     subject: { kind: s.kind === 'monitoring-report' ? 'monitoring-report' : 'upload', id: s.uploadId },
-    project: {
-      id: item.projectId,
-      ...(typeof reg?.name === 'string' ? { name: reg.name } : {}),
-      mechanism: item.mechanism,
-      ...(result ? { hostCountry: result.project.hostCountry, scale: result.project.scale } : {}),
-      ...(reg || s.registration
-        ? {
-            registration: {
-              ...(typeof registeredAt === 'string' ? { registeredAt } : {}),
-              sha256: sha256Hex(canonicalJson(registration)),
-              ...(typeof reg?.schemaVersion === 'number' ? { schemaVersion: reg.schemaVersion } : {}),
-              ...(s.registration ? { version: s.registration.version, versionHash: s.registration.hash } : {}),
-            },
-          }
-        : {}),
-      ...(item.period.timeZone ? { timeZone: item.period.timeZone } : typeof reg?.timeZone === 'string' ? { timeZone: reg.timeZone } : {}),
-    },
+    project: projectOf(src, item),
     methodology: {
       key: `${item.methodology.id}@${item.methodology.version}`,
       hash: item.methodology.hash,
@@ -245,63 +311,16 @@ export function verificationReportFromSubmission(src: SubmissionReportSource, op
     issuance: item.issuance,
     materiality: item.materiality,
     pddComparison: item.pddComparison,
-    qaqc: {
-      ...(result?.qaqc?.intervalMinutes
-        ? { interval: `${result.qaqc.intervalMinutes}-minute` }
-        : result?.qaqc?.intervalMonths
-          ? { interval: result.qaqc.intervalMonths === 1 ? 'monthly' : `${result.qaqc.intervalMonths}-month` }
-          : {}),
-      calibration: result?.qaqc?.calibration ?? [],
-      gaps: result?.qaqc?.gaps ?? [],
-      missingIntervals: result?.qaqc?.missingIntervals ?? 0,
-      findings: listed.map((d) => ({ severity: d.severity, code: d.code, message: d.message, ...(where(d.location) ? { where: where(d.location)! } : {}) })),
-      findingsOmitted: result?.diagnosticsOmitted ?? 0,
-      counts: result?.diagnosticCounts ?? {},
-    },
+    qaqc: qaqcOf(result),
     equations: src.methodology
       ? equationsOf(src.methodology, result?.trace)
       : (result?.trace ?? []).map((t) => ({ symbol: t.symbol, tex: '', expr: t.expr, unit: t.unit, scope: t.scope, ref: t.ref, value: String(t.value) })),
     charts: src.charts,
-    ...(s.decision
-      ? {
-          decision: {
-            decision: s.decision.decision,
-            verifier: verifierOf(s.decision),
-            decidedAt: s.decision.decidedAt,
-            ...(s.decision.reason ? { reason: s.decision.reason } : {}),
-            outcome,
-            ...(s.statusReason ? { outcomeReason: s.statusReason } : {}),
-            ...(s.decision.actor ? { principal: s.decision.actor.principal } : {}),
-            ...(s.decision.firstApproval
-              ? { firstApproval: { verifier: actorText(s.decision.firstApproval.actor), decidedAt: s.decision.firstApproval.decidedAt } }
-              : {}),
-          },
-        }
-      : {}),
+    ...decisionOf(s),
     ...(!s.decision && src.pendingFirstApproval
       ? { pendingTechnicalReview: { verifier: actorText(src.pendingFirstApproval.actor), decidedAt: src.pendingFirstApproval.decidedAt } }
       : {}),
-    ...(entry
-      ? {
-          ledger: {
-            seq: entry.seq,
-            hash: entry.hash,
-            prevHash: entry.prevHash,
-            pins: {
-              uploadId: entry.uploadId,
-              fileSha256: entry.file.sha256,
-              methodologyHash: entry.methodology.hash,
-              er: entry.er,
-              units: entry.issuance.units,
-              toParticipants: entry.issuance.toParticipants,
-              ...(entry.result ? { resultSha256: entry.result.sha256 } : {}),
-              ...(entry.registration ? { registration: entry.registration } : {}),
-            },
-          },
-        }
-      : s.ledger
-        ? { ledger: { seq: s.ledger.seq, hash: s.ledger.hash } }
-        : {}),
+    ...ledgerOf(s, src.ledgerEntry),
     generatedAt: src.generatedAt,
   };
 }
