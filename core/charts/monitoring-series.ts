@@ -1,5 +1,5 @@
 import type { ColumnMeta } from '../methodology/columns.ts';
-import { parseNumberCell, parseTimestampCell } from '../methodology/columns.ts';
+import { parseNumberCell, parseTimestampCell } from '../readers/cell-values.ts';
 import type { Cell, ReaderEvent } from '../readers/types.ts';
 import { SiteClock } from '../time/zone.ts';
 

@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { column, parseNumberCell, parseTimestampCell } from '../../core/methodology/columns.ts';
+import { column } from '../../core/methodology/columns.ts';
+import { parseNumberCell, parseTimestampCell } from '../../core/readers/cell-values.ts';
 import { readRecords } from '../../core/readers/read-records.ts';
 import type { Cell, MonitoringFormat, ReaderEvent } from '../../core/readers/types.ts';
 import { CODES } from '../../core/validation/codes.ts';

@@ -11,16 +11,8 @@
  *
  * Both run once per row: no allocation, no closure.
  */
-import {
-  fastColumnOf,
-  isPlainMonitoringRow,
-  parseNumberBytes,
-  parseNumberCell,
-  parseTimestampBytes,
-  parseTimestampCell,
-  type FastColumn,
-  type TimestampKind,
-} from '../../methodology/columns.ts';
+import { fastColumnOf, isPlainMonitoringRow, type FastColumn } from '../../methodology/columns.ts';
+import { parseNumberBytes, parseNumberCell, parseTimestampBytes, parseTimestampCell, type TimestampKind } from '../../readers/cell-values.ts';
 import type { Methodology } from '../../methodology/define-methodology.ts';
 import type { Cell } from '../../readers/types.ts';
 

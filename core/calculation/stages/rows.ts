@@ -7,7 +7,7 @@
  * The row loop is the hot path: per row it allocates nothing and makes no closure (values and slots are
  * reused arrays; sums are exact expansions updated in place).
  */
-import { parseNumberCell, parseTimestampCell, type TimestampKind } from '../../methodology/columns.ts';
+import { parseNumberCell, parseTimestampCell, type TimestampKind } from '../../readers/cell-values.ts';
 import { absencePolicyOf } from '../../methodology/absence.ts';
 import type { DiagnosticCode } from '../../validation/codes.ts';
 import { showValue } from '../../validation/diagnostic.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { column, monitoringRow, parseNumberCell, parseTimestampCell } from '../../../../core/methodology/columns.ts';
+import { column, monitoringRow } from '../../../../core/methodology/columns.ts';
+import { parseNumberCell, parseTimestampCell } from '../../../../core/readers/cell-values.ts';
 
 describe('number cells', () => {
   it('accepts plain decimal numbers from text and numbers from JSON/XLSX alike', () => {

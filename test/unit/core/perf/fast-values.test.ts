@@ -1,16 +1,8 @@
 /** The byte parsers of the CSV fast path give exactly what the cell parsers give, or step aside. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  column,
-  fastColumnOf,
-  isPlainMonitoringRow,
-  monitoringRow,
-  parseNumberBytes,
-  parseNumberCell,
-  parseTimestampBytes,
-  parseTimestampCell,
-} from '../../../../core/methodology/columns.ts';
+import { column, fastColumnOf, isPlainMonitoringRow, monitoringRow } from '../../../../core/methodology/columns.ts';
+import { parseNumberBytes, parseNumberCell, parseTimestampBytes, parseTimestampCell } from '../../../../core/readers/cell-values.ts';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
 

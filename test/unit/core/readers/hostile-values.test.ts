@@ -58,7 +58,7 @@ describe('deeply nested JSON values', () => {
 
 describe('timestamps with a lower-case t / z (RFC 3339 §5.6 allows them)', () => {
   it('are read as UTC like T / Z, in CSV (byte fast path and general path) and JSON alike', async () => {
-    const { parseTimestampCell } = await import('../../../../core/methodology/columns.ts');
+    const { parseTimestampCell } = await import('../../../../core/readers/cell-values.ts');
     expect(parseTimestampCell('2015-06-01t01:00:00z')).toBe(Date.parse('2015-06-01T01:00:00Z'));
     expect(parseTimestampCell('2015-06-01T01:00:00z')).toBe(Date.parse('2015-06-01T01:00:00Z'));
     expect(parseTimestampCell('2015-06-01t01:00:00+02:00')).toBe(Date.parse('2015-06-01T01:00:00+02:00'));
