@@ -28,7 +28,7 @@ interface SubmissionSummary {
   readonly er?: string;
   readonly units?: string;
   readonly materiality?: string;
-  readonly inReport?: { readonly reportId: string };
+  readonly inReport?: { readonly reportId: string; readonly status?: string };
   readonly decision?: { readonly decision: string; readonly verifier: string; readonly decidedAt: string };
   readonly ledger?: { readonly seq: number; readonly hash?: string };
 }
@@ -43,8 +43,35 @@ export async function listViaApi(api: HttpApiClient, io: Io): Promise<number> {
   if (!pending.length) io.out('Nothing waits for review (of what you may read).');
   for (const s of pending) {
     const line = `${s.uploadId}  ${s.projectId.padEnd(28)} ${s.periodText ?? ''}  ER ${(s.er ?? '?').padStart(14)}  units ${(s.units ?? '?').padStart(9)}  materiality ${s.materiality ?? '?'} %  since ${s.createdAt}`;
-    io.out(s.inReport ? `${line}  (in monitoring report ${s.inReport.reportId}: decide the report)` : line);
+    io.out(s.inReport ? `${line}  ${inReportNote(s.inReport)}` : line);
   }
+  return 0;
+}
+
+const inReportNote = (r: { readonly reportId: string; readonly status?: string }) =>
+  r.status === 'approved' ? `(issued in monitoring report ${r.reportId}: nothing to decide)` : `(in monitoring report ${r.reportId}: decide the report)`;
+
+/**
+ * `mrv review next` logged in: the first item of the API's queue (monitoring reports first, then the
+ * oldest) that waits for a decision of its own, among the projects this person may read. Unlike the
+ * IAM path (the shared SQS queue, with a hold), nothing is held: two verifiers may take the same item,
+ * and the decision function records the first decision and refuses a contradicting one.
+ */
+export async function nextViaApi(api: HttpApiClient, io: Io): Promise<number> {
+  const answer = await api.get<{ pending: SubmissionSummary[] }>('/api/queue');
+  if (answer.status !== 200) {
+    io.err(`The HTTP API refused the queue (HTTP ${answer.status}): ${apiError(answer.body)}.`);
+    return 1;
+  }
+  const item = (answer.body.pending ?? []).find((s) => !s.inReport);
+  if (!item) {
+    io.out('Nothing waits for review (of what you may read).');
+    return 0;
+  }
+  io.out(
+    `${item.uploadId}  ${item.projectId.padEnd(28)} ${item.periodText ?? ''}  ER ${(item.er ?? '?').padStart(14)}  units ${(item.units ?? '?').padStart(9)}  since ${item.createdAt}`,
+  );
+  io.out(`Next: mrv review show ${item.uploadId}, then approve or reject (not held: the first recorded decision counts).`);
   return 0;
 }
 

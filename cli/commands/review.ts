@@ -20,7 +20,7 @@ import { UsageError, type Command, type Io } from './types.ts';
 import { REVIEW_REPORT_USAGE, reviewReport } from './review-report.ts';
 import { issuedThroughReports, pendingReviewLines } from '../services/reviews.ts';
 import { currentLogin, httpApiClient } from '../login/http-api.ts';
-import { decideViaApi, listViaApi, printToldOutcome, reportViaApi, showViaApi } from './review-api.ts';
+import { decideViaApi, listViaApi, nextViaApi, printToldOutcome, reportViaApi, showViaApi } from './review-api.ts';
 
 const USAGE = [
   'mrv review list                      pending reviews (submissions table; durable)',
@@ -32,7 +32,7 @@ const USAGE = [
   '                                            wait (default 30 s) for the outcome: recorded (exit 0) or refused (exit 1)',
   '       mrv review requeue                   rebuild the review queue from pending submissions',
   `       ${REVIEW_REPORT_USAGE}`,
-  '       After mrv login, list, show, approve, reject and report go through the HTTP API as the logged-in person (MRV_AUTH=iam: IAM credentials).',
+  '       After mrv login, list, next, show, approve, reject and report go through the HTTP API as the logged-in person (MRV_AUTH=iam: IAM credentials).',
 ].join('\n');
 
 async function readResult(a: CliAws, bucket: string, key: string | undefined): Promise<CalculationResult | undefined> {
@@ -78,11 +78,12 @@ export function makeReviewCommand(aws: AwsFactory = createCliAws): Command {
       });
       const [sub, uploadId] = positionals;
       // Logged in with `mrv login`: the HTTP API as that person (./review-api.ts); else IAM credentials, as below.
-      if (sub === 'list' || sub === 'show' || sub === 'approve' || sub === 'reject' || sub === 'report') {
+      if (sub === 'list' || sub === 'next' || sub === 'show' || sub === 'approve' || sub === 'reject' || sub === 'report') {
         const login = await currentLogin(io.env);
         if (login) {
           const api = httpApiClient(login);
           if (sub === 'list') return listViaApi(api, io);
+          if (sub === 'next') return nextViaApi(api, io);
           if (sub === 'show') {
             if (!uploadId) throw new UsageError('show needs an upload id');
             return showViaApi(api, io, uploadId, Boolean(values.json));

@@ -10,7 +10,7 @@ import { createDeps as createDecisionDeps } from '../../functions/record-decisio
 import type { GateDeps } from '../../functions/record-decision/authorize.ts';
 import { dynamoAccess } from '../../functions/shared/aws/access-store.ts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { rolePolicies } from '../../infra/policies/role-policies.ts';
+import { rolePolicies, verifierReviewStatePolicy } from '../../infra/policies/role-policies.ts';
 import { startGateway, type Gateway } from './gateway.ts';
 import { retagEvidence } from '../../functions/shared/aws/s3-stores.ts';
 import { LOGIN_ENV } from '../login/settings.ts';
@@ -118,7 +118,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const identities = [...FIXED_IDENTITIES];
     const byKey = (key: string) =>
       identities.find((i) => i.accessKeyId === key) ?? (key.startsWith('AKIALOCALSITE.') ? siteIdentity(key.slice('AKIALOCALSITE.'.length)) : undefined);
-    const policies = rolePolicies({
+    const targets = {
       bucketArn: `arn:aws:s3:::${resources.bucket}`,
       decisionQueueArn: resources.queues.decision.arn,
       reviewQueueArn: resources.queues.review.arn,
@@ -127,7 +127,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ledgerTableArn: 'arn:aws:dynamodb:local:000000000000:table/LedgerTable',
       accessTableArn: 'arn:aws:dynamodb:local:000000000000:table/AccessTable',
       auditTableArn: 'arn:aws:dynamodb:local:000000000000:table/AuditTable',
-    });
+    };
+    const policies = rolePolicies(targets);
+    // There is no Cognito locally: the local verifiers work with IAM credentials alone, so they hold the
+    // verifier policy and the policy for IAM-only verifiers (review state, the shared review queue), as on AWS.
+    const iamOnlyVerifier = { ...policies.verifier, Statement: [...policies.verifier.Statement, ...verifierReviewStatePolicy(targets).Statement] };
     let gateway: Gateway;
     try {
       gateway = await startGateway({
@@ -136,7 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         region,
         operatorKey: LOCAL_CREDENTIALS.accessKeyId,
         identity: byKey,
-        policy: (who) => policies[who.role],
+        policy: (who) => (who.role === 'verifier' ? iamOnlyVerifier : policies[who.role]),
         queueArn: (name) =>
           Object.values(resources.queues).find((q) => q.name === name)?.arn ??
           Object.values(resources.queues).find((q) => q.dlq.name === name)?.dlq.arn ??

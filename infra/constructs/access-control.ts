@@ -62,7 +62,7 @@ export class AccessControl extends Construct {
     }
     // Apart from the verifier policy, which has no DynamoDB access: for verifiers without a Cognito login only.
     this.verifierReviewStatePolicy = new iam.ManagedPolicy(this, 'VerifierReviewStatePolicy', {
-      description: `MRV verifier without a Cognito login (tag ${PRINCIPAL_TAGS.verifierBody}): direct read of the review state of EVERY project (submissions, ledger, audit, registrations); with mrv login or the console it is read through the HTTP API, per project`,
+      description: `MRV verifier without a Cognito login (tag ${PRINCIPAL_TAGS.verifierBody}): direct read of the review state of EVERY project (submissions, ledger, audit, registrations) and the shared review queue; with mrv login or the console it is read through the HTTP API, per project`,
       document: iam.PolicyDocument.fromJson(verifierReviewStatePolicy(props.targets)),
     });
     acknowledgeWildcards(

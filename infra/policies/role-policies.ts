@@ -65,13 +65,6 @@ export function rolePolicies(t: PolicyTargets): Record<RoleName, PolicyDocument>
   const verifier: PolicyStatement[] = [
     { Sid: 'SubmitDecisions', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [t.decisionQueueArn], Condition: mustHave(BODY_TAG_KEY) },
     {
-      Sid: 'TakeReviewItems',
-      Effect: 'Allow',
-      Action: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-      Resource: [t.reviewQueueArn],
-      Condition: mustHave(BODY_TAG_KEY),
-    },
-    {
       // Only the evidence of projects assigned to the verifier's body: each evidence object carries its
       // project's body as the object tag mrv:verifier-body (written by the pipeline, re-tagged by
       // `mrv access assign`; functions/shared/evidence-tags.ts). An untagged or other body's object is denied.
@@ -85,6 +78,9 @@ export function rolePolicies(t: PolicyTargets): Record<RoleName, PolicyDocument>
       },
     },
     { Sid: 'ReadOwnDecisionOutcomes', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${t.bucketArn}/outcomes/\${aws:userid}/*`] },
+    // No review queue: it is one queue for every body (its items name projects, periods and totals), so
+    // taking items from it is in the separate policy for IAM-only verifiers; a verifier with a login takes
+    // the next item of its body's projects through the HTTP API (`mrv review next`, the console).
     // No DynamoDB: the review state (submissions, ledger, audit trail, registrations) is keyed by upload or
     // project, and IAM cannot map a body to its projects (dynamodb:LeadingKeys would need one tag per
     // project). A verifier reads it through the HTTP API (`mrv login`, the console), which authorizes per
@@ -128,7 +124,7 @@ export function rolePolicies(t: PolicyTargets): Record<RoleName, PolicyDocument>
 
 /**
  * The direct read of the review state (submissions and their index, ledger, audit trail, registrations)
- * for verifiers who work with IAM credentials only (`mrv review list|show|next`, the pre-check and wait
+ * and of the shared review queue, for verifiers who work with IAM credentials only (`mrv review list|show|next`, the pre-check and wait
  * of `mrv review approve|reject`, `mrv review report`, `mrv ledger`). It is NOT limited to the projects
  * of the verifier's body (a known limit, docs/roles-and-access.md): attach it only to verifiers without a
  * Cognito login; with `mrv login` or the console a verifier reads the same state through the HTTP API,
@@ -143,6 +139,14 @@ export function verifierReviewStatePolicy(t: PolicyTargets): PolicyDocument {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:Query'],
         Resource: [t.submissionsTableArn, `${t.submissionsTableArn}/index/*`, t.ledgerTableArn, t.auditTableArn, t.projectsTableArn],
+        Condition: { Null: { [BODY_TAG_KEY]: 'false' } },
+      },
+      {
+        // One queue for every body: its items (project, period, totals; never the evidence) are visible to any holder.
+        Sid: 'TakeReviewItemsOfEveryBody',
+        Effect: 'Allow',
+        Action: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        Resource: [t.reviewQueueArn],
         Condition: { Null: { [BODY_TAG_KEY]: 'false' } },
       },
     ],

@@ -64,6 +64,12 @@ describe('logged in: review through the HTTP API (local stack)', () => {
     // a verifier of another body sees nothing of this project through the API
     const otto = loggedInAs('other-verifier');
     expect((await mrv(['review', 'list'], { env: otto })).out).not.toContain(uploadId);
+    // next, through the API: an item of the verifier's body, never one of another body's project
+    const next = await mrv(['review', 'next'], { env: vera });
+    expect(next.code, next.err).toBe(0);
+    expect(next.out).toMatch(/^\S+ {2}\S+/);
+    expect(next.out).toContain('not held: the first recorded decision counts');
+    expect((await mrv(['review', 'next'], { env: otto })).out).not.toContain(uploadId);
 
     const show = await mrv(['review', 'show', uploadId], { env: vera });
     expect(show.code, show.err).toBe(0);

@@ -601,7 +601,8 @@ describe('role policies, simulated on the synthesized template', () => {
 
   it('a verifier submits decisions and reads evidence, its own outcomes, never uploads or registrations', () => {
     expect(can('verifier', VERIFIER, 'sqs:SendMessage', queue('decision'))).toBe(true);
-    expect(can('verifier', VERIFIER, 'sqs:ReceiveMessage', queue('review'))).toBe(true);
+    // the review queue is shared by every body: not in the verifier policy (see the IAM-only policy below)
+    expect(can('verifier', VERIFIER, 'sqs:ReceiveMessage', queue('review'))).toBe(false);
     // evidence only of projects assigned to its body: the object's tag must name the verifier's body
     const tagged = (body: string) => ({ 's3:ExistingObjectTag/mrv:verifier-body': body });
     for (const key of ['results/p1/u.json', 'reports/p1/u.json', 'partials/p1/u.json', 'monitoring-reports/p1/r.json']) {
@@ -635,6 +636,9 @@ describe('role policies, simulated on the synthesized template', () => {
       evaluatePolicies([policyOf('verifier'), reviewState], { action, resource, context }).decision === 'allow';
     for (const t of ['submissions', 'ledger', 'audit', 'projects'] as const) expect(withState(VERIFIER, 'dynamodb:GetItem', table(t)), t).toBe(true);
     expect(withState(VERIFIER, 'dynamodb:Query', `${table('submissions')}/index/by-status`)).toBe(true);
+    expect(withState(VERIFIER, 'sqs:ReceiveMessage', queue('review'))).toBe(true);
+    expect(withState(VERIFIER, 'sqs:ReceiveMessage', queue('decision'))).toBe(false);
+    expect(withState({ 'aws:userid': 'AIDAUNTAGGED' }, 'sqs:ReceiveMessage', queue('review'))).toBe(false);
     expect(withState(VERIFIER, 'dynamodb:Scan', table('submissions'))).toBe(false);
     expect(withState(VERIFIER, 'dynamodb:PutItem', table('submissions'))).toBe(false);
     expect(withState(VERIFIER, 'dynamodb:GetItem', table('access'))).toBe(false);
