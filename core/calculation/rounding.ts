@@ -4,6 +4,7 @@ import type { Mechanism } from '../mechanisms/mechanisms.ts';
 // The decimal kernel lives on the ground floor (core/quantity/decimal.ts); re-exported here for the engine.
 export { Dec, FLOAT_TO_DECIMAL_DIGITS, REPORT_DECIMALS, decimalFromFloat, reportQuantity, roundWhole, type RoundingMode } from '../quantity/decimal.ts';
 import { Dec, type RoundingMode } from '../quantity/decimal.ts';
+import type { ProfileRoundingMode } from '../quantity/rounding-modes.ts';
 
 /**
  * The rounding policy of each mechanism, in one place.
@@ -32,9 +33,7 @@ export const ROUNDING_POLICIES: Readonly<Record<Mechanism, RoundingPolicy>> = {
   'A6.4': { issuance: 'floor', deductions: 'ceil', note: 'A6.4ERs = floor(ER); deductions rounded up' },
 };
 
-/** Rounding modes a registration can declare for a symbol (issue 11 item 12). `truncate` = towards zero. */
-export const PROFILE_ROUNDING_MODES = ['truncate', 'floor', 'ceil', 'half-up', 'half-even'] as const;
-export type ProfileRoundingMode = (typeof PROFILE_ROUNDING_MODES)[number];
+export { PROFILE_ROUNDING_MODES, type ProfileRoundingMode } from '../quantity/rounding-modes.ts';
 
 /** One entry of a registration's rounding profile: round `symbol`'s period value to `decimals` places. */
 export interface SymbolRounding {

@@ -1,6 +1,6 @@
 import type { IssuanceBreakdown } from '../issuance/issuance.ts';
 import type { Period } from '../mechanisms/mechanisms.ts';
-import { canonicalJson, sha256Hex } from './canonical.ts';
+import { canonicalJson, sha256Hex } from '../hashing/canonical.ts';
 
 /** prevHash of the first entry of every project's chain. */
 export const GENESIS_HASH = '0'.repeat(64);

@@ -1,5 +1,5 @@
 import type { Period } from '../mechanisms/mechanisms.ts';
-import { canonicalJson, sha256Hex } from './canonical.ts';
+import { canonicalJson, sha256Hex } from '../hashing/canonical.ts';
 import { verifyChain, type ChainVerdict, type LedgerEntry } from './entry.ts';
 import { periodsOverlap } from './periods.ts';
 

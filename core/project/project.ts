@@ -34,7 +34,7 @@ export function inexactNumbers(
   else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) inexactNumbers(v, [...path, k], out, depth + 1);
   return out;
 }
-import { PROFILE_ROUNDING_MODES } from '../calculation/rounding.ts';
+import { PROFILE_ROUNDING_MODES } from '../quantity/rounding-modes.ts';
 
 const isoDate = z
   .string()

@@ -2,7 +2,7 @@ import type { Methodology } from '../methodology/types.ts';
 import { findGas } from '../gases/gases.ts';
 import { gwpOf } from '../gases/gwp.ts';
 import { GWP_SET_IDS } from '../gases/gwp.ts';
-import { ReviewItemSchema } from '../review/schemas.ts';
+import { DecimalString } from '../quantity/decimal-string.ts';
 import type { Project } from './project.ts';
 import { unknownKeyMessage } from './suggest.ts';
 import { sourceContradictions, sourcesOf } from '../methodology/absence.ts';
@@ -12,8 +12,8 @@ export function gasesOf(methodology: Pick<Methodology, 'emissions' | 'gwpSymbols
   return new Set([...methodology.emissions.map((t) => findGas(t.gas)?.id ?? t.gas), ...methodology.gwpSymbols.values()]);
 }
 
-/** The schema the review item applies to a GWP value: a registration must pass it, so no later stage refuses it. */
-const ReviewGwp = ReviewItemSchema.shape.gases.element.shape.gwp;
+/** The schema the review item applies to a GWP value (core/review/schemas.ts): a registration must pass it, so no later stage refuses it. */
+const ReviewGwp = DecimalString;
 
 /**
  * What a registration must satisfy besides core's ProjectSchema, checked against its methodology

@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex } from '../ledger/canonical.ts';
+import { canonicalJson, sha256Hex } from '../hashing/canonical.ts';
 import type { Project } from './project.ts';
 
 /**

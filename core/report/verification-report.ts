@@ -1,7 +1,7 @@
 import type { Chart } from '../charts/charts.ts';
 import type { CalculationResult } from '../calculation/result.ts';
 import type { LedgerEntry } from '../ledger/entry.ts';
-import { canonicalJson, sha256Hex } from '../ledger/canonical.ts';
+import { canonicalJson, sha256Hex } from '../hashing/canonical.ts';
 import type { Methodology } from '../methodology/types.ts';
 import { toTex } from '../expressions/tex.ts';
 import type { Actor, FirstApproval } from '../access/authorize.ts';

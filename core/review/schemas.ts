@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Actor, FirstApproval } from '../access/authorize.ts';
 import { MECHANISMS } from '../mechanisms/mechanisms.ts';
 import { GWP_SET_IDS } from '../gases/gwp.ts';
+import { DecimalString } from '../quantity/decimal-string.ts';
 
 /**
  * Messages between the pipeline and verifiers. Both are versioned (`schemaVersion`): a consumer
@@ -12,7 +13,7 @@ import { GWP_SET_IDS } from '../gases/gwp.ts';
  */
 
 /** A decimal quantity as the calculation reports it: `"1790"`, `"-3.5"`, `"36037.123456"`. */
-export const DecimalString = z.string().regex(/^-?\d+(?:\.\d+)?$/, 'expected a decimal number as a string');
+export { DecimalString };
 /** Upload id: the first 32 hex characters of sha256(projectId + ':' + file sha256). */
 export const UploadIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 lowercase hex characters');
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 in hex');

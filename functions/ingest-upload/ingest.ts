@@ -1,5 +1,5 @@
 import { calculate } from '../../core/calculation/calculate.ts';
-import { canonicalJson, sha256Hex } from '../../core/ledger/canonical.ts';
+import { canonicalJson, sha256Hex } from '../../core/hashing/canonical.ts';
 import { registrationHash, type RegistrationPin } from '../../core/project/versions.ts';
 import type { CalculationResult } from '../../core/calculation/result.ts';
 import type { PartialResult } from '../../core/calculation/partial.ts';

@@ -15,7 +15,7 @@
 import { calculateMerged } from '../../core/calculation/calculate.ts';
 import type { PartialResult } from '../../core/calculation/partial.ts';
 import { calculateRange, cutRanges, mergeRanges, planSplit, SPLIT_HEAD_BYTES, type RangeResult } from '../../core/calculation/split.ts';
-import { sha256Hex } from '../../core/ledger/canonical.ts';
+import { sha256Hex } from '../../core/hashing/canonical.ts';
 import { PortError } from '../../core/errors.ts';
 import type { MethodologyRegistry } from '../../core/methodology/registry.ts';
 import { detectFormat } from '../../core/readers/read-records.ts';

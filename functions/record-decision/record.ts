@@ -6,7 +6,7 @@ import type { Log, MetricSink } from '../shared/observability.ts';
 import type { ReportStore, SubmissionsRepository } from '../shared/ports.ts';
 import { decisionReportKey } from '../shared/resources.ts';
 import { ledgerIdentity } from './identity.ts';
-import { canonicalJson, sha256Hex } from '../../core/ledger/canonical.ts';
+import { canonicalJson, sha256Hex } from '../../core/hashing/canonical.ts';
 
 /** Where a refused (contradicting) decision's report goes: beside the outcome, one per distinct decision. */
 export const conflictReportKey = (projectId: string, decision: Decision): string =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../../core/ledger/canonical.ts';
+import { canonicalJson } from '../../../../core/hashing/canonical.ts';
 import { GENESIS_HASH, hashEntry, sealEntry, verifyChain, type LedgerEntry } from '../../../../core/ledger/entry.ts';
 import { findOverlap, periodsOverlap } from '../../../../core/ledger/periods.ts';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { appendEntry, type AppendRequest } from '../../../../core/ledger/append.ts';
-import { canonicalJson, sha256Hex } from '../../../../core/ledger/canonical.ts';
+import { canonicalJson, sha256Hex } from '../../../../core/hashing/canonical.ts';
 import { GENESIS_HASH, sealEntry, type LedgerEntry } from '../../../../core/ledger/entry.ts';
 import { findPeriodOverlaps, verifyLedger, type PinnedObjects } from '../../../../core/ledger/verify.ts';
 import { FakeLedgerStore } from './fake-ledger-store.ts';
