@@ -72,7 +72,7 @@ describe('the local stack, end to end', () => {
     expect(ledger.code).toBe(0);
     // 606.533721 tCO2e → 606 A6.4ERs: 5 % share of proceeds (31, rounded up) and 2 % OMGE (13) → 562 to the participants.
     expect(ledger.out).toMatch(
-      /^#1 .*2023-06-30T23:00:00\+00:00 – 2023-07-10T23:00:00\+00:00 \(UTC, end excluded\) .*ER 606\.533721 .*units 606 \(share-of-proceeds 31, omge-cancellation 13\) → participants 562 .*upload [0-9a-f]{32}/m,
+      /^#1 .*2023-06-30T23:00:00\+05:30 – 2023-07-10T23:00:00\+05:30 \(Asia\/Kolkata, end excluded\) .*ER 606\.533721 .*units 606 \(share-of-proceeds 31, omge-cancellation 13\) → participants 562 .*upload [0-9a-f]{32}/m,
     );
     expect((await t.mrv(['ledger', 'verify', 'e2e-happy'])).out).toContain('1 entry, chain intact');
     // the recorded decision leaves its verification report beside the reports, without anyone opening it
