@@ -46,7 +46,9 @@ const statusOf = (uploadId: string, status: string) => async () => ((await t.sub
 
 describe('the local stack, end to end', () => {
   it('upload → accepted report → review queue → approve → ledger entry with its issuance breakdown', async () => {
-    await t.registerProject('e2e-happy');
+    // Registered under the superseded grid-renewable@1.0.0 (the sample itself moved to 1.1.0), so the
+    // review shows the note for the verifier below.
+    await t.registerProject('e2e-happy', undefined, { methodology: 'grid-renewable@1.0.0' });
     const uploadId = await t.upload('e2e-happy', GOOD_CSV);
 
     const report = await t.waitForReport('e2e-happy', uploadId);
@@ -56,7 +58,7 @@ describe('the local stack, end to end', () => {
     expect(sqsEvents(t, QUEUES.review.logicalName, 'published', uploadId)).toHaveLength(1);
     expect((await t.mrv(['review', 'list'])).out).toContain(uploadId);
 
-    // the sample registers under grid-renewable@1.0.0, which 1.1.0 corrects: the verifier is told
+    // the project registers under grid-renewable@1.0.0, which 1.1.0 corrects: the verifier is told
     const shown = await t.mrv(['review', 'show', uploadId]);
     expect(shown.out).toMatch(/Note for the verifier: Methodology grid-renewable@1\.0\.0 is superseded by grid-renewable@1\.1\.0: .*TOOL03/);
 
