@@ -68,7 +68,8 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT, { recursive: true });
     t = await startTestStack();
-    await t.registerProject(PROJECT, undefined, { timeZone: ZONE });
+    // Under the superseded grid-renewable@1.0.0 (the wind sample moved to 1.1.0): the signed report says so.
+    await t.registerProject(PROJECT, undefined, { timeZone: ZONE, methodology: 'grid-renewable@1.0.0' });
     const dir = mkdtempSync(join(tmpdir(), 'mrv-console-'));
     const ids: string[] = [];
     // January 2023 (an earlier period), then the twelve months of the annual report: February 2023 to January 2024.

@@ -46,7 +46,9 @@ const statusOf = (uploadId: string, status: string) => async () => ((await t.sub
 
 describe('the local stack, end to end', () => {
   it('upload → accepted report → review queue → approve → ledger entry with its issuance breakdown', async () => {
-    await t.registerProject('e2e-happy');
+    // Registered under the superseded grid-renewable@1.0.0 (the sample itself moved to 1.1.0), so the
+    // review shows the note for the verifier below.
+    await t.registerProject('e2e-happy', undefined, { methodology: 'grid-renewable@1.0.0' });
     const uploadId = await t.upload('e2e-happy', GOOD_CSV);
 
     const report = await t.waitForReport('e2e-happy', uploadId);
@@ -56,7 +58,7 @@ describe('the local stack, end to end', () => {
     expect(sqsEvents(t, QUEUES.review.logicalName, 'published', uploadId)).toHaveLength(1);
     expect((await t.mrv(['review', 'list'])).out).toContain(uploadId);
 
-    // the sample registers under grid-renewable@1.0.0, which 1.1.0 corrects: the verifier is told
+    // the project registers under grid-renewable@1.0.0, which 1.1.0 corrects: the verifier is told
     const shown = await t.mrv(['review', 'show', uploadId]);
     expect(shown.out).toMatch(/Note for the verifier: Methodology grid-renewable@1\.0\.0 is superseded by grid-renewable@1\.1\.0: .*TOOL03/);
 
@@ -72,7 +74,7 @@ describe('the local stack, end to end', () => {
     expect(ledger.code).toBe(0);
     // 606.533721 tCO2e → 606 A6.4ERs: 5 % share of proceeds (31, rounded up) and 2 % OMGE (13) → 562 to the participants.
     expect(ledger.out).toMatch(
-      /^#1 .*2023-06-30T23:00:00\+00:00 – 2023-07-10T23:00:00\+00:00 \(UTC, end excluded\) .*ER 606\.533721 .*units 606 \(share-of-proceeds 31, omge-cancellation 13\) → participants 562 .*upload [0-9a-f]{32}/m,
+      /^#1 .*2023-06-30T23:00:00\+05:30 – 2023-07-10T23:00:00\+05:30 \(Asia\/Kolkata, end excluded\) .*ER 606\.533721 .*units 606 \(share-of-proceeds 31, omge-cancellation 13\) → participants 562 .*upload [0-9a-f]{32}/m,
     );
     expect((await t.mrv(['ledger', 'verify', 'e2e-happy'])).out).toContain('1 entry, chain intact');
     // the recorded decision leaves its verification report beside the reports, without anyone opening it

@@ -96,7 +96,7 @@ describe('GWP overrides', () => {
   });
 
   it('only for gases the methodology uses', () => {
-    expect(problems(withOverride('SF6', { value: 23500, source: 'IPCC AR5 WG1 Table 8.A.1' })).join()).toMatch(/grid-renewable@1\.0\.0 does not use SF6/);
+    expect(problems(withOverride('SF6', { value: 23500, source: 'IPCC AR5 WG1 Table 8.A.1' })).join()).toMatch(/grid-renewable@1\.1\.0 does not use SF6/);
     expect(problems(withOverride('CH4', ok))).toEqual([]);
   });
 
