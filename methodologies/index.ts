@@ -23,6 +23,7 @@ export const MODULES: readonly MethodologyLoader[] = [
   ['landfill-gas@2.0.0', () => import('./landfill-gas/2.0.0/methodology.ts')],
   ['manure-methane@1.1.0', () => import('./manure-methane/1.1.0/methodology.ts')],
   ['refrigerant-leak@1.0.0', () => import('./refrigerant-leak/1.0.0/methodology.ts')],
+  ['landfill-gas@2.1.0', () => import('./landfill-gas/2.1.0/methodology.ts')],
 ];
 
 export { SUPERSEDED };

@@ -22,9 +22,14 @@ export const SUPERSEDED: Readonly<Record<string, Supersession>> = {
       'one emission and by-product factor for every process; IPCC 2006 Guidelines Vol. 3 Ch. 6 (electronics) gives (1−U) and by-product factors per process type (etch, CVD chamber cleaning, remote and in-situ NF3)',
   },
   'landfill-gas@1.0.0': {
-    by: 'landfill-gas@2.0.0',
+    by: 'landfill-gas@2.1.0',
     reason:
-      "applies TOOL06 v1's hourly flare-efficiency rule whatever TOOL06 version the project is registered under; from v2.0 TOOL06 credits minute by minute, so 1.0.0 can overstate the methane destroyed",
+      "applies TOOL06 v1's hourly flare-efficiency rule whatever TOOL06 version the project is registered under; from v2.0 TOOL06 credits minute by minute, so 1.0.0 can overstate the methane destroyed; and, like 2.0.0, it reads an omitted AF or F_CH4_BL_req as 0 (ACM0001 F_CH4,BL,y), which deducts no baseline destruction",
+  },
+  'landfill-gas@2.0.0': {
+    by: 'landfill-gas@2.1.0',
+    reason:
+      'reads an omitted AF (ε_BL = MD_hist / MG_hist) or F_CH4_BL_req (methane a regulation or contract requires the site to destroy) as 0; ACM0001 deducts that baseline destruction (F_CH4,BL,y) from the baseline emissions, so a registration silent on it can overstate the credits; 2.1.0 requires both to be stated, 0 included; with the same stated values it gives the same numbers',
   },
   'manure-methane@1.0.0': {
     by: 'manure-methane@1.1.0',

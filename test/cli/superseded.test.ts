@@ -23,7 +23,7 @@ describe('superseded module versions', () => {
       const by = registry.get(s.by);
       expect(by.id, key).toBe(old.id);
       expect(newer(by.version, old.version), `${s.by} is newer than ${key}`).toBe(true);
-      expect(s.reason).toMatch(/TOOL0\d|IPCC|AMS-III\.D/);
+      expect(s.reason).toMatch(/TOOL0\d|IPCC|AMS-III\.D|ACM0001/);
       expect(s.reason).not.toMatch(/domain\.md|from memory/);
       expect(registry.supersededBy(s.by), `${s.by} is current`).toBeUndefined();
     }
@@ -37,8 +37,9 @@ describe('superseded module versions', () => {
     expect(text.out).toMatch(/^grid-renewable@1\.0\.0 .* — superseded by grid-renewable@1\.1\.0$/m);
     expect(text.out).not.toMatch(/^grid-renewable@1\.1\.0 .*superseded/m);
     const json = JSON.parse((await mrv(['methodologies', '--json'])).out) as { key: string; supersededBy?: { by: string } }[];
-    expect(json.find((m) => m.key === 'landfill-gas@1.0.0')?.supersededBy?.by).toBe('landfill-gas@2.0.0');
-    expect(json.find((m) => m.key === 'landfill-gas@2.0.0')?.supersededBy).toBeUndefined();
+    expect(json.find((m) => m.key === 'landfill-gas@1.0.0')?.supersededBy?.by).toBe('landfill-gas@2.1.0');
+    expect(json.find((m) => m.key === 'landfill-gas@2.0.0')?.supersededBy?.by).toBe('landfill-gas@2.1.0');
+    expect(json.find((m) => m.key === 'landfill-gas@2.1.0')?.supersededBy).toBeUndefined();
   });
 
   it('mrv calc under a superseded version says so after the summary (stderr with --json); under the current one it does not', async () => {
