@@ -247,6 +247,17 @@ export class IntervalTracker {
     return fresh;
   }
 
+  /**
+   * Whether `t` is a boundary of the site's intervals (sub-day and whole-day intervals; monthly ones are
+   * stamped on any day). A reading off the grid is counted in the interval it falls in, so the monitored
+   * time may differ from the meter's by up to one interval.
+   */
+  onGrid(t: number): boolean {
+    if (!('minutes' in this.spec)) return true;
+    const x = this.wallDays ? this.clock.wallOf(t) : t + this.anchor;
+    return ((x % this.lengthMs) + this.lengthMs) % this.lengthMs === 0;
+  }
+
   /** Records a reading; returns false when its interval already had one. */
   add(t: number): boolean {
     return this.addSlot(this.slotOf(t));

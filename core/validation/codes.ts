@@ -46,6 +46,7 @@ export const CODES = {
   'period.duplicate_timestamp': 'Two rows have the same timestamp.',
   'period.overlap': 'Two rows cover overlapping intervals.',
   'period.gap': 'Expected monitoring intervals are missing.',
+  'period.off_grid': "Readings are not stamped at interval boundaries of the site's clock.",
   'period.spans_gwp_boundary': 'The monitoring period spans two commitment periods with different GWP sets.',
   'period.outside_crediting': 'The monitoring period is not inside the crediting period.',
   'period.parts_clock_mismatch': 'Parts of a monitoring report were counted on another site clock than the registration now has.',

@@ -60,6 +60,9 @@ export class RowStage {
   private emptyRefusedIndex: ReadonlySet<number> = new Set();
   private headerOk = false;
   private lastRejectedRow = -1;
+  /** Readings stamped off the site's interval grid: how many, and the first (for one warning). */
+  private offGrid = 0;
+  private firstOffGrid: { readonly row: number; readonly line: number; readonly t: number } | undefined;
   private plan: ColumnPlan[] | undefined;
   /** Events held while core/units loads (see onHeader). */
   private held: { readonly queue: ReaderEvent[]; readonly loaded: Promise<void> } | undefined;
@@ -97,6 +100,7 @@ export class RowStage {
   /** What the rows contribute to the period, as a mergeable value. */
   partial(file: OpenedFile): PartialResult {
     const { project, methodology, site, intervalSpec } = this.calc;
+    this.warnOffGrid();
     return partialOf({
       projectId: project.id,
       methodology,
@@ -115,6 +119,21 @@ export class RowStage {
       diagnostics: this.calc.diagnostics,
       fatal: this.fatal,
       rowGwpSet: this.calc.gwp.binding?.label,
+    });
+  }
+
+  /** One warning for readings off the site's interval grid (the period is then read to the grid, not to the meter). */
+  private warnOffGrid(): void {
+    const first = this.firstOffGrid;
+    if (!first || !this.intervals) return;
+    this.firstOffGrid = undefined;
+    const { site, methodology, fileName, diag } = this.calc;
+    const n = this.offGrid;
+    diag({
+      severity: 'warning',
+      code: 'period.off_grid',
+      message: `Row ${first.row}: ${site.clock.format(first.t)} is not a boundary of the ${this.intervals.label} intervals on the site's clock (${site.zone})${n > 1 ? `, nor are ${n - 1} later reading${n > 2 ? 's' : ''}` : ''}; each reading is counted in the interval it falls in, so the monitoring period may differ from the meter's by up to one interval. Stamp readings at interval boundaries of the site's time zone (e.g. with its offset instead of Z).`,
+      location: { file: fileName, row: first.row, line: first.line, column: methodology.timeColumn },
     });
   }
 
@@ -161,6 +180,7 @@ export class RowStage {
       });
       return NaN;
     }
+    if (this.intervals && !this.trackerOf(item).onGrid(t) && this.offGrid++ === 0) this.firstOffGrid = { row, line, t };
     const gwp = this.calc.gwp;
     // The GWPs are bound at the instant of the first accepted reading (unless the period is declared).
     if (!gwp.binding && (gwp.failed || !gwp.bindAt(t))) return NaN;

@@ -133,3 +133,74 @@ describe('calculate: memory follows the file, not the span it claims', () => {
     expect(peak - before).toBeLessThan(200 * 1024 * 1024);
   });
 });
+
+describe('readings off the site interval grid', () => {
+  it('onGrid: sub-day intervals on the zone standard offset, whole days on local midnight, months on any day', () => {
+    const kolkata = SiteClock.of('Asia/Kolkata');
+    const hourly = new IntervalTracker({ minutes: 60 }, kolkata);
+    expect(hourly.onGrid(Date.parse('2023-07-01T00:00:00+05:30'))).toBe(true);
+    expect(hourly.onGrid(Date.parse('2023-07-01T00:00:00Z'))).toBe(false); // 05:30 on the site clock
+    const daily = new IntervalTracker({ minutes: 1440 }, kolkata);
+    expect(daily.onGrid(Date.parse('2023-07-01T00:00:00+05:30'))).toBe(true);
+    expect(daily.onGrid(Date.parse('2023-07-01T00:00:00Z'))).toBe(false);
+    expect(new IntervalTracker({ months: 1 }, kolkata).onGrid(Date.parse('2023-07-17T13:45:00+05:30'))).toBe(true);
+    expect(new IntervalTracker({ minutes: 15 }).onGrid(Date.parse('1965-03-01T00:15:00Z'))).toBe(true);
+    expect(new IntervalTracker({ minutes: 15 }).onGrid(Date.parse('1965-03-01T00:16:00Z'))).toBe(false);
+  });
+
+  it('calculate warns once (period.off_grid) naming the first such row and the count; a file on the grid gets no warning', async () => {
+    const m = defineMethodology({
+      id: 'hour-meter',
+      version: '1.0.0',
+      title: 'Hourly meter',
+      source: { body: 'test', document: 'off grid', documentVersion: '1' },
+      mechanisms: ['A6.4'],
+      applicability: [],
+      project: z.object({ EF: z.number().meta({ unit: 'tCO2/MWh' }) }),
+      monitoring: monitoringRow({
+        timestamp: column.timestamp({ description: 'start of hour' }),
+        EG: column.number({ unit: 'MWh', min: 0, description: 'export', side: 'baseline' }),
+      }),
+      timeColumn: 'timestamp',
+      parameters: {},
+      equations: [{ symbol: 'BE', expr: 'EG * EF', unit: 't', ref: 'eq 1', scope: 'period' }],
+      emissions: [{ category: 'BE', gas: 'CO2', symbol: 'BE' }],
+      monitoringIntervalMinutes: 60,
+    });
+    const registry = createRegistry([m]);
+    const project = ProjectSchema.parse({
+      id: 'off-grid',
+      name: 'x',
+      methodology: m.key,
+      mechanism: 'A6.4',
+      hostCountry: 'IN',
+      leastDevelopedCountry: false,
+      scale: 'small',
+      timeZone: 'Asia/Kolkata',
+      creditingPeriod: { start: '2020-01-01', end: '2030-12-31' },
+      pddAnnualEstimate: 1,
+      parameters: { EF: 1 },
+    });
+    const run = async (offset: string) => {
+      const text = `timestamp,EG\n${[0, 1, 2].map((h) => `2023-07-01T0${h}:00:00${offset},1`).join('\n')}\n`;
+      return calculate({
+        source: (async function* () {
+          yield Buffer.from(text);
+        })(),
+        fileName: 'h.csv',
+        project,
+        registry,
+      });
+    };
+    const off = await run('Z');
+    expect(off.status).toBe('accepted');
+    const warnings = off.diagnostics.filter((d) => d.code === 'period.off_grid');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ severity: 'warning', location: { row: 1, column: 'timestamp' } });
+    expect(warnings[0]!.message).toContain('2023-07-01T05:30:00+05:30 is not a boundary of the 60-minute intervals');
+    expect(warnings[0]!.message).toContain('nor are 2 later readings');
+    const on = await run('+05:30');
+    expect(on.diagnostics.filter((d) => d.code === 'period.off_grid')).toEqual([]);
+    expect(on.totals?.BE).toBe(off.totals?.BE);
+  });
+});
