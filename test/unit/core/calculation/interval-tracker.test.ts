@@ -74,25 +74,29 @@ describe('IntervalTracker: coverage as runs, not per-interval bitmaps', () => {
   });
 });
 
-describe('calculate: memory follows the file, not the span it claims', () => {
-  const m = defineMethodology({
-    id: 'minute-meter',
+/** A one-column meter methodology (export × EF) read every `minutes` minutes, for the calculate tests below. */
+const meterMethodology = (id: string, minutes: number) =>
+  defineMethodology({
+    id,
     version: '1.0.0',
-    title: 'One-minute meter',
-    source: { body: 'test', document: 'memory bound', documentVersion: '1' },
+    title: `${minutes}-minute meter`,
+    source: { body: 'test', document: id, documentVersion: '1' },
     mechanisms: ['A6.4'],
     applicability: [],
     project: z.object({ EF: z.number().meta({ unit: 'tCO2/MWh' }) }),
     monitoring: monitoringRow({
-      timestamp: column.timestamp({ description: 'start of minute' }),
+      timestamp: column.timestamp({ description: 'start of interval' }),
       EG: column.number({ unit: 'MWh', min: 0, description: 'export', side: 'baseline' }),
     }),
     timeColumn: 'timestamp',
     parameters: {},
     equations: [{ symbol: 'BE', expr: 'EG * EF', unit: 't', ref: 'eq 1', scope: 'period' }],
     emissions: [{ category: 'BE', gas: 'CO2', symbol: 'BE' }],
-    monitoringIntervalMinutes: 1,
+    monitoringIntervalMinutes: minutes,
   });
+
+describe('calculate: memory follows the file, not the span it claims', () => {
+  const m = meterMethodology('minute-meter', 1);
   const registry = createRegistry([m]);
   const project = (creditingEnd: string) =>
     ProjectSchema.parse({
@@ -149,24 +153,7 @@ describe('readings off the site interval grid', () => {
   });
 
   it('calculate warns once (period.off_grid) naming the first such row and the count; a file on the grid gets no warning', async () => {
-    const m = defineMethodology({
-      id: 'hour-meter',
-      version: '1.0.0',
-      title: 'Hourly meter',
-      source: { body: 'test', document: 'off grid', documentVersion: '1' },
-      mechanisms: ['A6.4'],
-      applicability: [],
-      project: z.object({ EF: z.number().meta({ unit: 'tCO2/MWh' }) }),
-      monitoring: monitoringRow({
-        timestamp: column.timestamp({ description: 'start of hour' }),
-        EG: column.number({ unit: 'MWh', min: 0, description: 'export', side: 'baseline' }),
-      }),
-      timeColumn: 'timestamp',
-      parameters: {},
-      equations: [{ symbol: 'BE', expr: 'EG * EF', unit: 't', ref: 'eq 1', scope: 'period' }],
-      emissions: [{ category: 'BE', gas: 'CO2', symbol: 'BE' }],
-      monitoringIntervalMinutes: 60,
-    });
+    const m = meterMethodology('hour-meter', 60);
     const registry = createRegistry([m]);
     const project = ProjectSchema.parse({
       id: 'off-grid',
