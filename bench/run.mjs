@@ -40,6 +40,23 @@ import { printLoad } from './load.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = join(root, 'bench-data');
 const args = new Set(process.argv.slice(2));
+const USAGE = `npm run bench [-- options]   (the whole benchmark without options: minutes, and it generates bench-data/)
+  --quick                 without the 10M-row file
+  --json                  one JSON record per case (also written to bench-data/last-run.json)
+  --tsx                   run the CLI through tsx instead of the esbuild bundle
+  --only=<case,…>         a subset: startup, lambda, xlsx, load, workers, or file names such as grid-1m.csv
+  --load-uploads=N --load-projects=N --load-concurrency=N --load-rate=R --load-seed=S   size of the load case
+  --help                  this text`;
+const known = (a) => ['--quick', '--json', '--tsx', '--help', '-h'].includes(a) || a.startsWith('--only=') || a.startsWith('--load-');
+if (args.has('--help') || args.has('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const unknown = [...args].filter((a) => !known(a));
+if (unknown.length) {
+  console.error(`bench: unknown option ${unknown.join(', ')}\n${USAGE}`);
+  process.exit(2);
+}
 const quick = args.has('--quick');
 const asJson = args.has('--json');
 const useTsx = args.has('--tsx');
