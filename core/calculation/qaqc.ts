@@ -258,6 +258,18 @@ export class IntervalTracker {
     return ((x % this.lengthMs) + this.lengthMs) % this.lengthMs === 0;
   }
 
+  /**
+   * The time an off-grid reading really covers on the meter: `[t − L, t)` when timestamps mark the end
+   * of their interval, `[t, t + L)` when they mark its start (one local day for daily intervals). The
+   * slot it is counted in is a grid interval that differs from this by up to one interval.
+   */
+  meterSpan(t: number): { readonly start: number; readonly end: number } {
+    const end = this.convention === 'interval-end';
+    if (!this.wallDays) return end ? { start: t - this.lengthMs, end: t } : { start: t, end: t + this.lengthMs };
+    const wall = this.clock.wallOf(t);
+    return end ? { start: this.clock.boundary(wall - this.lengthMs), end: t } : { start: t, end: this.clock.boundary(wall + this.lengthMs) };
+  }
+
   /** Records a reading; returns false when its interval already had one. */
   add(t: number): boolean {
     return this.addSlot(this.slotOf(t));

@@ -43,6 +43,9 @@ export class SiteClock {
   /** Cache of the last wall day without an offset change within a day and a half of it. */
   private cachedDay = NaN;
   private cachedOffset = 0;
+  /** Cache of the last UTC day checked for {@link dayNumberOf}: its offset, or NaN when it changes near that day. */
+  private stableUtcDay = NaN;
+  private stableOffset = NaN;
 
   private constructor(readonly zone: string) {
     this.dtf =
@@ -159,6 +162,23 @@ export class SiteClock {
   /** The instant local date `YYYY-MM-DD` starts (00:00 on the site's clock). */
   startOfDate(date: string): number {
     return this.boundary(Date.parse(`${date}T00:00:00Z`));
+  }
+
+  /**
+   * The local day of instant `t` as a day number (days since 1970-01-01 on the site's clock): equal for
+   * two instants on the same local date. Cheap on the hot path: the offset is looked up once per UTC
+   * day without an offset change within a day and a half of it (as {@link fromWall} assumes).
+   */
+  dayNumberOf(t: number): number {
+    if (!this.dtf) return Math.floor(t / DAY_MS);
+    const day = Math.floor(t / DAY_MS);
+    if (day !== this.stableUtcDay) {
+      const before = this.offsetAt(day * DAY_MS - 36 * HOUR_MS);
+      this.stableUtcDay = day;
+      this.stableOffset = before === this.offsetAt((day + 1) * DAY_MS + 36 * HOUR_MS) ? before : NaN;
+    }
+    const offset = Number.isNaN(this.stableOffset) ? this.offsetAt(t) : this.stableOffset;
+    return Math.floor((t + offset) / DAY_MS);
   }
 
   /** The local date (`YYYY-MM-DD`) of instant `t`. */

@@ -43,6 +43,14 @@ export class GwpState {
     return this.bind({ start: new Date(t).toISOString(), end: new Date(t + 1).toISOString() });
   }
 
+  /** Do the GWPs bound so far also hold over `period` (one GWP period, the same values)? */
+  holdsOver(period: Period): boolean {
+    const gwp = this.binding;
+    if (!gwp) return false;
+    const whole = bindGwps(this.project, this.methodology, period);
+    return whole.ok && sameGwps(gwp, whole.binding);
+  }
+
   /** A period read from the rows must need the GWPs bound at its first reading: otherwise it is split at the boundary. */
   confirm(resultPeriod: Period): void {
     const gwp = this.binding;

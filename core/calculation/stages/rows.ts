@@ -63,6 +63,8 @@ export class RowStage {
   /** Readings stamped off the site's interval grid: how many, and the first (for one warning). */
   private offGrid = 0;
   private firstOffGrid: { readonly row: number; readonly line: number; readonly t: number } | undefined;
+  /** The crediting period as instants, once an off-grid reading needs it. */
+  private creditingSpan: { readonly start: number; readonly end: number } | undefined;
   private plan: ColumnPlan[] | undefined;
   /** Events held while core/units loads (see onHeader). */
   private held: { readonly queue: ReaderEvent[]; readonly loaded: Promise<void> } | undefined;
@@ -180,11 +182,38 @@ export class RowStage {
       });
       return NaN;
     }
-    if (this.intervals && !this.trackerOf(item).onGrid(t) && this.offGrid++ === 0) this.firstOffGrid = { row, line, t };
+    const offGrid = this.intervals !== undefined && !this.trackerOf(item).onGrid(t);
+    if (offGrid && this.offGrid++ === 0) this.firstOffGrid = { row, line, t };
     const gwp = this.calc.gwp;
     // The GWPs are bound at the instant of the first accepted reading (unless the period is declared).
     if (!gwp.binding && (gwp.failed || !gwp.bindAt(t))) return NaN;
+    if (offGrid && !this.meterSpanAdmitted(this.trackerOf(item), t, loc)) return NaN;
     return t;
+  }
+
+  /**
+   * An off-grid reading is counted in the grid interval it falls in, but on the meter it covers one
+   * interval before (end stamps) or after (start stamps) its timestamp. Where that reaches across a
+   * local midnight — where crediting periods and GWP periods begin and end — it must still lie inside
+   * the crediting period and need the GWPs already bound; otherwise the row is refused, so no time
+   * outside the crediting period (or converted with another period's GWPs) is credited.
+   */
+  private meterSpanAdmitted(tracker: IntervalTracker, t: number, loc: { file: string; row: number; line: number; column: string }): boolean {
+    const { site, project, gwp } = this.calc;
+    const span = tracker.meterSpan(t);
+    if (site.clock.dayNumberOf(span.start) === site.clock.dayNumberOf(span.end - 1)) return true;
+    const refuse = (code: DiagnosticCode, reason: string): false => {
+      const covers = `Row ${loc.row}: ${site.clock.format(t)} is not a boundary of the ${tracker.label} intervals on the site's clock (${site.zone}), so on the meter it covers ${formatPeriod(site.periodOf(span))}`;
+      const fix = "stamp readings at interval boundaries of the site's clock (e.g. with its offset instead of Z), or remove the row";
+      this.calc.diag({ severity: 'error', code, message: `${covers}, which ${reason}; ${fix}.`, location: loc });
+      return false;
+    };
+    this.creditingSpan ??= site.span(site.localDays(project.creditingPeriod));
+    if (span.start < this.creditingSpan.start || span.end > this.creditingSpan.end)
+      return refuse('period.outside_crediting', `reaches outside the crediting period ${formatPeriod(site.localDays(project.creditingPeriod))}`);
+    if (!gwp.holdsOver(site.periodOf(span)))
+      return refuse('period.spans_gwp_boundary', `reaches across a boundary of the GWP periods (${gwp.binding?.label ?? 'none'} bound)`);
+    return true;
   }
 
   /** A row whose cells passed the monitoring schema; `values` holds them in `columnOrder`. */

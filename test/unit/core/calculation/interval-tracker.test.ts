@@ -75,13 +75,13 @@ describe('IntervalTracker: coverage as runs, not per-interval bitmaps', () => {
 });
 
 /** A one-column meter methodology (export × EF) read every `minutes` minutes, for the calculate tests below. */
-const meterMethodology = (id: string, minutes: number) =>
+const meterMethodology = (id: string, minutes: number, mechanisms: ('A6.4' | 'CDM')[] = ['A6.4']) =>
   defineMethodology({
     id,
     version: '1.0.0',
     title: `${minutes}-minute meter`,
     source: { body: 'test', document: id, documentVersion: '1' },
-    mechanisms: ['A6.4'],
+    mechanisms,
     applicability: [],
     project: z.object({ EF: z.number().meta({ unit: 'tCO2/MWh' }) }),
     monitoring: monitoringRow({
@@ -189,5 +189,79 @@ describe('readings off the site interval grid', () => {
     const on = await run('+05:30');
     expect(on.diagnostics.filter((d) => d.code === 'period.off_grid')).toEqual([]);
     expect(on.totals?.BE).toBe(off.totals?.BE);
+  });
+
+  it('meterSpan: the interval before an end stamp, after a start stamp, one local day for daily intervals', () => {
+    const kolkata = SiteClock.of('Asia/Kolkata');
+    const t = Date.parse('2023-07-01T00:00:00Z'); // 05:30 on the site clock
+    const show = (s: { start: number; end: number }) => [kolkata.format(s.start), kolkata.format(s.end)];
+    expect(show(new IntervalTracker({ minutes: 60 }, kolkata, 'interval-end').meterSpan(t))).toEqual([
+      '2023-07-01T04:30:00+05:30',
+      '2023-07-01T05:30:00+05:30',
+    ]);
+    expect(show(new IntervalTracker({ minutes: 60 }, kolkata).meterSpan(t))).toEqual(['2023-07-01T05:30:00+05:30', '2023-07-01T06:30:00+05:30']);
+    expect(show(new IntervalTracker({ minutes: 1440 }, kolkata, 'interval-end').meterSpan(t))).toEqual([
+      '2023-06-30T05:30:00+05:30',
+      '2023-07-01T05:30:00+05:30',
+    ]);
+    // A local day across the change to summer time is 23 hours long.
+    const berlin = SiteClock.of('Europe/Berlin');
+    const d = new IntervalTracker({ minutes: 1440 }, berlin).meterSpan(Date.parse('2024-03-30T12:00:00+01:00'));
+    expect((d.end - d.start) / H).toBe(23);
+  });
+
+  describe('an off-grid reading whose meter interval reaches past a crediting or GWP period is refused', () => {
+    const m = meterMethodology('hour-meter-edge', 60, ['A6.4', 'CDM']);
+    const registry = createRegistry([m]);
+    const project = (creditingPeriod: { start: string; end: string }, mechanism = 'A6.4') =>
+      ProjectSchema.parse({
+        id: 'off-grid-edge',
+        name: 'x',
+        methodology: m.key,
+        mechanism,
+        hostCountry: 'IN',
+        leastDevelopedCountry: false,
+        scale: 'small',
+        timeZone: 'Asia/Kolkata',
+        creditingPeriod,
+        pddAnnualEstimate: 1,
+        parameters: { EF: 1 },
+      });
+    const run = (stamps: readonly string[], p: ReturnType<typeof project>) =>
+      calculate({
+        source: (async function* () {
+          yield Buffer.from(`timestamp,EG\n${stamps.map((s) => `${s},1`).join('\n')}\n`);
+        })(),
+        fileName: 'edge.csv',
+        project: p,
+        registry,
+      });
+    // Start stamps in UTC: 21:30, 22:30 and 23:30 on 1 July on the site clock; the last covers 23:30–00:30 on the meter.
+    const evening = ['2023-07-01T16:00:00Z', '2023-07-01T17:00:00Z', '2023-07-01T18:00:00Z'];
+
+    it('a reading covering 30 minutes after the crediting period ends refuses the file, naming the row', async () => {
+      const r = await run(evening, project({ start: '2020-01-01', end: '2023-07-01' }));
+      expect(r.status).not.toBe('accepted');
+      const errors = r.diagnostics.filter((d) => d.severity === 'error');
+      expect(errors.map((d) => d.code)).toEqual(['period.outside_crediting']);
+      expect(errors[0]).toMatchObject({ location: { file: 'edge.csv', row: 3, column: 'timestamp' } });
+      expect(errors[0]!.message).toContain('2023-07-01T23:30:00+05:30 – 2023-07-02T00:30:00+05:30');
+      expect(errors[0]!.message).toContain('reaches outside the crediting period');
+    });
+
+    it('the same readings a day before the crediting period ends are accepted (with the off-grid warning only)', async () => {
+      const r = await run(evening, project({ start: '2020-01-01', end: '2023-07-02' }));
+      expect(r.status).toBe('accepted');
+      expect(r.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.code)).toEqual(['period.off_grid']);
+    });
+
+    it('a CDM reading covering the first minutes of 2013 is refused: 2012 and 2013 take different GWP sets', async () => {
+      const newYear = ['2012-12-31T17:00:00Z', '2012-12-31T18:00:00Z']; // 22:30 and 23:30 local; the last reaches 00:30 in 2013
+      const r = await run(newYear, project({ start: '2010-01-01', end: '2016-12-31' }, 'CDM'));
+      expect(r.status).not.toBe('accepted');
+      const errors = r.diagnostics.filter((d) => d.severity === 'error');
+      expect(errors.map((d) => d.code)).toEqual(['period.spans_gwp_boundary']);
+      expect(errors[0]).toMatchObject({ location: { row: 2 } });
+    });
   });
 });

@@ -70,6 +70,30 @@ describe('SiteClock', () => {
   });
 });
 
+describe('SiteClock.dayNumberOf (the cached local day of the off-grid check)', () => {
+  it('agrees with the local date for any instant, in zones with and without summer time, in any order', () => {
+    const zones = ['UTC', 'Asia/Kolkata', 'Europe/Berlin', 'America/Sao_Paulo', 'Pacific/Chatham', 'Australia/Lord_Howe'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.array(fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) }), { minLength: 1, maxLength: 20 }),
+        (zone, ts) => {
+          const clock = SiteClock.of(zone);
+          for (const t of ts) expect(clock.dayNumberOf(t)).toBe(Date.parse(`${clock.dateOf(t)}T00:00:00Z`) / 86_400_000);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is right on both sides of a change of offset on the same UTC day', () => {
+    const berlin = SiteClock.of('Europe/Berlin');
+    // 31 March 2024: 01:59:59Z is 03:59:59 CEST; 22:30Z on 30 March is 23:30 CET; 22:30Z on 31 March is 00:30 on 1 April CEST.
+    for (const iso of ['2024-03-30T22:30:00Z', '2024-03-31T00:59:59Z', '2024-03-31T01:00:00Z', '2024-03-31T21:59:59Z', '2024-03-31T22:00:00Z'])
+      expect(berlin.dayNumberOf(Date.parse(iso))).toBe(Date.parse(`${berlin.dateOf(Date.parse(iso))}T00:00:00Z`) / 86_400_000);
+  });
+});
+
 describe('Period: half-open instants in the site zone', () => {
   it('local days mean [first 00:00, day after last 00:00) on the site clock', () => {
     expect(localDays('2015-03-01', '2015-03-03', 'America/Sao_Paulo')).toEqual({
