@@ -26,17 +26,20 @@ export const CONSOLE_CLIENT_ID_ENV = 'CONSOLE_CLIENT_ID';
 /** The API function's role id (`AROA…`), set by the stack: with the function name, its SQS SenderId. */
 export const API_ROLE_ID_ENV = 'MRV_API_ROLE_ID';
 
+const warnUnpublished = (error: unknown, n: { readonly event: string; readonly id: string }) =>
+  console.warn(
+    JSON.stringify({ level: 'WARN', message: 'Notification not published', event: n.event, id: n.id, error: (error as Error)?.message ?? String(error) }),
+  );
+
 /** Everything but authentication and the decision sender, from the environment (the Lambda and the local stack share it). */
 export function createDataDeps(env: Readonly<Record<string, string | undefined>> = process.env): Omit<ApiDeps, 'authenticate' | 'decisionsFor'> {
-  const e = readEnv(
-    [ENV.bucket, ENV.submissionsTable, ENV.projectsTable, ENV.ledgerTable, ENV.accessTable, ENV.reviewQueueUrl, ENV.auditTable, ENV.notificationTopic],
-    env,
-  );
+  const e = readEnv([ENV.bucket, ENV.submissionsTable, ENV.projectsTable, ENV.ledgerTable, ENV.accessTable, ENV.reviewQueueUrl, ENV.auditTable], env);
   const { s3, ddb, sqs, sns } = createAwsClients();
   const submissions = dynamoSubmissions(ddb, e[ENV.submissionsTable]);
   const ledger = dynamoLedgerStore(ddb, e[ENV.ledgerTable]);
   const access = dynamoAccess(ddb, e[ENV.accessTable]);
   const projects = dynamoProjects(ddb, e[ENV.projectsTable]);
+  const topic = env[ENV.notificationTopic]?.trim();
   return {
     access,
     submissions,
@@ -50,18 +53,8 @@ export function createDataDeps(env: Readonly<Record<string, string | undefined>>
         projects,
         reviewQueue: sqsReviewQueue(sqs, e[ENV.reviewQueueUrl]),
         registry,
-        // report ready / refused, item waiting: a failed publish is a warning, never a failed assembly.
-        notifier: snsNotifier(sns, e[ENV.notificationTopic], (error, n) =>
-          console.warn(
-            JSON.stringify({
-              level: 'WARN',
-              message: 'Notification not published',
-              event: n.event,
-              id: n.id,
-              error: (error as Error)?.message ?? String(error),
-            }),
-          ),
-        ),
+        // report ready / refused, item waiting, when the stack's topic is set: a failed publish is a warning, never a failed assembly.
+        ...(topic ? { notifier: snsNotifier(sns, topic, warnUnpublished) } : {}),
         now: () => new Date(),
       },
       audit: dynamoAuditStore(ddb, e[ENV.auditTable]),

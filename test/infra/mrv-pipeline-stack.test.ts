@@ -724,6 +724,14 @@ describe('review console in the stack', () => {
     expect(statements.flatMap(actionsOf)).not.toContain('dynamodb:DeleteItem');
   });
 
+  it('gives the console function the resources an assembly writes to (functions/http-api/deps.ts createDataDeps)', () => {
+    const variables = (fnProps(stack.console.function).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables[ENV.reviewQueueUrl]).toEqual({ Ref: logicalIdOf(stack.queues.review.queue) });
+    expect(variables[ENV.auditTable]).toEqual({ Ref: logicalIdOf(stack.tables.audit.table) });
+    expect(variables[ENV.notificationTopic]).toEqual({ Ref: logicalIdOf(stack.notifications.topic) });
+    expect(variables[ENV.submissionsTable]).toEqual({ Ref: logicalIdOf(stack.tables.submissions.table) });
+  });
+
   it("the console function's role, simulated: the writes of an assembled monitoring report, and nothing broader", () => {
     const role = { Statement: fnStatements(stack.console.function).map((s) => resolveCfn(s)) } as PolicyDocument;
     const fnCan = (action: string, resource: string) => evaluatePolicies([role], { action, resource, context: {} }).decision === 'allow';
