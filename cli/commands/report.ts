@@ -1,4 +1,6 @@
 import { renderMonitoringReport } from '../../core/report/render-monitoring-report.ts';
+import { currentLogin, httpApiClient } from '../login/http-api.ts';
+import { assembleViaApi, printAssembled } from './report-api.ts';
 import type { MonitoringReport } from '../../core/report/monitoring-report.ts';
 import { assembleReport } from '../../functions/assemble-report/assemble.ts';
 import { dynamoProjects, dynamoSubmissions } from '../../functions/shared/aws/dynamo-repositories.ts';
@@ -20,6 +22,7 @@ const USAGE = [
   "       the period is on the site's clock: local dates, both included (or two ISO instants with offsets, end excluded)",
   '       group accepted uploads into one monitoring report for the period (they must tile it exactly),',
   '       merge their results exactly and queue the report for review',
+  '       after mrv login: through the HTTP API as the logged-in site or registrar (MRV_AUTH=iam: IAM credentials)',
   '       mrv report show <project-id> <report-id> [--json]',
 ].join('\n');
 
@@ -39,11 +42,20 @@ export function makeReportCommand(aws: AwsFactory = createCliAws): Command {
     async run(argv, io) {
       const { values, positionals } = parse(argv, { period: { type: 'string' }, uploads: { type: 'string' }, json: { type: 'boolean' } });
       const [sub, projectId, reportId] = positionals;
-      const a = aws(io.env);
       switch (sub) {
         case 'assemble': {
           if (!projectId) throw new UsageError('assemble needs a project id');
           const period = periodText(values.period);
+          const uploadIds = values.uploads
+            ? values.uploads
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : undefined;
+          // Logged in with `mrv login`: the HTTP API assembles under that person's identity (./report-api.ts); else IAM credentials, as below.
+          const login = await currentLogin(io.env);
+          if (login) return assembleViaApi(httpApiClient(login), io, { projectId, period, ...(uploadIds ? { uploadIds } : {}), json: Boolean(values.json) });
+          const a = aws(io.env);
           const env = a.resources([ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable, ENV.accessTable]);
           const outcome = await assembleReport(
             {
@@ -64,29 +76,13 @@ export function makeReportCommand(aws: AwsFactory = createCliAws): Command {
                 : {}),
               now: () => new Date(),
             },
-            {
-              projectId,
-              period,
-              ...(values.uploads
-                ? {
-                    uploadIds: values.uploads
-                      .split(',')
-                      .map((s) => s.trim())
-                      .filter(Boolean),
-                  }
-                : {}),
-            },
+            { projectId, period, ...(uploadIds ? { uploadIds } : {}) },
           );
-          if (values.json) io.out(JSON.stringify({ outcome: outcome.kind, report: outcome.report }, null, 2));
-          else {
-            io.out(renderMonitoringReport(outcome.report));
-            if (outcome.kind === 'queued') io.out(`Queued for review: mrv review show ${outcome.report.reportId}`);
-            if (outcome.kind === 'existing') io.out(`This report was assembled before (same uploads, same period): mrv review show ${outcome.report.reportId}`);
-          }
-          return outcome.kind === 'refused' ? 1 : 0;
+          return printAssembled(io, outcome, Boolean(values.json));
         }
         case 'show': {
           if (!projectId || !reportId) throw new UsageError('show needs a project id and a report id');
+          const a = aws(io.env);
           const env = a.resources([ENV.bucket]);
           const report = await s3ReportStore(a.s3, env[ENV.bucket]).getJson<MonitoringReport>(BUCKET_LAYOUT.monitoringReport(projectId, reportId));
           if (!report) {

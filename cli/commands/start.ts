@@ -149,7 +149,9 @@ export function makeStartCommand(options: StartOptions = {}): Command {
         );
         for (const c of consoleServer.identities) {
           const r = c.identity.record;
-          io.out(`  ${c.identity.name.padEnd(34)} ${r.name}${r.role === 'verifier' ? ` (${r.body})` : ' (read-only)'}: ${consoleServer.linkFor(c)}`);
+          io.out(
+            `  ${c.identity.name.padEnd(34)} ${r.name}${r.role === 'verifier' ? ` (${r.body})` : ' (reads its project; assembles its monitoring reports)'}: ${consoleServer.linkFor(c)}`,
+          );
         }
         const seen = new Set(outcomes.keys());
         const watcher = watchLaterReports(stack, io, seen);

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -22,7 +22,9 @@ import { FIXED_IDENTITIES, siteIdentity, type LocalIdentity } from './identities
  * inside its console link. The token resolves to the identity's principal (`iam:<its unique id>`, as in
  * the access register), and from there on everything is the AWS code path: every route authorizes
  * with core/access `authorize()` against the access table, and decisions go to the decision queue with
- * the identity's own key, so the decision function authenticates them by SQS SenderId.
+ * the identity's own key, so the decision function authenticates them by SQS SenderId. A site identity
+ * reads its project and assembles its monitoring reports (`POST /api/projects/{project}/monitoring-reports`),
+ * which the server writes as the stack's functions do (operator credentials), audited under the site.
  */
 
 export interface ConsoleIdentity {
@@ -46,7 +48,7 @@ export interface ConsoleServerOptions {
   readonly port: number;
   /** The local stack's environment (resource names); the SDK endpoints are on process.env already. */
   readonly env: Readonly<Record<string, string>>;
-  /** Projects whose site identities get a (read-only) console link. */
+  /** Projects whose site identities get a console link (their project read-only; they may assemble its monitoring reports). */
   readonly siteProjects?: readonly string[];
   readonly onError?: (error: unknown) => void;
 }
@@ -125,6 +127,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
           rawQueryString: url.search.slice(1),
           headers,
           requestContext: {
+            // As API Gateway's: one id per request (a refused assembly is audited under it).
+            requestId: randomUUID(),
             http: {
               method: req.method ?? 'GET',
               path: url.pathname,

@@ -9,7 +9,7 @@ import { DEFAULT_ACCESS_RULES, type AccessRules } from './rules.ts';
  * registers? The same function runs in the decision function, the HTTP API and the local stack.
  * Anything not granted below is refused (deny by default), with a code and a sentence for the sender.
  */
-export const ACTIONS = ['upload', 'read-evidence', 'decide', 'register-project', 'assign-body', 'manage-verifiers', 'read-audit'] as const;
+export const ACTIONS = ['upload', 'assemble-report', 'read-evidence', 'decide', 'register-project', 'assign-body', 'manage-verifiers', 'read-audit'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export interface Resource {
@@ -63,6 +63,8 @@ export function actorOf(r: PrincipalRecord): Actor {
 
 const ROLES_FOR: Record<Action, readonly Role[]> = {
   upload: ['site'],
+  // The project participant submits its monitoring report (CDM); the registrar may assemble one on its behalf.
+  'assemble-report': ['site', 'registrar'],
   'read-evidence': ['site', 'verifier', 'registrar'],
   decide: ['verifier'],
   'register-project': ['registrar'],

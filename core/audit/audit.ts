@@ -12,6 +12,8 @@ export const AUDIT_ACTIONS = [
   'project.change',
   'upload',
   'monitoring-report.assemble',
+  /** Someone not allowed to assemble a monitoring report of the project tried to (outcome: the access refusal code). */
+  'monitoring-report.refuse',
   'decision.approve',
   'decision.reject',
   'decision.pending-technical-review',

@@ -11,6 +11,7 @@ import type { Mechanism } from '../../core/mechanisms/mechanisms.ts';
 import { describeStretch } from '../../core/report/monitoring-report.ts';
 import { isLegacyPeriod, type Period } from '../../core/time/period.ts';
 import { outcomeKey } from '../shared/resources.ts';
+import { assembleRoute, type AssemblyDeps } from './monitoring-reports.ts';
 import { authorizeApi, Unauthenticated, whoIs, type AccessLookup } from './principal.ts';
 
 /**
@@ -43,6 +44,12 @@ export interface ApiDeps {
    */
   readonly decisionsFor: (principal: Principal) => { readonly queue: DecisionQueue; readonly senderId?: string };
   readonly reports: ReportSources;
+  /**
+   * Monitoring reports assembled through the API (`POST /api/projects/{project}/monitoring-reports`,
+   * ./monitoring-reports.ts): assembleReport's stores, queue and notifier, and the audit trail. The
+   * audit actor is not here: it is the caller core/access authorized, per request.
+   */
+  readonly assembly: AssemblyDeps;
   /** A static console file (`index.html`, `app.js`, `katex/…`); undefined when there is none. */
   readonly staticFile: (path: string) => { body: Uint8Array | string; type: string } | undefined;
   /** The browser sign-in of this deployment (Cognito hosted UI, code flow with PKCE), served to the console as `/console/config.json`. */
@@ -85,6 +92,7 @@ const ROUTES: readonly { method: string; pattern: RegExp; name: string }[] = [
   { method: 'GET', pattern: new RegExp(`^/api/submissions/${UPLOAD_ID}/verification\\.(html|pdf)$`), name: 'report' },
   { method: 'GET', pattern: new RegExp(`^/api/outcomes/${MESSAGE_ID}$`), name: 'outcome' },
   { method: 'GET', pattern: new RegExp(`^/api/projects/${PROJECT}/ledger$`), name: 'ledger' },
+  { method: 'POST', pattern: new RegExp(`^/api/projects/${PROJECT}/monitoring-reports$`), name: 'assemble' },
 ];
 
 /** A period on the site's clock for people (local days when whole days). */
@@ -264,6 +272,11 @@ export function makeApi(deps: ApiDeps) {
           const [head, entries] = await Promise.all([deps.ledger.getHead(projectId), deps.ledger.listEntries(projectId)]);
           const verdict = verifyChain(entries, head ? { seq: head.seq, lastHash: head.lastHash } : undefined);
           return json(200, { projectId, entries, verification: verdict });
+        }
+        case 'assemble': {
+          const { access, assembly } = deps;
+          const answer = await assembleRoute({ access, assembly, ...(deps.rules ? { rules: deps.rules } : {}), principal, projectId: match[1]!, event, at });
+          return json(answer.status, answer.body);
         }
       }
       return problem(404, `no API route ${path}`);

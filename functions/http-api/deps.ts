@@ -5,9 +5,11 @@ import { ConfigError } from '../../core/errors.ts';
 import { dynamoAccess } from '../shared/aws/access-store.ts';
 import { createAwsClients } from '../shared/aws/clients.ts';
 import { dynamoProjects, dynamoSubmissions } from '../shared/aws/dynamo-repositories.ts';
+import { dynamoAuditStore } from '../shared/aws/audit-store.ts';
 import { dynamoLedgerStore } from '../shared/aws/ledger-store.ts';
-import { sqsDecisionQueue } from '../shared/aws/queues.ts';
-import { s3MonitoringStore } from '../shared/aws/s3-stores.ts';
+import { snsNotifier } from '../shared/aws/notifier.ts';
+import { sqsDecisionQueue, sqsReviewQueue } from '../shared/aws/queues.ts';
+import { s3MonitoringStore, s3ReportStore } from '../shared/aws/s3-stores.ts';
 import { readEnv } from '../shared/env.ts';
 import { ENV } from '../shared/resources.ts';
 import { evidenceTagsFor } from '../shared/evidence-tags.ts';
@@ -24,20 +26,42 @@ export const CONSOLE_CLIENT_ID_ENV = 'CONSOLE_CLIENT_ID';
 /** The API function's role id (`AROA…`), set by the stack: with the function name, its SQS SenderId. */
 export const API_ROLE_ID_ENV = 'MRV_API_ROLE_ID';
 
+const warnUnpublished = (error: unknown, n: { readonly event: string; readonly id: string }) =>
+  console.warn(
+    JSON.stringify({ level: 'WARN', message: 'Notification not published', event: n.event, id: n.id, error: (error as Error)?.message ?? String(error) }),
+  );
+
 /** Everything but authentication and the decision sender, from the environment (the Lambda and the local stack share it). */
 export function createDataDeps(env: Readonly<Record<string, string | undefined>> = process.env): Omit<ApiDeps, 'authenticate' | 'decisionsFor'> {
-  const e = readEnv([ENV.bucket, ENV.submissionsTable, ENV.projectsTable, ENV.ledgerTable, ENV.accessTable], env);
-  const { s3, ddb } = createAwsClients();
+  const e = readEnv([ENV.bucket, ENV.submissionsTable, ENV.projectsTable, ENV.ledgerTable, ENV.accessTable, ENV.reviewQueueUrl, ENV.auditTable], env);
+  const { s3, ddb, sqs, sns } = createAwsClients();
   const submissions = dynamoSubmissions(ddb, e[ENV.submissionsTable]);
   const ledger = dynamoLedgerStore(ddb, e[ENV.ledgerTable]);
   const access = dynamoAccess(ddb, e[ENV.accessTable]);
+  const projects = dynamoProjects(ddb, e[ENV.projectsTable]);
+  const topic = env[ENV.notificationTopic]?.trim();
   return {
     access,
     submissions,
     ledger,
+    // A site (or the registrar) assembles its monitoring report through the API, with the adapters `mrv report assemble` uses.
+    assembly: {
+      deps: {
+        submissions,
+        // The report is evidence: tagged with the project's verification body, as the pipeline tags results.
+        reports: s3ReportStore(s3, e[ENV.bucket], { tagsFor: evidenceTagsFor(access) }),
+        projects,
+        reviewQueue: sqsReviewQueue(sqs, e[ENV.reviewQueueUrl]),
+        registry,
+        // report ready / refused, item waiting, when the stack's topic is set: a failed publish is a warning, never a failed assembly.
+        ...(topic ? { notifier: snsNotifier(sns, topic, warnUnpublished) } : {}),
+        now: () => new Date(),
+      },
+      audit: dynamoAuditStore(ddb, e[ENV.auditTable]),
+    },
     reports: {
       submissions,
-      projects: dynamoProjects(ddb, e[ENV.projectsTable]),
+      projects,
       ledger,
       monitoring: s3MonitoringStore(s3, e[ENV.bucket]),
       // Stored verification reports carry the project's evidence tag, like every other evidence object.

@@ -39,7 +39,8 @@ export interface AccessLookup {
 
 export type ApiAccess =
   | { readonly allowed: true; readonly actor: Actor }
-  | { readonly allowed: false; readonly status: 403; readonly code: string; readonly reason: string };
+  /** `actor`: who the register says the caller is, when it is registered (for the audit of a refusal). */
+  | { readonly allowed: false; readonly status: 403; readonly code: string; readonly reason: string; readonly actor?: Actor };
 
 /**
  * May `principal` do `action` on `projectId`? Reads the registers for this principal and project and
@@ -48,13 +49,15 @@ export type ApiAccess =
 export async function authorizeApi(
   access: AccessLookup,
   principal: Principal,
-  action: Extract<Action, 'read-evidence' | 'decide'>,
+  action: Extract<Action, 'read-evidence' | 'decide' | 'assemble-report'>,
   resource: { readonly projectId: string; readonly mechanism?: Mechanism },
   options: { readonly at: string; readonly rules?: AccessRules },
 ): Promise<ApiAccess> {
   const registers = await access.registersFor(principal.id, resource.projectId);
   const d: AccessDecision = authorize(principal, action, resource, registers, options);
-  return d.allowed ? { allowed: true, actor: d.actor } : { allowed: false, status: 403, code: d.code, reason: d.reason };
+  return d.allowed
+    ? { allowed: true, actor: d.actor }
+    : { allowed: false, status: 403, code: d.code, reason: d.reason, ...(d.actor ? { actor: d.actor } : {}) };
 }
 
 /** The caller's register record as the console shows it (`/api/me`); undefined when not registered. */

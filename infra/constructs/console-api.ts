@@ -19,8 +19,16 @@ export const CONSOLE_API_ENTRY = fileURLToPath(new URL('../../functions/http-api
 
 export interface ConsoleApiProps {
   readonly monitoring: MonitoringBucket;
-  readonly tables: { readonly projects: MrvTable; readonly submissions: MrvTable; readonly ledger: MrvTable; readonly access: MrvTable };
+  readonly tables: {
+    readonly projects: MrvTable;
+    readonly submissions: MrvTable;
+    readonly ledger: MrvTable;
+    readonly access: MrvTable;
+    readonly audit: MrvTable;
+  };
   readonly decisionQueue: WorkQueue;
+  /** Where an assembled monitoring report waits for its verifier (POST /api/projects/{project}/monitoring-reports). */
+  readonly reviewQueue: WorkQueue;
   /**
    * The people's user pool for this console (at its URL): the JWT authorizer of /api, the issuer its
    * tokens carry, and the browser sign-in (Cognito hosted UI, authorization code with PKCE) the console
@@ -57,12 +65,12 @@ export class ConsoleApi extends Construct {
 
   constructor(scope: Construct, id: string, props: ConsoleApiProps) {
     super(scope, id);
-    const { projects, submissions, ledger, access } = props.tables;
+    const { projects, submissions, ledger, access, audit } = props.tables;
     this.function = new MrvFunction(this, 'Function', {
       entry: props.entry ?? CONSOLE_API_ENTRY,
       serviceName: 'http-api',
       description:
-        'Review console and its HTTP API: queue, evidence with charts and equations, decisions (to the decision queue), ledger, verification reports',
+        'Review console and its HTTP API: queue, evidence with charts and equations, decisions (to the decision queue), ledger, verification reports, monitoring reports assembled by sites',
       // Vega (charts) and pdfmake (PDF) render in the function: memory buys CPU.
       memorySize: 1536,
       timeout: Duration.seconds(29),
@@ -79,19 +87,27 @@ export class ConsoleApi extends Construct {
         ],
       },
     })
-      // Reads uploads (charts), results and reports (evidence); writes the verification reports beside the reports.
+      // Reads uploads (charts), results and reports (evidence); writes the verification reports beside the reports,
+      // and the monitoring reports a site assembles (functions/http-api/monitoring-reports.ts).
       .bindBucket(props.monitoring, ENV.bucket, {
-        // monitoring-reports/*: a report's document (its uploads); outcomes/*: what the decision function told this function's role about a forwarded decision.
-        read: ['uploads/*', 'results/*', 'reports/*', 'monitoring-reports/*', 'outcomes/*'],
+        // monitoring-reports/*: a report's document (its uploads); outcomes/*: what the decision function told this function's role about a forwarded decision;
+        // partials/*: the mergeable partial results of the uploads a monitoring report merges.
+        read: ['uploads/*', 'results/*', 'reports/*', 'monitoring-reports/*', 'outcomes/*', 'partials/*'],
         readVersions: ['uploads/*'],
-        write: ['reports/*'],
-        // Verification reports are evidence: tagged with the project's verification body (functions/shared/evidence-tags.ts).
-        tag: ['reports/*'],
+        // reports/*: verification reports; monitoring-reports/* and results/*: an assembled monitoring report's document and merged result.
+        write: ['reports/*', 'monitoring-reports/*', 'results/*'],
+        // Both are evidence: tagged with the project's verification body (functions/shared/evidence-tags.ts).
+        tag: ['reports/*', 'monitoring-reports/*', 'results/*'],
         list: true,
         wildcardReason:
-          "object keys are <prefix>/<projectId>/<uploadId>…, created at run time; the console reads every project's evidence for verifiers (sites are limited to their project by the function) and writes only verification reports under reports/.",
+          "object keys are <prefix>/<projectId>/<uploadId or reportId>…, created at run time; the console reads every project's evidence for verifiers (sites are limited to their project by the function), writes verification reports under reports/ and, when a site or the registrar assembles a monitoring report (authorized per project by core/access), its document under monitoring-reports/ and its merged result under results/.",
       })
       .bindTable(submissions.table, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'], { indexes: [SUBMISSIONS_BY_PROJECT_INDEX] })
+      // An assembled monitoring report is a submission (conditional put, pk = report id) marked queued once its review item is sent.
+      .bindTable(submissions.table, ENV.submissionsTable, ['dynamodb:PutItem', 'dynamodb:UpdateItem'])
+      // Assembling, and a refused attempt, are audit events (append-only: conditional put, query of the chain's head).
+      .bindTable(audit.table, ENV.auditTable, ['dynamodb:PutItem', 'dynamodb:Query'])
+      .bindQueue(props.reviewQueue.queue, ENV.reviewQueueUrl, ['sqs:SendMessage'])
       .bindTable(projects.table, ENV.projectsTable, ['dynamodb:GetItem'])
       .bindTable(ledger.table, ENV.ledgerTable, ['dynamodb:GetItem', 'dynamodb:Query'])
       // The access registers: every route authorizes with core/access against them (read only).

@@ -228,10 +228,12 @@ export class MrvFunction extends Construct {
     return this;
   }
 
-  /** Sets one environment variable (a second, different value for the same name is a build error). */
+  /** Sets one environment variable (a second, different value for the same name is a build error; the same value again is fine). */
   setEnvironment(name: string, value: string): void {
     const existing = this.environment.get(name);
-    if (existing !== undefined && Stack.of(this).resolve(existing) !== Stack.of(this).resolve(value)) {
+    // Resolved tokens are compared by content ({ Ref: … } objects): binding one table twice, for two sets of actions, is the same value.
+    const resolved = (v: string) => JSON.stringify(Stack.of(this).resolve(v));
+    if (existing !== undefined && resolved(existing) !== resolved(value)) {
       throw new Error(`${this.node.path}: environment variable ${name} is already set to a different value; two bindings cannot share one name.`);
     }
     this.environment.set(name, value);

@@ -194,8 +194,9 @@ export class MrvPipelineStack extends Stack {
     // route authorizes with core/access; decisions are forwarded to the decision queue naming the person.
     this.console = new ConsoleApi(this, 'Console', {
       monitoring: this.monitoring,
-      tables: { projects, submissions, ledger, access },
+      tables: { projects, submissions, ledger, access, audit },
       decisionQueue: this.queues.decision,
+      reviewQueue: this.queues.review,
       notifications: this.notifications.topic,
       alarmAction,
       auth: (consoleUrl) => {
@@ -210,9 +211,10 @@ export class MrvPipelineStack extends Stack {
       logRetention,
       ...(entries.httpApi ? { entry: entries.httpApi } : {}),
     });
-    // The functions that finish an upload or a decision publish people's notifications (a failed publish is
-    // logged, never fails the work): ingest, decision, and the merge step of the large-upload path.
-    for (const fn of [this.ingestFunction, this.decisionFunction, this.largeUploads.mergeFunction]) {
+    // The functions that finish an upload, a decision or a monitoring report publish people's notifications (a
+    // failed publish is logged, never fails the work): ingest, decision, the merge step of the large-upload path,
+    // and the console function (a site assembles its monitoring report through the HTTP API).
+    for (const fn of [this.ingestFunction, this.decisionFunction, this.largeUploads.mergeFunction, this.console.function]) {
       this.notifications.grantPublish(fn.role);
       fn.setEnvironment(ENV.notificationTopic, this.notifications.topic.topicArn);
     }

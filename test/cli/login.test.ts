@@ -11,6 +11,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import type { Io } from '../../cli/commands/types.ts';
 import { makeReviewCommand } from '../../cli/commands/review.ts';
+import { makeReportCommand } from '../../cli/commands/report.ts';
+import type { MonitoringReport } from '../../core/report/monitoring-report.ts';
+import { renderMonitoringReport } from '../../core/report/render-monitoring-report.ts';
+import { assembleReport } from '../../functions/assemble-report/assemble.ts';
+import projectJson from '../../methodologies/grid-renewable/1.0.0/fixtures/project.json' with { type: 'json' };
+import { assemblyWorld, monthCsv } from '../handlers/report-world.ts';
 import { sessionPath, type Session } from '../../cli/login/session.ts';
 import { authorizeUrl, loginConfig, pkceChallenge } from '../../cli/login/oauth.ts';
 import { fakeJwt, startFakeApi, startFakeAuth, type FakeAuth, type RecordedRequest } from '../helpers/fake-oauth.ts';
@@ -34,8 +40,16 @@ function apiRoutes(r: RecordedRequest) {
     return { status: 200, body: { outcome: 'approved', principal: `cognito:${auth.sub}`, recordedAs: { name: 'Vera Verifier', body: 'DOE-A' } } };
   if (r.method === 'GET' && r.path === `/api/submissions/${UPLOAD}`)
     return { status: 200, body: { submission: { uploadId: UPLOAD, ledger: { seq: 7, hash: 'h7' } } } };
+  if (r.method === 'POST' && r.path === `/api/projects/${projectJson.id}/monitoring-reports`) return assembleAnswer;
+  if (r.method === 'POST' && r.path === '/api/projects/another-project/monitoring-reports')
+    return {
+      status: 403,
+      body: { error: 'Site of the hydro reservoir is the site of project fixture-hydro-reservoir, not of another-project', code: 'access.other_project' },
+    };
   return undefined;
 }
+/** What the fake API answers to an assembly (set by the test). */
+let assembleAnswer: { status: number; body: unknown } = { status: 500, body: { error: 'not set' } };
 
 beforeAll(async () => {
   api = await startFakeApi(apiRoutes);
@@ -314,4 +328,72 @@ describe('mrv review approve when logged in', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain('The HTTP API did not accept your login (Unauthorized): run mrv login again');
   });
+});
+
+describe('mrv report assemble when logged in', () => {
+  it('posts to the HTTP API with the bearer token and prints what the IAM path prints; MRV_AUTH=iam takes the IAM path', async () => {
+    // A real report (two accepted months of the fixture project), as the API would return it.
+    const w = assemblyWorld(projectJson);
+    const ids = [await w.upload('2015-01.csv', monthCsv(1)), await w.upload('2015-02.csv', monthCsv(2))];
+    const { report } = await assembleReport(w.deps, { projectId: projectJson.id, period: '2015-01-01..2015-02-28' });
+    await fakeAuth();
+    const env = envFor(home());
+    expect((await login(env)).code).toBe(0);
+    const bearer = `Bearer ${auth.issued[0]}`;
+    const command = makeReportCommand(() => {
+      throw new Error('the IAM path was taken');
+    });
+    const runReport = async (args: string[], e: NodeJS.ProcessEnv = env) => {
+      let out = '';
+      let err = '';
+      const io: Io = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), errIsTTY: false, cwd: process.cwd(), env: e };
+      const code = await command.run(args, io);
+      return { code, out, err };
+    };
+    const args = ['assemble', projectJson.id, '--period', '2015-01-01..2015-02-28', '--uploads', ids.join(',')];
+
+    assembleAnswer = { status: 201, body: { outcome: 'queued', report } };
+    const queued = await runReport(args);
+    expect(queued.code, queued.err).toBe(0);
+    expect(api.requests).toEqual([
+      {
+        method: 'POST',
+        path: `/api/projects/${projectJson.id}/monitoring-reports`,
+        authorization: bearer,
+        body: { period: '2015-01-01..2015-02-28', uploadIds: ids },
+      },
+    ]);
+    // The lines `mrv report assemble` prints on the IAM path (cli/commands/report.ts), to the character.
+    expect(queued.out).toBe(`${renderMonitoringReport(report as MonitoringReport)}\nQueued for review: mrv review show ${report.reportId}\n`);
+
+    assembleAnswer = { status: 200, body: { outcome: 'existing', report } };
+    const json = await runReport([...args, '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out)).toEqual({ outcome: 'existing', report: JSON.parse(JSON.stringify(report)) });
+
+    // A refused report (422) is printed as the IAM path prints it, exit 1.
+    const refused = { ...report, status: 'refused', problems: ['No upload covers 2015-03-01 – 2015-03-31 (31 days, UTC)'] };
+    assembleAnswer = { status: 422, body: { outcome: 'refused', report: refused, error: 'monitoring report refused' } };
+    const r422 = await runReport(args);
+    expect(r422.code).toBe(1);
+    expect(r422.out).toBe(`${renderMonitoringReport(refused as MonitoringReport)}\n`);
+
+    // 400: a request that cannot be assembled is a configuration error, as on the IAM path (main prints it, exit 2).
+    assembleAnswer = { status: 400, body: { error: 'Report period "2015-13-01..x": not a date', code: 'config.invalid' } };
+    const bad = await run(['report', 'assemble', projectJson.id, '--period', '2015-13-01..x'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe('mrv report: Report period "2015-13-01..x": not a date\n');
+
+    // 403: refused by core/access at the API.
+    const other = await runReport(['assemble', 'another-project', '--period', '2015-01-01..2015-02-28']);
+    expect(other.code).toBe(1);
+    expect(other.err).toContain(
+      'Refused by the HTTP API: Site of the hydro reservoir is the site of project fixture-hydro-reservoir, not of another-project (access.other_project). Nothing assembled.',
+    );
+
+    // MRV_AUTH=iam: the login is ignored, the IAM path is taken (and no request reaches the API).
+    const before = api.requests.length;
+    await expect(runReport(args, { ...env, MRV_AUTH: 'iam' })).rejects.toThrow('the IAM path was taken');
+    expect(api.requests).toHaveLength(before);
+  }, 60_000);
 });

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsoleServer, type ConsoleServer } from '../../cli/local-stack/console-server.ts';
+import type { AuditEvent } from '../../core/audit/audit.ts';
+import type { MonitoringReport } from '../../core/report/monitoring-report.ts';
 import { writeSession } from '../../cli/login/session.ts';
 import { mrv } from '../helpers/cli.ts';
 import { sample, startTestStack, type TestStack } from '../helpers/local-stack.ts';
@@ -18,7 +20,12 @@ let t: TestStack;
 let server: ConsoleServer;
 beforeAll(async () => {
   t = await startTestStack();
-  server = await startConsoleServer({ port: 0, env: t.stack.env, siteProjects: [], onError: (e) => t.faults.push(`console: ${(e as Error).stack}`) });
+  server = await startConsoleServer({
+    port: 0,
+    env: t.stack.env,
+    siteProjects: ['login-report'],
+    onError: (e) => t.faults.push(`console: ${(e as Error).stack}`),
+  });
 }, 120_000);
 afterAll(async () => {
   await server?.stop();
@@ -109,6 +116,47 @@ describe('logged in: review through the HTTP API (local stack)', () => {
     const otherReport = await mrv(['review', 'report', uploadId, '--out', out, '--pdf'], { env: otto });
     expect(otherReport.code).toBe(1);
     expect(existsSync(join(out, `${uploadId}.verification.pdf`))).toBe(false);
+    expect(t.faults).toEqual([]);
+  });
+
+  it('a logged-in site assembles its monitoring report through the HTTP API, audited under the site; a verifier is refused', async () => {
+    await t.registerProject('login-report');
+    const uploadId = await t.upload('login-report', GOOD_CSV);
+    await t.waitFor('the review item', async () => (await t.submissions.get(uploadId))?.queuedAt);
+    const { period } = (await t.submissions.get(uploadId))!;
+    // The upload's own period, as two instants (end excluded): the report is exactly that upload.
+    const args = ['report', 'assemble', 'login-report', '--period', `${period!.start}/${period!.end}`, '--json'];
+
+    const assembled = await mrv(args, { env: loggedInAs('site.login-report') });
+    expect(assembled.code, assembled.out + assembled.err).toBe(0);
+    const { outcome, report } = JSON.parse(assembled.out) as { outcome: string; report: MonitoringReport };
+    expect(outcome).toBe('queued');
+    expect(report.uploads.map((u) => u.uploadId)).toEqual([uploadId]);
+    expect(await t.submissions.get(report.reportId)).toMatchObject({ kind: 'monitoring-report', status: 'pending-review', queuedAt: expect.any(String) });
+
+    const refused = await mrv(args, { env: loggedInAs('verifier') });
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('(access.wrong_role). Nothing assembled.');
+
+    // The audit trail names the authenticated site (and the refused verifier), never the operator the server writes with.
+    const site = t.stack.site('login-report');
+    const verifier = t.stack.identities.find((i) => i.name === 'verifier')!;
+    const exported = await t.mrv(['audit', 'export', 'login-report', '--format', 'json']);
+    expect(exported.code, exported.err).toBe(0);
+    const events = (JSON.parse(exported.out) as AuditEvent[]).filter((e) => e.action.startsWith('monitoring-report.'));
+    expect(events).toEqual([
+      expect.objectContaining({
+        action: 'monitoring-report.assemble',
+        subject: report.reportId,
+        outcome: 'queued',
+        actor: { principal: `iam:${site.userId}`, role: 'site', name: 'Site of login-report' },
+      }),
+      expect.objectContaining({
+        action: 'monitoring-report.refuse',
+        outcome: 'access.wrong_role',
+        actor: expect.objectContaining({ principal: `iam:${verifier.userId}` }),
+      }),
+    ]);
     expect(t.faults).toEqual([]);
   });
 

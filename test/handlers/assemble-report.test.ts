@@ -4,7 +4,6 @@ import { calculate } from '../../core/calculation/calculate.ts';
 import { bytesOf } from '../../core/kit/conformance.ts';
 import { ProjectSchema, type Project } from '../../core/project/project.ts';
 import type { ReviewItem, Decision } from '../../core/review/schemas.ts';
-import type { Submission } from '../../core/review/submission.ts';
 import { assembleReport, type AssembleDeps } from '../../functions/assemble-report/assemble.ts';
 import { buildReviewItem } from '../../core/review/review-item.ts';
 import { checkTiling } from '../../core/report/monitoring-report.ts';
@@ -15,39 +14,13 @@ import type { Notification } from '../../functions/shared/notifications.ts';
 import { BUCKET_LAYOUT } from '../../functions/shared/resources.ts';
 import { registry } from '../../methodologies/index.ts';
 import { FakeLedgerStore } from '../unit/core/ledger/fake-ledger-store.ts';
-import { FakeReports, FakeSubmissions, recordingLog, recordingMetrics } from './helpers.ts';
+import { FakeReports, recordingLog, recordingMetrics } from './helpers.ts';
+import { ListingSubmissions, monthCsv } from './report-world.ts';
 import projectJson from '../../methodologies/grid-renewable/1.0.0/fixtures/project.json' with { type: 'json' };
 import manureJson from '../../methodologies/manure-methane/1.0.0/fixtures/project.json' with { type: 'json' };
 
 const project: Project = ProjectSchema.parse(projectJson);
 const P = project.id;
-
-/**
- * Hourly readings of one month of 2015 (deterministic, three decimals like a meter export). The module
- * stamps a reading at the end of its hour (grid-renewable: interval-end), so a month runs from 01:00 on
- * its first day to 00:00 on the first of the next month: its period is `[month 1st 00:00, next 1st 00:00)`
- * on the site's clock. `offset` writes each time with that offset; `''` writes local times of the site.
- */
-export function monthCsv(month: number, header = true, offset = 'Z'): string {
-  const lines = header ? ['timestamp,EG_export,EG_import,TEG,FC_diesel'] : [];
-  const days = new Date(Date.UTC(2015, month, 0)).getUTCDate();
-  let x = month * 7919;
-  for (let d = 1; d <= days; d++)
-    for (let h = 0; h < 24; h++) {
-      x = (x * 48271) % 2147483647;
-      const exp = ((x % 20000) / 1000).toFixed(3);
-      const imp = h < 5 && x % 3 === 0 ? '0.045' : '0.000';
-      const stamp = new Date(Date.UTC(2015, month - 1, d, h + 1)).toISOString().slice(0, 19);
-      lines.push(`${stamp}${offset},${exp},${imp},${(Number(exp) * 1.015).toFixed(3)},0`);
-    }
-  return `${lines.join('\n')}\n`;
-}
-
-class ListingSubmissions extends FakeSubmissions {
-  async listByProject(projectId: string): Promise<Submission[]> {
-    return [...this.items.values()].filter((s) => s.projectId === projectId).map((s) => structuredClone(s));
-  }
-}
 
 function world(registration: Record<string, unknown> = projectJson) {
   const P = registration.id as string;

@@ -14,7 +14,7 @@ import { MrvTable } from '../../infra/constructs/mrv-table.ts';
 import { WorkQueue } from '../../infra/constructs/work-queue.ts';
 import { AlarmTopic } from '../../infra/constructs/alarm-topic.ts';
 import { Duration } from 'aws-cdk-lib';
-import { actionsOf, logicalIdOf, statementsOfRole, STUB_HANDLER, testApp } from './synth-stack.ts';
+import { actionsOf, allowedActionsOn, logicalIdOf, statementsOfRole, STUB_HANDLER, testApp } from './synth-stack.ts';
 
 function build() {
   const stack = new Stack(testApp(), 'ConsoleTest');
@@ -25,8 +25,10 @@ function build() {
     submissions: new MrvTable(stack, 'S', { definition: TABLES.submissions }),
     ledger: new MrvTable(stack, 'L', { definition: TABLES.ledger }),
     access: new MrvTable(stack, 'A', { definition: TABLES.access }),
+    audit: new MrvTable(stack, 'Au', { definition: TABLES.audit }),
   };
   const decisionQueue = new WorkQueue(stack, 'D', { definition: QUEUES.decision, description: 'decisions', alarmAction: alarms.action });
+  const reviewQueue = new WorkQueue(stack, 'R', { definition: QUEUES.review, description: 'review items', alarmAction: alarms.action });
   // Stand-in for the people's user pool of the access-control construct (not under test here).
   const pool = new cognito.UserPool(stack, 'Pool');
   const client = pool.addClient('Client');
@@ -34,14 +36,15 @@ function build() {
     monitoring,
     tables,
     decisionQueue,
+    reviewQueue,
     auth: () => ({ authorizer: new HttpUserPoolAuthorizer('Cognito', pool, { userPoolClients: [client] }), issuer: 'https://issuer.example' }),
     logRetention: logs.RetentionDays.ONE_MONTH,
     entry: STUB_HANDLER,
   });
-  return { stack, api, tables, template: Template.fromStack(stack) };
+  return { stack, api, tables, monitoring, queues: { decision: decisionQueue, review: reviewQueue }, template: Template.fromStack(stack) };
 }
 
-const { stack, api, tables, template } = build();
+const { stack, api, tables, monitoring, queues, template } = build();
 const violationsOf = (report: PolicyValidationPluginReport) =>
   report.violations.map((v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
 const ours = (v: string) => v.includes('/Console/');
@@ -62,21 +65,45 @@ describe('console HTTP API', () => {
     });
   });
 
-  it('may read evidence and send decisions, but not write the ledger or submissions', () => {
+  // A site assembles its monitoring report through the API (functions/http-api/monitoring-reports.ts): the function
+  // writes the report's submission, its audit event and its review item, and nothing else of the tables or queues.
+  it('may read evidence, send decisions and queue an assembled monitoring report; never write the ledger, registrations or registers', () => {
     const statements = statementsOfRole(template, logicalIdOf(api.function.role));
+    expect(allowedActionsOn(statements, logicalIdOf(tables.ledger.table))).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(allowedActionsOn(statements, logicalIdOf(tables.projects.table))).toEqual(['dynamodb:GetItem']);
+    expect(allowedActionsOn(statements, logicalIdOf(tables.access.table))).toEqual(['dynamodb:GetItem']);
+    expect(allowedActionsOn(statements, logicalIdOf(tables.submissions.table))).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
+    ]);
+    // Writes only on the table itself: the by-project index is read (Query), never written.
+    const onIndex = statements.filter((s) => JSON.stringify(s.Resource).includes('/index/')).flatMap(actionsOf);
+    expect(onIndex.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan']);
+    expect(allowedActionsOn(statements, logicalIdOf(tables.audit.table))).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    expect(allowedActionsOn(statements, logicalIdOf(queues.decision.queue))).toEqual(['sqs:SendMessage']);
+    expect(allowedActionsOn(statements, logicalIdOf(queues.review.queue))).toEqual(['sqs:SendMessage']);
     const all = statements.flatMap(actionsOf);
-    expect(all).toContain('sqs:SendMessage');
-    expect(all).not.toContain('dynamodb:PutItem');
-    expect(all).not.toContain('dynamodb:UpdateItem');
-    const ledgerId = logicalIdOf(tables.ledger.table);
-    const onLedger = statements.filter((s) => JSON.stringify(s.Resource).includes(ledgerId)).flatMap(actionsOf);
-    expect(onLedger.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(all.filter((a) => /^(s3:Delete|dynamodb:(Delete|Batch|Transact|PartiQL))/.test(a) || a.endsWith(':*'))).toEqual([]);
+  });
+
+  it('writes objects only under reports/, monitoring-reports/ and results/, tagged as evidence', () => {
+    const statements = statementsOfRole(template, logicalIdOf(api.function.role));
+    const bucketId = logicalIdOf(monitoring.bucket);
+    const evidence = ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging'];
+    for (const prefix of ['reports/*', 'monitoring-reports/*', 'results/*'])
+      expect(allowedActionsOn(statements, bucketId, `/${prefix}`), prefix).toEqual(evidence);
+    expect(allowedActionsOn(statements, bucketId, '/uploads/*')).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    for (const prefix of ['partials/*', 'outcomes/*']) expect(allowedActionsOn(statements, bucketId, `/${prefix}`), prefix).toEqual(['s3:GetObject']);
+    expect(allowedActionsOn(statements, bucketId)).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject', 's3:PutObjectTagging']);
   });
 
   it("may read what a monitoring report's evidence and a decision's outcome need", () => {
     const reads = statementsOfRole(template, logicalIdOf(api.function.role)).filter((s) => actionsOf(s).includes('s3:GetObject'));
     const resources = JSON.stringify(reads.map((s) => s.Resource));
-    for (const prefix of ['uploads/*', 'results/*', 'reports/*', 'monitoring-reports/*', 'outcomes/*']) expect(resources).toContain(`/${prefix}`);
+    for (const prefix of ['uploads/*', 'results/*', 'reports/*', 'monitoring-reports/*', 'outcomes/*', 'partials/*']) expect(resources).toContain(`/${prefix}`);
   });
 
   it('passes AwsSolutions and Serverless checks with per-resource acknowledgements', () => {

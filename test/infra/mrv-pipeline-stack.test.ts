@@ -534,6 +534,9 @@ function arnOf(logicalId: string): string {
   if (type === 'AWS::S3::Bucket') return `arn:aws:s3:::${logicalId.toLowerCase()}`;
   if (type === 'AWS::SQS::Queue') return `arn:aws:sqs:us-east-1:${ACCOUNT}:${logicalId}`;
   if (type === 'AWS::DynamoDB::Table') return `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${logicalId}`;
+  if (type === 'AWS::SNS::Topic') return `arn:aws:sns:us-east-1:${ACCOUNT}:${logicalId}`;
+  if (type === 'AWS::KMS::Key') return `arn:aws:kms:us-east-1:${ACCOUNT}:key/${logicalId}`;
+  if (type === 'AWS::Logs::LogGroup') return `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${logicalId}:*`;
   throw new Error(`no ARN rule for ${logicalId} (${type})`);
 }
 function resolveCfn(v: unknown): unknown {
@@ -548,6 +551,8 @@ function resolveCfn(v: unknown): unknown {
   if (o.Ref === 'AWS::Partition') return 'aws';
   if (o.Ref === 'AWS::AccountId') return ACCOUNT;
   if (o.Ref === 'AWS::Region') return 'us-east-1';
+  // Ref of a topic is its ARN.
+  if (typeof o.Ref === 'string' && resources[o.Ref]?.Type === 'AWS::SNS::Topic') return arnOf(o.Ref);
   if (o.Ref) throw new Error(`unresolved Ref ${String(o.Ref)}`);
   return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, resolveCfn(x)]));
 }
@@ -705,12 +710,59 @@ describe('review console in the stack', () => {
     expect(apiEnv.MRV_API_ROLE_ID).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.console.function.role), 'RoleId'] });
   });
 
-  it('reads the access registers (authorization) but never writes them, the ledger or the submissions', () => {
+  // Since a site assembles its monitoring report through the API, the function writes the report's submission and
+  // audit event (the only table writes it has); the registers, registrations and ledger stay read-only.
+  it('reads the access registers (authorization) but never writes them, the registrations or the ledger', () => {
     const statements = fnStatements(stack.console.function);
     const onAccess = statements.filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(stack.tables.access.table))).flatMap(actionsOf);
     expect(onAccess).toEqual(['dynamodb:GetItem']);
-    const all = statements.flatMap(actionsOf);
-    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(all).not.toContain(write);
+    for (const t of ['access', 'projects', 'ledger'] as const)
+      expect(
+        allowedActionsOn(statements, logicalIdOf(stack.tables[t].table)).filter((a) => !['dynamodb:GetItem', 'dynamodb:Query'].includes(a)),
+        t,
+      ).toEqual([]);
+    expect(statements.flatMap(actionsOf)).not.toContain('dynamodb:DeleteItem');
+  });
+
+  it('gives the console function the resources an assembly writes to (functions/http-api/deps.ts createDataDeps)', () => {
+    const variables = (fnProps(stack.console.function).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables[ENV.reviewQueueUrl]).toEqual({ Ref: logicalIdOf(stack.queues.review.queue) });
+    expect(variables[ENV.auditTable]).toEqual({ Ref: logicalIdOf(stack.tables.audit.table) });
+    expect(variables[ENV.notificationTopic]).toEqual({ Ref: logicalIdOf(stack.notifications.topic) });
+    expect(variables[ENV.submissionsTable]).toEqual({ Ref: logicalIdOf(stack.tables.submissions.table) });
+  });
+
+  it("the console function's role, simulated: the writes of an assembled monitoring report, and nothing broader", () => {
+    const role = { Statement: fnStatements(stack.console.function).map((s) => resolveCfn(s)) } as PolicyDocument;
+    const fnCan = (action: string, resource: string) => evaluatePolicies([role], { action, resource, context: {} }).decision === 'allow';
+    const topic = arnOf(logicalIdOf(stack.notifications.topic));
+    // What assembling needs (functions/assemble-report/assemble.ts through functions/http-api/deps.ts):
+    expect(fnCan('dynamodb:PutItem', table('submissions'))).toBe(true); // the report's submission (conditional put)
+    expect(fnCan('dynamodb:UpdateItem', table('submissions'))).toBe(true); // marked queued
+    expect(fnCan('dynamodb:PutItem', table('audit'))).toBe(true);
+    expect(fnCan('dynamodb:Query', table('audit'))).toBe(true); // the head of the chain
+    expect(fnCan('sqs:SendMessage', queue('review'))).toBe(true);
+    for (const key of ['monitoring-reports/p1/r.json', 'results/p1/r.json']) {
+      expect(fnCan('s3:PutObject', object(key)), key).toBe(true);
+      expect(fnCan('s3:PutObjectTagging', object(key)), key).toBe(true);
+    }
+    expect(fnCan('s3:GetObject', object('partials/p1/u.json'))).toBe(true);
+    expect(fnCan('sns:Publish', topic)).toBe(true);
+    // …and nothing broader: no other table writes, no deletes, no other queue, no uploads, no consuming the review queue.
+    for (const t of ['projects', 'ledger', 'access'] as const)
+      for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']) expect(fnCan(action, table(t)), `${action} ${t}`).toBe(false);
+    for (const t of ['submissions', 'audit'] as const) {
+      expect(fnCan('dynamodb:DeleteItem', table(t)), t).toBe(false);
+      expect(fnCan('dynamodb:BatchWriteItem', table(t)), t).toBe(false);
+    }
+    expect(fnCan('dynamodb:UpdateItem', table('audit'))).toBe(false); // the trail is append-only
+    expect(fnCan('dynamodb:PutItem', `${table('submissions')}/index/by-project`)).toBe(false);
+    expect(fnCan('sqs:SendMessage', queue('ingest'))).toBe(false);
+    for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:PurgeQueue']) expect(fnCan(action, queue('review')), action).toBe(false);
+    for (const key of ['uploads/p1/x.csv', 'partials/p1/u.json', 'outcomes/AROAX:alice/m.json']) expect(fnCan('s3:PutObject', object(key)), key).toBe(false);
+    for (const key of ['monitoring-reports/p1/r.json', 'results/p1/r.json', 'uploads/p1/x.csv']) expect(fnCan('s3:DeleteObject', object(key)), key).toBe(false);
+    expect(fnCan('sns:Publish', arnOf(logicalIdOf(stack.alarms.topic)))).toBe(false);
+    expect(fnCan('sns:Subscribe', topic)).toBe(false);
   });
 });
 
@@ -767,8 +819,8 @@ describe('notification topic', () => {
     expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
   });
 
-  it('the ingest and decision functions may publish to it, and nothing else of SNS', () => {
-    for (const fn of [stack.ingestFunction, stack.decisionFunction]) {
+  it('the ingest, decision and console functions may publish to it, and nothing else of SNS', () => {
+    for (const fn of [stack.ingestFunction, stack.decisionFunction, stack.console.function]) {
       const onTopic = fnStatements(fn)
         .filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(stack.notifications.topic)))
         .flatMap(actionsOf);

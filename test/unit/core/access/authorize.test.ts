@@ -97,6 +97,14 @@ describe('authorize: other actions', () => {
       code: 'access.other_project',
     });
   });
+  it('a site assembles monitoring reports of its own project only; the registrar may too; a verifier may not', () => {
+    const assemble = (principal: string, projectId = 'p1') => authorize(p(principal), 'assemble-report', { projectId }, registers(), { at });
+    expect(assemble(SITE.principal)).toEqual({ allowed: true, actor: { principal: SITE.principal, role: 'site', name: 'Site of p1', projectId: 'p1' } });
+    expect(assemble(SITE.principal, 'p2')).toMatchObject({ allowed: false, code: 'access.other_project', actor: { role: 'site', projectId: 'p1' } });
+    expect(assemble(REGISTRAR.principal, 'p2')).toMatchObject({ allowed: true, actor: { role: 'registrar' } });
+    for (const r of [ALICE, ALICE_WEB, BOB]) expect(assemble(r.principal)).toMatchObject({ allowed: false, code: 'access.wrong_role' });
+    expect(assemble('iam:AIDAUNKNOWNEXAMPLE')).toEqual({ allowed: false, code: 'access.unknown_principal', reason: expect.stringMatching(/not registered/) });
+  });
   it('only the registrar registers projects and assigns bodies; verifiers read evidence of assigned projects only', () => {
     for (const a of ['register-project', 'assign-body', 'manage-verifiers'] as const) {
       expect(authorize(p(REGISTRAR.principal), a, { projectId: 'p1' }, registers(), { at }).allowed).toBe(true);
