@@ -115,6 +115,25 @@ describe('slot-compiled equations = mathjs evaluate', () => {
     expectSame(eq.parsed, [0.1 + 0.2, 0.3]);
     expectSame(eq.parsed, [1, 1 + 1e-13]);
     expectSame(eq.parsed, [0, 1e-16]);
+    // min and max run inline on two numbers: on values equal within mathjs's tolerance mathjs keeps the first.
+    for (const f of ['min(a, b)', 'max(a, b)']) {
+      const r = parseExpression(f);
+      if (!r.ok) throw new Error('parse');
+      for (const pair of [
+        [1, 1 + 1e-13],
+        [1 + 1e-13, 1],
+        [1, 1 + 1e-15],
+        [1 + 1e-15, 1],
+        [0, -0],
+        [-0, 0],
+        [0, 1e-16],
+        [1e-16, 0],
+        [NaN, 1],
+        [1, NaN],
+        [Infinity, -Infinity],
+      ])
+        expectSame(r.parsed, pair);
+    }
   });
 
   it('keeps the whitelist: refused expressions are never compiled', () => {
