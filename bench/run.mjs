@@ -147,8 +147,10 @@ function medianOf9(code, env = {}) {
       encoding: 'utf8',
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     });
-    const n = Number(r.stdout.trim().split('\n').pop());
-    if (!Number.isFinite(n)) throw new Error(`bench child failed: ${r.stderr.slice(0, 500)}`);
+    // A child that failed prints nothing, and Number('') is 0: never record that as a time.
+    const last = r.stdout.trim().split('\n').pop();
+    const n = Number(last);
+    if (r.status !== 0 || !last || !Number.isFinite(n)) throw new Error(`bench child failed (exit ${r.status}): ${r.stderr.slice(0, 500)}`);
     times.push(n);
   }
   times.sort((a, b) => a - b);
@@ -229,6 +231,9 @@ async function lambdaBundle({ sdk }) {
     PROJECTS_TABLE_NAME: 'p',
     SUBMISSIONS_TABLE_NAME: 's',
     REVIEW_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q',
+    AUDIT_TABLE_NAME: 'a',
+    ACCESS_TABLE_NAME: 'c',
+    NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:1:t',
     AWS_REGION: 'eu-west-1',
   };
   const readyMs = medianOf9(
@@ -265,7 +270,9 @@ async function engineBundle() {
       ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now()-t)`],
       { cwd: root, encoding: 'utf8' },
     );
-    times.push(Number(r.stdout.trim()));
+    const n = Number(r.stdout.trim());
+    if (r.status !== 0 || !r.stdout.trim() || !Number.isFinite(n)) throw new Error(`bench child failed (exit ${r.status}): ${r.stderr.slice(0, 500)}`);
+    times.push(n);
   }
   times.sort((a, b) => a - b);
   return { bytes: statSync(outfile).size, initMs: times[4] };
