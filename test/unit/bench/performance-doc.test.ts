@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COST, END, begin, reach, renderBlocks, replaceBlocks, type BenchRecords } from '../../../bench/render-doc.mjs';
+import { SPLIT_HEAD_BYTES, SPLIT_WINDOW_BYTES } from '../../../core/calculation/split.ts';
 import { LARGE_UPLOAD } from '../../../functions/shared/resources.ts';
+import { parseStageConfig } from '../../../infra/config.ts';
 
 const data = JSON.parse(readFileSync('bench/records.json', 'utf8')) as BenchRecords;
 const blocks = renderBlocks(data, { largeUploadBytes: LARGE_UPLOAD.defaultMinBytes });
@@ -86,6 +88,10 @@ describe('what the cost section assumes', () => {
     expect(doc).toContain(`one vCPU at ${COST.vcpuMemoryMb.toLocaleString('en-US')} MB`);
   });
 
+  it('the vCPU share follows from the memory', () => {
+    expect(doc).toContain(`so the function gets ≈${(COST.lambdaMemoryMb / COST.vcpuMemoryMb).toFixed(2)} of a vCPU`);
+  });
+
   it('the ingest function is configured as the blocks assume: 1,024 MB, 900 s (840 s after a minute for the report)', () => {
     const ingest = stack.slice(stack.indexOf("'IngestUploadFunction'"), stack.indexOf('environment:', stack.indexOf("'IngestUploadFunction'")));
     expect(ingest).toContain(`memorySize: ${COST.lambdaMemoryMb},`);
@@ -98,5 +104,23 @@ describe('what the cost section assumes', () => {
     // leaves is printed in the cost-per-gb block (below COST.margin means the doc says so).
     const r = reach(data, LARGE_UPLOAD.defaultMinBytes);
     expect(r.marginAtThreshold, JSON.stringify(r)).toBeGreaterThan(1);
+  });
+});
+
+describe('settings the prose quotes are the code’s', () => {
+  const doc = readFileSync('docs/performance.md', 'utf8');
+  const config = parseStageConfig({});
+
+  it('the split: head and windows', () => {
+    expect(doc).toContain(`from the file's first ${SPLIT_HEAD_BYTES / 1024} KB`);
+    expect(doc).toContain(`${SPLIT_WINDOW_BYTES / 1024} KB around each`);
+  });
+
+  it('the Distributed Map defaults', () => {
+    expect(config.largeUploadBytes).toBe(LARGE_UPLOAD.defaultMinBytes);
+    expect(doc).toContain(`(default **${config.largeUploadBytes / 1024 ** 3} GiB**`);
+    expect(doc).toContain(`default ${config.largeUploadRangeBytes / 1024 ** 2} MiB, at most ${LARGE_UPLOAD.maxRanges.toLocaleString('en-US')} ranges`);
+    expect(doc).toContain(`ranges per invocation (default ${config.largeUploadRangesPerBatch})`);
+    expect(doc).toContain(`\`mrv:largeUploadConcurrency\` (default ${config.largeUploadConcurrency})`);
   });
 });
