@@ -15,6 +15,7 @@ export interface BenchRun {
   uncommittedChanges?: boolean;
   machine: {
     cores?: number;
+    niceness?: number;
     node?: string;
     loadAverageAtStart?: number[];
     loadAverageAtEnd?: number[];

@@ -89,7 +89,7 @@ function runLine(run, n) {
   const parts = [
     when,
     run.transcribed ? run.source : `\`${run.source}\``,
-    [m.cores ? `${m.cores} cores` : undefined, m.note, load].filter(Boolean).join(', '),
+    [m.cores ? `${m.cores} cores` : undefined, load, m.niceness ? `under nice ${m.niceness}` : undefined, m.note].filter(Boolean).join(', '),
     m.node ? `Node ${m.node}` : undefined,
     run.commit ? `commit ${run.commit.slice(0, 7)}${run.uncommittedChanges ? ' with uncommitted changes' : ''}` : undefined,
   ];

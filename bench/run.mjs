@@ -30,7 +30,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, getPriority, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -317,6 +317,7 @@ function runContext() {
     machine: {
       cores: availableParallelism(),
       loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+      niceness: getPriority(),
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
     },

@@ -61,6 +61,7 @@ describe('bench/records.json', () => {
         expect(run.commit, where).toMatch(/^[0-9a-f]{40}$/);
         expect(run.machine.node, where).toMatch(/^v\d+\./);
         expect(run.machine.loadAverageAtStart, where).toHaveLength(3);
+        expect(run.machine.niceness, where).toEqual(expect.any(Number));
         for (const r of run.records) expect(r.source, `${where}: ${r.case}`).toBeUndefined();
       }
     }
