@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COST, END, begin, reach, renderBlocks, replaceBlocks, type BenchRecords } from '../../../bench/render-doc.mjs';
+import { SPLIT_MIN_BYTES, SPLIT_MIN_CORES } from '../../../cli/split-threshold.ts';
 import { SPLIT_HEAD_BYTES, SPLIT_WINDOW_BYTES } from '../../../core/calculation/split.ts';
 import { LARGE_UPLOAD } from '../../../functions/shared/resources.ts';
 import { parseStageConfig } from '../../../infra/config.ts';
@@ -115,6 +116,10 @@ describe('settings the prose quotes are the code’s', () => {
   it('the split: head and windows', () => {
     expect(doc).toContain(`from the file's first ${SPLIT_HEAD_BYTES / 1024} KB`);
     expect(doc).toContain(`${SPLIT_WINDOW_BYTES / 1024} KB around each`);
+  });
+
+  it('when `mrv calc` splits on its own', () => {
+    expect(doc).toContain(`A CSV file from **${SPLIT_MIN_BYTES / 1024 ** 2} MB** on a machine with **${SPLIT_MIN_CORES} or more cores**`);
   });
 
   it('the Distributed Map defaults', () => {
