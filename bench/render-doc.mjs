@@ -440,7 +440,7 @@ function costUploadsBlock(data) {
   return [
     `**Per 1,000 uploads of monthly files** (the load test's files, ${m.uploadKb ? `${span([m.uploadKb], n3, ' KB')} on average` : 'size not recorded'}):`,
     '',
-    `- requests: 1,000 × $${COST.pricePerMillionRequests} / 10⁶ = **${money(requests)}**;`,
+    `- requests: 1,000 × $${COST.pricePerMillionRequests.toFixed(2)} / 10⁶ = **${money(requests)}**;`,
     `- duration per upload: the measured handler time scaled to ${n3(lambdaShare())} of a vCPU (${span([ms(m.handlerS)], n3, ' ms')} → ${span(
       [ms(compute)],
       n3,
