@@ -47,5 +47,11 @@ export function reach(
   data: BenchRecords,
   largeUploadBytes: number,
 ): { slowestLambdaMbPerS: number; reachGb: number; withMarginGb: number; thresholdGb: number; marginAtThreshold: number };
-export function renderBlocks(data: BenchRecords, config: { largeUploadBytes: number }): Record<'performance.md' | 'README.md', Record<string, string>>;
+export function renderBlocks(
+  data: BenchRecords,
+  config: { largeUploadBytes: number },
+): {
+  'performance.md': Record<'cases' | 'targets' | 'workers' | 'load' | 'cost-measured' | 'cost-uploads' | 'cost-per-gb', string>;
+  'README.md': Record<'load-runs', string>;
+};
 export function replaceBlocks(text: string, blocks: Record<string, string>): { text: string; missing: string[]; changed: string[] };

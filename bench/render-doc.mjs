@@ -160,8 +160,8 @@ function verdict(values, ok) {
   const good = vs.filter((v) => ok(lo(v)) && ok(hi(v))).length;
   const bad = vs.filter((v) => !ok(lo(v)) && !ok(hi(v))).length;
   const across = vs.length - good - bad;
-  if (good === vs.length) return `**met** in all ${vs.length} records`;
-  if (bad === vs.length) return `**not met** in any of ${vs.length} records`;
+  if (good === vs.length) return vs.length === 1 ? '**met** in the one record' : `**met** in all ${vs.length} records`;
+  if (bad === vs.length) return vs.length === 1 ? '**not met** in the one record' : `**not met** in any of ${vs.length} records`;
   const parts = [`within it in ${good}`, `outside it in ${bad}`, across ? `a range across it in ${across}` : undefined];
   return `**met in some records only** (of ${vs.length}: ${parts.filter(Boolean).join(', ')})`;
 }
