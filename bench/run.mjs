@@ -29,8 +29,8 @@
  * Prints a table; `--json` prints one JSON record per case instead.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, getPriority, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,11 +43,13 @@ const args = new Set(process.argv.slice(2));
 const USAGE = `npm run bench [-- options]   (the whole benchmark without options: minutes, and it generates bench-data/)
   --quick                 without the 10M-row file
   --json                  one JSON record per case (also written to bench-data/last-run.json)
+  --record                append this run (date, machine, load average, node, commit, records) to bench/records.json
+  --doc                   only rewrite the generated blocks of docs/performance.md and bench/README.md from bench/records.json
   --tsx                   run the CLI through tsx instead of the esbuild bundle
   --only=<case,…>         a subset: startup, lambda, xlsx, load, workers, or file names such as grid-1m.csv
   --load-uploads=N --load-projects=N --load-concurrency=N --load-rate=R --load-seed=S   size of the load case
   --help                  this text`;
-const known = (a) => ['--quick', '--json', '--tsx', '--help', '-h'].includes(a) || a.startsWith('--only=') || a.startsWith('--load-');
+const known = (a) => ['--quick', '--json', '--tsx', '--record', '--doc', '--help', '-h'].includes(a) || a.startsWith('--only=') || a.startsWith('--load-');
 if (args.has('--help') || args.has('-h')) {
   console.log(USAGE);
   process.exit(0);
@@ -57,7 +59,13 @@ if (unknown.length) {
   console.error(`bench: unknown option ${unknown.join(', ')}\n${USAGE}`);
   process.exit(2);
 }
+if (args.has('--doc')) {
+  // The docs' generated blocks (bench/render-doc.mjs) read infra/config.ts, which is TypeScript.
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'write-doc.mjs')], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 const quick = args.has('--quick');
+const record = args.has('--record');
 const asJson = args.has('--json');
 const useTsx = args.has('--tsx');
 /** `--only=lambda` (bundles only), `--only=xlsx`, `--only=grid-1m.csv,…`: a subset of the cases. */
@@ -139,8 +147,10 @@ function medianOf9(code, env = {}) {
       encoding: 'utf8',
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     });
-    const n = Number(r.stdout.trim().split('\n').pop());
-    if (!Number.isFinite(n)) throw new Error(`bench child failed: ${r.stderr.slice(0, 500)}`);
+    // A child that failed prints nothing, and Number('') is 0: never record that as a time.
+    const last = r.stdout.trim().split('\n').pop();
+    const n = Number(last);
+    if (r.status !== 0 || !last || !Number.isFinite(n)) throw new Error(`bench child failed (exit ${r.status}): ${r.stderr.slice(0, 500)}`);
     times.push(n);
   }
   times.sort((a, b) => a - b);
@@ -221,6 +231,9 @@ async function lambdaBundle({ sdk }) {
     PROJECTS_TABLE_NAME: 'p',
     SUBMISSIONS_TABLE_NAME: 's',
     REVIEW_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q',
+    AUDIT_TABLE_NAME: 'a',
+    ACCESS_TABLE_NAME: 'c',
+    NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:1:t',
     AWS_REGION: 'eu-west-1',
   };
   const readyMs = medianOf9(
@@ -257,7 +270,9 @@ async function engineBundle() {
       ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now()-t)`],
       { cwd: root, encoding: 'utf8' },
     );
-    times.push(Number(r.stdout.trim()));
+    const n = Number(r.stdout.trim());
+    if (r.status !== 0 || !r.stdout.trim() || !Number.isFinite(n)) throw new Error(`bench child failed (exit ${r.status}): ${r.stderr.slice(0, 500)}`);
+    times.push(n);
   }
   times.sort((a, b) => a - b);
   return { bytes: statSync(outfile).size, initMs: times[4] };
@@ -291,14 +306,45 @@ function loadCase() {
   }
 }
 
+/** The machine and the code as the run starts: kept with the figures so they are never read without them. */
+function runContext() {
+  const git = (argv) => spawnSync('git', argv, { cwd: root, encoding: 'utf8' });
+  const commit = git(['rev-parse', 'HEAD']).stdout.trim() || undefined;
+  const dirty = git(['status', '--porcelain', '--untracked-files=no']).stdout.trim().length > 0;
+  return {
+    date: new Date().toISOString(),
+    source: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: {
+      cores: availableParallelism(),
+      loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+      niceness: getPriority(),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
+    commit,
+    ...(dirty ? { uncommittedChanges: true } : {}),
+  };
+}
+
+/** `--record`: appends the run to bench/records.json (committed; docs/performance.md is rendered from it). */
+function recordRun(context, records) {
+  const file = join(root, 'bench/records.json');
+  const data = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { runs: [] };
+  data.runs.push({ ...context, machine: { ...context.machine, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) }, records });
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
+  log(`recorded in ${relative(process.cwd(), file)} (run ${data.runs.length}); \`npm run bench -- --doc\` renders the docs from it`);
+}
+
 async function main() {
   mkdirSync(dataDir, { recursive: true });
+  const context = runContext();
   const t0 = performance.now();
   if (only && only.every((o) => o === 'load')) {
     const rec = loadCase();
     if (asJson) console.log(JSON.stringify(rec));
     else printLoad(rec);
     writeFileSync(join(dataDir, 'last-run.json'), `${JSON.stringify({ at: new Date().toISOString(), records: [], load: rec }, null, 2)}\n`);
+    if (record) recordRun(context, [rec]);
     if (!rec.ok) process.exitCode = 1;
     return;
   }
@@ -488,6 +534,7 @@ async function main() {
     join(dataDir, 'last-run.json'),
     `${JSON.stringify({ at: new Date().toISOString(), records, lambda: lrecs, ...(load ? { load } : {}) }, null, 2)}\n`,
   );
+  if (record) recordRun(context, [...records, ...lrecs, ...(load ? [load] : [])]);
 }
 
 await main();

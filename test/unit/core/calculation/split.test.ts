@@ -206,7 +206,11 @@ describe('a corpus CSV file in 2, 3 and 5 byte ranges gives the one-pass result'
         tally.compared++;
       }
     }
-    expect(tally.compared, JSON.stringify(tally)).toBeGreaterThanOrEqual(100); // 125 of 189 when written: the rest refused (quotes near a cut, no line break) or recalculated in one pass
+    // The count is printed, not copied into the docs: the rest are refused (quotes near a cut, no line break) or recalculated in one pass.
+    console.info(
+      `split corpus: ${tally.compared} of ${tally.compared + tally.unsafe + tally.onePass} splits compared with one pass (${JSON.stringify(tally)})`,
+    );
+    expect(tally.compared, JSON.stringify(tally)).toBeGreaterThanOrEqual(100);
   }, 120_000);
 });
 
