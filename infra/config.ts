@@ -12,7 +12,7 @@
  * | `mrv:accessLogRetentionDays`  | `365`   | how long S3 server access logs are kept |
  * | `mrv:reviewQueueMaxAgeDays`   | `7`     | alarm when the oldest item waiting for a verifier is older than this |
  * | `mrv:alarmEmail`              | none    | subscribe this address to the alarm topic |
- * | `mrv:largeUploadBytes`        | 5 GiB   | uploads from this size are calculated in byte ranges (Step Functions Distributed Map), not by the ingest function |
+ * | `mrv:largeUploadBytes`        | 2 GiB   | uploads from this size are calculated in byte ranges (Step Functions Distributed Map), not by the ingest function |
  * | `mrv:largeUploadRangeBytes`   | 256 MiB | bytes per range of a large upload |
  * | `mrv:largeUploadConcurrency`  | 40      | range workers running at once for one upload (Distributed Map MaxConcurrency) |
  * | `mrv:largeUploadRangesPerBatch` | 2     | ranges per range-worker invocation (ItemBatcher MaxItemsPerBatch) |

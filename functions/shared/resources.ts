@@ -70,8 +70,12 @@ export const BUCKET_LAYOUT = {
 export const LARGE_UPLOAD = {
   minBytesEnv: 'LARGE_UPLOAD_MIN_BYTES',
   rangeBytesEnv: 'LARGE_UPLOAD_RANGE_BYTES',
-  /** 5 GiB: where one 15-minute Lambda stops being enough for a CSV file (docs/performance.md). */
-  defaultMinBytes: 5 * 1024 ** 3,
+  /**
+   * 2 GiB: half (or less) of what one 15-minute ingest Lambda reads at the slowest CSV rate of
+   * bench/records.json (docs/performance.md, "Where the Distributed Map takes over"; checked by
+   * test/unit/bench/performance-doc.test.ts). It was 5 GiB, a margin of only ×1.17 once measured.
+   */
+  defaultMinBytes: 2 * 1024 ** 3,
   /** 256 MiB per range: seconds of work for one range worker. */
   defaultRangeBytes: 256 * 1024 ** 2,
   /** Byte ranges a split may have at most (the state's payload carries their list). */

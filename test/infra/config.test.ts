@@ -4,9 +4,9 @@ import { ConfigError } from '../../core/errors.ts';
 import { CONTEXT_KEYS, parseStageConfig, readStageConfig, stackEnvironment } from '../../infra/config.ts';
 import { outputIdFor } from '../../infra/stacks/mrv-pipeline-stack.ts';
 
-/** 5 GiB (below one ingest Lambda's reach derived from bench/records.json: docs/performance.md, test/unit/bench/performance-doc.test.ts), 256 MiB ranges, 40 workers, 2 ranges a batch. */
+/** 2 GiB (half or less of one ingest Lambda's reach derived from bench/records.json: docs/performance.md, test/unit/bench/performance-doc.test.ts), 256 MiB ranges, 40 workers, 2 ranges a batch. */
 const LARGE_UPLOAD_DEFAULTS = {
-  largeUploadBytes: 5 * 1024 ** 3,
+  largeUploadBytes: 2 * 1024 ** 3,
   largeUploadRangeBytes: 256 * 1024 ** 2,
   largeUploadConcurrency: 40,
   largeUploadRangesPerBatch: 2,

@@ -100,12 +100,12 @@ describe('what the cost section assumes', () => {
     expect(ingest).toContain(`timeout: Duration.seconds(${COST.budgetS + 60}),`);
   });
 
-  it('the Distributed Map threshold lies below one invocation’s reach at the slowest recorded CSV rate', () => {
+  it('the Distributed Map threshold is at most half of one invocation’s reach at the slowest recorded CSV rate', () => {
     // A CSV just below mrv:largeUploadBytes stays in the ingest function: it must finish within 840 s
     // at the slowest rate any record shows, scaled to the Lambda's share of a vCPU. The margin it
-    // leaves is printed in the cost-per-gb block (below COST.margin means the doc says so).
+    // leaves is printed in the cost-per-gb block; the doc promises COST.margin (2×) and the default keeps it.
     const r = reach(data, LARGE_UPLOAD.defaultMinBytes);
-    expect(r.marginAtThreshold, JSON.stringify(r)).toBeGreaterThan(1);
+    expect(r.marginAtThreshold, JSON.stringify(r)).toBeGreaterThanOrEqual(COST.margin);
   });
 });
 
