@@ -39,6 +39,22 @@ describe('mrv start', () => {
     expect(r.out).toMatch(/ER = BE − PE − LE = /);
     expect(r.out).toMatch(/problems \(\d+\):\n {4}error {3}\S+ {2}.*(row \d+|column \w+)/);
     expect(r.out).toMatch(/^\d+ sample files: \d+ accepted, \d+ rejected/m);
+    // The README shows this output (trimmed): every line it quotes, but for ids and the time taken, is printed as it stands.
+    const readme = readFileSync('README.md', 'utf8');
+    const block = /What `npm start -- --once` prints.*\n+```\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'the README quotes the output of npm start -- --once').toBeDefined();
+    const quoted = block!
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('…') && !l.startsWith('Local stack:'))
+      .map((l) => l.replace(/\s+…$/, ''));
+    expect(quoted.length).toBeGreaterThan(10);
+    const printed = r.out.split('\n');
+    const norm = (l: string) => l.replace(/[0-9a-f]{32}/g, '<id>').replace(/ — [\d.]+ s\.$/, ' — <time>.');
+    for (const line of quoted)
+      expect(
+        printed.some((p) => norm(p).startsWith(norm(line))),
+        `README line not printed: ${line}`,
+      ).toBe(true);
   });
 
   it('interactive: prints export lines that point mrv at the stack, and shows an upload from "another terminal"', async () => {
