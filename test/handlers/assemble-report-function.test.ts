@@ -1,9 +1,15 @@
 // The assembly function (functions/assemble-report/handler.ts): it alone holds the writes of an assembly, and is
 // invoked synchronously by the HTTP API function with a request the API has already authorized. Malformed events
 // are refused before anything is read or written; the audit actor is the one the request names.
+import type { InvokeCommand } from '@aws-sdk/client-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import type { Principal } from '../../core/access/principal.ts';
+import { registersFrom } from '../../core/access/registers.ts';
 import { makeHandler } from '../../functions/assemble-report/handler.ts';
 import { MalformedAssemblyEvent, type AssemblyAnswer } from '../../functions/assemble-report/request.ts';
+import { makeApi } from '../../functions/http-api/api.ts';
+import { AssemblyFunctionFailed, lambdaAssembly, type LambdaInvoker } from '../../functions/http-api/assembly-client.ts';
 import { BUCKET_LAYOUT } from '../../functions/shared/resources.ts';
 import projectJson from '../../methodologies/grid-renewable/1.0.0/fixtures/project.json' with { type: 'json' };
 import { recordingLog } from './helpers.ts';
@@ -121,4 +127,86 @@ describe('assembly function', () => {
     expect(await w.audit.list('no-such-project')).toEqual([]);
     expect(w.reportsOf()).toEqual([]);
   }, 60_000);
+});
+
+describe('the HTTP API invokes the assembly function (functions/http-api/assembly-client.ts)', () => {
+  const site: Principal = { source: 'cognito', id: SITE.principal };
+  const registers = registersFrom(
+    [{ role: 'site', principal: site.id, name: SITE.name, projectId: P }],
+    [{ projectId: P, verificationBody: 'DOE-A', mechanism: 'CDM', assignedAt: '2026-01-01T00:00:00Z', assignedBy: 'registrar' }],
+  );
+  /** A LambdaClient stand-in: records each invocation, answers with `reply` (the function in process, through JSON, by default). */
+  function lambda(reply: (payload: unknown) => Promise<{ Payload?: Uint8Array; FunctionError?: string; StatusCode?: number }>) {
+    const calls: { FunctionName?: string; InvocationType?: string; payload: unknown }[] = [];
+    const client: LambdaInvoker = {
+      send: async (command: InvokeCommand) => {
+        const payload = JSON.parse(new TextDecoder().decode(command.input.Payload as Uint8Array));
+        calls.push({ FunctionName: command.input.FunctionName, InvocationType: command.input.InvocationType, payload });
+        return reply(payload);
+      },
+    };
+    return { client, calls };
+  }
+  const encode = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+  function api(client: LambdaInvoker) {
+    const errors: unknown[] = [];
+    const handle = makeApi({
+      authenticate: () => site,
+      access: { registersFor: async () => registers },
+      submissions: { get: async () => undefined, listByStatus: async () => [], listByProject: async () => [] },
+      ledger: { getHead: async () => undefined, listEntries: async () => [] },
+      decisionsFor: () => ({ queue: { send: async () => undefined } }),
+      reports: {} as never,
+      assembly: lambdaAssembly(client, 'assemble-fn'),
+      staticFile: () => undefined,
+      now: () => new Date('2026-02-03T04:05:06Z'),
+      onError: (e) => void errors.push(e),
+    });
+    const post = (body: unknown) =>
+      handle({
+        rawPath: `/api/projects/${P}/monitoring-reports`,
+        requestContext: { http: { method: 'POST' }, requestId: 'req-1' },
+        headers: {},
+        body: JSON.stringify(body),
+        isBase64Encoded: false,
+      } as unknown as APIGatewayProxyEventV2);
+    return { post, errors };
+  }
+
+  it('invokes synchronously with the authorized actor, and answers 201 with what the function assembled', async () => {
+    const w = await world();
+    const { client, calls } = lambda(async (payload) => ({ StatusCode: 200, Payload: encode(await w.handle(payload)) }));
+    const r = await api(client).post({ period: TWO_MONTHS, actor: { principal: 'cognito:rex', role: 'registrar' } });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(JSON.parse(r.body!)).toMatchObject({ outcome: 'queued', report: { projectId: P, status: 'accepted' } });
+    expect(calls).toEqual([
+      { FunctionName: 'assemble-fn', InvocationType: 'RequestResponse', payload: { kind: 'assemble', projectId: P, period: TWO_MONTHS, actor: SITE } },
+    ]);
+    expect(await w.audit.list(P)).toEqual([expect.objectContaining({ action: 'monitoring-report.assemble', actor: SITE })]);
+  }, 60_000);
+
+  it('answers 500 (a system fault, logged) when the function fails or answers something else, and 400 for an invalid request', async () => {
+    const failed = lambda(async () => ({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      Payload: encode({ errorType: 'Error', errorMessage: 'Task timed out' }),
+    }));
+    const a = api(failed.client);
+    const r = await a.post({ period: TWO_MONTHS });
+    expect(r.statusCode).toBe(500);
+    expect(JSON.parse(r.body!)).toEqual({ error: expect.stringMatching(/^internal error/) });
+    expect(r.body).not.toContain('timed out');
+    expect(a.errors).toEqual([expect.any(AssemblyFunctionFailed)]);
+    expect((a.errors[0] as Error).message).toContain('Unhandled');
+
+    for (const answer of [{ outcome: 'queued' }, { outcome: 'recorded' }, 'ok']) {
+      const b = api(lambda(async () => ({ StatusCode: 200, Payload: encode(answer) })).client);
+      expect((await b.post({ period: TWO_MONTHS })).statusCode, JSON.stringify(answer)).toBe(500);
+    }
+
+    const invalid = lambda(async () => ({ StatusCode: 200, Payload: encode({ outcome: 'invalid', error: 'Report period "x": …', code: 'config.invalid' }) }));
+    const bad = await api(invalid.client).post({ period: 'x' });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(bad.body!)).toEqual({ error: 'Report period "x": …', code: 'config.invalid' });
+  });
 });
