@@ -8,6 +8,8 @@ import { sqsDecisionQueue } from '../../functions/shared/aws/queues.ts';
 import { ENV } from '../../functions/shared/resources.ts';
 import { principalFromSqsSenderId, type Principal } from '../../core/access/principal.ts';
 import { createDataDeps } from '../../functions/http-api/deps.ts';
+import { createAssemblyDeps } from '../../functions/assemble-report/deps.ts';
+import { inProcessAssembly } from '../../functions/assemble-report/request.ts';
 import { Unauthenticated } from '../../functions/http-api/principal.ts';
 import { FIXED_IDENTITIES, siteIdentity, type LocalIdentity } from './identities.ts';
 
@@ -24,7 +26,8 @@ import { FIXED_IDENTITIES, siteIdentity, type LocalIdentity } from './identities
  * with core/access `authorize()` against the access table, and decisions go to the decision queue with
  * the identity's own key, so the decision function authenticates them by SQS SenderId. A site identity
  * reads its project and assembles its monitoring reports (`POST /api/projects/{project}/monitoring-reports`),
- * which the server writes as the stack's functions do (operator credentials), audited under the site.
+ * which the server writes as the stack's assembly function does (operator credentials; in process, where
+ * AWS invokes that function), audited under the site.
  */
 
 export interface ConsoleIdentity {
@@ -107,6 +110,10 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const byPrincipal = new Map(identities.map((i) => [i.principal.id, i]));
   const api = makeApi({
     ...createDataDeps(options.env),
+    // No Lambda here: the assembly function's work (functions/assemble-report/request.ts, the same request
+    // checks and the same assembleReport) runs in this process through the same port the API function
+    // invokes the AssembleReportFunction through on AWS, with the operator's credentials of the local stack.
+    assembly: inProcessAssembly(createAssemblyDeps(options.env)),
     authenticate: (event) => authenticateLocal(identities, event.headers?.authorization).principal,
     decisionsFor: (principal) => {
       const who = byPrincipal.get(principal.id)!.identity;

@@ -11,7 +11,8 @@ import type { Mechanism } from '../../core/mechanisms/mechanisms.ts';
 import { describeStretch } from '../../core/report/monitoring-report.ts';
 import { isLegacyPeriod, type Period } from '../../core/time/period.ts';
 import { outcomeKey } from '../shared/resources.ts';
-import { assembleRoute, type AssemblyDeps } from './monitoring-reports.ts';
+import type { AssemblyPort } from '../assemble-report/request.ts';
+import { assembleRoute } from './monitoring-reports.ts';
 import { authorizeApi, Unauthenticated, whoIs, type AccessLookup } from './principal.ts';
 
 /**
@@ -46,10 +47,11 @@ export interface ApiDeps {
   readonly reports: ReportSources;
   /**
    * Monitoring reports assembled through the API (`POST /api/projects/{project}/monitoring-reports`,
-   * ./monitoring-reports.ts): assembleReport's stores, queue and notifier, and the audit trail. The
-   * audit actor is not here: it is the caller core/access authorized, per request.
+   * ./monitoring-reports.ts): the assembly function (functions/assemble-report), which holds the writes
+   * and the audit trail. On AWS a synchronous Lambda invocation; in tests and the local stack, in process.
+   * The audit actor is the caller core/access authorized, per request.
    */
-  readonly assembly: AssemblyDeps;
+  readonly assembly: AssemblyPort;
   /** A static console file (`index.html`, `app.js`, `katex/…`); undefined when there is none. */
   readonly staticFile: (path: string) => { body: Uint8Array | string; type: string } | undefined;
   /** The browser sign-in of this deployment (Cognito hosted UI, code flow with PKCE), served to the console as `/console/config.json`. */

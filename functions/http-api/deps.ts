@@ -1,3 +1,4 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { registry } from '../../methodologies/index.ts';
 import type { Principal } from '../../core/access/principal.ts';
@@ -5,16 +6,15 @@ import { ConfigError } from '../../core/errors.ts';
 import { dynamoAccess } from '../shared/aws/access-store.ts';
 import { createAwsClients } from '../shared/aws/clients.ts';
 import { dynamoProjects, dynamoSubmissions } from '../shared/aws/dynamo-repositories.ts';
-import { dynamoAuditStore } from '../shared/aws/audit-store.ts';
 import { dynamoLedgerStore } from '../shared/aws/ledger-store.ts';
-import { snsNotifier } from '../shared/aws/notifier.ts';
-import { sqsDecisionQueue, sqsReviewQueue } from '../shared/aws/queues.ts';
-import { s3MonitoringStore, s3ReportStore } from '../shared/aws/s3-stores.ts';
+import { sqsDecisionQueue } from '../shared/aws/queues.ts';
+import { s3MonitoringStore } from '../shared/aws/s3-stores.ts';
 import { readEnv } from '../shared/env.ts';
 import { ENV } from '../shared/resources.ts';
 import { evidenceTagsFor } from '../shared/evidence-tags.ts';
 import { s3ReportObjects } from '../shared/verification-reports.ts';
 import type { ApiDeps } from './api.ts';
+import { ASSEMBLY_FUNCTION_ENV, lambdaAssembly } from './assembly-client.ts';
 import { principalFromClaims } from './principal.ts';
 import { consoleStaticFile } from './static-files.ts';
 
@@ -26,39 +26,21 @@ export const CONSOLE_CLIENT_ID_ENV = 'CONSOLE_CLIENT_ID';
 /** The API function's role id (`AROA…`), set by the stack: with the function name, its SQS SenderId. */
 export const API_ROLE_ID_ENV = 'MRV_API_ROLE_ID';
 
-const warnUnpublished = (error: unknown, n: { readonly event: string; readonly id: string }) =>
-  console.warn(
-    JSON.stringify({ level: 'WARN', message: 'Notification not published', event: n.event, id: n.id, error: (error as Error)?.message ?? String(error) }),
-  );
-
-/** Everything but authentication and the decision sender, from the environment (the Lambda and the local stack share it). */
-export function createDataDeps(env: Readonly<Record<string, string | undefined>> = process.env): Omit<ApiDeps, 'authenticate' | 'decisionsFor'> {
-  const e = readEnv([ENV.bucket, ENV.submissionsTable, ENV.projectsTable, ENV.ledgerTable, ENV.accessTable, ENV.reviewQueueUrl, ENV.auditTable], env);
-  const { s3, ddb, sqs, sns } = createAwsClients();
+/**
+ * Everything but authentication, the decision sender and the assembly function, from the environment (the
+ * Lambda and the local stack share it): reads only, but for the verification reports it stores under reports/.
+ */
+export function createDataDeps(env: Readonly<Record<string, string | undefined>> = process.env): Omit<ApiDeps, 'authenticate' | 'decisionsFor' | 'assembly'> {
+  const e = readEnv([ENV.bucket, ENV.submissionsTable, ENV.projectsTable, ENV.ledgerTable, ENV.accessTable], env);
+  const { s3, ddb } = createAwsClients();
   const submissions = dynamoSubmissions(ddb, e[ENV.submissionsTable]);
   const ledger = dynamoLedgerStore(ddb, e[ENV.ledgerTable]);
   const access = dynamoAccess(ddb, e[ENV.accessTable]);
   const projects = dynamoProjects(ddb, e[ENV.projectsTable]);
-  const topic = env[ENV.notificationTopic]?.trim();
   return {
     access,
     submissions,
     ledger,
-    // A site (or the registrar) assembles its monitoring report through the API, with the adapters `mrv report assemble` uses.
-    assembly: {
-      deps: {
-        submissions,
-        // The report is evidence: tagged with the project's verification body, as the pipeline tags results.
-        reports: s3ReportStore(s3, e[ENV.bucket], { tagsFor: evidenceTagsFor(access) }),
-        projects,
-        reviewQueue: sqsReviewQueue(sqs, e[ENV.reviewQueueUrl]),
-        registry,
-        // report ready / refused, item waiting, when the stack's topic is set: a failed publish is a warning, never a failed assembly.
-        ...(topic ? { notifier: snsNotifier(sns, topic, warnUnpublished) } : {}),
-        now: () => new Date(),
-      },
-      audit: dynamoAuditStore(ddb, e[ENV.auditTable]),
-    },
     reports: {
       submissions,
       projects,
@@ -82,7 +64,12 @@ export function createDataDeps(env: Readonly<Record<string, string | undefined>>
 export function createDeps(): ApiDeps {
   const issuer = process.env[JWT_ISSUER_ENV]?.trim();
   const roleId = process.env[API_ROLE_ID_ENV]?.trim();
-  const problems = [...(issuer ? [] : [`${JWT_ISSUER_ENV} is not set`]), ...(roleId ? [] : [`${API_ROLE_ID_ENV} is not set`])];
+  const assembler = process.env[ASSEMBLY_FUNCTION_ENV]?.trim();
+  const problems = [
+    ...(issuer ? [] : [`${JWT_ISSUER_ENV} is not set`]),
+    ...(roleId ? [] : [`${API_ROLE_ID_ENV} is not set`]),
+    ...(assembler ? [] : [`${ASSEMBLY_FUNCTION_ENV} is not set`]),
+  ];
   if (problems.length) throw new ConfigError('Missing environment variables (set by the stack):', problems);
   const queueUrl = readEnv([ENV.decisionQueueUrl])[ENV.decisionQueueUrl];
   const { sqs } = createAwsClients();
@@ -95,6 +82,9 @@ export function createDeps(): ApiDeps {
       : {}),
     authenticate: (event): Principal => principalFromClaims((event as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext.authorizer?.jwt?.claims, issuer),
     decisionsFor: (principal) => ({ queue: sqsDecisionQueue(sqs, queueUrl, principal.id), senderId }),
+    // Monitoring reports are assembled by the assembly function (functions/assemble-report), which holds the writes;
+    // this function may only invoke it, synchronously.
+    assembly: lambdaAssembly(new LambdaClient({ region: process.env.AWS_REGION ?? 'us-east-1' }), assembler!),
     onError: (error) => console.error(JSON.stringify({ level: 'ERROR', message: 'http-api request failed', error: (error as Error)?.stack ?? String(error) })),
   };
 }

@@ -4,11 +4,8 @@ import { z } from 'zod';
 import type { Actor } from '../../core/access/authorize.ts';
 import type { Principal } from '../../core/access/principal.ts';
 import type { AccessRules } from '../../core/access/rules.ts';
-import { appendAuditEvent, type AuditActor, type AuditStore } from '../../core/audit/audit.ts';
-import { ConfigError } from '../../core/errors.ts';
 import type { MonitoringReport } from '../../core/report/monitoring-report.ts';
-import { StoredPeriodSchema } from '../../core/time/period.ts';
-import { assembleReport, type AssembleDeps } from '../assemble-report/assemble.ts';
+import { ReportPeriodInputSchema, UploadIdsSchema, type AssemblyPort } from '../assemble-report/request.ts';
 import { authorizeApi, type AccessLookup } from './principal.ts';
 
 /**
@@ -26,25 +23,18 @@ import { authorizeApi, type AccessLookup } from './principal.ts';
  * not make a valid report: `report.problems` say why, and nothing is queued); 400 a bad body or a
  * request that cannot be assembled (a period that does not parse, an upload not of this project);
  * 403 `{ error, code }` an access refusal.
+ *
+ * This function authorizes and checks the body; the assembly itself, and the audit events, are the
+ * assembly function's (functions/assemble-report/handler.ts), reached through {@link AssemblyPort}: on
+ * AWS a synchronous Lambda invocation (./assembly-client.ts), so this internet-facing function holds no
+ * write on the submissions, results, review queue or audit trail; in tests and the local stack, in process.
+ * A failed invocation (FunctionError) is a system fault: 500.
  */
-
-/** assembleReport's dependencies but the audit actor (the authorized caller), and the audit trail refusals go to. */
-export interface AssemblyDeps {
-  readonly deps: Omit<AssembleDeps, 'audit'>;
-  readonly audit: AuditStore;
-}
-
-/** Most uploads one request may name (a year of daily files, with room to spare). */
-const MAX_UPLOAD_IDS = 1000;
 
 export const AssembleBodySchema = z.object({
   /** `<first-day>..<last-day>` on the site's clock (both included), or a Period. */
-  period: z.union([z.string().trim().min(1, 'expected "<first-day>..<last-day>" (local dates of the site, both included)').max(200), StoredPeriodSchema]),
-  uploadIds: z
-    .array(z.string().regex(/^[0-9a-f]{32}$/, 'expected an upload id (32 hexadecimal characters)'))
-    .min(1)
-    .max(MAX_UPLOAD_IDS)
-    .optional(),
+  period: ReportPeriodInputSchema,
+  uploadIds: UploadIdsSchema.optional(),
 });
 
 export type AssembleBody = z.infer<typeof AssembleBodySchema>;
@@ -62,7 +52,8 @@ export function parseAssembleBody(event: Pick<APIGatewayProxyEventV2, 'body' | '
   return parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
 }
 
-export const auditActorOf = (a: Actor): AuditActor => ({
+/** The actor core/access resolved, as the assembly function's request names it (the audit actor). */
+const actorOf = (a: Actor) => ({
   principal: a.principal,
   role: a.role,
   name: a.name,
@@ -73,7 +64,8 @@ export const auditActorOf = (a: Actor): AuditActor => ({
 export interface AssembleRouteInput {
   readonly access: AccessLookup;
   readonly rules?: AccessRules;
-  readonly assembly: AssemblyDeps;
+  /** The assembly function (in process, or invoked on AWS). */
+  readonly assembly: AssemblyPort;
   readonly principal: Principal;
   readonly projectId: string;
   readonly event: APIGatewayProxyEventV2;
@@ -94,40 +86,44 @@ export async function assembleRoute(input: AssembleRouteInput): Promise<Assemble
   }
   const body = parseAssembleBody(input.event);
   if (typeof body === 'string') return { status: 400, body: { error: body } };
-  try {
-    const outcome = await assembleReport(
-      { ...input.assembly.deps, audit: { store: input.assembly.audit, actor: auditActorOf(access.actor) } },
-      { projectId, period: body.period, ...(body.uploadIds ? { uploadIds: body.uploadIds } : {}) },
-    );
-    const { kind, report } = outcome;
-    if (kind === 'refused') return { status: 422, body: { outcome: kind, report, error: `monitoring report refused: ${report.problems.join(' ')}` } };
-    return { status: kind === 'queued' ? 201 : 200, body: { outcome: kind, report } };
-  } catch (error) {
+  const actor = access.actor;
+  // Only the site of this project or the registrar is allowed assemble-report (core/access).
+  if (actor.role === 'verifier') throw new Error(`core/access allowed assemble-report to a verifier (${actor.principal}); nothing sent`);
+  const answer = await input.assembly({
+    kind: 'assemble',
+    projectId,
+    period: body.period,
+    ...(body.uploadIds ? { uploadIds: body.uploadIds } : {}),
+    actor: { ...actorOf(actor), role: actor.role },
+  });
+  switch (answer.outcome) {
+    case 'refused':
+      return { status: 422, body: { outcome: answer.outcome, report: answer.report, error: `monitoring report refused: ${answer.report.problems.join(' ')}` } };
+    case 'queued':
+    case 'existing':
+      return { status: answer.outcome === 'queued' ? 201 : 200, body: { outcome: answer.outcome, report: answer.report } };
     // The request cannot be assembled as given (period, uploads, registration): the message says what to change.
-    if (error instanceof ConfigError) return { status: 400, body: { error: error.message, code: error.code } };
-    throw error;
+    case 'invalid':
+      return { status: 400, body: { error: answer.error, code: answer.code } };
+    default:
+      throw new Error(`the assembly function answered ${JSON.stringify(answer.outcome)} to an assembly request`);
   }
 }
 
-/** An access refusal in the project's audit trail, when the project is registered (deny by default stays silent otherwise). */
+/** An access refusal in the project's audit trail (the assembly function writes it, when the project is registered). */
 async function auditRefusal(input: AssembleRouteInput, code: string, reason: string, actor: Actor | undefined): Promise<void> {
   const { projectId, principal, at } = input;
-  if ((await input.assembly.deps.projects.get(projectId)) === undefined) return;
   // One event per request: API Gateway's request id (the local stack sets one too), else the caller and the time.
+  // (An id of unexpected characters is not copied into the trail: the assembly function would refuse it.)
   const requestId = input.event.requestContext?.requestId;
-  const eventId = `api:${requestId ?? createHash('sha256').update(`${principal.id}\u0000${at}`).digest('hex').slice(0, 32)}`;
-  await appendAuditEvent(
-    input.assembly.audit,
-    {
-      projectId,
-      eventId,
-      action: 'monitoring-report.refuse',
-      actor: actor ? auditActorOf(actor) : { principal: principal.id },
-      at,
-      outcome: code,
-      reason,
-      details: { via: 'http-api' },
-    },
+  const eventId = `api:${requestId && /^[\w=+/.-]{1,128}$/.test(requestId) ? requestId : createHash('sha256').update(`${principal.id}\u0000${at}`).digest('hex').slice(0, 32)}`;
+  await input.assembly({
+    kind: 'refusal',
+    projectId,
+    eventId,
     at,
-  );
+    code,
+    reason: reason.slice(0, 2000),
+    actor: actor ? actorOf(actor) : { principal: principal.id },
+  });
 }

@@ -2,11 +2,13 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
+import { ASSEMBLY_FUNCTION_ENV } from '../../functions/http-api/assembly-client.ts';
 import { API_ROLE_ID_ENV, CONSOLE_CLIENT_ID_ENV, CONSOLE_SIGN_IN_DOMAIN_ENV, JWT_ISSUER_ENV } from '../../functions/http-api/deps.ts';
 import { ENV, SUBMISSIONS_BY_PROJECT_INDEX } from '../../functions/shared/resources.ts';
 import type { MonitoringBucket } from './monitoring-bucket.ts';
@@ -19,16 +21,14 @@ export const CONSOLE_API_ENTRY = fileURLToPath(new URL('../../functions/http-api
 
 export interface ConsoleApiProps {
   readonly monitoring: MonitoringBucket;
-  readonly tables: {
-    readonly projects: MrvTable;
-    readonly submissions: MrvTable;
-    readonly ledger: MrvTable;
-    readonly access: MrvTable;
-    readonly audit: MrvTable;
-  };
+  readonly tables: { readonly projects: MrvTable; readonly submissions: MrvTable; readonly ledger: MrvTable; readonly access: MrvTable };
   readonly decisionQueue: WorkQueue;
-  /** Where an assembled monitoring report waits for its verifier (POST /api/projects/{project}/monitoring-reports). */
-  readonly reviewQueue: WorkQueue;
+  /**
+   * The assembly function (functions/assemble-report): `POST /api/projects/{project}/monitoring-reports`
+   * authorizes the caller here and then invokes it synchronously. It holds the writes of an assembly; this
+   * function may only invoke it, and its resource policy names this function's role only.
+   */
+  readonly assembleFunction: MrvFunction;
   /**
    * The people's user pool for this console (at its URL): the JWT authorizer of /api, the issuer its
    * tokens carry, and the browser sign-in (Cognito hosted UI, authorization code with PKCE) the console
@@ -65,12 +65,12 @@ export class ConsoleApi extends Construct {
 
   constructor(scope: Construct, id: string, props: ConsoleApiProps) {
     super(scope, id);
-    const { projects, submissions, ledger, access, audit } = props.tables;
+    const { projects, submissions, ledger, access } = props.tables;
     this.function = new MrvFunction(this, 'Function', {
       entry: props.entry ?? CONSOLE_API_ENTRY,
       serviceName: 'http-api',
       description:
-        'Review console and its HTTP API: queue, evidence with charts and equations, decisions (to the decision queue), ledger, verification reports, monitoring reports assembled by sites',
+        'Review console and its HTTP API: queue, evidence with charts and equations, decisions (to the decision queue), ledger, verification reports, monitoring reports (through the assembly function)',
       // Vega (charts) and pdfmake (PDF) render in the function: memory buys CPU.
       memorySize: 1536,
       timeout: Duration.seconds(29),
@@ -87,32 +87,34 @@ export class ConsoleApi extends Construct {
         ],
       },
     })
-      // Reads uploads (charts), results and reports (evidence); writes the verification reports beside the reports,
-      // and the monitoring reports a site assembles (functions/http-api/monitoring-reports.ts).
+      // Reads uploads (charts), results and reports (evidence); writes the verification reports beside the reports.
+      // An assembled monitoring report is written by the assembly function, not here (see below).
       .bindBucket(props.monitoring, ENV.bucket, {
-        // monitoring-reports/*: a report's document (its uploads); outcomes/*: what the decision function told this function's role about a forwarded decision;
-        // partials/*: the mergeable partial results of the uploads a monitoring report merges.
-        read: ['uploads/*', 'results/*', 'reports/*', 'monitoring-reports/*', 'outcomes/*', 'partials/*'],
+        // monitoring-reports/*: a report's document (its uploads); outcomes/*: what the decision function told this function's role about a forwarded decision.
+        read: ['uploads/*', 'results/*', 'reports/*', 'monitoring-reports/*', 'outcomes/*'],
         readVersions: ['uploads/*'],
-        // reports/*: verification reports; monitoring-reports/* and results/*: an assembled monitoring report's document and merged result.
-        write: ['reports/*', 'monitoring-reports/*', 'results/*'],
-        // Both are evidence: tagged with the project's verification body (functions/shared/evidence-tags.ts).
-        tag: ['reports/*', 'monitoring-reports/*', 'results/*'],
+        write: ['reports/*'],
+        // Verification reports are evidence: tagged with the project's verification body (functions/shared/evidence-tags.ts).
+        tag: ['reports/*'],
         list: true,
         wildcardReason:
-          "object keys are <prefix>/<projectId>/<uploadId or reportId>…, created at run time; the console reads every project's evidence for verifiers (sites are limited to their project by the function), writes verification reports under reports/ and, when a site or the registrar assembles a monitoring report (authorized per project by core/access), its document under monitoring-reports/ and its merged result under results/.",
+          "object keys are <prefix>/<projectId>/<uploadId>…, created at run time; the console reads every project's evidence for verifiers (sites are limited to their project by the function) and writes only verification reports under reports/.",
       })
       .bindTable(submissions.table, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'], { indexes: [SUBMISSIONS_BY_PROJECT_INDEX] })
-      // An assembled monitoring report is a submission (conditional put, pk = report id) marked queued once its review item is sent.
-      .bindTable(submissions.table, ENV.submissionsTable, ['dynamodb:PutItem', 'dynamodb:UpdateItem'])
-      // Assembling, and a refused attempt, are audit events (append-only: conditional put, query of the chain's head).
-      .bindTable(audit.table, ENV.auditTable, ['dynamodb:PutItem', 'dynamodb:Query'])
-      .bindQueue(props.reviewQueue.queue, ENV.reviewQueueUrl, ['sqs:SendMessage'])
       .bindTable(projects.table, ENV.projectsTable, ['dynamodb:GetItem'])
       .bindTable(ledger.table, ENV.ledgerTable, ['dynamodb:GetItem', 'dynamodb:Query'])
       // The access registers: every route authorizes with core/access against them (read only).
       .bindTable(access.table, ENV.accessTable, ['dynamodb:GetItem'])
       .bindQueue(props.decisionQueue.queue, ENV.decisionQueueUrl, ['sqs:SendMessage']);
+    // A site's monitoring report: this internet-facing function authorizes the caller, then invokes the assembly
+    // function synchronously; IAM cannot require the conditional put of a submission, so the writes of an assembly
+    // are that function's, and a compromised API function can ask for an assembly but not overwrite a submission,
+    // a result or the audit trail. Invoke on that one function only (no version or alias), and its resource policy
+    // names this role only.
+    const assembler = props.assembleFunction.function;
+    this.function.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [assembler.functionArn] }));
+    assembler.addPermission('InvokedByConsoleApi', { principal: new iam.ArnPrincipal(this.function.role.roleArn), action: 'lambda:InvokeFunction' });
+    this.function.setEnvironment(ASSEMBLY_FUNCTION_ENV, assembler.functionName);
     // Its SenderId on the decision queue is <role id>:<function name>: the decision function trusts this role to name the Cognito principal.
     this.function.setEnvironment(API_ROLE_ID_ENV, this.function.role.roleId);
     // A recorded decision stores its verification report at once (functions/http-api/store-reports.ts):

@@ -1,9 +1,9 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { ENV, LARGE_UPLOAD, NOTIFICATION_TOPIC, QUEUES, TABLES, type EnvName } from '../../functions/shared/resources.ts';
+import { ENV, LARGE_UPLOAD, NOTIFICATION_TOPIC, QUEUES, SUBMISSIONS_BY_PROJECT_INDEX, TABLES, type EnvName } from '../../functions/shared/resources.ts';
 import type { StageConfig } from '../config.ts';
 import { AccessControl } from '../constructs/access-control.ts';
 import { LOGIN_ENV } from '../../cli/login/settings.ts';
@@ -23,6 +23,7 @@ export const HANDLER_ENTRIES = {
   largeUploadSplit: fileURLToPath(new URL('../../functions/large-upload/split-handler.ts', import.meta.url)),
   largeUploadRange: fileURLToPath(new URL('../../functions/large-upload/range-handler.ts', import.meta.url)),
   largeUploadMerge: fileURLToPath(new URL('../../functions/large-upload/merge-handler.ts', import.meta.url)),
+  assembleReport: fileURLToPath(new URL('../../functions/assemble-report/handler.ts', import.meta.url)),
   httpApi: CONSOLE_API_ENTRY,
 } as const;
 
@@ -55,6 +56,8 @@ export class MrvPipelineStack extends Stack {
   readonly accessControl: AccessControl;
   readonly ingestFunction: MrvFunction;
   readonly decisionFunction: MrvFunction;
+  /** Assembles a site's monitoring report for the HTTP API function, the only principal that may invoke it. */
+  readonly assembleFunction: MrvFunction;
   /** Uploads from `largeUploadBytes` on: Step Functions Distributed Map over byte ranges. */
   readonly largeUploads: LargeUploads;
   readonly alarms: AlarmTopic;
@@ -189,14 +192,50 @@ export class MrvPipelineStack extends Stack {
       },
     });
 
+    this.assembleFunction = new MrvFunction(this, 'AssembleReportFunction', {
+      entry: entries.assembleReport,
+      serviceName: 'assemble-report',
+      description:
+        'Assembles a monitoring report for a caller the HTTP API authorized: merges the uploads, writes the report and its result, records the submission and queues it for review',
+      memorySize: 1024,
+      // Invoked synchronously by the API function (29 s, API Gateway's limit): it ends first, so the API can answer 500.
+      timeout: Duration.seconds(25),
+      logRetention,
+    })
+      // Reads the partial results it merges and a report assembled before; writes the report's document and merged
+      // result, tagged as evidence (functions/shared/evidence-tags.ts); ListBucket so a missing partial is a 404.
+      .bindBucket(this.monitoring, ENV.bucket, {
+        read: ['partials/*', 'monitoring-reports/*'],
+        write: ['monitoring-reports/*', 'results/*'],
+        tag: ['monitoring-reports/*', 'results/*'],
+        list: true,
+        wildcardReason:
+          'object keys are <prefix>/<projectId>/<uploadId or reportId>…, created at run time; the function reads the partial results of the uploads it merges and writes a monitoring report under monitoring-reports/ and its merged result under results/ (for a caller core/access authorized per project, in the API function).',
+      })
+      .bindTable(projects.table, ENV.projectsTable, ['dynamodb:GetItem'])
+      // The project's assigned verification body, for the evidence tag.
+      .bindTable(access.table, ENV.accessTable, ['dynamodb:GetItem'])
+      // The project's uploads (by-project index) and a report assembled before…
+      .bindTable(submissions.table, ENV.submissionsTable, ['dynamodb:GetItem', 'dynamodb:Query'], { indexes: [SUBMISSIONS_BY_PROJECT_INDEX] })
+      // …and the report's submission (conditional put, pk = report id), marked queued once its review item is sent.
+      .bindTable(submissions.table, ENV.submissionsTable, ['dynamodb:PutItem', 'dynamodb:UpdateItem'])
+      .bindQueue(this.queues.review.queue, ENV.reviewQueueUrl, ['sqs:SendMessage'])
+      // Assembling, and a refused attempt, are audit events (append-only: conditional put, query of the chain's head).
+      .bindTable(audit.table, ENV.auditTable, ['dynamodb:PutItem', 'dynamodb:Query']);
+    Validations.of(this.assembleFunction.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked synchronously (RequestResponse) by the HTTP API function only: a failure is the answer to that call (500 to the caller), there is no asynchronous event to park.',
+    });
+
     let cliSignIn: ReturnType<AccessControl['addCliSignIn']> | undefined;
     // The review console and its HTTP API (functions/http-api): people sign in with the user pool; every
     // route authorizes with core/access; decisions are forwarded to the decision queue naming the person.
     this.console = new ConsoleApi(this, 'Console', {
       monitoring: this.monitoring,
-      tables: { projects, submissions, ledger, access, audit },
+      tables: { projects, submissions, ledger, access },
       decisionQueue: this.queues.decision,
-      reviewQueue: this.queues.review,
+      assembleFunction: this.assembleFunction,
       notifications: this.notifications.topic,
       alarmAction,
       auth: (consoleUrl) => {
@@ -213,8 +252,8 @@ export class MrvPipelineStack extends Stack {
     });
     // The functions that finish an upload, a decision or a monitoring report publish people's notifications (a
     // failed publish is logged, never fails the work): ingest, decision, the merge step of the large-upload path,
-    // and the console function (a site assembles its monitoring report through the HTTP API).
-    for (const fn of [this.ingestFunction, this.decisionFunction, this.largeUploads.mergeFunction, this.console.function]) {
+    // and the assembly function (a site assembles its monitoring report through the HTTP API).
+    for (const fn of [this.ingestFunction, this.decisionFunction, this.largeUploads.mergeFunction, this.assembleFunction]) {
       this.notifications.grantPublish(fn.role);
       fn.setEnvironment(ENV.notificationTopic, this.notifications.topic.topicArn);
     }

@@ -10,6 +10,7 @@ import type { Decision } from '../../core/review/schemas.ts';
 import { ReviewItemSchema } from '../../core/review/schemas.ts';
 import type { Submission } from '../../core/review/submission.ts';
 import { MemoryAuditStore } from '../../core/audit/fake-store.ts';
+import { inProcessAssembly } from '../../functions/assemble-report/request.ts';
 import { BUCKET_LAYOUT } from '../../functions/shared/resources.ts';
 import projectJson from '../../methodologies/grid-renewable/1.0.0/fixtures/project.json' with { type: 'json' };
 import { assemblyWorld, monthCsv } from './report-world.ts';
@@ -84,10 +85,10 @@ function api(principal: Principal | undefined, extra: Partial<ApiDeps> = {}) {
       },
     } as never,
     // Monitoring reports are assembled only in the tests of that route (below), with their own world.
-    assembly: {
+    assembly: inProcessAssembly({
       deps: new Proxy({}, { get: () => Promise.reject(new Error('no assembly in this test')) }) as never,
       audit: new MemoryAuditStore(),
-    },
+    }),
     staticFile: (p) => (p === 'index.html' ? { body: '<!doctype html>', type: 'text/html' } : undefined),
     now: () => new Date('2026-02-03T04:05:06Z'),
     ...extra,
@@ -219,7 +220,8 @@ describe('POST /api/projects/{project}/monitoring-reports: the site submits its 
   async function world() {
     const w = assemblyWorld(projectJson);
     const ids = [await w.upload('2015-01.csv', monthCsv(1)), await w.upload('2015-02.csv', monthCsv(2))];
-    const as = (principal: Principal) => api(principal, { access: { registersFor: async () => gridRegisters }, assembly: { deps: w.deps, audit: w.audit } });
+    const as = (principal: Principal) =>
+      api(principal, { access: { registersFor: async () => gridRegisters }, assembly: inProcessAssembly({ deps: w.deps, audit: w.audit }) });
     return { ...w, ids, as, queuedBefore: w.queued.length };
   }
 

@@ -1,6 +1,6 @@
 // The console's HTTP API: authenticated /api routes, public static routes only for the console's files,
 // least-privilege grants, and cdk-nag clean with per-resource acknowledgements.
-import { Stack, type PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { Stack, Validations, type PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { QUEUES, TABLES } from '../../functions/shared/resources.ts';
 import { ConsoleApi } from '../../infra/constructs/console-api.ts';
 import { MonitoringBucket } from '../../infra/constructs/monitoring-bucket.ts';
+import { MrvFunction } from '../../infra/constructs/mrv-function.ts';
 import { MrvTable } from '../../infra/constructs/mrv-table.ts';
 import { WorkQueue } from '../../infra/constructs/work-queue.ts';
 import { AlarmTopic } from '../../infra/constructs/alarm-topic.ts';
@@ -25,10 +26,18 @@ function build() {
     submissions: new MrvTable(stack, 'S', { definition: TABLES.submissions }),
     ledger: new MrvTable(stack, 'L', { definition: TABLES.ledger }),
     access: new MrvTable(stack, 'A', { definition: TABLES.access }),
-    audit: new MrvTable(stack, 'Au', { definition: TABLES.audit }),
   };
   const decisionQueue = new WorkQueue(stack, 'D', { definition: QUEUES.decision, description: 'decisions', alarmAction: alarms.action });
-  const reviewQueue = new WorkQueue(stack, 'R', { definition: QUEUES.review, description: 'review items', alarmAction: alarms.action });
+  // Stand-in for the stack's assembly function (its grants are asserted in mrv-pipeline-stack.test.ts).
+  const assembleFunction = new MrvFunction(stack, 'Assemble', {
+    entry: STUB_HANDLER,
+    serviceName: 'assemble-report',
+    description: 'stand-in',
+    memorySize: 256,
+    timeout: Duration.seconds(25),
+    logRetention: logs.RetentionDays.ONE_MONTH,
+  });
+  Validations.of(assembleFunction.function).acknowledge({ id: 'Serverless-LambdaDLQ', reason: 'a stand-in, invoked synchronously' });
   // Stand-in for the people's user pool of the access-control construct (not under test here).
   const pool = new cognito.UserPool(stack, 'Pool');
   const client = pool.addClient('Client');
@@ -36,15 +45,15 @@ function build() {
     monitoring,
     tables,
     decisionQueue,
-    reviewQueue,
+    assembleFunction,
     auth: () => ({ authorizer: new HttpUserPoolAuthorizer('Cognito', pool, { userPoolClients: [client] }), issuer: 'https://issuer.example' }),
     logRetention: logs.RetentionDays.ONE_MONTH,
     entry: STUB_HANDLER,
   });
-  return { stack, api, tables, monitoring, queues: { decision: decisionQueue, review: reviewQueue }, template: Template.fromStack(stack) };
+  return { stack, api, tables, monitoring, assembleFunction, queues: { decision: decisionQueue }, template: Template.fromStack(stack) };
 }
 
-const { stack, api, tables, monitoring, queues, template } = build();
+const { stack, api, tables, monitoring, assembleFunction, queues, template } = build();
 const violationsOf = (report: PolicyValidationPluginReport) =>
   report.violations.map((v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
 const ours = (v: string) => v.includes('/Console/');
@@ -65,45 +74,59 @@ describe('console HTTP API', () => {
     });
   });
 
-  // A site assembles its monitoring report through the API (functions/http-api/monitoring-reports.ts): the function
-  // writes the report's submission, its audit event and its review item, and nothing else of the tables or queues.
-  it('may read evidence, send decisions and queue an assembled monitoring report; never write the ledger, registrations or registers', () => {
+  // A site assembles its monitoring report through the API (functions/http-api/monitoring-reports.ts), but the writes
+  // of an assembly are the assembly function's: this function writes no table, and only verification reports.
+  it('may read evidence, send decisions and invoke the assembly function; never write a table', () => {
     const statements = statementsOfRole(template, logicalIdOf(api.function.role));
     expect(allowedActionsOn(statements, logicalIdOf(tables.ledger.table))).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
     expect(allowedActionsOn(statements, logicalIdOf(tables.projects.table))).toEqual(['dynamodb:GetItem']);
     expect(allowedActionsOn(statements, logicalIdOf(tables.access.table))).toEqual(['dynamodb:GetItem']);
-    expect(allowedActionsOn(statements, logicalIdOf(tables.submissions.table))).toEqual([
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-      'dynamodb:Scan',
-      'dynamodb:UpdateItem',
-    ]);
-    // Writes only on the table itself: the by-project index is read (Query), never written.
-    const onIndex = statements.filter((s) => JSON.stringify(s.Resource).includes('/index/')).flatMap(actionsOf);
-    expect(onIndex.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan']);
-    expect(allowedActionsOn(statements, logicalIdOf(tables.audit.table))).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    expect(allowedActionsOn(statements, logicalIdOf(tables.submissions.table))).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan']);
     expect(allowedActionsOn(statements, logicalIdOf(queues.decision.queue))).toEqual(['sqs:SendMessage']);
-    expect(allowedActionsOn(statements, logicalIdOf(queues.review.queue))).toEqual(['sqs:SendMessage']);
     const all = statements.flatMap(actionsOf);
+    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'sns:Publish']) expect(all).not.toContain(write);
+    expect(all.filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
     expect(all.filter((a) => /^(s3:Delete|dynamodb:(Delete|Batch|Transact|PartiQL))/.test(a) || a.endsWith(':*'))).toEqual([]);
+    // The assembly function, and nothing else of Lambda: InvokeFunction on its ARN (no version, alias or other function).
+    const invoke = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('lambda:')));
+    expect(invoke).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: { 'Fn::GetAtt': [logicalIdOf(assembleFunction.function), 'Arn'] },
+      }),
+    ]);
+    const env = (template.toJSON().Resources[logicalIdOf(api.function.function)].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env.MRV_ASSEMBLY_FUNCTION).toEqual({ Ref: logicalIdOf(assembleFunction.function) });
   });
 
-  it('writes objects only under reports/, monitoring-reports/ and results/, tagged as evidence', () => {
+  it("the assembly function's resource policy lets the console function's role invoke it, and no one else", () => {
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter(
+      (r) => JSON.stringify(r.Properties.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(assembleFunction.function), 'Arn'] }),
+    );
+    expect(permissions.map((p) => p.Properties)).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [logicalIdOf(assembleFunction.function), 'Arn'] },
+        Principal: { 'Fn::GetAtt': [logicalIdOf(api.function.role), 'Arn'] },
+      },
+    ]);
+  });
+
+  it('writes objects only under reports/ (verification reports), tagged as evidence', () => {
     const statements = statementsOfRole(template, logicalIdOf(api.function.role));
     const bucketId = logicalIdOf(monitoring.bucket);
-    const evidence = ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging'];
-    for (const prefix of ['reports/*', 'monitoring-reports/*', 'results/*'])
-      expect(allowedActionsOn(statements, bucketId, `/${prefix}`), prefix).toEqual(evidence);
+    expect(allowedActionsOn(statements, bucketId, '/reports/*')).toEqual(['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging']);
+    for (const prefix of ['monitoring-reports/*', 'results/*', 'outcomes/*'])
+      expect(allowedActionsOn(statements, bucketId, `/${prefix}`), prefix).toEqual(['s3:GetObject']);
     expect(allowedActionsOn(statements, bucketId, '/uploads/*')).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
-    for (const prefix of ['partials/*', 'outcomes/*']) expect(allowedActionsOn(statements, bucketId, `/${prefix}`), prefix).toEqual(['s3:GetObject']);
-    expect(allowedActionsOn(statements, bucketId)).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject', 's3:PutObjectTagging']);
+    expect(allowedActionsOn(statements, bucketId, '/partials/*')).toEqual([]);
   });
 
   it("may read what a monitoring report's evidence and a decision's outcome need", () => {
     const reads = statementsOfRole(template, logicalIdOf(api.function.role)).filter((s) => actionsOf(s).includes('s3:GetObject'));
     const resources = JSON.stringify(reads.map((s) => s.Resource));
-    for (const prefix of ['uploads/*', 'results/*', 'reports/*', 'monitoring-reports/*', 'outcomes/*', 'partials/*']) expect(resources).toContain(`/${prefix}`);
+    for (const prefix of ['uploads/*', 'results/*', 'reports/*', 'monitoring-reports/*', 'outcomes/*']) expect(resources).toContain(`/${prefix}`);
   });
 
   it('passes AwsSolutions and Serverless checks with per-resource acknowledgements', () => {

@@ -147,6 +147,7 @@ describe('functions', () => {
   it.each([
     ['ingest', () => stack.ingestFunction, 1024, 900, 'ingest-upload'],
     ['decision', () => stack.decisionFunction, 256, 30, 'record-decision'],
+    ['assembly', () => stack.assembleFunction, 1024, 25, 'assemble-report'],
   ])('the %s function has the house defaults', (_name, fn, memory, timeout, service) => {
     const props = fnProps(fn());
     expect(props).toMatchObject({
@@ -168,6 +169,11 @@ describe('functions', () => {
       [ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable, ENV.accessTable, ENV.notificationTopic],
     ],
     ['decision', () => stack.decisionFunction, [ENV.bucket, ENV.submissionsTable, ENV.ledgerTable, ENV.accessTable, ENV.auditTable, ENV.notificationTopic]],
+    [
+      'assembly',
+      () => stack.assembleFunction,
+      [ENV.bucket, ENV.projectsTable, ENV.submissionsTable, ENV.reviewQueueUrl, ENV.auditTable, ENV.accessTable, ENV.notificationTopic],
+    ],
   ])('the %s function gets exactly its ENV names, set to the bound resources', (_name, fn, expected) => {
     const variables = (fnProps(fn()).Environment as { Variables: Record<string, unknown> }).Variables;
     const names = Object.keys(variables).filter((k) => !HOUSE_ENV.includes(k) && k !== LARGE_UPLOAD.minBytesEnv);
@@ -189,6 +195,7 @@ describe('functions', () => {
   it.each([
     ['ingest-upload', () => stack.ingestFunction],
     ['record-decision', () => stack.decisionFunction],
+    ['assemble-report', () => stack.assembleFunction],
   ])('the stack sets exactly the variables functions/%s/deps.ts reads', async (folder, fn) => {
     // createDeps() throws one ConfigError naming every variable it reads but cannot find: with all ENV names
     // removed from the environment, that list is the handler's contract.
@@ -237,8 +244,9 @@ describe('functions', () => {
   });
 
   it('gives each function its own role without AWS managed policies', () => {
-    expect(logicalIdOf(stack.ingestFunction.role)).not.toBe(logicalIdOf(stack.decisionFunction.role));
-    for (const fn of [stack.ingestFunction, stack.decisionFunction]) {
+    const own = [stack.ingestFunction, stack.decisionFunction, stack.assembleFunction, stack.console.function];
+    expect(new Set(own.map((fn) => logicalIdOf(fn.role))).size).toBe(own.length);
+    for (const fn of own) {
       const role = resources[logicalIdOf(fn.role)]!.Properties;
       expect(role.ManagedPolicyArns).toBeUndefined();
       expect(fnProps(fn).Role).toEqual({ 'Fn::GetAtt': [logicalIdOf(fn.role), 'Arn'] });
@@ -298,14 +306,14 @@ describe('least privilege', () => {
   });
 
   it('no function may delete objects or items, scan a table, or use a service-wide wildcard', () => {
-    for (const fn of [stack.ingestFunction, stack.decisionFunction]) {
+    for (const fn of [stack.ingestFunction, stack.decisionFunction, stack.assembleFunction]) {
       const actions = fnStatements(fn).flatMap(actionsOf);
       expect(actions.filter((a) => /^(s3:Delete|dynamodb:(Delete|Scan|Batch|Transact|PartiQL))/.test(a) || a.endsWith(':*'))).toEqual([]);
     }
   });
 
   it('the only resource-level "*" is X-Ray, which has no resource-level permissions', () => {
-    for (const fn of [stack.ingestFunction, stack.decisionFunction]) {
+    for (const fn of [stack.ingestFunction, stack.decisionFunction, stack.assembleFunction, stack.console.function]) {
       const star = fnStatements(fn).filter((s) => JSON.stringify(s.Resource) === '"*"');
       expect(star.flatMap(actionsOf).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
     }
@@ -536,6 +544,7 @@ function arnOf(logicalId: string): string {
   if (type === 'AWS::DynamoDB::Table') return `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${logicalId}`;
   if (type === 'AWS::SNS::Topic') return `arn:aws:sns:us-east-1:${ACCOUNT}:${logicalId}`;
   if (type === 'AWS::KMS::Key') return `arn:aws:kms:us-east-1:${ACCOUNT}:key/${logicalId}`;
+  if (type === 'AWS::Lambda::Function') return `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${logicalId}`;
   if (type === 'AWS::Logs::LogGroup') return `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${logicalId}:*`;
   throw new Error(`no ARN rule for ${logicalId} (${type})`);
 }
@@ -710,35 +719,82 @@ describe('review console in the stack', () => {
     expect(apiEnv.MRV_API_ROLE_ID).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack.console.function.role), 'RoleId'] });
   });
 
-  // Since a site assembles its monitoring report through the API, the function writes the report's submission and
-  // audit event (the only table writes it has); the registers, registrations and ledger stay read-only.
+  // A site assembles its monitoring report through the API, but the API function writes no table: the writes of an
+  // assembly are the assembly function's, which the API function invokes.
   it('reads the access registers (authorization) but never writes them, the registrations or the ledger', () => {
     const statements = fnStatements(stack.console.function);
     const onAccess = statements.filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(stack.tables.access.table))).flatMap(actionsOf);
     expect(onAccess).toEqual(['dynamodb:GetItem']);
-    for (const t of ['access', 'projects', 'ledger'] as const)
+    for (const t of ['access', 'projects', 'ledger', 'submissions', 'audit'] as const)
       expect(
-        allowedActionsOn(statements, logicalIdOf(stack.tables[t].table)).filter((a) => !['dynamodb:GetItem', 'dynamodb:Query'].includes(a)),
+        allowedActionsOn(statements, logicalIdOf(stack.tables[t].table)).filter((a) => !['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'].includes(a)),
         t,
       ).toEqual([]);
     expect(statements.flatMap(actionsOf)).not.toContain('dynamodb:DeleteItem');
   });
 
-  it('gives the console function the resources an assembly writes to (functions/http-api/deps.ts createDataDeps)', () => {
+  it('names the assembly function to the console function, and none of the resources an assembly writes to (functions/http-api/deps.ts)', () => {
     const variables = (fnProps(stack.console.function).Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(variables[ENV.reviewQueueUrl]).toEqual({ Ref: logicalIdOf(stack.queues.review.queue) });
-    expect(variables[ENV.auditTable]).toEqual({ Ref: logicalIdOf(stack.tables.audit.table) });
-    expect(variables[ENV.notificationTopic]).toEqual({ Ref: logicalIdOf(stack.notifications.topic) });
+    expect(variables.MRV_ASSEMBLY_FUNCTION).toEqual({ Ref: logicalIdOf(stack.assembleFunction.function) });
+    for (const name of [ENV.reviewQueueUrl, ENV.auditTable, ENV.notificationTopic]) expect(variables[name], name).toBeUndefined();
     expect(variables[ENV.submissionsTable]).toEqual({ Ref: logicalIdOf(stack.tables.submissions.table) });
   });
 
-  it("the console function's role, simulated: the writes of an assembled monitoring report, and nothing broader", () => {
+  it("the console function's role, simulated: it can invoke the assembly function, and write none of an assembly's resources", () => {
     const role = { Statement: fnStatements(stack.console.function).map((s) => resolveCfn(s)) } as PolicyDocument;
     const fnCan = (action: string, resource: string) => evaluatePolicies([role], { action, resource, context: {} }).decision === 'allow';
     const topic = arnOf(logicalIdOf(stack.notifications.topic));
-    // What assembling needs (functions/assemble-report/assemble.ts through functions/http-api/deps.ts):
+    const assembler = arnOf(logicalIdOf(stack.assembleFunction.function));
+    // What assembling needs is the assembly function's (functions/assemble-report): this role only invokes it…
+    expect(fnCan('lambda:InvokeFunction', assembler)).toBe(true);
+    // …that one function, unqualified (no version or alias), and nothing else of Lambda.
+    for (const other of [
+      `${assembler}:1`,
+      `${assembler}:live`,
+      arnOf(logicalIdOf(stack.ingestFunction.function)),
+      arnOf(logicalIdOf(stack.console.function.function)),
+    ])
+      expect(fnCan('lambda:InvokeFunction', other), other).toBe(false);
+    for (const action of [
+      'lambda:InvokeAsync',
+      'lambda:UpdateFunctionCode',
+      'lambda:UpdateFunctionConfiguration',
+      'lambda:AddPermission',
+      'lambda:GetFunction',
+    ])
+      expect(fnCan(action, assembler), action).toBe(false);
+    // It can no longer write what an assembly writes: the submission, the merged result, the report, the review item, the trail.
+    for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'])
+      for (const t of ['submissions', 'audit', 'projects', 'ledger', 'access'] as const) expect(fnCan(action, table(t)), `${action} ${t}`).toBe(false);
+    for (const key of ['results/p1/r.json', 'monitoring-reports/p1/r.json', 'partials/p1/u.json', 'uploads/p1/x.csv', 'outcomes/AROAX:alice/m.json']) {
+      expect(fnCan('s3:PutObject', object(key)), key).toBe(false);
+      expect(fnCan('s3:PutObjectTagging', object(key)), key).toBe(false);
+    }
+    for (const key of ['monitoring-reports/p1/r.json', 'results/p1/r.json', 'reports/p1/u.json'])
+      expect(fnCan('s3:DeleteObject', object(key)), key).toBe(false);
+    for (const q of ['review', 'ingest'] as const)
+      for (const action of ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:PurgeQueue'])
+        expect(fnCan(action, queue(q)), `${action} ${q}`).toBe(false);
+    expect(fnCan('sns:Publish', topic)).toBe(false);
+    expect(fnCan('sns:Publish', arnOf(logicalIdOf(stack.alarms.topic)))).toBe(false);
+    // What it had before monitoring reports stays: decisions to the decision queue, verification reports under reports/, reads.
+    expect(fnCan('sqs:SendMessage', queue('decision'))).toBe(true);
+    expect(fnCan('s3:PutObject', object('reports/p1/u.verification.pdf'))).toBe(true);
+    expect(fnCan('dynamodb:GetItem', table('submissions'))).toBe(true);
+    expect(fnCan('s3:GetObject', object('monitoring-reports/p1/r.json'))).toBe(true);
+  });
+
+  it("the assembly function's role, simulated: the writes of an assembled monitoring report, and nothing broader", () => {
+    const role = { Statement: fnStatements(stack.assembleFunction).map((s) => resolveCfn(s)) } as PolicyDocument;
+    const fnCan = (action: string, resource: string) => evaluatePolicies([role], { action, resource, context: {} }).decision === 'allow';
+    const topic = arnOf(logicalIdOf(stack.notifications.topic));
+    // What assembling needs (functions/assemble-report/assemble.ts through ./deps.ts):
     expect(fnCan('dynamodb:PutItem', table('submissions'))).toBe(true); // the report's submission (conditional put)
     expect(fnCan('dynamodb:UpdateItem', table('submissions'))).toBe(true); // marked queued
+    expect(fnCan('dynamodb:GetItem', table('submissions'))).toBe(true); // a report assembled before
+    expect(fnCan('dynamodb:Query', `${table('submissions')}/index/byProject`)).toBe(true); // the project's uploads
+    expect(fnCan('dynamodb:GetItem', table('projects'))).toBe(true); // the registration
+    expect(fnCan('dynamodb:GetItem', table('access'))).toBe(true); // the assigned body, for the evidence tag
     expect(fnCan('dynamodb:PutItem', table('audit'))).toBe(true);
     expect(fnCan('dynamodb:Query', table('audit'))).toBe(true); // the head of the chain
     expect(fnCan('sqs:SendMessage', queue('review'))).toBe(true);
@@ -747,6 +803,8 @@ describe('review console in the stack', () => {
       expect(fnCan('s3:PutObjectTagging', object(key)), key).toBe(true);
     }
     expect(fnCan('s3:GetObject', object('partials/p1/u.json'))).toBe(true);
+    expect(fnCan('s3:GetObject', object('monitoring-reports/p1/r.json'))).toBe(true);
+    expect(fnCan('s3:ListBucket', bucket())).toBe(true); // a missing partial is a 404, not a 403
     expect(fnCan('sns:Publish', topic)).toBe(true);
     // …and nothing broader: no other table writes, no deletes, no other queue, no uploads, no consuming the review queue.
     for (const t of ['projects', 'ledger', 'access'] as const)
@@ -754,15 +812,41 @@ describe('review console in the stack', () => {
     for (const t of ['submissions', 'audit'] as const) {
       expect(fnCan('dynamodb:DeleteItem', table(t)), t).toBe(false);
       expect(fnCan('dynamodb:BatchWriteItem', table(t)), t).toBe(false);
+      expect(fnCan('dynamodb:Scan', table(t)), t).toBe(false);
     }
     expect(fnCan('dynamodb:UpdateItem', table('audit'))).toBe(false); // the trail is append-only
-    expect(fnCan('dynamodb:PutItem', `${table('submissions')}/index/by-project`)).toBe(false);
+    expect(fnCan('dynamodb:PutItem', `${table('submissions')}/index/byProject`)).toBe(false);
+    for (const t of ['ledger', 'access'] as const) expect(fnCan('dynamodb:Query', table(t)), t).toBe(false);
     expect(fnCan('sqs:SendMessage', queue('ingest'))).toBe(false);
+    expect(fnCan('sqs:SendMessage', queue('decision'))).toBe(false);
     for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:PurgeQueue']) expect(fnCan(action, queue('review')), action).toBe(false);
-    for (const key of ['uploads/p1/x.csv', 'partials/p1/u.json', 'outcomes/AROAX:alice/m.json']) expect(fnCan('s3:PutObject', object(key)), key).toBe(false);
+    for (const key of ['uploads/p1/x.csv', 'partials/p1/u.json', 'reports/p1/u.json', 'outcomes/AROAX:alice/m.json'])
+      expect(fnCan('s3:PutObject', object(key)), key).toBe(false);
+    for (const key of ['uploads/p1/x.csv', 'results/p1/u.json', 'reports/p1/u.json']) expect(fnCan('s3:GetObject', object(key)), key).toBe(false);
     for (const key of ['monitoring-reports/p1/r.json', 'results/p1/r.json', 'uploads/p1/x.csv']) expect(fnCan('s3:DeleteObject', object(key)), key).toBe(false);
     expect(fnCan('sns:Publish', arnOf(logicalIdOf(stack.alarms.topic)))).toBe(false);
     expect(fnCan('sns:Subscribe', topic)).toBe(false);
+    expect(fnCan('lambda:InvokeFunction', arnOf(logicalIdOf(stack.assembleFunction.function)))).toBe(false);
+  });
+
+  it("the assembly function's resource policy names the console function's role, and no other principal", () => {
+    const fnId = logicalIdOf(stack.assembleFunction.function);
+    const onIt = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::Lambda::Permission' && JSON.stringify(r.Properties.FunctionName).includes(`"${fnId}"`),
+    );
+    expect(onIt.map((r) => r.Properties)).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        Principal: { 'Fn::GetAtt': [logicalIdOf(stack.console.function.role), 'Arn'] },
+      },
+    ]);
+    // No event source, subscription or URL invokes it either.
+    for (const type of ['AWS::Lambda::EventSourceMapping', 'AWS::Lambda::Url', 'AWS::SNS::Subscription', 'AWS::Lambda::EventInvokeConfig'])
+      expect(
+        Object.values(resources).filter((r) => r.Type === type && JSON.stringify(r.Properties).includes(`"${fnId}"`)),
+        type,
+      ).toEqual([]);
   });
 });
 
@@ -819,8 +903,8 @@ describe('notification topic', () => {
     expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
   });
 
-  it('the ingest, decision and console functions may publish to it, and nothing else of SNS', () => {
-    for (const fn of [stack.ingestFunction, stack.decisionFunction, stack.console.function]) {
+  it('the ingest, decision and assembly functions may publish to it, and nothing else of SNS; the console function nothing of SNS', () => {
+    for (const fn of [stack.ingestFunction, stack.decisionFunction, stack.assembleFunction]) {
       const onTopic = fnStatements(fn)
         .filter((s) => JSON.stringify(s.Resource).includes(logicalIdOf(stack.notifications.topic)))
         .flatMap(actionsOf);
@@ -831,6 +915,11 @@ describe('notification topic', () => {
           .filter((a) => a.startsWith('sns:')),
       ).toEqual(['sns:Publish']);
     }
+    expect(
+      fnStatements(stack.console.function)
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('sns:')),
+    ).toEqual([]);
   });
 });
 

@@ -26,6 +26,7 @@ export function buildStack(config: Record<string, unknown> = {}, app: App = test
       largeUploadSplit: STUB_HANDLER,
       largeUploadRange: STUB_HANDLER,
       largeUploadMerge: STUB_HANDLER,
+      assembleReport: STUB_HANDLER,
       httpApi: STUB_HANDLER,
     },
   });
