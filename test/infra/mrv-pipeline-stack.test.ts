@@ -8,7 +8,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluatePolicies, type PolicyDocument } from '../../core/access/iam-policy.ts';
 import { ConfigError } from '../../core/errors.ts';
-import { ENV, LARGE_UPLOAD, QUEUES, TABLES, type EnvName } from '../../functions/shared/resources.ts';
+import { ENV, LARGE_UPLOAD, QUEUES, SUBMISSIONS_BY_PROJECT_INDEX, TABLES, type EnvName } from '../../functions/shared/resources.ts';
 import { MrvFunction } from '../../infra/constructs/mrv-function.ts';
 import { MrvTable } from '../../infra/constructs/mrv-table.ts';
 import { WorkQueue } from '../../infra/constructs/work-queue.ts';
@@ -638,7 +638,7 @@ describe('role policies, simulated on the synthesized template', () => {
     const reads = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchGetItem'];
     for (const t of ['submissions', 'ledger', 'audit', 'projects', 'access'] as const)
       for (const action of reads) expect(can('verifier', VERIFIER, action, table(t)), `${action} on ${t}`).toBe(false);
-    expect(can('verifier', VERIFIER, 'dynamodb:Query', `${table('submissions')}/index/by-status`)).toBe(false);
+    expect(can('verifier', VERIFIER, 'dynamodb:Query', `${table('submissions')}/index/${SUBMISSIONS_BY_PROJECT_INDEX}`)).toBe(false);
     // What the verifier needs for a decision stays: send it, read its own outcome.
     expect(can('verifier', VERIFIER, 'sqs:SendMessage', queue('decision'))).toBe(true);
     expect(can('verifier', VERIFIER, 's3:GetObject', object('outcomes/AROAVERIFIER:alice/m1.json'))).toBe(true);
@@ -649,7 +649,7 @@ describe('role policies, simulated on the synthesized template', () => {
     const withState = (context: Record<string, string>, action: string, resource: string) =>
       evaluatePolicies([policyOf('verifier'), reviewState], { action, resource, context }).decision === 'allow';
     for (const t of ['submissions', 'ledger', 'audit', 'projects'] as const) expect(withState(VERIFIER, 'dynamodb:GetItem', table(t)), t).toBe(true);
-    expect(withState(VERIFIER, 'dynamodb:Query', `${table('submissions')}/index/by-status`)).toBe(true);
+    expect(withState(VERIFIER, 'dynamodb:Query', `${table('submissions')}/index/${SUBMISSIONS_BY_PROJECT_INDEX}`)).toBe(true);
     expect(withState(VERIFIER, 'sqs:ReceiveMessage', queue('review'))).toBe(true);
     expect(withState(VERIFIER, 'sqs:ReceiveMessage', queue('decision'))).toBe(false);
     expect(withState({ 'aws:userid': 'AIDAUNTAGGED' }, 'sqs:ReceiveMessage', queue('review'))).toBe(false);
