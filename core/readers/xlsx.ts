@@ -27,7 +27,7 @@
  * end (also after a limit stop) so exceljs deletes those files.
  */
 import { createRequire } from 'node:module';
-import { Readable } from 'node:stream';
+import { type Duplex, Readable } from 'node:stream';
 import { chooseSheet, sharedStrings, sheetRows, type SheetRow, type WorkbookSheet } from './xlsx-sheet.ts';
 import type { ByteSource, Cell, ReaderEvent, ReaderLimits, ReadOptions } from './types.ts';
 import {
@@ -114,6 +114,28 @@ function refusal(head: Uint8Array, options: ReadOptions): ReaderEvent | undefine
 }
 
 /**
+ * unzipper 0.10 (exceljs's unzip) emits `end` on its Parse stream as soon as the *input* side is
+ * done ('finish': every byte of the archive parsed), although entries may still wait in the paused
+ * output side. exceljs reads the entries with its iterate-stream, which stops at `end` and never sees
+ * them: when exceljs is slower than the unzip (worksheets it parks in temporary files, a loaded
+ * machine), the last entries of the archive were lost, and with them xl/workbook.xml or
+ * xl/sharedStrings.xml, both stored after the worksheets by exceljs and other writers. A valid
+ * workbook was then called unreadable at random (ZJONSSON/node-unzipper#346). Only the `end` of the
+ * output side, once every entry has been handed over, is let through.
+ */
+function endOnlyWhenDrained(zip: Duplex): void {
+  const emit = zip.emit.bind(zip);
+  let ended = false;
+  zip.emit = (event: string | symbol, ...args: unknown[]): boolean => {
+    if (event === 'end') {
+      if (ended || !zip.readableEnded) return false;
+      ended = true;
+    }
+    return emit(event, ...args);
+  };
+}
+
+/**
  * The workbook bytes as the stream exceljs reads, with a guard for every exceljs step and a copy of
  * the bytes (up to RETRY_KEEP_BYTES, first read only) for one more read.
  *
@@ -141,8 +163,10 @@ class GuardedInput {
       this.fail(e);
     });
     const pipe = input.pipe.bind(input);
+    // exceljs pipes the input into unzipper's Parse stream, and nothing else.
     input.pipe = <T extends NodeJS.WritableStream>(destination: T, opts?: { end?: boolean }): T => {
       (destination as unknown as NodeJS.EventEmitter).on('error', (e: unknown) => this.fail(e));
+      endOnlyWhenDrained(destination as unknown as Duplex);
       return pipe(destination, opts);
     };
     this.stream = input;
@@ -343,9 +367,10 @@ class XlsxRead {
   /**
    * Whether the workbook should be read once more from the kept bytes: a shared string could not be
    * resolved, or the structure was not found (no workbook part, no worksheet, the chosen sheet's part
-   * missing) while nothing has been emitted yet. Under load, exceljs' streamed unzip has been seen to
-   * lose an entry of a valid archive (a fixed-seed property test failed 2 runs in 3 on a busy machine,
-   * never alone). A truly broken workbook fails twice, and only then is reported.
+   * missing) while nothing has been emitted yet. Under load, exceljs' streamed unzip was seen to lose
+   * the last entries of a valid archive (a fixed-seed property test failed 2 runs in 3 on a busy machine,
+   * never alone): the unzip's early `end`, now held back by {@link endOnlyWhenDrained}. The retry stays
+   * as a second line of defence. A truly broken workbook fails twice, and only then is reported.
    */
   wantsRetry(): boolean {
     if (this.headerEmitted) return false;
