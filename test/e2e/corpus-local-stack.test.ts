@@ -305,13 +305,12 @@ async function problemsOf(run: Run): Promise<{ problems: string[]; summary: stri
   check(report.file.sha256 === run.sha256 && report.file.bytes === run.body.length, `report.file ${JSON.stringify(report.file)}`);
   const want = pipelineExpectation(run);
   problems.push(...checkOutcome(want, outcomeOfReport(report, text)));
-  // Known product bug, not a test flake to retry: exceljs's streaming WorkbookReader (used by
-  // core/readers/xlsx.ts:168) sometimes parses the worksheet before xl/workbook.xml, which exceljs writes
-  // last (exceljs/exceljs#3064); the reader then reports a valid workbook as file.unreadable (~1 read in 400).
-  if (problems.length && report.diagnostics.some((d) => d.code === 'file.unreadable' && d.message.includes("(reading 'sheets')")))
-    problems.push(
-      'BUG: a valid workbook reported as file.unreadable "reading \'sheets\'": exceljs streaming-reader race (exceljs/exceljs#3064), core/readers/xlsx.ts:168/217',
-    );
+  // Was a product bug, not a test flake: a valid workbook was reported as file.unreadable at random
+  // (~1 read in 400 under load): unzipper 0.10 ended the entry stream early and exceljs lost its last entries,
+  // xl/workbook.xml among them (ZJONSSON/node-unzipper#346). core/readers/xlsx.ts endOnlyWhenDrained holds the
+  // early end back (test/unit/core/readers/xlsx-stream-end.test.ts); should it come back, say so plainly.
+  if (problems.length && report.diagnostics.some((d) => d.code === 'file.unreadable') && run.key.endsWith('.xlsx'))
+    problems.push('a workbook reported as file.unreadable: if it is valid, see endOnlyWhenDrained in core/readers/xlsx.ts (unzipper early end)');
   if (run.cliWithoutPeriod) {
     const where = (ds: CorpusOutcome['diagnostics']) => JSON.stringify(ds.map((d) => [d.code, d.location?.row, d.location?.column]));
     check(
