@@ -2,18 +2,23 @@
 // command loads only its own code and libraries: `mrv --help` and `mrv gwp` never load the AWS SDK, the
 // local stack, exceljs or the methodology modules. Speed itself is measured by `npm run bench`.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../cli/commands/index.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
-/** Every module a chunk imports statically, transitively: what loading it loads. */
+/**
+ * Every module a chunk imports statically, transitively: what loading it loads. A package bundled into
+ * a chunk (mathjs, see cli/build.mjs) counts by its name too, read from esbuild's `// node_modules/<package>/…`
+ * comments (the CLI build is not minified).
+ */
 function staticClosure(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return seen;
   seen.add(file);
   const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/^\/\/ node_modules\/((?:@[^/\n]+\/)?[^/\n]+)\//gm)) seen.add(m[1]!);
   for (const m of text.matchAll(/^(?:import|export)\s[^;]*?from\s*"([^"]+)";?$|^import\s*"([^"]+)";?$/gms)) {
     const spec = (m[1] ?? m[2])!;
     if (spec.startsWith('.')) staticClosure(join(dirname(file), spec), seen);
@@ -47,6 +52,14 @@ describe('the prebuilt mrv', () => {
       review.some((s) => s.startsWith('@aws-sdk/')),
       'the closure check sees the SDK where it is used',
     ).toBe(true);
+    // mathjs is bundled into the chunks (cli/build.mjs), not imported from node_modules: the check sees it where it is used.
+    const methodologies = [...staticClosure(chunkOf(main, 'methodologies'))];
+    expect(methodologies, 'mrv methodologies loads mathjs, bundled').toContain('mathjs');
+    const built = [main, ...readdirSync(join(outdir, 'chunks')).map((f) => join(outdir, 'chunks', f))];
+    expect(
+      built.filter((f) => /(?:from\s*|import\s*\(\s*|import\s*)"mathjs(?:\/[^"]*)?"/.test(readFileSync(f, 'utf8'))),
+      'no chunk imports mathjs from node_modules',
+    ).toEqual([]);
 
     const r = spawnSync(process.execPath, [join(root, 'cli/bin/mrv.mjs'), 'gwp', 'NF3', '--set', 'AR4'], { cwd: root, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
