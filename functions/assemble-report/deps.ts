@@ -42,6 +42,7 @@ export function createAssemblyDeps(env: Readonly<Record<string, string | undefin
       now: () => new Date(),
     },
     audit: dynamoAuditStore(ddb, e[ENV.auditTable]),
+    access,
   };
 }
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ROLES } from '../../core/access/registers.ts';
+import { authorize, type Actor } from '../../core/access/authorize.ts';
+import { ROLES, type Registers } from '../../core/access/registers.ts';
+import type { AccessRules } from '../../core/access/rules.ts';
 import { appendAuditEvent, type AuditActor, type AuditStore } from '../../core/audit/audit.ts';
 import { ConfigError, MrvError } from '../../core/errors.ts';
 import type { MonitoringReport } from '../../core/report/monitoring-report.ts';
@@ -86,6 +88,8 @@ export type AssemblyEvent = z.infer<typeof AssemblyEventSchema>;
 export type AssemblyAnswer =
   | { readonly outcome: 'queued' | 'existing' | 'refused'; readonly report: MonitoringReport }
   | { readonly outcome: 'invalid'; readonly error: string; readonly code: string }
+  /** The registers do not (or no longer) allow the actor `assemble-report` on the project: nothing assembled. */
+  | { readonly outcome: 'forbidden'; readonly error: string; readonly code: string }
   | { readonly outcome: 'recorded' | 'unregistered' };
 
 /** The assembly function as its callers see it: in-process (tests, local stack) or a Lambda invocation (functions/http-api/assembly-client.ts). */
@@ -95,6 +99,14 @@ export type AssemblyPort = (event: AssemblyEvent) => Promise<AssemblyAnswer>;
 export interface AssemblyDeps {
   readonly deps: Omit<AssembleDeps, 'audit'>;
   readonly audit: AuditStore;
+  /**
+   * The access registers: the function authorizes the actor the request names again, with the same
+   * core/access `authorize` as the API, and records the actor as the registers describe it (name, person,
+   * body), not as the request does. A compromised caller can then name only a principal that really is
+   * the site of that project or the registrar.
+   */
+  readonly access: { registersFor(principalId: string, projectId: string): Promise<Registers> };
+  readonly rules?: AccessRules;
 }
 
 /** An event that is not an assembly request: refused before anything is read or written (the invocation fails). */
@@ -113,9 +125,16 @@ export async function runAssemblyEvent(deps: AssemblyDeps, event: unknown): Prom
   if (!parsed.success) throw new MalformedAssemblyEvent(parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'event'}: ${i.message}`));
   const request = parsed.data;
   if (request.kind === 'refusal') return recordRefusal(deps, request);
+  const registers = await deps.access.registersFor(request.actor.principal, request.projectId);
+  const at = deps.deps.now().toISOString();
+  const decision = authorize({ source: 'iam', id: request.actor.principal }, 'assemble-report', { projectId: request.projectId }, registers, {
+    at,
+    ...(deps.rules ? { rules: deps.rules } : {}),
+  });
+  if (!decision.allowed) return { outcome: 'forbidden', error: decision.reason, code: decision.code };
   try {
     const { kind, report } = await assembleReport(
-      { ...deps.deps, audit: { store: deps.audit, actor: auditActor(request.actor) } },
+      { ...deps.deps, audit: { store: deps.audit, actor: auditActor(registeredActor(decision.actor)) } },
       { projectId: request.projectId, period: request.period, ...(request.uploadIds ? { uploadIds: request.uploadIds } : {}) },
     );
     return { outcome: kind, report };
@@ -131,6 +150,15 @@ export const inProcessAssembly =
   (deps: AssemblyDeps): AssemblyPort =>
   (event) =>
     runAssemblyEvent(deps, event);
+
+/** The actor as the registers hold it (core/access), in the shape of a request's actor. */
+const registeredActor = (a: Actor): AssembleEvent['actor'] => ({
+  principal: a.principal,
+  role: a.role === 'registrar' ? 'registrar' : 'site',
+  name: a.name,
+  ...(a.personId ? { personId: a.personId } : {}),
+  ...(a.body ? { body: a.body } : {}),
+});
 
 const auditActor = (a: AssembleEvent['actor'] | RefusalEvent['actor']): AuditActor => ({
   principal: a.principal,

@@ -105,6 +105,9 @@ export async function assembleRoute(input: AssembleRouteInput): Promise<Assemble
     // The request cannot be assembled as given (period, uploads, registration): the message says what to change.
     case 'invalid':
       return { status: 400, body: { error: answer.error, code: answer.code } };
+    // The assembly function authorizes the actor again against the registers: a register changed between the two checks.
+    case 'forbidden':
+      return { status: 403, body: { error: answer.error, code: answer.code } };
     default:
       throw new Error(`the assembly function answered ${JSON.stringify(answer.outcome)} to an assembly request`);
   }

@@ -1,6 +1,7 @@
 // The assembly function (functions/assemble-report/handler.ts): it alone holds the writes of an assembly, and is
 // invoked synchronously by the HTTP API function with a request the API has already authorized. Malformed events
-// are refused before anything is read or written; the audit actor is the one the request names.
+// are refused before anything is read or written; the actor the request names is authorized again against the
+// registers, and the audit records it as the registers describe it.
 import type { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
@@ -18,12 +19,32 @@ import { assemblyWorld, monthCsv } from './report-world.ts';
 const P = projectJson.id;
 const TWO_MONTHS = '2015-01-01..2015-02-28';
 const SITE = { principal: 'cognito:grid-site', role: 'site', name: 'Site of the hydro reservoir' } as const;
+/** The access registers the function reads: the site of P, a site of another project, a verifier, the registrar. */
+const REGISTERS = registersFrom(
+  [
+    { role: 'site', principal: SITE.principal, name: SITE.name, projectId: P },
+    { role: 'site', principal: 'cognito:other-site', name: 'Other site', projectId: 'another-project' },
+    {
+      role: 'verifier',
+      principal: 'cognito:vera',
+      personId: 'p-vera',
+      name: 'Vera Verifier',
+      body: 'DOE-A',
+      accreditationRef: 'CDM-DOE-A',
+      sectoralScopes: ['1'],
+      validFrom: '2020-01-01',
+      validTo: '2099-12-31',
+    },
+    { role: 'registrar', principal: 'cognito:rex', personId: 'rex', name: 'Rex Registrar' },
+  ],
+  [{ projectId: P, verificationBody: 'DOE-A', mechanism: 'CDM', assignedAt: '2026-01-01T00:00:00Z', assignedBy: 'registrar' }],
+);
 
 async function world() {
   const w = assemblyWorld(projectJson);
   const ids = [await w.upload('2015-01.csv', monthCsv(1)), await w.upload('2015-02.csv', monthCsv(2))];
   const logger = recordingLog();
-  const handle = makeHandler({ deps: w.deps, audit: w.audit, logger });
+  const handle = makeHandler({ deps: w.deps, audit: w.audit, access: { registersFor: async () => REGISTERS }, logger });
   const reportsOf = () => [...w.submissions.items.values()].filter((s) => s.kind === 'monitoring-report');
   return { ...w, ids, logger, handle, reportsOf, queuedBefore: w.queued.length };
 }
@@ -94,11 +115,33 @@ describe('assembly function', () => {
       error: expect.stringContaining('Report period "2015-13-01..2015-02-28"'),
       code: 'config.invalid',
     });
-    expect(await w.handle({ kind: 'assemble', projectId: 'no-such-project', period: TWO_MONTHS, actor: SITE })).toMatchObject({ outcome: 'invalid' });
+    const rex = { principal: 'cognito:rex', role: 'registrar', name: 'Rex Registrar' } as const;
+    expect(await w.handle({ kind: 'assemble', projectId: 'no-such-project', period: TWO_MONTHS, actor: rex })).toMatchObject({ outcome: 'invalid' });
     const gap = await w.handle({ kind: 'assemble', projectId: P, period: '2015-01-01..2015-03-31', actor: SITE });
     expect(gap).toMatchObject({ outcome: 'refused', report: { status: 'refused', problems: [expect.stringContaining('No upload covers 2015-03-01')] } });
     expect(w.queued.length).toBe(w.queuedBefore);
     expect(await w.audit.list(P)).toEqual([expect.objectContaining({ action: 'monitoring-report.assemble', outcome: 'refused', actor: SITE })]);
+  }, 60_000);
+
+  it('authorizes the named actor again: one the registers do not allow is forbidden, and the audit names the actor as registered', async () => {
+    const w = await world();
+    const forbidden: [string, unknown, string][] = [
+      ['a site of another project', { principal: 'cognito:other-site', role: 'site', name: 'Site of the hydro reservoir' }, 'access.other_project'],
+      ['a principal not in the registers', { principal: 'cognito:mallory', role: 'registrar', name: 'Rex Registrar' }, 'access.unknown_principal'],
+      ['a verifier named as a site', { principal: 'cognito:vera', role: 'site', name: 'Vera' }, 'access.wrong_role'],
+    ];
+    for (const [what, actor, code] of forbidden)
+      expect(await w.handle({ kind: 'assemble', projectId: P, period: TWO_MONTHS, actor }), what).toEqual({
+        outcome: 'forbidden',
+        error: expect.any(String),
+        code,
+      });
+    expect(w.reportsOf()).toEqual([]);
+    expect(w.queued.length).toBe(w.queuedBefore);
+    // A request that names the site with another name and a body: the trail records the site as registered.
+    const answer = await w.handle({ kind: 'assemble', projectId: P, period: TWO_MONTHS, actor: { ...SITE, name: 'Rex Registrar', body: 'DOE-A' } });
+    expect(answer).toMatchObject({ outcome: 'queued' });
+    expect(await w.audit.list(P)).toEqual([expect.objectContaining({ action: 'monitoring-report.assemble', actor: SITE })]);
   }, 60_000);
 
   it("records the API's access refusals in the project's trail, once per request; none for an unregistered project", async () => {

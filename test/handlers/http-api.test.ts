@@ -88,6 +88,7 @@ function api(principal: Principal | undefined, extra: Partial<ApiDeps> = {}) {
     assembly: inProcessAssembly({
       deps: new Proxy({}, { get: () => Promise.reject(new Error('no assembly in this test')) }) as never,
       audit: new MemoryAuditStore(),
+      access: { registersFor: () => Promise.reject(new Error('no assembly in this test')) },
     }),
     staticFile: (p) => (p === 'index.html' ? { body: '<!doctype html>', type: 'text/html' } : undefined),
     now: () => new Date('2026-02-03T04:05:06Z'),
@@ -221,9 +222,26 @@ describe('POST /api/projects/{project}/monitoring-reports: the site submits its 
     const w = assemblyWorld(projectJson);
     const ids = [await w.upload('2015-01.csv', monthCsv(1)), await w.upload('2015-02.csv', monthCsv(2))];
     const as = (principal: Principal) =>
-      api(principal, { access: { registersFor: async () => gridRegisters }, assembly: inProcessAssembly({ deps: w.deps, audit: w.audit }) });
+      api(principal, {
+        access: { registersFor: async () => gridRegisters },
+        assembly: inProcessAssembly({ deps: w.deps, audit: w.audit, access: { registersFor: async () => gridRegisters } }),
+      });
     return { ...w, ids, as, queuedBefore: w.queued.length };
   }
+
+  it('403 when the assembly function, checking the registers again, no longer allows the site (a register changed in between)', async () => {
+    const w = await world();
+    const withdrawn = registersFrom([], gridRegisters.assignment(P) ? [gridRegisters.assignment(P)!] : []);
+    const { call } = api(gridSite, {
+      access: { registersFor: async () => gridRegisters },
+      assembly: inProcessAssembly({ deps: w.deps, audit: w.audit, access: { registersFor: async () => withdrawn } }),
+    });
+    const r = await call('POST', route, { period: TWO_MONTHS });
+    expect(r.statusCode, r.body).toBe(403);
+    expect(bodyOf(r)).toMatchObject({ code: 'access.unknown_principal' });
+    expect(w.queued.length).toBe(w.queuedBefore);
+    expect(await w.audit.list(P)).toEqual([]);
+  });
 
   it('assembles and queues the report under the authenticated site, whatever the body names; again: the existing report', async () => {
     const w = await world();
