@@ -84,8 +84,7 @@ const kindOf = (s) => (s.kind === 'monitoring-report' ? 'Monitoring report' : 'U
 
 let me;
 
-async function showQueue() {
-  const q = await api('/api/queue');
+function queueLists(q) {
   const rows = (list, decided) =>
     list.length
       ? `<table class="queue"><thead><tr><th>Item</th><th>Project</th><th>Period</th><th>ER tCO2e</th><th>Units</th><th>${decided ? 'Decision' : 'Materiality %'}</th><th>Status</th></tr></thead><tbody>${list
@@ -95,10 +94,128 @@ async function showQueue() {
           )
           .join('')}</tbody></table>`
       : `<p>${decided ? 'Nothing decided yet.' : 'Nothing waits for review.'}</p>`;
-  view().innerHTML = `<h1>${me.role === 'site' ? `Project ${esc(me.projectId)}: uploads, reports and decisions` : `Review queue of ${esc(me.body ?? '')}`}</h1>
-    ${me.role === 'site' ? '<p class="readonly">Read-only view for the site: decisions are made by the verifier.</p>' : ''}
-    <h2>Waiting for review (${q.pending.length})</h2>${rows(q.pending, false)}
+  return `<h2>Waiting for review (${q.pending.length})</h2>${rows(q.pending, false)}
     <h2>Decided (${q.decided.length})</h2>${rows(q.decided, true)}`;
+}
+
+async function showQueue() {
+  const q = await api('/api/queue');
+  const site = me.role === 'site';
+  const form = site && mayAssemble(me.projectId) ? assembleForm(me.projectId, q) : '';
+  view().innerHTML = `<h1>${site ? `Project ${esc(me.projectId)}: uploads, reports and decisions` : `Review queue of ${esc(me.body ?? '')}`}</h1>
+    ${site ? '<p class="readonly">The site submits its monitoring reports; decisions are made by the verifier.</p>' : ''}
+    ${form}<div id="queue-lists">${queueLists(q)}</div>`;
+  if (form)
+    wireAssemble(me.projectId, async () => {
+      document.getElementById('queue-lists').innerHTML = queueLists(await api('/api/queue'));
+    });
+}
+
+// Submitting a monitoring report (POST /api/projects/<id>/monitoring-reports): the site of the project,
+// or the registrar; core/access decides on the server, this only spares verifiers a form they cannot use.
+const mayAssemble = (projectId) => Boolean(projectId) && ((me.role === 'site' && me.projectId === projectId) || me.role === 'registrar');
+
+/** The first and last local day (both included) of a period as the queue gives it, on the site's clock. */
+function localDays(p) {
+  if (!p) return undefined;
+  const isDay = (v) => /^\d{4}-\d{2}-\d{2}$/.test(v);
+  // Legacy periods are UTC days, first and last included.
+  if (isDay(p.start) && isDay(p.end)) return { first: p.start, last: p.end };
+  const start = Date.parse(p.start);
+  const end = Date.parse(p.end);
+  if (Number.isNaN(start) || Number.isNaN(end) || end <= start) return undefined;
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone: p.timeZone || 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
+  const day = (ms) => {
+    const parts = Object.fromEntries(format.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+    return `${parts.year}-${parts.month}-${parts.day}`;
+  };
+  // The end is the first instant after the period: its last day is the day of the instant before.
+  return { first: day(start), last: day(end - 1) };
+}
+
+function assembleForm(projectId, q) {
+  // Accepted uploads of the project that wait for review and are in no waiting or approved report.
+  const waiting = q.pending.filter((s) => s.kind === 'upload' && s.projectId === projectId && !s.inReport);
+  const spans = waiting.map((s) => localDays(s.period)).filter(Boolean);
+  const first = spans.length ? spans.map((d) => d.first).sort()[0] : '';
+  const last = spans.length
+    ? spans
+        .map((d) => d.last)
+        .sort()
+        .at(-1)
+    : '';
+  const choices = waiting.length
+    ? `<fieldset class="uploads"><legend>Uploads (optional; none ticked: every accepted upload in the period)</legend>${waiting
+        .map(
+          (s) =>
+            `<label><input type="checkbox" name="upload" value="${esc(s.uploadId)}"> <code>${esc(s.uploadId.slice(0, 12))}…</code> ${esc(s.file)} · ${period(s)}</label>`,
+        )
+        .join('')}</fieldset>`
+    : '<p class="note">No accepted upload of this project waits for review outside a monitoring report.</p>';
+  return `<section class="panel" id="assemble" aria-labelledby="assemble-title"><h3 id="assemble-title">Submit a monitoring report</h3>
+    <form id="assemble-form" data-project="${esc(projectId)}">
+      <p class="note">The monitoring period on the site's clock: its first and last local day, both included. The uploads must cover it without gaps or overlaps; a verifier then reviews the report.</p>
+      <p class="dates"><label for="period-first">First day</label> <input type="date" id="period-first" name="first" required value="${esc(first)}">
+        <label for="period-last">Last day</label> <input type="date" id="period-last" name="last" required value="${esc(last)}"></p>
+      ${choices}
+      <p><button type="submit" id="assemble-submit">Submit the monitoring report</button></p>
+    </form>
+    <div id="assemble-result" role="status" aria-live="polite"></div></section>`;
+}
+
+function wireAssemble(projectId, refresh) {
+  document.getElementById('assemble-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    submitReport(projectId, refresh);
+  });
+}
+
+/** What the route answered, in words: queued, assembled before, refused with its problems, or the error. */
+function assembleOutcome(status, body) {
+  const r = body.report;
+  const link = (id) => `<a href="#/submissions/${esc(id)}">${esc(id)}</a>`;
+  const what = r ? `${r.uploads?.length ?? 0} upload(s)` : '';
+  if (status === 201 && r)
+    return `<p class="ok" id="assemble-outcome" data-outcome="queued" data-report="${esc(r.reportId)}">Queued for review: monitoring report ${link(r.reportId)} of ${what}. It is listed under "Waiting for review".</p>`;
+  if (status === 200 && r)
+    return `<p class="pending" id="assemble-outcome" data-outcome="existing" data-report="${esc(r.reportId)}">Assembled before: monitoring report ${link(r.reportId)} of ${what} has these uploads for this period; nothing new was queued.</p>`;
+  if (status === 422 && r)
+    return `<div id="assemble-outcome" data-outcome="refused" data-report="${esc(r.reportId)}"><p class="error">Refused: the monitoring report ${esc(r.reportId)} was not queued for review.</p><ul id="assemble-problems">${(r.problems ?? []).map((p) => `<li>${esc(p)}</li>`).join('')}</ul></div>`;
+  return `<p class="error" id="assemble-outcome" data-outcome="error" data-status="${esc(status)}">Not submitted (${esc(status)}): ${esc(body.error || 'the server gave no reason')}${body.code ? ` (${esc(body.code)})` : ''}</p>`;
+}
+
+async function submitReport(projectId, refresh) {
+  const first = document.getElementById('period-first').value;
+  const last = document.getElementById('period-last').value;
+  const result = document.getElementById('assemble-result');
+  const button = document.getElementById('assemble-submit');
+  if (!first || !last) {
+    result.innerHTML = '<p class="error" id="assemble-outcome" data-outcome="invalid">Give the first and the last day of the period.</p>';
+    return;
+  }
+  if (first > last) {
+    result.innerHTML = '<p class="error" id="assemble-outcome" data-outcome="invalid">The first day is after the last day.</p>';
+    return;
+  }
+  const uploadIds = [...document.querySelectorAll('#assemble-form input[name="upload"]:checked')].map((i) => i.value);
+  button.disabled = true;
+  result.textContent = 'Assembling the monitoring report…';
+  try {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    // Not api(): a refusal (422) carries the report and its problems, which the page shows.
+    const response = await fetch(`/api/projects/${encodeURIComponent(projectId)}/monitoring-reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ period: `${first}..${last}`, ...(uploadIds.length ? { uploadIds } : {}) }),
+    });
+    const body = await response.json().catch(() => ({}));
+    result.innerHTML = assembleOutcome(response.status, body);
+    if (response.status === 201 || response.status === 200) await refresh?.();
+  } catch (error) {
+    result.innerHTML = `<p class="error" id="assemble-outcome" data-outcome="error">${esc(error.message)}</p>`;
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function decisionPanel(s, firstApproval) {
@@ -207,7 +324,8 @@ async function decide(s, decision) {
 async function showLedger(projectId) {
   const l = await api(`/api/projects/${projectId}/ledger`);
   const v = l.verification;
-  view().innerHTML = `<h1>Ledger of ${esc(projectId)}</h1>
+  const form = mayAssemble(projectId) ? assembleForm(projectId, await api('/api/queue')) : '';
+  view().innerHTML = `<h1>Ledger of ${esc(projectId)}</h1>${form}
     <p id="chain" class="${v.ok ? 'status-approved' : 'status-rejected'}">${v.ok ? `Chain intact: ${esc(v.length)} entr${v.length === 1 ? 'y' : 'ies'}${v.length ? `, head ${esc(v.lastHash)}` : ''}.` : `Chain BROKEN at entry ${esc(v.seq)} (${esc(v.reason)}): ${esc(v.message)}`}</p>
     ${
       l.entries.length
@@ -219,6 +337,7 @@ async function showLedger(projectId) {
             .join('')}</tbody></table>`
         : '<p>No approved periods yet.</p>'
     }`;
+  if (form) wireAssemble(projectId);
 }
 
 async function route() {
