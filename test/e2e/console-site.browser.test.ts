@@ -6,7 +6,7 @@
  * and May 2023, on the site's clock): the form proposes their span; January–March tile and are queued
  * (the report appears in the queue, for the verifier too, audited under the site's principal); the
  * same uploads for the same period again are "assembled before"; April–May has a gap, and the refusal
- * names it. A verifier's views have no form.
+ * names it; an error answer (400) is shown with its text. A verifier's views have no form.
  * Screenshots go to test-output/console-site/ (git-ignored).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -161,7 +161,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a site submits its mo
     expect(await page.locator('#queue-lists tr[data-kind="monitoring-report"]').count()).toBe(1);
   }, 600_000);
 
-  it('a period with a gap is refused, and the refusal names the gap; a reversed period is not sent', async () => {
+  it('a period with a gap is refused and the refusal names the gap; an error answer is shown with its text; a reversed period is not sent', async () => {
     const page = await open(`site.${PROJECT}`);
     await page.locator('#assemble-form').waitFor();
     // Only May is left outside a report: the proposed period is May.
@@ -180,11 +180,32 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a site submits its mo
     expect(await page.locator('#queue-lists tr[data-kind="monitoring-report"]').count()).toBe(1);
 
     await page.locator('#assemble-form').waitFor();
+    // An error answer (400) is shown with its text: a page whose upload is not (or no longer) one of the project's.
+    await page
+      .locator('#assemble-form input[name="upload"]')
+      .first()
+      .evaluate((box) => {
+        (box as HTMLInputElement).value = '0'.repeat(32);
+      });
+    const bad = await submit(page, '2023-05-01', '2023-05-31', ['0'.repeat(32)]);
+    expect(await bad.getAttribute('data-outcome'), (await bad.textContent()) ?? '').toBe('error');
+    expect(await bad.getAttribute('data-status')).toBe('400');
+    expect(await bad.textContent()).toContain(`Not submitted (400): Upload ${'0'.repeat(32)} is not an upload of project ${PROJECT}.`);
+
     const reversed = await submit(page, '2023-05-31', '2023-05-01');
     expect(await reversed.getAttribute('data-outcome')).toBe('invalid');
     expect(await reversed.textContent()).toBe('The first day is after the last day.');
     expect(t.faults).toEqual([]);
   }, 600_000);
+
+  it("the site's project page (its ledger) has the form too", async () => {
+    const page = await open(`site.${PROJECT}`);
+    await page.locator('#assemble-form').waitFor();
+    await page.goto(`${server.url}#/projects/${PROJECT}/ledger`);
+    await page.locator('#chain').waitFor();
+    expect(await page.locator('#assemble-form').getAttribute('data-project')).toBe(PROJECT);
+    expect(await page.locator('#period-first').inputValue()).toBe('2023-05-01');
+  }, 300_000);
 
   it("a verifier's queue and project views have no form; the verifier sees the queued report", async () => {
     const page = await open('verifier');
