@@ -37,14 +37,22 @@ const XSD_DOUBLE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** ISO 8601 as written in `t="d"` cells: a date, optionally a time, optionally an offset. */
 const ISO_CELL = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
+/** Number formats already judged by {@link isDateFormat} (a workbook has few; the cache is bounded all the same). */
+const dateFormats = new Map<string, boolean>();
+
 /** True for number formats that show a date or time (`yyyy-mm-dd`, `h:mm`), ignoring quoted text, escapes and `[color]` sections. */
 export function isDateFormat(numFmt: string | undefined): boolean {
   if (!numFmt) return false;
+  const known = dateFormats.get(numFmt);
+  if (known !== undefined) return known;
   const bare = numFmt
     .replace(/"[^"]*"/g, '')
     .replace(/\[[^\]]*\]/g, '')
     .replace(/\\./g, '');
-  return /[dmyhs]/i.test(bare) && !/^General$/i.test(bare);
+  const isDate = /[dmyhs]/i.test(bare) && !/^General$/i.test(bare);
+  if (dateFormats.size >= 256) dateFormats.clear();
+  dateFormats.set(numFmt, isDate);
+  return isDate;
 }
 
 export function excelSerialToDate(serial: number, date1904: boolean): Date {
@@ -115,10 +123,23 @@ export function cellValue(
 /** Column index (1-based) of a cell reference such as `B12`, or undefined. */
 export function columnOf(ref: string | undefined): number | undefined {
   if (!ref) return undefined;
-  const m = /^\$?([A-Za-z]{1,3})\$?\d*$/.exec(ref);
-  if (!m) return undefined;
+  // Same language as /^\$?([A-Za-z]{1,3})\$?\d*$/, without a regular expression per cell.
+  const len = ref.length;
+  let i = ref.charCodeAt(0) === 36 ? 1 : 0;
+  const start = i;
   let n = 0;
-  for (const ch of m[1]!.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  for (; i < len; i++) {
+    let c = ref.charCodeAt(i);
+    if (c >= 97 && c <= 122) c -= 32;
+    if (c < 65 || c > 90) break;
+    n = n * 26 + (c - 64);
+  }
+  if (i === start || i - start > 3) return undefined;
+  if (i < len && ref.charCodeAt(i) === 36) i++;
+  for (; i < len; i++) {
+    const c = ref.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
   return n;
 }
 
