@@ -47,6 +47,7 @@ export function reach(
   data: BenchRecords,
   largeUploadBytes: number,
 ): { slowestLambdaMbPerS: number; reachGb: number; withMarginGb: number; thresholdGb: number; marginAtThreshold: number };
+export function xlsxReach(data: BenchRecords): { lambdaMbPerS: number; reachMb: number; withMarginMb: number };
 export function renderBlocks(
   data: BenchRecords,
   config: { largeUploadBytes: number },

@@ -403,6 +403,17 @@ export function reach(data, largeUploadBytes) {
   };
 }
 
+/**
+ * One ingest function's reach for an XLSX workbook (which cannot be split) in 840 s at the slowest derived
+ * XLSX rate, in MB of workbook, with and without the margin: the ingest function's XLSX limit
+ * (functions/shared/resources.ts `XLSX_LIMIT`) must stay below `withMarginMb`.
+ */
+export function xlsxReach(data) {
+  const lambdaMbPerS = measuredRates(data).xlsx.mbPerS.min * lambdaShare();
+  const reachMb = lambdaMbPerS * COST.budgetS;
+  return { lambdaMbPerS, reachMb, withMarginMb: reachMb / COST.margin };
+}
+
 function costMeasuredBlock(data) {
   const m = measuredRates(data);
   const used = [...m.grid.list, ...m.fgas.list, ...m.xlsx.list, ...m.lambda, ...loads(data)];
@@ -470,8 +481,7 @@ function costPerGbBlock(data, { largeUploadBytes }) {
     return [label, span([r.mbPerS], n3, ' MB/s'), span([lambda], n3, ' MB/s'), span([sPerGb], n3, ' s'), `**${span([cost], money)}**`, runRefs(r.list)];
   };
   const rch = reach(data, largeUploadBytes);
-  const xlsxLambda = m.xlsx.mbPerS.min * k;
-  const xlsxMb = xlsxLambda * COST.budgetS;
+  const { lambdaMbPerS: xlsxLambda, reachMb: xlsxMb } = xlsxReach(data);
   return [
     table(
       ['file', 'measured', `on Lambda at ${n3(COST.lambdaMemoryMb)} MB (derived)`, 'seconds per GB', 'cost per GB', 'runs'],

@@ -21,7 +21,7 @@ import { appendAuditEvent, type AuditStore } from '../../core/audit/audit.ts';
 import type { Log, MetricSink } from '../shared/observability.ts';
 import type { MonitoringStore, ProjectsRepository, ReportStore, ReviewQueue, SubmissionsRepository } from '../shared/ports.ts';
 import type { Notifier } from '../shared/notifications.ts';
-import { BUCKET_LAYOUT, OBJECT_METADATA } from '../shared/resources.ts';
+import { BUCKET_LAYOUT, OBJECT_METADATA, XLSX_LIMIT } from '../shared/resources.ts';
 
 export interface IngestDeps {
   readonly monitoring: MonitoringStore;
@@ -42,6 +42,8 @@ export interface IngestDeps {
    * gets the same S3 event (EventBridge, filtered on the same size) and calculates them in byte ranges.
    */
   readonly largeUploadBytes?: number;
+  /** The largest XLSX read here (default {@link XLSX_LIMIT}.defaultMaxBytes): a larger workbook is refused before it is read. */
+  readonly maxXlsxBytes?: number;
 }
 
 /** An upload that passed the pre-checks: what the calculation and the writing of its outcome need. */
@@ -232,6 +234,8 @@ export async function prepareUpload(
     registry: deps.registry,
   });
   if (check.kind === 'reject') return { outcome: await rejectEarly(deps, target, check.diagnostic, { registered: check.registered, context }) };
+  const tooLarge = xlsxTooLarge(fileName, head.bytes, deps.maxXlsxBytes ?? XLSX_LIMIT.defaultMaxBytes);
+  if (tooLarge) return { outcome: await rejectEarly(deps, target, tooLarge, { registered: true, context, metric: 'UploadXlsxTooLarge' }) };
   return {
     ctx: {
       key,
@@ -245,6 +249,19 @@ export async function prepareUpload(
       ccs: check.ccs,
       ...(context.uploader ? { uploader: context.uploader } : {}),
     },
+  };
+}
+
+/** A workbook above the limit: one diagnostic asking for CSV (a workbook cannot be split into byte ranges). */
+function xlsxTooLarge(fileName: string, bytes: number, limit: number): Diagnostic | undefined {
+  if (detectFormat(fileName) !== 'xlsx' || bytes <= limit) return undefined;
+  const mb = (n: number) => `${Math.round(n / 1e5) / 10} MB`;
+  return {
+    severity: 'error',
+    code: 'file.too_large',
+    source: 'functions/ingest-upload',
+    message: `${fileName} is ${mb(bytes)}: a workbook above ${mb(limit)} cannot be read within one ingest function (a workbook is a zip and cannot be split). Save the sheet as CSV and upload that: large CSV files are calculated in byte ranges.`,
+    location: { file: fileName },
   };
 }
 

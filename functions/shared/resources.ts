@@ -67,6 +67,17 @@ export const BUCKET_LAYOUT = {
  * `LARGE_UPLOAD_MIN_BYTES` is set on the ingest function and the splitter from the same stage setting
  * (`mrv:largeUploadBytes`) that filters the EventBridge rule, so exactly one path reads each upload.
  */
+/**
+ * The largest XLSX workbook the ingest function reads: 150 MB, below what one invocation reads in its
+ * 840 s budget at the slowest recorded XLSX rate with the 2× margin (≈169 MB in docs/performance.md, "Where
+ * the Distributed Map takes over"; checked against bench/records.json by test/unit/bench/performance-doc.test.ts).
+ * A workbook cannot be split at byte ranges (it is a zip), so a larger one is refused at once with a
+ * request for CSV, instead of running into the function's timeout and the dead-letter queue.
+ */
+export const XLSX_LIMIT = {
+  defaultMaxBytes: 150 * 1000 ** 2,
+} as const;
+
 export const LARGE_UPLOAD = {
   minBytesEnv: 'LARGE_UPLOAD_MIN_BYTES',
   rangeBytesEnv: 'LARGE_UPLOAD_RANGE_BYTES',

@@ -15,6 +15,7 @@ import { makeHandler } from '../../functions/ingest-upload/handler.ts';
 import { dynamoProjects, dynamoSubmissions } from '../../functions/shared/aws/dynamo-repositories.ts';
 import { sqsReviewQueue } from '../../functions/shared/aws/queues.ts';
 import { s3MonitoringStore, s3ReportStore } from '../../functions/shared/aws/s3-stores.ts';
+import { XLSX_LIMIT } from '../../functions/shared/resources.ts';
 import { recordingLog, recordingMetrics, s3EventBody, s3EventRecord, sqsEvent } from './helpers.ts';
 import { createHash } from 'node:crypto';
 import { MemoryAuditStore } from '../../core/audit/fake-store.ts';
@@ -162,6 +163,32 @@ describe('ingest-upload handler', () => {
     });
     expect(ddbMock).toHaveReceivedCommandWith(PutCommand, { TableName: 'Submissions', Item: expect.objectContaining({ status: 'rejected' }) });
     expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
+  });
+
+  it('a workbook above the XLSX limit is refused before it is read: a report asking for CSV, a rejected submission, no result', async () => {
+    const { key, uploadId } = given('year.xlsx', Buffer.from('PK… (the bytes are never parsed)'));
+    s3Mock
+      .on(HeadObjectCommand, { Key: key })
+      .resolves({ ContentLength: XLSX_LIMIT.defaultMaxBytes + 1, VersionId: 'v1', Metadata: { methodology: 'grid-renewable@1.0.0' } });
+    const { handler, metrics } = setup();
+    expect((await handler(sqsEvent(s3EventBody(key)))).batchItemFailures).toEqual([]);
+    expect(putKeys().sort()).toEqual([`reports/${P}/${uploadId}.json`, `reports/${P}/${uploadId}.txt`]);
+    const report = JSON.parse(String(s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key!.endsWith('.json'))!.args[0].input.Body));
+    expect(report).toMatchObject({ status: 'rejected', diagnostics: [{ code: 'file.too_large', location: { file: 'year.xlsx' } }] });
+    expect(report.diagnostics[0].message).toMatch(/^year\.xlsx is 150 MB: a workbook above 150 MB cannot be read .* Save the sheet as CSV/);
+    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, { TableName: 'Submissions', Item: expect.objectContaining({ pk: uploadId, status: 'rejected' }) });
+    expect(sqsMock).toHaveReceivedCommandTimes(SendMessageCommand, 0);
+    expect(metrics.counts.UploadXlsxTooLarge).toBe(1);
+    // At the limit the workbook is read as usual (here: not a workbook, so file.unreadable from the reader).
+    s3Mock.reset();
+    ddbMock.reset();
+    const atLimit = given('year.xlsx', Buffer.from('PK… (the bytes are never parsed)'));
+    s3Mock
+      .on(HeadObjectCommand, { Key: atLimit.key })
+      .resolves({ ContentLength: XLSX_LIMIT.defaultMaxBytes, VersionId: 'v1', Metadata: { methodology: 'grid-renewable@1.0.0' } });
+    await setup().handler(sqsEvent(s3EventBody(atLimit.key)));
+    const second = JSON.parse(String(s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key!.endsWith('.json'))!.args[0].input.Body));
+    expect(second.diagnostics.map((d: { code: string }) => d.code)).not.toContain('file.too_large');
   });
 
   it('unknown project → a rejection report and nothing else', async () => {

@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { COST, END, begin, reach, renderBlocks, replaceBlocks, type BenchRecords } from '../../../bench/render-doc.mjs';
+import { COST, END, begin, reach, renderBlocks, replaceBlocks, xlsxReach, type BenchRecords } from '../../../bench/render-doc.mjs';
 import { SPLIT_MIN_BYTES, SPLIT_MIN_CORES } from '../../../cli/split-threshold.ts';
 import { SPLIT_HEAD_BYTES, SPLIT_WINDOW_BYTES } from '../../../core/calculation/split.ts';
-import { LARGE_UPLOAD } from '../../../functions/shared/resources.ts';
+import { LARGE_UPLOAD, XLSX_LIMIT } from '../../../functions/shared/resources.ts';
 import { parseStageConfig } from '../../../infra/config.ts';
 
 const data = JSON.parse(readFileSync('bench/records.json', 'utf8')) as BenchRecords;
@@ -106,6 +106,13 @@ describe('what the cost section assumes', () => {
     // leaves is printed in the cost-per-gb block; the doc promises COST.margin (2×) and the default keeps it.
     const r = reach(data, LARGE_UPLOAD.defaultMinBytes);
     expect(r.marginAtThreshold, JSON.stringify(r)).toBeGreaterThanOrEqual(COST.margin);
+  });
+
+  it('the ingest function’s XLSX limit lies within one invocation’s XLSX reach with the same margin', () => {
+    // A workbook cannot be split: one above XLSX_LIMIT is refused at once (functions/ingest-upload), one
+    // below it must be read within 840 s at the slowest recorded XLSX rate, with COST.margin to spare.
+    const x = xlsxReach(data);
+    expect(XLSX_LIMIT.defaultMaxBytes / 1e6, JSON.stringify(x)).toBeLessThanOrEqual(x.withMarginMb);
   });
 });
 
