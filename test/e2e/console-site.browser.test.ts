@@ -9,39 +9,23 @@
  * names it; an error answer (400) is shown with its text. A verifier's views have no form.
  * Screenshots go to test-output/console-site/ (git-ignored).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../core/audit/audit.ts';
 import { startConsoleServer, type ConsoleServer } from '../../cli/local-stack/console-server.ts';
 import { siteIdentity } from '../../cli/local-stack/identities.ts';
+import { CHROMIUM, hourlyMonthCsv, launchChromium } from '../helpers/console-browser.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(process.cwd(), 'test-output', 'console-site');
 const PROJECT = 'console-site-wind';
 /** The site's clock: India, +05:30. */
 const ZONE = 'Asia/Kolkata';
 /** Safety nets only (a loaded 2-core CI machine); a healthy run takes a fraction. */
 const STEP_MS = 120_000;
-
-/** Hourly readings of one month of 2023 (deterministic), local times stamped at the end of each hour, as in console.browser.test.ts. */
-function month(dir: string, m: number): string {
-  const lines = ['timestamp,EG_export,EG_import,FC_diesel'];
-  const days = new Date(Date.UTC(2023, m, 0)).getUTCDate();
-  let x = m * 104_729;
-  for (let d = 1; d <= days; d++)
-    for (let h = 0; h < 24; h++) {
-      x = (x * 48_271) % 2_147_483_647;
-      const local = new Date(Date.UTC(2023, m - 1, d, h + 1)).toISOString().slice(0, 19);
-      lines.push(`${local},${((x % 9000) / 1000).toFixed(3)},${x % 7 === 0 ? '0.012' : '0.000'},0`);
-    }
-  const file = join(dir, `2023-${String(m).padStart(2, '0')}.csv`);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
-}
 
 describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a site submits its monitoring report in the console (Chromium)', () => {
   let t: TestStack;
@@ -58,28 +42,13 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a site submits its mo
     await t.registerProject(PROJECT, undefined, { timeZone: ZONE });
     const dir = mkdtempSync(join(tmpdir(), 'mrv-console-site-'));
     ids = [];
-    for (const m of [1, 2, 3, 5]) ids.push(await t.upload(PROJECT, month(dir, m)));
+    for (const m of [1, 2, 3, 5]) ids.push(await t.upload(PROJECT, hourlyMonthCsv(dir, m)));
     await t.waitFor('every month to be queued for review', async () => {
       for (const id of ids) if (!(await t.submissions.get(id))?.queuedAt) return undefined;
       return true;
     });
     server = await startConsoleServer({ port: 0, env: t.stack.env, siteProjects: [PROJECT], onError: (e) => t.faults.push(`console: ${(e as Error).stack}`) });
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'mrv-chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-      viewport: { width: 1180, height: 900 },
-      timeout: STEP_MS,
-    });
-    context.setDefaultTimeout(STEP_MS);
+    context = await launchChromium(STEP_MS);
   }, 600_000);
 
   afterAll(async () => {

@@ -11,18 +11,18 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SnsSpyMessage } from 'fauxqs';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { Notification } from '../../functions/shared/notifications.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsoleServer, type ConsoleServer } from '../../cli/local-stack/console-server.ts';
+import { CHROMIUM, hourlyMonthCsv, launchChromium } from '../helpers/console-browser.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(process.cwd(), 'test-output', 'console');
 const PROJECT = 'console-wind';
 /** The site's clock: India, +05:30. */
@@ -31,25 +31,6 @@ const ZONE = 'Asia/Kolkata';
 const STEP_MS = 120_000;
 
 const hasTools = existsSync(CHROMIUM) && existsSync('/usr/bin/pdftotext') && existsSync('/usr/bin/pdftoppm');
-
-/**
- * Hourly readings of one month of 2023 (deterministic), local times of the site stamped at the end of
- * each hour, as in test/e2e/monitoring-report.test.ts.
- */
-function month(dir: string, m: number, year = 2023): string {
-  const lines = ['timestamp,EG_export,EG_import,FC_diesel'];
-  const days = new Date(Date.UTC(year, m, 0)).getUTCDate();
-  let x = (m + 12 * (year - 2023)) * 104_729;
-  for (let d = 1; d <= days; d++)
-    for (let h = 0; h < 24; h++) {
-      x = (x * 48_271) % 2_147_483_647;
-      const local = new Date(Date.UTC(year, m - 1, d, h + 1)).toISOString().slice(0, 19);
-      lines.push(`${local},${((x % 9000) / 1000).toFixed(3)},${x % 7 === 0 ? '0.012' : '0.000'},0`);
-    }
-  const file = join(dir, `${year}-${String(m).padStart(2, '0')}.csv`);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
-}
 
 describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () => {
   let t: TestStack;
@@ -74,7 +55,7 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     const ids: string[] = [];
     // January 2023 (an earlier period), then the twelve months of the annual report: February 2023 to January 2024.
     for (const [m, year] of [[1, 2023], ...Array.from({ length: 11 }, (_, i) => [i + 2, 2023]), [1, 2024]] as const)
-      ids.push(await t.upload(PROJECT, month(dir, m, year)));
+      ids.push(await t.upload(PROJECT, hourlyMonthCsv(dir, m, year)));
     await t.waitFor('every month to be queued for review', async () => {
       for (const id of ids) if (!(await t.submissions.get(id))?.queuedAt) return undefined;
       return true;
@@ -93,23 +74,7 @@ describe.skipIf(!hasTools && !process.env.CI)('review console in Chromium', () =
     expect(undecided.err).toContain('has no decision yet');
 
     server = await startConsoleServer({ port: 0, env: t.stack.env, siteProjects: [PROJECT], onError: (e) => t.faults.push(`console: ${(e as Error).stack}`) });
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'mrv-chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-      acceptDownloads: true,
-      viewport: { width: 1180, height: 900 },
-      timeout: STEP_MS,
-    });
-    context.setDefaultTimeout(STEP_MS);
+    context = await launchChromium(STEP_MS, { acceptDownloads: true });
   }, 600_000);
 
   afterAll(async () => {

@@ -4,13 +4,14 @@
  * decision gate (maker–checker), issued once; a report with a missing month is refused with the gap named.
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Decimal from 'decimal.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitoringReport } from '../../core/report/monitoring-report.ts';
 import { BUCKET_LAYOUT } from '../../functions/shared/resources.ts';
+import { hourlyMonthCsv } from '../helpers/console-browser.ts';
 import { startTestStack, type TestStack } from '../helpers/local-stack.ts';
 
 let t: TestStack;
@@ -19,30 +20,10 @@ const dir = mkdtempSync(join(tmpdir(), 'mrv-e2e-reports-'));
 /** The site's clock of the report projects: India, +05:30, no DST. */
 const ZONE = 'Asia/Kolkata';
 
-/**
- * Hourly readings of one month of 2023 for the wind sample project (deterministic), as the site's
- * logger writes them: local times without an offset, each stamped at the end of its hour
- * (grid-renewable marks interval ends), so the month is `[1st 00:00, next 1st 00:00)` on the site's clock.
- */
-function month(m: number): string {
-  const lines = ['timestamp,EG_export,EG_import,FC_diesel'];
-  const days = new Date(Date.UTC(2023, m, 0)).getUTCDate();
-  let x = m * 104_729;
-  for (let d = 1; d <= days; d++)
-    for (let h = 0; h < 24; h++) {
-      x = (x * 48_271) % 2_147_483_647;
-      const local = new Date(Date.UTC(2023, m - 1, d, h + 1)).toISOString().slice(0, 19);
-      lines.push(`${local},${((x % 9000) / 1000).toFixed(3)},${x % 7 === 0 ? '0.012' : '0.000'},0`);
-    }
-  const file = join(dir, `2023-${String(m).padStart(2, '0')}.csv`);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
-}
-
 async function uploadMonths(project: string, months: readonly number[]): Promise<string[]> {
   await t.registerProject(project, undefined, { timeZone: ZONE });
   const ids: string[] = [];
-  for (const m of months) ids.push(await t.upload(project, month(m)));
+  for (const m of months) ids.push(await t.upload(project, hourlyMonthCsv(dir, m)));
   await t.waitFor('every month to be queued for review', async () => {
     for (const id of ids) if (!(await t.submissions.get(id))?.queuedAt) return undefined;
     return true;
