@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authorize, type Actor } from '../../core/access/authorize.ts';
+import type { Principal } from '../../core/access/principal.ts';
 import { ROLES, type Registers } from '../../core/access/registers.ts';
 import type { AccessRules } from '../../core/access/rules.ts';
 import { appendAuditEvent, type AuditActor, type AuditStore } from '../../core/audit/audit.ts';
@@ -127,7 +128,7 @@ export async function runAssemblyEvent(deps: AssemblyDeps, event: unknown): Prom
   if (request.kind === 'refusal') return recordRefusal(deps, request);
   const registers = await deps.access.registersFor(request.actor.principal, request.projectId);
   const at = deps.deps.now().toISOString();
-  const decision = authorize({ source: 'iam', id: request.actor.principal }, 'assemble-report', { projectId: request.projectId }, registers, {
+  const decision = authorize(principalOf(request.actor.principal), 'assemble-report', { projectId: request.projectId }, registers, {
     at,
     ...(deps.rules ? { rules: deps.rules } : {}),
   });
@@ -150,6 +151,9 @@ export const inProcessAssembly =
   (deps: AssemblyDeps): AssemblyPort =>
   (event) =>
     runAssemblyEvent(deps, event);
+
+/** A register key (`<source>:<id>`, core/access/principal.ts) as a Principal: its source is its prefix. */
+const principalOf = (id: string): Principal => ({ source: id.startsWith('cognito:') ? 'cognito' : id.startsWith('local:') ? 'local' : 'iam', id });
 
 /** The actor as the registers hold it (core/access), in the shape of a request's actor. */
 const registeredActor = (a: Actor): AssembleEvent['actor'] => ({
